@@ -1,0 +1,34 @@
+#pragma once
+// Text helpers for settlement files: UTF-8 validation, Windows-1252 -> UTF-8, BOM, blank trimming.
+// Amazon serves report documents as Windows-1252 (S3 `charset=Cp1252`) or with no charset at all, and files
+// saved by hand are often UTF-8: a field is taken as UTF-8 when it is valid UTF-8, else as Windows-1252.
+
+#include <string>
+#include <string_view>
+
+namespace settlebridge::settlement {
+
+/// The UTF-8 byte order mark.
+inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
+/// True when every byte is < 0x80.
+bool isAscii(std::string_view bytes) noexcept;
+
+/// True when `bytes` is well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF).
+bool isValidUtf8(std::string_view bytes) noexcept;
+
+/// Appends `bytes`, read as Windows-1252, to `out` as UTF-8. The five bytes Windows-1252 leaves undefined
+/// (0x81, 0x8D, 0x8F, 0x90, 0x9D) become U+FFFD.
+void appendWindows1252AsUtf8(std::string_view bytes, std::string& out);
+
+/// `bytes` itself when it is valid UTF-8; otherwise its Windows-1252 reading, converted into `scratch`
+/// (overwritten) and returned as a view of it. Only the conversion allocates (and only when `scratch` grows).
+std::string_view asUtf8(std::string_view bytes, std::string& scratch);
+
+/// `bytes` without a leading UTF-8 BOM.
+std::string_view stripUtf8Bom(std::string_view bytes) noexcept;
+
+/// `text` without leading and trailing blanks (space, tab, CR, LF, vertical tab, form feed).
+std::string_view trimBlanks(std::string_view text) noexcept;
+
+}  // namespace settlebridge::settlement

@@ -1,0 +1,70 @@
+#include "qbxml/text.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace settlebridge::qbxml {
+namespace {
+
+TEST(TextTest, KeepsWhatWindows1252Has) {
+    const std::string kept = "Plain ASCII ~ Café Crème Größe ÆØÅ æøå ñ ç ü ß € „quoted“ ‘single’ – — … ™ Š š Ž ž Œ œ Ÿ ƒ † ‡ •";
+    EXPECT_EQ(toQuickBooksText(kept), kept);
+    EXPECT_EQ(toQuickBooksText("¡¿©®°±µ¶·×÷"), "¡¿©®°±µ¶·×÷");
+}
+
+TEST(TextTest, TransliteratesLatinLettersWindows1252Lacks) {
+    EXPECT_EQ(toQuickBooksText("Łódź Kraków"), "Lódz Kraków");  // ó is Latin-1: kept
+    EXPECT_EQ(toQuickBooksText("Ąą Ćć Ęę Ńń Śś Źź Żż"), "Aa Cc Ee Nn Ss Zz Zz");
+    EXPECT_EQ(toQuickBooksText("Ğğ İı Şş Țț Ő ő Ű ű Č č Ř ř Ě ě Ů ů Đ đ Ħ ħ"),
+              "Gg Ii Ss Tt O o U u C c R r E e U u D d H h");
+    EXPECT_EQ(toQuickBooksText("Ĳssel ĳs"), "IJssel ijs");
+    EXPECT_EQ(toQuickBooksText("Tiếng Việt"), "Tieng Viet");
+    // A decomposed "é" (e + combining acute) keeps its base letter.
+    EXPECT_EQ(toQuickBooksText("Cafe\xCC\x81"), "Cafe");
+}
+
+TEST(TextTest, MapsLookAlikesDropsInvisiblesAndReplacesTheRest) {
+    EXPECT_EQ(toQuickBooksText("a\xE2\x80\x90" "b\xE2\x88\x92" "c"), "a-b-c");          // hyphen, minus sign
+    EXPECT_EQ(toQuickBooksText("a\xC2\xA0" "b\xE2\x80\x83" "c\xE3\x80\x80" "d"), "a b c d");  // nbsp, em space
+    EXPECT_EQ(toQuickBooksText("zero\xE2\x80\x8Bwidth\xEF\xBB\xBF soft\xC2\xADhyphen"), "zerowidth softhyphen");
+    EXPECT_EQ(toQuickBooksText("ＡＢＣ１２３"), "ABC123");
+    EXPECT_EQ(toQuickBooksText("№ 5 ″ ′"), "No 5 \" '");
+    EXPECT_EQ(toQuickBooksText("東京 Москва Αθήνα 🙂"), "?? ?????? ????? ?");
+    EXPECT_EQ(toQuickBooksText("tab\there\nline\r\nend"), "tab here line  end");
+    EXPECT_EQ(toQuickBooksText(std::string("nul\0bell\x07" "del\x7F", 13)), "nulbelldel");
+}
+
+TEST(TextTest, InvalidUtf8BecomesQuestionMarks) {
+    EXPECT_EQ(toQuickBooksText("bad \xFF\xFE end"), "bad ?? end");
+    EXPECT_EQ(toQuickBooksText("cut \xC3"), "cut ?");
+    EXPECT_EQ(toQuickBooksText("overlong \xC0\xAF"), "overlong ??");
+    EXPECT_EQ(toQuickBooksText("surrogate \xED\xA0\x80"), "surrogate ???");
+    EXPECT_FALSE(isUtf8("\xED\xA0\x80"));
+    EXPECT_TRUE(isUtf8(toQuickBooksText("bad \xFF\xFE end Łódź 🙂")));
+}
+
+TEST(TextTest, IsIdempotent) {
+    const std::string once = toQuickBooksText("Łódź “x” \xFF 東 Café\t–\xE2\x80\x8B");
+    EXPECT_EQ(toQuickBooksText(once), once);
+}
+
+TEST(TextTest, CountsAndCutsCharactersNotBytes) {
+    EXPECT_EQ(characterCount(""), 0u);
+    EXPECT_EQ(characterCount("Café"), 4u);
+    EXPECT_EQ(characterCount("€€€"), 3u);
+    EXPECT_EQ(truncateCharacters("Café", 4), "Café");
+    EXPECT_EQ(truncateCharacters("Cafés", 4), "Caf\xE2\x80\xA6");
+    EXPECT_EQ(truncateCharacters("ééééé", 3), "éé\xE2\x80\xA6");
+    EXPECT_EQ(characterCount(truncateCharacters(std::string(5000, 'x'), 4095)), 4095u);
+    EXPECT_EQ(truncateCharacters("abc", 0), "");
+}
+
+TEST(TextTest, DecodesWindows1252) {
+    EXPECT_EQ(windows1252ToUtf8("Caf\xE9 \x80 \x93x\x94 \x9F"), "Café € “x” Ÿ");
+    EXPECT_EQ(windows1252ToUtf8("\x81"), "\xEF\xBF\xBD");
+    EXPECT_EQ(windows1252ToUtf8("plain"), "plain");
+}
+
+}  // namespace
+}  // namespace settlebridge::qbxml

@@ -1,0 +1,167 @@
+#!/usr/bin/python3
+"""Generate a realistic Amazon Flat File V2 settlement report (GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2).
+
+Used for the bundled demo samples and for the benchmark's large file (~150,000 orders, ~900k rows, ~160 MB).
+The output balances exactly: the summary row's total-amount is the sum of every amount row, computed in
+integer cents. Row vocabulary follows what real V2 files carry (see shared/research/settlement.md §a.5):
+orders with principal, tax, shipping, marketplace-facilitator withholding, commission, FBA fees and
+promotions; refunds with commission give-back and refund commission; storage, subscription, advertising,
+reimbursements and a reserve hold/release.
+
+usage: generate_settlement.py --orders N [--seed S] [--settlement-id ID] [--start YYYY-MM-DD]
+                              [--days D] [--marketplace Amazon.com] [--currency USD] [--eu] OUT
+"""
+import argparse
+import datetime as dt
+import random
+import sys
+
+HEADER = ["settlement-id", "settlement-start-date", "settlement-end-date", "deposit-date", "total-amount",
+          "currency", "transaction-type", "order-id", "merchant-order-id", "adjustment-id", "shipment-id",
+          "marketplace-name", "amount-type", "amount-description", "amount", "fulfillment-id", "posted-date",
+          "posted-date-time", "order-item-code", "merchant-order-item-id", "merchant-adjustment-item-id", "sku",
+          "quantity-purchased", "promotion-id"]
+
+
+def money(cents, eu):
+    sign = "-" if cents < 0 else ""
+    cents = abs(cents)
+    whole, frac = divmod(cents, 100)
+    if eu:
+        digits = f"{whole:,}".replace(",", ".")
+        return f"{sign}{digits},{frac:02d}"
+    return f"{sign}{whole}.{frac:02d}"
+
+
+def stamp(when, eu):
+    return when.strftime("%d.%m.%Y %H:%M:%S UTC") if eu else when.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def day(when, eu):
+    return when.strftime("%d.%m.%Y") if eu else when.strftime("%Y-%m-%d")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("out")
+    ap.add_argument("--orders", type=int, required=True)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--settlement-id", default="25000000017")
+    ap.add_argument("--start", default="2026-09-24")
+    ap.add_argument("--days", type=int, default=14)
+    ap.add_argument("--marketplace", default="Amazon.com")
+    ap.add_argument("--currency", default="USD")
+    ap.add_argument("--skus", type=int, default=300)
+    ap.add_argument("--eu", action="store_true", help="write 1.234,56 amounts and dd.MM.yyyy dates")
+    args = ap.parse_args()
+
+    rnd = random.Random(args.seed)
+    start = dt.datetime.fromisoformat(args.start).replace(hour=7, minute=10, second=9)
+    end = start + dt.timedelta(days=args.days)
+    deposit = end + dt.timedelta(days=2)
+    span = int((end - start).total_seconds())
+    sid = args.settlement_id
+    eu = args.eu
+    us = args.marketplace == "Amazon.com"
+    skus = [(f"SB-{i:04d}-{rnd.choice(['BLK', 'WHT', 'RED', 'BLU'])}", rnd.randint(899, 8999))
+            for i in range(args.skus)]
+
+    total = 0
+    body = []
+    out = open(args.out, "w", encoding="utf-8", newline="\n") if args.out != "-" else sys.stdout
+    # The summary row needs the total, which is only known at the end: write rows to a temp list in chunks
+    # would hold the file in memory, so write the body to a second file and stitch.
+    tmp_path = args.out + ".body" if args.out != "-" else None
+    body = open(tmp_path, "w", encoding="utf-8", newline="\n") if tmp_path else None
+    rows = []
+
+    def emit(ttype, order_id, adj_id, ship_id, atype, adesc, cents, when, item_code, sku, qty, promo=""):
+        nonlocal total
+        total += cents
+        line = "\t".join([sid, "", "", "", "", "", ttype, order_id, order_id if order_id else "", adj_id, ship_id,
+                          args.marketplace if order_id else "", atype, adesc, money(cents, eu),
+                          "AFN" if sku else "", day(when, eu), stamp(when, eu), item_code, "", "", sku,
+                          str(qty) if qty else "", promo])
+        if body:
+            body.write(line + "\n")
+        else:
+            rows.append(line)
+
+    item_seq = 60000000000000
+    refunds = []
+    for n in range(args.orders):
+        when = start + dt.timedelta(seconds=rnd.randrange(span))
+        order_id = f"{rnd.randint(111, 114)}-{rnd.randint(1000000, 9999999)}-{rnd.randint(1000000, 9999999)}"
+        ship_id = "".join(rnd.choice("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789") for _ in range(9))
+        for _ in range(1 if rnd.random() < 0.85 else 2):
+            sku, price = rnd.choice(skus)
+            qty = 1 if rnd.random() < 0.9 else 2
+            item_seq += rnd.randint(1, 97)
+            code = str(item_seq)
+            principal = price * qty
+            emit("Order", order_id, "", ship_id, "ItemPrice", "Principal", principal, when, code, sku, qty)
+            tax = principal * 7 // 100 if us else 0
+            if tax:
+                emit("Order", order_id, "", ship_id, "ItemPrice", "Tax", tax, when, code, sku, qty)
+            shipping = 499 if rnd.random() < 0.25 else 0
+            if shipping:
+                emit("Order", order_id, "", ship_id, "ItemPrice", "Shipping", shipping, when, code, sku, qty)
+                emit("Order", order_id, "", ship_id, "Promotion", "Shipping", -shipping, when, code, sku, qty,
+                     "Free shipping " + str(rnd.randint(1000, 9999)))
+            if tax:
+                emit("Order", order_id, "", ship_id, "ItemWithheldTax", "MarketplaceFacilitatorTax-Principal", -tax,
+                     when, code, sku, qty)
+            emit("Order", order_id, "", ship_id, "ItemFees", "Commission", -(principal * 15 // 100), when, code,
+                 sku, qty)
+            emit("Order", order_id, "", ship_id, "ItemFees", "FBAPerUnitFulfillmentFee", -(322 + 50 * qty), when,
+                 code, sku, qty)
+            if rnd.random() < 0.03:
+                refunds.append((order_id, ship_id, code, sku, qty, principal, tax))
+    for order_id, ship_id, code, sku, qty, principal, tax in refunds:
+        when = start + dt.timedelta(seconds=rnd.randrange(span))
+        adj = str(rnd.randint(10**13, 10**14 - 1))
+        emit("Refund", order_id, adj, ship_id, "ItemPrice", "Principal", -principal, when, code, sku, qty)
+        if tax:
+            emit("Refund", order_id, adj, ship_id, "ItemPrice", "Tax", -tax, when, code, sku, qty)
+            emit("Refund", order_id, adj, ship_id, "ItemWithheldTax", "MarketplaceFacilitatorTax-Principal", tax,
+                 when, code, sku, qty)
+        commission = principal * 15 // 100
+        emit("Refund", order_id, adj, ship_id, "ItemFees", "Commission", commission, when, code, sku, qty)
+        emit("Refund", order_id, adj, ship_id, "ItemFees", "RefundCommission", -min(500, commission // 5), when,
+             code, sku, qty)
+    mid = start + dt.timedelta(days=args.days // 2)
+    scale = max(1, args.orders // 40)
+    emit("other-transaction", "", "", "", "other-transaction", "Storage Fee", -(1234 * scale), mid, "", "", 0)
+    emit("other-transaction", "", "", "", "other-transaction", "Subscription Fee", -3999, start, "", "", 0)
+    emit("ServiceFee", "", "", "", "Cost of Advertising", "TransactionTotalAmount", -(2150 * scale), mid, "", "", 0)
+    reimbursed_sku = skus[0][0]
+    emit("other-transaction", "", "", "", "FBA Inventory Reimbursement", "WAREHOUSE_DAMAGE", 1525, mid, "",
+         reimbursed_sku, 1)
+    emit("other-transaction", "", "", "", "other-transaction", "Previous Reserve Amount Balance", 5000 * scale,
+         start, "", "", 0)
+    emit("other-transaction", "", "", "", "other-transaction", "Current Reserve Amount", -(5100 * scale), end, "",
+         "", 0)
+
+    summary = "\t".join([sid, stamp(start, eu), stamp(end, eu), stamp(deposit, eu), money(total, eu), args.currency]
+                        + [""] * (len(HEADER) - 6))
+    out.write("\t".join(HEADER) + "\n")
+    out.write(summary + "\n")
+    if body:
+        body.close()
+        with open(tmp_path, encoding="utf-8") as f:
+            while True:
+                chunk = f.read(1 << 20)
+                if not chunk:
+                    break
+                out.write(chunk)
+        import os
+        os.remove(tmp_path)
+    else:
+        out.write("\n".join(rows) + "\n")
+    if out is not sys.stdout:
+        out.close()
+    print(f"settlement {sid}: total {money(total, False)} {args.currency}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

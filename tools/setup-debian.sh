@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs everything Settlebridge needs to build, test and run its demo on Debian 12 (bookworm).
+# Runs as root, or through sudo when it is available.
+set -euo pipefail
+
+packages=(
+  # build
+  cmake ninja-build g++ pkg-config
+  # libraries (all from Debian)
+  gsoap libgsoap-dev libpoco-dev libtinyxml2-dev libsqlite3-dev libssl-dev zlib1g-dev
+  # tests: GoogleTest, qbXML schema validation, the Web Connector emulator and simulators
+  libgtest-dev libgmock-dev libxml2-dev libxml2-utils python3 python3-zeep python3-lxml
+  # time zones for the summarizer (TZif files)
+  tzdata
+  # tools used by scripts
+  curl openssl
+)
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "setup: all packages present"
+fi
