@@ -1,0 +1,44 @@
+#pragma once
+// Summary → the documents to post: per part a sales receipt and a credit memo (as the summary has them), the
+// refund payment that pays each credit memo out of the clearing account, and the optional transfer of the
+// deposit to the bank. Pure: no store access.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "daemon/settlement/model.hpp"
+#include "daemon/store/records.hpp"
+
+namespace settlebridge::posting {
+
+/// A document to insert, and (for a refund payment) the index of the credit memo it pays in the same vector.
+struct PlannedDocument {
+    store::Document document;
+    std::optional<std::size_t> dependsOnIndex;
+};
+
+/// Payload "type" values (what the planner renders the document from).
+inline constexpr const char* kPayloadSummary = "summary";    // a summary document, by external key
+inline constexpr const char* kPayloadRefund = "refund";      // the refund of the credit memo with "creditMemoKey"
+inline constexpr const char* kPayloadTransfer = "transfer";  // the deposit, clearing → "to"
+
+/// The documents of one settlement for `company`, in posting order (seq), all in the initial state:
+///   held ("testing") when the company is in Testing mode; held ("unreconciled") when the summary does not
+///   reconcile; otherwise queued. A document QuickBooks could never accept (qbXML render check) is failed at
+///   once with the reason. `summary.customerName` must be set.
+std::vector<PlannedDocument> buildDocuments(const settlement::Summary& summary, const store::Company& company,
+                                            std::int64_t settlementRow, store::Timestamp now);
+
+/// The fields of a document payload.
+struct Payload {
+    std::string type;
+    std::string externalKey;    // summary: the SummaryDocument; refund: the credit memo's key
+    std::string transferTo;     // transfer: the bank account
+};
+std::string encodePayload(const Payload& payload);
+/// Throws std::runtime_error for a payload this version did not write.
+Payload decodePayload(const std::string& json);
+
+}  // namespace settlebridge::posting

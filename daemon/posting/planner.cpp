@@ -1,0 +1,1221 @@
+#include "daemon/posting/planner.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+#include <utility>
+
+#include "daemon/posting/document_builder.hpp"
+#include "daemon/posting/rendering.hpp"
+#include "daemon/posting/state_machine.hpp"
+#include "daemon/settlement/categories.hpp"
+#include "daemon/store/summary_codec.hpp"
+#include "qbxml/guid.hpp"
+#include "qbxml/render.hpp"
+#include "qbxml/response.hpp"
+#include "qbxml/status.hpp"
+#include "qbxml/version.hpp"
+
+namespace settlebridge::posting {
+
+namespace {
+
+using store::DocKind;
+using store::DocState;
+using store::ListKind;
+using store::PendingKind;
+using store::SessionMark;
+using store::Timestamp;
+
+// Session mark kinds and statuses (wc_session_marks).
+constexpr std::string_view kMarkDocument = "document";  // a document skipped for the rest of the session
+constexpr std::string_view kMarkLock = "lock";          // lock retries of a document in this session
+constexpr std::string_view kMissing = "missing";        // queried: QuickBooks does not have it
+constexpr std::string_view kFailed = "failed";          // cannot be created (or used) in this session
+constexpr std::string_view kRequery = "requery";        // an add said "already in use": query it once more
+constexpr std::string_view kSkipped = "skipped";
+
+std::string lowerAscii(std::string_view text) {
+    std::string out(text);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+bool sameName(std::string_view a, std::string_view b) { return lowerAscii(a) == lowerAscii(b); }
+
+std::string_view markKind(ListKind kind) {
+    switch (kind) {
+        case ListKind::Item: return "item";
+        case ListKind::Account: return "account";
+        case ListKind::Customer: return "customer";
+    }
+    return "item";
+}
+
+std::string_view listWord(ListKind kind) {
+    switch (kind) {
+        case ListKind::Item: return "item";
+        case ListKind::Account: return "account";
+        case ListKind::Customer: return "customer";
+    }
+    return "item";
+}
+
+std::string normalizeName(ListKind kind, std::string_view name) {
+    try {
+        switch (kind) {
+            case ListKind::Item: return qbxml::normalizeItemName(name);
+            case ListKind::Account: return qbxml::normalizeAccountName(name);
+            case ListKind::Customer: return qbxml::normalizeCustomerName(name);
+        }
+    } catch (const qbxml::RenderError&) {
+        // An impossible name: kept as it is; the document that uses it fails when it is rendered.
+    }
+    return std::string(name);
+}
+
+std::size_t depth(std::string_view name) { return static_cast<std::size_t>(std::count(name.begin(), name.end(), ':')); }
+
+std::string parentOf(std::string_view name) {
+    const auto colon = name.rfind(':');
+    return colon == std::string_view::npos ? std::string() : std::string(name.substr(0, colon));
+}
+
+std::string kindLabel(DocKind kind) {
+    switch (kind) {
+        case DocKind::Receipt: return "sales receipt";
+        case DocKind::CreditMemo: return "credit memo";
+        case DocKind::RefundPayment: return "refund payment";
+        case DocKind::Transfer: return "transfer";
+    }
+    return "document";
+}
+
+std::string docLabel(const store::Document& d) {
+    std::string label = kindLabel(d.kind);
+    label += " ";
+    label += d.refNumber.empty() ? d.externalKey : d.refNumber;
+    return label;
+}
+
+std::string upperFirst(std::string text) {
+    if (!text.empty()) text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
+    return text;
+}
+
+std::optional<qbxml::AccountType> parseAccountType(std::string_view text) {
+    static const std::pair<std::string_view, qbxml::AccountType> kTypes[] = {
+        {"Bank", qbxml::AccountType::Bank},
+        {"Income", qbxml::AccountType::Income},
+        {"OtherIncome", qbxml::AccountType::OtherIncome},
+        {"Expense", qbxml::AccountType::Expense},
+        {"OtherExpense", qbxml::AccountType::OtherExpense},
+        {"CostOfGoodsSold", qbxml::AccountType::CostOfGoodsSold},
+        {"OtherCurrentAsset", qbxml::AccountType::OtherCurrentAsset},
+        {"OtherCurrentLiability", qbxml::AccountType::OtherCurrentLiability},
+        {"CreditCard", qbxml::AccountType::CreditCard},
+        {"Equity", qbxml::AccountType::Equity},
+    };
+    for (const auto& [name, type] : kTypes) {
+        if (sameName(name, text)) return type;
+    }
+    return std::nullopt;
+}
+
+std::vector<std::string> splitLines(std::string_view text) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        auto end = text.find('\n', start);
+        if (end == std::string_view::npos) end = text.size();
+        if (end > start) out.emplace_back(text.substr(start, end - start));
+        start = end + 1;
+    }
+    return out;
+}
+
+std::string joinLines(const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& n : names) {
+        if (!out.empty()) out += '\n';
+        out += n;
+    }
+    return out;
+}
+
+/// `... invalid reference to QuickBooks Item "Amazon Fees:FBA" in ...` → {Item, "Amazon Fees:FBA"}.
+std::optional<std::pair<ListKind, std::string>> referenceInMessage(std::string_view message) {
+    const std::string_view marker = "reference to QuickBooks ";
+    const auto at = message.find(marker);
+    if (at == std::string_view::npos) return std::nullopt;
+    std::string_view rest = message.substr(at + marker.size());
+    const auto space = rest.find(' ');
+    if (space == std::string_view::npos) return std::nullopt;
+    const std::string word = lowerAscii(rest.substr(0, space));
+    rest = rest.substr(space + 1);
+    if (rest.empty() || rest.front() != '"') return std::nullopt;
+    const auto close = rest.find('"', 1);
+    if (close == std::string_view::npos) return std::nullopt;
+    const std::string name(rest.substr(1, close - 1));
+    if (word.rfind("item", 0) == 0) return std::make_pair(ListKind::Item, name);
+    if (word == "customer") return std::make_pair(ListKind::Customer, name);
+    if (word.find("account") != std::string::npos) return std::make_pair(ListKind::Account, name);
+    return std::nullopt;
+}
+
+/// What Settlebridge creates for an item that QuickBooks lacks.
+struct ItemPlan {
+    bool sku = false;            // SKU item → ItemNonInventoryAdd; else ItemOtherChargeAdd
+    std::string description;
+    std::string account;         // normalized account full name
+    std::string accountType;
+};
+
+/// One planning pass over a session. In a dry run nothing is written: the pass only tells whether a request
+/// would be sent.
+class Pass {
+public:
+    Pass(const PlannerOptions& options, store::Tx& tx, store::WcSession& session, Timestamp now, bool dry)
+        : options_(options), tx_(tx), session_(session), now_(now), dry_(dry) {
+        auto company = tx_.companies().find(session_.companyId);
+        if (!company) throw store::StoreError("the session's company no longer exists");
+        company_ = *company;
+        for (auto& m : tx_.sessions().marks(session_.id)) marks_[{m.kind, lowerAscii(m.name)}] = m;
+    }
+
+    std::optional<Request> run();
+
+    const store::Company& company() const { return company_; }
+
+private:
+    // --- marks -------------------------------------------------------------------------------------------
+    const SessionMark* mark(std::string_view kind, std::string_view name) const {
+        auto it = marks_.find({std::string(kind), lowerAscii(name)});
+        return it == marks_.end() ? nullptr : &it->second;
+    }
+    void setMark(std::string_view kind, std::string_view name, std::string_view status, std::string_view message) {
+        SessionMark m{std::string(kind), std::string(name), std::string(status), std::string(message)};
+        marks_[{m.kind, lowerAscii(name)}] = m;
+        if (!dry_) tx_.sessions().setMark(session_.id, m);
+    }
+    bool docSkipped(const store::Document& d) const {
+        const SessionMark* m = mark(kMarkDocument, std::to_string(d.id));
+        return m != nullptr && m->status == kSkipped;
+    }
+    void skipDocument(store::Document d, const std::string& message) {
+        setMark(kMarkDocument, std::to_string(d.id), kSkipped, message);
+        if (!dry_ && d.lastError != message) {
+            d.lastError = message;
+            d.lastSessionId = session_.id;
+            d.updatedAt = now_;
+            tx_.documents().save(d);
+        }
+    }
+
+    // --- lists -------------------------------------------------------------------------------------------
+    bool cached(ListKind kind, const std::string& name) {
+        return tx_.lists().find(company_.id, kind, name).has_value();
+    }
+    std::vector<std::string> withAncestors(const std::vector<std::string>& names) const {
+        std::vector<std::string> out;
+        std::set<std::string> seen;
+        for (const auto& name : names) {
+            for (const auto& parent : qbxml::parentNames(name)) {
+                if (seen.insert(lowerAscii(parent)).second) out.push_back(parent);
+            }
+            if (seen.insert(lowerAscii(name)).second) out.push_back(name);
+        }
+        std::stable_sort(out.begin(), out.end(),
+                         [](const std::string& a, const std::string& b) { return depth(a) < depth(b); });
+        return out;
+    }
+    std::optional<Request> ensureQueried(ListKind kind, const std::vector<std::string>& names);
+    std::optional<Request> ensureAdded(ListKind kind, const std::vector<std::string>& names);
+
+    // --- requests ----------------------------------------------------------------------------------------
+    std::string nextRequestId() const { return "s" + std::to_string(session_.id) + "-" + std::to_string(session_.requestsSent + 1); }
+    Request issue(PendingKind kind, std::string requestId, std::string xml, std::string what,
+                  std::optional<std::int64_t> documentId, std::vector<std::string> names) {
+        if (!dry_) {
+            session_.pendingKind = kind;
+            session_.pendingRequestId = requestId;
+            session_.pendingDocumentId = documentId;
+            session_.pendingNames = joinLines(names);
+            session_.requestsSent += 1;
+            session_.lastSeenAt = std::max(session_.lastSeenAt, now_);
+            tx_.sessions().update(session_);
+        }
+        return Request{std::move(xml), std::move(requestId), kind, std::move(what)};
+    }
+    qbxml::RenderContext context() const { return renderContextFor(company_, session_.qbxmlVersion); }
+
+    // --- documents ---------------------------------------------------------------------------------------
+    const settlement::Summary& summaryFor(std::int64_t settlementRow) {
+        auto it = summaries_.find(settlementRow);
+        if (it != summaries_.end()) return it->second;
+        auto stored = tx_.settlements().summary(settlementRow);
+        if (!stored) throw store::StoreError("settlement row " + std::to_string(settlementRow) + " has no summary");
+        return summaries_.emplace(settlementRow, store::decodeSummary(stored->summaryJson)).first->second;
+    }
+    void failDocument(store::Document d, const std::string& explanation) {
+        if (dry_) return;
+        d = markFailed(std::move(d), QbResult{}, explanation, session_.id, now_);
+        tx_.documents().save(d);
+        tx_.events().add(now_, company_.id, store::EventLevel::Error, upperFirst(docLabel(d)) + " failed: " + explanation);
+    }
+    void holdDocument(store::Document d, std::string_view reason, const std::string& message) {
+        if (dry_) {
+            setMark(kMarkDocument, std::to_string(d.id), kSkipped, message);
+            return;
+        }
+        d = hold(std::move(d), reason, message, now_);
+        d.lastSessionId = session_.id;
+        tx_.documents().save(d);
+        tx_.events().add(now_, company_.id, store::EventLevel::Warning, upperFirst(docLabel(d)) + " held: " + message);
+    }
+    ItemPlan planItem(const settlement::SummaryLine* line);
+
+    const PlannerOptions& options_;
+    store::Tx& tx_;
+    store::WcSession& session_;
+    Timestamp now_;
+    bool dry_;
+    store::Company company_;
+    std::map<std::pair<std::string, std::string>, SessionMark> marks_;
+    std::map<std::int64_t, settlement::Summary> summaries_;
+    std::map<std::string, std::string> accountTypes_;  // lower-case account name → type for AccountAdd
+    std::map<std::string, ItemPlan> itemPlans_;        // lower-case item name → how to create it
+};
+
+ItemPlan Pass::planItem(const settlement::SummaryLine* line) {
+    ItemPlan plan;
+    std::string category;
+    if (line != nullptr) {
+        plan.sku = !line->sku.empty() && line->category == settlement::kProductCategory;
+        category = line->category;
+        plan.description = plan.sku ? line->sku : line->description;
+    } else {
+        plan.description = "Settlebridge fallback item";
+    }
+    std::optional<store::CategoryAccount> chosen;
+    if (!category.empty()) chosen = tx_.companies().categoryAccount(company_.id, category);
+    if (chosen) {
+        plan.account = chosen->account;
+        plan.accountType = chosen->accountType;
+    } else if (plan.sku) {
+        plan.account = company_.skuIncomeAccount;
+        plan.accountType = "Income";
+    } else if (const settlement::CategoryInfo* info = settlement::findBuiltinCategory(category)) {
+        // Bank-kind categories (card charges, "Payable to Amazon") post to the company's clearing account.
+        plan.account = info->accountKind == settlement::AccountKind::Bank ? company_.clearingAccount
+                                                                          : std::string(info->defaultAccount);
+        plan.accountType = std::string(settlement::accountKindName(info->accountKind));
+    } else {
+        plan.account = company_.chargeAccount;
+        plan.accountType = company_.chargeAccountType;
+    }
+    plan.account = normalizeName(ListKind::Account, plan.account);
+    return plan;
+}
+
+std::optional<Request> Pass::ensureQueried(ListKind kind, const std::vector<std::string>& names) {
+    std::vector<std::string> toQuery;
+    for (const auto& name : withAncestors(names)) {
+        const SessionMark* m = mark(markKind(kind), name);
+        if (m != nullptr && m->status != kRequery) continue;
+        if (cached(kind, name)) continue;
+        toQuery.push_back(name);
+        if (toQuery.size() >= options_.maxNamesPerQuery) break;
+    }
+    if (toQuery.empty()) return std::nullopt;
+    const std::string id = nextRequestId();
+    std::string xml;
+    PendingKind pending = PendingKind::ItemQuery;
+    const auto ctx = context();
+    switch (kind) {
+        case ListKind::Item: xml = qbxml::renderItemQuery(toQuery, ctx, id); break;
+        case ListKind::Account:
+            xml = qbxml::renderAccountQuery(toQuery, ctx, id);
+            pending = PendingKind::AccountQuery;
+            break;
+        case ListKind::Customer:
+            xml = qbxml::renderCustomerQuery(toQuery, ctx, id);
+            pending = PendingKind::CustomerQuery;
+            break;
+    }
+    const std::string what = std::string(listWord(kind)) + " query (" + std::to_string(toQuery.size()) + " names)";
+    return issue(pending, id, std::move(xml), what, std::nullopt, toQuery);
+}
+
+std::optional<Request> Pass::ensureAdded(ListKind kind, const std::vector<std::string>& names) {
+    for (const auto& name : withAncestors(names)) {
+        const SessionMark* m = mark(markKind(kind), name);
+        if (m == nullptr || m->status != kMissing) continue;
+        const std::string parent = parentOf(name);
+        if (!parent.empty() && !cached(kind, parent)) {
+            const SessionMark* pm = mark(markKind(kind), parent);
+            if (pm != nullptr && pm->status == kFailed) {
+                setMark(markKind(kind), name, kFailed,
+                        "its parent \"" + parent + "\" could not be created in QuickBooks: " + pm->message);
+            }
+            continue;  // the parent comes first (names are sorted by depth)
+        }
+        const std::string id = nextRequestId();
+        const auto ctx = context();
+        std::string xml;
+        PendingKind pending = PendingKind::ItemAdd;
+        try {
+            switch (kind) {
+                case ListKind::Account: {
+                    // A parent account gets its sub-account's type (QuickBooks requires them to match).
+                    std::string typeName = "Bank";
+                    const std::string key = lowerAscii(name);
+                    if (auto typeIt = accountTypes_.find(key); typeIt != accountTypes_.end()) {
+                        typeName = typeIt->second;
+                    } else {
+                        for (const auto& [child, type] : accountTypes_) {
+                            if (child.size() > key.size() && child.compare(0, key.size() + 1, key + ":") == 0) {
+                                typeName = type;
+                                break;
+                            }
+                        }
+                    }
+                    auto type = parseAccountType(typeName);
+                    if (!type) {
+                        setMark(markKind(kind), name, kFailed,
+                                "account type \"" + typeName + "\" is not one Settlebridge can create");
+                        continue;
+                    }
+                    xml = qbxml::renderAccountAdd(name, *type, "Created by Settlebridge", ctx, id);
+                    pending = PendingKind::AccountAdd;
+                    break;
+                }
+                case ListKind::Customer:
+                    xml = qbxml::renderCustomerAdd(name, "", ctx, id);
+                    pending = PendingKind::CustomerAdd;
+                    break;
+                case ListKind::Item: {
+                    auto planIt = itemPlans_.find(lowerAscii(name));
+                    const ItemPlan plan = planIt != itemPlans_.end() ? planIt->second : planItem(nullptr);
+                    if (!cached(ListKind::Account, plan.account)) {
+                        setMark(markKind(kind), name, kFailed,
+                                "its account \"" + plan.account + "\" is not in QuickBooks and could not be created");
+                        continue;
+                    }
+                    qbxml::ItemSpec spec{name, plan.description, plan.account};
+                    xml = plan.sku ? qbxml::renderItemNonInventoryAdd(spec, ctx, id)
+                                   : qbxml::renderItemOtherChargeAdd(spec, ctx, id);
+                    break;
+                }
+            }
+        } catch (const qbxml::RenderError& e) {
+            setMark(markKind(kind), name, kFailed, e.what());
+            continue;
+        }
+        return issue(pending, id, std::move(xml), std::string(listWord(kind)) + " add " + name, std::nullopt, {name});
+    }
+    return std::nullopt;
+}
+
+std::optional<Request> Pass::run() {
+    if (session_.refused) return std::nullopt;
+    if (!session_.preferencesRead) {
+        const std::string id = nextRequestId();
+        return issue(PendingKind::Preferences, id, qbxml::renderPreferencesQuery(context(), id), "preferences query",
+                     std::nullopt, {});
+    }
+
+    std::vector<store::Document> docs = tx_.documents().listIn(company_.id, {DocState::Sent, DocState::Queued});
+
+    // 1. Documents whose fate is unknown are looked up before anything is sent.
+    for (const auto& d : docs) {
+        if (docSkipped(d)) continue;
+        if (d.state != DocState::Sent && !(d.state == DocState::Queued && d.verifyFirst)) continue;
+        const std::string id = nextRequestId();
+        std::string xml;
+        try {
+            xml = renderLookup(d, context(), id);
+        } catch (const qbxml::RenderError& e) {
+            skipDocument(d, std::string("Settlebridge cannot check QuickBooks for it: ") + e.what());
+            continue;
+        }
+        return issue(PendingKind::DocumentLookup, id, std::move(xml), "lookup of " + docLabel(d), d.id, {});
+    }
+
+    // 2. The documents ready to post now.
+    std::vector<store::Document> ready;
+    for (auto& d : docs) {
+        if (d.state != DocState::Queued || docSkipped(d) || d.retryAfter > now_) continue;
+        if (!company_.closingDate.empty() && !d.txnDate.empty() && d.txnDate <= company_.closingDate) {
+            holdDocument(d, "closed-period",
+                         "It is dated " + d.txnDate + ", on or before the closing date " + company_.closingDate +
+                             " set in QuickBooks: that period is closed. Change the closing date in QuickBooks "
+                             "(or the settings' time zone), then approve it again.");
+            continue;
+        }
+        if (d.kind == DocKind::RefundPayment) {
+            if (!d.dependsOn) continue;
+            auto memo = tx_.documents().find(*d.dependsOn);
+            if (!memo || memo->state != DocState::Posted) continue;  // waits for its credit memo
+        }
+        ready.push_back(std::move(d));
+    }
+    if (ready.empty()) return std::nullopt;
+
+    // 3. Their prerequisites.
+    const std::string clearing = normalizeName(ListKind::Account, company_.clearingAccount);
+    std::vector<std::string> accounts{clearing};
+    accountTypes_[lowerAscii(clearing)] = "Bank";
+    std::vector<std::string> customers;
+    std::vector<std::string> items;
+    std::map<std::int64_t, std::vector<std::string>> docItems;
+    std::map<std::int64_t, std::string> docTransferTo;
+    const std::string fallback =
+        company_.fallbackItem.empty() ? std::string() : normalizeName(ListKind::Item, company_.fallbackItem);
+    auto addUnique = [](std::vector<std::string>& list, const std::string& name) {
+        for (const auto& n : list) {
+            if (sameName(n, name)) return;
+        }
+        list.push_back(name);
+    };
+    for (const auto& d : ready) {
+        if (d.kind == DocKind::Transfer) {
+            const std::string to = normalizeName(ListKind::Account, decodePayload(d.payload).transferTo);
+            docTransferTo[d.id] = to;
+            addUnique(accounts, to);
+            if (!accountTypes_.count(lowerAscii(to))) accountTypes_[lowerAscii(to)] = "Bank";
+            continue;
+        }
+        addUnique(customers, normalizeName(ListKind::Customer, d.customer));
+        if (d.kind != DocKind::Receipt && d.kind != DocKind::CreditMemo) continue;
+        const settlement::Summary& summary = summaryFor(d.settlementRow);
+        const Payload payload = decodePayload(d.payload);
+        const settlement::SummaryDocument* source = findSummaryDocument(summary, payload.externalKey);
+        if (source == nullptr) continue;  // failed when rendered below
+        auto& names = docItems[d.id];
+        for (const auto& line : source->lines) {
+            if (line.item.empty()) continue;
+            const std::string name = normalizeName(ListKind::Item, line.item);
+            addUnique(names, name);
+            addUnique(items, name);
+            if (!itemPlans_.count(lowerAscii(name))) itemPlans_[lowerAscii(name)] = planItem(&line);
+        }
+    }
+    if (!fallback.empty()) {
+        addUnique(items, fallback);
+        if (!itemPlans_.count(lowerAscii(fallback))) itemPlans_[lowerAscii(fallback)] = planItem(nullptr);
+    }
+    // Parents of items to create are created like their children.
+    for (const auto& name : withAncestors(items)) {
+        if (itemPlans_.count(lowerAscii(name))) continue;
+        for (const auto& child : items) {
+            if (child.size() > name.size() && sameName(child.substr(0, name.size() + 1), name + ":")) {
+                ItemPlan plan = itemPlans_[lowerAscii(child)];
+                plan.description.clear();
+                itemPlans_[lowerAscii(name)] = plan;
+                break;
+            }
+        }
+    }
+
+    if (auto r = ensureQueried(ListKind::Account, accounts)) return r;
+    if (auto r = ensureAdded(ListKind::Account, accounts)) return r;
+    if (auto r = ensureQueried(ListKind::Customer, customers)) return r;
+    if (auto r = ensureAdded(ListKind::Customer, customers)) return r;
+    if (auto r = ensureQueried(ListKind::Item, items)) return r;
+    std::vector<std::string> missingItems;
+    for (const auto& name : withAncestors(items)) {
+        const SessionMark* m = mark("item", name);
+        if (m != nullptr && m->status == kMissing) missingItems.push_back(name);
+    }
+    if (company_.autoCreateItems && !missingItems.empty()) {
+        std::vector<std::string> itemAccounts;
+        for (const auto& name : missingItems) {
+            const ItemPlan& plan = itemPlans_[lowerAscii(name)];
+            addUnique(itemAccounts, plan.account);
+            if (!accountTypes_.count(lowerAscii(plan.account))) accountTypes_[lowerAscii(plan.account)] = plan.accountType;
+        }
+        if (auto r = ensureQueried(ListKind::Account, itemAccounts)) return r;
+        if (auto r = ensureAdded(ListKind::Account, itemAccounts)) return r;
+        if (auto r = ensureAdded(ListKind::Item, missingItems)) return r;
+    }
+
+    // 4. The first document whose references all exist.
+    const bool fallbackKnown = !fallback.empty() && cached(ListKind::Item, fallback);
+    auto unresolved = [&](ListKind kind, const std::string& name) -> std::string {
+        if (cached(kind, name)) return {};
+        std::string text = upperFirst(std::string(listWord(kind))) + " \"" + name + "\" is not in QuickBooks";
+        if (const SessionMark* m = mark(markKind(kind), name); m != nullptr && !m->message.empty()) {
+            text += " (" + m->message + ")";
+        } else if (kind == ListKind::Item && !company_.autoCreateItems) {
+            text += " and creating items is turned off; create it in QuickBooks or set a fallback item";
+        }
+        return text;
+    };
+    for (auto& d : ready) {
+        std::map<std::string, std::string> substitutions;
+        std::string blocked;
+        if (d.kind != DocKind::CreditMemo) blocked = unresolved(ListKind::Account, clearing);
+        if (blocked.empty() && d.kind == DocKind::Transfer) blocked = unresolved(ListKind::Account, docTransferTo[d.id]);
+        if (blocked.empty() && d.kind != DocKind::Transfer) {
+            blocked = unresolved(ListKind::Customer, normalizeName(ListKind::Customer, d.customer));
+        }
+        if (blocked.empty()) {
+            for (const auto& name : docItems[d.id]) {
+                std::string why = unresolved(ListKind::Item, name);
+                if (why.empty()) continue;
+                if (fallbackKnown) {
+                    substitutions[name] = fallback;
+                    continue;
+                }
+                blocked = why;
+                break;
+            }
+        }
+        if (!blocked.empty()) {
+            skipDocument(d, "Waiting: " + blocked + ".");
+            continue;
+        }
+        std::string creditMemoTxnId;
+        if (d.kind == DocKind::RefundPayment) creditMemoTxnId = tx_.documents().find(*d.dependsOn)->qbTxnId;
+        const std::string id = nextRequestId();
+        std::string xml;
+        try {
+            const settlement::Summary& summary = summaryFor(d.settlementRow);
+            xml = renderAdd(d, summary, context(), id, creditMemoTxnId, substitutions);
+        } catch (const std::exception& e) {
+            if (dry_) {
+                setMark(kMarkDocument, std::to_string(d.id), kSkipped, e.what());
+            } else {
+                failDocument(d, std::string("It cannot be posted to QuickBooks as it is: ") + e.what());
+            }
+            continue;
+        }
+        if (!dry_) {
+            d = markSent(std::move(d), session_.id, now_);
+            tx_.documents().save(d);
+        }
+        std::string what = kindLabel(d.kind) + " " + (d.refNumber.empty() ? d.externalKey : d.refNumber);
+        if (!substitutions.empty()) {
+            what += " (fallback item for " + std::to_string(substitutions.size()) + " missing items)";
+            if (!dry_) {
+                tx_.events().add(now_, company_.id, store::EventLevel::Warning,
+                                 upperFirst(docLabel(d)) + " uses the fallback item \"" + fallback + "\" for " +
+                                     std::to_string(substitutions.size()) + " item(s) missing in QuickBooks.");
+            }
+        }
+        return issue(PendingKind::DocumentAdd, id, std::move(xml), what, d.id, {});
+    }
+    return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Applying answers
+
+class Applier {
+public:
+    Applier(const PlannerOptions& options, store::Tx& tx, store::WcSession& session, Timestamp now)
+        : options_(options), tx_(tx), session_(session), now_(now) {
+        auto company = tx_.companies().find(session_.companyId);
+        if (!company) throw store::StoreError("the session's company no longer exists");
+        company_ = *company;
+    }
+
+    ResponseOutcome apply(std::string_view xml);
+
+private:
+    void setMark(std::string_view kind, const std::string& name, std::string_view status, const std::string& message) {
+        tx_.sessions().setMark(session_.id, SessionMark{std::string(kind), name, std::string(status), message});
+    }
+    std::optional<SessionMark> mark(std::string_view kind, const std::string& name) {
+        return tx_.sessions().mark(session_.id, kind, name);
+    }
+    void event(store::EventLevel level, const std::string& message) {
+        tx_.events().add(now_, company_.id, level, message);
+    }
+    ResponseOutcome applyPreferences(const qbxml::ResponseSet& set);
+    ResponseOutcome applyListQuery(ListKind kind, const qbxml::Response& rs);
+    ResponseOutcome applyListAdd(ListKind kind, const qbxml::Response& rs);
+    ResponseOutcome applyLookup(const qbxml::Response& rs);
+    ResponseOutcome applyAdd(const qbxml::Response& rs);
+    void forgetReferences(const store::Document& doc, std::string_view message);
+
+    const PlannerOptions& options_;
+    store::Tx& tx_;
+    store::WcSession& session_;
+    Timestamp now_;
+    store::Company company_;
+};
+
+ResponseOutcome Applier::apply(std::string_view xml) {
+    const PendingKind kind = session_.pendingKind;
+    const std::string requestId = session_.pendingRequestId;
+    if (kind == PendingKind::None) {
+        return ResponseOutcome{true, "QuickBooks answered a request Settlebridge was not waiting for; the answer was "
+                                     "ignored. Run the Web Connector again."};
+    }
+    qbxml::ResponseSet set;
+    try {
+        set = qbxml::parseResponse(xml);
+    } catch (const qbxml::ResponseError& e) {
+        return ResponseOutcome{true, std::string("Settlebridge could not read QuickBooks' answer (") + e.what() +
+                                         "). Nothing is lost: what was sent is checked in QuickBooks next time."};
+    }
+    ResponseOutcome outcome;
+    if (kind == PendingKind::Preferences) {
+        outcome = applyPreferences(set);
+    } else {
+        const qbxml::Response* rs = set.find(requestId);
+        if (rs == nullptr) {
+            return ResponseOutcome{true, "QuickBooks' answer does not belong to the request Settlebridge sent (request " +
+                                             requestId + "). Nothing is lost: it is checked in QuickBooks next time."};
+        }
+        switch (kind) {
+            case PendingKind::AccountQuery: outcome = applyListQuery(ListKind::Account, *rs); break;
+            case PendingKind::CustomerQuery: outcome = applyListQuery(ListKind::Customer, *rs); break;
+            case PendingKind::ItemQuery: outcome = applyListQuery(ListKind::Item, *rs); break;
+            case PendingKind::AccountAdd: outcome = applyListAdd(ListKind::Account, *rs); break;
+            case PendingKind::CustomerAdd: outcome = applyListAdd(ListKind::Customer, *rs); break;
+            case PendingKind::ItemAdd: outcome = applyListAdd(ListKind::Item, *rs); break;
+            case PendingKind::DocumentLookup: outcome = applyLookup(*rs); break;
+            case PendingKind::DocumentAdd: outcome = applyAdd(*rs); break;
+            case PendingKind::None:
+            case PendingKind::Preferences: break;
+        }
+    }
+    session_.pendingKind = PendingKind::None;
+    session_.pendingRequestId.clear();
+    session_.pendingDocumentId.reset();
+    session_.pendingNames.clear();
+    session_.responsesReceived += 1;
+    if (outcome.error) session_.lastError = outcome.message;
+    tx_.sessions().update(session_);
+    return outcome;
+}
+
+void applyPreferenceInfo(store::Company& company, const qbxml::PreferencesInfo& p) {
+    company.multiCurrency = p.multicurrencyOn;
+    company.homeCurrency = p.homeCurrency;
+    company.salesTax = p.salesTaxOn;
+    if (p.salesTaxOn && !p.defaultNonTaxableCode.empty()) company.nonTaxableCode = p.defaultNonTaxableCode;
+    company.closingDate = p.closingDate.value_or("");
+}
+
+ResponseOutcome Applier::applyPreferences(const qbxml::ResponseSet& set) {
+    const qbxml::Response* rs = set.findType("PreferencesQueryRs");
+    if (rs == nullptr || !rs->preferences) {
+        session_.preferencesRead = true;  // go on without: the documents' own errors will tell
+        event(store::EventLevel::Warning, "QuickBooks did not return its preferences; posting without them.");
+        return {};
+    }
+    applyPreferenceInfo(company_, *rs->preferences);
+    tx_.companies().update(company_, now_);
+    session_.preferencesRead = true;
+    return {};
+}
+
+ResponseOutcome Applier::applyListQuery(ListKind kind, const qbxml::Response& rs) {
+    const std::vector<std::string> names = splitLines(session_.pendingNames);
+    const auto cls = qbxml::classifyStatus(rs.statusCode, rs.statusMessage);
+    if (cls.kind != qbxml::StatusClass::ok && cls.kind != qbxml::StatusClass::warning) {
+        for (const auto& name : names) setMark(markKind(kind), name, kFailed, cls.explanation);
+        event(store::EventLevel::Warning,
+              "QuickBooks refused a " + std::string(listWord(kind)) + " query: " + cls.explanation);
+        return {};
+    }
+    for (const auto& ret : rs.lists) {
+        if (ret.fullName.empty() || ret.listId.empty()) continue;
+        const std::string type = kind == ListKind::Account ? ret.accountType
+                                 : kind == ListKind::Customer ? ret.currency
+                                                              : ret.type;
+        if (!ret.isActive) {
+            setMark(markKind(kind), ret.fullName, kFailed,
+                    "it is inactive in QuickBooks: make it active there, then run the Web Connector again");
+            continue;
+        }
+        tx_.lists().remember(company_.id, kind, store::QbListEntry{ret.fullName, ret.listId, type, now_});
+        tx_.sessions().clearMark(session_.id, markKind(kind), ret.fullName);
+    }
+    for (const auto& name : names) {
+        if (rs.findList(name) != nullptr) continue;
+        auto previous = mark(markKind(kind), name);
+        if (previous && previous->status == kRequery) {
+            setMark(markKind(kind), name, kFailed,
+                    "QuickBooks says the name is already in use, but not by an active " + std::string(listWord(kind)) +
+                        ": rename or reactivate that entry in QuickBooks");
+        } else if (!previous || previous->status != kFailed) {
+            setMark(markKind(kind), name, kMissing, "");
+        }
+    }
+    return {};
+}
+
+ResponseOutcome Applier::applyListAdd(ListKind kind, const qbxml::Response& rs) {
+    const std::vector<std::string> names = splitLines(session_.pendingNames);
+    const std::string name = names.empty() ? std::string() : names.front();
+    const auto cls = qbxml::classifyStatus(rs.statusCode, rs.statusMessage);
+    if ((cls.kind == qbxml::StatusClass::ok || cls.kind == qbxml::StatusClass::warning) && !rs.lists.empty()) {
+        const auto& ret = rs.lists.front();
+        const std::string type = kind == ListKind::Account ? ret.accountType
+                                 : kind == ListKind::Customer ? ret.currency
+                                                              : ret.type;
+        const std::string fullName = ret.fullName.empty() ? name : ret.fullName;
+        tx_.lists().remember(company_.id, kind, store::QbListEntry{fullName, ret.listId, type, now_});
+        tx_.sessions().clearMark(session_.id, markKind(kind), name);
+        event(store::EventLevel::Info, "Created " + std::string(listWord(kind)) + " \"" + fullName + "\" in QuickBooks.");
+        return {};
+    }
+    if (cls.kind == qbxml::StatusClass::duplicate) {
+        auto previous = mark(markKind(kind), name);
+        if (previous && previous->status == kRequery) {
+            setMark(markKind(kind), name, kFailed, cls.explanation);
+        } else {
+            setMark(markKind(kind), name, kRequery, "");
+        }
+        return {};
+    }
+    std::string message = cls.explanation;
+    if (cls.kind == qbxml::StatusClass::retryLater) message += " Settlebridge tries again next time.";
+    setMark(markKind(kind), name, kFailed, message);
+    event(store::EventLevel::Warning,
+          "Could not create " + std::string(listWord(kind)) + " \"" + name + "\" in QuickBooks: " + message);
+    return {};
+}
+
+ResponseOutcome Applier::applyLookup(const qbxml::Response& rs) {
+    auto found = session_.pendingDocumentId ? tx_.documents().find(*session_.pendingDocumentId) : std::nullopt;
+    if (!found || (found->state != DocState::Sent && found->state != DocState::Queued)) return {};
+    store::Document doc = *found;
+    const auto cls = qbxml::classifyStatus(rs.statusCode, rs.statusMessage);
+    if (cls.kind != qbxml::StatusClass::ok && cls.kind != qbxml::StatusClass::warning) {
+        const std::string message = "Settlebridge could not check whether " + docLabel(doc) +
+                                    " is already in QuickBooks, so it was not sent again: " + cls.explanation;
+        tx_.sessions().setMark(session_.id, SessionMark{std::string(kMarkDocument), std::to_string(doc.id),
+                                                        std::string(kSkipped), message});
+        event(store::EventLevel::Warning, message);
+        return ResponseOutcome{true, message};
+    }
+
+    const qbxml::TxnRet* ours = nullptr;       // proven ours by the ExternalGUID
+    const qbxml::TxnRet* matching = nullptr;   // same RefNumber, date, customer and total
+    const qbxml::TxnRet* other = nullptr;      // same RefNumber (or same-day transfer) but not matching
+    for (const auto& t : rs.txns) {
+        if (doc.kind == DocKind::Transfer) {
+            const Payload payload = decodePayload(doc.payload);
+            const bool memoNames = !t.memo.empty() && t.memo.find(doc.externalKey) != std::string::npos;
+            const bool sameMoves = t.totalAmount == doc.expectedTotal &&
+                                   sameName(t.transferFromAccount, company_.clearingAccount) &&
+                                   sameName(t.transferToAccount, payload.transferTo);
+            if (memoNames && !ours) ours = &t;
+            else if (sameMoves && t.txnDate == doc.txnDate && !matching) matching = &t;
+            continue;
+        }
+        if (t.refNumber != doc.refNumber) continue;
+        if (!t.externalGuid.empty() && !doc.externalGuid.empty() && qbxml::sameGuid(t.externalGuid, doc.externalGuid)) {
+            if (!ours) ours = &t;
+        } else if (t.txnDate == doc.txnDate && sameName(t.customerFullName, doc.customer) &&
+                   t.totalAmount == doc.expectedTotal && t.externalGuid.empty()) {
+            if (!matching) matching = &t;
+        } else if (!other) {
+            other = &t;
+        }
+    }
+    const qbxml::TxnRet* hit = ours != nullptr ? ours : matching;
+    if (hit != nullptr) {
+        QbResult result{hit->txnId, hit->txnDate, hit->totalAmount, rs.statusCode, rs.statusMessage};
+        if (hit->totalAmount && *hit->totalAmount != doc.expectedTotal) {
+            const std::string message =
+                upperFirst(docLabel(doc)) + " is in QuickBooks (TxnID " + hit->txnId + ") with a total of " +
+                settlement::formatCents(*hit->totalAmount) + " instead of " + settlement::formatCents(doc.expectedTotal) +
+                ": QuickBooks probably added its own sales tax or a price level. Correct or delete it in QuickBooks, "
+                "then retry it in Settlebridge.";
+            doc = markFailed(std::move(doc), result, message, session_.id, now_);
+            tx_.documents().save(doc);
+            event(store::EventLevel::Error, message);
+            return ResponseOutcome{true, message};
+        }
+        doc = markPosted(std::move(doc), result, session_.id, now_);
+        tx_.documents().save(doc);
+        event(store::EventLevel::Info, upperFirst(docLabel(doc)) + " was already in QuickBooks (TxnID " + hit->txnId +
+                                           "): marked posted, not sent again.");
+        return {};
+    }
+    if (other != nullptr) {
+        const std::string message =
+            "QuickBooks already has a " + kindLabel(doc.kind) + " numbered " + doc.refNumber + " (TxnID " +
+            other->txnId + ", dated " + other->txnDate + ", customer \"" + other->customerFullName + "\", total " +
+            (other->totalAmount ? settlement::formatCents(*other->totalAmount) : std::string("?")) +
+            ") that does not match this document; Settlebridge will not add a second one. Check it in QuickBooks, "
+            "then retry.";
+        doc = markFailed(std::move(doc), QbResult{"", "", std::nullopt, rs.statusCode, rs.statusMessage}, message,
+                         session_.id, now_);
+        tx_.documents().save(doc);
+        event(store::EventLevel::Error, message);
+        return {};
+    }
+    // Not in QuickBooks: safe to add (again).
+    doc = requeue(std::move(doc), 0, "", session_.id, now_);
+    tx_.documents().save(doc);
+    event(store::EventLevel::Info, upperFirst(docLabel(doc)) + " is not in QuickBooks: queued to be sent.");
+    return {};
+}
+
+void Applier::forgetReferences(const store::Document& doc, std::string_view message) {
+    if (auto ref = referenceInMessage(message)) {
+        tx_.lists().forget(company_.id, ref->first, ref->second);
+        return;
+    }
+    // Cannot tell which one: every reference of the document is checked again next time.
+    tx_.lists().forget(company_.id, ListKind::Customer, doc.customer);
+    tx_.lists().forget(company_.id, ListKind::Account, company_.clearingAccount);
+    if (doc.kind == DocKind::Receipt || doc.kind == DocKind::CreditMemo) {
+        auto stored = tx_.settlements().summary(doc.settlementRow);
+        if (!stored) return;
+        const settlement::Summary summary = store::decodeSummary(stored->summaryJson);
+        for (const auto& name : referencedItems(doc, summary)) {
+            tx_.lists().forget(company_.id, ListKind::Item, normalizeName(ListKind::Item, name));
+        }
+    }
+}
+
+ResponseOutcome Applier::applyAdd(const qbxml::Response& rs) {
+    auto found = session_.pendingDocumentId ? tx_.documents().find(*session_.pendingDocumentId) : std::nullopt;
+    if (!found || found->state != DocState::Sent) return {};
+    store::Document doc = *found;
+    const auto cls = qbxml::classifyStatus(rs.statusCode, rs.statusMessage);
+    const qbxml::TxnRet* ret = rs.txn();
+    if (cls.kind == qbxml::StatusClass::ok || cls.kind == qbxml::StatusClass::warning) {
+        if (ret == nullptr || ret->txnId.empty()) {
+            // Accepted but without the transaction: it stays `sent` and is looked up before anything else.
+            return ResponseOutcome{false, ""};
+        }
+        QbResult result{ret->txnId, ret->txnDate, ret->totalAmount, rs.statusCode, rs.statusMessage};
+        if (ret->totalAmount && *ret->totalAmount != doc.expectedTotal) {
+            const std::string message =
+                upperFirst(docLabel(doc)) + " was posted (TxnID " + ret->txnId + ") but QuickBooks recorded a total of " +
+                settlement::formatCents(*ret->totalAmount) + " instead of " + settlement::formatCents(doc.expectedTotal) +
+                ": QuickBooks added its own sales tax or applied a price level. Correct or delete it in QuickBooks, "
+                "check the customer's tax and price level settings, then retry it in Settlebridge.";
+            doc = markFailed(std::move(doc), result, message, session_.id, now_);
+            tx_.documents().save(doc);
+            event(store::EventLevel::Error, message);
+            return ResponseOutcome{true, message};
+        }
+        doc = markPosted(std::move(doc), result, session_.id, now_);
+        tx_.documents().save(doc);
+        event(store::EventLevel::Info, "Posted " + docLabel(doc) + " (TxnID " + ret->txnId + ", total " +
+                                           settlement::formatCents(doc.expectedTotal) + ").");
+        return {};
+    }
+    QbResult result{"", "", std::nullopt, rs.statusCode, rs.statusMessage};
+    switch (cls.kind) {
+        case qbxml::StatusClass::retryLater: {
+            const std::string key = std::to_string(doc.id);
+            auto lockMark = mark(kMarkLock, key);
+            const int tries = lockMark ? std::stoi(lockMark->status) + 1 : 1;
+            setMark(kMarkLock, key, std::to_string(tries), cls.explanation);
+            Timestamp after = now_ + options_.lockRetrySeconds;
+            std::string note = cls.explanation + " Settlebridge tries again shortly.";
+            if (tries >= options_.maxLockRetriesPerSession) {
+                after = now_ + options_.lockDeferSeconds;
+                note = cls.explanation + " Settlebridge tries again at the next Web Connector run.";
+                setMark(kMarkDocument, key, kSkipped, note);
+            }
+            doc = requeue(std::move(doc), after, note, session_.id, now_);
+            doc.qbStatusCode = rs.statusCode;
+            doc.qbStatusMessage = rs.statusMessage;
+            tx_.documents().save(doc);
+            event(store::EventLevel::Warning, upperFirst(docLabel(doc)) + ": " + note);
+            return {};
+        }
+        case qbxml::StatusClass::closedPeriod: {
+            const std::string message = cls.explanation + " Change the closing date in QuickBooks, then approve it again.";
+            doc = hold(std::move(doc), "closed-period", message, now_);
+            doc.qbStatusCode = rs.statusCode;
+            doc.qbStatusMessage = rs.statusMessage;
+            doc.verifyFirst = false;  // QuickBooks refused it: nothing landed
+            doc.lastSessionId = session_.id;
+            tx_.documents().save(doc);
+            event(store::EventLevel::Warning, upperFirst(docLabel(doc)) + " held: " + message);
+            return {};
+        }
+        case qbxml::StatusClass::invalidReference: {
+            forgetReferences(doc, rs.statusMessage);
+            const std::string message = cls.explanation +
+                                        (doc.autoRetries < options_.maxAutoRetries
+                                             ? " Settlebridge checks it again at the next Web Connector run."
+                                             : "");
+            doc = markFailed(std::move(doc), result, message, session_.id, now_);
+            tx_.documents().save(doc);
+            event(store::EventLevel::Error, upperFirst(docLabel(doc)) + " failed: " + message);
+            return {};
+        }
+        default: {
+            doc = markFailed(std::move(doc), result, cls.explanation, session_.id, now_);
+            tx_.documents().save(doc);
+            event(store::EventLevel::Error, upperFirst(docLabel(doc)) + " failed: " + cls.explanation);
+            return {};
+        }
+    }
+}
+
+bool isRecheckable(const store::Document& d, const PlannerOptions& options) {
+    return d.state == DocState::Failed && d.qbStatusCode &&
+           qbxml::classifyStatus(*d.qbStatusCode, d.qbStatusMessage).kind == qbxml::StatusClass::invalidReference &&
+           d.autoRetries < options.maxAutoRetries;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------------------------
+
+SessionStartResult Planner::start(store::Tx& tx, store::WcSession& session, const SessionStartInput& input,
+                                  Timestamp now) const {
+    auto company = tx.companies().find(session.companyId);
+    if (!company) throw store::StoreError("the session's company no longer exists");
+    SessionStartResult result;
+    session.companyFileName = input.companyFileName;
+
+    std::optional<qbxml::ResponseSet> hcp;
+    if (!input.hcpResponse.empty()) {
+        try {
+            hcp = qbxml::parseResponse(input.hcpResponse);
+        } catch (const qbxml::ResponseError& e) {
+            tx.events().add(now, company->id, store::EventLevel::Warning,
+                            std::string("The Web Connector's host/company/preferences answer could not be read: ") +
+                                e.what());
+        }
+    }
+    const qbxml::Response* host = hcp ? hcp->findType("HostQueryRs") : nullptr;
+    const qbxml::Response* comp = hcp ? hcp->findType("CompanyQueryRs") : nullptr;
+    const qbxml::Response* prefs = hcp ? hcp->findType("PreferencesQueryRs") : nullptr;
+
+    std::vector<std::string> supported;
+    if (host != nullptr && host->host) {
+        supported = host->host->supportedVersions;
+        if (!host->host->productName.empty()) company->qbProduct = host->host->productName;
+    }
+    const qbxml::VersionChoice choice = qbxml::chooseVersion(input.qbxmlMajor, input.qbxmlMinor, supported);
+    if (!choice.accepted) {
+        result.accepted = false;
+        result.message = choice.message;
+    }
+
+    if (result.accepted && comp != nullptr && comp->company && !company->ownerId.empty() && !company->fileId.empty()) {
+        for (const auto& ext : comp->company->dataExt) {
+            if (ext.name != "FileID" || !qbxml::sameGuid(ext.ownerId, company->ownerId)) continue;
+            if (!qbxml::sameGuid(ext.value, company->fileId)) {
+                result.accepted = false;
+                result.message = "QuickBooks has the company file \"" + input.companyFileName +
+                                 "\" open, but the Web Connector user \"" + company->name +
+                                 "\" was set up for another company file (FileID " + company->fileId + ", this file has " +
+                                 ext.value + "). Open the right company file, or add this file with its own .qwc.";
+            }
+        }
+    }
+
+    if (prefs != nullptr && prefs->preferences) {
+        applyPreferenceInfo(*company, *prefs->preferences);
+        session.preferencesRead = true;
+    }
+
+    if (result.accepted) {
+        session.qbxmlVersion = choice.version.text();
+        company->qbxmlVersion = session.qbxmlVersion;
+        for (auto doc : tx.documents().list(company->id, DocState::Failed)) {
+            if (!isRecheckable(doc, options_)) continue;
+            doc = retry(std::move(doc), now);
+            doc.verifyFirst = false;  // QuickBooks refused the add: nothing landed
+            doc.autoRetries += 1;
+            doc.lastSessionId = session.id;
+            tx.documents().save(doc);
+        }
+    } else {
+        session.refused = true;
+        session.lastError = result.message;
+        tx.events().add(now, company->id, store::EventLevel::Error, result.message);
+    }
+    tx.companies().update(*company, now);
+    tx.sessions().update(session);
+    return result;
+}
+
+std::optional<Request> Planner::next(store::Tx& tx, store::WcSession& session, Timestamp now) const {
+    if (session.pendingKind != PendingKind::None) {
+        interrupt(tx, session, "the Web Connector asked for the next request before answering the last one", false,
+                  now);
+    }
+    Pass pass(options_, tx, session, now, false);
+    return pass.run();
+}
+
+ResponseOutcome Planner::apply(store::Tx& tx, store::WcSession& session, std::string_view response,
+                               Timestamp now) const {
+    Applier applier(options_, tx, session, now);
+    return applier.apply(response);
+}
+
+void Planner::interrupt(store::Tx& tx, store::WcSession& session, std::string_view why, bool notProcessed,
+                        Timestamp now) const {
+    if (session.pendingKind == PendingKind::None) return;
+    const std::vector<std::string> names = splitLines(session.pendingNames);
+    switch (session.pendingKind) {
+        case PendingKind::AccountAdd:
+        case PendingKind::CustomerAdd:
+        case PendingKind::ItemAdd: {
+            // The add may have landed: query the name again instead of adding it again.
+            const std::string_view kind = session.pendingKind == PendingKind::AccountAdd    ? "account"
+                                          : session.pendingKind == PendingKind::CustomerAdd ? "customer"
+                                                                                             : "item";
+            for (const auto& name : names) {
+                tx.sessions().setMark(session.id, SessionMark{std::string(kind), name, std::string(kRequery), ""});
+            }
+            break;
+        }
+        case PendingKind::DocumentAdd:
+            if (notProcessed && session.pendingDocumentId) {
+                if (auto doc = tx.documents().find(*session.pendingDocumentId); doc && doc->state == DocState::Sent) {
+                    const std::string message = "QuickBooks could not process the request (" + std::string(why) + ").";
+                    *doc = markFailed(std::move(*doc), QbResult{}, message, session.id, now);
+                    tx.documents().save(*doc);
+                    tx.events().add(now, session.companyId, store::EventLevel::Error,
+                                    upperFirst(docLabel(*doc)) + " failed: " + message);
+                }
+            }
+            // Otherwise it stays `sent`: looked up by its RefNumber before it is ever sent again.
+            break;
+        default: break;  // queries and lookups are simply asked again
+    }
+    tx.events().add(now, session.companyId, store::EventLevel::Warning,
+                    "The answer to request " + session.pendingRequestId + " (" +
+                        std::string(store::toString(session.pendingKind)) + ") never came: " + std::string(why) + ".");
+    session.pendingKind = PendingKind::None;
+    session.pendingRequestId.clear();
+    session.pendingDocumentId.reset();
+    session.pendingNames.clear();
+    tx.sessions().update(session);
+}
+
+int Planner::progress(store::Tx& tx, const store::WcSession& session, Timestamp now, bool* waiting) const {
+    if (waiting != nullptr) *waiting = false;
+    if (session.refused) return 100;
+    store::WcSession copy = session;
+    Pass pass(options_, tx, copy, now, true);
+    bool more = pass.run().has_value();
+    int remaining = 0;
+    bool soon = false;
+    for (const auto& d : tx.documents().listIn(session.companyId, {DocState::Queued, DocState::Sent})) {
+        auto m = tx.sessions().mark(session.id, kMarkDocument, std::to_string(d.id));
+        if (m && m->status == kSkipped) continue;
+        ++remaining;
+        if (d.state == DocState::Queued && d.retryAfter > now && d.retryAfter - now <= options_.lockRetrySeconds) {
+            soon = true;
+        }
+    }
+    if (!more && soon) {
+        more = true;
+        if (waiting != nullptr) *waiting = true;
+    }
+    if (!more) return 100;
+    const int done = session.responsesReceived;
+    const int percent = done * 100 / (done + remaining + 1);
+    return std::clamp(percent, 1, 99);
+}
+
+PendingWork Planner::pendingWork(store::Tx& tx, std::int64_t companyId, Timestamp now) const {
+    PendingWork work;
+    for (const auto& d : tx.documents().listIn(companyId, {DocState::Sent, DocState::Queued, DocState::Failed})) {
+        switch (d.state) {
+            case DocState::Sent: ++work.documents; break;
+            case DocState::Queued:
+                if (d.verifyFirst) {
+                    ++work.documents;
+                } else if (d.retryAfter > now) {
+                    work.nextAt = work.nextAt ? std::min(*work.nextAt, d.retryAfter) : d.retryAfter;
+                } else if (d.kind == DocKind::RefundPayment) {
+                    auto memo = d.dependsOn ? tx.documents().find(*d.dependsOn) : std::nullopt;
+                    if (memo && memo->state == DocState::Posted) ++work.documents;
+                } else {
+                    ++work.documents;
+                }
+                break;
+            case DocState::Failed:
+                if (isRecheckable(d, options_)) ++work.documents;
+                break;
+            default: break;
+        }
+    }
+    return work;
+}
+
+SessionReport Planner::report(store::Tx& tx, const store::WcSession& session) const {
+    SessionReport r;
+    for (const auto& d : tx.documents().touchedBySession(session.id)) {
+        switch (d.state) {
+            case DocState::Posted:
+                if (d.postedAt < session.createdAt) break;
+                ++r.posted;
+                if (d.kind == DocKind::Receipt) ++r.receipts;
+                if (d.kind == DocKind::CreditMemo) ++r.creditMemos;
+                if (d.kind == DocKind::RefundPayment) ++r.refunds;
+                if (d.kind == DocKind::Transfer) ++r.transfers;
+                break;
+            case DocState::Failed: {
+                std::string line = docLabel(d);
+                if (d.qbStatusCode) line += " (QuickBooks " + std::to_string(*d.qbStatusCode) + ")";
+                line += ": " + (d.lastError.empty() ? d.qbStatusMessage : d.lastError);
+                r.failed.push_back(line);
+                break;
+            }
+            case DocState::Held:
+                if (d.holdReason == "closed-period") r.held.push_back(docLabel(d) + ": " + d.lastError);
+                break;
+            default: break;
+        }
+    }
+    for (const auto& m : tx.sessions().marks(session.id)) {
+        if (m.status != kFailed) continue;
+        r.blocked.push_back(upperFirst(m.kind) + " \"" + m.name + "\": " + m.message);
+    }
+    return r;
+}
+
+std::string SessionReport::text() const {
+    auto plural = [](int n, const char* one, const char* many) {
+        return std::to_string(n) + " " + (n == 1 ? one : many);
+    };
+    std::string out;
+    if (posted == 0) {
+        out = "Nothing was posted";
+    } else {
+        out = "Posted " + plural(posted, "document", "documents") + " (";
+        std::vector<std::string> parts;
+        if (receipts > 0) parts.push_back(plural(receipts, "sales receipt", "sales receipts"));
+        if (creditMemos > 0) parts.push_back(plural(creditMemos, "credit memo", "credit memos"));
+        if (refunds > 0) parts.push_back(plural(refunds, "refund payment", "refund payments"));
+        if (transfers > 0) parts.push_back(plural(transfers, "transfer", "transfers"));
+        for (std::size_t i = 0; i < parts.size(); ++i) {
+            if (i > 0) out += ", ";
+            out += parts[i];
+        }
+        out += ")";
+    }
+    auto list = [&out](const std::vector<std::string>& lines, const std::string& head) {
+        if (lines.empty()) return;
+        out += "; " + head + ": ";
+        const std::size_t shown = std::min<std::size_t>(lines.size(), 3);
+        for (std::size_t i = 0; i < shown; ++i) {
+            if (i > 0) out += " | ";
+            out += lines[i];
+        }
+        if (lines.size() > shown) out += " | and " + std::to_string(lines.size() - shown) + " more";
+    };
+    list(failed, std::to_string(failed.size()) + " failed");
+    list(held, std::to_string(held.size()) + " held");
+    list(blocked, "waiting for");
+    out += ".";
+    return out;
+}
+
+}  // namespace settlebridge::posting

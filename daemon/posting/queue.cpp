@@ -1,0 +1,183 @@
+#include "daemon/posting/queue.hpp"
+
+#include "daemon/posting/document_builder.hpp"
+#include "daemon/posting/state_machine.hpp"
+#include "daemon/settlement/categories.hpp"
+#include "daemon/store/crypto.hpp"
+#include "daemon/store/summary_codec.hpp"
+
+namespace settlebridge::posting {
+
+namespace {
+
+store::Company requireCompany(store::Tx& tx, std::string_view name) {
+    auto company = tx.companies().findByName(name);
+    if (!company) throw QueueError("no company named \"" + std::string(name) + "\"");
+    return *company;
+}
+
+std::string plural(int n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+}  // namespace
+
+std::string_view toString(ImportResult::Outcome outcome) {
+    switch (outcome) {
+        case ImportResult::Outcome::Imported: return "imported";
+        case ImportResult::Outcome::AlreadyImported: return "already-imported";
+        case ImportResult::Outcome::Conflict: return "conflict";
+    }
+    return "?";
+}
+
+ImportResult Queue::importSummary(std::string_view companyName, std::string_view rawReport,
+                                  std::string_view sourceName, settlement::Summary summary, store::Timestamp now) {
+    const std::string hash = store::sha256Hex(rawReport);
+    return store_.write([&](store::Tx& tx) {
+        const store::Company company = requireCompany(tx, companyName);
+        ImportResult result;
+        result.settlementId = summary.header.settlementId;
+
+        if (auto existing = tx.settlements().findByHash(company.id, hash)) {
+            result.settlementRow = existing->id;
+            if (existing->state == store::SettlementState::Conflict) {
+                result.outcome = ImportResult::Outcome::Conflict;
+                result.message = "This report was imported before and conflicts with settlement " +
+                                 existing->settlementId + " already imported: nothing queued.";
+            } else {
+                result.outcome = ImportResult::Outcome::AlreadyImported;
+                result.message = "Settlement " + existing->settlementId + " was already imported: nothing changed.";
+                for (const auto& d : tx.documents().forSettlement(existing->id)) {
+                    ++result.documents;
+                    if (d.state == store::DocState::Held) ++result.held;
+                    if (d.state == store::DocState::Queued) ++result.queued;
+                    if (d.state == store::DocState::Failed) ++result.failed;
+                }
+            }
+            return result;
+        }
+
+        store::SettlementRecord record;
+        record.companyId = company.id;
+        record.settlementId = summary.header.settlementId;
+        record.reportHash = hash;
+        record.sourceName = std::string(sourceName);
+        record.importedAt = now;
+
+        if (auto active = tx.settlements().findActive(company.id, summary.header.settlementId)) {
+            record.state = store::SettlementState::Conflict;
+            record.note = "A different report for settlement " + summary.header.settlementId +
+                          " (imported " + active->sourceName + ") is already in the queue; this one was kept for "
+                          "review and not queued.";
+            record = tx.settlements().insert(record, rawReport);
+            tx.events().add(now, company.id, store::EventLevel::Warning, record.note);
+            result.outcome = ImportResult::Outcome::Conflict;
+            result.settlementRow = record.id;
+            result.message = record.note;
+            return result;
+        }
+
+        record = tx.settlements().insert(record, rawReport);
+        result.settlementRow = record.id;
+
+        if (summary.customerName.empty()) summary.customerName = company.customerName;
+        for (auto& doc : summary.documents) {
+            for (auto& line : doc.lines) {
+                if (line.sku.empty() || line.category != settlement::kProductCategory) continue;
+                line.item = tx.skuItems().resolve(company.id, line.sku, line.item, now).itemName;
+            }
+        }
+
+        store::SummaryRecord stored;
+        stored.settlementRow = record.id;
+        stored.mappingVersion = summary.mappingVersion;
+        stored.reconciled = summary.reconciled;
+        stored.difference = summary.difference;
+        stored.deposit = summary.header.totalAmount;
+        stored.currency = summary.header.currency;
+        stored.summaryJson = store::encodeSummary(summary);
+        stored.createdAt = now;
+        tx.settlements().saveSummary(stored);
+
+        std::vector<PlannedDocument> planned = buildDocuments(summary, company, record.id, now);
+        std::vector<std::int64_t> ids;
+        for (auto& p : planned) {
+            if (p.dependsOnIndex) p.document.dependsOn = ids.at(*p.dependsOnIndex);
+            ids.push_back(tx.documents().insert(p.document));
+            ++result.documents;
+            switch (p.document.state) {
+                case store::DocState::Held: ++result.held; break;
+                case store::DocState::Queued: ++result.queued; break;
+                case store::DocState::Failed: ++result.failed; break;
+                default: break;
+            }
+        }
+        result.outcome = ImportResult::Outcome::Imported;
+        result.message = "Settlement " + summary.header.settlementId + " imported: " +
+                         plural(result.documents, "document", "documents") + " (" + std::to_string(result.queued) +
+                         " queued, " + std::to_string(result.held) + " held, " + std::to_string(result.failed) +
+                         " failed).";
+        tx.events().add(now, company.id, result.failed > 0 ? store::EventLevel::Warning : store::EventLevel::Info,
+                        result.message);
+        return result;
+    });
+}
+
+int Queue::approve(std::string_view companyName, std::string_view settlementId, store::Timestamp now) {
+    return store_.write([&](store::Tx& tx) {
+        const store::Company company = requireCompany(tx, companyName);
+        auto record = tx.settlements().findActive(company.id, settlementId);
+        if (!record) throw QueueError("no settlement " + std::string(settlementId) + " for " + company.name);
+        int moved = 0;
+        for (auto doc : tx.documents().forSettlement(record->id)) {
+            if (doc.state != store::DocState::Held) continue;
+            tx.documents().save(posting::approve(doc, now));
+            ++moved;
+        }
+        if (moved > 0) {
+            tx.events().add(now, company.id, store::EventLevel::Info,
+                            "Settlement " + std::string(settlementId) + " approved: " +
+                                plural(moved, "document", "documents") + " queued.");
+        }
+        return moved;
+    });
+}
+
+store::Document Queue::retry(std::int64_t documentId, store::Timestamp now) {
+    return store_.write([&](store::Tx& tx) {
+        auto doc = tx.documents().find(documentId);
+        if (!doc) throw QueueError("no document " + std::to_string(documentId));
+        if (doc->state != store::DocState::Failed) {
+            throw QueueError("document " + std::to_string(documentId) + " is " + std::string(store::toString(doc->state)) +
+                             ", not failed: only failed documents are retried");
+        }
+        store::Document retried = posting::retry(*doc, now);
+        tx.documents().save(retried);
+        tx.events().add(now, doc->companyId, store::EventLevel::Info,
+                        "Document " + (doc->refNumber.empty() ? doc->externalKey : doc->refNumber) +
+                            " queued again" + (retried.verifyFirst ? " (QuickBooks is checked for it first)." : "."));
+        return retried;
+    });
+}
+
+QueueStatus Queue::status(std::string_view companyName) {
+    return store_.read([&](store::Tx& tx) {
+        const store::Company company = requireCompany(tx, companyName);
+        QueueStatus status;
+        status.company = company.name;
+        status.counts = tx.documents().countByState(company.id);
+        for (auto& d : tx.documents().list(company.id, store::DocState::Held)) status.attention.push_back(std::move(d));
+        for (auto& d : tx.documents().list(company.id, store::DocState::Failed)) status.attention.push_back(std::move(d));
+        return status;
+    });
+}
+
+std::vector<store::Document> Queue::documents(std::string_view companyName, std::optional<store::DocState> state) {
+    return store_.read([&](store::Tx& tx) {
+        const store::Company company = requireCompany(tx, companyName);
+        return tx.documents().list(company.id, state);
+    });
+}
+
+}  // namespace settlebridge::posting

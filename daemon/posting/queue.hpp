@@ -1,0 +1,76 @@
+#pragma once
+// The posting queue's operations for the CLI, the admin page and the daemon: import a settlement's summary,
+// approve held settlements, retry failed documents, and report what is waiting. Each operation is one store
+// transaction.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "daemon/settlement/model.hpp"
+#include "daemon/store/records.hpp"
+#include "daemon/store/store.hpp"
+
+namespace settlebridge::posting {
+
+/// A request the queue refuses (unknown company, document, or a state that does not allow it).
+class QueueError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct ImportResult {
+    enum class Outcome {
+        Imported,         // new settlement: stored, summarized, documents created
+        AlreadyImported,  // the same report (same bytes) was imported before: nothing changed
+        Conflict,         // another report with the same settlement id exists: recorded, nothing queued
+    };
+    Outcome outcome = Outcome::Imported;
+    std::int64_t settlementRow = 0;
+    std::string settlementId;
+    int documents = 0;
+    int queued = 0;
+    int held = 0;
+    int failed = 0;
+    std::string message;  // for people
+};
+
+std::string_view toString(ImportResult::Outcome outcome);
+
+/// Documents per state for one company.
+struct QueueStatus {
+    std::string company;
+    std::map<store::DocState, int> counts;
+    std::vector<store::Document> attention;  // held and failed documents, with their reasons
+};
+
+class Queue {
+public:
+    explicit Queue(store::Store& store) noexcept : store_(store) {}
+
+    /// Stores the raw report (kept so the summary can be rebuilt), its summary and its documents, all in one
+    /// transaction. SKU lines get their item from the stored SKU → item table (new SKUs are added to it with
+    /// collision-safe names). The same bytes again → AlreadyImported and no change at all; a different report
+    /// for a settlement id already imported → Conflict, recorded with a note, nothing queued.
+    /// Throws QueueError for an unknown company.
+    ImportResult importSummary(std::string_view companyName, std::string_view rawReport, std::string_view sourceName,
+                               settlement::Summary summary, store::Timestamp now);
+
+    /// held → queued for every held document of the settlement. Returns how many moved.
+    int approve(std::string_view companyName, std::string_view settlementId, store::Timestamp now);
+
+    /// failed → queued for one document (verified in QuickBooks first if its add was ever sent).
+    store::Document retry(std::int64_t documentId, store::Timestamp now);
+
+    QueueStatus status(std::string_view companyName);
+    std::vector<store::Document> documents(std::string_view companyName,
+                                           std::optional<store::DocState> state = std::nullopt);
+
+private:
+    store::Store& store_;
+};
+
+}  // namespace settlebridge::posting

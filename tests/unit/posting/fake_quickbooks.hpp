@@ -1,0 +1,395 @@
+#pragma once
+// A small stand-in for a QuickBooks company file at the qbXML level, for unit tests: it reads the requests the
+// planner renders (tinyxml2) and answers with responses written in QuickBooks' own format (status attributes,
+// Ret elements, messages worded as QuickBooks words them; see shared/spec/qbxml/samples/*Rs*.xml). It enforces what
+// matters for exactly-once posting: references must exist (3140), names are unique (3100), and it keeps a ledger
+// of every transaction, so a test can assert that each document landed exactly once.
+//
+// Failure injection: failNext[requestName] answers the next request of that kind with a given status instead;
+// extraTax adds an amount to every sales receipt total (QuickBooks adding its own tax).
+
+#include <tinyxml2.h>
+
+#include <algorithm>
+#include <cctype>
+#include <deque>
+#include <map>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "daemon/settlement/money.hpp"
+#include "qbxml/response.hpp"
+
+namespace settlebridge::testing {
+
+struct FakeTxn {
+    std::string type;  // "SalesReceipt", "CreditMemo", "ARRefundCreditCard", "Transfer"
+    std::string txnId;
+    std::string refNumber;
+    std::string txnDate;
+    std::string customer;
+    settlement::Cents total = 0;
+    std::string externalGuid;
+    std::string memo;
+    std::string from;
+    std::string to;
+    std::string appliedTo;  // refund: the credit memo's TxnID
+};
+
+struct InjectedStatus {
+    int code = 0;
+    std::string severity = "Error";
+    std::string message;
+};
+
+class FakeQuickBooks {
+public:
+    struct CaseInsensitiveLess {
+        bool operator()(const std::string& a, const std::string& b) const {
+            return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+                return std::tolower(static_cast<unsigned char>(x)) < std::tolower(static_cast<unsigned char>(y));
+            });
+        }
+    };
+    using NameSet = std::map<std::string, std::string, CaseInsensitiveLess>;  // full name → list id / type
+
+    NameSet items;
+    NameSet accounts;   // value: account type
+    NameSet customers;
+    std::vector<FakeTxn> ledger;
+    std::map<std::string, std::deque<InjectedStatus>> failNext;  // request element name → statuses to answer with
+    settlement::Cents extraTax = 0;
+    std::string closingDate;
+    int requests = 0;
+    std::vector<std::string> requestNames;  // every request element answered, in order
+
+    /// Answers one qbXML request document.
+    std::string answer(const std::string& requestXml) {
+        tinyxml2::XMLDocument doc;
+        if (doc.Parse(requestXml.c_str(), requestXml.size()) != tinyxml2::XML_SUCCESS) {
+            throw std::runtime_error("FakeQuickBooks: request is not XML");
+        }
+        const auto* msgs = doc.RootElement() ? doc.RootElement()->FirstChildElement("QBXMLMsgsRq") : nullptr;
+        const auto* rq = msgs ? msgs->FirstChildElement() : nullptr;
+        if (rq == nullptr) throw std::runtime_error("FakeQuickBooks: no request element");
+        ++requests;
+        const std::string name = rq->Name();
+        requestNames.push_back(name);
+        const std::string id = rq->Attribute("requestID") ? rq->Attribute("requestID") : "";
+        const std::string rsName = name.substr(0, name.size() - 2) + "Rs";
+        if (auto it = failNext.find(name); it != failNext.end() && !it->second.empty()) {
+            InjectedStatus s = it->second.front();
+            it->second.pop_front();
+            return wrap(status(rsName, id, s.code, s.severity, s.message) + "/>");
+        }
+        if (name == "PreferencesQueryRq") return preferences(id);
+        if (name == "ItemQueryRq") return listQuery(*rq, rsName, id, items, "ItemNonInventoryRet");
+        if (name == "AccountQueryRq") return listQuery(*rq, rsName, id, accounts, "AccountRet");
+        if (name == "CustomerQueryRq") return listQuery(*rq, rsName, id, customers, "CustomerRet");
+        if (name == "AccountAddRq") return listAdd(*rq, "AccountAdd", rsName, id, accounts, "AccountRet");
+        if (name == "CustomerAddRq") return listAdd(*rq, "CustomerAdd", rsName, id, customers, "CustomerRet");
+        if (name == "ItemNonInventoryAddRq") {
+            return listAdd(*rq, "ItemNonInventoryAdd", rsName, id, items, "ItemNonInventoryRet");
+        }
+        if (name == "ItemOtherChargeAddRq") {
+            return listAdd(*rq, "ItemOtherChargeAdd", rsName, id, items, "ItemOtherChargeRet");
+        }
+        if (name == "SalesReceiptAddRq") return txnAdd(*rq, "SalesReceipt", rsName, id);
+        if (name == "CreditMemoAddRq") return txnAdd(*rq, "CreditMemo", rsName, id);
+        if (name == "ARRefundCreditCardAddRq") return refundAdd(*rq, rsName, id);
+        if (name == "TransferAddRq") return transferAdd(*rq, rsName, id);
+        if (name == "SalesReceiptQueryRq") return txnQuery(*rq, "SalesReceipt", rsName, id);
+        if (name == "CreditMemoQueryRq") return txnQuery(*rq, "CreditMemo", rsName, id);
+        if (name == "ARRefundCreditCardQueryRq") return txnQuery(*rq, "ARRefundCreditCard", rsName, id);
+        if (name == "TransferQueryRq") return transferQuery(*rq, rsName, id);
+        throw std::runtime_error("FakeQuickBooks: unsupported request " + name);
+    }
+
+    int count(const std::string& type, const std::string& refNumber) const {
+        return static_cast<int>(std::count_if(ledger.begin(), ledger.end(), [&](const FakeTxn& t) {
+            return t.type == type && t.refNumber == refNumber;
+        }));
+    }
+
+    /// Balance of the clearing account: receipts in, refunds and transfers out.
+    settlement::Cents clearingBalance(const std::string& clearing) const {
+        settlement::Cents balance = 0;
+        for (const auto& t : ledger) {
+            if (t.type == "SalesReceipt") balance += t.total;
+            if (t.type == "ARRefundCreditCard" && t.from == clearing) balance -= t.total;
+            if (t.type == "Transfer" && t.from == clearing) balance -= t.total;
+        }
+        return balance;
+    }
+
+    static std::string escape(const std::string& text) {
+        std::string out;
+        for (char c : text) {
+            switch (c) {
+                case '&': out += "&amp;"; break;
+                case '<': out += "&lt;"; break;
+                case '>': out += "&gt;"; break;
+                case '"': out += "&quot;"; break;
+                default: out += c;
+            }
+        }
+        return out;
+    }
+
+    static std::string wrap(const std::string& body) {
+        return "<?xml version=\"1.0\" ?>\n<QBXML>\n<QBXMLMsgsRs>\n" + body + "\n</QBXMLMsgsRs>\n</QBXML>\n";
+    }
+
+    /// `<XxxRs requestID=".." statusCode=".." statusSeverity=".." statusMessage=".."` (unterminated).
+    static std::string status(const std::string& rs, const std::string& id, int code, const std::string& severity,
+                              const std::string& message) {
+        return "<" + rs + " requestID=\"" + escape(id) + "\" statusCode=\"" + std::to_string(code) +
+               "\" statusSeverity=\"" + severity + "\" statusMessage=\"" + escape(message) + "\"";
+    }
+
+private:
+    static std::string text(const tinyxml2::XMLElement& parent, const char* child) {
+        const auto* e = parent.FirstChildElement(child);
+        return e && e->GetText() ? e->GetText() : "";
+    }
+    static std::string refName(const tinyxml2::XMLElement& parent, const char* ref) {
+        const auto* e = parent.FirstChildElement(ref);
+        return e ? text(*e, "FullName") : "";
+    }
+    static std::string leaf(const std::string& name, const std::string& value) {
+        return "<" + name + ">" + escape(value) + "</" + name + ">";
+    }
+    static std::string ref(const std::string& name, const std::string& fullName) {
+        return "<" + name + "><ListID>80000001-1700000000</ListID><FullName>" + escape(fullName) + "</FullName></" +
+               name + ">";
+    }
+    std::string listWord(const NameSet& set) const {
+        return &set == &accounts ? "Account" : &set == &customers ? "Customer" : "Item";
+    }
+    std::string nextId(const char* prefix) { return std::string(prefix) + std::to_string(++sequence_) + "-1710500000"; }
+
+    std::string preferences(const std::string& id) {
+        std::string body = status("PreferencesQueryRs", id, 0, "Info", "Status OK") + "><PreferencesRet>";
+        body += "<AccountingPreferences><IsUsingAccountNumbers>false</IsUsingAccountNumbers>"
+                "<IsRequiringAccounts>true</IsRequiringAccounts><IsUsingClassTracking>false</IsUsingClassTracking>"
+                "<IsUsingAuditTrail>true</IsUsingAuditTrail>"
+                "<IsAssigningJournalEntryNumbers>true</IsAssigningJournalEntryNumbers>";
+        if (!closingDate.empty()) body += leaf("ClosingDate", closingDate);
+        body += "</AccountingPreferences><MultiCurrencyPreferences><IsMultiCurrencyOn>false</IsMultiCurrencyOn>"
+                "</MultiCurrencyPreferences><SalesTaxPreferences><DefaultItemSalesTaxRef><FullName>State Tax"
+                "</FullName></DefaultItemSalesTaxRef><PaySalesTax>Monthly</PaySalesTax>"
+                "<DefaultTaxableSalesTaxCodeRef><FullName>Tax</FullName></DefaultTaxableSalesTaxCodeRef>"
+                "<DefaultNonTaxableSalesTaxCodeRef><FullName>Non</FullName></DefaultNonTaxableSalesTaxCodeRef>"
+                "</SalesTaxPreferences></PreferencesRet></PreferencesQueryRs>";
+        return wrap(body);
+    }
+
+    std::string listQuery(const tinyxml2::XMLElement& rq, const std::string& rsName, const std::string& id,
+                          const NameSet& set, const std::string& retName) {
+        std::vector<std::string> wanted;
+        for (const auto* e = rq.FirstChildElement("FullName"); e; e = e->NextSiblingElement("FullName")) {
+            wanted.push_back(e->GetText() ? e->GetText() : "");
+        }
+        std::string rets;
+        std::string missing;
+        for (const auto& name : wanted) {
+            auto it = set.find(name);
+            if (it == set.end()) {
+                if (missing.empty()) missing = name;
+                continue;
+            }
+            std::string ret = retName;
+            if (&set == &items && it->second.rfind("Item", 0) == 0) ret = it->second + "Ret";
+            rets += "<" + ret + "><ListID>" + std::to_string(std::hash<std::string>{}(it->first) % 100000) +
+                    "-1700000000</ListID>" + leaf("Name", it->first.substr(it->first.rfind(':') + 1)) +
+                    leaf("FullName", it->first) + "<IsActive>true</IsActive>";
+            if (&set == &accounts) rets += leaf("AccountType", it->second);
+            rets += "</" + ret + ">";
+        }
+        if (rets.empty()) {
+            return wrap(status(rsName, id, 1, "Info",
+                               "A query request did not find a matching object in QuickBooks") + "/>");
+        }
+        if (!missing.empty()) {
+            return wrap(status(rsName, id, 500, "Warn",
+                               "The query request has not been fully completed. There was a required element (\"" +
+                                   missing + "\") that could not be found in QuickBooks.") +
+                        ">" + rets + "</" + rsName + ">");
+        }
+        return wrap(status(rsName, id, 0, "Info", "Status OK") + ">" + rets + "</" + rsName + ">");
+    }
+
+    std::string listAdd(const tinyxml2::XMLElement& rq, const char* addName, const std::string& rsName,
+                        const std::string& id, NameSet& set, const std::string& retName) {
+        const auto* add = rq.FirstChildElement(addName);
+        const std::string leafName = text(*add, "Name");
+        const std::string parent = refName(*add, "ParentRef");
+        const std::string fullName = parent.empty() ? leafName : parent + ":" + leafName;
+        if (!parent.empty() && !set.count(parent)) {
+            return wrap(status(rsName, id, 3140, "Error",
+                               "There is an invalid reference to QuickBooks " + listWord(set) + " \"" + parent + "\" in the " + std::string(addName) +
+                                   ".  QuickBooks error message: Invalid argument.  The specified record does not "
+                                   "exist in the list.") + "/>");
+        }
+        if (set.count(fullName)) {
+            return wrap(status(rsName, id, 3100, "Error",
+                               "The name \"" + fullName + "\" of the list element is already in use.") + "/>");
+        }
+        if (&set == &accounts) {
+            set[fullName] = text(*add, "AccountType");
+        } else if (&set == &items) {
+            set[fullName] = retName.substr(0, retName.size() - 3);
+            const std::string account = refName(*add->FirstChildElement("SalesOrPurchase"), "AccountRef");
+            if (!accounts.count(account)) {
+                set.erase(fullName);
+                return wrap(status(rsName, id, 3140, "Error",
+                                   "There is an invalid reference to QuickBooks Account \"" + account +
+                                       "\" in the Item.  QuickBooks error message: Invalid argument.  The specified "
+                                       "record does not exist in the list.") + "/>");
+            }
+        } else {
+            set[fullName] = "";
+        }
+        std::string body = status(rsName, id, 0, "Info", "Status OK") + "><" + retName + "><ListID>" +
+                           nextId("80000") + "</ListID>" + leaf("Name", leafName) + leaf("FullName", fullName) +
+                           "<IsActive>true</IsActive>";
+        if (&set == &accounts) body += leaf("AccountType", text(*add, "AccountType"));
+        body += "</" + retName + "></" + rsName + ">";
+        return wrap(body);
+    }
+
+    std::string invalidReference(const std::string& rsName, const std::string& id, const std::string& what,
+                                 const std::string& name, const std::string& where) {
+        return wrap(status(rsName, id, 3140, "Error",
+                           "There is an invalid reference to QuickBooks " + what + " \"" + name + "\" in the " + where +
+                               ".  QuickBooks error message: Invalid argument.  The specified record does not exist "
+                               "in the list.") + "/>");
+    }
+
+    std::string txnRet(const std::string& type, const FakeTxn& t) {
+        std::string ret = "<" + type + "Ret>" + leaf("TxnID", t.txnId) +
+                          "<TimeCreated>2024-03-21T10:00:00-08:00</TimeCreated><EditSequence>1710500000</EditSequence>";
+        if (!t.customer.empty()) ret += ref("CustomerRef", t.customer);
+        if (type == "Transfer") {
+            ret += leaf("TxnDate", t.txnDate) + ref("TransferFromAccountRef", t.from) + ref("TransferToAccountRef", t.to) +
+                   leaf("Amount", settlement::formatCents(t.total)) + leaf("Memo", t.memo);
+        } else {
+            ret += leaf("TxnDate", t.txnDate) + leaf("RefNumber", t.refNumber) +
+                   leaf("TotalAmount", settlement::formatCents(t.total)) + leaf("Memo", t.memo);
+            if (!t.externalGuid.empty()) ret += leaf("ExternalGUID", t.externalGuid);
+        }
+        return ret + "</" + type + "Ret>";
+    }
+
+    std::string txnAdd(const tinyxml2::XMLElement& rq, const std::string& type, const std::string& rsName,
+                       const std::string& id) {
+        const auto* add = rq.FirstChildElement((type + "Add").c_str());
+        FakeTxn t;
+        t.type = type;
+        t.customer = refName(*add, "CustomerRef");
+        t.txnDate = text(*add, "TxnDate");
+        t.refNumber = text(*add, "RefNumber");
+        t.memo = text(*add, "Memo");
+        t.externalGuid = text(*add, "ExternalGUID");
+        if (!customers.count(t.customer)) return invalidReference(rsName, id, "Customer", t.customer, type);
+        if (type == "SalesReceipt") {
+            const std::string deposit = refName(*add, "DepositToAccountRef");
+            if (!accounts.count(deposit)) return invalidReference(rsName, id, "Account", deposit, type);
+        }
+        if (!closingDate.empty() && t.txnDate <= closingDate) {
+            return wrap(status(rsName, id, 3171, "Error",
+                               "The transaction date is on or before the closing date of the company file.") + "/>");
+        }
+        const std::string lineName = type + "LineAdd";
+        for (const auto* line = add->FirstChildElement(lineName.c_str()); line;
+             line = line->NextSiblingElement(lineName.c_str())) {
+            const std::string item = refName(*line, "ItemRef");
+            if (!items.count(item)) return invalidReference(rsName, id, "Item", item, type + " line");
+            t.total += qbxml::parseAmountCents(text(*line, "Amount")).value_or(0);
+        }
+        if (type == "SalesReceipt") t.total += extraTax;
+        t.txnId = nextId(type == "SalesReceipt" ? "1A" : "1C");
+        ledger.push_back(t);
+        return wrap(status(rsName, id, 0, "Info", "Status OK") + ">" + txnRet(type, t) + "</" + rsName + ">");
+    }
+
+    std::string refundAdd(const tinyxml2::XMLElement& rq, const std::string& rsName, const std::string& id) {
+        const auto* add = rq.FirstChildElement("ARRefundCreditCardAdd");
+        FakeTxn t;
+        t.type = "ARRefundCreditCard";
+        t.customer = refName(*add, "CustomerRef");
+        t.from = refName(*add, "RefundFromAccountRef");
+        t.txnDate = text(*add, "TxnDate");
+        t.refNumber = text(*add, "RefNumber");
+        t.memo = text(*add, "Memo");
+        t.externalGuid = text(*add, "ExternalGUID");
+        if (!customers.count(t.customer)) return invalidReference(rsName, id, "Customer", t.customer, "ARRefundCreditCard");
+        if (!accounts.count(t.from)) return invalidReference(rsName, id, "Account", t.from, "ARRefundCreditCard");
+        const auto* applied = add->FirstChildElement("RefundAppliedToTxnAdd");
+        t.appliedTo = text(*applied, "TxnID");
+        t.total = qbxml::parseAmountCents(text(*applied, "RefundAmount")).value_or(0);
+        const bool memoExists = std::any_of(ledger.begin(), ledger.end(), [&](const FakeTxn& x) {
+            return x.type == "CreditMemo" && x.txnId == t.appliedTo && x.total >= t.total;
+        });
+        if (!memoExists) {
+            return wrap(status(rsName, id, 3120, "Error",
+                               "Object \"" + t.appliedTo + "\" specified in the request cannot be found.  QuickBooks "
+                               "error message: Invalid argument.  The specified record does not exist in the list.") +
+                        "/>");
+        }
+        t.txnId = nextId("1P");
+        ledger.push_back(t);
+        return wrap(status(rsName, id, 0, "Info", "Status OK") + ">" + txnRet("ARRefundCreditCard", t) + "</" + rsName + ">");
+    }
+
+    std::string transferAdd(const tinyxml2::XMLElement& rq, const std::string& rsName, const std::string& id) {
+        const auto* add = rq.FirstChildElement("TransferAdd");
+        FakeTxn t;
+        t.type = "Transfer";
+        t.txnDate = text(*add, "TxnDate");
+        t.from = refName(*add, "TransferFromAccountRef");
+        t.to = refName(*add, "TransferToAccountRef");
+        t.memo = text(*add, "Memo");
+        t.total = qbxml::parseAmountCents(text(*add, "Amount")).value_or(0);
+        if (!accounts.count(t.from)) return invalidReference(rsName, id, "Account", t.from, "Transfer");
+        if (!accounts.count(t.to)) return invalidReference(rsName, id, "Account", t.to, "Transfer");
+        t.txnId = nextId("1T");
+        ledger.push_back(t);
+        return wrap(status(rsName, id, 0, "Info", "Status OK") + ">" + txnRet("Transfer", t) + "</" + rsName + ">");
+    }
+
+    std::string txnQuery(const tinyxml2::XMLElement& rq, const std::string& type, const std::string& rsName,
+                         const std::string& id) {
+        const std::string refNumber = text(rq, "RefNumberCaseSensitive");
+        std::string rets;
+        for (const auto& t : ledger) {
+            if (t.type == type && t.refNumber == refNumber) rets += txnRet(type, t);
+        }
+        if (rets.empty()) {
+            return wrap(status(rsName, id, 1, "Info", "A query request did not find a matching object in QuickBooks") +
+                        "/>");
+        }
+        return wrap(status(rsName, id, 0, "Info", "Status OK") + ">" + rets + "</" + rsName + ">");
+    }
+
+    std::string transferQuery(const tinyxml2::XMLElement& rq, const std::string& rsName, const std::string& id) {
+        const auto* filter = rq.FirstChildElement("TxnDateRangeFilter");
+        const std::string date = filter ? text(*filter, "FromTxnDate") : "";
+        std::string rets;
+        for (const auto& t : ledger) {
+            if (t.type == "Transfer" && t.txnDate == date) rets += txnRet("Transfer", t);
+        }
+        if (rets.empty()) {
+            return wrap(status(rsName, id, 1, "Info", "A query request did not find a matching object in QuickBooks") +
+                        "/>");
+        }
+        return wrap(status(rsName, id, 0, "Info", "Status OK") + ">" + rets + "</" + rsName + ">");
+    }
+
+    int sequence_ = 0;
+};
+
+}  // namespace settlebridge::testing

@@ -1,0 +1,304 @@
+#include "daemon/store/store.hpp"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <thread>
+
+#include "daemon/store/crypto.hpp"
+#include "daemon/store/schema.hpp"
+#include "daemon/store/summary_codec.hpp"
+#include "tests/unit/store/sample_summary.hpp"
+#include "tests/unit/store/temp_dir.hpp"
+
+namespace settlebridge::store {
+namespace {
+
+using settlebridge::testing::TempDir;
+
+constexpr Timestamp kNow = 1'700'000'000;
+constexpr int kFastIterations = 1000;  // PBKDF2 rounds in tests (production: 600k)
+
+Company createCompany(Store& store, const std::string& name, const std::string& password = "s3cret-pass") {
+    return store.write([&](Tx& tx) {
+        Company c;
+        c.name = name;
+        return tx.companies().create(c, password, kNow, kFastIterations);
+    });
+}
+
+/// Runs one SQL statement on the file with a separate connection (what another program would see).
+std::int64_t rawScalar(const std::filesystem::path& file, const std::string& sql) {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open(file.string().c_str(), &db), SQLITE_OK);
+    sqlite3_stmt* stmt = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    std::int64_t value = -1;
+    if (sqlite3_step(stmt) == SQLITE_ROW) value = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return value;
+}
+
+TEST(Store, MigratesAnEmptyFileAndReopens) {
+    TempDir dir;
+    const auto file = dir.file("data/settlebridge.db");  // the data directory is created
+    {
+        Store store(file);
+        EXPECT_EQ(store.schemaVersion(), binarySchemaVersion());
+        createCompany(store, "acme");
+    }
+    EXPECT_EQ(rawScalar(file, "SELECT count(*) FROM schema_version"), binarySchemaVersion());
+    {
+        Store again(file);  // re-open: nothing re-applied, data intact
+        EXPECT_EQ(again.schemaVersion(), binarySchemaVersion());
+        auto company = again.read([](Tx& tx) { return tx.companies().findByName("ACME"); });
+        ASSERT_TRUE(company.has_value());
+        EXPECT_EQ(company->name, "acme");
+    }
+    EXPECT_EQ(rawScalar(file, "SELECT count(*) FROM schema_version"), binarySchemaVersion());
+    EXPECT_EQ(rawScalar(file, "SELECT count(*) FROM companies"), 1);
+}
+
+TEST(Store, UsesWalAndForeignKeys) {
+    TempDir dir;
+    Store store(dir.file("s.db"));
+    createCompany(store, "acme");
+    EXPECT_TRUE(std::filesystem::exists(dir.file("s.db-wal")));
+    // A document pointing at a settlement that does not exist violates a foreign key.
+    EXPECT_THROW(store.write([](Tx& tx) {
+        Document d;
+        d.companyId = 1;
+        d.settlementRow = 999;
+        d.settlementId = "1";
+        d.refNumber = "X";
+        d.externalKey = "1:R:0";
+        d.payload = "{}";
+        tx.documents().insert(d);
+    }),
+                 StoreError);
+}
+
+TEST(Store, RefusesADatabaseFromANewerVersion) {
+    TempDir dir;
+    const auto file = dir.file("s.db");
+    { Store store(file); }
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(file.string().c_str(), &db), SQLITE_OK);
+    const std::string sql = "INSERT INTO schema_version (version, description, applied_at) VALUES (" +
+                            std::to_string(binarySchemaVersion() + 1) + ", 'future', 0)";
+    ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+    try {
+        Store store(file);
+        FAIL() << "a newer database was opened";
+    } catch (const StoreError& e) {
+        EXPECT_NE(std::string(e.what()).find("newer Settlebridge"), std::string::npos) << e.what();
+    }
+}
+
+TEST(Store, ThrowingLambdaRollsBack) {
+    TempDir dir;
+    Store store(dir.file("s.db"));
+    EXPECT_THROW(store.write([](Tx& tx) {
+        Company c;
+        c.name = "acme";
+        tx.companies().create(c, "pw", kNow, kFastIterations);
+        throw std::runtime_error("boom");
+    }),
+                 std::runtime_error);
+    EXPECT_FALSE(store.read([](Tx& tx) { return tx.companies().findByName("acme"); }).has_value());
+}
+
+TEST(Companies, PasswordIsHashedNeverStoredInPlainText) {
+    TempDir dir;
+    const auto file = dir.file("s.db");
+    const std::string password = "Plain-Text-Password-4711";
+    {
+        Store store(file);
+        createCompany(store, "acme", password);
+        auto hash = store.read([](Tx& tx) { return tx.companies().passwordHash("acme"); });
+        ASSERT_TRUE(hash.has_value());
+        EXPECT_EQ(hash->hash.size(), 32U);
+        EXPECT_EQ(hash->salt.size(), 16U);
+        EXPECT_EQ(hash->iterations, kFastIterations);
+        EXPECT_TRUE(verifyPassword(*hash, password));
+        EXPECT_FALSE(verifyPassword(*hash, password + "x"));
+        EXPECT_FALSE(verifyPassword(*hash, ""));
+        EXPECT_EQ(hash->hash, pbkdf2Sha256(password, hash->salt, kFastIterations));
+    }
+    // Checkpointed or not, no file of the database holds the password.
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+        const std::string bytes = settlebridge::testing::readAllBytes(file.string() + suffix);
+        EXPECT_EQ(bytes.find(password), std::string::npos) << "password found in " << suffix;
+    }
+    EXPECT_EQ(rawScalar(file, "SELECT count(*) FROM companies WHERE password_hash LIKE '%Plain-Text%'"), 0);
+}
+
+TEST(Companies, SameSaltNeverRepeatsAndNamesAreUnique) {
+    TempDir dir;
+    Store store(dir.file("s.db"));
+    createCompany(store, "acme", "same");
+    createCompany(store, "globex", "same");
+    auto a = store.read([](Tx& tx) { return *tx.companies().passwordHash("acme"); });
+    auto b = store.read([](Tx& tx) { return *tx.companies().passwordHash("globex"); });
+    EXPECT_NE(a.salt, b.salt);
+    EXPECT_NE(a.hash, b.hash);
+    EXPECT_THROW(createCompany(store, "ACME"), StoreError);
+}
+
+TEST(Companies, SettingsRoundTrip) {
+    TempDir dir;
+    Store store(dir.file("s.db"));
+    Company c = createCompany(store, "acme");
+    EXPECT_EQ(c.mode, CompanyMode::Testing);
+    EXPECT_EQ(c.ownerId.size(), 38U);
+    EXPECT_EQ(c.fileId.front(), '{');
+    EXPECT_NE(c.ownerId, c.fileId);
+    c.mode = CompanyMode::Live;
+    c.companyFile = R"(C:\QB\Acme.qbw)";
+    c.customerName = "Amazon US";
+    c.postTransfer = true;
+    c.bankAccount = "Checking";
+    c.multiCurrency = false;
+    c.salesTax = true;
+    c.closingDate = "2023-12-31";
+    c.qbxmlVersion = "13.0";
+    store.write([&](Tx& tx) {
+        tx.companies().update(c, kNow + 5);
+        tx.companies().setCategoryAccount(c.id, {"commission", "Amazon Fees:Commission", "Expense"});
+        tx.companies().setCategoryAccount(c.id, {"commission", "Selling Fees", "Expense"});
+    });
+    auto back = store.read([&](Tx& tx) { return *tx.companies().find(c.id); });
+    EXPECT_EQ(back.mode, CompanyMode::Live);
+    EXPECT_EQ(back.companyFile, c.companyFile);
+    EXPECT_EQ(back.customerName, "Amazon US");
+    EXPECT_TRUE(back.postTransfer);
+    EXPECT_EQ(back.multiCurrency, std::optional<bool>(false));
+    EXPECT_EQ(back.salesTax, std::optional<bool>(true));
+    EXPECT_EQ(back.closingDate, "2023-12-31");
+    EXPECT_EQ(back.updatedAt, kNow + 5);
+    auto account = store.read([&](Tx& tx) { return tx.companies().categoryAccount(c.id, "commission"); });
+    ASSERT_TRUE(account.has_value());
+    EXPECT_EQ(account->account, "Selling Fees");
+}
+
+TEST(WcSessions, OpenSessionsExpireAndMarksAreKept) {
+    TempDir dir;
+    Store store(dir.file("s.db"));
+    Company c = createCompany(store, "acme");
+    store.write([&](Tx& tx) {
+        WcSession s;
+        s.ticket = uuidV4();
+        s.companyId = c.id;
+        s.createdAt = s.lastSeenAt = kNow;
+        s.expiresAt = kNow + 1800;
+        s = tx.sessions().create(s);
+        tx.sessions().setMark(s.id, {"item", "Amazon Fees", "missing", ""});
+        tx.sessions().setMark(s.id, {"item", "amazon fees", "failed", "3100"});  // same name, case-insensitively
+    });
+    store.read([&](Tx& tx) {
+        auto open = tx.sessions().openSession(c.id, kNow + 10);
+        ASSERT_TRUE(open.has_value());
+        auto marks = tx.sessions().marks(open->id, "item");
+        ASSERT_EQ(marks.size(), 1U);
+        EXPECT_EQ(marks[0].status, "failed");
+        EXPECT_FALSE(tx.sessions().openSession(c.id, kNow + 1800).has_value());
+        EXPECT_FALSE(tx.sessions().openSession(c.id, kNow + 10, open->ticket).has_value());
+    });
+    EXPECT_EQ(store.write([](Tx& tx) { return tx.sessions().expireIdle(kNow + 1800); }), 1);
+}
+
+TEST(SkuItems, CollisionSafeNames) {
+    TempDir dir;
+    Store store(dir.file("s.db"));
+    Company c = createCompany(store, "acme");
+    store.write([&](Tx& tx) {
+        auto a = tx.skuItems().resolve(c.id, "SKU-1", "Amazon Sales:WIDGET", kNow);
+        EXPECT_EQ(a.itemName, "Amazon Sales:WIDGET");
+        auto again = tx.skuItems().resolve(c.id, "SKU-1", "something else", kNow);
+        EXPECT_EQ(again.itemName, "Amazon Sales:WIDGET");
+        auto b = tx.skuItems().resolve(c.id, "SKU-2", "Amazon Sales:widget", kNow);  // same name, other case
+        EXPECT_EQ(b.itemName, "Amazon Sales:widget~2");
+        const std::string longName(31, 'L');
+        tx.skuItems().resolve(c.id, "SKU-3", longName, kNow);
+        auto d = tx.skuItems().resolve(c.id, "SKU-4", longName, kNow);
+        EXPECT_EQ(d.itemName, std::string(29, 'L') + "~2");
+        EXPECT_THROW(tx.skuItems().assign(c.id, "SKU-5", "Amazon Sales:WIDGET", kNow), StoreError);
+        tx.skuItems().assign(c.id, "SKU-1", "Inventory Part 7", kNow);  // point a SKU at an existing item
+        EXPECT_EQ(tx.skuItems().find(c.id, "SKU-1")->itemName, "Inventory Part 7");
+    });
+}
+
+TEST(QbLists, RememberForgetCaseInsensitive) {
+    TempDir dir;
+    Store store(dir.file("s.db"));
+    Company c = createCompany(store, "acme");
+    store.write([&](Tx& tx) {
+        tx.lists().remember(c.id, ListKind::Item, {"Amazon Fees:Commission", "80000010-1", "ItemOtherChargeRet", kNow});
+        tx.lists().remember(c.id, ListKind::Account, {"Amazon Clearing", "80000005-1", "Bank", kNow});
+    });
+    store.write([&](Tx& tx) {
+        EXPECT_TRUE(tx.lists().find(c.id, ListKind::Item, "amazon fees:commission").has_value());
+        EXPECT_FALSE(tx.lists().find(c.id, ListKind::Account, "Amazon Fees:Commission").has_value());
+        tx.lists().forget(c.id, ListKind::Item, "AMAZON FEES:COMMISSION");
+        EXPECT_FALSE(tx.lists().find(c.id, ListKind::Item, "Amazon Fees:Commission").has_value());
+        EXPECT_EQ(tx.lists().list(c.id, ListKind::Account).size(), 1U);
+    });
+}
+
+TEST(SummaryCodec, RoundTripsEveryField) {
+    settlement::Summary s = settlebridge::testing::sampleSummary("12345678901", 2500);
+    s.unmapped.push_back({"Weird", "Thing", "Desc", 3, -77, 42});
+    s.grossMode = true;
+    s.header.layout = settlement::Layout::FlatFileV1;
+    const settlement::Summary back = decodeSummary(encodeSummary(s));
+    EXPECT_EQ(encodeSummary(back), encodeSummary(s));
+    EXPECT_EQ(back.header.totalAmount, s.header.totalAmount);
+    EXPECT_EQ(back.header.layout, settlement::Layout::FlatFileV1);
+    ASSERT_EQ(back.documents.size(), 2U);
+    EXPECT_EQ(back.documents[1].kind, settlement::DocumentKind::CreditMemo);
+    EXPECT_EQ(back.documents[0].lines[2].amount, -1500);
+    ASSERT_EQ(back.unmapped.size(), 1U);
+    EXPECT_EQ(back.unmapped[0].firstLine, 42U);
+    EXPECT_THROW(decodeSummary("{\"codec\": 99}"), StoreError);
+    EXPECT_THROW(decodeSummary("not json"), StoreError);
+}
+
+TEST(Crypto, UuidTicketsAndGuids) {
+    const std::string a = uuidV4();
+    const std::string b = uuidV4();
+    EXPECT_NE(a, b);
+    ASSERT_EQ(a.size(), 36U);
+    EXPECT_EQ(a[14], '4');
+    EXPECT_TRUE(a[19] == '8' || a[19] == '9' || a[19] == 'a' || a[19] == 'b');
+    EXPECT_EQ(deterministicGuid("x"), deterministicGuid("x"));
+    EXPECT_NE(deterministicGuid("x"), deterministicGuid("y"));
+    // RFC 7914 §11 / RFC 6070-style PBKDF2-HMAC-SHA256 vector ("passwd", "salt", 1 iteration, first 32 bytes).
+    EXPECT_EQ(toHex(pbkdf2Sha256("passwd", "salt", 1)),
+              "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc");
+    EXPECT_TRUE(constantTimeEqual("abc", "abc"));
+    EXPECT_FALSE(constantTimeEqual("abc", "abd"));
+    EXPECT_FALSE(constantTimeEqual("abc", "ab"));
+}
+
+TEST(Store, ConcurrentWritersAreSerialised) {
+    TempDir dir;
+    Store store(dir.file("s.db"));
+    Company c = createCompany(store, "acme");
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&store, &c, t] {
+            for (int i = 0; i < 25; ++i) {
+                store.write([&](Tx& tx) {
+                    tx.events().add(kNow, c.id, EventLevel::Info, "event " + std::to_string(t) + "/" + std::to_string(i));
+                });
+            }
+        });
+    }
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(store.read([&](Tx& tx) { return tx.events().recent(c.id, 1000).size(); }), 100U);
+}
+
+}  // namespace
+}  // namespace settlebridge::store
