@@ -1,0 +1,554 @@
+#!/usr/bin/python3
+"""Tests of the simulated QuickBooks company (tools/quickbooks_sim): schema validation, QuickBooks' response
+format and status messages, the double-entry ledger, failure injection, persistence.
+
+Run: python3 tests/integration/quickbooks_sim_test.py   (ctest: integration.quickbooks_sim_test)
+"""
+import glob
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import unittest
+
+
+def _bootstrap():
+    try:
+        import lxml  # noqa: F401
+    except ImportError:
+        debian = "/usr/bin/python3"
+        if os.path.exists(debian) and os.path.realpath(sys.executable) != os.path.realpath(debian):
+            os.execv(debian, [debian, os.path.abspath(__file__)] + sys.argv[1:])
+        raise
+
+
+_bootstrap()
+
+SOURCE_DIR = os.environ.get("SETTLEBRIDGE_SOURCE_DIR") or \
+    os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SHARED_DIR = os.environ.get("SETTLEBRIDGE_SHARED_DIR") or os.path.normpath(os.path.join(SOURCE_DIR, "..", "shared"))
+os.environ.setdefault("SETTLEBRIDGE_SHARED_DIR", SHARED_DIR)
+sys.path.insert(0, os.path.join(SOURCE_DIR, "tools"))
+
+from lxml import etree  # noqa: E402
+
+from quickbooks_sim import Company, Fail, PARSE_HRESULT, PARSE_MESSAGE, open_locked, schema  # noqa: E402
+
+SAMPLES = os.path.join(SHARED_DIR, "spec", "qbxml", "samples")
+RECORD_MISSING = "QuickBooks error message: Invalid argument.  The specified record does not exist in the list."
+
+
+def sample(name):
+    with open(os.path.join(SAMPLES, name), encoding="utf-8") as f:
+        return f.read()
+
+
+def rq(body, on_error="stopOnError", version="13.0"):
+    return (f'<?xml version="1.0" encoding="utf-8"?>\n<?qbxml version="{version}"?>\n'
+            f'<QBXML><QBXMLMsgsRq onError="{on_error}">{body}</QBXMLMsgsRq></QBXML>')
+
+
+def item_add(kind, name, account, parent=None):
+    parent_xml = f"<ParentRef><FullName>{parent}</FullName></ParentRef>" if parent else ""
+    return (f"<{kind}AddRq><{kind}Add><Name>{name}</Name>{parent_xml}<SalesOrPurchase><AccountRef>"
+            f"<FullName>{account}</FullName></AccountRef></SalesOrPurchase></{kind}Add></{kind}AddRq>")
+
+
+def parse(response):
+    return etree.fromstring(response.encode("utf-8"))
+
+
+def statuses(result):
+    return [(s["type"], s["statusCode"]) for s in result.statuses]
+
+
+class SimTestCase(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.path = os.path.join(self.tmp.name, "company.json")
+        self.company = Company.new(self.path)
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def process(self, text, fail=None):
+        """Process and check every answer: schema-valid and in QuickBooks' response layout."""
+        result = self.company.process(text, fail=fail)
+        if result.response is not None:
+            self.assert_quickbooks_format(result.response)
+        return result
+
+    def assert_quickbooks_format(self, response):
+        self.assertTrue(response.startswith('<?xml version="1.0" ?>\n<QBXML>\n<QBXMLMsgsRs'), response[:80])
+        self.assertTrue(response.endswith("</QBXML>\n"))
+        self.assertNotIn("<?qbxml", response)
+        for line in response.splitlines():
+            self.assertEqual(line, line.strip(), "QuickBooks writes no indentation")
+        tree = etree.ElementTree(parse(response))
+        self.assertEqual(schema.validate(tree), [], response)
+
+    def setup_amazon(self, fees_item=True):
+        """The lists the shared qbXML samples reference (customer Amazon.com, items, accounts)."""
+        c = self.company
+        r = self.process(rq(
+            "<AccountAddRq requestID='a1'><AccountAdd><Name>Amazon Clearing</Name><AccountType>Bank</AccountType>"
+            "</AccountAdd></AccountAddRq>"
+            "<AccountAddRq requestID='a2'><AccountAdd><Name>Amazon Sales</Name><ParentRef><FullName>Sales</FullName>"
+            "</ParentRef><AccountType>Income</AccountType></AccountAdd></AccountAddRq>"
+            "<AccountAddRq><AccountAdd><Name>Amazon Selling Fees</Name><AccountType>Expense</AccountType></AccountAdd>"
+            "</AccountAddRq>"
+            "<AccountAddRq><AccountAdd><Name>Shipping Income</Name><AccountType>Income</AccountType></AccountAdd>"
+            "</AccountAddRq>"
+            "<CustomerAddRq requestID='c1'><CustomerAdd><Name>Amazon.com</Name></CustomerAdd></CustomerAddRq>"
+            + item_add("ItemNonInventory", "Amazon Sales", "Sales:Amazon Sales")
+            + item_add("ItemOtherCharge", "Amazon Fees", "Amazon Selling Fees")
+            + item_add("ItemOtherCharge", "Commission", "Amazon Selling Fees", parent="Amazon Fees")
+            + item_add("ItemNonInventory", "SKU-XYZ-42", "Sales:Amazon Sales", parent="Amazon Sales")))
+        self.assertTrue(all(s["statusCode"] == 0 for s in r.statuses), r.statuses)
+        for name in ("ItemServiceAddRq.xml", "ItemNonInventoryAddRq.xml") + \
+                (("ItemOtherChargeAddRq.xml",) if fees_item else ()):
+            r = self.process(sample(name))
+            self.assertEqual(r.statuses[0]["statusCode"], 0, r.statuses)
+        self.assertEqual(c.hard_failures(), [])
+
+
+class SchemaValidation(SimTestCase):
+    def test_every_invalid_sample_is_a_hard_failure_answered_like_quickbooks(self):
+        files = sorted(glob.glob(os.path.join(SAMPLES, "invalid", "*.xml")))
+        self.assertEqual(len(files), 5)
+        self.setup_amazon()
+        before = len(self.company.state["transactions"]), len(self.company.state["items"])
+        for i, path in enumerate(files, 1):
+            with open(path, encoding="utf-8") as f:
+                result = self.process(f.read())
+            self.assertIsNone(result.response, path)
+            self.assertEqual(result.hresult, PARSE_HRESULT)
+            self.assertEqual(result.message, "QuickBooks found an error when parsing the provided XML text stream.")
+            failures = self.company.hard_failures()
+            self.assertEqual(len(failures), i)
+            self.assertEqual(failures[-1]["kind"], "schema-invalid")
+        self.assertEqual((len(self.company.state["transactions"]), len(self.company.state["items"])), before)
+        details = " ".join(f["detail"] for f in self.company.hard_failures())
+        for expected in ("maxLength", "45.0", "onError", "Memo", "31"):
+            self.assertIn(expected, details)
+
+    def test_every_valid_sample_validates_and_none_is_a_hard_failure(self):
+        files = sorted(glob.glob(os.path.join(SAMPLES, "*.xml")))
+        self.assertGreaterEqual(len(files), 13)
+        for path in files:
+            self.assertEqual(schema.validate(etree.parse(path)), [], path)
+        self.setup_amazon()
+        for path in files:
+            if "Rq" in os.path.basename(path):
+                with open(path, encoding="utf-8") as f:
+                    result = self.process(f.read())
+                self.assertIsNone(result.hresult, path)
+        self.assertEqual(self.company.hard_failures(), [])
+
+    def test_unparseable_requests_are_hard_failures(self):
+        cases = {
+            "not-well-formed": rq("<CustomerQueryRq>"),
+            "no-qbxml-version": '<?xml version="1.0"?><QBXML><QBXMLMsgsRq onError="stopOnError"><HostQueryRq/>'
+                                "</QBXMLMsgsRq></QBXML>",
+            "unsupported-version": rq("<HostQueryRq/>", version="16.0"),
+            "not-a-request": sample("SalesReceiptAddRs.ok.xml").replace('<?xml version="1.0" ?>',
+                                                                        '<?xml version="1.0" ?><?qbxml version="13.0"?>'),
+            "empty": "",
+        }
+        for kind, text in cases.items():
+            result = self.process(text)
+            self.assertEqual((result.hresult, result.message), (PARSE_HRESULT, PARSE_MESSAGE), kind)
+            self.assertEqual(self.company.hard_failures()[-1]["kind"], kind)
+
+    def test_unsimulated_request_is_answered_1030_and_recorded(self):
+        result = self.process(rq("<VendorQueryRq requestID='v'/>"))
+        self.assertEqual(statuses(result), [("VendorQueryRq", 1030)])
+        self.assertEqual(self.company.hard_failures()[-1]["kind"], "unsupported")
+
+
+class ResponseFormat(SimTestCase):
+    def test_3140_answer_is_byte_for_byte_the_sample(self):
+        self.setup_amazon(fees_item=False)     # "Amazon Fees:FBA Fulfillment" does not exist
+        result = self.process(sample("SalesReceiptAddRq.xml"))
+        self.assertEqual(result.response, sample("SalesReceiptAddRs.3140-invalid-item.xml"))
+        self.assertEqual(self.company.documents(), [])
+        self.assertEqual(self.company.balance("Amazon Clearing"), 0)
+
+    def test_add_answers_have_the_shape_of_the_samples(self):
+        self.setup_amazon()
+        for request, answer, ret in (("SalesReceiptAddRq.xml", "SalesReceiptAddRs.ok.xml", "SalesReceiptRet"),
+                                     ("CreditMemoAddRq.xml", "CreditMemoAddRs.ok.xml", "CreditMemoRet")):
+            ours = parse(self.process(sample(request)).response)
+            theirs = parse(sample(answer))
+            ours_rs, theirs_rs = ours[0][0], theirs[0][0]
+            self.assertEqual(ours_rs.tag, theirs_rs.tag)
+            self.assertEqual(list(ours_rs.attrib.keys()), list(theirs_rs.attrib.keys()))
+            self.assertEqual(dict(ours_rs.attrib), dict(theirs_rs.attrib))
+            ours_tags = [c.tag for c in ours_rs.find(ret)]
+            theirs_tags = [c.tag for c in theirs_rs.find(ret)]
+            # every element of the sample is there, in the same order
+            positions = [ours_tags.index(t) for t in theirs_tags]
+            self.assertEqual(positions, sorted(positions), (ours_tags, theirs_tags))
+            for tag in ("RefNumber", "TxnDate", "Memo"):
+                self.assertEqual(ours_rs.find(ret).findtext(tag), theirs_rs.find(ret).findtext(tag))
+            self.assertRegex(ours_rs.find(ret).findtext("TxnID"), r"^[0-9A-F]+-\d{10}$")
+            self.assertRegex(ours_rs.find(ret).findtext("CustomerRef/ListID"), r"^8[0-9A-F]{7}-\d{10}$")
+
+    def test_500_partial_item_query_has_the_shape_of_the_sample(self):
+        self.setup_amazon()
+        self.process(rq("<ItemQueryRq><FullName>Amazon Fees:Commission</FullName></ItemQueryRq>"))
+        text = sample("ItemQueryRq.by-FullName.xml").replace("Amazon Fees:Commission", "Amazon Fees:Missing")
+        ours = parse(self.process(text).response)[0][0]
+        theirs = parse(sample("ItemQueryRs.500-partial.xml"))[0][0]
+        self.assertEqual(ours.get("statusCode"), "500")
+        self.assertEqual(ours.get("statusSeverity"), "Warn")
+        self.assertEqual(ours.get("statusMessage"), theirs.get("statusMessage").replace("Commission", "Missing"))
+        self.assertEqual([c.tag for c in ours[0]], [c.tag for c in theirs[0]])   # IncludeRetElement honoured
+        self.assertEqual([r.findtext("FullName") for r in ours],
+                         ["Amazon Sales:SKU-ABC-001", "Amazon Sales:SKU-XYZ-42"])
+
+    def test_every_response_carries_the_request_id_and_qb_status_attributes(self):
+        self.setup_amazon()
+        result = self.process(rq("<HostQueryRq requestID='h'/><CompanyQueryRq/>"
+                                 "<CustomerQueryRq requestID='q'><FullName>Nobody</FullName></CustomerQueryRq>"
+                                 "<SalesReceiptQueryRq requestID='s'><RefNumber>NONE</RefNumber></SalesReceiptQueryRq>",
+                                 on_error="continueOnError"))
+        rs = parse(result.response)[0]
+        self.assertEqual([(r.tag, r.get("requestID")) for r in rs],
+                         [("HostQueryRs", "h"), ("CompanyQueryRs", None), ("CustomerQueryRs", "q"),
+                          ("SalesReceiptQueryRs", "s")])
+        self.assertEqual(rs[2].get("statusMessage"), 'The query request has not been fully completed. There was a '
+                                                     'required element ("Nobody") that could not be found in QuickBooks.')
+        self.assertEqual((rs[3].get("statusCode"), rs[3].get("statusSeverity"), rs[3].get("statusMessage")),
+                         ("1", "Info", "A query request did not find a matching object in QuickBooks"))
+
+    def test_host_company_preferences_answer(self):
+        self.company.set_closing_date("2024-01-31")
+        self.company.set_sales_tax("taxable-lines", "8.25")
+        self.company.set_multicurrency(True, "US Dollar")
+        self.company.set_data_ext("{11111111-2222-3333-4444-555555555555}", "FileID",
+                                  "{99999999-8888-7777-6666-555555555555}")
+        hcp = self.company.hcp_response()
+        self.assert_quickbooks_format(hcp)
+        root = parse(hcp)[0]
+        self.assertEqual([(r.tag, r.get("requestID")) for r in root],
+                         [("HostQueryRs", "0"), ("CompanyQueryRs", "1"), ("PreferencesQueryRs", "2")])
+        self.assertEqual(root[0].findall("HostRet/SupportedQBXMLVersion")[-1].text, "13.0")
+        self.assertEqual(root[1].findtext("CompanyRet/DataExtRet/DataExtValue"), "{99999999-8888-7777-6666-555555555555}")
+        prefs = root[2].find("PreferencesRet")
+        self.assertEqual(prefs.findtext("AccountingPreferences/ClosingDate"), "2024-01-31")
+        self.assertEqual(prefs.findtext("MultiCurrencyPreferences/IsMultiCurrencyOn"), "true")
+        self.assertEqual(prefs.findtext("MultiCurrencyPreferences/HomeCurrencyRef/FullName"), "US Dollar")
+        self.assertEqual(prefs.findtext("SalesTaxPreferences/DefaultNonTaxableSalesTaxCodeRef/FullName"), "Non")
+
+
+class Ledger(SimTestCase):
+    def post_refund(self, cm_txn_id, amount, ref="P1234567890", account="Amazon Clearing", method="Visa"):
+        return self.process(rq(
+            "<ARRefundCreditCardAddRq requestID='p'><ARRefundCreditCardAdd><CustomerRef><FullName>Amazon.com"
+            f"</FullName></CustomerRef><RefundFromAccountRef><FullName>{account}</FullName></RefundFromAccountRef>"
+            f"<TxnDate>2024-03-15</TxnDate><RefNumber>{ref}</RefNumber><PaymentMethodRef><FullName>{method}"
+            f"</FullName></PaymentMethodRef><RefundAppliedToTxnAdd><TxnID>{cm_txn_id}"
+            f"</TxnID><RefundAmount>{amount}</RefundAmount></RefundAppliedToTxnAdd></ARRefundCreditCardAdd>"
+            "</ARRefundCreditCardAddRq>"))
+
+    def test_receipt_credit_memo_refund_move_clearing_by_receipt_minus_credit_memo(self):
+        self.setup_amazon()
+        c = self.company
+        receipt = self.process(sample("SalesReceiptAddRq.xml"))
+        ret = parse(receipt.response).find(".//SalesReceiptRet")
+        # 3 x 19.99 (Quantity x Rate) + 45.00 + 7.98 - 15.74 - 21.36
+        self.assertEqual(ret.findtext("TotalAmount"), "75.85")
+        self.assertEqual(ret.findall("SalesReceiptLineRet")[0].findtext("Amount"), "59.97")
+        self.assertEqual(c.balance("Amazon Clearing"), 7585)
+        memo = self.process(sample("CreditMemoAddRq.xml"))
+        cm = parse(memo.response).find(".//CreditMemoRet")
+        self.assertEqual((cm.findtext("TotalAmount"), cm.findtext("CreditRemaining")), ("17.59", "17.59"))
+        self.assertEqual(c.customer_balance("Amazon.com"), -1759)      # open credit after the credit memo
+        self.assertEqual(c.balance("Amazon Clearing"), 7585)
+        refund = self.post_refund(cm.findtext("TxnID"), "17.59")
+        self.assertEqual(statuses(refund), [("ARRefundCreditCardAddRq", 0)])
+        self.assertEqual(parse(refund.response).findtext(".//PaymentMethodRef/FullName"), "Visa")
+        applied = parse(refund.response).find(".//RefundAppliedToTxnRet")
+        self.assertEqual((applied.findtext("CreditRemaining"), applied.findtext("RefundAmount")), ("0.00", "17.59"))
+        # the clearing account moved by exactly receipt - credit memo; no customer credit left open
+        self.assertEqual(c.balance("Amazon Clearing"), 7585 - 1759)
+        self.assertEqual(c.customer_balance("Amazon.com"), 0)
+        self.assertEqual(c.balance("Accounts Receivable"), 0)
+        self.assertEqual(c.documents("CreditMemo")[0]["credit_remaining_cents"], 0)
+        # income and expense accounts: sales 59.97 + 45.00 - 19.99; fees 15.74 + 21.36 - 2.40; shipping 7.98
+        self.assertEqual(c.balance("Sales:Amazon Sales"), 5997 + 4500 - 1999)
+        self.assertEqual(c.balance("Amazon Selling Fees"), 1574 + 2136 - 240)
+        self.assertEqual(c.balance("Shipping Income"), 798)
+        self.assertEqual(c.trial_balance(), 0)
+        self.assertEqual(c.add_counts(), {("SalesReceipt", "S1234567890"): 1, ("CreditMemo", "R1234567890"): 1,
+                                          ("ARRefundCreditCard", "P1234567890"): 1})
+        # the account and customer queries report the same balances
+        q = parse(self.process(rq("<AccountQueryRq><FullName>Amazon Clearing</FullName></AccountQueryRq>"
+                                  "<CustomerQueryRq><FullName>Amazon.com</FullName></CustomerQueryRq>")).response)
+        self.assertEqual(q.findtext(".//AccountRet/Balance"), "58.26")
+        self.assertEqual(q.findtext(".//CustomerRet/Balance"), "0.00")
+
+    def test_credit_memo_and_refund_in_one_message_set_with_macros(self):
+        self.setup_amazon()
+        text = sample("CreditMemoAddRq.xml").replace("<CreditMemoAdd>", '<CreditMemoAdd defMacro="TxnID:CM1">')
+        text = text.replace("</CreditMemoAddRq>", "</CreditMemoAddRq><ARRefundCreditCardAddRq><ARRefundCreditCardAdd>"
+                            "<CustomerRef><FullName>Amazon.com</FullName></CustomerRef><RefundFromAccountRef><FullName>"
+                            "Amazon Clearing</FullName></RefundFromAccountRef><TxnDate>2024-03-15</TxnDate>"
+                            "<RefundAppliedToTxnAdd><TxnID useMacro=\"TxnID:CM1\"/><RefundAmount>17.59</RefundAmount>"
+                            "</RefundAppliedToTxnAdd></ARRefundCreditCardAdd></ARRefundCreditCardAddRq>")
+        result = self.process(text)
+        self.assertEqual(statuses(result), [("CreditMemoAddRq", 0), ("ARRefundCreditCardAddRq", 0)])
+        self.assertEqual(self.company.customer_balance("Amazon.com"), 0)
+        self.assertEqual(self.company.balance("Amazon Clearing"), -1759)
+
+    def test_refund_larger_than_the_credit_is_refused(self):
+        self.setup_amazon()
+        cm = parse(self.process(sample("CreditMemoAddRq.xml")).response).findtext(".//TxnID")
+        result = self.post_refund(cm, "17.60")
+        self.assertEqual(statuses(result), [("ARRefundCreditCardAddRq", 3210)])
+        self.assertIn('"17.60"', result.statuses[0]["statusMessage"])
+        unknown_method = self.post_refund(cm, "1.00", method="Bitcoin")
+        self.assertEqual(unknown_method.statuses[0]["statusMessage"], 'There is an invalid reference to QuickBooks '
+                         f'PaymentMethod "Bitcoin" in the ARRefundCreditCard.  {RECORD_MISSING}')
+        missing = self.post_refund("FFFF-1234567890", "1.00")
+        self.assertEqual(missing.statuses[0]["statusMessage"],
+                         f'Object "FFFF-1234567890" specified in the request cannot be found.  {RECORD_MISSING}')
+        self.assertEqual(self.company.customer_balance("Amazon.com"), -1759)
+        self.assertEqual(self.company.documents("ARRefundCreditCard"), [])
+
+    def test_transfer_moves_between_two_accounts(self):
+        self.setup_amazon()
+        self.process(sample("SalesReceiptAddRq.xml"))
+        result = self.process(rq("<TransferAddRq><TransferAdd><TxnDate>2024-03-16</TxnDate><TransferFromAccountRef>"
+                                 "<FullName>Amazon Clearing</FullName></TransferFromAccountRef><TransferToAccountRef>"
+                                 "<FullName>Checking</FullName></TransferToAccountRef><Amount>75.85</Amount>"
+                                 "</TransferAdd></TransferAddRq>"))
+        ret = parse(result.response).find(".//TransferRet")
+        self.assertEqual((ret.findtext("FromAccountBalance"), ret.findtext("ToAccountBalance")), ("0.00", "75.85"))
+        self.assertEqual(self.company.balance("Amazon Clearing"), 0)
+        self.assertEqual(self.company.balance("Checking"), 7585)
+        self.assertEqual(self.company.trial_balance(), 0)
+
+    def test_sales_tax_switch_makes_total_differ(self):
+        self.setup_amazon()
+        self.company.set_sales_tax("all-lines", "10")
+        ret = parse(self.process(sample("SalesReceiptAddRq.xml")).response).find(".//SalesReceiptRet")
+        self.assertEqual((ret.findtext("Subtotal"), ret.findtext("SalesTaxTotal"), ret.findtext("TotalAmount")),
+                         ("75.85", "7.59", "83.44"))
+        self.assertEqual(ret.findtext("SalesTaxPercentage"), "10.00")
+        self.assertEqual(self.company.balance("Sales Tax Payable"), 759)
+        self.assertEqual(self.company.balance("Amazon Clearing"), 8344)
+        # lines coded non-taxable are not taxed when QuickBooks follows the codes
+        self.company.set_sales_tax("taxable-lines", "10")
+        text = sample("SalesReceiptAddRq.xml").replace("S1234567890", "S1234567891").replace(
+            "</SalesReceiptLineAdd>", "<SalesTaxCodeRef><FullName>Non</FullName></SalesTaxCodeRef></SalesReceiptLineAdd>")
+        result = self.process(text)
+        self.assertEqual(result.statuses[0]["statusCode"], 0, result.statuses)
+        ret = parse(result.response).find(".//SalesReceiptRet")
+        self.assertEqual((ret.findtext("SalesTaxTotal"), ret.findtext("TotalAmount")), ("0.00", "75.85"))
+
+
+class QuickBooksRules(SimTestCase):
+    def test_3140_for_missing_customer_item_and_account(self):
+        self.setup_amazon()
+        cases = [
+            (sample("SalesReceiptAddRq.xml").replace("Amazon.com", "Nobody Inc"),
+             'There is an invalid reference to QuickBooks Customer "Nobody Inc" in the SalesReceipt.  ' + RECORD_MISSING),
+            (sample("CreditMemoAddRq.xml").replace("Amazon Sales:SKU-ABC-001", "Amazon Sales:SKU-NOPE"),
+             'There is an invalid reference to QuickBooks Item "Amazon Sales:SKU-NOPE" in the CreditMemo line.  '
+             + RECORD_MISSING),
+            (sample("SalesReceiptAddRq.xml").replace("<FullName>Amazon Clearing</FullName>",
+                                                     "<FullName>No Such Bank</FullName>"),
+             'There is an invalid reference to QuickBooks Account "No Such Bank" in the SalesReceipt.  ' + RECORD_MISSING),
+            (rq(item_add("ItemService", "Svc", "Missing Account")),
+             'There is an invalid reference to QuickBooks Account "Missing Account" in the ItemService.  ' + RECORD_MISSING),
+        ]
+        for text, message in cases:
+            result = self.process(text)
+            self.assertEqual(result.statuses[0]["statusCode"], 3140)
+            self.assertEqual(result.statuses[0]["statusSeverity"], "Error")
+            self.assertEqual(result.statuses[0]["statusMessage"], message)
+        self.assertEqual(self.company.documents(), [])
+        self.assertEqual(self.company.trial_balance(), 0)
+
+    def test_3100_names_are_unique(self):
+        self.setup_amazon()
+        items = len(self.company.state["items"])
+        for text, name in ((sample("ItemServiceAddRq.xml"), "Amazon Shipping Income"),
+                           (sample("ItemServiceAddRq.xml").replace("Amazon Shipping Income", "AMAZON shipping income"),
+                            "AMAZON shipping income"),
+                           (rq("<CustomerAddRq><CustomerAdd><Name>Amazon.com</Name></CustomerAdd></CustomerAddRq>"),
+                            "Amazon.com"),
+                           (rq("<AccountAddRq><AccountAdd><Name>Amazon Clearing</Name><AccountType>Bank</AccountType>"
+                               "</AccountAdd></AccountAddRq>"), "Amazon Clearing")):
+            result = self.process(text)
+            self.assertEqual(result.statuses[0]["statusCode"], 3100)
+            self.assertEqual(result.statuses[0]["statusMessage"], f'The name "{name}" of the list element is already in use.')
+        self.assertEqual(len(self.company.state["items"]), items)
+        # the same name under another parent is a different item
+        ok = self.process(rq(item_add("ItemOtherCharge", "SKU-XYZ-42", "Amazon Selling Fees", parent="Amazon Fees")))
+        self.assertEqual(ok.statuses[0]["statusCode"], 0)
+
+    def test_closed_period_is_refused(self):
+        self.setup_amazon()
+        self.company.set_closing_date("2024-03-15")
+        result = self.process(sample("SalesReceiptAddRq.xml"))            # dated 2024-03-15: on the closing date
+        self.assertEqual(result.statuses[0]["statusCode"], 3171)
+        self.assertIn("on or before the closing date", result.statuses[0]["statusMessage"])
+        self.assertIn("SalesReceipt", result.statuses[0]["statusMessage"])
+        self.assertEqual(self.company.documents(), [])
+        later = self.process(sample("SalesReceiptAddRq.xml").replace("2024-03-15", "2024-03-16"))
+        self.assertEqual(later.statuses[0]["statusCode"], 0)
+
+    def test_negative_total_is_refused(self):
+        self.setup_amazon()
+        text = sample("CreditMemoAddRq.xml").replace("<Rate>19.99</Rate>", "<Rate>1.99</Rate>")   # 1.99 - 2.40 < 0
+        result = self.process(text)
+        self.assertEqual(statuses(result), [("CreditMemoAddRq", 3180)])
+        self.assertEqual(result.statuses[0]["statusMessage"],
+                         "There was an error when saving a CreditMemo.  QuickBooks error message: "
+                         "Transaction amount must be positive.")
+        self.assertEqual(self.company.customer_balance("Amazon.com"), 0)
+
+    def test_refnumber_longer_than_11_is_a_schema_failure(self):
+        self.setup_amazon()
+        result = self.process(sample("SalesReceiptAddRq.xml").replace("S1234567890", "S12345678901"))
+        self.assertEqual(result.hresult, PARSE_HRESULT)
+        self.assertIn("maxLength", self.company.hard_failures()[-1]["detail"])
+
+    def test_exactly_once_counters_and_refnumber_queries(self):
+        self.setup_amazon()
+        first = self.process(sample("SalesReceiptAddRq.xml"))
+        self.assertEqual(self.company.add_count("SalesReceipt", "S1234567890"), 1)
+        # QuickBooks does not refuse a second document with the same RefNumber: the counter shows it
+        self.process(sample("SalesReceiptAddRq.xml"))
+        self.assertEqual(self.company.add_count("SalesReceipt", "S1234567890"), 2)
+        self.assertEqual(self.company.balance("Amazon Clearing"), 2 * 7585)
+        query = self.process(sample("SalesReceiptQueryRq.by-RefNumber.xml"))
+        rets = parse(query.response).findall(".//SalesReceiptRet")
+        self.assertEqual(len(rets), 2)
+        self.assertEqual([c.tag for c in rets[0]], ["TxnID", "RefNumber", "TotalAmount"])  # IncludeRetElement
+        self.assertEqual(rets[0].findtext("TxnID"), first.statuses[0]["TxnID"])
+        self.assertEqual(parse(query.response)[0][1].get("statusCode"), "1")            # no credit memo yet
+        lower = self.process(rq("<SalesReceiptQueryRq><RefNumberCaseSensitive>s1234567890</RefNumberCaseSensitive>"
+                                "</SalesReceiptQueryRq><SalesReceiptQueryRq><RefNumber>s1234567890</RefNumber>"
+                                "<IncludeLineItems>true</IncludeLineItems></SalesReceiptQueryRq>",
+                                on_error="continueOnError"))
+        self.assertEqual(statuses(lower), [("SalesReceiptQueryRq", 1), ("SalesReceiptQueryRq", 0)])
+        self.assertEqual(len(parse(lower.response).findall(".//SalesReceiptLineRet")), 10)
+
+    def test_on_error_modes(self):
+        self.setup_amazon()
+        bad = sample("ItemServiceAddRq.xml").split("<QBXMLMsgsRq onError=\"stopOnError\">")[1].split("</QBXMLMsgsRq>")[0]
+        good = item_add("ItemService", "Fresh Service", "Shipping Income")
+        stop = self.process(rq(bad + good))
+        self.assertEqual(statuses(stop), [("ItemServiceAddRq", 3100)])          # stopped: no answer for the 2nd
+        self.assertIsNone(self.company.find_item("Fresh Service"))
+        cont = self.process(rq(bad + good, on_error="continueOnError"))
+        self.assertEqual(statuses(cont), [("ItemServiceAddRq", 3100), ("ItemServiceAddRq", 0)])
+        roll = self.process(rq(item_add("ItemService", "Rolled Back", "Shipping Income") + bad,
+                               on_error="rollbackOnError"))
+        self.assertEqual(len(parse(roll.response)[0]), 1)
+        self.assertIsNone(self.company.find_item("Rolled Back"))
+
+    def test_item_query_filters_and_iterator(self):
+        self.setup_amazon()
+        nf = self.process(rq("<ItemQueryRq><NameFilter><MatchCriterion>StartsWith</MatchCriterion><Name>amazon sales"
+                             "</Name></NameFilter></ItemQueryRq>"))
+        self.assertEqual([r.findtext("FullName") for r in parse(nf.response)[0][0]],
+                         ["Amazon Sales", "Amazon Sales:SKU-ABC-001", "Amazon Sales:SKU-XYZ-42"])
+        start = parse(self.process(rq("<ItemQueryRq iterator='Start'><MaxReturned>4</MaxReturned></ItemQueryRq>")).response)[0][0]
+        self.assertEqual((len(start), start.get("iteratorRemainingCount")), (4, "3"))
+        more = parse(self.process(rq(f"<ItemQueryRq iterator='Continue' iteratorID='{start.get('iteratorID')}'>"
+                                     "<MaxReturned>4</MaxReturned></ItemQueryRq>")).response)[0][0]
+        self.assertEqual((len(more), more.get("iteratorRemainingCount")), (3, "0"))
+        names = [r.findtext("Name") for r in list(start) + list(more)]
+        self.assertEqual(len(set(names)), 7)
+
+
+class InjectionAndPersistence(SimTestCase):
+    def test_injected_status_and_hresult(self):
+        self.setup_amazon()
+        lock = Fail(code=3180, message="There was an error when saving a SalesReceipt.  QuickBooks error message: "
+                                       "This list has been modified by another user.")
+        result = self.process(sample("SalesReceiptAddRq.xml"), fail=lock)
+        self.assertEqual(statuses(result), [("SalesReceiptAddRq", 3180)])
+        self.assertEqual(parse(result.response)[0][0].get("statusMessage"), lock.message)
+        self.assertEqual(self.company.documents(), [])
+        thrown = self.process(sample("SalesReceiptAddRq.xml"), fail=Fail.parse("0x80040402:Unexpected error."))
+        self.assertEqual((thrown.response, thrown.hresult, thrown.message), (None, "0x80040402", "Unexpected error."))
+        self.assertEqual(self.company.documents(), [])
+        self.assertEqual(self.company.hard_failures(), [])
+
+    def test_state_persists_and_ids_keep_growing(self):
+        self.setup_amazon()
+        first = self.process(sample("SalesReceiptAddRq.xml")).statuses[0]["TxnID"]
+        self.company.save()
+        with open_locked(self.path) as again:
+            second = again.process(sample("SalesReceiptAddRq.xml").replace("S1234567890", "S1234567899"))
+        reloaded = Company.load(self.path)
+        self.assertEqual(reloaded.add_counts("SalesReceipt"),
+                         {("SalesReceipt", "S1234567890"): 1, ("SalesReceipt", "S1234567899"): 1})
+        self.assertEqual(reloaded.balance("Amazon Clearing"), 2 * 7585)
+        txn_ids = [d["txn_id"] for d in reloaded.documents()]
+        self.assertEqual(txn_ids, [first, second.statuses[0]["TxnID"]])
+        self.assertLess(int(txn_ids[0].split("-")[0], 16), int(txn_ids[1].split("-")[0], 16))
+        with open(self.path, encoding="utf-8") as f:
+            self.assertEqual(json.load(f)["format"], "settlebridge-quickbooks-sim/1")
+
+    def test_ledger_cli(self):
+        ledger = os.path.join(SOURCE_DIR, "tools", "quickbooks_sim", "ledger.py")
+        self.setup_amazon()
+        self.process(sample("SalesReceiptAddRq.xml"))
+        self.company.save()
+        ok = subprocess.run([sys.executable, ledger, self.path, "--check"], capture_output=True, text=True)
+        self.assertEqual(ok.returncode, 0, ok.stderr)
+        self.assertRegex(ok.stdout, r"Amazon Clearing\s+Bank\s+75\.85")
+        js = subprocess.run([sys.executable, ledger, self.path, "--json"], capture_output=True, text=True)
+        report = json.loads(js.stdout)
+        self.assertEqual(report["trial_balance_cents"], 0)
+        self.assertEqual([d["ref_number"] for d in report["documents"]], ["S1234567890"])
+        self.process(sample("SalesReceiptAddRq.xml"))                  # posted twice
+        self.process(sample(os.path.join("invalid", "SalesReceiptAddRq.no-onError.xml")))
+        self.company.save()
+        bad = subprocess.run([sys.executable, ledger, self.path, "--check"], capture_output=True, text=True)
+        self.assertEqual(bad.returncode, 1)
+        self.assertIn("S1234567890 was added 2 times", bad.stderr)
+        self.assertIn("schema-invalid", bad.stderr)
+        missing = subprocess.run([sys.executable, ledger, os.path.join(self.tmp.name, "none.json")],
+                                 capture_output=True, text=True)
+        self.assertEqual(missing.returncode, 2)
+
+    def test_module_cli_init_set_process(self):
+        env = dict(os.environ, PYTHONPATH=os.path.join(SOURCE_DIR, "tools"))
+        state = os.path.join(self.tmp.name, "cli.json")
+
+        def run(*args):
+            return subprocess.run([sys.executable, "-m", "quickbooks_sim", *args], capture_output=True, text=True,
+                                  env=env)
+        r = run("init", state, "--account", "Amazon Clearing=Bank", "--customer", "Amazon Summary",
+                "--item", "ItemService:Amazon Shipping Income=Sales", "--closing-date", "2024-01-31")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(run("init", state).returncode, 2)
+        self.assertEqual(run("set", state, "--sales-tax", "all-lines:8.25").returncode, 0)
+        company = Company.load(state)
+        self.assertEqual(company.state["preferences"]["sales_tax"], {"mode": "all-lines", "rate_percent": "8.25",
+                                                                     "item": "State Tax",
+                                                                     "payable_account": "Sales Tax Payable"})
+        self.assertIsNotNone(company.find_item("Amazon Shipping Income"))
+        good = run("process", state, os.path.join(SAMPLES, "ItemQueryRq.by-FullName.xml"))
+        self.assertEqual(good.returncode, 0, good.stderr)
+        self.assertIn('statusCode="500"', good.stdout)    # a FullName list with missing names: Warn 500
+        invalid = run("process", state, os.path.join(SAMPLES, "invalid", "SalesReceiptAddRq.Amount-one-decimal.xml"))
+        self.assertEqual(invalid.returncode, 3)
+        self.assertIn(PARSE_HRESULT, invalid.stdout)
+        refused = run("process", state, os.path.join(SAMPLES, "SalesReceiptAddRq.xml"))
+        self.assertEqual(refused.returncode, 1)
+        self.assertTrue(re.search(r'statusCode="3140"', refused.stdout))
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

@@ -1,0 +1,135 @@
+"""Command line of the simulated QuickBooks company (run from tools/: python3 -m quickbooks_sim ...).
+
+  init STATE.json [options]          create a company-state file (fails if it exists, unless --force)
+  set STATE.json [options]           change preferences between sessions (closing date, sales tax...)
+  process STATE.json REQUEST.xml     run one qbXML request ("-" = stdin), print QuickBooks' answer
+  ledger STATE.json [--json] [--check]   balances, documents, hard failures (same as ledger.py)
+
+Options of init and set:
+  --name NAME                        company name (init)
+  --file-path PATH                   company file path the Web Connector reports (init)
+  --closing-date YYYY-MM-DD|none     closing date: documents dated on or before it are refused (3171)
+  --sales-tax off|taxable-lines|all-lines[:RATE]   the sales-tax switch (RATE percent, e.g. all-lines:8.25)
+  --multicurrency HOME|off           turn multicurrency on with that home currency ("US Dollar", "Euro"...)
+  --qbxml-versions 1.0,...,13.0      SupportedQBXMLVersion list of the host (init)
+  --today YYYY-MM-DD|none            the company's "today" (default TxnDate); none = the real date
+  --account NAME=TYPE                add an account (TYPE: Bank, Income, Expense, OtherCurrentLiability...)
+  --customer NAME                    add a customer
+  --item TYPE:NAME=ACCOUNT           add an item (TYPE: ItemNonInventory, ItemOtherCharge, ItemService);
+                                     NAME may be "Parent:Child" when the parent exists
+
+Exit codes: 0 done; 1 the request was refused or failed (process: a status of severity Error, or an HRESULT);
+2 bad usage; 3 process: QuickBooks could not parse the request (a hard failure was recorded).
+"""
+import argparse
+import os
+import sys
+
+
+def _bootstrap():
+    try:
+        import lxml  # noqa: F401
+    except ImportError:
+        debian = "/usr/bin/python3"
+        if os.path.exists(debian) and os.path.realpath(sys.executable) != os.path.realpath(debian):
+            os.execv(debian, [debian, "-m", "quickbooks_sim"] + sys.argv[1:])
+        raise
+
+
+def _add_settings(parser, init):
+    if init:
+        parser.add_argument("--name", default="Settlebridge Test Company")
+        parser.add_argument("--file-path")
+        parser.add_argument("--qbxml-versions")
+        parser.add_argument("--force", action="store_true", help="overwrite an existing file")
+    parser.add_argument("--closing-date")
+    parser.add_argument("--sales-tax")
+    parser.add_argument("--multicurrency")
+    parser.add_argument("--today")
+    parser.add_argument("--account", action="append", default=[])
+    parser.add_argument("--customer", action="append", default=[])
+    parser.add_argument("--item", action="append", default=[])
+
+
+def _apply_settings(company, args):
+    if args.closing_date is not None:
+        company.set_closing_date(None if args.closing_date == "none" else args.closing_date)
+    if args.sales_tax is not None:
+        mode, _, rate = args.sales_tax.partition(":")
+        company.set_sales_tax(mode, rate or "0")
+    if args.multicurrency is not None:
+        if args.multicurrency == "off":
+            company.set_multicurrency(False)
+        else:
+            company.set_multicurrency(True, args.multicurrency)
+    if args.today is not None:
+        company.state["clock"]["today"] = None if args.today == "none" else args.today
+    for spec in args.account:
+        name, _, acct_type = spec.partition("=")
+        parent, _, leaf = name.rpartition(":")
+        company.create_account(leaf, acct_type, parent=parent or None)
+    for name in args.customer:
+        company.create_customer(name)
+    for spec in args.item:
+        item_type, _, rest = spec.partition(":")
+        name, _, account = rest.partition("=")
+        parent, _, leaf = name.rpartition(":")
+        company.create_item(item_type, leaf, account, parent=parent or None)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python3 -m quickbooks_sim",
+                                     description="A simulated QuickBooks Desktop company file.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_init = sub.add_parser("init", help="create a company-state file")
+    p_init.add_argument("state")
+    _add_settings(p_init, init=True)
+    p_set = sub.add_parser("set", help="change a company between sessions")
+    p_set.add_argument("state")
+    _add_settings(p_set, init=False)
+    p_proc = sub.add_parser("process", help="run one qbXML request and print the answer")
+    p_proc.add_argument("state")
+    p_proc.add_argument("request", help='qbXML request file, or "-" for stdin')
+    p_proc.add_argument("--fail", help="inject a failure: CODE:MESSAGE or 0xHRESULT:MESSAGE")
+    p_ledger = sub.add_parser("ledger", help="print balances and documents")
+    p_ledger.add_argument("state")
+    p_ledger.add_argument("--json", action="store_true")
+    p_ledger.add_argument("--check", action="store_true")
+    args = parser.parse_args(argv)
+
+    from quickbooks_sim import Company, Fail, SimError, open_locked
+    from quickbooks_sim import ledger
+    try:
+        if args.command == "init":
+            if os.path.exists(args.state) and not args.force:
+                print(f"quickbooks_sim: {args.state} exists (use --force to overwrite)", file=sys.stderr)
+                return 2
+            options = {"name": args.name, "file_path": args.file_path}
+            if args.qbxml_versions:
+                options["supported_versions"] = [v.strip() for v in args.qbxml_versions.split(",") if v.strip()]
+            company = Company.new(args.state, **options)
+            _apply_settings(company, args)
+            company.save()
+            return 0
+        if args.command == "set":
+            with open_locked(args.state) as company:
+                _apply_settings(company, args)
+            return 0
+        if args.command == "process":
+            text = sys.stdin.read() if args.request == "-" else open(args.request, encoding="utf-8").read()
+            with open_locked(args.state) as company:
+                result = company.process(text, fail=Fail.parse(args.fail) if args.fail else None)
+            if result.hresult:
+                print(f"HRESULT {result.hresult}: {result.message}")
+                return 3 if any(f["seq"] == result.seq for f in company.hard_failures()) else 1
+            sys.stdout.write(result.response)
+            return 1 if any(s["statusSeverity"] == "Error" for s in result.statuses) else 0
+        return ledger.main([args.state] + (["--json"] if args.json else []) + (["--check"] if args.check else []))
+    except (OSError, SimError, ValueError) as exc:
+        print(f"quickbooks_sim: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    _bootstrap()
+    sys.exit(main())
