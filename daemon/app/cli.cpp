@@ -12,6 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "daemon/app/arguments.hpp"
+#include "daemon/app/commands.hpp"
+#include "daemon/app/qwc.hpp"
+#include "daemon/app/service.hpp"
 #include "daemon/app/summary_output.hpp"
 #include "daemon/settlement/mapping.hpp"
 #include "daemon/settlement/model.hpp"
@@ -25,69 +29,6 @@ namespace {
 
 constexpr const char* kVersion = "0.1.0";
 
-/// A usage problem: reported with the command's help, exit code 2.
-class UsageError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
-
-/// Bad input that is not a usage problem (a file that cannot be opened): message only, exit code 2.
-class BadInput : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
-
-/// Options of the form `--name value`, `--name=value` and `--flag`, plus positional arguments.
-class Arguments {
-public:
-    Arguments(const std::vector<std::string>& args, std::size_t first, std::vector<std::string> flags,
-              std::vector<std::string> valued) {
-        auto known = [](const std::vector<std::string>& list, const std::string& name) {
-            for (const auto& item : list)
-                if (item == name) return true;
-            return false;
-        };
-        for (std::size_t i = first; i < args.size(); ++i) {
-            const std::string& arg = args[i];
-            if (arg.rfind("--", 0) != 0 || arg == "--") {
-                positional_.push_back(arg);
-                continue;
-            }
-            std::string name = arg.substr(2);
-            std::optional<std::string> inlineValue;
-            if (const auto eq = name.find('='); eq != std::string::npos) {
-                inlineValue = name.substr(eq + 1);
-                name.resize(eq);
-            }
-            if (known(flags, name)) {
-                if (inlineValue) throw UsageError("option --" + name + " takes no value");
-                values_[name] = "";
-            } else if (known(valued, name)) {
-                if (inlineValue) {
-                    values_[name] = *inlineValue;
-                } else if (i + 1 < args.size()) {
-                    values_[name] = args[++i];
-                } else {
-                    throw UsageError("option --" + name + " needs a value");
-                }
-            } else {
-                throw UsageError("unknown option --" + name);
-            }
-        }
-    }
-
-    bool has(const std::string& name) const { return values_.count(name) != 0; }
-    std::string get(const std::string& name, const std::string& fallback = "") const {
-        const auto it = values_.find(name);
-        return it == values_.end() ? fallback : it->second;
-    }
-    const std::vector<std::string>& positional() const { return positional_; }
-
-private:
-    std::map<std::string, std::string> values_;
-    std::vector<std::string> positional_;
-};
-
 const char* kUsage =
     "usage: settlebridge <command> [options]\n"
     "\n"
@@ -97,6 +38,21 @@ const char* kUsage =
     "      Summarize one Amazon settlement report (Flat File V2 or the legacy flat file) into the\n"
     "      sales receipt and credit memo that would be posted to QuickBooks.\n"
     "      Exit codes: 0 reconciled to the deposit, 1 not reconciled, 2 bad input.\n"
+    "  company add NAME [--mode testing|live] [--time-zone ZONE] [--customer NAME] [--company-file PATH]\n"
+    "      Add a QuickBooks company (= Web Connector user). The password comes from $SETTLEBRIDGE_PASSWORD\n"
+    "      or the first line of standard input, never the command line.\n"
+    "  company set NAME [same options] [--password-stdin]      company list [--format text|json]\n"
+    "  import FILE --company NAME [--split-months] [--map MAPFILE]\n"
+    "      Import a settlement report downloaded from Seller Central: summarize, store, queue.\n"
+    "  approve SETTLEMENT_ID --company NAME     Release a held settlement's documents for posting.\n"
+    "  retry DOCUMENT_ID                        Queue a failed document again.\n"
+    "  status [--company NAME] [--format text|json]   The posting queue per company and state.\n"
+    "  qwc --company NAME --url URL [--out FILE]      The .qwc file to add to the QuickBooks Web Connector.\n"
+    "  serve [--listen ADDR] [--port PORT] [--cert PEM --key PEM] [--ready-file FILE]\n"
+    "      Run the server (Web Connector endpoint at /qbwc) in the foreground until SIGTERM or Ctrl-C.\n"
+    "\n"
+    "  Every command that uses stored data takes --data-dir DIR (default $SETTLEBRIDGE_DATA_DIR,\n"
+    "  /var/lib/settlebridge as root, else ~/.local/share/settlebridge).\n"
     "  version        Print the version.\n"
     "  help           Print this help.\n";
 
@@ -152,6 +108,13 @@ int runCommand(const std::vector<std::string>& args, std::ostream& out, std::ost
     const std::string& command = args.front();
     try {
         if (command == "summarize") return summarize(args, out, err);
+        if (command == "company") return companyCommand(args, std::cin, out, err);
+        if (command == "import") return importCommand(args, out, err);
+        if (command == "approve") return approveCommand(args, out, err);
+        if (command == "retry") return retryCommand(args, out, err);
+        if (command == "status") return statusCommand(args, out, err);
+        if (command == "qwc") return qwcCommand(args, out, err);
+        if (command == "serve") return serveCommand(args, out, err);
         if (command == "version" || command == "--version") {
             out << "settlebridge " << kVersion << "\n";
             return kExitOk;
@@ -163,6 +126,15 @@ int runCommand(const std::vector<std::string>& args, std::ostream& out, std::ost
         throw UsageError("unknown command \"" + command + "\"");
     } catch (const UsageError& e) {
         err << "settlebridge: " << e.what() << "\n\n" << kUsage;
+        return kExitBadInput;
+    } catch (const ServiceError& e) {
+        err << "settlebridge: " << e.what() << "\n";
+        return kExitBadInput;
+    } catch (const posting::QueueError& e) {
+        err << "settlebridge: " << e.what() << "\n";
+        return kExitBadInput;
+    } catch (const QwcError& e) {
+        err << "settlebridge: " << e.what() << "\n";
         return kExitBadInput;
     } catch (const BadInput& e) {
         err << "settlebridge: " << e.what() << "\n";

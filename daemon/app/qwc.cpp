@@ -1,8 +1,7 @@
 #include "daemon/app/qwc.hpp"
 
+#include <Poco/Exception.h>
 #include <Poco/URI.h>
-#include <Poco/UUID.h>
-#include <Poco/UUIDGenerator.h>
 #include <tinyxml2.h>
 
 #include <algorithm>
@@ -11,12 +10,6 @@
 namespace settlebridge::app {
 
 namespace {
-
-std::string upper(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    return text;
-}
 
 bool isLoopbackHost(const std::string& host) {
     return host == "localhost" || host == "127.0.0.1" || host == "::1" || host == "[::1]";
@@ -35,12 +28,6 @@ void addText(tinyxml2::XMLDocument& doc, tinyxml2::XMLElement* parent, const cha
 }
 
 }  // namespace
-
-std::string qwcFileId(const std::string& companyName) {
-    static const Poco::UUID kNamespace("3d1f6a52-8f0e-4c4e-9c5a-0b7e2f9d1a64");
-    const Poco::UUID id = Poco::UUIDGenerator::defaultGenerator().createFromName(kNamespace, "company:" + companyName);
-    return "{" + upper(id.toString()) + "}";
-}
 
 std::string renderQwc(const QwcOptions& options) {
     if (options.companyName.empty()) throw QwcError("the company name (Web Connector user) is empty");
@@ -71,6 +58,7 @@ std::string renderQwc(const QwcOptions& options) {
     } else if (Poco::URI(support).getHost() != host) {
         throw QwcError("AppSupport must be on the same host as AppURL (QBWC1000): " + support);
     }
+    if (options.ownerId.empty() || options.fileId.empty()) throw QwcError("the company has no OwnerID/FileID");
     if (options.runEveryMinutes < 1) throw QwcError("the schedule must be at least one minute");
 
     tinyxml2::XMLDocument doc;
@@ -83,8 +71,8 @@ std::string renderQwc(const QwcOptions& options) {
     addText(doc, root, "AppDescription", "Amazon settlement summaries for " + options.companyName);
     addText(doc, root, "AppSupport", support);
     addText(doc, root, "UserName", options.companyName);
-    addText(doc, root, "OwnerID", kQwcOwnerId);
-    addText(doc, root, "FileID", qwcFileId(options.companyName));
+    addText(doc, root, "OwnerID", options.ownerId);
+    addText(doc, root, "FileID", options.fileId);
     addText(doc, root, "QBType", "QBFS");
     tinyxml2::XMLElement* scheduler = doc.NewElement("Scheduler");
     root->InsertEndChild(scheduler);

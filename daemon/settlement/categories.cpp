@@ -49,9 +49,9 @@ constexpr std::array<CategoryInfo, 34> kCategories{{
     {"liquidations",             "FBA liquidation proceeds",                               "Amazon Liquidations",            AK::Income,                "Amazon Liquidations",        false},
     {"reserve",                  "Reserve held or released",             "Amazon Reserve",                 AK::OtherCurrentAsset,     "Amazon Reserved Balances",   false},
     {"payable-to-amazon",        "Payable to Amazon, debt recovered",
-                                                                                           "Amazon Payable Balance",         AK::Bank,                  "Amazon Clearing",            false},
-    {"card-charge",              "Card charged by Amazon",             "Amazon Card Charges",            AK::Bank,                  "Amazon Clearing",            false},
-    {"micro-deposit",            "Bank account verification deposits",                     "Amazon Micro Deposits",          AK::Bank,                  "Amazon Clearing",            false},
+                                                                                           "Amazon Payable Balance",         AK::OtherCurrentAsset,     "Amazon Reserved Balances",   false},
+    {"card-charge",              "Card charged by Amazon",             "Amazon Card Charges",            AK::OtherCurrentAsset,     "Amazon Reserved Balances",   false},
+    {"micro-deposit",            "Bank account verification deposits",                     "Amazon Micro Deposits",          AK::OtherCurrentAsset,     "Amazon Reserved Balances",   false},
     {"lending",                  "Amazon Lending repayments",                              "Amazon Loan Repayment",          AK::OtherCurrentLiability, "Amazon Lending Loan",        false},
     {"unmapped",                 "Unmapped (needs a mapping rule)",                        "Amazon Unmapped",                AK::OtherCurrentAsset,     "Amazon Suspense",            true},
 }};

@@ -1,0 +1,252 @@
+#include "daemon/app/commands.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <optional>
+
+#include "daemon/app/arguments.hpp"
+#include "daemon/app/cli.hpp"
+#include "daemon/app/json_writer.hpp"
+#include "daemon/app/service.hpp"
+#include "daemon/settlement/money.hpp"
+
+namespace settlebridge::app {
+
+namespace {
+
+std::filesystem::path dataDirOf(const Arguments& arguments) {
+    return arguments.has("data-dir") ? std::filesystem::path(arguments.get("data-dir")) : defaultDataDir();
+}
+
+std::optional<std::string> optionalValue(const Arguments& arguments, const std::string& name) {
+    if (!arguments.has(name)) return std::nullopt;
+    return arguments.get(name);
+}
+
+CompanySettings settingsOf(const Arguments& arguments) {
+    CompanySettings settings;
+    if (arguments.has("mode")) {
+        settings.mode = store::parseCompanyMode(arguments.get("mode"));
+        if (!settings.mode) throw UsageError("--mode must be testing or live");
+    }
+    settings.timeZone = optionalValue(arguments, "time-zone");
+    settings.customerName = optionalValue(arguments, "customer");
+    settings.companyFile = optionalValue(arguments, "company-file");
+    return settings;
+}
+
+/// The Web Connector password: $SETTLEBRIDGE_PASSWORD, else the first line of standard input. Never argv.
+std::string readPassword(std::istream& in) {
+    if (const char* env = std::getenv("SETTLEBRIDGE_PASSWORD"); env != nullptr && *env != '\0') return env;
+    std::string line;
+    if (!std::getline(in, line)) {
+        throw BadInput("no password: set SETTLEBRIDGE_PASSWORD or give it on the first line of standard input");
+    }
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    return line;
+}
+
+std::string requireCompany(const Arguments& arguments) {
+    if (!arguments.has("company") || arguments.get("company").empty()) throw UsageError("--company NAME is required");
+    return arguments.get("company");
+}
+
+const char* kindKey(store::DocKind kind) {
+    switch (kind) {
+        case store::DocKind::Receipt: return "receipt";
+        case store::DocKind::CreditMemo: return "credit_memo";
+        case store::DocKind::RefundPayment: return "refund_payment";
+        case store::DocKind::Transfer: return "transfer";
+    }
+    return "receipt";
+}
+
+}  // namespace
+
+int companyCommand(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream&) {
+    if (args.size() < 2) throw UsageError("company needs a subcommand: add, set or list");
+    const std::string& sub = args[1];
+    const Arguments arguments(args, 2, {"password-stdin"},
+                              {"data-dir", "mode", "time-zone", "customer", "company-file", "format"});
+    if (sub == "list") {
+        Service service(dataDirOf(arguments));
+        const auto companies = service.companies();
+        if (arguments.get("format", "text") == "json") {
+            JsonWriter json(out);
+            json.beginObject().key("companies").beginArray();
+            for (const auto& c : companies) {
+                json.beginObject();
+                json.key("name").value(c.name);
+                json.key("mode").value(store::toString(c.mode));
+                json.key("time_zone").value(c.timeZone);
+                json.key("customer").value(c.customerName);
+                json.key("company_file").value(c.companyFile);
+                json.key("qbxml_version").value(c.qbxmlVersion);
+                json.endObject();
+            }
+            json.endArray().endObject();
+        } else {
+            for (const auto& c : companies) {
+                out << c.name << "\t" << store::toString(c.mode) << "\tcustomer \"" << c.customerName << "\""
+                    << (c.timeZone.empty() ? "" : "\t" + c.timeZone) << "\n";
+            }
+        }
+        return kExitOk;
+    }
+    if (arguments.positional().size() != 1) throw UsageError("company " + sub + " needs exactly one NAME");
+    const std::string& name = arguments.positional().front();
+    if (sub == "add") {
+        const std::string password = readPassword(in);
+        Service service(dataDirOf(arguments));
+        const store::Company company = service.addCompany(name, password, settingsOf(arguments));
+        out << "company \"" << company.name << "\" added (mode " << store::toString(company.mode)
+            << "); Web Connector user \"" << company.name << "\"\n";
+        return kExitOk;
+    }
+    if (sub == "set") {
+        std::optional<std::string> password;
+        if (arguments.has("password-stdin")) password = readPassword(in);
+        Service service(dataDirOf(arguments));
+        const store::Company company = service.updateCompany(name, settingsOf(arguments), password);
+        out << "company \"" << company.name << "\" updated (mode " << store::toString(company.mode) << ")\n";
+        return kExitOk;
+    }
+    throw UsageError("unknown company subcommand \"" + sub + "\"");
+}
+
+int importCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream&) {
+    const Arguments arguments(args, 1, {"split-months"}, {"data-dir", "company", "map"});
+    if (arguments.positional().size() != 1) throw UsageError("import needs exactly one FILE");
+    const std::string company = requireCompany(arguments);
+    ImportOptions options;
+    options.splitMonths = arguments.has("split-months");
+    options.mapFile = optionalValue(arguments, "map");
+    Service service(dataDirOf(arguments));
+    const auto result = service.importReport(company, arguments.positional().front(), options);
+    switch (result.outcome) {
+        case posting::ImportResult::Outcome::Imported:
+            out << "imported " << result.settlementId << ": " << result.documents << " documents (" << result.queued
+                << " queued, " << result.held << " held)\n";
+            break;
+        case posting::ImportResult::Outcome::AlreadyImported:
+            out << "already imported " << result.settlementId << ": nothing changed\n";
+            break;
+        case posting::ImportResult::Outcome::Conflict:
+            out << "conflict " << result.settlementId << ": " << result.message << "\n";
+            break;
+    }
+    if (result.outcome == posting::ImportResult::Outcome::Imported) {
+        const auto summary = service.store().read([&](store::Tx& tx) {
+            return tx.settlements().summary(result.settlementRow);
+        });
+        if (summary && !summary->reconciled) return kExitUnreconciled;
+    }
+    return kExitOk;
+}
+
+int approveCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream&) {
+    const Arguments arguments(args, 1, {}, {"data-dir", "company"});
+    if (arguments.positional().size() != 1) throw UsageError("approve needs exactly one SETTLEMENT_ID");
+    Service service(dataDirOf(arguments));
+    const int moved = service.approve(requireCompany(arguments), arguments.positional().front());
+    out << "approved " << arguments.positional().front() << ": " << moved << " document(s) queued\n";
+    return kExitOk;
+}
+
+int retryCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream&) {
+    const Arguments arguments(args, 1, {}, {"data-dir"});
+    if (arguments.positional().size() != 1) throw UsageError("retry needs exactly one DOCUMENT_ID");
+    char* end = nullptr;
+    const long long id = std::strtoll(arguments.positional().front().c_str(), &end, 10);
+    if (end == nullptr || *end != '\0' || id <= 0) throw UsageError("DOCUMENT_ID must be a positive number");
+    Service service(dataDirOf(arguments));
+    const store::Document document = service.retry(id);
+    out << "document " << document.id << " (" << document.refNumber << ") is " << store::toString(document.state)
+        << "\n";
+    return kExitOk;
+}
+
+int statusCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream&) {
+    const Arguments arguments(args, 1, {}, {"data-dir", "company", "format"});
+    const std::string format = arguments.get("format", "text");
+    if (format != "text" && format != "json") throw UsageError("--format must be text or json");
+    Service service(dataDirOf(arguments));
+    const auto statuses = service.status(optionalValue(arguments, "company"));
+    posting::Queue queue(service.store());
+    static constexpr store::DocState kStates[] = {store::DocState::Held, store::DocState::Queued,
+                                                  store::DocState::Sent, store::DocState::Posted,
+                                                  store::DocState::Failed};
+    auto count = [](const posting::QueueStatus& s, store::DocState state) {
+        const auto it = s.counts.find(state);
+        return it == s.counts.end() ? 0 : it->second;
+    };
+    if (format == "json") {
+        JsonWriter json(out);
+        json.beginObject().key("companies").beginArray();
+        for (const auto& s : statuses) {
+            const store::Company company = service.company(s.company);
+            json.beginObject();
+            json.key("name").value(s.company);
+            json.key("mode").value(store::toString(company.mode));
+            json.key("counts").beginObject();
+            for (const auto state : kStates) json.key(store::toString(state)).value(count(s, state));
+            json.endObject();
+            json.key("documents").beginArray();
+            for (const auto& d : queue.documents(s.company)) {
+                json.beginObject();
+                json.key("id").value(d.id);
+                json.key("settlement_id").value(d.settlementId);
+                json.key("kind").value(kindKey(d.kind));
+                json.key("part").value(d.part);
+                json.key("ref_number").value(d.refNumber);
+                json.key("state").value(store::toString(d.state));
+                json.key("txn_date").value(d.txnDate);
+                json.key("expected_total_cents").value(d.expectedTotal);
+                json.key("qb_txn_id").value(d.qbTxnId);
+                if (d.qbTotal) json.key("qb_total_cents").value(*d.qbTotal); else json.key("qb_total_cents").null();
+                if (d.qbStatusCode) json.key("qb_status_code").value(*d.qbStatusCode); else json.key("qb_status_code").null();
+                json.key("qb_status_message").value(d.qbStatusMessage);
+                json.key("last_error").value(d.lastError);
+                json.key("hold_reason").value(d.holdReason);
+                json.endObject();
+            }
+            json.endArray();
+            json.endObject();
+        }
+        json.endArray().endObject();
+        return kExitOk;
+    }
+    for (const auto& s : statuses) {
+        out << s.company << ":";
+        for (const auto state : kStates) out << " " << store::toString(state) << " " << count(s, state);
+        out << "\n";
+        for (const auto& d : s.attention) {
+            out << "  #" << d.id << " " << kindKey(d.kind) << " " << d.refNumber << " (settlement " << d.settlementId
+                << ", " << settlement::formatCents(d.expectedTotal) << " " << d.currency << ") "
+                << store::toString(d.state);
+            if (!d.holdReason.empty()) out << ": " << d.holdReason;
+            if (d.qbStatusCode) out << ": QuickBooks " << *d.qbStatusCode << " " << d.qbStatusMessage;
+            if (!d.lastError.empty()) out << ": " << d.lastError;
+            out << "\n";
+        }
+    }
+    if (statuses.empty()) out << "no companies yet: settlebridge company add NAME\n";
+    return kExitOk;
+}
+
+int qwcCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream&) {
+    const Arguments arguments(args, 1, {}, {"data-dir", "company", "url", "out"});
+    if (!arguments.has("url")) throw UsageError("--url URL is required (e.g. http://localhost:8080/qbwc)");
+    Service service(dataDirOf(arguments));
+    const std::string text = service.qwc(requireCompany(arguments), arguments.get("url"));
+    if (arguments.has("out")) {
+        std::ofstream file(arguments.get("out"), std::ios::binary | std::ios::trunc);
+        if (!(file << text)) throw BadInput("cannot write " + arguments.get("out"));
+    } else {
+        out << text;
+    }
+    return kExitOk;
+}
+
+}  // namespace settlebridge::app

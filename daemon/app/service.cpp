@@ -1,0 +1,160 @@
+#include "daemon/app/service.hpp"
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+#include "daemon/app/qwc.hpp"
+#include "daemon/settlement/mapping.hpp"
+#include "daemon/settlement/summarizer.hpp"
+
+#ifndef _WIN32
+#include <unistd.h>
+#endif
+
+namespace settlebridge::app {
+
+namespace fs = std::filesystem;
+
+store::Timestamp nowSeconds() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+fs::path defaultDataDir() {
+    if (const char* env = std::getenv("SETTLEBRIDGE_DATA_DIR"); env != nullptr && *env != '\0') return env;
+#ifdef _WIN32
+    if (const char* programData = std::getenv("ProgramData")) return fs::path(programData) / "Settlebridge";
+    return fs::path("C:\\ProgramData\\Settlebridge");
+#else
+    if (::geteuid() == 0) return "/var/lib/settlebridge";
+    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg != nullptr && *xdg != '\0') {
+        return fs::path(xdg) / "settlebridge";
+    }
+    if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
+        return fs::path(home) / ".local" / "share" / "settlebridge";
+    }
+    return fs::current_path() / "settlebridge-data";
+#endif
+}
+
+Service::Service(const fs::path& dataDir) : dataDir_(dataDir) {
+    std::error_code error;
+    fs::create_directories(dataDir_, error);
+    if (error) throw ServiceError("cannot create the data directory " + dataDir_.string() + ": " + error.message());
+    store_ = std::make_unique<store::Store>(dataDir_ / "settlebridge.db");
+}
+
+Service::~Service() = default;
+
+namespace {
+
+void apply(store::Company& company, const CompanySettings& settings) {
+    if (settings.mode) company.mode = *settings.mode;
+    if (settings.timeZone) company.timeZone = *settings.timeZone;
+    if (settings.customerName) {
+        if (settings.customerName->empty()) throw ServiceError("the customer name cannot be empty");
+        company.customerName = *settings.customerName;
+    }
+    if (settings.companyFile) company.companyFile = *settings.companyFile;
+}
+
+void checkPassword(const std::string& password) {
+    if (password.size() < 8) throw ServiceError("the Web Connector password must have at least 8 characters");
+}
+
+}  // namespace
+
+store::Company Service::addCompany(const std::string& name, const std::string& password,
+                                   const CompanySettings& settings) {
+    if (name.empty()) throw ServiceError("the company name cannot be empty");
+    checkPassword(password);
+    store::Company company;
+    company.name = name;
+    apply(company, settings);
+    return store_->write([&](store::Tx& tx) {
+        if (tx.companies().findByName(name)) throw ServiceError("a company named \"" + name + "\" already exists");
+        store::Company created = tx.companies().create(company, password, nowSeconds());
+        tx.events().add(nowSeconds(), created.id, store::EventLevel::Info, "company \"" + name + "\" added");
+        return created;
+    });
+}
+
+store::Company Service::updateCompany(const std::string& name, const CompanySettings& settings,
+                                      const std::optional<std::string>& newPassword) {
+    if (newPassword) checkPassword(*newPassword);
+    return store_->write([&](store::Tx& tx) {
+        auto company = tx.companies().findByName(name);
+        if (!company) throw ServiceError("no company named \"" + name + "\"");
+        apply(*company, settings);
+        tx.companies().update(*company, nowSeconds());
+        if (newPassword) tx.companies().setPassword(company->id, *newPassword, nowSeconds());
+        return *company;
+    });
+}
+
+std::vector<store::Company> Service::companies() {
+    return store_->read([](store::Tx& tx) { return tx.companies().list(); });
+}
+
+store::Company Service::company(const std::string& name) {
+    auto company = store_->read([&](store::Tx& tx) { return tx.companies().findByName(name); });
+    if (!company) throw ServiceError("no company named \"" + name + "\"");
+    return *company;
+}
+
+posting::ImportResult Service::importReport(const std::string& companyName, const fs::path& file,
+                                            const ImportOptions& options) {
+    const store::Company owner = company(companyName);
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw ServiceError("cannot open " + file.string());
+    const std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+
+    std::optional<settlement::Mapping> mapping;
+    if (options.mapFile) mapping = settlement::Mapping::loadFile(*options.mapFile);
+    settlement::SummarizeOptions summarize;
+    summarize.splitMonths = options.splitMonths;
+    summarize.timeZone = owner.timeZone;
+    summarize.customerName = owner.customerName;
+    if (mapping) summarize.mapping = &*mapping;
+    std::istringstream stream(raw);
+    settlement::Summary summary = settlement::summarizeStream(stream, file.string(), summarize);
+    return posting::Queue(*store_).importSummary(companyName, raw, file.filename().string(), std::move(summary),
+                                                 nowSeconds());
+}
+
+int Service::approve(const std::string& companyName, const std::string& settlementId) {
+    company(companyName);
+    return posting::Queue(*store_).approve(companyName, settlementId, nowSeconds());
+}
+
+store::Document Service::retry(std::int64_t documentId) {
+    return posting::Queue(*store_).retry(documentId, nowSeconds());
+}
+
+std::vector<posting::QueueStatus> Service::status(const std::optional<std::string>& companyName) {
+    std::vector<posting::QueueStatus> result;
+    posting::Queue queue(*store_);
+    if (companyName) {
+        company(*companyName);
+        result.push_back(queue.status(*companyName));
+        return result;
+    }
+    for (const auto& c : companies()) result.push_back(queue.status(c.name));
+    return result;
+}
+
+std::string Service::qwc(const std::string& companyName, const std::string& url) {
+    const store::Company owner = company(companyName);
+    QwcOptions options;
+    options.companyName = owner.name;
+    options.appUrl = url;
+    options.ownerId = owner.ownerId;
+    options.fileId = owner.fileId;
+    options.runEveryMinutes = owner.runEveryMinutes;
+    return renderQwc(options);
+}
+
+}  // namespace settlebridge::app

@@ -1,0 +1,74 @@
+#pragma once
+// The service layer the CLI and the daemon share: every user-visible operation on a data directory.
+// A command run beside a running daemon is safe: both go through the same SQLite store (WAL, transactions).
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "daemon/posting/queue.hpp"
+#include "daemon/store/records.hpp"
+#include "daemon/store/store.hpp"
+
+namespace settlebridge::app {
+
+/// The default data directory: $SETTLEBRIDGE_DATA_DIR, else /var/lib/settlebridge when run as root (Unix) or
+/// %ProgramData%\Settlebridge (Windows), else ~/.local/share/settlebridge.
+std::filesystem::path defaultDataDir();
+
+/// A request the service refuses (unknown company, a value out of range): message for the user, exit code 2.
+class ServiceError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct CompanySettings {
+    std::optional<store::CompanyMode> mode;
+    std::optional<std::string> timeZone;
+    std::optional<std::string> customerName;
+    std::optional<std::string> companyFile;
+};
+
+struct ImportOptions {
+    bool splitMonths = false;
+    std::optional<std::string> mapFile;
+};
+
+class Service {
+public:
+    /// Opens (creating if needed) the data directory and its database `settlebridge.db`.
+    explicit Service(const std::filesystem::path& dataDir);
+    ~Service();
+
+    store::Store& store() noexcept { return *store_; }
+    const std::filesystem::path& dataDir() const noexcept { return dataDir_; }
+
+    store::Company addCompany(const std::string& name, const std::string& password, const CompanySettings& settings);
+    store::Company updateCompany(const std::string& name, const CompanySettings& settings,
+                                 const std::optional<std::string>& newPassword);
+    std::vector<store::Company> companies();
+    store::Company company(const std::string& name);
+
+    /// Parses and summarizes a report downloaded by hand, then stores and queues it. Bad input throws
+    /// settlement::ParseError (nothing stored). Importing the same file twice changes nothing.
+    posting::ImportResult importReport(const std::string& companyName, const std::filesystem::path& file,
+                                       const ImportOptions& options);
+
+    int approve(const std::string& companyName, const std::string& settlementId);
+    store::Document retry(std::int64_t documentId);
+    std::vector<posting::QueueStatus> status(const std::optional<std::string>& companyName);
+
+    /// The .qwc file for a company (its OwnerID and FileID come from the store, stable per company).
+    std::string qwc(const std::string& companyName, const std::string& url);
+
+private:
+    std::filesystem::path dataDir_;
+    std::unique_ptr<store::Store> store_;
+};
+
+/// Seconds since the epoch, now.
+store::Timestamp nowSeconds();
+
+}  // namespace settlebridge::app
