@@ -491,6 +491,15 @@ private:
             if (v.empty()) return 0;
         }
         if (v == postedText_) return postedUtc_;
+        // In V2 files posted-date is for display only (Amazon documents MM/DD/YY; files show dd.MM.yyyy too):
+        // when posted-date-time is missing and posted-date is in an unknown style, the row simply has no date
+        // (it goes to the settlement's last month part) instead of failing the whole report.
+        if (c == kPostedDate && layout_ == Layout::FlatFileV2) {
+            const auto parsed = parseDateTime(v);
+            postedText_.assign(v.data(), v.size());
+            postedUtc_ = parsed ? *parsed : 0;
+            return postedUtc_;
+        }
         const UtcSeconds utc = dateOf(c);
         postedText_.assign(v.data(), v.size());
         postedUtc_ = utc;
