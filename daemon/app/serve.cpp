@@ -30,7 +30,7 @@ std::uint16_t parsePort(const std::string& text) {
 }  // namespace
 
 int serveCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    const Arguments arguments(args, 1, {}, {"data-dir", "listen", "port", "cert", "key", "ready-file"});
+    const Arguments arguments(args, 1, {}, {"data-dir", "listen", "port", "cert", "key", "ready-file", "session-timeout"});
     HttpServerConfig config;
     if (arguments.has("listen")) config.listenAddress = arguments.get("listen");
     if (arguments.has("port")) config.port = parsePort(arguments.get("port"));
@@ -51,7 +51,16 @@ int serveCommand(const std::vector<std::string>& args, std::ostream& out, std::o
 #endif
 
     Service service(arguments.has("data-dir") ? std::filesystem::path(arguments.get("data-dir")) : defaultDataDir());
-    soap::QbwcLogic logic(service.store());
+    soap::QbwcOptions qbwcOptions;
+    if (arguments.has("session-timeout")) {
+        char* end = nullptr;
+        const long seconds = std::strtol(arguments.get("session-timeout").c_str(), &end, 10);
+        if (end == nullptr || *end != '\0' || seconds < 10 || seconds > 24 * 3600) {
+            throw UsageError("--session-timeout must be a number of seconds from 10 to 86400");
+        }
+        qbwcOptions.ticketIdle = std::chrono::seconds(seconds);
+    }
+    soap::QbwcLogic logic(service.store(), qbwcOptions);
     HttpServer server(config);
     server.mountQbwc(logic);
     server.start();

@@ -1163,7 +1163,11 @@ SessionReport Planner::report(store::Tx& tx, const store::WcSession& session) co
                 break;
             case DocState::Failed: {
                 std::string line = docLabel(d);
-                if (d.qbStatusCode) line += " (QuickBooks " + std::to_string(*d.qbStatusCode) + ")";
+                if (!d.qbTxnId.empty()) {
+                    line += " (in QuickBooks as " + d.qbTxnId + ", needs checking)";  // e.g. a total mismatch
+                } else if (d.qbStatusCode && *d.qbStatusCode != 0) {
+                    line += " (QuickBooks " + std::to_string(*d.qbStatusCode) + ")";
+                }
                 line += ": " + (d.lastError.empty() ? d.qbStatusMessage : d.lastError);
                 r.failed.push_back(line);
                 break;
