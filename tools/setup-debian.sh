@@ -31,3 +31,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
 else
   echo "setup: all packages present"
 fi
+
+# Node.js runs Prism (the SP-API contract check in the tests). Debian's nodejs/npm unless a node is already there.
+if ! command -v npm >/dev/null 2>&1; then
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm
+fi
+"$(dirname "$0")/install-node-tools.sh"

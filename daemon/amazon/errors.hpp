@@ -1,0 +1,137 @@
+#pragma once
+// What can go wrong talking to Amazon, as typed exceptions with messages a seller understands (what()) and
+// the technical facts kept in fields (for logs and the admin page). A failed call aborts the operation it
+// belongs to (a sync, a connection test), so these are exceptions; testConnection() turns them into a
+// value (see connection_test.hpp).
+//
+//   AmazonError
+//   ├── ConfigError       the connection or client is configured wrongly (bad URL, http:// to a remote host)
+//   ├── NetworkError      no answer: refused, timed out, name not found, TLS failed, connection dropped
+//   ├── LwaError          Login with Amazon refused: invalid_client, invalid_grant, ...
+//   ├── SpApiError        SP-API answered with an error (errors[] payload: Amazon's code and message)
+//   ├── DownloadError     the report document could not be downloaded or decoded
+//   └── CancelledError    a stop was requested while waiting (shutdown)
+
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace settlebridge::amazon {
+
+class AmazonError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+class ConfigError : public AmazonError {
+public:
+    using AmazonError::AmazonError;
+};
+
+class NetworkError : public AmazonError {
+public:
+    enum class Kind {
+        Refused,   // nothing listens there (or a firewall rejects): "no network" to the seller
+        Timeout,   // no answer in time
+        Dns,       // the host name could not be resolved (no network, or no DNS)
+        Tls,       // the TLS handshake or certificate check failed
+        Closed,    // the connection dropped mid-request
+        Other,
+    };
+    NetworkError(Kind kind, std::string host, const std::string& message, std::string detail)
+        : AmazonError(message), kind_(kind), host_(std::move(host)), detail_(std::move(detail)) {}
+    Kind kind() const noexcept { return kind_; }
+    const std::string& host() const noexcept { return host_; }
+    /// The underlying library's text (Poco/OpenSSL).
+    const std::string& detail() const noexcept { return detail_; }
+
+private:
+    Kind kind_;
+    std::string host_;
+    std::string detail_;
+};
+
+class LwaError : public AmazonError {
+public:
+    enum class Kind {
+        InvalidClient,  // client id or secret wrong (HTTP 401 invalid_client)
+        InvalidGrant,   // refresh token revoked/expired/for another app, or authorization code used/expired
+        InvalidRequest, // a parameter missing or malformed (a bug, or a pasted value with junk)
+        Unavailable,    // LWA answered 429/5xx after the retries
+        Unexpected,     // any other answer (including one that is not LWA's JSON)
+    };
+    LwaError(Kind kind, int httpStatus, std::string code, std::string description, const std::string& message)
+        : AmazonError(message),
+          kind_(kind),
+          httpStatus_(httpStatus),
+          code_(std::move(code)),
+          description_(std::move(description)) {}
+    Kind kind() const noexcept { return kind_; }
+    int httpStatus() const noexcept { return httpStatus_; }
+    /// LWA's `error` ("invalid_grant") and `error_description`.
+    const std::string& code() const noexcept { return code_; }
+    const std::string& description() const noexcept { return description_; }
+
+private:
+    Kind kind_;
+    int httpStatus_;
+    std::string code_;
+    std::string description_;
+};
+
+class SpApiError : public AmazonError {
+public:
+    SpApiError(std::string operation, int httpStatus, std::string code, std::string amazonMessage,
+               std::string details, std::string requestId, const std::string& message)
+        : AmazonError(message),
+          operation_(std::move(operation)),
+          httpStatus_(httpStatus),
+          code_(std::move(code)),
+          amazonMessage_(std::move(amazonMessage)),
+          details_(std::move(details)),
+          requestId_(std::move(requestId)) {}
+    /// "getReports", "getReportDocument".
+    const std::string& operation() const noexcept { return operation_; }
+    int httpStatus() const noexcept { return httpStatus_; }
+    /// The first errors[] entry: Amazon's code ("QuotaExceeded", "Unauthorized", "InvalidInput"...), message and
+    /// details ("" when absent). For a body that is not an errors[] list, code is "" and message is the text.
+    const std::string& code() const noexcept { return code_; }
+    const std::string& amazonMessage() const noexcept { return amazonMessage_; }
+    const std::string& details() const noexcept { return details_; }
+    /// x-amzn-RequestId, for Amazon support.
+    const std::string& requestId() const noexcept { return requestId_; }
+    /// 403 Unauthorized after a fresh access token: the token is good but this seller's data is not reachable
+    /// here (wrong region, or the app lacks the role).
+    bool accessDenied() const noexcept { return httpStatus_ == 403 || httpStatus_ == 401; }
+
+private:
+    std::string operation_;
+    int httpStatus_;
+    std::string code_;
+    std::string amazonMessage_;
+    std::string details_;
+    std::string requestId_;
+};
+
+class DownloadError : public AmazonError {
+public:
+    DownloadError(int httpStatus, std::string s3Code, std::string s3Message, const std::string& message)
+        : AmazonError(message), httpStatus_(httpStatus), s3Code_(std::move(s3Code)), s3Message_(std::move(s3Message)) {}
+    /// 0 when the download itself worked but the content could not be decoded (bad gzip, unknown charset).
+    int httpStatus() const noexcept { return httpStatus_; }
+    /// S3's <Code> and <Message> ("AccessDenied", "Request has expired") when it answered with its XML error.
+    const std::string& s3Code() const noexcept { return s3Code_; }
+    const std::string& s3Message() const noexcept { return s3Message_; }
+
+private:
+    int httpStatus_;
+    std::string s3Code_;
+    std::string s3Message_;
+};
+
+class CancelledError : public AmazonError {
+public:
+    CancelledError() : AmazonError("stopped while waiting to call Amazon (shutting down)") {}
+};
+
+}  // namespace settlebridge::amazon

@@ -1,0 +1,181 @@
+// The contract check: Prism (npm @stoplight/prism-cli, offline) between the client and the simulator, in proxy
+// mode with --errors, validates every SP-API request and response against Amazon's model
+// (../shared/spec/amazon/reports_2021-06-30.json); a violation becomes an error answer, so neither the client
+// nor the simulator can drift from the contract unnoticed. Install Prism with tools/install-node-tools.sh.
+// Without it the test is skipped on a developer machine and fails under CI (CI=true).
+
+#include <gtest/gtest.h>
+
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
+#include <Poco/Process.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+
+#include "daemon/amazon/errors.hpp"
+#include "daemon/amazon/lwa.hpp"
+#include "daemon/amazon/reports_client.hpp"
+#include "tests/unit/amazon/sim_process.hpp"
+
+using namespace std::chrono_literals;
+using namespace settlebridge::amazon;
+using settlebridge::testing::AmazonSim;
+using settlebridge::testing::kSimRefreshToken;
+using settlebridge::testing::lwaConfig;
+using settlebridge::testing::spApiConfig;
+using settlebridge::testing::TempFolder;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string prismPath() { return std::string(SETTLEBRIDGE_SOURCE_DIR) + "/tools/node/node_modules/.bin/prism"; }
+std::string specPath() { return settlebridge::testing::sharedDir() + "/spec/amazon/reports_2021-06-30.json"; }
+
+std::uint16_t freePort() {
+    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
+    const std::uint16_t port = socket.address().port();
+    socket.close();
+    return port;
+}
+
+/// `prism proxy SPEC UPSTREAM --errors` on a free port, its output in a log file.
+class PrismProxy {
+public:
+    PrismProxy(const std::string& upstream, const TempFolder& folder) : log_(folder.file("prism.log")) {
+        port_ = freePort();
+        const std::string command = "exec '" + prismPath() + "' proxy '" + specPath() + "' '" + upstream +
+                                    "' --errors -h 127.0.0.1 -p " + std::to_string(port_) + " > '" + log_.string() +
+                                    "' 2>&1";
+        handle_ = std::make_unique<Poco::ProcessHandle>(Poco::Process::launch("/bin/sh", {"-c", command}));
+        const auto deadline = std::chrono::steady_clock::now() + 90s;
+        for (;;) {
+            try {
+                Poco::Net::StreamSocket probe;
+                probe.connect(Poco::Net::SocketAddress("127.0.0.1", port_), Poco::Timespan(0, 200'000));
+                break;
+            } catch (const Poco::Exception&) {
+            }
+            if (!Poco::Process::isRunning(*handle_)) throw std::runtime_error("prism exited: " + log());
+            if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("prism did not start: " + log());
+            std::this_thread::sleep_for(100ms);
+        }
+    }
+    ~PrismProxy() {
+        try {
+            Poco::Process::requestTermination(handle_->id());
+            handle_->wait();
+        } catch (...) {
+        }
+    }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+    std::uint16_t port() const { return port_; }
+    std::string log() const {
+        try {
+            return settlebridge::testing::readBytes(log_);
+        } catch (...) {
+            return "";
+        }
+    }
+
+private:
+    fs::path log_;
+    std::uint16_t port_ = 0;
+    std::unique_ptr<Poco::ProcessHandle> handle_;
+};
+
+bool prismAvailable() {
+    if (fs::exists(prismPath())) return true;
+    const char* ci = std::getenv("CI");
+    if (ci != nullptr && std::string(ci) == "true") {
+        ADD_FAILURE() << "Prism is not installed (" << prismPath() << "): run tools/install-node-tools.sh";
+    }
+    return false;
+}
+
+}  // namespace
+
+TEST(Contract, ClientAndSimulatorFollowTheReportsModelThroughPrism) {
+    if (!prismAvailable()) GTEST_SKIP() << "Prism not installed: run tools/install-node-tools.sh";
+    TempFolder folder;
+    for (int i = 0; i < 5; ++i) {
+        settlebridge::testing::writeBytes(folder.file(std::to_string(i) + ".txt"),
+                                          settlebridge::testing::v2Settlement(std::to_string(70000000020 + i), "SKU"));
+    }
+    AmazonSim sim({"--reports-dir", folder.path().string(), "--page-size-cap", "2", "--gzip", "alternate", "--rate",
+                   "getReports=1000:100", "--rate", "getReportDocument=1000:100"});
+    const PrismProxy prism(sim.url(), folder);
+
+    SpApiConfig config = spApiConfig(sim);
+    config.endpoint = prism.url();  // SP-API calls go through Prism; download links point at the simulator
+    ManualClock clock(std::chrono::system_clock::now());
+    LwaClient lwa(lwaConfig(sim), clock);
+    AccessTokenProvider tokens(lwa, kSimRefreshToken);
+    ReportsClient client(config, tokens, clock);
+
+    // Paging (first page with filters, then nextToken alone), getReportDocument with and without GZIP.
+    const auto reports = client.listSettlementReports(clock.wallNow() - 24h);
+    ASSERT_EQ(reports.size(), 5u) << prism.log();
+    for (const auto& r : reports) {
+        EXPECT_FALSE(client.downloadReport(r.reportDocumentId).empty()) << prism.log();
+    }
+    EXPECT_EQ(sim.count("getReports"), 3);
+    EXPECT_EQ(sim.count("getReportDocument"), 5);
+
+    // Error answers pass the model too: 429 QuotaExceeded, 500, 403 Unauthorized (expired token), 404.
+    sim.control(R"({"fail_next": [{"operation": "getReports", "status": 429, "retry_after": 1},
+                                  {"operation": "getReportDocument", "status": 500},
+                                  {"operation": "getReportDocument", "status": 503}]})");
+    EXPECT_EQ(client.listSettlementReports(clock.wallNow() - 24h).size(), 5u) << prism.log();
+    EXPECT_FALSE(client.downloadReport(reports[0].reportDocumentId).empty()) << prism.log();
+    sim.control(R"({"expire_access_tokens": true})");
+    EXPECT_EQ(client.getReportDocument(reports[1].reportDocumentId).reportDocumentId, reports[1].reportDocumentId)
+        << prism.log();
+    try {
+        client.getReportDocument("amzn1.spdoc.1.4.na.does-not-exist");
+        FAIL() << "no error";
+    } catch (const SpApiError& e) {
+        EXPECT_EQ(e.httpStatus(), 404) << e.what() << "\n" << prism.log();
+        EXPECT_EQ(e.code(), "NotFound");
+    }
+    EXPECT_EQ(prism.log().find("VIOLATION"), std::string::npos) << prism.log();
+}
+
+TEST(Contract, PrismCatchesADriftingAnswerOrRequest) {
+    if (!prismAvailable()) GTEST_SKIP() << "Prism not installed: run tools/install-node-tools.sh";
+    TempFolder folder;
+    settlebridge::testing::writeBytes(folder.file("a.txt"), settlebridge::testing::v2Settlement("70000000030", "SKU"));
+    AmazonSim sim({"--reports-dir", folder.path().string(), "--rate", "getReports=1000:100"});
+    const PrismProxy prism(sim.url(), folder);
+
+    // An answer missing the model's required fields (a simulator that drifted) does not reach the client.
+    sim.control(R"({"fail_next": [{"operation": "getReports", "status": 200,
+                                   "body": "{\"reports\": [{\"reportId\": \"1\"}]}"}]})");
+    SpApiConfig config = spApiConfig(sim);
+    config.endpoint = prism.url();
+    config.retry.maxAttempts = 1;
+    ManualClock clock(std::chrono::system_clock::now());
+    LwaClient lwa(lwaConfig(sim), clock);
+    AccessTokenProvider tokens(lwa, kSimRefreshToken);
+    ReportsClient client(config, tokens, clock);
+    try {
+        client.listSettlementReports(clock.wallNow() - 24h);
+        FAIL() << "Prism let a response without processingStatus/reportType/createdTime through\n" << prism.log();
+    } catch (const SpApiError& e) {
+        EXPECT_GE(e.httpStatus(), 500) << e.what();
+        EXPECT_NE(std::string(e.what()).find("prism/errors#VIOLATIONS"), std::string::npos) << e.what() << "\n"
+                                                                                         << prism.log();
+    }
+
+    // A request the model forbids (pageSize above 100) is refused by Prism before it reaches the simulator.
+    const int before = sim.count("getReports");
+    const auto refused = settlebridge::testing::httpExchange(
+        prism.port(), "GET", "/reports/2021-06-30/reports?reportTypes=GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2&pageSize=500");
+    EXPECT_EQ(refused.status, 422) << refused.body;
+    EXPECT_NE(refused.body.find("pagesize"), std::string::npos) << refused.body;
+    EXPECT_EQ(sim.count("getReports"), before);
+}
