@@ -1,3 +1,4 @@
+#include "daemon/settlement/text.hpp"
 #include "qbxml/text.hpp"
 
 #include <algorithm>
@@ -182,23 +183,6 @@ std::optional<char32_t> decodeOne(std::string_view s, std::size_t& i) noexcept {
     return cp;
 }
 
-void appendUtf8(std::string& out, char32_t cp) {
-    if (cp < 0x80) {
-        out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-}
 
 bool isInvisible(char32_t cp) noexcept {
     return cp == 0x00AD || cp == 0x034F || cp == 0x180E || (cp >= 0x200B && cp <= 0x200F) ||
@@ -229,7 +213,7 @@ std::string toQuickBooksText(std::string_view utf8) {
         } else if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || isInvisible(cp) || isCombiningMark(cp)) {
             // control characters, invisible formatting and combining marks: dropped
         } else if (inWindows1252(cp)) {
-            appendUtf8(out, cp);
+            settlement::appendUtf8(out, cp);
         } else if (cp >= 0xFF01 && cp <= 0xFF5E) {
             out.push_back(static_cast<char>(cp - 0xFEE0));  // fullwidth ASCII
         } else if (const char* letter = lookup(std::begin(kLetters), std::end(kLetters), cp)) {
@@ -286,9 +270,9 @@ std::string windows1252ToUtf8(std::string_view bytes) {
         const auto b = static_cast<unsigned char>(c);
         if (b >= 0x80 && b <= 0x9F) {
             const char32_t cp = kCp1252High[b - 0x80u];
-            appendUtf8(out, cp != 0 ? cp : char32_t{0xFFFD});
+            settlement::appendUtf8(out, cp != 0 ? cp : char32_t{0xFFFD});
         } else {
-            appendUtf8(out, b);
+            settlement::appendUtf8(out, b);
         }
     }
     return out;

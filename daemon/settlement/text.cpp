@@ -16,24 +16,30 @@ constexpr char16_t kCp1252High[32] = {
 
 constexpr char32_t kReplacement = 0xFFFD;
 
-void appendCodePoint(char32_t cp, std::string& out) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
-
 constexpr bool isBlank(char c) noexcept {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
 }
 
 }  // namespace
+
+void appendUtf8(std::string& out, char32_t cp) {
+    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = kReplacement;
+    if (cp < 0x80) {
+        out.push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+}
 
 bool isAscii(std::string_view bytes) noexcept {
     const char* p = bytes.data();
@@ -103,9 +109,9 @@ void appendWindows1252AsUtf8(std::string_view bytes, std::string& out) {
             out += ch;
         } else if (c < 0xA0) {
             const char16_t mapped = kCp1252High[c - 0x80];
-            appendCodePoint(mapped == 0 ? kReplacement : char32_t{mapped}, out);
+            appendUtf8(out, mapped == 0 ? kReplacement : char32_t{mapped});
         } else {
-            appendCodePoint(char32_t{c}, out);  // 0xA0..0xFF are Latin-1, U+00A0..U+00FF
+            appendUtf8(out, char32_t{c});  // 0xA0..0xFF are Latin-1, U+00A0..U+00FF
         }
     }
 }

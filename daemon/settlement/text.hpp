@@ -17,6 +17,9 @@ bool isAscii(std::string_view bytes) noexcept;
 /// True when `bytes` is well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF).
 bool isValidUtf8(std::string_view bytes) noexcept;
 
+/// Appends one Unicode code point to `out` as UTF-8. Surrogates and values above U+10FFFF become U+FFFD.
+void appendUtf8(std::string& out, char32_t cp);
+
 /// Appends `bytes`, read as Windows-1252, to `out` as UTF-8. The five bytes Windows-1252 leaves undefined
 /// (0x81, 0x8D, 0x8F, 0x90, 0x9D) become U+FFFD.
 void appendWindows1252AsUtf8(std::string_view bytes, std::string& out);
