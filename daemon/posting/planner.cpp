@@ -640,6 +640,12 @@ private:
     ResponseOutcome applyLookup(const qbxml::Response& rs);
     ResponseOutcome applyAdd(const qbxml::Response& rs);
     void forgetReferences(const store::Document& doc, std::string_view message);
+    /// QuickBooks holds `txn` for `doc` (answer to an add, or found by a lookup): posted when its total is the
+    /// one expected, otherwise failed loudly (QuickBooks added tax or a price level). The message parts are
+    /// completed with the document's label and the two totals.
+    ResponseOutcome settle(store::Document doc, const qbxml::TxnRet& txn, const qbxml::Response& rs,
+                           const std::string& mismatchLead, const std::string& mismatchAdvice,
+                           const std::string& postedText);
 
     const PlannerOptions& options_;
     store::Tx& tx_;
@@ -783,6 +789,24 @@ ResponseOutcome Applier::applyListAdd(ListKind kind, const qbxml::Response& rs) 
     return {};
 }
 
+ResponseOutcome Applier::settle(store::Document doc, const qbxml::TxnRet& txn, const qbxml::Response& rs,
+                                const std::string& mismatchLead, const std::string& mismatchAdvice,
+                                const std::string& postedText) {
+    const QbResult result{txn.txnId, txn.txnDate, txn.totalAmount, rs.statusCode, rs.statusMessage};
+    if (txn.totalAmount && *txn.totalAmount != doc.expectedTotal) {
+        const std::string message = upperFirst(docLabel(doc)) + mismatchLead + settlement::formatCents(*txn.totalAmount) +
+                                    " instead of " + settlement::formatCents(doc.expectedTotal) + mismatchAdvice;
+        doc = markFailed(std::move(doc), result, message, session_.id, now_);
+        tx_.documents().save(doc);
+        event(store::EventLevel::Error, message);
+        return ResponseOutcome{true, message};
+    }
+    doc = markPosted(std::move(doc), result, session_.id, now_);
+    tx_.documents().save(doc);
+    event(store::EventLevel::Info, upperFirst(docLabel(doc)) + postedText);
+    return {};
+}
+
 ResponseOutcome Applier::applyLookup(const qbxml::Response& rs) {
     auto found = session_.pendingDocumentId ? tx_.documents().find(*session_.pendingDocumentId) : std::nullopt;
     if (!found || (found->state != DocState::Sent && found->state != DocState::Queued)) return {};
@@ -823,23 +847,11 @@ ResponseOutcome Applier::applyLookup(const qbxml::Response& rs) {
     }
     const qbxml::TxnRet* hit = ours != nullptr ? ours : matching;
     if (hit != nullptr) {
-        QbResult result{hit->txnId, hit->txnDate, hit->totalAmount, rs.statusCode, rs.statusMessage};
-        if (hit->totalAmount && *hit->totalAmount != doc.expectedTotal) {
-            const std::string message =
-                upperFirst(docLabel(doc)) + " is in QuickBooks (TxnID " + hit->txnId + ") with a total of " +
-                settlement::formatCents(*hit->totalAmount) + " instead of " + settlement::formatCents(doc.expectedTotal) +
-                ": QuickBooks probably added its own sales tax or a price level. Correct or delete it in QuickBooks, "
-                "then retry it in Settlebridge.";
-            doc = markFailed(std::move(doc), result, message, session_.id, now_);
-            tx_.documents().save(doc);
-            event(store::EventLevel::Error, message);
-            return ResponseOutcome{true, message};
-        }
-        doc = markPosted(std::move(doc), result, session_.id, now_);
-        tx_.documents().save(doc);
-        event(store::EventLevel::Info, upperFirst(docLabel(doc)) + " was already in QuickBooks (TxnID " + hit->txnId +
-                                           "): marked posted, not sent again.");
-        return {};
+        return settle(std::move(doc), *hit, rs,
+                      " is in QuickBooks (TxnID " + hit->txnId + ") with a total of ",
+                      ": QuickBooks probably added its own sales tax or a price level. Correct or delete it in "
+                      "QuickBooks, then retry it in Settlebridge.",
+                      " was already in QuickBooks (TxnID " + hit->txnId + "): marked posted, not sent again.");
     }
     if (other != nullptr) {
         const std::string message =
@@ -890,23 +902,12 @@ ResponseOutcome Applier::applyAdd(const qbxml::Response& rs) {
             // Accepted but without the transaction: it stays `sent` and is looked up before anything else.
             return ResponseOutcome{false, ""};
         }
-        QbResult result{ret->txnId, ret->txnDate, ret->totalAmount, rs.statusCode, rs.statusMessage};
-        if (ret->totalAmount && *ret->totalAmount != doc.expectedTotal) {
-            const std::string message =
-                upperFirst(docLabel(doc)) + " was posted (TxnID " + ret->txnId + ") but QuickBooks recorded a total of " +
-                settlement::formatCents(*ret->totalAmount) + " instead of " + settlement::formatCents(doc.expectedTotal) +
-                ": QuickBooks added its own sales tax or applied a price level. Correct or delete it in QuickBooks, "
-                "check the customer's tax and price level settings, then retry it in Settlebridge.";
-            doc = markFailed(std::move(doc), result, message, session_.id, now_);
-            tx_.documents().save(doc);
-            event(store::EventLevel::Error, message);
-            return ResponseOutcome{true, message};
-        }
-        doc = markPosted(std::move(doc), result, session_.id, now_);
-        tx_.documents().save(doc);
-        event(store::EventLevel::Info, "Posted " + docLabel(doc) + " (TxnID " + ret->txnId + ", total " +
-                                           settlement::formatCents(doc.expectedTotal) + ").");
-        return {};
+        return settle(std::move(doc), *ret, rs,
+                      " was posted (TxnID " + ret->txnId + ") but QuickBooks recorded a total of ",
+                      ": QuickBooks added its own sales tax or applied a price level. Correct or delete it in "
+                      "QuickBooks, check the customer's tax and price level settings, then retry it in Settlebridge.",
+                      " was posted (TxnID " + ret->txnId + ", total " + settlement::formatCents(doc.expectedTotal) +
+                          ").");
     }
     QbResult result{"", "", std::nullopt, rs.statusCode, rs.statusMessage};
     switch (cls.kind) {
