@@ -14,7 +14,7 @@
 
 #include "daemon/app/arguments.hpp"
 #include "daemon/app/commands.hpp"
-#include "daemon/app/qwc.hpp"
+#include "soap/qwc.hpp"
 #include "daemon/app/service.hpp"
 #include "daemon/app/summary_output.hpp"
 #include "daemon/settlement/mapping.hpp"
@@ -134,7 +134,7 @@ int runCommand(const std::vector<std::string>& args, std::ostream& out, std::ost
     } catch (const posting::QueueError& e) {
         err << "settlebridge: " << e.what() << "\n";
         return kExitBadInput;
-    } catch (const QwcError& e) {
+    } catch (const soap::QwcError& e) {
         err << "settlebridge: " << e.what() << "\n";
         return kExitBadInput;
     } catch (const BadInput& e) {

@@ -6,7 +6,7 @@
 #include <iterator>
 #include <sstream>
 
-#include "daemon/app/qwc.hpp"
+#include "soap/qwc.hpp"
 #include "daemon/settlement/mapping.hpp"
 #include "daemon/settlement/summarizer.hpp"
 
@@ -148,13 +148,13 @@ std::vector<posting::QueueStatus> Service::status(const std::optional<std::strin
 
 std::string Service::qwc(const std::string& companyName, const std::string& url) {
     const store::Company owner = company(companyName);
-    QwcOptions options;
+    soap::QwcOptions options;
     options.companyName = owner.name;
     options.appUrl = url;
     options.ownerId = owner.ownerId;
     options.fileId = owner.fileId;
     options.runEveryMinutes = owner.runEveryMinutes;
-    return renderQwc(options);
+    return soap::renderQwc(options);
 }
 
 }  // namespace settlebridge::app

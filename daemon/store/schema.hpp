@@ -17,7 +17,9 @@ struct Migration {
     std::string_view sql;
 };
 
-/// Every migration this binary knows, in order (versions 1, 2, 3... without gaps).
+/// Every migration this binary knows, in strictly increasing version order. Version numbers are assigned per
+/// area so areas can land independently: 1 core, 2 Amazon connections and sync, 3 ads, 4 Sellercloud,
+/// 5 admin page. An area's SQL lives in its own file (schema_<area>.cpp) and adds one line to the list.
 const std::vector<Migration>& migrations();
 
 /// The schema version this binary writes (the last migration's number).

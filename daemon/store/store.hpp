@@ -43,6 +43,8 @@ public:
     QbLists lists() { return QbLists(db_); }
     SkuItems skuItems() { return SkuItems(db_); }
     EventLog events() { return EventLog(db_); }
+    /// For repositories that live in their own files (ads, Sellercloud, admin): `AdSpend(tx.database())`.
+    Database& database() noexcept { return db_; }
 
 private:
     Database& db_;

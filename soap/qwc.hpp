@@ -4,7 +4,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace settlebridge::app {
+namespace settlebridge::soap {
 
 struct QwcOptions {
     std::string companyName;        // the Web Connector user (one per QuickBooks company file)
@@ -25,4 +25,4 @@ public:
 /// addresses other than loopback, and an AppSupport on another host than AppURL.
 std::string renderQwc(const QwcOptions& options);
 
-}  // namespace settlebridge::app
+}  // namespace settlebridge::soap

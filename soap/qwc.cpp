@@ -1,4 +1,4 @@
-#include "daemon/app/qwc.hpp"
+#include "soap/qwc.hpp"
 
 #include <Poco/Exception.h>
 #include <Poco/URI.h>
@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <cctype>
 
-namespace settlebridge::app {
+namespace settlebridge::soap {
 
 namespace {
 
@@ -84,4 +84,4 @@ std::string renderQwc(const QwcOptions& options) {
     return printer.CStr();
 }
 
-}  // namespace settlebridge::app
+}  // namespace settlebridge::soap
