@@ -132,11 +132,15 @@ int importCommand(const std::vector<std::string>& args, std::ostream& out, std::
         case posting::ImportResult::Outcome::AlreadyImported:
             out << "already imported " << result.settlementId << ": nothing changed\n";
             break;
+        case posting::ImportResult::Outcome::Replaced:
+            out << "replaced " << result.settlementId << ": " << result.message << "\n";
+            break;
         case posting::ImportResult::Outcome::Conflict:
             out << "conflict " << result.settlementId << ": " << result.message << "\n";
             break;
     }
-    if (result.outcome == posting::ImportResult::Outcome::Imported) {
+    if (result.outcome == posting::ImportResult::Outcome::Imported ||
+        result.outcome == posting::ImportResult::Outcome::Replaced) {
         const auto summary = service.store().read([&](store::Tx& tx) {
             return tx.settlements().summary(result.settlementRow);
         });

@@ -26,6 +26,7 @@ std::string_view toString(ImportResult::Outcome outcome) {
     switch (outcome) {
         case ImportResult::Outcome::Imported: return "imported";
         case ImportResult::Outcome::AlreadyImported: return "already-imported";
+        case ImportResult::Outcome::Replaced: return "replaced";
         case ImportResult::Outcome::Conflict: return "conflict";
     }
     return "?";
@@ -65,21 +66,53 @@ ImportResult Queue::importSummary(std::string_view companyName, std::string_view
         record.sourceName = std::string(sourceName);
         record.importedAt = now;
 
+        std::optional<store::SettlementRecord> replaced;
         if (auto active = tx.settlements().findActive(company.id, summary.header.settlementId)) {
-            record.state = store::SettlementState::Conflict;
-            record.note = "A different report for settlement " + summary.header.settlementId +
-                          " (imported " + active->sourceName + ") is already in the queue; this one was kept for "
-                          "review and not queued.";
-            record = tx.settlements().insert(record, rawReport);
-            tx.events().add(now, company.id, store::EventLevel::Warning, record.note);
-            result.outcome = ImportResult::Outcome::Conflict;
-            result.settlementRow = record.id;
-            result.message = record.note;
-            return result;
+            bool anySent = false;
+            for (const auto& d : tx.documents().forSettlement(active->id)) {
+                if (d.state == store::DocState::Sent || d.state == store::DocState::Posted || d.attempts > 0 ||
+                    d.sentAt > 0 || !d.qbTxnId.empty()) {
+                    anySent = true;
+                }
+            }
+            const auto previous = tx.settlements().summary(active->id);
+            std::string difference;
+            if (previous) {
+                difference = " The earlier report's deposit was " + settlement::formatCents(previous->deposit) + " " +
+                             previous->currency + "; this one's is " + settlement::formatCents(summary.header.totalAmount) +
+                             " " + summary.header.currency + " (difference " +
+                             settlement::formatCents(summary.header.totalAmount - previous->deposit) + ").";
+            }
+            if (anySent) {
+                record.state = store::SettlementState::Conflict;
+                record.note = "Amazon re-issued settlement " + summary.header.settlementId + " (" + std::string(sourceName) +
+                              ") after the earlier report (" + active->sourceName +
+                              ") was sent to QuickBooks: kept for review, nothing queued, nothing posted twice." +
+                              difference;
+                record = tx.settlements().insert(record, rawReport);
+                tx.events().add(now, company.id, store::EventLevel::Warning, record.note);
+                result.outcome = ImportResult::Outcome::Conflict;
+                result.settlementRow = record.id;
+                result.message = record.note;
+                return result;
+            }
+            tx.documents().removeUnsent(active->id);
+            tx.settlements().retire(active->id,
+                                    "Replaced by a re-issued report (" + std::string(sourceName) +
+                                        ") before anything was posted." + difference,
+                                    std::nullopt);
+            replaced = active;
+            replaced->note = difference;
         }
 
         record = tx.settlements().insert(record, rawReport);
         result.settlementRow = record.id;
+        if (replaced) {
+            tx.settlements().retire(replaced->id,
+                                    "Replaced by a re-issued report (" + std::string(sourceName) +
+                                        ") before anything was posted." + replaced->note,
+                                    record.id);
+        }
 
         if (summary.customerName.empty()) summary.customerName = company.customerName;
         for (auto& doc : summary.documents) {
@@ -113,8 +146,8 @@ ImportResult Queue::importSummary(std::string_view companyName, std::string_view
                 default: break;
             }
         }
-        result.outcome = ImportResult::Outcome::Imported;
-        result.message = "Settlement " + summary.header.settlementId + " imported: " +
+        result.outcome = replaced ? ImportResult::Outcome::Replaced : ImportResult::Outcome::Imported;
+        result.message = "Settlement " + summary.header.settlementId + (replaced ? " re-issued and replaced: " : " imported: ") +
                          plural(result.documents, "document", "documents") + " (" + std::to_string(result.queued) +
                          " queued, " + std::to_string(result.held) + " held, " + std::to_string(result.failed) +
                          " failed).";

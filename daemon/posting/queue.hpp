@@ -26,7 +26,8 @@ struct ImportResult {
     enum class Outcome {
         Imported,         // new settlement: stored, summarized, documents created
         AlreadyImported,  // the same report (same bytes) was imported before: nothing changed
-        Conflict,         // another report with the same settlement id exists: recorded, nothing queued
+        Replaced,         // a re-issued report replaced the earlier one, whose documents had not been sent yet
+        Conflict,         // a re-issue of a settlement already (partly) sent or posted: kept for review, not queued
     };
     Outcome outcome = Outcome::Imported;
     std::int64_t settlementRow = 0;
@@ -53,8 +54,11 @@ public:
 
     /// Stores the raw report (kept so the summary can be rebuilt), its summary and its documents, all in one
     /// transaction. SKU lines get their item from the stored SKU → item table (new SKUs are added to it with
-    /// collision-safe names). The same bytes again → AlreadyImported and no change at all; a different report
-    /// for a settlement id already imported → Conflict, recorded with a note, nothing queued.
+    /// collision-safe names). The same bytes again → AlreadyImported and no change at all. A different report
+    /// for a settlement id already imported is a re-issue (Amazon corrects a settlement that did not balance):
+    /// while none of the earlier report's documents was ever sent to QuickBooks, the new report replaces it
+    /// (Replaced: the old documents are deleted, the old row kept with a note); once anything was sent, the new
+    /// report is kept beside it for review with the difference in its note (Conflict), and nothing is queued.
     /// Throws QueueError for an unknown company.
     ImportResult importSummary(std::string_view companyName, std::string_view rawReport, std::string_view sourceName,
                                settlement::Summary summary, store::Timestamp now);

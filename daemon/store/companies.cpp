@@ -10,7 +10,7 @@ constexpr std::string_view kColumns =
     "id, name, mode, company_file, time_zone, customer_name, clearing_account, bank_account, post_transfer, "
     "auto_create_items, fallback_item, sku_income_account, charge_account, charge_account_type, owner_id, file_id, "
     "run_every_minutes, qbxml_version, qb_product, multicurrency, closing_date, home_currency, sales_tax, "
-    "non_taxable_code, created_at, updated_at";
+    "non_taxable_code, created_at, updated_at, auto_live_days, live_since";
 
 std::string select(std::string_view where) {
     std::string sql = "SELECT ";
@@ -48,6 +48,8 @@ Company readCompany(const Query& q) {
     c.nonTaxableCode = q.getText(23);
     c.createdAt = q.getInt(24);
     c.updatedAt = q.getInt(25);
+    c.autoLiveDays = static_cast<int>(q.getInt(26));
+    c.liveSince = q.getInt(27);
     return c;
 }
 
@@ -113,7 +115,7 @@ void Companies::update(const Company& c, Timestamp now) {
                "fallback_item = ?11, sku_income_account = ?12, charge_account = ?13, charge_account_type = ?14, "
                "owner_id = ?15, file_id = ?16, run_every_minutes = ?17, qbxml_version = ?18, qb_product = ?19, "
                "multicurrency = ?20, closing_date = ?21, home_currency = ?22, sales_tax = ?23, non_taxable_code = ?24, "
-               "updated_at = ?25 WHERE id = ?1")
+               "updated_at = ?25, auto_live_days = ?26, live_since = ?27 WHERE id = ?1")
             .bind(1, c.id)
             .bind(2, c.name)
             .bind(3, toString(c.mode))
@@ -139,6 +141,8 @@ void Companies::update(const Company& c, Timestamp now) {
             .bind(23, optionalBool(c.salesTax))
             .bind(24, c.nonTaxableCode)
             .bind(25, now)
+            .bind(26, c.autoLiveDays)
+            .bind(27, c.liveSince)
             .run();
     if (changed != 1) throw StoreError("no company with id " + std::to_string(c.id));
 }

@@ -195,4 +195,17 @@ std::map<DocState, int> Documents::countByState(std::int64_t companyId) {
     return out;
 }
 
+int Documents::removeUnsent(std::int64_t settlementRow) {
+    auto q = db_.query(
+        "SELECT count(*) FROM documents WHERE settlement_row = ?1 AND (state IN ('sent', 'posted') OR attempts > 0 "
+        "OR sent_at > 0 OR qb_txn_id <> '')");
+    q.bind(1, settlementRow);
+    q.next();
+    if (q.getInt(0) > 0) {
+        throw StoreError("settlement row " + std::to_string(settlementRow) +
+                         " has documents that were sent to QuickBooks; they cannot be removed");
+    }
+    return db_.query("DELETE FROM documents WHERE settlement_row = ?1").bind(1, settlementRow).run();
+}
+
 }  // namespace settlebridge::store

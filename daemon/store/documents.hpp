@@ -38,6 +38,10 @@ public:
     /// Writes every mutable field (state, QuickBooks results, counters, timestamps) of `doc`, by id.
     void save(const Document& doc);
 
+    /// Deletes every document of a settlement. Refuses (StoreError, nothing deleted) when any of them was ever
+    /// sent to QuickBooks: those are history and must stay.
+    int removeUnsent(std::int64_t settlementRow);
+
     /// Number of documents per state for a company.
     std::map<DocState, int> countByState(std::int64_t companyId);
 

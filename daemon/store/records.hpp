@@ -50,6 +50,8 @@ struct Company {
     std::string homeCurrency;                    // ISO code when multicurrency is on ("" = unknown)
     std::optional<bool> salesTax;                // sales tax preference on (unknown until the first session)
     std::string nonTaxableCode = "Non";          // sales tax code written on every line (sales tax on)
+    int autoLiveDays = 30;                       // Testing → Live after this many days (0 = never automatically)
+    Timestamp liveSince = 0;                     // when the company went Live (0 = never)
     Timestamp createdAt = 0;
     Timestamp updatedAt = 0;
 };
@@ -134,6 +136,7 @@ struct SettlementRecord {
     SettlementState state = SettlementState::Active;
     std::string note;             // why a conflict was recorded
     Timestamp importedAt = 0;
+    std::optional<std::int64_t> supersededBy;  // a re-issued report replaced this one before anything was posted
 };
 
 struct SummaryRecord {

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "daemon/store/schema_amazon.hpp"
 #include "daemon/store/sqlite.hpp"
 
 namespace settlebridge::store {
@@ -200,6 +201,8 @@ const std::vector<Migration>& migrations() {
         {1, "companies, Web Connector sessions, settlements, summaries, documents, QuickBooks lists, SKU items, "
             "event log",
          kSchemaV1},
+        {2, "Amazon seller connections and the reports they saw, application settings and secrets, Testing to Live",
+         amazonSchemaSql()},
     };
     return all;
 }

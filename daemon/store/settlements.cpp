@@ -7,7 +7,7 @@ namespace settlebridge::store {
 namespace {
 
 constexpr std::string_view kColumns =
-    "id, company_id, settlement_id, report_hash, source_name, state, note, imported_at";
+    "id, company_id, settlement_id, report_hash, source_name, state, note, imported_at, superseded_by";
 
 std::string select(std::string_view where) {
     std::string sql = "SELECT ";
@@ -27,6 +27,7 @@ SettlementRecord readRecord(const Query& q) {
     r.state = parseSettlementState(q.getText(5)).value_or(SettlementState::Conflict);
     r.note = q.getText(6);
     r.importedAt = q.getInt(7);
+    r.supersededBy = q.getOptionalInt(8);
     return r;
 }
 
@@ -87,6 +88,16 @@ std::string Settlements::rawDocument(std::int64_t id) {
     q.bind(1, id);
     if (!q.next()) throw StoreError("no settlement row " + std::to_string(id));
     return q.getBlob(0);
+}
+
+void Settlements::retire(std::int64_t id, std::string_view note, std::optional<std::int64_t> supersededBy) {
+    const int changed =
+        db_.query("UPDATE settlements SET state = 'conflict', note = ?2, superseded_by = ?3 WHERE id = ?1")
+            .bind(1, id)
+            .bind(2, note)
+            .bind(3, supersededBy)
+            .run();
+    if (changed != 1) throw StoreError("no settlement row " + std::to_string(id));
 }
 
 void Settlements::saveSummary(const SummaryRecord& s) {

@@ -29,6 +29,10 @@ public:
 
     std::string rawDocument(std::int64_t id);
 
+    /// Takes a settlement row out of the queue for good: state Conflict with `note` (and the row that replaced
+    /// it, once known). Its raw report and summary stay for reference.
+    void retire(std::int64_t id, std::string_view note, std::optional<std::int64_t> supersededBy);
+
     void saveSummary(const SummaryRecord& summary);
     std::optional<SummaryRecord> summary(std::int64_t settlementRow);
 

@@ -94,19 +94,60 @@ TEST(Queue, ImportingTheSameReportTwiceChangesNothing) {
     EXPECT_EQ(dumpDatabase(h.dir.file("settlebridge.db")), before);
 }
 
-TEST(Queue, SameSettlementIdWithDifferentBytesIsAConflictNotQueued) {
+TEST(Queue, AReissueBeforeAnythingWasSentReplacesTheEarlierReport) {
     PostingHarness h;
-    const auto summary = sampleSummary();
-    h.import(summary, "original report");
-    const ImportResult other = h.import(summary, "re-issued report with other bytes");
-    EXPECT_EQ(other.outcome, ImportResult::Outcome::Conflict);
-    EXPECT_EQ(other.documents, 0);
-    EXPECT_EQ(h.documents().size(), 3U) << "nothing double-queued";
+    auto summary = sampleSummary();
+    const ImportResult first = h.import(summary, "original report");
+    ASSERT_EQ(first.outcome, ImportResult::Outcome::Imported);
+    summary.header.totalAmount += 100;  // Amazon corrected the deposit
+    const ImportResult reissued = h.import(summary, "re-issued report with other bytes");
+    EXPECT_EQ(reissued.outcome, ImportResult::Outcome::Replaced);
+    EXPECT_EQ(reissued.documents, 3);
+    const auto docs = h.documents();
+    ASSERT_EQ(docs.size(), 3U) << "the earlier report's documents are gone, the new ones queued";
+    for (const auto& d : docs) EXPECT_EQ(d.settlementRow, reissued.settlementRow);
     h.store->read([&](store::Tx& tx) {
         auto rows = tx.settlements().list(h.company.id);
         ASSERT_EQ(rows.size(), 2U);
+        EXPECT_EQ(rows[0].state, store::SettlementState::Conflict);
+        EXPECT_EQ(rows[0].supersededBy, reissued.settlementRow);
+        EXPECT_NE(rows[0].note.find("Replaced by a re-issued report"), std::string::npos) << rows[0].note;
+        EXPECT_NE(rows[0].note.find("difference 1.00"), std::string::npos) << rows[0].note;
+        EXPECT_EQ(tx.settlements().rawDocument(rows[0].id), "original report") << "both versions are kept";
+        EXPECT_EQ(rows[1].state, store::SettlementState::Active);
+        EXPECT_EQ(tx.settlements().findActive(h.company.id, summary.header.settlementId)->id, reissued.settlementRow);
+    });
+    // The same re-issued bytes again change nothing.
+    const std::string before = dumpDatabase(h.dir.file("settlebridge.db"));
+    EXPECT_EQ(h.import(summary, "re-issued report with other bytes").outcome, ImportResult::Outcome::AlreadyImported);
+    EXPECT_EQ(dumpDatabase(h.dir.file("settlebridge.db")), before);
+}
+
+TEST(Queue, AReissueAfterADocumentWasSentIsKeptForReviewNotQueued) {
+    PostingHarness h;
+    auto summary = sampleSummary();
+    h.import(summary, "original report");
+    // The first document went out to QuickBooks.
+    h.store->write([&](store::Tx& tx) {
+        auto docs = tx.documents().list(h.company.id);
+        docs.front().state = DocState::Posted;
+        docs.front().attempts = 1;
+        docs.front().sentAt = h.now;
+        docs.front().qbTxnId = "1A-1";
+        tx.documents().save(docs.front());
+    });
+    summary.header.totalAmount -= 250;
+    const ImportResult other = h.import(summary, "re-issued report with other bytes");
+    EXPECT_EQ(other.outcome, ImportResult::Outcome::Conflict);
+    EXPECT_EQ(other.documents, 0);
+    EXPECT_EQ(h.documents().size(), 3U) << "nothing double-queued, nothing deleted";
+    h.store->read([&](store::Tx& tx) {
+        auto rows = tx.settlements().list(h.company.id);
+        ASSERT_EQ(rows.size(), 2U);
+        EXPECT_EQ(rows[0].state, store::SettlementState::Active);
         EXPECT_EQ(rows[1].state, store::SettlementState::Conflict);
-        EXPECT_FALSE(rows[1].note.empty());
+        EXPECT_NE(rows[1].note.find("kept for review"), std::string::npos) << rows[1].note;
+        EXPECT_NE(rows[1].note.find("difference -2.50"), std::string::npos) << rows[1].note;
         EXPECT_EQ(tx.settlements().rawDocument(rows[1].id), "re-issued report with other bytes");
     });
     // Importing the conflicting file again changes nothing either.
