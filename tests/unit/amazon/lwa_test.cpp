@@ -17,6 +17,7 @@
 using namespace std::chrono_literals;
 using namespace settlebridge::amazon;
 using settlebridge::testing::AmazonSim;
+using settlebridge::testing::authorizeInBrowser;
 using settlebridge::testing::kSimApplicationId;
 using settlebridge::testing::kSimRefreshToken;
 using settlebridge::testing::lwaConfig;
@@ -40,27 +41,6 @@ LwaError lwaFailure(F&& f) {
     }
     ADD_FAILURE() << "no LwaError";
     return LwaError(LwaError::Kind::Unexpected, 0, "", "", "none");
-}
-
-std::string htmlUnescape(std::string s) {
-    for (std::size_t pos = 0; (pos = s.find("&amp;", pos)) != std::string::npos; ++pos) s.replace(pos, 5, "&");
-    return s;
-}
-
-/// Plays the seller's browser: opens the consent page, follows its Authorize link, returns Amazon's redirect.
-std::string authorizeInBrowser(const AmazonSim& sim, const std::string& consentUrl) {
-    const std::string target = consentUrl.substr(sim.url().size());
-    const auto page = settlebridge::testing::httpExchange(sim.port(), "GET", target);
-    EXPECT_EQ(page.status, 200) << page.body;
-    std::smatch m;
-    const std::regex link("id=\"authorize\" href=\"([^\"]+)\"");
-    if (!std::regex_search(page.body, m, link)) {
-        ADD_FAILURE() << "no Authorize link in " << page.body;
-        return "";
-    }
-    const auto redirect = settlebridge::testing::httpExchange(sim.port(), "GET", htmlUnescape(m[1].str()));
-    EXPECT_EQ(redirect.status, 302);
-    return redirect.location;
 }
 
 }  // namespace

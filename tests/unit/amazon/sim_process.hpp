@@ -18,6 +18,7 @@
 #include <fstream>
 #include <iterator>
 #include <random>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -198,6 +199,27 @@ private:
     std::unique_ptr<Poco::ProcessHandle> handle_;
     std::uint16_t port_ = 0;
 };
+
+inline std::string htmlUnescape(std::string s) {
+    for (std::size_t pos = 0; (pos = s.find("&amp;", pos)) != std::string::npos; ++pos) s.replace(pos, 5, "&");
+    return s;
+}
+
+/// Plays the seller's browser: opens the consent page, follows its Authorize link, returns Amazon's redirect.
+inline std::string authorizeInBrowser(const AmazonSim& sim, const std::string& consentUrl) {
+    const std::string target = consentUrl.substr(sim.url().size());
+    const auto page = httpExchange(sim.port(), "GET", target);
+    EXPECT_EQ(page.status, 200) << page.body;
+    std::smatch m;
+    const std::regex link("id=\"authorize\" href=\"([^\"]+)\"");
+    if (!std::regex_search(page.body, m, link)) {
+        ADD_FAILURE() << "no Authorize link in " << page.body;
+        return "";
+    }
+    const auto redirect = httpExchange(sim.port(), "GET", htmlUnescape(m[1].str()));
+    EXPECT_EQ(redirect.status, 302);
+    return redirect.location;
+}
 
 /// A retry policy for tests: the real shape, tiny delays.
 inline amazon::RetryPolicy fastRetry(int attempts = 5) {

@@ -1,0 +1,340 @@
+// The settlement sync against the Amazon simulator: a real SQLite store, real HTTP on loopback.
+#include "daemon/amazon/settlement_sync.hpp"
+
+#include <gtest/gtest.h>
+
+#include <ctime>
+
+#include "daemon/amazon/accounts.hpp"
+#include "daemon/posting/queue.hpp"
+#include "tests/unit/amazon/sim_process.hpp"
+
+namespace settlebridge::amazon {
+namespace {
+
+using settlebridge::testing::AmazonSim;
+using settlebridge::testing::authorizeInBrowser;
+using settlebridge::testing::fastRates;
+using settlebridge::testing::fastRetry;
+using settlebridge::testing::kSimApplicationId;
+using settlebridge::testing::kSimClientId;
+using settlebridge::testing::kSimClientSecret;
+using settlebridge::testing::kSimRefreshToken;
+using settlebridge::testing::settlementFixture;
+using settlebridge::testing::TempFolder;
+using settlebridge::testing::v2Settlement;
+using settlebridge::testing::writeBytes;
+
+// The simulator dates its reports relative to the real clock, so the sync's "now" is the real one.
+const store::Timestamp kNow = static_cast<store::Timestamp>(std::time(nullptr));
+
+const char* const kFixtures[] = {
+    "v1flat_CA_CAD_24288684721_refund_ads_micro-deposit_warehouse-damage.txt",
+    "v1flat_CA_CAD_24391894961_storage-fee_ads_shipping-promo.txt",
+    "v1flat_CA_CAD_24495221541_reversal-reimbursement_refunds.txt",
+};
+
+struct SyncFixture {
+    TempFolder data;
+    TempFolder reports;
+    std::unique_ptr<AmazonSim> sim;
+    std::unique_ptr<store::Store> store;
+    std::unique_ptr<store::SecretBox> box;
+    AccountsOptions options;
+
+    explicit SyncFixture(std::vector<std::string> extraSimArgs = {}, bool withFixtures = true) {
+        if (withFixtures) {
+            for (const char* name : kFixtures) {
+                std::filesystem::copy_file(settlementFixture(name), reports.file(name));
+            }
+        }
+        std::vector<std::string> args{"--reports-dir", reports.path().string()};
+        for (auto& a : fastRates()) args.push_back(a);
+        for (auto& a : extraSimArgs) args.push_back(a);
+        sim = std::make_unique<AmazonSim>(args);
+        store = std::make_unique<store::Store>(data.file("settlebridge.db"));
+        box = std::make_unique<store::SecretBox>(store::SecretBox::openKeyFile(data.file("secrets.key")));
+        store->write([](store::Tx& tx) {
+            store::Company c;
+            c.name = "acme";
+            c.mode = store::CompanyMode::Live;
+            tx.companies().create(c, "s3cret-pass", kNow, 1000);
+        });
+        options.retry = fastRetry();
+        options.http.ioTimeout = std::chrono::milliseconds(20'000);
+        Accounts accounts(*store, *box, options);
+        OperatorApp app;
+        app.applicationId = kSimApplicationId;
+        app.clientId = kSimClientId;
+        app.clientSecret = kSimClientSecret;
+        app.redirectUri = "http://localhost:8080/oauth/amazon/callback";
+        accounts.configureApp(app, sim->url(), kNow);
+    }
+
+    store::AmazonConnection connectWithToken(const std::string& token = kSimRefreshToken) {
+        ConnectionSetup setup;
+        setup.companyName = "acme";
+        setup.name = "US seller";
+        return Accounts(*store, *box, options).addWithToken(setup, token, "", "", "A1SIMSELLER0001", kNow);
+    }
+
+    SettlementSync sync() {
+        SettlementSyncOptions o;
+        o.accounts = options;
+        return SettlementSync(*store, *box, o);
+    }
+
+    std::vector<store::Document> documents() {
+        return posting::Queue(*store).documents("acme");
+    }
+    std::vector<store::AmazonReport> reportsSeen(std::int64_t connection) {
+        return store->read([&](store::Tx& tx) { return store::AmazonConnections(tx.database()).reports(connection); });
+    }
+    store::AmazonConnection connection(std::int64_t id) {
+        return *store->read([&](store::Tx& tx) { return store::AmazonConnections(tx.database()).find(id); });
+    }
+};
+
+TEST(SettlementSync, ImportsEveryReportInTheWindowAndRecordsEach) {
+    SyncFixture f;
+    const auto c = f.connectWithToken();
+    const ConnectionSyncReport r = f.sync().syncConnection(c.id, kNow);
+    EXPECT_TRUE(r.ok) << r.message;
+    EXPECT_EQ(r.listed, 3);
+    EXPECT_EQ(r.imported, 3);
+    EXPECT_EQ(r.failed, 0);
+    const auto seen = f.reportsSeen(c.id);
+    ASSERT_EQ(seen.size(), 3U);
+    for (const auto& report : seen) {
+        EXPECT_EQ(report.outcome, store::ReportOutcome::Imported) << report.message;
+        EXPECT_TRUE(report.settlementRow.has_value());
+        EXPECT_EQ(report.marketplace, "Amazon.ca");
+    }
+    EXPECT_GT(f.documents().size(), 3U);
+    const auto after = f.connection(c.id);
+    EXPECT_EQ(after.syncState, store::SyncState::Ok);
+    EXPECT_EQ(after.lastSuccessAt, kNow);
+    EXPECT_EQ(after.nextSyncAt, kNow + 360 * 60);
+    EXPECT_NE(after.syncMessage.find("3 new settlements"), std::string::npos) << after.syncMessage;
+    // The raw report is kept with its settlement, byte for byte what Amazon served (for a summary rebuild).
+    f.store->read([&](store::Tx& tx) {
+        EXPECT_FALSE(tx.settlements().rawDocument(*seen.front().settlementRow).empty());
+    });
+}
+
+TEST(SettlementSync, TheSameReportSeenAgainChangesNothing) {
+    SyncFixture f;
+    const auto c = f.connectWithToken();
+    ASSERT_TRUE(f.sync().syncConnection(c.id, kNow).ok);
+    const auto documentsBefore = f.documents().size();
+    const int downloadsBefore = f.sim->count("download");
+    const ConnectionSyncReport again = f.sync().syncConnection(c.id, kNow + 60);
+    EXPECT_TRUE(again.ok);
+    EXPECT_EQ(again.skipped, 3);
+    EXPECT_EQ(again.imported, 0);
+    EXPECT_EQ(f.documents().size(), documentsBefore);
+    EXPECT_EQ(f.sim->count("download"), downloadsBefore) << "a report already seen is not downloaded again";
+}
+
+TEST(SettlementSync, RunDueFollowsTheScheduleAndSyncNowRequests) {
+    SyncFixture f;
+    const auto c = f.connectWithToken();
+    auto sync = f.sync();
+    EXPECT_EQ(sync.runDue(kNow).connections.size(), 1U) << "a new connection is due at once";
+    EXPECT_EQ(sync.runDue(kNow + 60).connections.size(), 0U) << "not due again before its interval";
+    f.store->write([&](store::Tx& tx) { store::AmazonConnections(tx.database()).requestSync(std::nullopt, c.id, kNow); });
+    EXPECT_EQ(sync.runDue(kNow + 120).connections.size(), 1U) << "sync now";
+    EXPECT_FALSE(f.connection(c.id).syncRequested);
+    EXPECT_EQ(sync.runDue(kNow + 180).connections.size(), 0U);
+    EXPECT_EQ(sync.runDue(kNow + 120 + 360 * 60).connections.size(), 1U) << "due after its interval";
+}
+
+TEST(SettlementSync, AReportThatIsNotASettlementIsKeptAsFailedAndTheOthersGoOn) {
+    SyncFixture f;
+    writeBytes(f.reports.file("junk.txt"), "this is not a settlement report\nat all\n");
+    f.sim = nullptr;  // restart the simulator with the extra file
+    std::vector<std::string> args{"--reports-dir", f.reports.path().string()};
+    for (auto& a : fastRates()) args.push_back(a);
+    f.sim = std::make_unique<AmazonSim>(args);
+    Accounts(*f.store, *f.box, f.options).configureApp(OperatorApp{}, f.sim->url(), kNow);
+    const auto c = f.connectWithToken();
+    const ConnectionSyncReport r = f.sync().syncConnection(c.id, kNow);
+    EXPECT_TRUE(r.ok) << r.message;
+    EXPECT_EQ(r.imported, 3);
+    EXPECT_EQ(r.failed, 1);
+    int failed = 0;
+    for (const auto& report : f.reportsSeen(c.id)) {
+        if (report.outcome != store::ReportOutcome::Failed) continue;
+        ++failed;
+        EXPECT_NE(report.message.find("Amazon report "), std::string::npos) << "names the report: " << report.message;
+        const std::string raw = f.store->read(
+            [&](store::Tx& tx) { return store::AmazonConnections(tx.database()).reportRawDocument(report.id); });
+        EXPECT_EQ(raw, "this is not a settlement report\nat all\n") << "the input is kept";
+    }
+    EXPECT_EQ(failed, 1);
+    // Seen once, it is not retried on every sync (the message stays until someone looks).
+    const ConnectionSyncReport again = f.sync().syncConnection(c.id, kNow + 60);
+    EXPECT_EQ(again.failed, 0);
+    EXPECT_EQ(again.skipped, 4);
+}
+
+TEST(SettlementSync, AReissueReplacesTheReportBeforePostingAndIsFlaggedAfter) {
+    SyncFixture f;
+    const auto c = f.connectWithToken();
+    ASSERT_TRUE(f.sync().syncConnection(c.id, kNow).ok);
+    const auto before = f.documents().size();
+
+    // Amazon re-issues 24288684721 before anything was posted: the new report replaces the old one.
+    f.sim->control(R"({"reissue":{"settlement_id":"24288684721"}})");
+    // Same content re-issued = same bytes: recorded as unchanged, nothing new.
+    ConnectionSyncReport r = f.sync().syncConnection(c.id, kNow + 60);
+    EXPECT_EQ(r.unchanged, 1) << r.message;
+    EXPECT_EQ(f.documents().size(), before);
+
+    // A corrected report (other bytes) for the same settlement id replaces it while nothing was posted.
+    std::string corrected = testing::readBytes(settlementFixture(kFixtures[0]));
+    corrected += "\n";
+    writeBytes(f.reports.file("corrected.txt"), corrected);
+    f.sim->control(R"({"reissue":{"settlement_id":"24288684721","file":")" + f.reports.file("corrected.txt").string() +
+                   R"("}})");
+    r = f.sync().syncConnection(c.id, kNow + 120);
+    EXPECT_EQ(r.replaced, 1) << r.message;
+    EXPECT_EQ(f.documents().size(), before) << "replaced, not added";
+
+    // Post one of its documents, then another re-issue: kept for review, nothing queued.
+    f.store->write([&](store::Tx& tx) {
+        auto active = tx.settlements().findActive(1, "24288684721");
+        ASSERT_TRUE(active.has_value());
+        auto docs = tx.documents().forSettlement(active->id);
+        docs.front().state = store::DocState::Posted;
+        docs.front().attempts = 1;
+        docs.front().sentAt = kNow;
+        docs.front().qbTxnId = "1A-1";
+        tx.documents().save(docs.front());
+    });
+    corrected += "\n";
+    writeBytes(f.reports.file("corrected2.txt"), corrected);
+    f.sim->control(R"({"reissue":{"settlement_id":"24288684721","file":")" + f.reports.file("corrected2.txt").string() +
+                   R"("}})");
+    r = f.sync().syncConnection(c.id, kNow + 180);
+    EXPECT_EQ(r.conflicts, 1) << r.message;
+    EXPECT_EQ(f.documents().size(), before) << "never posted twice";
+    f.store->read([&](store::Tx& tx) {
+        int conflicts = 0;
+        for (const auto& s : tx.settlements().list(1)) {
+            if (s.settlementId == "24288684721" && s.state == store::SettlementState::Conflict) ++conflicts;
+        }
+        EXPECT_EQ(conflicts, 2) << "the replaced report and the flagged re-issue are both kept";
+    });
+}
+
+TEST(SettlementSync, ThrottlingAndServerErrorsAreRetried) {
+    SyncFixture f;
+    const auto c = f.connectWithToken();
+    f.sim->control(R"({"fail_next":[{"operation":"getReports","status":429,"retry_after":0,"count":1},)"
+                   R"({"operation":"getReportDocument","status":500,"count":1},)"
+                   R"({"operation":"download","status":503,"count":1}]})");
+    const ConnectionSyncReport r = f.sync().syncConnection(c.id, kNow);
+    EXPECT_TRUE(r.ok) << r.message;
+    EXPECT_EQ(r.imported, 3);
+}
+
+TEST(SettlementSync, ARevokedTokenIsAClearErrorAndChangesNothingElse) {
+    SyncFixture f;
+    const auto c = f.connectWithToken();
+    f.sim->control(R"({"revoke_refresh_token":true})");
+    const ConnectionSyncReport r = f.sync().syncConnection(c.id, kNow);
+    EXPECT_FALSE(r.ok);
+    EXPECT_NE(r.message.find("refresh token"), std::string::npos) << r.message;
+    EXPECT_TRUE(f.documents().empty());
+    EXPECT_TRUE(f.reportsSeen(c.id).empty());
+    const auto after = f.connection(c.id);
+    EXPECT_EQ(after.syncState, store::SyncState::Error);
+    EXPECT_EQ(after.syncMessage, r.message);
+    EXPECT_EQ(after.nextSyncAt, kNow + 30 * 60) << "tried again later, not in a loop";
+    EXPECT_EQ(after.lastSuccessAt, 0);
+}
+
+TEST(SettlementSync, TokenExpiryMidSyncIsRefreshedOnce) {
+    SyncFixture f;
+    const auto c = f.connectWithToken();
+    f.sim->control(R"({"token_lifetime":1})");
+    // Expire every token after the listing: the downloads get "expired" and refresh once.
+    f.sim->control(R"({"fail_next":[{"operation":"getReportDocument","status":403,"code":"Unauthorized",)"
+                   R"("message":"The access token you provided has expired.","count":1}]})");
+    const ConnectionSyncReport r = f.sync().syncConnection(c.id, kNow);
+    EXPECT_TRUE(r.ok) << r.message;
+    EXPECT_EQ(r.imported, 3);
+    EXPECT_GE(f.sim->count("token"), 2);
+}
+
+TEST(SettlementSync, ConnectWithAmazonStoresTheTokenAndTheSellerThenSyncs) {
+    SyncFixture f({"--refresh-token", "none"});
+    Accounts accounts(*f.store, *f.box, f.options);
+    ConnectionSetup setup;
+    setup.companyName = "acme";
+    setup.region = Region::NA;
+    const ConsentStart start = accounts.beginConnect(setup, kNow);
+    const auto pending = accounts.find("acme", "NA seller");
+    EXPECT_FALSE(pending.hasRefreshToken);
+    EXPECT_EQ(pending.how, "consent");
+    const std::string callback = authorizeInBrowser(*f.sim, start.url);
+    ASSERT_EQ(callback.rfind("http://localhost:8080/oauth/amazon/callback?", 0), 0U) << callback;
+    const store::AmazonConnection connected = accounts.completeConnect(callback, kNow);
+    EXPECT_TRUE(connected.hasRefreshToken);
+    EXPECT_EQ(connected.sellerId, "A1SIMSELLER0001");
+    EXPECT_THROW(accounts.completeConnect(callback, kNow), std::exception) << "a code works once";
+    EXPECT_EQ(accounts.test(connected.id, kNow).verdict, ConnectionVerdict::Ok);
+    EXPECT_EQ(f.sync().syncConnection(connected.id, kNow).imported, 3);
+}
+
+TEST(SettlementSync, TestConnectionTellsWhatIsWrong) {
+    SyncFixture f;
+    const auto c = f.connectWithToken();
+    Accounts accounts(*f.store, *f.box, f.options);
+    EXPECT_EQ(accounts.test(c.id, kNow).verdict, ConnectionVerdict::Ok);
+    f.sim->control(R"({"revoke_refresh_token":true})");
+    EXPECT_EQ(accounts.test(c.id, kNow).verdict, ConnectionVerdict::RevokedToken);
+}
+
+TEST(SettlementSync, ConnectionsRefuseBadInput) {
+    SyncFixture f({}, false);
+    Accounts accounts(*f.store, *f.box, f.options);
+    ConnectionSetup setup;
+    setup.companyName = "acme";
+    setup.downloadWindowDays = 91;
+    EXPECT_THROW(accounts.addWithToken(setup, kSimRefreshToken, "", "", "", kNow), AccountError);
+    setup.downloadWindowDays = 90;
+    EXPECT_THROW(accounts.addWithToken(setup, "not-a-token", "", "", "", kNow), AccountError);
+    EXPECT_THROW(accounts.addWithToken(setup, kSimRefreshToken, "client-only", "", "", kNow), AccountError);
+    setup.companyName = "nobody";
+    EXPECT_THROW(accounts.addWithToken(setup, kSimRefreshToken, "", "", "", kNow), AccountError);
+    EXPECT_TRUE(accounts.list(std::nullopt).empty()) << "nothing stored half-way";
+}
+
+TEST(SettlementSync, SeveralMarketplacesAreToldApartByParsing) {
+    SyncFixture f({}, false);
+    writeBytes(f.reports.file("us.txt"), v2Settlement("31000000001", "SKU-US"));
+    std::string ca = v2Settlement("31000000002", "SKU-CA");
+    for (std::size_t pos = 0; (pos = ca.find("USD", pos)) != std::string::npos;) ca.replace(pos, 3, "CAD");
+    for (std::size_t pos = 0; (pos = ca.find("Amazon.com", pos)) != std::string::npos;) ca.replace(pos, 10, "Amazon.ca");
+    writeBytes(f.reports.file("ca.txt"), ca);
+    f.sim = nullptr;
+    std::vector<std::string> args{"--reports-dir", f.reports.path().string()};
+    for (auto& a : fastRates()) args.push_back(a);
+    f.sim = std::make_unique<AmazonSim>(args);
+    Accounts(*f.store, *f.box, f.options).configureApp(OperatorApp{}, f.sim->url(), kNow);
+    const auto c = f.connectWithToken();
+    ASSERT_EQ(f.sync().syncConnection(c.id, kNow).imported, 2);
+    std::map<std::string, std::string> marketplaceOf;
+    for (const auto& r : f.reportsSeen(c.id)) marketplaceOf[r.settlementId] = r.marketplace;
+    EXPECT_EQ(marketplaceOf["31000000001"], "Amazon.com");
+    EXPECT_EQ(marketplaceOf["31000000002"], "Amazon.ca");
+    std::map<std::string, std::string> currencyOf;
+    for (const auto& d : f.documents()) currencyOf[d.settlementId] = d.currency;
+    EXPECT_EQ(currencyOf["31000000001"], "USD");
+    EXPECT_EQ(currencyOf["31000000002"], "CAD");
+}
+
+}  // namespace
+}  // namespace settlebridge::amazon
