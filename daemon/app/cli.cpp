@@ -12,6 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "daemon/amazon/accounts.hpp"
+#include "daemon/amazon/errors.hpp"
+#include "daemon/app/amazon_commands.hpp"
 #include "daemon/app/arguments.hpp"
 #include "daemon/app/commands.hpp"
 #include "soap/qwc.hpp"
@@ -41,6 +44,8 @@ const char* kUsage =
     "  company add NAME [--mode testing|live] [--time-zone ZONE] [--customer NAME] [--company-file PATH]\n"
     "      Add a QuickBooks company (= Web Connector user). The password comes from $SETTLEBRIDGE_PASSWORD\n"
     "      or the first line of standard input, never the command line.\n"
+    "      --auto-live-days N: Testing becomes Live after N days once a settlement was approved and posted\n"
+    "      (default 30, 0 = never automatically).\n"
     "  company set NAME [same options] [--password-stdin]      company list [--format text|json]\n"
     "  import FILE --company NAME [--split-months] [--map MAPFILE]\n"
     "      Import a settlement report downloaded from Seller Central: summarize, store, queue.\n"
@@ -48,9 +53,20 @@ const char* kUsage =
     "  retry DOCUMENT_ID                        Queue a failed document again.\n"
     "  status [--company NAME] [--format text|json]   The posting queue per company and state.\n"
     "  qwc --company NAME --url URL [--out FILE]      The .qwc file to add to the QuickBooks Web Connector.\n"
-    "  serve [--listen ADDR] [--port PORT] [--cert PEM --key PEM] [--ready-file FILE] [--session-timeout S]\n"
-    "      Run the server (Web Connector endpoint at /qbwc) in the foreground until SIGTERM or Ctrl-C.\n"
+    "  serve [--config FILE] [--listen ADDR] [--port PORT] [--cert PEM --key PEM] [--ready-file FILE]\n"
+    "        [--session-timeout S] [--tick S] [--log-file FILE] [--log-level LEVEL] [--daemon --pidfile FILE]\n"
+    "      Run the daemon: the Web Connector endpoint (/qbwc), the Amazon consent callback, and the schedules\n"
+    "      (settlement sync, Testing to Live), until SIGTERM or Ctrl-C. Settings: docs/DAEMON.md.\n"
     "      A Web Connector session idle for S seconds (default 1800) expires, freeing the company.\n"
+    "  amazon app [--application-id ID] [--client-id ID] [--client-secret-stdin] [--redirect-uri URL] [--draft]\n"
+    "      The operator's SP-API app used by Connect with Amazon (secret: $SETTLEBRIDGE_AMAZON_CLIENT_SECRET or stdin).\n"
+    "  amazon connect --company NAME [--name N] [--region NA|EU|FE] [--window DAYS] [--every MINUTES]\n"
+    "      Connect with Amazon: prints the consent address; the daemon receives Amazon's answer.\n"
+    "  amazon add-token --company NAME [--name N] [--region R] [--client-id ID] [--seller-id S] [...]\n"
+    "      A self-authorized app's refresh token ($SETTLEBRIDGE_REFRESH_TOKEN or stdin; client secret after it).\n"
+    "  amazon test|set|sync [--request]|reports --company NAME [--name N]      amazon list [--format json]\n"
+    "      Test a connection; change its window/interval; sync now (--request: ask the running daemon);\n"
+    "      the reports the syncs saw, with what became of each.\n"
     "\n"
     "  Every command that uses stored data takes --data-dir DIR (default $SETTLEBRIDGE_DATA_DIR,\n"
     "  /var/lib/settlebridge as root, else ~/.local/share/settlebridge).\n"
@@ -116,6 +132,7 @@ int runCommand(const std::vector<std::string>& args, std::ostream& out, std::ost
         if (command == "status") return statusCommand(args, out, err);
         if (command == "qwc") return qwcCommand(args, out, err);
         if (command == "serve") return serveCommand(args, out, err);
+        if (command == "amazon") return amazonCommand(args, std::cin, out, err);
         if (command == "version" || command == "--version") {
             out << "settlebridge " << kVersion << "\n";
             return kExitOk;
@@ -152,6 +169,12 @@ int runCommand(const std::vector<std::string>& args, std::ostream& out, std::ost
     } catch (const settlement::SummarizeError& e) {
         err << "settlebridge: " << e.what() << "\n";
         return kExitBadInput;
+    } catch (const amazon::AccountError& e) {
+        err << "settlebridge: " << e.what() << "\n";
+        return kExitBadInput;
+    } catch (const amazon::AmazonError& e) {
+        err << "settlebridge: " << e.what() << "\n";
+        return kExitFailure;
     } catch (const std::invalid_argument& e) {
         err << "settlebridge: " << e.what() << "\n";
         return kExitBadInput;

@@ -33,6 +33,15 @@ CompanySettings settingsOf(const Arguments& arguments) {
     settings.timeZone = optionalValue(arguments, "time-zone");
     settings.customerName = optionalValue(arguments, "customer");
     settings.companyFile = optionalValue(arguments, "company-file");
+    if (arguments.has("auto-live-days")) {
+        const std::string text = arguments.get("auto-live-days");
+        char* end = nullptr;
+        const long days = std::strtol(text.c_str(), &end, 10);
+        if (text.empty() || *end != '\0' || days < 0 || days > 3650) {
+            throw UsageError("--auto-live-days must be a number of days from 0 (never) to 3650");
+        }
+        settings.autoLiveDays = static_cast<int>(days);
+    }
     return settings;
 }
 
@@ -68,7 +77,7 @@ int companyCommand(const std::vector<std::string>& args, std::istream& in, std::
     if (args.size() < 2) throw UsageError("company needs a subcommand: add, set or list");
     const std::string& sub = args[1];
     const Arguments arguments(args, 2, {"password-stdin"},
-                              {"data-dir", "mode", "time-zone", "customer", "company-file", "format"});
+                              {"data-dir", "mode", "time-zone", "customer", "company-file", "format", "auto-live-days"});
     if (sub == "list") {
         Service service(dataDirOf(arguments));
         const auto companies = service.companies();

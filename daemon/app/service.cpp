@@ -52,7 +52,18 @@ Service::~Service() = default;
 namespace {
 
 void apply(store::Company& company, const CompanySettings& settings) {
-    if (settings.mode) company.mode = *settings.mode;
+    if (settings.mode) {
+        if (*settings.mode == store::CompanyMode::Live && company.mode != store::CompanyMode::Live) {
+            company.liveSince = nowSeconds();
+        }
+        company.mode = *settings.mode;
+    }
+    if (settings.autoLiveDays) {
+        if (*settings.autoLiveDays < 0 || *settings.autoLiveDays > 3650) {
+            throw ServiceError("--auto-live-days must be 0 (never) to 3650");
+        }
+        company.autoLiveDays = *settings.autoLiveDays;
+    }
     if (settings.timeZone) company.timeZone = *settings.timeZone;
     if (settings.customerName) {
         if (settings.customerName->empty()) throw ServiceError("the customer name cannot be empty");

@@ -29,6 +29,7 @@ struct CompanySettings {
     std::optional<std::string> timeZone;
     std::optional<std::string> customerName;
     std::optional<std::string> companyFile;
+    std::optional<int> autoLiveDays;
 };
 
 struct ImportOptions {

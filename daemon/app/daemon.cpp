@@ -1,0 +1,201 @@
+#include "daemon/app/daemon.hpp"
+
+#include <Poco/AutoPtr.h>
+#include <Poco/ConsoleChannel.h>
+#include <Poco/FileChannel.h>
+#include <Poco/FormattingChannel.h>
+#include <Poco/Logger.h>
+#include <Poco/Net/HTMLForm.h>
+#include <Poco/PatternFormatter.h>
+#include <Poco/Util/LoggingConfigurator.h>
+#include <Poco/Util/PropertyFileConfiguration.h>
+#include <Poco/Util/ServerApplication.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "daemon/amazon/accounts.hpp"
+#include "daemon/amazon/settlement_sync.hpp"
+#include "daemon/app/scheduler.hpp"
+#include "daemon/app/server.hpp"
+#include "daemon/app/service.hpp"
+#include "daemon/posting/lifecycle.hpp"
+#include "daemon/store/secrets.hpp"
+#include "soap/qbwc_logic.hpp"
+
+namespace settlebridge::app {
+
+namespace {
+
+std::string htmlEscape(const std::string& text) {
+    std::string out;
+    for (const char c : text) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
+void sendPage(Poco::Net::HTTPServerResponse& response, Poco::Net::HTTPResponse::HTTPStatus status,
+              const std::string& title, const std::string& message) {
+    const std::string body = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + htmlEscape(title) +
+                             " — Settlebridge</title><style>body{font:16px/1.5 system-ui,sans-serif;max-width:40em;"
+                             "margin:3em auto;padding:0 1em}h1{font-size:1.4em}</style></head><body><h1>" +
+                             htmlEscape(title) + "</h1><p>" + htmlEscape(message) + "</p><p><a href=\"/\">Back to "
+                             "Settlebridge</a></p></body></html>";
+    response.setStatus(status);
+    response.setContentType("text/html; charset=utf-8");
+    response.set("Cache-Control", "no-store");
+    response.set("Referrer-Policy", "no-referrer");
+    response.setContentLength(static_cast<std::streamsize>(body.size()));
+    response.send() << body;
+}
+
+void configureLogging(const Settings& settings) {
+    if (!settings.configFile.empty()) {
+        Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> file(
+            new Poco::Util::PropertyFileConfiguration(settings.configFile));
+        if (file->has("logging")) {
+            Poco::Util::LoggingConfigurator configurator;
+            configurator.configure(file);
+            return;
+        }
+    }
+    Poco::AutoPtr<Poco::PatternFormatter> formatter(new Poco::PatternFormatter("%Y-%m-%d %H:%M:%S %p %s: %t"));
+    formatter->setProperty("times", "local");
+    Poco::AutoPtr<Poco::Channel> sink;
+    if (settings.logFile.empty()) {
+        sink = new Poco::ConsoleChannel;
+    } else {
+        Poco::AutoPtr<Poco::FileChannel> file(new Poco::FileChannel(settings.logFile));
+        file->setProperty("rotation", settings.logRotation);
+        file->setProperty("archive", "timestamp");
+        file->setProperty("compress", "true");
+        file->setProperty("purgeCount", std::to_string(settings.logKeep));
+        file->setProperty("flush", "true");
+        sink = file;
+    }
+    Poco::AutoPtr<Poco::FormattingChannel> channel(new Poco::FormattingChannel(formatter, sink));
+    Poco::Logger::root().setChannel(channel);
+    Poco::Logger::root().setLevel(settings.logLevel);
+}
+
+class DaemonApplication : public Poco::Util::ServerApplication {
+public:
+    explicit DaemonApplication(Settings settings) : settings_(std::move(settings)) {}
+
+protected:
+    void defineOptions(Poco::Util::OptionSet& options) override {
+        ServerApplication::defineOptions(options);  // --daemon, --pidfile, --umask; Windows: service options
+    }
+
+    int main(const std::vector<std::string>&) override {
+        configureLogging(settings_);
+        Poco::Logger& log = Poco::Logger::get("settlebridge");
+        try {
+            return serve(log);
+        } catch (const std::exception& e) {
+            log.fatal("cannot run: %s", std::string(e.what()));
+            return EXIT_SOFTWARE;
+        }
+    }
+
+private:
+    int serve(Poco::Logger& log) {
+        Service service(settings_.dataDir);
+        const store::SecretBox box = store::SecretBox::openKeyFile(settings_.dataDir / "secrets.key");
+
+        soap::QbwcOptions qbwcOptions;
+        qbwcOptions.ticketIdle = settings_.sessionTimeout;
+        soap::QbwcLogic qbwc(service.store(), qbwcOptions);
+
+        HttpServer server(settings_.http);
+        server.mountQbwc(qbwc);
+        amazon::Accounts accounts(service.store(), box);
+        server.route(std::string(amazon::kCallbackPath),
+                     [&](Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
+                         if (request.getMethod() != "GET") {
+                             sendPage(response, Poco::Net::HTTPResponse::HTTP_METHOD_NOT_ALLOWED, "Not allowed",
+                                      "This address only answers Amazon's redirect.");
+                             return;
+                         }
+                         try {
+                             const store::AmazonConnection c = accounts.completeConnect(request.getURI(), nowSeconds());
+                             log.information("Amazon connection \"%s\" connected (seller %s)", c.name, c.sellerId);
+                             sendPage(response, Poco::Net::HTTPResponse::HTTP_OK, "Connected to Amazon",
+                                      "The Amazon connection \"" + c.name + "\" is connected" +
+                                          (c.sellerId.empty() ? "" : " (seller " + c.sellerId + ")") +
+                                          ". Its settlements are downloaded at the next sync; you can close this window.");
+                         } catch (const std::exception& e) {
+                             log.warning("Amazon consent callback refused: %s", std::string(e.what()));
+                             sendPage(response, Poco::Net::HTTPResponse::HTTP_BAD_REQUEST, "Not connected",
+                                      std::string(e.what()) + " Start the connection again from Settlebridge.");
+                         }
+                     });
+
+        // The admin page and its /api/ (daemon/admin) mount on this same server, before start(): the fallback
+        // route "/" is theirs.
+
+        Scheduler scheduler(settings_.tick, Poco::Logger::get("settlebridge.scheduler"));
+        amazon::SettlementSync settlements(service.store(), box);
+        scheduler.add("amazon settlements", [&](store::Timestamp now, std::stop_token stop) {
+            const auto report = settlements.runDue(now, stop);
+            std::string line;
+            for (const auto& c : report.connections) {
+                if (!line.empty()) line += "; ";
+                line += c.company + " / " + c.connection + ": " + (c.ok ? "" : "FAILED: ") + c.message;
+            }
+            return line;
+        });
+        scheduler.add("testing to live", [&](store::Timestamp now, std::stop_token) {
+            std::string line;
+            for (const auto& change : posting::promoteDueCompanies(service.store(), now)) line += change.message;
+            return line;
+        });
+
+        server.start();
+        const std::string baseUrl = server.baseUrl();
+        log.information("listening on %s (Web Connector URL %s/qbwc, data in %s)", baseUrl, baseUrl,
+                        settings_.dataDir.string());
+        if (!settings_.readyFile.empty()) {
+            const std::string temporary = settings_.readyFile + ".tmp";
+            {
+                std::ofstream file(temporary, std::ios::trunc);
+                file << baseUrl << "\n";
+            }
+            std::rename(temporary.c_str(), settings_.readyFile.c_str());
+        }
+        scheduler.start();
+
+        waitForTerminationRequest();
+        log.information("stopping");
+        server.stop();
+        scheduler.stop();
+        log.information("stopped");
+        return EXIT_OK;
+    }
+
+    Settings settings_;
+};
+
+}  // namespace
+
+int runDaemon(const Settings& settings, const std::string& argv0, const std::vector<std::string>& platformArgs) {
+    std::vector<std::string> args{argv0};
+    if (settings.daemon) args.emplace_back("--daemon");
+    if (!settings.pidFile.empty()) args.push_back("--pidfile=" + settings.pidFile);
+    for (const auto& a : platformArgs) args.push_back(a);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    DaemonApplication application(settings);
+    return application.run(static_cast<int>(args.size()), argv.data());
+}
+
+}  // namespace settlebridge::app

@@ -1,0 +1,155 @@
+#include "daemon/app/settings.hpp"
+
+#include <Poco/AutoPtr.h>
+#include <Poco/Exception.h>
+#include <Poco/Util/PropertyFileConfiguration.h>
+
+#include <set>
+
+#include "daemon/app/arguments.hpp"
+#include "daemon/app/service.hpp"
+
+namespace settlebridge::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::set<std::string> kKnownKeys = {
+    "data_dir", "listen", "port", "tls.certificate", "tls.private_key", "session_timeout", "tick",
+    "log.file", "log.level", "log.rotation", "log.keep",
+};
+
+long parseNumber(const std::string& text, long min, long max, const std::string& what) {
+    char* end = nullptr;
+    const long value = std::strtol(text.c_str(), &end, 10);
+    if (text.empty() || end == nullptr || *end != '\0' || value < min || value > max) {
+        throw SettingsError(what + " must be a whole number from " + std::to_string(min) + " to " +
+                            std::to_string(max) + " (got \"" + text + "\")");
+    }
+    return value;
+}
+
+fs::path absolute(const std::string& path) {
+    if (path.empty()) return {};
+    std::error_code error;
+    fs::path result = fs::absolute(path, error);
+    return error ? fs::path(path) : result.lexically_normal();
+}
+
+void checkLevel(const std::string& level, const std::string& where) {
+    static const std::set<std::string> levels = {"none", "fatal", "critical", "error", "warning",
+                                                 "notice", "information", "debug", "trace"};
+    if (levels.count(level) == 0) {
+        throw SettingsError(where + " must be one of fatal, critical, error, warning, notice, information, debug, "
+                                    "trace (got \"" + level + "\")");
+    }
+}
+
+}  // namespace
+
+fs::path systemConfigFile() {
+#ifdef _WIN32
+    return defaultDataDir() / "settlebridge.properties";
+#else
+    return "/etc/settlebridge/settlebridge.properties";
+#endif
+}
+
+Settings loadSettings(const Arguments& arguments) {
+    Settings s;
+    s.dataDir = defaultDataDir();
+
+    std::string configFile = arguments.get("config");
+    if (configFile.empty() && !arguments.has("data-dir")) {
+        std::error_code error;
+        if (fs::exists(systemConfigFile(), error) && s.dataDir == defaultDataDir() &&
+            std::getenv("SETTLEBRIDGE_DATA_DIR") == nullptr) {
+            configFile = systemConfigFile().string();
+        }
+    }
+    if (!configFile.empty()) {
+        Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> file;
+        try {
+            file = new Poco::Util::PropertyFileConfiguration(configFile);
+        } catch (const Poco::Exception& e) {
+            throw SettingsError("cannot read the configuration file " + configFile + ": " + e.displayText());
+        }
+        s.configFile = absolute(configFile).string();
+        Poco::Util::AbstractConfiguration::Keys keys;
+        std::vector<std::string> pending{"settlebridge"};
+        while (!pending.empty()) {
+            const std::string prefix = pending.back();
+            pending.pop_back();
+            file->keys(prefix, keys);
+            for (const auto& k : keys) {
+                const std::string full = prefix + "." + k;
+                if (file->hasProperty(full)) {
+                    const std::string key = full.substr(std::string("settlebridge.").size());
+                    if (kKnownKeys.count(key) == 0) {
+                        throw SettingsError(configFile + ": unknown setting \"" + full + "\"");
+                    }
+                }
+                Poco::Util::AbstractConfiguration::Keys sub;
+                file->keys(full, sub);
+                if (!sub.empty()) pending.push_back(full);
+            }
+        }
+        auto get = [&](const std::string& key) -> std::optional<std::string> {
+            const std::string full = "settlebridge." + key;
+            if (!file->hasProperty(full)) return std::nullopt;
+            return file->getString(full);
+        };
+        const std::string where = configFile + ": settlebridge.";
+        if (auto v = get("data_dir")) s.dataDir = *v;
+        if (auto v = get("listen")) s.http.listenAddress = *v;
+        if (auto v = get("port")) s.http.port = static_cast<std::uint16_t>(parseNumber(*v, 0, 65535, where + "port"));
+        if (auto v = get("tls.certificate")) s.http.certificateFile = *v;
+        if (auto v = get("tls.private_key")) s.http.privateKeyFile = *v;
+        if (auto v = get("session_timeout")) {
+            s.sessionTimeout = std::chrono::seconds(parseNumber(*v, 10, 86'400, where + "session_timeout"));
+        }
+        if (auto v = get("tick")) s.tick = std::chrono::seconds(parseNumber(*v, 1, 3600, where + "tick"));
+        if (auto v = get("log.file")) s.logFile = *v;
+        if (auto v = get("log.level")) {
+            checkLevel(*v, where + "log.level");
+            s.logLevel = *v;
+        }
+        if (auto v = get("log.rotation")) s.logRotation = *v;
+        if (auto v = get("log.keep")) s.logKeep = static_cast<int>(parseNumber(*v, 1, 1000, where + "log.keep"));
+    }
+
+    if (arguments.has("data-dir")) s.dataDir = arguments.get("data-dir");
+    if (arguments.has("listen")) s.http.listenAddress = arguments.get("listen");
+    if (arguments.has("port")) s.http.port = static_cast<std::uint16_t>(parseNumber(arguments.get("port"), 0, 65535, "--port"));
+    if (arguments.has("cert")) s.http.certificateFile = arguments.get("cert");
+    if (arguments.has("key")) s.http.privateKeyFile = arguments.get("key");
+    if (arguments.has("session-timeout")) {
+        s.sessionTimeout = std::chrono::seconds(parseNumber(arguments.get("session-timeout"), 10, 86'400, "--session-timeout"));
+    }
+    if (arguments.has("tick")) {
+        s.tick = std::chrono::milliseconds(parseNumber(arguments.get("tick"), 1, 3600, "--tick") * 1000);
+    }
+    if (arguments.has("ready-file")) s.readyFile = arguments.get("ready-file");
+    if (arguments.has("log-file")) s.logFile = arguments.get("log-file");
+    if (arguments.has("log-level")) {
+        checkLevel(arguments.get("log-level"), "--log-level");
+        s.logLevel = arguments.get("log-level");
+    }
+    s.daemon = arguments.has("daemon");
+    if (arguments.has("pidfile")) s.pidFile = arguments.get("pidfile");
+    if (s.http.certificateFile.empty() != s.http.privateKeyFile.empty()) {
+        throw SettingsError("the TLS certificate and private key go together (--cert and --key, or "
+                            "settlebridge.tls.certificate and settlebridge.tls.private_key)");
+    }
+
+    s.dataDir = absolute(s.dataDir.string());
+    s.http.certificateFile = absolute(s.http.certificateFile).string();
+    s.http.privateKeyFile = absolute(s.http.privateKeyFile).string();
+    s.readyFile = absolute(s.readyFile).string();
+    s.logFile = absolute(s.logFile).string();
+    s.pidFile = absolute(s.pidFile).string();
+    return s;
+}
+
+}  // namespace settlebridge::app
