@@ -14,6 +14,8 @@ packages=(
   tzdata
   # tools used by scripts
   curl openssl
+  # the admin page's browser tests (headless, driven by playwright-core from tools/node)
+  chromium
 )
 
 as_root() {

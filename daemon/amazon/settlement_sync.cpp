@@ -5,6 +5,8 @@
 
 #include "daemon/amazon/errors.hpp"
 #include "daemon/posting/queue.hpp"
+#include "daemon/settlement/mapping.hpp"
+#include "daemon/store/admin_company_options.hpp"
 #include "daemon/settlement/model.hpp"
 #include "daemon/settlement/summarizer.hpp"
 #include "daemon/settlement/timezone.hpp"
@@ -82,11 +84,13 @@ ConnectionSyncReport SettlementSync::syncConnection(std::int64_t connectionId, s
     ConnectionSyncReport r;
     r.connectionId = connectionId;
     store::Company company;
+    store::CompanyOptions companyOptions;
     store::AmazonConnection connection = store_.write([&](store::Tx& tx) {
         store::AmazonConnections repo(tx.database());
         auto c = repo.find(connectionId);
         if (!c) throw AccountError("no Amazon connection " + std::to_string(connectionId));
         company = *tx.companies().find(c->companyId);
+        companyOptions = store::CompanyOptionsRepo(tx.database()).get(c->companyId);
         c->syncState = store::SyncState::Syncing;
         c->syncMessage = "syncing settlement reports";
         c->syncRequested = false;
@@ -117,7 +121,14 @@ ConnectionSyncReport SettlementSync::syncConnection(std::int64_t connectionId, s
         });
 
         settlement::SummarizeOptions summarize;
-        summarize.splitMonths = options_.splitMonths;
+        summarize.splitMonths = options_.splitMonths || companyOptions.splitMonths;
+        std::optional<settlement::Mapping> mapping;
+        if (!companyOptions.mappingText.empty()) {
+            mapping = settlement::Mapping::parse(companyOptions.mappingText,
+                                                 company.name + " mapping (revision " +
+                                                     std::to_string(companyOptions.mappingRevision) + ")");
+            summarize.mapping = &*mapping;
+        }
         summarize.timeZone = company.timeZone;
         summarize.customerName = company.customerName;
         posting::Queue queue(store_);

@@ -26,7 +26,8 @@ struct SettlementSyncOptions {
     AccountsOptions accounts;
     /// After a failed sync, the next try comes after min(this, the connection's interval).
     std::chrono::minutes retryAfterError{30};
-    /// Month-end split of the documents (a company can be split while another is not: see importing).
+    /// Month-end split for every company (each company can also ask for it in its options, store::CompanyOptions,
+    /// which also carry its mapping).
     bool splitMonths = false;
 };
 

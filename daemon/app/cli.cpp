@@ -17,6 +17,8 @@
 #include "daemon/app/amazon_commands.hpp"
 #include "daemon/app/arguments.hpp"
 #include "daemon/app/commands.hpp"
+#include "daemon/app/ads_commands.hpp"
+#include "daemon/app/sellercloud_commands.hpp"
 #include "soap/qwc.hpp"
 #include "daemon/app/service.hpp"
 #include "daemon/app/summary_output.hpp"
@@ -67,6 +69,10 @@ const char* kUsage =
     "  amazon test|set|sync [--request]|reports --company NAME [--name N]      amazon list [--format json]\n"
     "      Test a connection; change its window/interval; sync now (--request: ask the running daemon);\n"
     "      the reports the syncs saw, with what became of each.\n"
+    "  ads connect|add-token|add-walmart|list|profiles|profile set|sync|spend [...]\n"
+    "      Ad spend per SKU per day from Amazon Ads and Walmart Connect (`settlebridge ads help`; docs/ADS.md).\n"
+    "  sellercloud connect|test|companies|map|link-rules|link|columns|send|log --company NAME [...]\n"
+    "      Push per-product ad spend into Sellercloud (`settlebridge sellercloud help`; docs/SELLERCLOUD.md).\n"
     "\n"
     "  Every command that uses stored data takes --data-dir DIR (default $SETTLEBRIDGE_DATA_DIR,\n"
     "  /var/lib/settlebridge as root, else ~/.local/share/settlebridge).\n"
@@ -133,6 +139,8 @@ int runCommand(const std::vector<std::string>& args, std::ostream& out, std::ost
         if (command == "qwc") return qwcCommand(args, out, err);
         if (command == "serve") return serveCommand(args, out, err);
         if (command == "amazon") return amazonCommand(args, std::cin, out, err);
+        if (command == "ads") return adsCommand(args, std::cin, out, err);
+        if (command == "sellercloud") return sellercloudCommand(args, std::cin, out, err);
         if (command == "version" || command == "--version") {
             out << "settlebridge " << kVersion << "\n";
             return kExitOk;

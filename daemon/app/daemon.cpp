@@ -15,12 +15,16 @@
 #include <fstream>
 #include <sstream>
 
+#include "daemon/admin/site.hpp"
+#include "daemon/ads/connect.hpp"
+#include "daemon/ads/sync.hpp"
 #include "daemon/amazon/accounts.hpp"
 #include "daemon/amazon/settlement_sync.hpp"
 #include "daemon/app/scheduler.hpp"
 #include "daemon/app/server.hpp"
 #include "daemon/app/service.hpp"
 #include "daemon/posting/lifecycle.hpp"
+#include "daemon/sellercloud/push.hpp"
 #include "daemon/store/secrets.hpp"
 #include "soap/qbwc_logic.hpp"
 
@@ -55,6 +59,11 @@ void sendPage(Poco::Net::HTTPServerResponse& response, Poco::Net::HTTPResponse::
     response.set("Referrer-Policy", "no-referrer");
     response.setContentLength(static_cast<std::streamsize>(body.size()));
     response.send() << body;
+}
+
+std::string env(const char* name) {
+    const char* value = std::getenv(name);
+    return value == nullptr ? std::string() : std::string(value);
 }
 
 void configureLogging(const Settings& settings) {
@@ -110,6 +119,10 @@ private:
     int serve(Poco::Logger& log) {
         Service service(settings_.dataDir);
         const store::SecretBox box = store::SecretBox::openKeyFile(settings_.dataDir / "secrets.key");
+        admin::AdminOptions adminOptions;
+        adminOptions.dataDir = settings_.dataDir;
+        adminOptions.secureCookies = !settings_.http.certificateFile.empty();
+        admin::AdminSite adminSite(service.store(), adminOptions);
 
         soap::QbwcOptions qbwcOptions;
         qbwcOptions.ticketIdle = settings_.sessionTimeout;
@@ -139,8 +152,43 @@ private:
                          }
                      });
 
+        // Amazon Ads: "Connect with Amazon" comes back here. The Ads app's credentials come from the environment
+        // ($SETTLEBRIDGE_ADS_CLIENT_ID / _SECRET, as for `settlebridge ads connect`); the redirect URI is this address.
+        server.route("/oauth/amazon-ads/callback",
+                     [&](Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
+                         try {
+                             ads::AdsConnectConfig config;
+                             config.clientId = env("SETTLEBRIDGE_ADS_CLIENT_ID");
+                             config.clientSecret = env("SETTLEBRIDGE_ADS_CLIENT_SECRET");
+                             config.authorizeUrl = env("SETTLEBRIDGE_ADS_AUTHORIZE_URL");
+                             config.tokenUrl = env("SETTLEBRIDGE_ADS_TOKEN_URL");
+                             config.apiEndpoint = env("SETTLEBRIDGE_ADS_API_URL");
+                             config.redirectUri = std::string(server.secure() ? "https://" : "http://") + request.getHost() +
+                                                  "/oauth/amazon-ads/callback";
+                             if (config.clientId.empty() || config.clientSecret.empty()) {
+                                 throw std::runtime_error("the Amazon Ads app is not configured on this server "
+                                                          "(SETTLEBRIDGE_ADS_CLIENT_ID / SETTLEBRIDGE_ADS_CLIENT_SECRET).");
+                             }
+                             ads::AdsConnect connect(service.store(), box, config);
+                             const ads::ConnectedAccount account = connect.complete(request.getURI(), nowSeconds());
+                             log.information("Amazon Ads account \"%s\" connected (%z profiles)", account.account.name,
+                                             account.profiles.size());
+                             sendPage(response, Poco::Net::HTTPResponse::HTTP_OK, "Connected to Amazon Ads",
+                                      "The Amazon Ads account \"" + account.account.name + "\" is connected with " +
+                                          std::to_string(account.profiles.size()) +
+                                          " profiles. Ad spend is downloaded at the next sync; you can close this window.");
+                         } catch (const std::exception& e) {
+                             log.warning("Amazon Ads consent callback refused: %s", std::string(e.what()));
+                             sendPage(response, Poco::Net::HTTPResponse::HTTP_BAD_REQUEST, "Not connected",
+                                      std::string(e.what()) + " Start the connection again from Settlebridge.");
+                         }
+                     });
+
         // The admin page and its /api/ (daemon/admin) mount on this same server, before start(): the fallback
         // route "/" is theirs.
+        server.route("/", [&adminSite](Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
+            adminSite.handle(request, response);
+        });
 
         Scheduler scheduler(settings_.tick, Poco::Logger::get("settlebridge.scheduler"));
         amazon::SettlementSync settlements(service.store(), box);
@@ -159,6 +207,42 @@ private:
             return line;
         });
 
+        // Ad spend and the Sellercloud push each get their own thread: an Ads report can take many minutes to be
+        // ready, and must not hold up the settlement sync.
+        ads::AdsSyncOptions adsOptions;
+        adsOptions.amazonEndpoint = env("SETTLEBRIDGE_ADS_API_URL");
+        adsOptions.amazonTokenUrl = env("SETTLEBRIDGE_ADS_TOKEN_URL");
+        if (const std::string walmart = env("SETTLEBRIDGE_WALMART_API_URL"); !walmart.empty()) adsOptions.walmartEndpoint = walmart;
+        ads::AdsSync adsSync(service.store(), box, adsOptions);
+        Scheduler adsScheduler(settings_.tick, Poco::Logger::get("settlebridge.ads"));
+        adsScheduler.add("ad spend", [&](store::Timestamp now, std::stop_token stop) {
+            const ads::AdsRunReport r = adsSync.runDue(now, stop);
+            std::string line;
+            if (r.profilesSynced + r.profilesFailed + r.accountsFailed > 0) {
+                line = std::to_string(r.profilesSynced) + " profiles synced (" + std::to_string(r.reports) + " reports, " +
+                       std::to_string(r.rowsStored) + " rows), " + std::to_string(r.profilesFailed + r.accountsFailed) +
+                       " failed";
+            }
+            for (const auto& e : r.errors) line += "; " + e;
+            return line;
+        });
+
+        sellercloud::PushOptions pushOptions;
+        if (const std::string v = env("SETTLEBRIDGE_SELLERCLOUD_LOOKUP_URL"); !v.empty()) pushOptions.teamLookupUrl = v;
+        if (const std::string v = env("SETTLEBRIDGE_SELLERCLOUD_BASE_TEMPLATE"); !v.empty()) pushOptions.baseUrlTemplate = v;
+        sellercloud::SellercloudPush sellercloudPush(service.store(), box, pushOptions);
+        Scheduler pushScheduler(settings_.tick, Poco::Logger::get("settlebridge.sellercloud"));
+        pushScheduler.add("sellercloud push", [&](store::Timestamp now, std::stop_token stop) {
+            const sellercloud::PushRunReport r = sellercloudPush.runDue(now, stop);
+            std::string line;
+            if (!r.sends.empty() || r.connectionsFailed > 0) {
+                line = std::to_string(r.sends.size()) + " sends, " + std::to_string(r.connectionsFailed) +
+                       " connections failed";
+            }
+            for (const auto& e : r.errors) line += "; " + e;
+            return line;
+        });
+
         server.start();
         const std::string baseUrl = server.baseUrl();
         log.information("listening on %s (Web Connector URL %s/qbwc, data in %s)", baseUrl, baseUrl,
@@ -172,11 +256,18 @@ private:
             std::rename(temporary.c_str(), settings_.readyFile.c_str());
         }
         scheduler.start();
+        adsScheduler.start();
+        pushScheduler.start();
 
         waitForTerminationRequest();
         log.information("stopping");
         server.stop();
+        scheduler.requestStop();
+        adsScheduler.requestStop();
+        pushScheduler.requestStop();
         scheduler.stop();
+        adsScheduler.stop();
+        pushScheduler.stop();
         log.information("stopped");
         return EXIT_OK;
     }

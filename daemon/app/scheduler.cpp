@@ -27,6 +27,12 @@ void Scheduler::wake() {
     wakeup_.notify_all();
 }
 
+void Scheduler::requestStop() {
+    if (!thread_.joinable()) return;
+    thread_.request_stop();
+    wakeup_.notify_all();
+}
+
 void Scheduler::stop() {
     if (!thread_.joinable()) return;
     thread_.request_stop();

@@ -36,6 +36,8 @@ public:
     void start();
     /// Runs the jobs at once instead of at the end of the current wait.
     void wake();
+    /// Asks the thread to stop without waiting for it (stop several schedulers at once, then stop() each).
+    void requestStop();
     void stop();
 
     /// Ticks completed since start (for tests and the admin page).

@@ -8,6 +8,7 @@
 
 #include "soap/qwc.hpp"
 #include "daemon/settlement/mapping.hpp"
+#include "daemon/store/admin_company_options.hpp"
 #include "daemon/settlement/summarizer.hpp"
 
 #ifndef _WIN32
@@ -123,10 +124,17 @@ posting::ImportResult Service::importReport(const std::string& companyName, cons
     if (!in) throw ServiceError("cannot open " + file.string());
     const std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 
+    const store::CompanyOptions stored = store_->read(
+        [&](store::Tx& tx) { return store::CompanyOptionsRepo(tx.database()).get(owner.id); });
     std::optional<settlement::Mapping> mapping;
-    if (options.mapFile) mapping = settlement::Mapping::loadFile(*options.mapFile);
+    if (options.mapFile) {
+        mapping = settlement::Mapping::loadFile(*options.mapFile);
+    } else if (!stored.mappingText.empty()) {
+        mapping = settlement::Mapping::parse(stored.mappingText, owner.name + " mapping (revision " +
+                                                                     std::to_string(stored.mappingRevision) + ")");
+    }
     settlement::SummarizeOptions summarize;
-    summarize.splitMonths = options.splitMonths;
+    summarize.splitMonths = options.splitMonths || stored.splitMonths;
     summarize.timeZone = owner.timeZone;
     summarize.customerName = owner.customerName;
     if (mapping) summarize.mapping = &*mapping;

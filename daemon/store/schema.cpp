@@ -2,7 +2,10 @@
 
 #include <string>
 
+#include "daemon/store/schema_admin.hpp"
+#include "daemon/store/schema_ads.hpp"
 #include "daemon/store/schema_amazon.hpp"
+#include "daemon/store/schema_sellercloud.hpp"
 #include "daemon/store/sqlite.hpp"
 
 namespace settlebridge::store {
@@ -203,6 +206,9 @@ const std::vector<Migration>& migrations() {
          kSchemaV1},
         {2, "Amazon seller connections and the reports they saw, application settings and secrets, Testing to Live",
          amazonSchemaSql()},
+        {3, "ads accounts, ads profiles, ad spend per SKU per day", adsSchemaSql()},
+        {4, "Sellercloud connections, profile to company mappings, product links, send log", sellercloudSchemaSql()},
+        {5, "admin page users, sessions, login throttling; company posting options", adminSchemaSql()},
     };
     return all;
 }

@@ -1,0 +1,117 @@
+#!/usr/bin/python3
+"""The admin page end to end in headless Chromium: a data directory prepared by the CLI (company add, import of the
+bundled sample settlements), the real `settlebridge serve`, and tests/e2e/admin_browser.js driving the page through
+playwright-core (tools/node) and Debian's chromium: first run and login, the home page's sync state changing from
+syncing to done, the previewer's selection rule and its numbers against the fixture's deposit, approving a held
+settlement and seeing it posted by a Web Connector emulator session, the .qwc download (parsed here), a bad setting
+refused and a good one saved, unauthenticated and CSRF-less requests refused, logout. Screenshots of every page go
+to <binary dir>/admin-screenshots/ (not committed).
+
+Needs: chromium (apt), node and tools/node/node_modules/playwright-core (tools/install-node-tools.sh).
+Run: SETTLEBRIDGE_BIN=build/daemon/app/settlebridge /usr/bin/python3 tests/e2e/admin_page_test.py
+"""
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness as h  # noqa: E402
+
+from lxml import etree  # noqa: E402
+
+PASSWORD = "admin-page-wc-password"
+SAMPLES = os.path.join(h.SOURCE_DIR, "tools", "samples")
+FIRST = os.path.join(SAMPLES, "us_usd_25000000017.txt")
+SECOND = os.path.join(SAMPLES, "us_usd_25000000018.txt")
+BROWSER_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "admin_browser.js")
+PLAYWRIGHT = os.path.join(h.SOURCE_DIR, "tools", "node", "node_modules", "playwright-core")
+CHROMIUM = os.environ.get("SETTLEBRIDGE_CHROMIUM", "/usr/bin/chromium")
+
+
+def fixture_deposit(path):
+    """The settlement's total-amount (line 2, column 5) as the page writes money: "2,221.78 USD"."""
+    with open(path, encoding="utf-8") as f:
+        f.readline()
+        fields = f.readline().rstrip("\n").split("\t")
+    amount, currency = fields[4], fields[5]
+    whole, cents = amount.split(".")
+    negative = whole.startswith("-")
+    whole = whole.lstrip("-")
+    return ("-" if negative else "") + f"{int(whole):,}" + "." + cents + " " + currency
+
+
+class AdminPageTest(unittest.TestCase):
+    def test_the_page_in_a_real_browser(self):
+        h.require_binary()
+        if not os.path.exists(CHROMIUM):
+            self.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (tools/setup-debian.sh)")
+        if not os.path.isdir(PLAYWRIGHT) or shutil.which("node") is None:
+            self.fail("node or playwright-core is missing: run tools/install-node-tools.sh")
+        shots = os.path.join(h.BINARY_DIR, "admin-screenshots")
+        os.makedirs(shots, exist_ok=True)
+        with h.Workspace() as ws:
+            data = ws.mkdir("data")
+            h.add_company(data, "acme", PASSWORD, mode="testing", extra=("--time-zone", "America/Los_Angeles"))
+            h.import_file(data, "acme", FIRST)
+            h.import_file(data, "acme", SECOND)
+            db = os.path.join(data, "settlebridge.db")
+            with sqlite3.connect(db) as conn:  # a connection in the middle of a sync
+                # (disabled and not due, so the daemon's own sync leaves it to this test)
+                conn.execute("INSERT INTO amazon_connections (company_id, name, region, how, enabled, sync_state, "
+                             "sync_message, last_sync_at, next_sync_at, created_at, updated_at) VALUES (1, 'US seller', "
+                             "'NA', 'token', 0, 'syncing', '', 0, 4102444800, 0, 0)")
+            qb = h.new_qb_company(ws.path("acme.json"))
+            qwc_file = ws.path("acme.qwc")
+            with h.Daemon(data, log_dir=ws.path()) as daemon:
+                env = dict(os.environ, BASE_URL=daemon.base_url, SHOT_DIR=shots, QWC_FILE=qwc_file,
+                           EXPECT_DEPOSIT=fixture_deposit(SECOND), CHROMIUM=CHROMIUM, PLAYWRIGHT_CORE=PLAYWRIGHT)
+                browser = subprocess.Popen(["node", BROWSER_SCRIPT], env=env, stdin=subprocess.PIPE,
+                                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                stderr = []
+                reader = threading.Thread(target=lambda: stderr.extend(browser.stderr), daemon=True)
+                reader.start()
+                done = False
+                deadline = time.monotonic() + 100
+                for line in browser.stdout:
+                    line = line.strip()
+                    if line == "STEP home-syncing":
+                        with sqlite3.connect(db) as conn:  # the sync ends well
+                            conn.execute("UPDATE amazon_connections SET sync_state = 'ok', sync_message = "
+                                         "'1 new settlement', last_sync_at = strftime('%s','now')")
+                    elif line == "STEP approved":
+                        h.run_until_done(daemon.url, "acme", PASSWORD, qb)
+                    elif line == "DONE":
+                        done = True
+                        continue
+                    else:
+                        continue
+                    browser.stdin.write("go\n")
+                    browser.stdin.flush()
+                    self.assertLess(time.monotonic(), deadline, "the browser test takes too long")
+                code = browser.wait(timeout=60)
+                reader.join(5)
+                self.assertEqual(code, 0, "browser steps failed:\n" + "".join(stderr) + "\n" + daemon.log())
+                self.assertTrue(done)
+
+            # The downloaded .qwc is well-formed and names this daemon and company.
+            root = etree.parse(qwc_file).getroot()
+            self.assertEqual(root.tag, "QBWCXML")
+            self.assertEqual(root.findtext("UserName"), "acme")
+            self.assertEqual(root.findtext("AppURL"), daemon.url)
+            # The approved settlement's documents are posted; the other settlement's are still held.
+            states = {}
+            for d in h.documents(data, "acme"):
+                states.setdefault(d["settlement_id"], set()).add(d["state"])
+            self.assertEqual(states["25000000018"], {"posted"})
+            self.assertEqual(states["25000000017"], {"held"})
+        for name in ("01-first-run", "03-home", "04-previewer", "06-queue-posted", "07-web-connector", "09-settings"):
+            self.assertTrue(os.path.getsize(os.path.join(shots, name + ".png")) > 1000, name)
+
+
+if __name__ == "__main__":
+    unittest.main()
