@@ -179,6 +179,37 @@ std::string checkedTaxCode(const RenderContext& ctx, const std::string& field) {
     return code;  // empty: no SalesTaxCodeRef
 }
 
+/// ctx.exchangeRate checked: "" (none) or a positive plain decimal QuickBooks stores (FLOATTYPE) — at most 10
+/// integer and 10 decimal digits, no sign, no exponent — and only for a multicurrency company file.
+std::string checkedExchangeRate(const RenderContext& ctx, const std::string& field) {
+    const std::string& rate = ctx.exchangeRate;
+    if (rate.empty()) {
+        return rate;
+    }
+    if (!ctx.multicurrency) {
+        throw RenderError(field, "an exchange rate (" + quoted(rate) +
+                                     ") needs multicurrency on in the QuickBooks company file");
+    }
+    const std::size_t dot = rate.find('.');
+    const std::string_view whole = std::string_view(rate).substr(0, dot);
+    const std::string_view fraction =
+        dot == std::string::npos ? std::string_view() : std::string_view(rate).substr(dot + 1);
+    bool digits = !whole.empty() && whole.size() <= 10 && fraction.size() <= 10 &&
+                  (dot == std::string::npos || !fraction.empty());
+    bool nonZero = false;
+    for (const std::string_view part : {whole, fraction}) {
+        for (char c : part) {
+            digits = digits && isDigit(c);
+            nonZero = nonZero || (c >= '1' && c <= '9');
+        }
+    }
+    if (!digits || !nonZero) {
+        throw RenderError(field, "exchange rate " + quoted(rate) +
+                                     " is not a positive decimal such as 0.7312 (home currency per unit)");
+    }
+    return rate;
+}
+
 /// Free text (Memo, Desc): sanitized and cut to `max` characters.
 std::string freeText(std::string_view text, std::size_t max) {
     return truncateCharacters(toQuickBooksText(text), max);
@@ -253,6 +284,11 @@ private:
 // ---------------------------------------------------------------------------------------------------------------
 // Sales receipt and credit memo
 
+/// The customer the documents are made out to: the context's when set, else the summary's.
+const std::string& customerOf(const Summary& summary, const RenderContext& ctx) {
+    return ctx.customerName.empty() ? summary.customerName : ctx.customerName;
+}
+
 struct CheckedLine {
     std::string item;
     std::string desc;
@@ -269,6 +305,7 @@ struct CheckedDocument {
     std::string clearing;
     std::string externalGuid;
     std::string taxCode;
+    std::string exchangeRate;
     std::vector<CheckedLine> lines;
 };
 
@@ -277,7 +314,7 @@ CheckedDocument checkDocument(const Summary& summary, const SummaryDocument& doc
     const std::string prefix = addName;
     CheckedDocument out;
     out.requestId = checkedRequestId(requestId);
-    out.customer = checkedFullName(summary.customerName, kMaxCustomerNameSegment, kMaxItemFullName,
+    out.customer = checkedFullName(customerOf(summary, ctx), kMaxCustomerNameSegment, kMaxItemFullName,
                                    prefix + "/CustomerRef/FullName", "customer");
     out.txnDate = checkedDate(doc.txnDate, prefix + "/TxnDate");
     out.refNumber = checkedRefNumber(doc.refNumber, prefix + "/RefNumber");
@@ -289,6 +326,7 @@ CheckedDocument checkDocument(const Summary& summary, const SummaryDocument& doc
     }
     out.externalGuid = externalGuid(doc.externalKey);
     out.taxCode = checkedTaxCode(ctx, prefix + "/SalesTaxCodeRef/FullName");
+    out.exchangeRate = checkedExchangeRate(ctx, prefix + "/ExchangeRate");
     if (doc.lines.empty()) {
         throw RenderError(prefix, "the " + kindName(doc.kind) + " " + quoted(doc.refNumber) +
                                       " has no lines (QuickBooks needs at least one)");
@@ -334,6 +372,9 @@ std::string writeDocument(const CheckedDocument& doc, DocumentKind kind, const R
     if (receipt) {
         w.ref("DepositToAccountRef", doc.clearing);
     }
+    if (!doc.exchangeRate.empty()) {
+        w.leaf("ExchangeRate", doc.exchangeRate);
+    }
     w.leaf("ExternalGUID", doc.externalGuid);
     for (const CheckedLine& line : doc.lines) {
         w.open(receipt ? "SalesReceiptLineAdd" : "CreditMemoLineAdd");
@@ -377,6 +418,7 @@ struct CheckedRefund {
     std::string refNumber;
     std::string memo;
     std::string externalGuid;
+    std::string exchangeRate;
     std::string creditMemoTxnId;
     std::string amount;
 };
@@ -390,10 +432,11 @@ CheckedRefund checkRefund(const Summary& summary, const SummaryDocument& creditM
     }
     CheckedRefund out;
     out.requestId = checkedRequestId(requestId);
-    out.customer = checkedFullName(summary.customerName, kMaxCustomerNameSegment, kMaxItemFullName,
+    out.customer = checkedFullName(customerOf(summary, ctx), kMaxCustomerNameSegment, kMaxItemFullName,
                                    prefix + "/CustomerRef/FullName", "customer");
     out.clearing = checkedFullName(ctx.clearingAccount, kMaxItemNameSegment, kMaxListFullName,
                                    prefix + "/RefundFromAccountRef/FullName", "account");
+    out.exchangeRate = checkedExchangeRate(ctx, prefix + "/ExchangeRate");
     out.txnDate = checkedDate(creditMemo.txnDate, prefix + "/TxnDate");
     out.refNumber = checkedRefNumber(params.refNumber, prefix + "/RefNumber");
     out.creditMemoTxnId = checkedTxnId(params.creditMemoTxnId, prefix + "/RefundAppliedToTxnAdd/TxnID");
@@ -421,6 +464,9 @@ std::string writeRefund(const CheckedRefund& r, const RenderContext& ctx) {
     w.leaf("TxnDate", r.txnDate);
     w.leaf("RefNumber", r.refNumber);
     w.leaf("Memo", r.memo);
+    if (!r.exchangeRate.empty()) {
+        w.leaf("ExchangeRate", r.exchangeRate);
+    }
     w.leaf("ExternalGUID", r.externalGuid);
     w.open("RefundAppliedToTxnAdd");
     w.leaf("TxnID", r.creditMemoTxnId);
@@ -591,7 +637,7 @@ std::string summaryComment(const Summary& summary, const RenderContext& ctx) {
     std::string text = "Amazon settlement " + summary.header.settlementId + " (" + summary.header.currency +
                        "), deposit " + settlement::formatCents(summary.header.totalAmount) +
                        ", documents net " + settlement::formatCents(summary.documentsNet) + " through " +
-                       ctx.clearingAccount + ", customer " + summary.customerName + ". ";
+                       ctx.clearingAccount + ", customer " + customerOf(summary, ctx) + ". ";
     if (summary.grossMode) {
         text += "GROSS MODE: fee lines are left out, so these documents do NOT match the deposit. ";
     } else if (summary.reconciled) {
@@ -740,7 +786,8 @@ std::string renderCustomerQuery(const std::vector<std::string>& fullNames, const
 std::string renderAccountQuery(const std::vector<std::string>& fullNames, const RenderContext& ctx,
                                std::string_view requestId) {
     return listQuery("AccountQueryRq", fullNames, &normalizeAccountName,
-                     {"ListID", "Name", "FullName", "IsActive", "EditSequence", "AccountType"}, ctx, requestId);
+                     {"ListID", "Name", "FullName", "IsActive", "EditSequence", "AccountType", "CurrencyRef"}, ctx,
+                     requestId);
 }
 
 std::string renderHostQuery(const RenderContext& ctx, std::string_view requestId) {
@@ -792,11 +839,35 @@ std::string renderCustomerAdd(std::string_view fullName, std::string_view curren
 
 std::string renderAccountAdd(std::string_view fullName, AccountType type, std::string_view description,
                              const RenderContext& ctx, std::string_view requestId) {
+    return renderAccountAdd(fullName, type, description, std::string_view(), ctx, requestId);
+}
+
+std::string renderAccountAdd(std::string_view fullName, AccountType type, std::string_view description,
+                             std::string_view currencyName, const RenderContext& ctx, std::string_view requestId) {
     const std::string id = checkedRequestId(requestId);
     const std::string checked =
         checkedFullName(fullName, kMaxItemNameSegment, kMaxListFullName, "AccountAdd/Name", "account");
     const auto [parent, name] = splitParent(checked);
     const std::string desc = freeText(description, kMaxAccountDesc);
+    const std::string currency = toQuickBooksText(currencyName);
+    if (!currency.empty()) {
+        if (!ctx.multicurrency) {
+            throw RenderError("AccountAdd/CurrencyRef",
+                              "account " + quoted(checked) + " needs the currency " + quoted(currency) +
+                                  ", but multicurrency is off in this QuickBooks company file");
+        }
+        if (type != AccountType::Bank && type != AccountType::CreditCard) {
+            throw RenderError("AccountAdd/CurrencyRef", "a " + std::string(toString(type)) + " account (" +
+                                                            quoted(checked) +
+                                                            ") is always in the home currency; only bank and credit "
+                                                            "card accounts have a currency of their own");
+        }
+        if (characterCount(currency) > kMaxCurrencyName) {
+            throw RenderError("AccountAdd/CurrencyRef/FullName",
+                              "currency name " + quoted(currency) + " is longer than " +
+                                  std::to_string(kMaxCurrencyName) + " characters");
+        }
+    }
     Writer w(qbxmlVersionText(ctx), OnError::Stop);
     w.open("AccountAddRq");
     w.attribute("requestID", id);
@@ -808,6 +879,9 @@ std::string renderAccountAdd(std::string_view fullName, AccountType type, std::s
     w.leaf("AccountType", std::string(toString(type)));
     if (!desc.empty()) {
         w.leaf("Desc", desc);
+    }
+    if (!currency.empty()) {
+        w.ref("CurrencyRef", currency);
     }
     w.close();
     w.close();
@@ -846,7 +920,7 @@ std::string renderPreview(const Summary& summary, const RenderContext& ctx) {
             }
             entry.trailing = "Then ARRefundCreditCardAdd" + refundRef + ": refund of " +
                              settlement::formatCents(doc.total()) + " " +
-                             summary.header.currency + " to " + summary.customerName + ", paid out of " +
+                             summary.header.currency + " to " + customerOf(summary, ctx) + ", paid out of " +
                              ctx.clearingAccount + ", dated " + doc.txnDate + ", applied to this credit memo, " +
                              "ExternalGUID " + externalGuid(refundExternalKey(doc)) +
                              ". It is sent only after QuickBooks has recorded the credit memo, because it names the "

@@ -48,6 +48,13 @@ struct RenderContext {
     bool multicurrency = false;  ///< the company file has multicurrency on (a customer may carry a CurrencyRef)
     /// Bank account the optional TransferAdd moves a positive deposit to; empty = no transfer.
     std::string transferToAccount;
+    /// The customer the documents are made out to; empty = summary.customerName. In a multicurrency company file a
+    /// settlement in another currency than the home currency goes to a customer in that currency (docs/POSTING.md).
+    std::string customerName;
+    /// ExchangeRate written on sales receipts, credit memos and refunds (home currency units per unit of the
+    /// document's currency, a plain decimal such as "0.7312"); empty = none, QuickBooks uses the rate of its
+    /// currency list for the transaction date. Needs `multicurrency`.
+    std::string exchangeRate;
 };
 
 // Limits QuickBooks enforces (characters, after toQuickBooksText).
@@ -103,8 +110,9 @@ std::vector<std::string> parentNames(std::string_view fullName);
 // ---------------------------------------------------------------------------------------------------------------
 // Transactions of a summary
 
-/// SalesReceiptAdd for a receipt: CustomerRef (summary.customerName), TxnDate, RefNumber, Memo, IsToBePrinted false,
-/// IsToBeEmailed false, DepositToAccountRef (clearing account), ExternalGUID (externalGuid(doc.externalKey)), and
+/// SalesReceiptAdd for a receipt: CustomerRef (ctx.customerName, else summary.customerName), TxnDate, RefNumber, Memo,
+/// IsToBePrinted false, IsToBeEmailed false, DepositToAccountRef (clearing account), ExchangeRate (only when
+/// ctx.exchangeRate is set), ExternalGUID (externalGuid(doc.externalKey)), and
 /// per line ItemRef, Desc, Quantity (only when non-zero; never a Rate: QuickBooks derives it), Amount and
 /// SalesTaxCodeRef. Throws RenderError when `doc` is not a receipt or anything is out of QuickBooks' limits.
 std::string renderSalesReceiptAdd(const settlement::Summary& summary, const settlement::SummaryDocument& doc,
@@ -161,7 +169,8 @@ std::string renderItemQuery(const std::vector<std::string>& fullNames, const Ren
 /// CustomerQuery by FullName: ListID, Name, FullName, IsActive, EditSequence, CurrencyRef.
 std::string renderCustomerQuery(const std::vector<std::string>& fullNames, const RenderContext& ctx,
                                 std::string_view requestId);
-/// AccountQuery by FullName: ListID, Name, FullName, IsActive, EditSequence, AccountType.
+/// AccountQuery by FullName: ListID, Name, FullName, IsActive, EditSequence, AccountType, CurrencyRef (QuickBooks
+/// sends the CurrencyRef only when multicurrency is on).
 std::string renderAccountQuery(const std::vector<std::string>& fullNames, const RenderContext& ctx,
                                std::string_view requestId);
 
@@ -180,6 +189,11 @@ std::string renderCustomerAdd(std::string_view fullName, std::string_view curren
 /// AccountAdd: Name (+ ParentRef for "A:B"), AccountType, Desc (optional, cut to 200).
 std::string renderAccountAdd(std::string_view fullName, AccountType type, std::string_view description,
                              const RenderContext& ctx, std::string_view requestId);
+/// AccountAdd with a CurrencyRef (QuickBooks' currency list name, e.g. "Canadian Dollar"; empty = none: the home
+/// currency). A currency needs ctx.multicurrency and an account type that has one (Bank, CreditCard), else
+/// RenderError.
+std::string renderAccountAdd(std::string_view fullName, AccountType type, std::string_view description,
+                             std::string_view currencyName, const RenderContext& ctx, std::string_view requestId);
 
 /// A QuickBooks item Settlebridge creates.
 struct ItemSpec {

@@ -271,7 +271,7 @@ std::string QbwcLogic::sendRequestXML(const SendRequestInput& in) {
             if (!session) return "";
             if (!session->refused && session->qbxmlVersion.empty()) {
                 posting::SessionStartInput start{in.hcpResponse, in.companyFileName, in.qbXMLMajorVers,
-                                                 in.qbXMLMinorVers};
+                                                 in.qbXMLMinorVers, in.qbXMLCountry};
                 if (!planner_.start(tx, *session, start, t).accepted) return "";
             }
             if (session->refused) {

@@ -46,6 +46,8 @@ const char* kUsage =
     "  company add NAME [--mode testing|live] [--time-zone ZONE] [--customer NAME] [--company-file PATH]\n"
     "      Add a QuickBooks company (= Web Connector user). The password comes from $SETTLEBRIDGE_PASSWORD\n"
     "      or the first line of standard input, never the command line.\n"
+    "      --currency ISO: the company file's currency when multicurrency is off (settlements in another\n"
+    "      currency are held, not posted).\n"
     "      --auto-live-days N: Testing becomes Live after N days once a settlement was approved and posted\n"
     "      (default 30, 0 = never automatically).\n"
     "  company set NAME [same options] [--password-stdin]      company list [--format text|json]\n"

@@ -33,6 +33,7 @@ CompanySettings settingsOf(const Arguments& arguments) {
     settings.timeZone = optionalValue(arguments, "time-zone");
     settings.customerName = optionalValue(arguments, "customer");
     settings.companyFile = optionalValue(arguments, "company-file");
+    settings.homeCurrency = optionalValue(arguments, "currency");
     if (arguments.has("auto-live-days")) {
         const std::string text = arguments.get("auto-live-days");
         char* end = nullptr;
@@ -77,7 +78,7 @@ int companyCommand(const std::vector<std::string>& args, std::istream& in, std::
     if (args.size() < 2) throw UsageError("company needs a subcommand: add, set or list");
     const std::string& sub = args[1];
     const Arguments arguments(args, 2, {"password-stdin"},
-                              {"data-dir", "mode", "time-zone", "customer", "company-file", "format", "auto-live-days"});
+                              {"data-dir", "mode", "time-zone", "customer", "company-file", "format", "auto-live-days", "currency"});
     if (sub == "list") {
         Service service(dataDirOf(arguments));
         const auto companies = service.companies();
@@ -92,6 +93,8 @@ int companyCommand(const std::vector<std::string>& args, std::istream& in, std::
                 json.key("customer").value(c.customerName);
                 json.key("company_file").value(c.companyFile);
                 json.key("qbxml_version").value(c.qbxmlVersion);
+                json.key("currency").value(c.homeCurrency);
+                json.key("auto_live_days").value(c.autoLiveDays);
                 json.endObject();
             }
             json.endArray().endObject();

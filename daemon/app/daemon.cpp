@@ -20,6 +20,7 @@
 #include "daemon/ads/sync.hpp"
 #include "daemon/amazon/accounts.hpp"
 #include "daemon/amazon/settlement_sync.hpp"
+#include "daemon/app/cli.hpp"
 #include "daemon/app/scheduler.hpp"
 #include "daemon/app/server.hpp"
 #include "daemon/app/service.hpp"
@@ -109,9 +110,12 @@ protected:
         Poco::Logger& log = Poco::Logger::get("settlebridge");
         try {
             return serve(log);
+        } catch (const HttpServerError& e) {
+            log.fatal("cannot start: %s", std::string(e.what()));
+            return kExitBadInput;
         } catch (const std::exception& e) {
             log.fatal("cannot run: %s", std::string(e.what()));
-            return EXIT_SOFTWARE;
+            return kExitFailure;
         }
     }
 
@@ -269,7 +273,7 @@ private:
         adsScheduler.stop();
         pushScheduler.stop();
         log.information("stopped");
-        return EXIT_OK;
+        return kExitOk;
     }
 
     Settings settings_;

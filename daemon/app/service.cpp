@@ -1,5 +1,6 @@
 #include "daemon/app/service.hpp"
 
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -8,6 +9,7 @@
 
 #include "soap/qwc.hpp"
 #include "daemon/settlement/mapping.hpp"
+#include "qbxml/currency.hpp"
 #include "daemon/store/admin_company_options.hpp"
 #include "daemon/settlement/summarizer.hpp"
 
@@ -58,6 +60,15 @@ void apply(store::Company& company, const CompanySettings& settings) {
             company.liveSince = nowSeconds();
         }
         company.mode = *settings.mode;
+    }
+    if (settings.homeCurrency) {
+        std::string code = *settings.homeCurrency;
+        for (char& c : code) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        if (!code.empty() && !qbxml::quickBooksCurrencyName(code)) {
+            throw ServiceError("unknown currency \"" + *settings.homeCurrency +
+                               "\": give the ISO code of the QuickBooks company file's currency (USD, CAD, GBP, EUR...)");
+        }
+        company.homeCurrency = code;
     }
     if (settings.autoLiveDays) {
         if (*settings.autoLiveDays < 0 || *settings.autoLiveDays > 3650) {

@@ -30,6 +30,7 @@ struct CompanySettings {
     std::optional<std::string> customerName;
     std::optional<std::string> companyFile;
     std::optional<int> autoLiveDays;
+    std::optional<std::string> homeCurrency;  // ISO code of the company file's currency ("" = unknown)
 };
 
 struct ImportOptions {

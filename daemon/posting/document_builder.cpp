@@ -68,6 +68,9 @@ std::string encodePayload(const Payload& p) {
     o.set("type", p.type);
     if (!p.externalKey.empty()) o.set("externalKey", p.externalKey);
     if (!p.transferTo.empty()) o.set("transferTo", p.transferTo);
+    if (!p.sentCustomer.empty()) o.set("sentCustomer", p.sentCustomer);
+    if (!p.sentAccount.empty()) o.set("sentAccount", p.sentAccount);
+    if (!p.sentTransferTo.empty()) o.set("sentTransferTo", p.sentTransferTo);
     std::ostringstream out;
     o.stringify(out);
     return out.str();
@@ -81,6 +84,9 @@ Payload decodePayload(const std::string& json) {
         p.type = o->optValue<std::string>("type", "");
         p.externalKey = o->optValue<std::string>("externalKey", "");
         p.transferTo = o->optValue<std::string>("transferTo", "");
+        p.sentCustomer = o->optValue<std::string>("sentCustomer", "");
+        p.sentAccount = o->optValue<std::string>("sentAccount", "");
+        p.sentTransferTo = o->optValue<std::string>("sentTransferTo", "");
         if (p.type != kPayloadSummary && p.type != kPayloadRefund && p.type != kPayloadTransfer) {
             throw std::runtime_error("unknown document payload type \"" + p.type + "\"");
         }
@@ -105,7 +111,7 @@ std::vector<PlannedDocument> buildDocuments(const settlement::Summary& summary, 
         d.externalGuid = qbxml::externalGuid(source.externalKey);
         d.txnDate = source.txnDate;
         d.expectedTotal = source.total();
-        d.payload = encodePayload(Payload{kPayloadSummary, source.externalKey, ""});
+        d.payload = encodePayload(Payload{kPayloadSummary, source.externalKey, "", "", "", ""});
         setInitialState(d, summary, company);
         renderCheck(d, summary, ctx);
         const std::size_t memoIndex = out.size();
@@ -122,7 +128,7 @@ std::vector<PlannedDocument> buildDocuments(const settlement::Summary& summary, 
             r.externalGuid = qbxml::externalGuid(r.externalKey);
             r.txnDate = source.txnDate;
             r.expectedTotal = d.expectedTotal;
-            r.payload = encodePayload(Payload{kPayloadRefund, source.externalKey, ""});
+            r.payload = encodePayload(Payload{kPayloadRefund, source.externalKey, "", "", "", ""});
             setInitialState(r, summary, company);
             if (d.state == DocState::Failed) {
                 r.state = DocState::Failed;
@@ -143,7 +149,7 @@ std::vector<PlannedDocument> buildDocuments(const settlement::Summary& summary, 
         t.customer = "";
         t.txnDate = summary.depositDate;
         t.expectedTotal = summary.header.totalAmount;
-        t.payload = encodePayload(Payload{kPayloadTransfer, "", company.bankAccount});
+        t.payload = encodePayload(Payload{kPayloadTransfer, "", company.bankAccount, "", "", ""});
         setInitialState(t, summary, company);
         renderCheck(t, summary, ctx);
         out.push_back(PlannedDocument{t, std::nullopt});

@@ -36,6 +36,11 @@ struct Payload {
     std::string type;
     std::string externalKey;    // summary: the SummaryDocument; refund: the credit memo's key
     std::string transferTo;     // transfer: the bank account
+    // The names the add used, recorded when it is sent (the customer and accounts of a document can depend on the
+    // company file's currency, docs/POSTING.md): a lookup after a lost answer matches on them. "" = not sent yet.
+    std::string sentCustomer;
+    std::string sentAccount;        // the clearing account (deposit to, refund from, transfer from)
+    std::string sentTransferTo;     // transfer: the bank account
 };
 std::string encodePayload(const Payload& payload);
 /// Throws std::runtime_error for a payload this version did not write.

@@ -6,11 +6,11 @@
 #include <set>
 #include <utility>
 
+#include "daemon/posting/currency.hpp"
 #include "daemon/posting/document_builder.hpp"
 #include "daemon/posting/rendering.hpp"
 #include "daemon/posting/state_machine.hpp"
 #include "daemon/settlement/categories.hpp"
-#include "daemon/store/summary_codec.hpp"
 #include "qbxml/guid.hpp"
 #include "qbxml/render.hpp"
 #include "qbxml/response.hpp"
@@ -35,6 +35,14 @@ constexpr std::string_view kMissing = "missing";        // queried: QuickBooks d
 constexpr std::string_view kFailed = "failed";          // cannot be created (or used) in this session
 constexpr std::string_view kRequery = "requery";        // an add said "already in use": query it once more
 constexpr std::string_view kSkipped = "skipped";
+constexpr std::string_view kWrongCurrency = "wrong-currency";  // exists, but in another currency than needed
+// The currency a customer or bank account must be in (status: QuickBooks' name); message "verified" once the
+// answer to its query or add showed it is.
+constexpr std::string_view kMarkCustomerCurrency = "customer-currency";
+constexpr std::string_view kMarkAccountCurrency = "account-currency";
+constexpr std::string_view kVerified = "verified";
+constexpr std::string_view kMarkCurrencyWarning = "currency-warning";  // the unknown-currency warning was logged
+constexpr std::string_view kHoldCurrency = "currency";  // hold reason: the company file cannot take the currency
 
 std::string lowerAscii(std::string_view text) {
     std::string out(text);
@@ -172,12 +180,41 @@ struct ItemPlan {
     std::string accountType;
 };
 
+/// What a document needs from QuickBooks' lists in a multicurrency company file: a customer or bank account in this
+/// currency (QuickBooks' name), created with a CurrencyRef when `foreign`.
+struct CurrencyNeed {
+    std::string quickBooksName;
+    bool foreign = false;
+};
+
+std::string_view wantKind(ListKind kind) {
+    return kind == ListKind::Customer ? kMarkCustomerCurrency : kMarkAccountCurrency;
+}
+
+/// Why a customer or bank account QuickBooks has in `actual` cannot take documents that need `wanted`.
+std::string wrongCurrencyMessage(ListKind kind, const std::string& name, const std::string& actual,
+                                 const std::string& wanted) {
+    const std::string shown = actual.empty() ? std::string("the home currency") : actual;
+    if (kind == ListKind::Customer) {
+        return "Customer \"" + name + "\" is in " + shown + " in QuickBooks, but the documents made out to it are in " +
+               wanted + ": a QuickBooks customer has one currency, which cannot change once it has transactions. "
+               "Rename that customer in QuickBooks (Settlebridge then creates \"" + name + "\" in " + wanted +
+               "), or name a customer in " + wanted + " with a `customer` line of the mapping, then approve the "
+               "settlement again.";
+    }
+    return "Account \"" + name + "\" is in " + shown + " in QuickBooks, but the documents that use it are in " + wanted +
+           ": deposits and refunds must go through a bank account in their own currency. Rename that account in "
+           "QuickBooks (Settlebridge then creates \"" + name + "\" in " + wanted +
+           "), or use {currency} in the account's name in the settings, then approve the settlement again.";
+}
+
 /// One planning pass over a session. In a dry run nothing is written: the pass only tells whether a request
 /// would be sent.
 class Pass {
 public:
-    Pass(const PlannerOptions& options, store::Tx& tx, store::WcSession& session, Timestamp now, bool dry)
-        : options_(options), tx_(tx), session_(session), now_(now), dry_(dry) {
+    Pass(const PlannerOptions& options, DecodeCache& cache, store::Tx& tx, store::WcSession& session, Timestamp now,
+         bool dry)
+        : options_(options), cache_(cache), tx_(tx), session_(session), now_(now), dry_(dry) {
         auto company = tx_.companies().find(session_.companyId);
         if (!company) throw store::StoreError("the session's company no longer exists");
         company_ = *company;
@@ -230,6 +267,35 @@ private:
                          [](const std::string& a, const std::string& b) { return depth(a) < depth(b); });
         return out;
     }
+    std::map<std::string, CurrencyNeed>& needs(ListKind kind) {
+        return kind == ListKind::Customer ? customerCurrency_ : accountCurrency_;
+    }
+    const CurrencyNeed* need(ListKind kind, const std::string& name) {
+        auto& map = needs(kind);
+        auto it = map.find(lowerAscii(name));
+        return it == map.end() ? nullptr : &it->second;
+    }
+    /// A bank account a document needs in a currency is queried once per session even when it is known, so its
+    /// currency is checked (the cache keeps account types, not currencies); customers are checked from the cache.
+    bool verifyCurrency(ListKind kind, const std::string& name) {
+        if (kind != ListKind::Account || need(kind, name) == nullptr) return false;
+        const SessionMark* m = mark(wantKind(kind), name);
+        return m == nullptr || m->message != kVerified;
+    }
+    /// Why `name` (the customer or a bank account of a document in `plan`'s currency) cannot be used, or "".
+    std::string currencyConflict(ListKind kind, const std::string& name, const CurrencyPlan& plan) {
+        if (!plan.multicurrency || name.empty()) return {};
+        if (const SessionMark* m = mark(markKind(kind), name); m != nullptr && m->status == kWrongCurrency) {
+            return m->message;
+        }
+        if (kind == ListKind::Customer) {
+            auto entry = tx_.lists().find(company_.id, kind, name);
+            if (entry && !currencyMatches(plan, entry->type)) {
+                return wrongCurrencyMessage(kind, entry->fullName, entry->type, plan.quickBooksCurrency);
+            }
+        }
+        return {};
+    }
     std::optional<Request> ensureQueried(ListKind kind, const std::vector<std::string>& names);
     std::optional<Request> ensureAdded(ListKind kind, const std::vector<std::string>& names);
 
@@ -251,12 +317,10 @@ private:
     qbxml::RenderContext context() const { return renderContextFor(company_, session_.qbxmlVersion); }
 
     // --- documents ---------------------------------------------------------------------------------------
-    const settlement::Summary& summaryFor(std::int64_t settlementRow) {
+    const DecodedSummary& summaryFor(std::int64_t settlementRow) {
         auto it = summaries_.find(settlementRow);
-        if (it != summaries_.end()) return it->second;
-        auto stored = tx_.settlements().summary(settlementRow);
-        if (!stored) throw store::StoreError("settlement row " + std::to_string(settlementRow) + " has no summary");
-        return summaries_.emplace(settlementRow, store::decodeSummary(stored->summaryJson)).first->second;
+        if (it != summaries_.end()) return *it->second;
+        return *summaries_.emplace(settlementRow, cache_.summary(tx_, settlementRow)).first->second;
     }
     void failDocument(store::Document d, const std::string& explanation) {
         if (dry_) return;
@@ -275,17 +339,27 @@ private:
         tx_.events().add(now_, company_.id, store::EventLevel::Warning, upperFirst(docLabel(d)) + " held: " + message);
     }
     ItemPlan planItem(const settlement::SummaryLine* line);
+    /// How Settlebridge creates the item `name` (planned on first use: only missing items need a plan).
+    const ItemPlan& itemPlan(const std::string& name);
+    void warnAboutUnknownCurrency(const std::vector<store::Document>& ready);
 
     const PlannerOptions& options_;
+    DecodeCache& cache_;
     store::Tx& tx_;
     store::WcSession& session_;
     Timestamp now_;
     bool dry_;
     store::Company company_;
     std::map<std::pair<std::string, std::string>, SessionMark> marks_;
-    std::map<std::int64_t, settlement::Summary> summaries_;
-    std::map<std::string, std::string> accountTypes_;  // lower-case account name → type for AccountAdd
-    std::map<std::string, ItemPlan> itemPlans_;        // lower-case item name → how to create it
+    std::map<std::int64_t, std::shared_ptr<const DecodedSummary>> summaries_;  // held for the pass
+    std::map<std::int64_t, CurrencyPlan> plans_;                      // per ready document
+    std::map<std::int64_t, Payload> payloads_;                        // per ready document
+    std::map<std::string, CurrencyNeed> customerCurrency_;            // lower-case name → currency it must be in
+    std::map<std::string, CurrencyNeed> accountCurrency_;
+    std::map<std::string, std::string> accountTypes_;                 // lower-case account name → type for AccountAdd
+    std::vector<std::string> items_;                                  // every item the ready documents use
+    std::map<std::string, const settlement::SummaryLine*> itemLines_; // lower-case item name → its first line
+    std::map<std::string, ItemPlan> itemPlans_;                       // lower-case item name → how to create it
 };
 
 ItemPlan Pass::planItem(const settlement::SummaryLine* line) {
@@ -319,12 +393,34 @@ ItemPlan Pass::planItem(const settlement::SummaryLine* line) {
     return plan;
 }
 
+const ItemPlan& Pass::itemPlan(const std::string& name) {
+    const std::string key = lowerAscii(name);
+    if (auto it = itemPlans_.find(key); it != itemPlans_.end()) return it->second;
+    ItemPlan plan;
+    if (auto line = itemLines_.find(key); line != itemLines_.end()) {
+        plan = planItem(line->second);
+    } else {
+        // A parent of items to create is created like its first child, without the child's description.
+        const std::string prefix = key + ":";
+        auto child = std::find_if(items_.begin(), items_.end(), [&](const std::string& item) {
+            return item.size() > prefix.size() && lowerAscii(item.substr(0, prefix.size())) == prefix;
+        });
+        if (child != items_.end()) {
+            plan = itemPlan(*child);
+            plan.description.clear();
+        } else {
+            plan = planItem(nullptr);
+        }
+    }
+    return itemPlans_.emplace(key, std::move(plan)).first->second;
+}
+
 std::optional<Request> Pass::ensureQueried(ListKind kind, const std::vector<std::string>& names) {
     std::vector<std::string> toQuery;
     for (const auto& name : withAncestors(names)) {
         const SessionMark* m = mark(markKind(kind), name);
         if (m != nullptr && m->status != kRequery) continue;
-        if (cached(kind, name)) continue;
+        if (cached(kind, name) && !verifyCurrency(kind, name)) continue;
         toQuery.push_back(name);
         if (toQuery.size() >= options_.maxNamesPerQuery) break;
     }
@@ -343,6 +439,12 @@ std::optional<Request> Pass::ensureQueried(ListKind kind, const std::vector<std:
             xml = qbxml::renderCustomerQuery(toQuery, ctx, id);
             pending = PendingKind::CustomerQuery;
             break;
+    }
+    // The answer is checked against the currency each name must be in.
+    for (const auto& name : toQuery) {
+        if (const CurrencyNeed* n = kind == ListKind::Item ? nullptr : need(kind, name)) {
+            setMark(wantKind(kind), name, n->quickBooksName, "");
+        }
     }
     const std::string what = std::string(listWord(kind)) + " query (" + std::to_string(toQuery.size()) + " names)";
     return issue(pending, id, std::move(xml), what, std::nullopt, toQuery);
@@ -363,6 +465,8 @@ std::optional<Request> Pass::ensureAdded(ListKind kind, const std::vector<std::s
         }
         const std::string id = nextRequestId();
         const auto ctx = context();
+        const CurrencyNeed* currency = kind == ListKind::Item ? nullptr : need(kind, name);
+        const std::string currencyRef = currency != nullptr && currency->foreign ? currency->quickBooksName : "";
         std::string xml;
         PendingKind pending = PendingKind::ItemAdd;
         try {
@@ -387,17 +491,18 @@ std::optional<Request> Pass::ensureAdded(ListKind kind, const std::vector<std::s
                                 "account type \"" + typeName + "\" is not one Settlebridge can create");
                         continue;
                     }
-                    xml = qbxml::renderAccountAdd(name, *type, "Created by Settlebridge", ctx, id);
+                    xml = qbxml::renderAccountAdd(name, *type, "Created by Settlebridge",
+                                                  *type == qbxml::AccountType::Bank ? currencyRef : std::string(), ctx,
+                                                  id);
                     pending = PendingKind::AccountAdd;
                     break;
                 }
                 case ListKind::Customer:
-                    xml = qbxml::renderCustomerAdd(name, "", ctx, id);
+                    xml = qbxml::renderCustomerAdd(name, currencyRef, ctx, id);
                     pending = PendingKind::CustomerAdd;
                     break;
                 case ListKind::Item: {
-                    auto planIt = itemPlans_.find(lowerAscii(name));
-                    const ItemPlan plan = planIt != itemPlans_.end() ? planIt->second : planItem(nullptr);
+                    const ItemPlan& plan = itemPlan(name);
                     if (!cached(ListKind::Account, plan.account)) {
                         setMark(markKind(kind), name, kFailed,
                                 "its account \"" + plan.account + "\" is not in QuickBooks and could not be created");
@@ -413,9 +518,29 @@ std::optional<Request> Pass::ensureAdded(ListKind kind, const std::vector<std::s
             setMark(markKind(kind), name, kFailed, e.what());
             continue;
         }
-        return issue(pending, id, std::move(xml), std::string(listWord(kind)) + " add " + name, std::nullopt, {name});
+        std::string what = std::string(listWord(kind)) + " add " + name;
+        if (!currencyRef.empty()) what += " (" + currencyRef + ")";
+        return issue(pending, id, std::move(xml), what, std::nullopt, {name});
     }
     return std::nullopt;
+}
+
+void Pass::warnAboutUnknownCurrency(const std::vector<store::Document>& ready) {
+    if (company_.multiCurrency.value_or(false) || !companyCurrency(company_).empty()) return;
+    std::set<std::string> currencies;
+    for (const auto& d : ready) {
+        if (!plans_[d.id].currency.empty()) currencies.insert(plans_[d.id].currency);
+    }
+    if (currencies.size() < 2 || mark(kMarkCurrencyWarning, "company") != nullptr) return;
+    std::string list;
+    for (const auto& c : currencies) list += (list.empty() ? "" : ", ") + c;
+    setMark(kMarkCurrencyWarning, "company", "warned", list);
+    if (dry_) return;
+    tx_.events().add(now_, company_.id, store::EventLevel::Warning,
+                     "Settlements in " + list + " are waiting for this QuickBooks company file, which has multicurrency "
+                     "off and does not say which currency it keeps its books in (QuickBooks reports none then). Set the "
+                     "company's currency in Settlebridge so settlements in another currency are held instead of "
+                     "posted as if they were in the same one, or turn on multicurrency in QuickBooks.");
 }
 
 std::optional<Request> Pass::run() {
@@ -459,81 +584,84 @@ std::optional<Request> Pass::run() {
             auto memo = tx_.documents().find(*d.dependsOn);
             if (!memo || memo->state != DocState::Posted) continue;  // waits for its credit memo
         }
+        Payload payload = cache_.payload(d.payload);
+        CurrencyPlan plan = planCurrency(company_, d, payload.transferTo);
+        if (!plan.refusal.empty()) {
+            holdDocument(d, kHoldCurrency, plan.refusal);
+            continue;
+        }
+        plans_[d.id] = std::move(plan);
+        payloads_[d.id] = std::move(payload);
         ready.push_back(std::move(d));
     }
     if (ready.empty()) return std::nullopt;
+    warnAboutUnknownCurrency(ready);
 
-    // 3. Their prerequisites.
-    const std::string clearing = normalizeName(ListKind::Account, company_.clearingAccount);
-    std::vector<std::string> accounts{clearing};
-    accountTypes_[lowerAscii(clearing)] = "Bank";
+    // 3. Their prerequisites: each document's clearing (and transfer) account and customer, in its currency when
+    //    multicurrency is on, and every item.
+    std::vector<std::string> accounts;
     std::vector<std::string> customers;
-    std::vector<std::string> items;
-    std::map<std::int64_t, std::vector<std::string>> docItems;
+    std::set<std::string> accountKeys;
+    std::set<std::string> customerKeys;
+    std::set<std::string> itemKeys;
+    auto addUnique = [](std::vector<std::string>& list, std::set<std::string>& keys, const std::string& name) {
+        if (keys.insert(lowerAscii(name)).second) list.push_back(name);
+    };
+    auto require = [this](ListKind kind, const std::string& name, const CurrencyPlan& plan) {
+        if (!plan.multicurrency) return;
+        needs(kind).emplace(lowerAscii(name), CurrencyNeed{plan.quickBooksCurrency, plan.foreign});
+    };
+    std::map<std::int64_t, std::string> docClearing;
+    std::map<std::int64_t, std::string> docCustomer;
     std::map<std::int64_t, std::string> docTransferTo;
+    std::map<std::int64_t, const DocumentItems*> docItems;
     const std::string fallback =
         company_.fallbackItem.empty() ? std::string() : normalizeName(ListKind::Item, company_.fallbackItem);
-    auto addUnique = [](std::vector<std::string>& list, const std::string& name) {
-        for (const auto& n : list) {
-            if (sameName(n, name)) return;
-        }
-        list.push_back(name);
-    };
     for (const auto& d : ready) {
+        const CurrencyPlan& plan = plans_[d.id];
+        const std::string clearing = normalizeName(ListKind::Account, plan.clearingAccount);
+        docClearing[d.id] = clearing;
+        addUnique(accounts, accountKeys, clearing);
+        accountTypes_[lowerAscii(clearing)] = "Bank";
+        require(ListKind::Account, clearing, plan);
         if (d.kind == DocKind::Transfer) {
-            const std::string to = normalizeName(ListKind::Account, decodePayload(d.payload).transferTo);
+            const std::string to = normalizeName(ListKind::Account, plan.transferAccount);
             docTransferTo[d.id] = to;
-            addUnique(accounts, to);
+            addUnique(accounts, accountKeys, to);
             if (!accountTypes_.count(lowerAscii(to))) accountTypes_[lowerAscii(to)] = "Bank";
+            require(ListKind::Account, to, plan);
             continue;
         }
-        addUnique(customers, normalizeName(ListKind::Customer, d.customer));
+        const std::string customer = normalizeName(ListKind::Customer, plan.customer);
+        docCustomer[d.id] = customer;
+        addUnique(customers, customerKeys, customer);
+        require(ListKind::Customer, customer, plan);
         if (d.kind != DocKind::Receipt && d.kind != DocKind::CreditMemo) continue;
-        const settlement::Summary& summary = summaryFor(d.settlementRow);
-        const Payload payload = decodePayload(d.payload);
-        const settlement::SummaryDocument* source = findSummaryDocument(summary, payload.externalKey);
-        if (source == nullptr) continue;  // failed when rendered below
-        auto& names = docItems[d.id];
-        for (const auto& line : source->lines) {
-            if (line.item.empty()) continue;
-            const std::string name = normalizeName(ListKind::Item, line.item);
-            addUnique(names, name);
-            addUnique(items, name);
-            if (!itemPlans_.count(lowerAscii(name))) itemPlans_[lowerAscii(name)] = planItem(&line);
+        const DocumentItems& used = summaryFor(d.settlementRow).items(payloads_[d.id].externalKey);
+        docItems[d.id] = &used;
+        for (std::size_t i = 0; i < used.names.size(); ++i) {
+            addUnique(items_, itemKeys, used.names[i]);
+            itemLines_.emplace(lowerAscii(used.names[i]), used.lines[i]);
         }
     }
-    if (!fallback.empty()) {
-        addUnique(items, fallback);
-        if (!itemPlans_.count(lowerAscii(fallback))) itemPlans_[lowerAscii(fallback)] = planItem(nullptr);
-    }
-    // Parents of items to create are created like their children.
-    for (const auto& name : withAncestors(items)) {
-        if (itemPlans_.count(lowerAscii(name))) continue;
-        for (const auto& child : items) {
-            if (child.size() > name.size() && sameName(child.substr(0, name.size() + 1), name + ":")) {
-                ItemPlan plan = itemPlans_[lowerAscii(child)];
-                plan.description.clear();
-                itemPlans_[lowerAscii(name)] = plan;
-                break;
-            }
-        }
-    }
+    if (!fallback.empty()) addUnique(items_, itemKeys, fallback);
 
     if (auto r = ensureQueried(ListKind::Account, accounts)) return r;
     if (auto r = ensureAdded(ListKind::Account, accounts)) return r;
     if (auto r = ensureQueried(ListKind::Customer, customers)) return r;
     if (auto r = ensureAdded(ListKind::Customer, customers)) return r;
-    if (auto r = ensureQueried(ListKind::Item, items)) return r;
+    if (auto r = ensureQueried(ListKind::Item, items_)) return r;
     std::vector<std::string> missingItems;
-    for (const auto& name : withAncestors(items)) {
+    for (const auto& name : withAncestors(items_)) {
         const SessionMark* m = mark("item", name);
         if (m != nullptr && m->status == kMissing) missingItems.push_back(name);
     }
     if (company_.autoCreateItems && !missingItems.empty()) {
         std::vector<std::string> itemAccounts;
+        std::set<std::string> itemAccountKeys;
         for (const auto& name : missingItems) {
-            const ItemPlan& plan = itemPlans_[lowerAscii(name)];
-            addUnique(itemAccounts, plan.account);
+            const ItemPlan& plan = itemPlan(name);
+            addUnique(itemAccounts, itemAccountKeys, plan.account);
             if (!accountTypes_.count(lowerAscii(plan.account))) accountTypes_[lowerAscii(plan.account)] = plan.accountType;
         }
         if (auto r = ensureQueried(ListKind::Account, itemAccounts)) return r;
@@ -541,7 +669,7 @@ std::optional<Request> Pass::run() {
         if (auto r = ensureAdded(ListKind::Item, missingItems)) return r;
     }
 
-    // 4. The first document whose references all exist.
+    // 4. The first document whose references all exist, in its currency.
     const bool fallbackKnown = !fallback.empty() && cached(ListKind::Item, fallback);
     auto unresolved = [&](ListKind kind, const std::string& name) -> std::string {
         if (cached(kind, name)) return {};
@@ -554,23 +682,40 @@ std::optional<Request> Pass::run() {
         return text;
     };
     for (auto& d : ready) {
+        const CurrencyPlan& plan = plans_[d.id];
+        const std::string& clearing = docClearing[d.id];
+        const std::string& customer = docCustomer[d.id];
+        const std::string& transferTo = docTransferTo[d.id];
+        std::string conflict = currencyConflict(ListKind::Account, clearing, plan);
+        if (conflict.empty()) conflict = currencyConflict(ListKind::Account, transferTo, plan);
+        bool customerConflict = false;
+        if (conflict.empty()) {
+            conflict = currencyConflict(ListKind::Customer, customer, plan);
+            customerConflict = !conflict.empty();
+        }
+        if (!conflict.empty()) {
+            holdDocument(d, kHoldCurrency, "Settlement " + d.settlementId + " is in " + plan.currency + ". " + conflict);
+            // Asked again next time: once the customer is renamed in QuickBooks, the right one is created.
+            if (customerConflict && !dry_) tx_.lists().forget(company_.id, ListKind::Customer, customer);
+            continue;
+        }
         std::map<std::string, std::string> substitutions;
         std::string blocked;
         if (d.kind != DocKind::CreditMemo) blocked = unresolved(ListKind::Account, clearing);
-        if (blocked.empty() && d.kind == DocKind::Transfer) blocked = unresolved(ListKind::Account, docTransferTo[d.id]);
-        if (blocked.empty() && d.kind != DocKind::Transfer) {
-            blocked = unresolved(ListKind::Customer, normalizeName(ListKind::Customer, d.customer));
-        }
+        if (blocked.empty() && d.kind == DocKind::Transfer) blocked = unresolved(ListKind::Account, transferTo);
+        if (blocked.empty() && d.kind != DocKind::Transfer) blocked = unresolved(ListKind::Customer, customer);
         if (blocked.empty()) {
-            for (const auto& name : docItems[d.id]) {
-                std::string why = unresolved(ListKind::Item, name);
-                if (why.empty()) continue;
-                if (fallbackKnown) {
-                    substitutions[name] = fallback;
-                    continue;
+            if (auto used = docItems.find(d.id); used != docItems.end()) {
+                for (const auto& name : used->second->names) {
+                    std::string why = unresolved(ListKind::Item, name);
+                    if (why.empty()) continue;
+                    if (fallbackKnown) {
+                        substitutions[name] = fallback;
+                        continue;
+                    }
+                    blocked = why;
+                    break;
                 }
-                blocked = why;
-                break;
             }
         }
         if (!blocked.empty()) {
@@ -580,10 +725,13 @@ std::optional<Request> Pass::run() {
         std::string creditMemoTxnId;
         if (d.kind == DocKind::RefundPayment) creditMemoTxnId = tx_.documents().find(*d.dependsOn)->qbTxnId;
         const std::string id = nextRequestId();
+        qbxml::RenderContext ctx = context();
+        ctx.customerName = customer;
+        ctx.clearingAccount = clearing;
+        if (d.kind == DocKind::Transfer) ctx.transferToAccount = transferTo;
         std::string xml;
         try {
-            const settlement::Summary& summary = summaryFor(d.settlementRow);
-            xml = renderAdd(d, summary, context(), id, creditMemoTxnId, substitutions);
+            xml = renderAdd(d, summaryFor(d.settlementRow).summary(), ctx, id, creditMemoTxnId, substitutions);
         } catch (const std::exception& e) {
             if (dry_) {
                 setMark(kMarkDocument, std::to_string(d.id), kSkipped, e.what());
@@ -593,6 +741,12 @@ std::optional<Request> Pass::run() {
             continue;
         }
         if (!dry_) {
+            // The names the add uses go with it: a lookup after a lost answer matches on them.
+            Payload sent = payloads_[d.id];
+            sent.sentCustomer = d.kind == DocKind::Transfer ? std::string() : customer;
+            sent.sentAccount = clearing;
+            sent.sentTransferTo = transferTo;
+            d.payload = encodePayload(sent);
             d = markSent(std::move(d), session_.id, now_);
             tx_.documents().save(d);
         }
@@ -615,8 +769,8 @@ std::optional<Request> Pass::run() {
 
 class Applier {
 public:
-    Applier(const PlannerOptions& options, store::Tx& tx, store::WcSession& session, Timestamp now)
-        : options_(options), tx_(tx), session_(session), now_(now) {
+    Applier(const PlannerOptions& options, DecodeCache& cache, store::Tx& tx, store::WcSession& session, Timestamp now)
+        : options_(options), cache_(cache), tx_(tx), session_(session), now_(now) {
         auto company = tx_.companies().find(session_.companyId);
         if (!company) throw store::StoreError("the session's company no longer exists");
         company_ = *company;
@@ -646,8 +800,16 @@ private:
     ResponseOutcome settle(store::Document doc, const qbxml::TxnRet& txn, const qbxml::Response& rs,
                            const std::string& mismatchLead, const std::string& mismatchAdvice,
                            const std::string& postedText);
+    /// The names `doc`'s add used: recorded when it was sent, else (sent by an older version) derived again.
+    struct UsedNames {
+        std::string customer;
+        std::string account;
+        std::string transferTo;
+    };
+    UsedNames usedNames(const store::Document& doc);
 
     const PlannerOptions& options_;
+    DecodeCache& cache_;
     store::Tx& tx_;
     store::WcSession& session_;
     Timestamp now_;
@@ -700,9 +862,8 @@ ResponseOutcome Applier::apply(std::string_view xml) {
     return outcome;
 }
 
-void applyPreferenceInfo(store::Company& company, const qbxml::PreferencesInfo& p) {
-    company.multiCurrency = p.multicurrencyOn;
-    company.homeCurrency = p.homeCurrency;
+void applyPreferenceInfo(store::Company& company, const qbxml::PreferencesInfo& p, std::string_view editionCountry) {
+    learnCurrency(company, p, editionCountry);
     company.salesTax = p.salesTaxOn;
     if (p.salesTaxOn && !p.defaultNonTaxableCode.empty()) company.nonTaxableCode = p.defaultNonTaxableCode;
     company.closingDate = p.closingDate.value_or("");
@@ -715,7 +876,7 @@ ResponseOutcome Applier::applyPreferences(const qbxml::ResponseSet& set) {
         event(store::EventLevel::Warning, "QuickBooks did not return its preferences; posting without them.");
         return {};
     }
-    applyPreferenceInfo(company_, *rs->preferences);
+    applyPreferenceInfo(company_, *rs->preferences, "");
     tx_.companies().update(company_, now_);
     session_.preferencesRead = true;
     return {};
@@ -739,6 +900,20 @@ ResponseOutcome Applier::applyListQuery(ListKind kind, const qbxml::Response& rs
             setMark(markKind(kind), ret.fullName, kFailed,
                     "it is inactive in QuickBooks: make it active there, then run the Web Connector again");
             continue;
+        }
+        if (kind != ListKind::Item && company_.multiCurrency.value_or(false)) {
+            // A customer or bank account the documents need in a currency: QuickBooks must have it in that one
+            // (QuickBooks leaves CurrencyRef out for the home currency).
+            if (auto want = mark(wantKind(kind), ret.fullName)) {
+                const std::string actual = ret.currency.empty() ? homeQuickBooksCurrency(company_) : ret.currency;
+                if (!sameCurrencyName(actual, want->status)) {
+                    const std::string message = wrongCurrencyMessage(kind, ret.fullName, actual, want->status);
+                    setMark(markKind(kind), ret.fullName, kWrongCurrency, message);
+                    event(store::EventLevel::Warning, message);
+                    continue;
+                }
+                setMark(wantKind(kind), ret.fullName, want->status, std::string(kVerified));
+            }
         }
         tx_.lists().remember(company_.id, kind, store::QbListEntry{ret.fullName, ret.listId, type, now_});
         tx_.sessions().clearMark(session_.id, markKind(kind), ret.fullName);
@@ -769,7 +944,14 @@ ResponseOutcome Applier::applyListAdd(ListKind kind, const qbxml::Response& rs) 
         const std::string fullName = ret.fullName.empty() ? name : ret.fullName;
         tx_.lists().remember(company_.id, kind, store::QbListEntry{fullName, ret.listId, type, now_});
         tx_.sessions().clearMark(session_.id, markKind(kind), name);
-        event(store::EventLevel::Info, "Created " + std::string(listWord(kind)) + " \"" + fullName + "\" in QuickBooks.");
+        std::string created = "Created " + std::string(listWord(kind)) + " \"" + fullName + "\" in QuickBooks";
+        if (kind != ListKind::Item) {
+            if (auto want = mark(wantKind(kind), name)) {
+                setMark(wantKind(kind), name, want->status, std::string(kVerified));  // created in that currency
+                if (!ret.currency.empty()) created += " in " + ret.currency;
+            }
+        }
+        event(store::EventLevel::Info, created + ".");
         return {};
     }
     if (cls.kind == qbxml::StatusClass::duplicate) {
@@ -783,6 +965,9 @@ ResponseOutcome Applier::applyListAdd(ListKind kind, const qbxml::Response& rs) 
     }
     std::string message = cls.explanation;
     if (cls.kind == qbxml::StatusClass::retryLater) message += " Settlebridge tries again next time.";
+    if (rs.statusMessage.find("reference to QuickBooks Currency") != std::string::npos) {
+        message += " Make sure the currency is in QuickBooks' currency list and active (Lists > Currency List).";
+    }
     setMark(markKind(kind), name, kFailed, message);
     event(store::EventLevel::Warning,
           "Could not create " + std::string(listWord(kind)) + " \"" + name + "\" in QuickBooks: " + message);
@@ -824,13 +1009,12 @@ ResponseOutcome Applier::applyLookup(const qbxml::Response& rs) {
     const qbxml::TxnRet* ours = nullptr;       // proven ours by the ExternalGUID
     const qbxml::TxnRet* matching = nullptr;   // same RefNumber, date, customer and total
     const qbxml::TxnRet* other = nullptr;      // same RefNumber (or same-day transfer) but not matching
+    const UsedNames used = usedNames(doc);
     for (const auto& t : rs.txns) {
         if (doc.kind == DocKind::Transfer) {
-            const Payload payload = decodePayload(doc.payload);
             const bool memoNames = !t.memo.empty() && t.memo.find(doc.externalKey) != std::string::npos;
-            const bool sameMoves = t.totalAmount == doc.expectedTotal &&
-                                   sameName(t.transferFromAccount, company_.clearingAccount) &&
-                                   sameName(t.transferToAccount, payload.transferTo);
+            const bool sameMoves = t.totalAmount == doc.expectedTotal && sameName(t.transferFromAccount, used.account) &&
+                                   sameName(t.transferToAccount, used.transferTo);
             if (memoNames && !ours) ours = &t;
             else if (sameMoves && t.txnDate == doc.txnDate && !matching) matching = &t;
             continue;
@@ -838,7 +1022,7 @@ ResponseOutcome Applier::applyLookup(const qbxml::Response& rs) {
         if (t.refNumber != doc.refNumber) continue;
         if (!t.externalGuid.empty() && !doc.externalGuid.empty() && qbxml::sameGuid(t.externalGuid, doc.externalGuid)) {
             if (!ours) ours = &t;
-        } else if (t.txnDate == doc.txnDate && sameName(t.customerFullName, doc.customer) &&
+        } else if (t.txnDate == doc.txnDate && sameName(t.customerFullName, used.customer) &&
                    t.totalAmount == doc.expectedTotal && t.externalGuid.empty()) {
             if (!matching) matching = &t;
         } else if (!other) {
@@ -873,20 +1057,32 @@ ResponseOutcome Applier::applyLookup(const qbxml::Response& rs) {
     return {};
 }
 
+Applier::UsedNames Applier::usedNames(const store::Document& doc) {
+    const Payload payload = cache_.payload(doc.payload);
+    const CurrencyPlan plan = planCurrency(company_, doc, payload.transferTo);
+    UsedNames used;
+    used.customer = !payload.sentCustomer.empty() ? payload.sentCustomer : normalizeName(ListKind::Customer, plan.customer);
+    used.account = !payload.sentAccount.empty() ? payload.sentAccount : normalizeName(ListKind::Account, plan.clearingAccount);
+    used.transferTo = !payload.sentTransferTo.empty() ? payload.sentTransferTo
+                                                      : normalizeName(ListKind::Account, plan.transferAccount);
+    return used;
+}
+
 void Applier::forgetReferences(const store::Document& doc, std::string_view message) {
     if (auto ref = referenceInMessage(message)) {
         tx_.lists().forget(company_.id, ref->first, ref->second);
         return;
     }
     // Cannot tell which one: every reference of the document is checked again next time.
-    tx_.lists().forget(company_.id, ListKind::Customer, doc.customer);
-    tx_.lists().forget(company_.id, ListKind::Account, company_.clearingAccount);
+    const UsedNames used = usedNames(doc);
+    tx_.lists().forget(company_.id, ListKind::Customer, used.customer);
+    tx_.lists().forget(company_.id, ListKind::Account, used.account);
+    if (!used.transferTo.empty()) tx_.lists().forget(company_.id, ListKind::Account, used.transferTo);
     if (doc.kind == DocKind::Receipt || doc.kind == DocKind::CreditMemo) {
-        auto stored = tx_.settlements().summary(doc.settlementRow);
-        if (!stored) return;
-        const settlement::Summary summary = store::decodeSummary(stored->summaryJson);
-        for (const auto& name : referencedItems(doc, summary)) {
-            tx_.lists().forget(company_.id, ListKind::Item, normalizeName(ListKind::Item, name));
+        if (!tx_.settlements().summary(doc.settlementRow)) return;
+        const Payload payload = cache_.payload(doc.payload);
+        for (const auto& name : cache_.summary(tx_, doc.settlementRow)->items(payload.externalKey).names) {
+            tx_.lists().forget(company_.id, ListKind::Item, name);
         }
     }
 }
@@ -993,9 +1189,11 @@ SessionStartResult Planner::start(store::Tx& tx, store::WcSession& session, cons
     const qbxml::Response* prefs = hcp ? hcp->findType("PreferencesQueryRs") : nullptr;
 
     std::vector<std::string> supported;
+    std::string editionCountry = input.qbxmlCountry;
     if (host != nullptr && host->host) {
         supported = host->host->supportedVersions;
         if (!host->host->productName.empty()) company->qbProduct = host->host->productName;
+        if (!host->host->country.empty()) editionCountry = host->host->country;
     }
     const qbxml::VersionChoice choice = qbxml::chooseVersion(input.qbxmlMajor, input.qbxmlMinor, supported);
     if (!choice.accepted) {
@@ -1017,8 +1215,10 @@ SessionStartResult Planner::start(store::Tx& tx, store::WcSession& session, cons
     }
 
     if (prefs != nullptr && prefs->preferences) {
-        applyPreferenceInfo(*company, *prefs->preferences);
+        applyPreferenceInfo(*company, *prefs->preferences, editionCountry);
         session.preferencesRead = true;
+    } else {
+        learnEditionCurrency(*company, editionCountry);
     }
 
     if (result.accepted) {
@@ -1047,13 +1247,13 @@ std::optional<Request> Planner::next(store::Tx& tx, store::WcSession& session, T
         interrupt(tx, session, "the Web Connector asked for the next request before answering the last one", false,
                   now);
     }
-    Pass pass(options_, tx, session, now, false);
+    Pass pass(options_, *cache_, tx, session, now, false);
     return pass.run();
 }
 
 ResponseOutcome Planner::apply(store::Tx& tx, store::WcSession& session, std::string_view response,
                                Timestamp now) const {
-    Applier applier(options_, tx, session, now);
+    Applier applier(options_, *cache_, tx, session, now);
     return applier.apply(response);
 }
 
@@ -1102,7 +1302,7 @@ int Planner::progress(store::Tx& tx, const store::WcSession& session, Timestamp 
     if (waiting != nullptr) *waiting = false;
     if (session.refused) return 100;
     store::WcSession copy = session;
-    Pass pass(options_, tx, copy, now, true);
+    Pass pass(options_, *cache_, tx, copy, now, true);
     bool more = pass.run().has_value();
     int remaining = 0;
     bool soon = false;
@@ -1174,7 +1374,9 @@ SessionReport Planner::report(store::Tx& tx, const store::WcSession& session) co
                 break;
             }
             case DocState::Held:
-                if (d.holdReason == "closed-period") r.held.push_back(docLabel(d) + ": " + d.lastError);
+                if (d.holdReason == "closed-period" || d.holdReason == kHoldCurrency) {
+                    r.held.push_back(docLabel(d) + ": " + d.lastError);
+                }
                 break;
             default: break;
         }

@@ -15,11 +15,13 @@
 // (store::Tx), so the caller decides what commits together.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "daemon/posting/decode_cache.hpp"
 #include "daemon/store/records.hpp"
 #include "daemon/store/store.hpp"
 
@@ -39,6 +41,7 @@ struct SessionStartInput {
     std::string companyFileName;
     int qbxmlMajor = 0;
     int qbxmlMinor = 0;
+    std::string qbxmlCountry;     // the QuickBooks edition's country ("US", "CA", "UK"); HostRet's wins when present
 };
 
 struct SessionStartResult {
@@ -81,7 +84,8 @@ struct PendingWork {
 
 class Planner {
 public:
-    explicit Planner(PlannerOptions options = {}) : options_(options) {}
+    explicit Planner(PlannerOptions options = {})
+        : options_(options), cache_(std::make_shared<DecodeCache>()) {}
 
     /// First call of a session: chooses the qbXML version (refusing QuickBooks older than 2014 / qbXML 13.0),
     /// checks the company file is the one this company was set up with (FileID), reads the preferences
@@ -116,9 +120,12 @@ public:
     SessionReport report(store::Tx& tx, const store::WcSession& session) const;
 
     const PlannerOptions& options() const noexcept { return options_; }
+    /// What the planner decoded and reused (stored summaries, document payloads); shared by copies of it.
+    DecodeCache::Stats cacheStats() const { return cache_->stats(); }
 
 private:
     PlannerOptions options_;
+    std::shared_ptr<DecodeCache> cache_;  // an optimisation only: the store stays the truth
 };
 
 }  // namespace settlebridge::posting

@@ -95,7 +95,7 @@ std::string renderAdd(const store::Document& doc, const settlement::Summary& sum
         }
         case store::DocKind::Transfer: {
             qbxml::RenderContext transferCtx = ctx;
-            transferCtx.transferToAccount = payload.transferTo;
+            if (transferCtx.transferToAccount.empty()) transferCtx.transferToAccount = payload.transferTo;
             auto xml = qbxml::renderTransferAdd(summary, transferCtx, requestId);
             if (!xml) throw std::runtime_error("settlement " + doc.settlementId + " has no positive deposit to transfer");
             return *xml;

@@ -23,7 +23,8 @@ const settlement::SummaryDocument* findSummaryDocument(const settlement::Summary
 std::vector<std::string> referencedItems(const store::Document& doc, const settlement::Summary& summary);
 
 /// The add request of `doc`. `creditMemoTxnId` is needed for a refund payment; `itemSubstitutions` maps item
-/// names to the fallback item used instead. Throws qbxml::RenderError, or std::runtime_error when the stored
+/// names to the fallback item used instead. A transfer goes to ctx.transferToAccount, else to its payload's bank
+/// account. Throws qbxml::RenderError, or std::runtime_error when the stored
 /// summary lacks the document.
 std::string renderAdd(const store::Document& doc, const settlement::Summary& summary, const qbxml::RenderContext& ctx,
                       std::string_view requestId, const std::string& creditMemoTxnId,

@@ -351,6 +351,20 @@ def expire_open_sessions(data_dir, company=None):
         db.close()
 
 
+def set_company_currency(data_dir, company, currency):
+    """The currency a company file with multicurrency off keeps its books in (the company's `home_currency`
+    setting, docs/POSTING.md "Currencies"). Written straight into the store: the CLI has no option for it yet."""
+    db = sqlite3.connect(os.path.join(data_dir, "settlebridge.db"), timeout=30)
+    try:
+        with db:
+            changed = db.execute("UPDATE companies SET home_currency = ? WHERE name = ? COLLATE NOCASE",
+                                 (currency, company)).rowcount
+    finally:
+        db.close()
+    if changed != 1:
+        raise AssertionError(f"no company {company!r} in {data_dir}")
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # the simulated QuickBooks and the Web Connector emulator
 

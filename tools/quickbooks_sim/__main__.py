@@ -10,11 +10,14 @@ Options of init and set:
   --file-path PATH                   company file path the Web Connector reports (init)
   --closing-date YYYY-MM-DD|none     closing date: documents dated on or before it are refused (3171)
   --sales-tax off|taxable-lines|all-lines[:RATE]   the sales-tax switch (RATE percent, e.g. all-lines:8.25)
-  --multicurrency HOME|off           turn multicurrency on with that home currency ("US Dollar", "Euro"...)
+  --multicurrency HOME|off           turn multicurrency on with that home currency ("US Dollar", "Euro", "USD"...)
+  --exchange-rate CODE=RATE          a currency's exchange rate, home currency per unit (e.g. CAD=0.73)
+  --country US|CA|UK                 the QuickBooks edition's country, reported in HostRet (init)
   --qbxml-versions 1.0,...,13.0      SupportedQBXMLVersion list of the host (init)
   --today YYYY-MM-DD|none            the company's "today" (default TxnDate); none = the real date
-  --account NAME=TYPE                add an account (TYPE: Bank, Income, Expense, OtherCurrentLiability...)
-  --customer NAME                    add a customer
+  --account NAME=TYPE[:CURRENCY]     add an account (TYPE: Bank, Income, Expense, OtherCurrentLiability...;
+                                     CURRENCY for a bank account in another currency, multicurrency on)
+  --customer NAME[=CURRENCY]         add a customer (in CURRENCY, multicurrency on)
   --item TYPE:NAME=ACCOUNT           add an item (TYPE: ItemNonInventory, ItemOtherCharge, ItemService);
                                      NAME may be "Parent:Child" when the parent exists
 
@@ -41,10 +44,12 @@ def _add_settings(parser, init):
         parser.add_argument("--name", default="Settlebridge Test Company")
         parser.add_argument("--file-path")
         parser.add_argument("--qbxml-versions")
+        parser.add_argument("--country", default="US")
         parser.add_argument("--force", action="store_true", help="overwrite an existing file")
     parser.add_argument("--closing-date")
     parser.add_argument("--sales-tax")
     parser.add_argument("--multicurrency")
+    parser.add_argument("--exchange-rate", action="append", default=[])
     parser.add_argument("--today")
     parser.add_argument("--account", action="append", default=[])
     parser.add_argument("--customer", action="append", default=[])
@@ -62,14 +67,19 @@ def _apply_settings(company, args):
             company.set_multicurrency(False)
         else:
             company.set_multicurrency(True, args.multicurrency)
+    for spec in args.exchange_rate:
+        code, _, rate = spec.partition("=")
+        company.set_exchange_rate(code, rate)
     if args.today is not None:
         company.state["clock"]["today"] = None if args.today == "none" else args.today
     for spec in args.account:
         name, _, acct_type = spec.partition("=")
+        acct_type, _, currency = acct_type.partition(":")
         parent, _, leaf = name.rpartition(":")
-        company.create_account(leaf, acct_type, parent=parent or None)
-    for name in args.customer:
-        company.create_customer(name)
+        company.create_account(leaf, acct_type, parent=parent or None, currency=currency or None)
+    for spec in args.customer:
+        name, _, currency = spec.partition("=")
+        company.create_customer(name, currency=currency or None)
     for spec in args.item:
         item_type, _, rest = spec.partition(":")
         name, _, account = rest.partition("=")
@@ -104,7 +114,7 @@ def main(argv=None):
             if os.path.exists(args.state) and not args.force:
                 print(f"quickbooks_sim: {args.state} exists (use --force to overwrite)", file=sys.stderr)
                 return 2
-            options = {"name": args.name, "file_path": args.file_path}
+            options = {"name": args.name, "file_path": args.file_path, "country": args.country}
             if args.qbxml_versions:
                 options["supported_versions"] = [v.strip() for v in args.qbxml_versions.split(",") if v.strip()]
             company = Company.new(args.state, **options)

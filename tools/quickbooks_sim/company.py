@@ -6,6 +6,14 @@ goes through Company.save(), which replaces the file atomically; open_locked() s
 
 Money is int cents everywhere. The ledger keeps each transaction's postings as (account, debit cents,
 customer) rows; debits are positive and credits negative, so the postings of every transaction sum to 0.
+
+Multicurrency (QuickBooks' model): accounts that hold money (bank, credit card, A/R, A/P) and customers have one
+currency each (None = the home currency); income, expense and every other account are in the home currency. A
+transaction is in its customer's currency. Each posting keeps the home-currency amount as `debit` (the ledger that
+balances) and, for a transaction in another currency, that currency's ISO code and amount (`currency`, `amount`);
+the home amount is the foreign one times the exchange rate (the transaction's ExchangeRate, else the currency
+list's), rounded per posting, and a rounding difference goes to "Exchange Gain or Loss". balance() of an account is
+in the account's own currency, home_balance() in the home currency.
 """
 import contextlib
 import datetime as dt
@@ -45,8 +53,18 @@ DEFAULT_ACCOUNTS = [
 ]
 DEFAULT_SALES_TAX_CODES = [("Tax", True, "Taxable Sales"), ("Non", False, "Non-Taxable Sales")]
 DEFAULT_PAYMENT_METHODS = ["Cash", "Check", "American Express", "Discover", "MasterCard", "Visa"]
+# The currency list of a company file (QuickBooks' names; docs/QBXML.md "Currencies" for the sources): every
+# currency Amazon settles a marketplace in. Exchange rates (home currency per unit) start at 1; set_exchange_rate()
+# changes one.
 DEFAULT_CURRENCIES = [("US Dollar", "USD"), ("Euro", "EUR"), ("British Pound Sterling", "GBP"),
-                      ("Canadian Dollar", "CAD")]
+                      ("Canadian Dollar", "CAD"), ("Australian Dollar", "AUD"), ("Japanese Yen", "JPY"),
+                      ("Mexican Peso", "MXN"), ("Indian Rupee", "INR"), ("Brazilian Real", "BRL"),
+                      ("Swedish Krona", "SEK"), ("Polish Zloty", "PLN"), ("Turkish Lira", "TRY"),
+                      ("Singapore Dollar", "SGD"), ("UAE Dirham", "AED"), ("Saudi Riyal", "SAR"),
+                      ("Egyptian Pound", "EGP"), ("South African Rand", "ZAR"), ("Chinese Yuan Renminbi", "CNY")]
+# Account types that have a currency of their own in a multicurrency company file.
+CURRENCY_ACCOUNT_TYPES = {"Bank", "CreditCard", "AccountsReceivable", "AccountsPayable"}
+EXCHANGE_ACCOUNT = "Exchange Gain or Loss"
 
 SALES_TAX_MODES = ("off", "taxable-lines", "all-lines")
 
@@ -61,7 +79,7 @@ def _norm(name):
 
 def new_state(name="Settlebridge Test Company", file_path=None, product="QuickBooks Pro 2014",
               supported_versions=None, closing_date=None, sales_tax_mode="off", sales_tax_rate="0",
-              multicurrency=False, home_currency="US Dollar", today=None, utc_offset="-08:00"):
+              multicurrency=False, home_currency="US Dollar", today=None, utc_offset="-08:00", country="US"):
     """A fresh company-state document (plain dict)."""
     if sales_tax_mode not in SALES_TAX_MODES:
         raise SimError(f"sales tax mode must be one of {', '.join(SALES_TAX_MODES)}")
@@ -75,7 +93,7 @@ def new_state(name="Settlebridge Test Company", file_path=None, product="QuickBo
             "product_name": product,
             "major_version": "24",
             "minor_version": "0",
-            "country": "US",
+            "country": country,
             "supported_qbxml_versions": list(supported_versions or QBXML_VERSIONS_2014),
             "file_mode": "SingleUser",
             "data_ext": [],
@@ -176,10 +194,13 @@ class Company:
         for name in DEFAULT_PAYMENT_METHODS:
             self.state["payment_methods"].append(self._list_core({"name": name, "full_name": name}))
         for name, iso in DEFAULT_CURRENCIES:
-            self.state["currencies"].append(self._list_core({"name": name, "full_name": name, "code": iso}))
+            self.state["currencies"].append(self._list_core({"name": name, "full_name": name, "code": iso,
+                                                             "rate": "1", "is_active": True}))
         tax = self.state["preferences"]["sales_tax"]
         if tax["mode"] != "off":
             self.ensure_sales_tax_item()
+        prefs = self.state["preferences"]
+        self.set_multicurrency(prefs["multicurrency"], prefs["home_currency"])
 
     def ensure_sales_tax_item(self):
         """The sales tax item used when the sales-tax switch is on (created on demand)."""
@@ -287,7 +308,35 @@ class Company:
         return self._find(self.state.setdefault("payment_methods", []), name, list_id)
 
     def find_currency(self, name=None, list_id=None):
+        """By name (as a CurrencyRef/FullName names it) or ListID."""
         return self._find(self.state["currencies"], name, list_id)
+
+    def currency(self, name_or_code):
+        """A currency by its name or its ISO code (test helpers and the command line)."""
+        found = self.find_currency(name_or_code)
+        if found is None and name_or_code:
+            key = _norm(name_or_code)
+            found = next((c for c in self.state["currencies"] if _norm(c.get("code")) == key), None)
+        return found
+
+    def home_currency(self):
+        """The home currency's record (the one used when multicurrency is off, too)."""
+        return self.find_currency(self.state["preferences"]["home_currency"])
+
+    def currency_of(self, record):
+        """The currency record of a customer or account (home when it has none of its own)."""
+        if record and record.get("currency"):
+            return self.find_currency(list_id=record["currency"])
+        return self.home_currency()
+
+    def set_exchange_rate(self, currency, rate):
+        """Home currency units per unit of `currency` (a name or ISO code), e.g. set_exchange_rate("CAD", "0.73")."""
+        record = self.currency(currency)
+        if record is None:
+            raise SimError(f"no currency {currency!r}")
+        if money.parse_decimal(str(rate)) <= 0:
+            raise SimError(f"exchange rate must be positive: {rate!r}")
+        record["rate"] = str(rate)
 
     def find_txn(self, txn_id, kind=None):
         for t in self.state["transactions"]:
@@ -300,7 +349,7 @@ class Company:
         return record["full_name"] if record else None
 
     def create_account(self, name, account_type, parent=None, special=None, number=None, desc=None,
-                       open_balance_cents=0, open_balance_date=None):
+                       open_balance_cents=0, open_balance_date=None, currency=None):
         """Add an account (a test-setup helper; the qbXML AccountAdd goes through the same code)."""
         parent_record = None
         if parent:
@@ -310,9 +359,15 @@ class Company:
         full_name = f"{parent_record['full_name']}:{name}" if parent_record else name
         if self.find_account(full_name) is not None:
             raise SimError(f"account {full_name!r} exists")
+        currency_record = None
+        if currency:
+            currency_record = self.currency(currency)
+            if currency_record is None:
+                raise SimError(f"no currency {currency!r}")
         record = self._list_core({
             "name": name, "full_name": full_name, "parent": parent_record["list_id"] if parent_record else None,
             "type": account_type, "special": special, "number": number, "desc": desc, "is_active": True,
+            "currency": currency_record["list_id"] if currency_record else None,
         })
         self.state["accounts"].append(record)
         if open_balance_cents:
@@ -332,9 +387,15 @@ class Company:
         full_name = f"{parent_record['full_name']}:{name}" if parent_record else name
         if self.find_customer(full_name) is not None:
             raise SimError(f"customer {full_name!r} exists")
+        currency_record = None
+        if currency:
+            currency_record = self.currency(currency)
+            if currency_record is None:
+                raise SimError(f"no currency {currency!r}")
         record = self._list_core({"name": name, "full_name": full_name,
                                   "parent": parent_record["list_id"] if parent_record else None,
-                                  "is_active": True, "company_name": company_name, "currency": currency,
+                                  "is_active": True, "company_name": company_name,
+                                  "currency": currency_record["list_id"] if currency_record else None,
                                   "sales_tax_code": None, "external_guid": None})
         self.state["customers"].append(record)
         return record
@@ -384,11 +445,16 @@ class Company:
             item["tax_rate"] = str(rate_percent)
 
     def set_multicurrency(self, on, home_currency=None):
+        """Turn multicurrency on (with the home currency, a name or ISO code) or off. QuickBooks adds the
+        "Exchange Gain or Loss" account when multicurrency is turned on."""
         self.state["preferences"]["multicurrency"] = bool(on)
         if home_currency:
-            if self.find_currency(home_currency) is None:
+            record = self.currency(home_currency)
+            if record is None:
                 raise SimError(f"no currency {home_currency!r}")
-            self.state["preferences"]["home_currency"] = home_currency
+            self.state["preferences"]["home_currency"] = record["full_name"]
+        if on and self.find_account(EXCHANGE_ACCOUNT) is None:
+            self.create_account(EXCHANGE_ACCOUNT, "OtherExpense", special="ExchangeGainLoss")
 
     def set_data_ext(self, owner_id, name, value):
         """A private DataExt on the company (the Web Connector stores the .qwc FileID this way)."""
@@ -414,42 +480,76 @@ class Company:
             for p in txn["postings"]:
                 yield txn, p
 
+    @staticmethod
+    def _in_currency(p, code):
+        """A posting's amount in `code`: its own amount when it was made in that currency, else the home amount."""
+        if p.get("currency") and p["currency"] == code:
+            return p["amount"]
+        return p["debit"]
+
     def debit_balance(self, account):
-        """Debits minus credits of one account (not its sub-accounts), in cents."""
+        """Debits minus credits of one account (not its sub-accounts), in cents of the account's currency."""
         record = self._require_account(account)
-        return sum(p["debit"] for _, p in self.postings() if p["account"] == record["list_id"])
+        code = self.currency_of(record)["code"]
+        return sum(self._in_currency(p, code) for _, p in self.postings() if p["account"] == record["list_id"])
 
     def balance(self, account):
         """The account's balance as QuickBooks shows it (assets/expenses debit-positive, liabilities,
-        equity and income credit-positive), in cents, without sub-accounts."""
+        equity and income credit-positive), in cents of the account's own currency, without sub-accounts."""
         record = self._require_account(account)
         raw = self.debit_balance(record["full_name"])
         return raw if record["type"] in DEBIT_NORMAL else -raw
 
+    def home_balance(self, account):
+        """balance() in the home currency (what the balance sheet shows for a foreign-currency account)."""
+        record = self._require_account(account)
+        raw = sum(p["debit"] for _, p in self.postings() if p["account"] == record["list_id"])
+        return raw if record["type"] in DEBIT_NORMAL else -raw
+
+    def account_currency(self, account):
+        """The ISO code of an account's currency."""
+        return self.currency_of(self._require_account(account))["code"]
+
     def total_balance(self, account):
-        """balance() including every sub-account."""
+        """balance() including every sub-account (home currency when they differ in currency)."""
         record = self._require_account(account)
         prefix = _norm(record["full_name"]) + ":"
-        ids = {a["list_id"] for a in self.state["accounts"]
-               if a["list_id"] == record["list_id"] or _norm(a["full_name"]).startswith(prefix)}
-        raw = sum(p["debit"] for _, p in self.postings() if p["account"] in ids)
+        family = [a for a in self.state["accounts"]
+                  if a["list_id"] == record["list_id"] or _norm(a["full_name"]).startswith(prefix)]
+        codes = {self.currency_of(a)["code"] for a in family}
+        ids = {a["list_id"] for a in family}
+        if len(codes) == 1:
+            code = codes.pop()
+            raw = sum(self._in_currency(p, code) for _, p in self.postings() if p["account"] in ids)
+        else:
+            raw = sum(p["debit"] for _, p in self.postings() if p["account"] in ids)
         return raw if record["type"] in DEBIT_NORMAL else -raw
 
     def customer_balance(self, customer):
-        """What the customer owes (positive) or is owed as open credit (negative), in cents."""
+        """What the customer owes (positive) or is owed as open credit (negative), in cents of the customer's
+        currency."""
         record = self.find_customer(customer)
         if record is None:
             raise SimError(f"no customer {customer!r}")
+        code = self.currency_of(record)["code"]
         ar_ids = {a["list_id"] for a in self.state["accounts"] if a["type"] == "AccountsReceivable"}
-        return sum(p["debit"] for _, p in self.postings()
+        return sum(self._in_currency(p, code) for _, p in self.postings()
                    if p.get("customer") == record["list_id"] and p["account"] in ar_ids)
+
+    def balances_by_currency(self):
+        """{ISO code: {account full name: balance in that currency}} for every account, grouped by its currency."""
+        out = {}
+        for a in self.state["accounts"]:
+            code = self.currency_of(a)["code"]
+            out.setdefault(code, {})[a["full_name"]] = self.balance(a["full_name"])
+        return out
 
     def trial_balance(self):
         """Sum of every posting: 0 in a sound ledger."""
         return sum(p["debit"] for _, p in self.postings())
 
     def balances(self):
-        """[(full name, type, balance cents)] for every account, in chart order."""
+        """[(full name, type, balance cents in the account's currency)] for every account, in chart order."""
         return [(a["full_name"], a["type"], self.balance(a["full_name"])) for a in self.state["accounts"]]
 
     def _require_account(self, account):
@@ -468,8 +568,10 @@ class Company:
             if t["kind"] not in DOCUMENT_KINDS or (kind is not None and t["kind"] != kind):
                 continue
             customer = self.find_customer(list_id=t.get("customer")) if t.get("customer") else None
+            currency = self.find_currency(list_id=t["currency"]) if t.get("currency") else None
             out.append({
                 "kind": t["kind"], "txn_id": t["txn_id"], "txn_number": t.get("txn_number"),
+                "currency": currency["code"] if currency else None, "exchange_rate": t.get("exchange_rate"),
                 "ref_number": t.get("ref_number"), "txn_date": t["txn_date"],
                 "customer": customer["full_name"] if customer else None,
                 "memo": t.get("memo"), "external_guid": t.get("external_guid"),
@@ -522,8 +624,14 @@ class Company:
         return max(versions, key=lambda v: tuple(int(x) for x in v.split(".")))
 
 
-def posting(account_list_id, debit_cents, customer_list_id=None):
-    return {"account": account_list_id, "debit": int(debit_cents), "customer": customer_list_id}
+def posting(account_list_id, debit_cents, customer_list_id=None, currency=None, amount_cents=None):
+    """One ledger row: debit_cents in the home currency; for a transaction in another currency also its ISO code
+    and the amount in it."""
+    row = {"account": account_list_id, "debit": int(debit_cents), "customer": customer_list_id}
+    if currency is not None:
+        row["currency"] = currency
+        row["amount"] = int(amount_cents)
+    return row
 
 
 @contextlib.contextmanager

@@ -23,6 +23,12 @@ choices where no source gives the wording are marked "sim" and listed in tools/R
     3180  There was an error when saving a SalesReceipt.  QuickBooks error message: Transaction amount must
           be positive.                        (negative totals; the "error when saving" form of 3180)
     3210  The "RefundAmount" field has an invalid value "X".  QuickBooks error message: ... (sim wording)
+    3250  This feature is not enabled or not available in this version of QuickBooks.   (a CurrencyRef or an
+          ExchangeRate in a company file with multicurrency off)
+    3180  ... QuickBooks error message: The currency of ... (sim wording): a multicurrency rule broken — an account
+          in another currency than the transaction's customer (deposit and refund accounts may also be in the home
+          currency; an A/R account must be in the customer's), a transfer between two currencies, a CurrencyRef on an
+          account type that is always in the home currency.
 """
 import re
 import uuid
@@ -31,7 +37,7 @@ from decimal import Decimal
 from lxml import etree
 
 from . import money, schema
-from .company import DEBIT_NORMAL, posting, _norm
+from .company import CURRENCY_ACCOUNT_TYPES, DEBIT_NORMAL, EXCHANGE_ACCOUNT, posting, _norm
 from .qbxml_writer import E, document, leaf, ref
 
 PARSE_HRESULT = "0x80040400"
@@ -369,6 +375,97 @@ def _def_macro(ctx, add_el, txn_id):
         ctx.macros[macro] = txn_id
 
 
+# ----------------------------------------------------------------------------------------------------------
+# Multicurrency
+
+
+MC_OFF_MESSAGE = "This feature is not enabled or not available in this version of QuickBooks."
+
+
+def _multicurrency(ctx):
+    return bool(ctx.state["preferences"]["multicurrency"])
+
+
+def _currency_error(kind, detail):
+    return QBError(3180, f"There was an error when saving a {kind}.  QuickBooks error message: {detail}")
+
+
+def _txn_currency(ctx, customer):
+    """The currency record of a transaction made out to `customer` (None when multicurrency is off)."""
+    if not _multicurrency(ctx):
+        return None
+    return ctx.company.currency_of(customer)
+
+
+def _is_home(ctx, currency):
+    return currency is None or currency["list_id"] == ctx.company.home_currency()["list_id"]
+
+
+def _exchange_rate(ctx, add, currency, kind):
+    """The transaction's ExchangeRate (home currency per unit): as given, else the currency list's; 1 at home."""
+    text = add.findtext("ExchangeRate")
+    if text is not None and text.strip():
+        if not _multicurrency(ctx):
+            raise QBError(3250, MC_OFF_MESSAGE)
+        rate = money.parse_decimal(text)
+        if rate <= 0:
+            raise _currency_error(kind, f'The exchange rate "{text}" must be positive.')
+        return Decimal(1) if _is_home(ctx, currency) else rate
+    if _is_home(ctx, currency):
+        return Decimal(1)
+    return money.parse_decimal(currency.get("rate") or "1")
+
+
+def _check_account_currency(ctx, account, currency, kind, role):
+    """A deposit or refund account of a transaction in `currency` must be in that currency or the home one."""
+    if currency is None:
+        return
+    c = ctx.company
+    have = c.currency_of(account)
+    home = c.home_currency()
+    if have["list_id"] not in (currency["list_id"], home["list_id"]):
+        raise _currency_error(kind, f'The currency of the {role} account "{account["full_name"]}" '
+                                    f'({have["full_name"]}) must be the currency of the customer '
+                                    f'({currency["full_name"]}) or the home currency ({home["full_name"]}).')
+
+
+def _ar_account(ctx, given, currency, kind):
+    """The A/R account of a transaction: the given one, else the first; with multicurrency on it must be in the
+    customer's currency, and QuickBooks adds one per currency the first time a customer in it needs one."""
+    c = ctx.company
+    if currency is None:
+        return given or next(a for a in ctx.state["accounts"] if a["type"] == "AccountsReceivable")
+    if given is not None:
+        have = c.currency_of(given)
+        if have["list_id"] != currency["list_id"]:
+            raise _currency_error(kind, f'The currency of the A/R account "{given["full_name"]}" '
+                                        f'({have["full_name"]}) must be the currency of the customer '
+                                        f'({currency["full_name"]}).')
+        return given
+    for a in ctx.state["accounts"]:
+        if a["type"] == "AccountsReceivable" and c.currency_of(a)["list_id"] == currency["list_id"]:
+            return a
+    return c.create_account(f"Accounts Receivable - {currency['code']}", "AccountsReceivable",
+                            special="AccountsReceivable", currency=currency["code"])
+
+
+def _postings(ctx, rows, currency, rate):
+    """[(account list id, cents in the transaction's currency, customer list id)] -> ledger postings: the home
+    amount of each row is its amount times the rate, rounded; a rounding difference goes to Exchange Gain or Loss."""
+    if _is_home(ctx, currency):
+        return [posting(a, amount, cust) for a, amount, cust in rows]
+    code = currency["code"]
+    out = [posting(a, money.round_cents(Decimal(amount) / 100 * rate), cust, code, amount)
+           for a, amount, cust in rows]
+    residual = -sum(p["debit"] for p in out)
+    if residual:
+        c = ctx.company
+        exchange = c.find_account(EXCHANGE_ACCOUNT) or c.create_account(EXCHANGE_ACCOUNT, "OtherExpense",
+                                                                         special="ExchangeGainLoss")
+        out.append(posting(exchange["list_id"], residual, None, code, 0))
+    return out
+
+
 def _check_name_unique(records, full_name, name):
     key = _norm(full_name)
     for r in records:
@@ -603,8 +700,8 @@ def _account_ret(ctx, a, _opts=None):
         leaf("AccountNumber", a.get("number")), leaf("BankNumber", a.get("bank_number")), leaf("Desc", a.get("desc")),
         leaf("Balance", money.format_amount(company.balance(a["full_name"]))),
         leaf("TotalBalance", money.format_amount(company.total_balance(a["full_name"]))))
-    if ctx.state["preferences"]["multicurrency"] and a.get("currency"):
-        cur = company.find_currency(list_id=a["currency"])
+    if _multicurrency(ctx) and a["type"] in CURRENCY_ACCOUNT_TYPES:
+        cur = company.currency_of(a)
         ret.add(ref("CurrencyRef", cur["list_id"], cur["full_name"]))
     return ret
 
@@ -635,9 +732,13 @@ def h_account_add(ctx, rq):
     _check_name_unique(ctx.state["accounts"], full_name, name)
     currency = None
     if add.find("CurrencyRef") is not None:
-        if not ctx.state["preferences"]["multicurrency"]:
-            raise QBError(3250, "This feature is not enabled or not available in this version of QuickBooks.")
+        if not _multicurrency(ctx):
+            raise QBError(3250, MC_OFF_MESSAGE)
         currency = _resolve_opt(ctx, add, "CurrencyRef", c.find_currency, "Currency", "Account")
+        if add.findtext("AccountType") not in CURRENCY_ACCOUNT_TYPES:
+            raise _currency_error("Account", f'A {add.findtext("AccountType")} account is always in the home '
+                                             "currency; only bank, credit card, A/R and A/P accounts have a "
+                                             "currency of their own.")
     code = _resolve_opt(ctx, add, "SalesTaxCodeRef", c.find_sales_tax_code, "SalesTaxCode", "Account")
     open_balance = add.findtext("OpenBalance")
     record = c._list_core({
@@ -732,8 +833,8 @@ def h_customer_add(ctx, rq):
         ctx.unsupported("CustomerAdd/OpenBalance")
     currency = None
     if add.find("CurrencyRef") is not None:
-        if not ctx.state["preferences"]["multicurrency"]:
-            raise QBError(3250, "This feature is not enabled or not available in this version of QuickBooks.")
+        if not _multicurrency(ctx):
+            raise QBError(3250, MC_OFF_MESSAGE)
         currency = _resolve_opt(ctx, add, "CurrencyRef", c.find_currency, "Currency", "Customer")
     code = _resolve_opt(ctx, add, "SalesTaxCodeRef", c.find_sales_tax_code, "SalesTaxCode", "Customer")
     record = c._list_core({
@@ -1009,12 +1110,15 @@ def _sales_document_add(ctx, rq, kind):
     tax_item = _resolve_opt(ctx, add, "ItemSalesTaxRef", c.find_item, "ItemSalesTax", kind)
     if tax_item is not None and tax_item["type"] != "ItemSalesTax":
         raise _invalid_ref("ItemSalesTax", tax_item["full_name"], kind)
+    txn_currency = _txn_currency(ctx, customer)
     if kind == "SalesReceipt":
         account = _resolve_opt(ctx, add, "DepositToAccountRef", c.find_account, "Account", kind) \
             or c.find_account("Undeposited Funds")
+        _check_account_currency(ctx, account, txn_currency, kind, "deposit")
     else:
-        account = _resolve_opt(ctx, add, "ARAccountRef", c.find_account, "Account", kind) \
-            or next(a for a in ctx.state["accounts"] if a["type"] == "AccountsReceivable")
+        given = _resolve_opt(ctx, add, "ARAccountRef", c.find_account, "Account", kind)
+        account = _ar_account(ctx, given, txn_currency, kind)
+    rate = _exchange_rate(ctx, add, txn_currency, kind)
     lines = _lines(ctx, add, kind + "LineAdd", kind + "LineGroupAdd", kind)
     txn_date = add.findtext("TxnDate") or c.today()
     subtotal = sum(ln["amount"] for ln in lines)
@@ -1023,10 +1127,7 @@ def _sales_document_add(ctx, rq, kind):
     total = subtotal + tax
     _check_open_period(ctx, txn_date, kind)
     _check_positive(total, kind)
-    currency = None
-    if ctx.state["preferences"]["multicurrency"]:
-        home = c.find_currency(ctx.state["preferences"]["home_currency"])
-        currency = (customer.get("currency") if customer else None) or home["list_id"]
+    currency = txn_currency["list_id"] if txn_currency else None
 
     epoch, iso = c.now()
     t = {"kind": kind, "txn_id": c.next_txn_id(), "txn_number": c.next_txn_number(), "time_created": iso,
@@ -1040,27 +1141,28 @@ def _sales_document_add(ctx, rq, kind):
          "tax_item": (tax_item or auto_tax_item)["list_id"] if (tax and (tax_item or auto_tax_item))
                      else (tax_item["list_id"] if tax_item else None),
          "tax_percent": tax_percent, "lines": lines, "subtotal": subtotal, "tax": tax, "total": total,
-         "currency": currency, "request_id": rq.get("requestID")}
+         "currency": currency, "request_id": rq.get("requestID"),
+         "exchange_rate": None if _is_home(ctx, txn_currency) else money.format_decimal(rate, 0, 10)}
     _commit_lines(c, lines)
     payable = c.find_account(ctx.state["preferences"]["sales_tax"]["payable_account"]) if tax else None
     cust_id = customer["list_id"] if customer else None
     if kind == "SalesReceipt":
         t["deposit_to"] = account["list_id"]
         t["check_number"] = add.findtext("CheckNumber")
-        postings = [posting(account["list_id"], total)]
-        postings += [posting(ln["account"], -ln["amount"]) for ln in lines if ln["amount"]]
+        rows = [(account["list_id"], total, None)]
+        rows += [(ln["account"], -ln["amount"], None) for ln in lines if ln["amount"]]
         if tax:
-            postings.append(posting(payable["list_id"], -tax))
+            rows.append((payable["list_id"], -tax, None))
     else:
         t["ar_account"] = account["list_id"]
         t["po_number"] = add.findtext("PONumber")
         t["credit_remaining"] = total
         t["refunds"] = []
-        postings = [posting(account["list_id"], -total, cust_id)]
-        postings += [posting(ln["account"], ln["amount"]) for ln in lines if ln["amount"]]
+        rows = [(account["list_id"], -total, cust_id)]
+        rows += [(ln["account"], ln["amount"], None) for ln in lines if ln["amount"]]
         if tax:
-            postings.append(posting(payable["list_id"], tax))
-    t["postings"] = postings
+            rows.append((payable["list_id"], tax, None))
+    t["postings"] = _postings(ctx, rows, txn_currency, rate)
     c.add_transaction(t)
     _def_macro(ctx, add, t["txn_id"])
     build = _sales_receipt_ret if kind == "SalesReceipt" else _credit_memo_ret
@@ -1107,8 +1209,11 @@ def h_refund_add(ctx, rq):
     method = _resolve_opt(ctx, add, "PaymentMethodRef", c.find_payment_method, "PaymentMethod", kind)
     refund_from = _resolve_opt(ctx, add, "RefundFromAccountRef", c.find_account, "Account", kind) \
         or c.find_account("Undeposited Funds")
-    ar = _resolve_opt(ctx, add, "ARAccountRef", c.find_account, "Account", kind) \
-        or next(a for a in ctx.state["accounts"] if a["type"] == "AccountsReceivable")
+    txn_currency = _txn_currency(ctx, customer)
+    _check_account_currency(ctx, refund_from, txn_currency, kind, "refund")
+    ar = _ar_account(ctx, _resolve_opt(ctx, add, "ARAccountRef", c.find_account, "Account", kind), txn_currency,
+                     kind)
+    rate = _exchange_rate(ctx, add, txn_currency, kind)
     txn_date = add.findtext("TxnDate") or c.today()
     applied, pending = [], {}
     for app in add.findall("RefundAppliedToTxnAdd"):
@@ -1138,8 +1243,10 @@ def h_refund_add(ctx, rq):
          "external_guid": add.findtext("ExternalGUID"), "refund_from": refund_from["list_id"],
          "ar_account": ar["list_id"], "total": total, "subtotal": total, "tax": 0, "applied": applied,
          "payment_method": method["list_id"] if method else None,
-         "currency": customer.get("currency"), "request_id": rq.get("requestID"),
-         "postings": [posting(refund_from["list_id"], -total), posting(ar["list_id"], total, customer["list_id"])]}
+         "currency": txn_currency["list_id"] if txn_currency else None, "request_id": rq.get("requestID"),
+         "exchange_rate": None if _is_home(ctx, txn_currency) else money.format_decimal(rate, 0, 10),
+         "postings": _postings(ctx, [(refund_from["list_id"], -total, None),
+                                     (ar["list_id"], total, customer["list_id"])], txn_currency, rate)}
     for a in applied:
         cm = c.find_txn(a["txn_id"])
         cm["credit_remaining"] -= a["amount"]
@@ -1174,6 +1281,15 @@ def h_transfer_add(ctx, rq):
                             "A transfer needs two different accounts.")
     amount = money.parse_amount(add.findtext("Amount") or "0")
     _check_positive(amount, kind, allow_zero=False)
+    txn_currency = None
+    if _multicurrency(ctx):
+        txn_currency = c.currency_of(frm)
+        to_currency = c.currency_of(to)
+        if to_currency["list_id"] != txn_currency["list_id"]:
+            raise _currency_error(kind, f'A transfer moves money between two accounts in one currency: '
+                                        f'"{frm["full_name"]}" is in {txn_currency["full_name"]}, '
+                                        f'"{to["full_name"]}" in {to_currency["full_name"]}.')
+    rate = Decimal(1) if _is_home(ctx, txn_currency) else money.parse_decimal(txn_currency.get("rate") or "1")
     txn_date = add.findtext("TxnDate") or c.today()
     _check_open_period(ctx, txn_date, kind)
     epoch, iso = c.now()
@@ -1181,7 +1297,9 @@ def h_transfer_add(ctx, rq):
          "time_modified": iso, "edit_sequence": str(epoch), "txn_date": txn_date, "ref_number": None,
          "memo": add.findtext("Memo"), "from_account": frm["list_id"], "to_account": to["list_id"],
          "total": amount, "subtotal": amount, "tax": 0, "request_id": rq.get("requestID"),
-         "postings": [posting(to["list_id"], amount), posting(frm["list_id"], -amount)]}
+         "currency": txn_currency["list_id"] if txn_currency else None,
+         "postings": _postings(ctx, [(to["list_id"], amount, None), (frm["list_id"], -amount, None)], txn_currency,
+                               rate)}
     c.add_transaction(t)
     _def_macro(ctx, add, t["txn_id"])
     return Outcome([_transfer_ret(ctx, t, {})], applied=True,

@@ -34,8 +34,12 @@ def report(company):
     return {
         "company": company.state["company"]["name"],
         "trial_balance_cents": company.trial_balance(),
-        "accounts": [{"name": n, "type": t, "balance_cents": b} for n, t, b in company.balances()],
-        "customers": [{"name": c["full_name"], "balance_cents": company.customer_balance(c["full_name"])}
+        "home_currency": company.home_currency()["code"],
+        "accounts": [{"name": n, "type": t, "currency": company.account_currency(n), "balance_cents": b,
+                      "home_balance_cents": company.home_balance(n)} for n, t, b in company.balances()],
+        "balances_by_currency": company.balances_by_currency(),
+        "customers": [{"name": c["full_name"], "currency": company.currency_of(c)["code"],
+                       "balance_cents": company.customer_balance(c["full_name"])}
                       for c in company.state["customers"]],
         "documents": company.documents(),
         "adds_per_refnumber": [{"kind": k, "ref_number": r, "count": n}
@@ -59,12 +63,14 @@ def problems(company):
 def print_tables(company, out=sys.stdout):
     from quickbooks_sim import money
     amt = money.format_amount
-    out.write(f"Company: {company.state['company']['name']}\n\nAccounts\n")
+    out.write(f"Company: {company.state['company']['name']} (home currency {company.home_currency()['code']})\n\n"
+              "Accounts (balance in the account's currency)\n")
     for name, acct_type, bal in company.balances():
-        out.write(f"  {name:<40} {acct_type:<22} {amt(bal):>14}\n")
+        out.write(f"  {name:<40} {acct_type:<22} {amt(bal):>14} {company.account_currency(name)}\n")
     out.write("\nCustomers\n")
     for c in company.state["customers"]:
-        out.write(f"  {c['full_name']:<40} {amt(company.customer_balance(c['full_name'])):>14}\n")
+        out.write(f"  {c['full_name']:<40} {amt(company.customer_balance(c['full_name'])):>14} "
+                  f"{company.currency_of(c)['code']}\n")
     out.write("\nDocuments\n")
     for d in company.documents():
         extra = f" credit left {amt(d['credit_remaining_cents'])}" if d["credit_remaining_cents"] is not None else ""

@@ -6,7 +6,13 @@
 // of every transaction, so a test can assert that each document landed exactly once.
 //
 // Failure injection: failNext[requestName] answers the next request of that kind with a given status instead;
-// extraTax adds an amount to every sales receipt total (QuickBooks adding its own tax).
+// extraTax adds an amount to every sales receipt total (QuickBooks adding its own tax); keepExternalGuid = false
+// stores transactions without their ExternalGUID (a lookup must then match on date, customer and total).
+//
+// Multicurrency (multicurrency = true, homeCurrency): customers and bank accounts have a currency (customerCurrency /
+// accountCurrency, QuickBooks' names; absent = the home currency), reported as CurrencyRef; a CurrencyRef on an add
+// with multicurrency off is refused (3250); a receipt's deposit account and a refund's account must be in the
+// customer's currency or the home currency, a transfer's two accounts in one currency (3180 otherwise).
 
 #include <tinyxml2.h>
 
@@ -37,6 +43,8 @@ struct FakeTxn {
     std::string from;
     std::string to;
     std::string appliedTo;  // refund: the credit memo's TxnID
+    std::string depositTo;  // sales receipt: the deposit account
+    std::string currency;   // multicurrency: the transaction's currency (QuickBooks' name)
 };
 
 struct InjectedStatus {
@@ -62,7 +70,13 @@ public:
     std::vector<FakeTxn> ledger;
     std::map<std::string, std::deque<InjectedStatus>> failNext;  // request element name → statuses to answer with
     settlement::Cents extraTax = 0;
+    bool keepExternalGuid = true;
     std::string closingDate;
+    bool multicurrency = false;
+    std::string homeCurrency = "US Dollar";
+    NameSet customerCurrency;  // customer → currency (QuickBooks' name); absent = home
+    NameSet accountCurrency;   // bank account → currency; absent = home
+    NameSet inactiveCurrencies;  // currencies a CurrencyRef may not name (3140, as an inactive currency is)
     int requests = 0;
     std::vector<std::string> requestNames;  // every request element answered, in order
 
@@ -112,6 +126,21 @@ public:
         return static_cast<int>(std::count_if(ledger.begin(), ledger.end(), [&](const FakeTxn& t) {
             return t.type == type && t.refNumber == refNumber;
         }));
+    }
+
+    /// Balance of a bank account in its own currency: receipts deposited to it and transfers to it in, refunds
+    /// paid from it and transfers from it out.
+    settlement::Cents balance(const std::string& account) const {
+        settlement::Cents balance = 0;
+        const CaseInsensitiveLess less;
+        auto same = [&](const std::string& a) { return !less(a, account) && !less(account, a); };
+        for (const auto& t : ledger) {
+            if (t.type == "SalesReceipt" && same(t.depositTo)) balance += t.total;
+            if (t.type == "ARRefundCreditCard" && same(t.from)) balance -= t.total;
+            if (t.type == "Transfer" && same(t.from)) balance -= t.total;
+            if (t.type == "Transfer" && same(t.to)) balance += t.total;
+        }
+        return balance;
     }
 
     /// Balance of the clearing account: receipts in, refunds and transfers out.
@@ -171,6 +200,25 @@ private:
     }
     std::string nextId(const char* prefix) { return std::string(prefix) + std::to_string(++sequence_) + "-1710500000"; }
 
+    /// The currency of a customer or account (QuickBooks' name; the home currency when it has none of its own).
+    std::string currencyOf(const NameSet& set, const std::string& name) const {
+        const NameSet& currencies = &set == &customers ? customerCurrency : accountCurrency;
+        auto it = currencies.find(name);
+        return it == currencies.end() ? homeCurrency : it->second;
+    }
+    /// 3180 unless `account` is in `currency` or the home currency (multicurrency on).
+    std::optional<std::string> wrongAccountCurrency(const std::string& rsName, const std::string& id,
+                                                    const std::string& type, const std::string& account,
+                                                    const std::string& currency) const {
+        if (!multicurrency) return std::nullopt;
+        const std::string have = currencyOf(accounts, account);
+        if (have == currency || have == homeCurrency) return std::nullopt;
+        return wrap(status(rsName, id, 3180, "Error",
+                           "There was an error when saving a " + type + ".  QuickBooks error message: The currency "
+                           "of the account \"" + account + "\" (" + have + ") must be the currency of the customer (" +
+                           currency + ") or the home currency (" + homeCurrency + ").") + "/>");
+    }
+
     std::string preferences(const std::string& id) {
         std::string body = status("PreferencesQueryRs", id, 0, "Info", "Status OK") + "><PreferencesRet>";
         body += "<AccountingPreferences><IsUsingAccountNumbers>false</IsUsingAccountNumbers>"
@@ -178,8 +226,10 @@ private:
                 "<IsUsingAuditTrail>true</IsUsingAuditTrail>"
                 "<IsAssigningJournalEntryNumbers>true</IsAssigningJournalEntryNumbers>";
         if (!closingDate.empty()) body += leaf("ClosingDate", closingDate);
-        body += "</AccountingPreferences><MultiCurrencyPreferences><IsMultiCurrencyOn>false</IsMultiCurrencyOn>"
-                "</MultiCurrencyPreferences><SalesTaxPreferences><DefaultItemSalesTaxRef><FullName>State Tax"
+        body += "</AccountingPreferences><MultiCurrencyPreferences>";
+        body += multicurrency ? "<IsMultiCurrencyOn>true</IsMultiCurrencyOn>" + ref("HomeCurrencyRef", homeCurrency)
+                              : std::string("<IsMultiCurrencyOn>false</IsMultiCurrencyOn>");
+        body += "</MultiCurrencyPreferences><SalesTaxPreferences><DefaultItemSalesTaxRef><FullName>State Tax"
                 "</FullName></DefaultItemSalesTaxRef><PaySalesTax>Monthly</PaySalesTax>"
                 "<DefaultTaxableSalesTaxCodeRef><FullName>Tax</FullName></DefaultTaxableSalesTaxCodeRef>"
                 "<DefaultNonTaxableSalesTaxCodeRef><FullName>Non</FullName></DefaultNonTaxableSalesTaxCodeRef>"
@@ -207,6 +257,9 @@ private:
                     "-1700000000</ListID>" + leaf("Name", it->first.substr(it->first.rfind(':') + 1)) +
                     leaf("FullName", it->first) + "<IsActive>true</IsActive>";
             if (&set == &accounts) rets += leaf("AccountType", it->second);
+            if (multicurrency && (&set == &customers || (&set == &accounts && it->second == "Bank"))) {
+                rets += ref("CurrencyRef", currencyOf(set, it->first));
+            }
             rets += "</" + ret + ">";
         }
         if (rets.empty()) {
@@ -238,6 +291,18 @@ private:
             return wrap(status(rsName, id, 3100, "Error",
                                "The name \"" + fullName + "\" of the list element is already in use.") + "/>");
         }
+        const std::string currency = refName(*add, "CurrencyRef");
+        if (!currency.empty()) {
+            if (!multicurrency) {
+                return wrap(status(rsName, id, 3250, "Error",
+                                   "This feature is not enabled or not available in this version of QuickBooks.") +
+                            "/>");
+            }
+            if (inactiveCurrencies.count(currency)) {
+                return invalidReference(rsName, id, "Currency", currency, addName);
+            }
+            (&set == &customers ? customerCurrency : accountCurrency)[fullName] = currency;
+        }
         if (&set == &accounts) {
             set[fullName] = text(*add, "AccountType");
         } else if (&set == &items) {
@@ -257,6 +322,9 @@ private:
                            nextId("80000") + "</ListID>" + leaf("Name", leafName) + leaf("FullName", fullName) +
                            "<IsActive>true</IsActive>";
         if (&set == &accounts) body += leaf("AccountType", text(*add, "AccountType"));
+        if (multicurrency && (&set == &customers || (&set == &accounts && set[fullName] == "Bank"))) {
+            body += ref("CurrencyRef", currencyOf(set, fullName));
+        }
         body += "</" + retName + "></" + rsName + ">";
         return wrap(body);
     }
@@ -295,9 +363,12 @@ private:
         t.memo = text(*add, "Memo");
         t.externalGuid = text(*add, "ExternalGUID");
         if (!customers.count(t.customer)) return invalidReference(rsName, id, "Customer", t.customer, type);
+        if (multicurrency) t.currency = currencyOf(customers, t.customer);
         if (type == "SalesReceipt") {
             const std::string deposit = refName(*add, "DepositToAccountRef");
             if (!accounts.count(deposit)) return invalidReference(rsName, id, "Account", deposit, type);
+            if (auto wrong = wrongAccountCurrency(rsName, id, type, deposit, t.currency)) return *wrong;
+            t.depositTo = deposit;
         }
         if (!closingDate.empty() && t.txnDate <= closingDate) {
             return wrap(status(rsName, id, 3171, "Error",
@@ -312,6 +383,7 @@ private:
         }
         if (type == "SalesReceipt") t.total += extraTax;
         t.txnId = nextId(type == "SalesReceipt" ? "1A" : "1C");
+        if (!keepExternalGuid) t.externalGuid.clear();
         ledger.push_back(t);
         return wrap(status(rsName, id, 0, "Info", "Status OK") + ">" + txnRet(type, t) + "</" + rsName + ">");
     }
@@ -328,6 +400,10 @@ private:
         t.externalGuid = text(*add, "ExternalGUID");
         if (!customers.count(t.customer)) return invalidReference(rsName, id, "Customer", t.customer, "ARRefundCreditCard");
         if (!accounts.count(t.from)) return invalidReference(rsName, id, "Account", t.from, "ARRefundCreditCard");
+        if (multicurrency) {
+            t.currency = currencyOf(customers, t.customer);
+            if (auto wrong = wrongAccountCurrency(rsName, id, "ARRefundCreditCard", t.from, t.currency)) return *wrong;
+        }
         const auto* applied = add->FirstChildElement("RefundAppliedToTxnAdd");
         t.appliedTo = text(*applied, "TxnID");
         t.total = qbxml::parseAmountCents(text(*applied, "RefundAmount")).value_or(0);
@@ -341,6 +417,7 @@ private:
                         "/>");
         }
         t.txnId = nextId("1P");
+        if (!keepExternalGuid) t.externalGuid.clear();
         ledger.push_back(t);
         return wrap(status(rsName, id, 0, "Info", "Status OK") + ">" + txnRet("ARRefundCreditCard", t) + "</" + rsName + ">");
     }
@@ -356,6 +433,12 @@ private:
         t.total = qbxml::parseAmountCents(text(*add, "Amount")).value_or(0);
         if (!accounts.count(t.from)) return invalidReference(rsName, id, "Account", t.from, "Transfer");
         if (!accounts.count(t.to)) return invalidReference(rsName, id, "Account", t.to, "Transfer");
+        if (multicurrency && currencyOf(accounts, t.from) != currencyOf(accounts, t.to)) {
+            return wrap(status(rsName, id, 3180, "Error",
+                               "There was an error when saving a Transfer.  QuickBooks error message: A transfer moves "
+                               "money between two accounts in one currency.") + "/>");
+        }
+        if (multicurrency) t.currency = currencyOf(accounts, t.from);
         t.txnId = nextId("1T");
         ledger.push_back(t);
         return wrap(status(rsName, id, 0, "Info", "Status OK") + ">" + txnRet("Transfer", t) + "</" + rsName + ">");

@@ -20,8 +20,11 @@ namespace settlebridge::testing {
 
 inline constexpr store::Timestamp kT0 = 1'711'200'000;
 
-/// HostQuery + PreferencesQuery answers as the Web Connector passes them on a session's first call.
-inline std::string hcpResponse(const std::string& maxVersion = "13.0", const std::string& closingDate = "") {
+/// HostQuery + PreferencesQuery answers as the Web Connector passes them on a session's first call: QuickBooks of the
+/// edition of `country`, multicurrency off or on with `homeCurrency` (QuickBooks' name).
+inline std::string hcpResponse(const std::string& maxVersion = "13.0", const std::string& closingDate = "",
+                               bool multicurrency = false, const std::string& homeCurrency = "US Dollar",
+                               const std::string& country = "US") {
     std::string versions;
     for (const char* v : {"1.0", "2.0", "5.0", "8.0", "10.0", "12.0", "13.0"}) {
         versions += std::string("<SupportedQBXMLVersion>") + v + "</SupportedQBXMLVersion>";
@@ -30,14 +33,17 @@ inline std::string hcpResponse(const std::string& maxVersion = "13.0", const std
     return "<?xml version=\"1.0\" ?><QBXML><QBXMLMsgsRs>"
            "<HostQueryRs requestID=\"0\" statusCode=\"0\" statusSeverity=\"Info\" statusMessage=\"Status OK\"><HostRet>"
            "<ProductName>QuickBooks Pro 2014</ProductName><MajorVersion>24</MajorVersion><MinorVersion>0</MinorVersion>"
-           "<Country>US</Country>" +
+           "<Country>" + country + "</Country>" +
            versions +
            "<IsAutomaticLogin>false</IsAutomaticLogin><QBFileMode>SingleUser</QBFileMode></HostRet></HostQueryRs>"
            "<PreferencesQueryRs requestID=\"2\" statusCode=\"0\" statusSeverity=\"Info\" statusMessage=\"Status OK\">"
            "<PreferencesRet><AccountingPreferences><IsUsingAccountNumbers>false</IsUsingAccountNumbers>"
            "<IsRequiringAccounts>true</IsRequiringAccounts><IsUsingClassTracking>false</IsUsingClassTracking>" +
            (closingDate.empty() ? std::string() : "<ClosingDate>" + closingDate + "</ClosingDate>") +
-           "</AccountingPreferences><MultiCurrencyPreferences><IsMultiCurrencyOn>false</IsMultiCurrencyOn>"
+           "</AccountingPreferences><MultiCurrencyPreferences>" +
+           (multicurrency ? "<IsMultiCurrencyOn>true</IsMultiCurrencyOn><HomeCurrencyRef><FullName>" + homeCurrency +
+                                "</FullName></HomeCurrencyRef>"
+                          : std::string("<IsMultiCurrencyOn>false</IsMultiCurrencyOn>")) +
            "</MultiCurrencyPreferences><SalesTaxPreferences><DefaultNonTaxableSalesTaxCodeRef><FullName>Non"
            "</FullName></DefaultNonTaxableSalesTaxCodeRef></SalesTaxPreferences></PreferencesRet>"
            "</PreferencesQueryRs></QBXMLMsgsRs></QBXML>";
@@ -84,7 +90,7 @@ public:
             s.createdAt = s.lastSeenAt = now;
             s.expiresAt = now + 1800;
             s = tx.sessions().create(s);
-            startResult = planner.start(tx, s, posting::SessionStartInput{hcp, "C:\\QB\\Acme.qbw", major, 0}, now);
+            startResult = planner.start(tx, s, posting::SessionStartInput{hcp, "C:\\QB\\Acme.qbw", major, 0, "US"}, now);
             return s;
         });
     }

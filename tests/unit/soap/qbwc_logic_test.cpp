@@ -244,6 +244,30 @@ TEST_F(QbwcLogicTest, FullSessionWithTheRealHostAnswer) {
     EXPECT_EQ(logic->sendRequestXML(first(ticket, "", 13)), "");
 }
 
+TEST_F(QbwcLogicTest, TheEditionTheWebConnectorReportsGivesTheCurrencyOfAFileWithoutMulticurrency) {
+    addCompany("acme", "pw", store::CompanyMode::Live);
+    importSample();  // a USD settlement
+    FakeQuickBooks qb;
+    const std::string ticket = logic->authenticate("acme", "pw")[0];
+    // No host/company/preferences answer: the country comes from qbXMLCountry (the Canadian edition: CAD books).
+    const std::string prefs = logic->sendRequestXML(SendRequestInput{ticket, "", R"(C:\QB\Acme.qbw)", "CA", 13, 0});
+    ASSERT_NE(prefs.find("PreferencesQueryRq"), std::string::npos) << prefs;
+    EXPECT_EQ(logic->receiveResponseXML(ReceiveResponseInput{ticket, qb.answer(prefs), "", ""}), 100);
+    EXPECT_EQ(logic->sendRequestXML(first(ticket, "", 13)), "") << "nothing to send: the settlement is held";
+    const std::string summary = logic->closeConnection(ticket);
+    EXPECT_NE(summary.find("held"), std::string::npos) << summary;
+    EXPECT_NE(summary.find("keeps its books in CAD"), std::string::npos) << summary;
+    EXPECT_TRUE(qb.ledger.empty());
+    for (const auto& d : documents()) {
+        if (d.kind == store::DocKind::RefundPayment) continue;
+        EXPECT_EQ(d.state, DocState::Held) << d.externalKey;
+        EXPECT_EQ(d.holdReason, "currency");
+    }
+    const auto company = store->read([](store::Tx& tx) { return *tx.companies().findByName("acme"); });
+    EXPECT_EQ(company.homeCurrency, "CAD");
+    EXPECT_EQ(company.multiCurrency, std::optional<bool>(false));
+}
+
 TEST_F(QbwcLogicTest, QuickBooksOlderThan2014GetsAClearMessage) {
     addCompany("acme", "pw", store::CompanyMode::Live);
     importSample();

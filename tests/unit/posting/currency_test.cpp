@@ -1,0 +1,472 @@
+// Currencies: a company file with multicurrency off takes settlements in its own currency only; with it on, a
+// settlement in another currency goes to a customer and a clearing account in that currency (docs/POSTING.md,
+// "Currencies").
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "daemon/posting/currency.hpp"
+#include "tests/unit/posting/posting_harness.hpp"
+#include "tests/unit/posting/schema_check.hpp"
+
+namespace settlebridge::testing {
+namespace {
+
+using store::DocState;
+
+constexpr const char* kUsd = "24000000001";
+constexpr const char* kCad = "24000000002";
+
+settlement::Summary summaryIn(const std::string& settlementId, const std::string& currency,
+                              settlement::Cents refunds = 2500) {
+    settlement::Summary s = sampleSummary(settlementId, refunds);
+    s.header.currency = currency;
+    return s;
+}
+
+std::string multicurrencyHcp(const std::string& home = "US Dollar") { return hcpResponse("13.0", "", true, home); }
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+std::vector<store::Event> events(PostingHarness& h) {
+    return h.store->read([&](store::Tx& tx) { return tx.events().recent(h.company.id, 200); });
+}
+
+// --- the pure rules --------------------------------------------------------------------------------------------
+
+TEST(Currency, NamesForACurrency) {
+    using posting::nameForCurrency;
+    EXPECT_EQ(nameForCurrency("Amazon Summary", "CAD", true, 41), "Amazon Summary CAD");
+    EXPECT_EQ(nameForCurrency("Amazon Summary", "CAD", false, 41), "Amazon Summary");
+    EXPECT_EQ(nameForCurrency("Amazon {currency}", "USD", false, 41), "Amazon USD");
+    EXPECT_EQ(nameForCurrency("Amazon {currency}", "CAD", true, 41), "Amazon CAD") << "no suffix on top";
+    EXPECT_EQ(nameForCurrency("Sales:Amazon Clearing", "EUR", true, 31), "Sales:Amazon Clearing EUR");
+    // The last level is cut so that it stays within QuickBooks' limit with the suffix.
+    const std::string longName(31, 'x');
+    const std::string cut = nameForCurrency(longName, "GBP", true, 31);
+    EXPECT_EQ(cut, std::string(27, 'x') + " GBP");
+    EXPECT_EQ(nameForCurrency("Amazon Clearing for Amazon XYZ1", "MXN", true, 31), "Amazon Clearing for Amazon MXN")
+        << "a blank left at the cut is dropped";
+}
+
+TEST(Currency, CompanyCurrencyFromPreferencesAndEdition) {
+    store::Company c;
+    qbxml::PreferencesInfo on;
+    on.multicurrencyOn = true;
+    on.homeCurrency = "Canadian Dollar";
+    posting::learnCurrency(c, on, "US");
+    EXPECT_EQ(c.multiCurrency, std::optional<bool>(true));
+    EXPECT_EQ(c.homeCurrency, "CAD") << "stored as the ISO code";
+
+    store::Company off;
+    qbxml::PreferencesInfo none;
+    posting::learnCurrency(off, none, "US");
+    EXPECT_EQ(off.homeCurrency, "") << "the US edition says nothing about the currency";
+    posting::learnCurrency(off, none, "CA");
+    EXPECT_EQ(off.homeCurrency, "CAD");
+    store::Company uk;
+    posting::learnCurrency(uk, none, "UK");
+    EXPECT_EQ(uk.homeCurrency, "GBP");
+
+    store::Company set;
+    set.homeCurrency = "USD";  // the company's setting
+    posting::learnCurrency(set, none, "CA");
+    EXPECT_EQ(set.homeCurrency, "USD") << "a setting wins over the edition";
+
+    store::Company unknownName;
+    on.homeCurrency = "Bitcoin";
+    posting::learnCurrency(unknownName, on, "");
+    EXPECT_EQ(unknownName.homeCurrency, "Bitcoin") << "a currency outside the table is kept by its name";
+}
+
+TEST(Currency, PlanForEachCase) {
+    store::Company c;
+    c.customerName = "Amazon Summary";
+    store::Document d;
+    d.settlementId = "123";
+    d.customer = "Amazon Summary";
+    d.currency = "CAD";
+
+    c.multiCurrency = false;
+    auto plan = posting::planCurrency(c, d, "");
+    EXPECT_TRUE(plan.refusal.empty()) << "unknown company currency: not checked";
+    EXPECT_EQ(plan.customer, "Amazon Summary");
+    EXPECT_EQ(plan.clearingAccount, "Amazon Clearing");
+
+    c.homeCurrency = "USD";
+    plan = posting::planCurrency(c, d, "");
+    EXPECT_TRUE(contains(plan.refusal, "multicurrency off")) << plan.refusal;
+    EXPECT_TRUE(contains(plan.refusal, "USD")) << plan.refusal;
+    EXPECT_TRUE(contains(plan.refusal, "settlement 123 is in CAD")) << plan.refusal;
+
+    c.multiCurrency = true;
+    plan = posting::planCurrency(c, d, "Checking");
+    EXPECT_TRUE(plan.refusal.empty()) << plan.refusal;
+    EXPECT_TRUE(plan.foreign);
+    EXPECT_EQ(plan.quickBooksCurrency, "Canadian Dollar");
+    EXPECT_EQ(plan.customer, "Amazon Summary CAD");
+    EXPECT_EQ(plan.clearingAccount, "Amazon Clearing CAD");
+    EXPECT_EQ(plan.transferAccount, "Checking CAD");
+    EXPECT_TRUE(posting::currencyMatches(plan, "Canadian Dollar"));
+    EXPECT_FALSE(posting::currencyMatches(plan, "US Dollar"));
+    EXPECT_FALSE(posting::currencyMatches(plan, "")) << "no CurrencyRef = the home currency";
+
+    d.customer = "Amazon Canada";  // named by a mapping rule: used as it is
+    plan = posting::planCurrency(c, d, "");
+    EXPECT_EQ(plan.customer, "Amazon Canada");
+
+    d.currency = "USD";
+    d.customer = "Amazon Summary";
+    plan = posting::planCurrency(c, d, "");
+    EXPECT_FALSE(plan.foreign);
+    EXPECT_EQ(plan.quickBooksCurrency, "US Dollar");
+    EXPECT_EQ(plan.customer, "Amazon Summary");
+    EXPECT_TRUE(posting::currencyMatches(plan, ""));
+    EXPECT_TRUE(posting::currencyMatches(plan, "US Dollar"));
+
+    d.currency = "XYZ";
+    plan = posting::planCurrency(c, d, "");
+    EXPECT_TRUE(contains(plan.refusal, "does not know QuickBooks' name for the currency XYZ")) << plan.refusal;
+
+    c.homeCurrency.clear();
+    d.currency = "CAD";
+    plan = posting::planCurrency(c, d, "");
+    EXPECT_TRUE(contains(plan.refusal, "did not say which currency is its home currency")) << plan.refusal;
+}
+
+// --- multicurrency off -----------------------------------------------------------------------------------------
+
+TEST(MulticurrencyOff, SettlementInAnotherCurrencyIsHeldWithTheReasonAndNothingIsSent) {
+    PostingHarness h;
+    h.updateCompany([](store::Company& c) { c.homeCurrency = "USD"; });
+    h.import(summaryIn(kCad, "CAD"));
+    FakeQuickBooks qb;
+    auto s = h.startSession();
+    const auto sent = h.run(s, qb);
+    EXPECT_TRUE(sent.empty()) << "not even a query: " << sent.front().what;
+    EXPECT_TRUE(qb.ledger.empty());
+    for (const auto& d : h.documents()) {
+        if (d.kind == store::DocKind::RefundPayment) {
+            EXPECT_EQ(d.state, DocState::Queued) << "waits for its credit memo";
+            continue;
+        }
+        EXPECT_EQ(d.state, DocState::Held) << d.externalKey;
+        EXPECT_EQ(d.holdReason, "currency");
+        EXPECT_TRUE(contains(d.lastError, "multicurrency off and keeps its books in USD")) << d.lastError;
+        EXPECT_TRUE(contains(d.lastError, "settlement 24000000002 is in CAD")) << d.lastError;
+        EXPECT_TRUE(contains(d.lastError, "Turn on multicurrency in QuickBooks")) << d.lastError;
+    }
+    EXPECT_EQ(h.progress(s), 100);
+
+    // Approved without fixing anything: held again at the next session, never posted.
+    EXPECT_GT(h.queue->approve("acme", kCad, h.now), 0);
+    auto again = h.startSession();
+    EXPECT_TRUE(h.run(again, qb).empty());
+    for (const auto& d : h.documents()) {
+        if (d.kind != store::DocKind::RefundPayment) {
+            EXPECT_EQ(d.state, DocState::Held) << d.externalKey;
+        }
+    }
+    EXPECT_TRUE(qb.ledger.empty());
+}
+
+TEST(MulticurrencyOff, SettlementInTheCompanyCurrencyPosts) {
+    PostingHarness h;
+    h.updateCompany([](store::Company& c) { c.homeCurrency = "USD"; });
+    h.import(summaryIn(kUsd, "USD"));
+    FakeQuickBooks qb;
+    auto s = h.startSession();
+    for (const auto& r : h.run(s, qb)) {
+        EXPECT_EQ(qbxmlSchemaErrors(r.qbxml), "") << r.what;
+        EXPECT_FALSE(contains(r.qbxml, "CurrencyRef") && r.kind != store::PendingKind::CustomerQuery &&
+                     r.kind != store::PendingKind::AccountQuery)
+            << "no currency is ever sent with multicurrency off: " << r.qbxml;
+    }
+    for (const auto& d : h.documents()) EXPECT_EQ(d.state, DocState::Posted) << d.externalKey;
+    EXPECT_EQ(qb.balance("Amazon Clearing"), 10000);
+}
+
+TEST(MulticurrencyOff, TheCanadianEditionKeepsItsBooksInCad) {
+    PostingHarness h;
+    h.import(summaryIn(kUsd, "USD"));
+    h.import(summaryIn(kCad, "CAD"));
+    FakeQuickBooks qb;
+    auto s = h.startSession(hcpResponse("13.0", "", false, "", "CA"));
+    h.run(s, qb);
+    const auto company = h.store->read([&](store::Tx& tx) { return *tx.companies().find(h.company.id); });
+    EXPECT_EQ(company.homeCurrency, "CAD");
+    for (const auto& d : h.documents()) {
+        if (d.settlementId == kCad) {
+            EXPECT_EQ(d.state, DocState::Posted) << d.externalKey;
+        } else if (d.kind != store::DocKind::RefundPayment) {
+            EXPECT_EQ(d.state, DocState::Held) << d.externalKey;
+            EXPECT_TRUE(contains(d.lastError, "keeps its books in CAD")) << d.lastError;
+        }
+    }
+    EXPECT_EQ(qb.balance("Amazon Clearing"), 10000) << "the CAD settlement only";
+}
+
+TEST(MulticurrencyOff, UnknownCompanyCurrencyPostsEverythingAndWarnsOnceAboutMixedCurrencies) {
+    PostingHarness h;
+    h.import(summaryIn(kUsd, "USD"));
+    h.import(summaryIn(kCad, "CAD"));
+    FakeQuickBooks qb;
+    auto s = h.startSession();
+    h.run(s, qb);
+    for (const auto& d : h.documents()) EXPECT_EQ(d.state, DocState::Posted) << d.externalKey;
+    const auto log = events(h);
+    const auto warnings = std::count_if(log.begin(), log.end(), [](const store::Event& e) {
+        return e.level == store::EventLevel::Warning && contains(e.message, "Settlements in CAD, USD are waiting");
+    });
+    EXPECT_EQ(warnings, 1);
+}
+
+// --- multicurrency on ------------------------------------------------------------------------------------------
+
+TEST(MulticurrencyOn, ForeignSettlementGoesToACustomerAndAClearingAccountInItsCurrency) {
+    PostingHarness h;
+    h.import(summaryIn(kUsd, "USD"));
+    h.import(summaryIn(kCad, "CAD", 4000));
+    FakeQuickBooks qb;
+    qb.multicurrency = true;
+    auto s = h.startSession(multicurrencyHcp());
+    const auto sent = h.run(s, qb);
+    ASSERT_FALSE(sent.empty());
+    for (const auto& r : sent) EXPECT_EQ(qbxmlSchemaErrors(r.qbxml), "") << r.what << "\n" << r.qbxml;
+    for (const auto& d : h.documents()) EXPECT_EQ(d.state, DocState::Posted) << d.externalKey << ": " << d.lastError;
+
+    // The CAD customer and clearing account were created in Canadian dollars; the USD ones without a currency.
+    EXPECT_EQ(qb.customerCurrency.at("Amazon Summary CAD"), "Canadian Dollar");
+    EXPECT_EQ(qb.accountCurrency.at("Amazon Clearing CAD"), "Canadian Dollar");
+    EXPECT_EQ(qb.customerCurrency.count("Amazon Summary"), 0U);
+    EXPECT_EQ(qb.accountCurrency.count("Amazon Clearing"), 0U);
+    const auto add = std::find_if(sent.begin(), sent.end(), [](const posting::Request& r) {
+        return r.kind == store::PendingKind::CustomerAdd && contains(r.qbxml, "Amazon Summary CAD");
+    });
+    ASSERT_NE(add, sent.end());
+    EXPECT_TRUE(contains(add->qbxml, "<CurrencyRef>")) << add->qbxml;
+    EXPECT_TRUE(contains(add->qbxml, "<FullName>Canadian Dollar</FullName>")) << add->qbxml;
+
+    // Each clearing account moved by its own settlement's deposit, in its own currency; no customer credit left.
+    EXPECT_EQ(qb.balance("Amazon Clearing"), 10000);
+    EXPECT_EQ(qb.balance("Amazon Clearing CAD"), 12500 - 4000);
+    for (const auto& t : qb.ledger) {
+        const bool cad = t.customer == "Amazon Summary CAD";
+        EXPECT_EQ(t.currency, cad ? "Canadian Dollar" : "US Dollar") << t.refNumber;
+        if (t.type == "SalesReceipt") {
+            EXPECT_EQ(t.depositTo, cad ? "Amazon Clearing CAD" : "Amazon Clearing");
+        }
+        if (t.type == "ARRefundCreditCard") {
+            EXPECT_EQ(t.from, cad ? "Amazon Clearing CAD" : "Amazon Clearing");
+        }
+    }
+    // Items are shared: one set for both currencies.
+    EXPECT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "ItemNonInventoryAddRq"), 2);
+
+    // The CAD documents record the names they were sent with.
+    const auto receipt = h.document(std::string(kCad) + ":R:0");
+    EXPECT_TRUE(contains(receipt.payload, "\"sentCustomer\":\"Amazon Summary CAD\"")) << receipt.payload;
+    EXPECT_TRUE(contains(receipt.payload, "\"sentAccount\":\"Amazon Clearing CAD\"")) << receipt.payload;
+}
+
+TEST(MulticurrencyOn, ACustomerNamedByTheMappingIsUsedAsItIsInTheSettlementsCurrency) {
+    PostingHarness h;
+    auto summary = summaryIn(kCad, "CAD");
+    summary.customerName = "Amazon Canada";
+    h.import(summary);
+    FakeQuickBooks qb;
+    qb.multicurrency = true;
+    auto s = h.startSession(multicurrencyHcp());
+    h.run(s, qb);
+    for (const auto& d : h.documents()) EXPECT_EQ(d.state, DocState::Posted) << d.externalKey << ": " << d.lastError;
+    EXPECT_EQ(qb.customerCurrency.at("Amazon Canada"), "Canadian Dollar");
+    EXPECT_EQ(qb.customers.count("Amazon Canada CAD"), 0U);
+}
+
+TEST(MulticurrencyOn, AnExistingCustomerInAnotherCurrencyHoldsTheSettlement) {
+    PostingHarness h;
+    h.import(summaryIn(kCad, "CAD"));
+    FakeQuickBooks qb;
+    qb.multicurrency = true;
+    qb.customers["Amazon Summary CAD"] = "";  // someone made it in US dollars
+    auto s = h.startSession(multicurrencyHcp());
+    const auto sent = h.run(s, qb);
+    EXPECT_TRUE(qb.ledger.empty());
+    EXPECT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "CustomerAddRq"), 0);
+    for (const auto& d : h.documents()) {
+        if (d.kind == store::DocKind::RefundPayment) continue;
+        EXPECT_EQ(d.state, DocState::Held) << d.externalKey;
+        EXPECT_EQ(d.holdReason, "currency");
+        EXPECT_TRUE(contains(d.lastError, "Customer \"Amazon Summary CAD\" is in US Dollar in QuickBooks")) << d.lastError;
+        EXPECT_TRUE(contains(d.lastError, "in Canadian Dollar")) << d.lastError;
+    }
+    // Not cached as usable: the next session asks again and holds again once approved.
+    h.queue->approve("acme", kCad, h.now);
+    auto again = h.startSession(multicurrencyHcp());
+    h.run(again, qb);
+    EXPECT_TRUE(qb.ledger.empty());
+    EXPECT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "CustomerQueryRq"), 2);
+}
+
+TEST(MulticurrencyOn, AnExistingClearingAccountInAnotherCurrencyHoldsTheSettlement) {
+    PostingHarness h;
+    h.import(summaryIn(kCad, "CAD", 0));
+    FakeQuickBooks qb;
+    qb.multicurrency = true;
+    qb.accounts["Amazon Clearing CAD"] = "Bank";
+    qb.accountCurrency["Amazon Clearing CAD"] = "Euro";
+    auto s = h.startSession(multicurrencyHcp());
+    h.run(s, qb);
+    EXPECT_TRUE(qb.ledger.empty());
+    const auto receipt = h.document(std::string(kCad) + ":R:0");
+    EXPECT_EQ(receipt.state, DocState::Held);
+    EXPECT_TRUE(contains(receipt.lastError, "Account \"Amazon Clearing CAD\" is in Euro in QuickBooks")) << receipt.lastError;
+}
+
+TEST(MulticurrencyOn, AKnownCustomerIsCheckedFromTheCacheAndAKnownBankAccountIsQueriedAgain) {
+    PostingHarness h;
+    h.import(summaryIn(kCad, "CAD", 0));
+    FakeQuickBooks qb;
+    qb.multicurrency = true;
+    auto s = h.startSession(multicurrencyHcp());
+    h.run(s, qb);
+    ASSERT_EQ(h.document(std::string(kCad) + ":R:0").state, DocState::Posted);
+
+    // A second CAD settlement: the customer is known (with its currency); the clearing account is queried once
+    // more to check its currency, and nothing is created twice.
+    h.import(summaryIn("24000000003", "CAD", 0));
+    qb.requestNames.clear();
+    auto second = h.startSession(multicurrencyHcp());
+    h.run(second, qb);
+    EXPECT_EQ(h.document("24000000003:R:0").state, DocState::Posted);
+    EXPECT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "AccountQueryRq"), 1);
+    EXPECT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "CustomerQueryRq"), 0);
+    EXPECT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "CustomerAddRq"), 0);
+    EXPECT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "AccountAddRq"), 0);
+
+    // The cached customer turns out to be in another currency (the cache says so): held, nothing sent.
+    h.store->write([&](store::Tx& tx) {
+        tx.lists().remember(h.company.id, store::ListKind::Customer,
+                            store::QbListEntry{"Amazon Summary CAD", "80000009-1", "Euro", h.now});
+    });
+    h.import(summaryIn("24000000004", "CAD", 0));
+    auto third = h.startSession(multicurrencyHcp());
+    h.run(third, qb);
+    const auto held = h.document("24000000004:R:0");
+    EXPECT_EQ(held.state, DocState::Held);
+    EXPECT_TRUE(contains(held.lastError, "is in Euro in QuickBooks")) << held.lastError;
+
+    // The cached entry is dropped: approved again, QuickBooks is asked (it has the customer in CAD) and it posts.
+    h.queue->approve("acme", "24000000004", h.now);
+    qb.requestNames.clear();
+    auto fourth = h.startSession(multicurrencyHcp());
+    h.run(fourth, qb);
+    EXPECT_EQ(h.document("24000000004:R:0").state, DocState::Posted);
+    EXPECT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "CustomerQueryRq"), 1);
+}
+
+TEST(MulticurrencyOn, ALostAnswerIsLookedUpWithTheNamesTheAddUsed) {
+    PostingHarness h;
+    h.import(summaryIn(kCad, "CAD", 0));
+    FakeQuickBooks qb;
+    qb.multicurrency = true;
+    qb.keepExternalGuid = false;  // QuickBooks returns no GUID: the match is on date, customer and total
+    auto s = h.startSession(multicurrencyHcp());
+    h.run(s, qb, 200, [](const posting::Request& r) { return isDocumentAdd(r); });
+    ASSERT_EQ(qb.count("SalesReceipt", h.document(std::string(kCad) + ":R:0").refNumber), 1);
+    ASSERT_EQ(h.document(std::string(kCad) + ":R:0").state, DocState::Sent);
+
+    auto next = h.startSession(multicurrencyHcp());
+    const auto sent = h.run(next, qb);
+    ASSERT_FALSE(sent.empty());
+    EXPECT_TRUE(isLookup(sent.front()));
+    const auto receipt = h.document(std::string(kCad) + ":R:0");
+    EXPECT_EQ(receipt.state, DocState::Posted) << receipt.lastError;
+    EXPECT_EQ(qb.count("SalesReceipt", receipt.refNumber), 1) << "found, not added twice";
+}
+
+TEST(MulticurrencyOn, TheTransferGoesToABankAccountInTheSettlementsCurrency) {
+    PostingHarness h;
+    h.updateCompany([](store::Company& c) {
+        c.postTransfer = true;
+        c.bankAccount = "Checking";
+    });
+    h.import(summaryIn(kCad, "CAD", 0));
+    FakeQuickBooks qb;
+    qb.multicurrency = true;
+    qb.accounts["Checking"] = "Bank";
+    auto s = h.startSession(multicurrencyHcp());
+    for (const auto& r : h.run(s, qb)) EXPECT_EQ(qbxmlSchemaErrors(r.qbxml), "") << r.what;
+    for (const auto& d : h.documents()) EXPECT_EQ(d.state, DocState::Posted) << d.externalKey << ": " << d.lastError;
+    EXPECT_EQ(qb.accountCurrency.at("Checking CAD"), "Canadian Dollar");
+    EXPECT_EQ(qb.balance("Checking CAD"), 12500);
+    EXPECT_EQ(qb.balance("Amazon Clearing CAD"), 0);
+    EXPECT_EQ(qb.balance("Checking"), 0);
+}
+
+TEST(MulticurrencyOn, ACurrencyQuickBooksRefusesLeavesItsDocumentsWaitingWithAHint) {
+    PostingHarness h;
+    h.import(summaryIn(kCad, "CAD", 0));
+    h.import(summaryIn(kUsd, "USD", 0));
+    FakeQuickBooks qb;
+    qb.multicurrency = true;
+    qb.inactiveCurrencies["Canadian Dollar"] = "";
+    auto s = h.startSession(multicurrencyHcp());
+    h.run(s, qb);
+    EXPECT_EQ(h.document(std::string(kUsd) + ":R:0").state, DocState::Posted);
+    const auto receipt = h.document(std::string(kCad) + ":R:0");
+    EXPECT_EQ(receipt.state, DocState::Queued) << "waits for the next session";
+    EXPECT_TRUE(contains(receipt.lastError, "Lists > Currency List")) << receipt.lastError;
+    EXPECT_EQ(qb.count("SalesReceipt", receipt.refNumber), 0);
+    const auto report = h.store->read([&](store::Tx& tx) { return h.planner.report(tx, *tx.sessions().find(s.id)); });
+    EXPECT_TRUE(contains(report.text(), "waiting for")) << report.text();
+}
+
+TEST(MulticurrencyOn, ACurrencyOutsideTheTableIsHeld) {
+    PostingHarness h;
+    h.import(summaryIn(kCad, "XYZ", 0));
+    FakeQuickBooks qb;
+    qb.multicurrency = true;
+    auto s = h.startSession(multicurrencyHcp());
+    EXPECT_TRUE(h.run(s, qb).empty());
+    const auto receipt = h.document(std::string(kCad) + ":R:0");
+    EXPECT_EQ(receipt.state, DocState::Held);
+    EXPECT_TRUE(contains(receipt.lastError, "currency XYZ")) << receipt.lastError;
+}
+
+TEST(MulticurrencyOn, TheHomeCurrencyCanBeAnyCurrency) {
+    PostingHarness h;
+    h.import(summaryIn(kCad, "CAD", 0));
+    h.import(summaryIn(kUsd, "USD", 0));
+    FakeQuickBooks qb;
+    qb.multicurrency = true;
+    qb.homeCurrency = "Canadian Dollar";
+    auto s = h.startSession(multicurrencyHcp("Canadian Dollar"));
+    h.run(s, qb);
+    for (const auto& d : h.documents()) EXPECT_EQ(d.state, DocState::Posted) << d.externalKey << ": " << d.lastError;
+    EXPECT_EQ(qb.customerCurrency.at("Amazon Summary USD"), "US Dollar");
+    EXPECT_EQ(qb.customerCurrency.count("Amazon Summary"), 0U) << "the CAD customer is in the home currency";
+    EXPECT_EQ(qb.balance("Amazon Clearing"), 12500);
+    EXPECT_EQ(qb.balance("Amazon Clearing USD"), 12500);
+}
+
+TEST(Currency, CurrencyPlaceholderNamesEveryCurrencyAlike) {
+    PostingHarness h;
+    h.updateCompany([](store::Company& c) {
+        c.customerName = "Amazon {currency}";
+        c.clearingAccount = "Amazon Clearing {currency}";
+    });
+    auto summary = summaryIn(kUsd, "USD", 0);
+    summary.customerName = "Amazon {currency}";
+    h.import(summary);
+    FakeQuickBooks qb;
+    auto s = h.startSession();
+    h.run(s, qb);
+    EXPECT_EQ(h.document(std::string(kUsd) + ":R:0").state, DocState::Posted);
+    EXPECT_EQ(qb.customers.count("Amazon USD"), 1U);
+    EXPECT_EQ(qb.balance("Amazon Clearing USD"), 12500);
+}
+
+}  // namespace
+}  // namespace settlebridge::testing
