@@ -17,6 +17,7 @@
 #include "daemon/app/json_writer.hpp"
 #include "daemon/app/service.hpp"
 #include "daemon/settlement/money.hpp"
+#include "daemon/ads/app_config.hpp"
 #include "daemon/store/ad_spend.hpp"
 #include "daemon/store/ads_accounts.hpp"
 #include "daemon/store/secrets.hpp"
@@ -24,10 +25,12 @@
 namespace settlebridge::app {
 
 const char* const kAdsUsage =
+    "  ads app [--client-id ID] [--client-secret-stdin] [--redirect-uri URL]\n"
+    "      The operator's Amazon Ads app (LWA client) used by Connect with Amazon for ads; stored (secret sealed).\n"
     "  ads connect --name NAME --region NA|EU|FE --redirect-uri URL [--company NAME]\n"
     "      Print the \"Connect with Amazon\" URL for a new Amazon Ads account (the daemon's\n"
-    "      /oauth/amazon-ads/callback completes it). The Ads app's client id and secret come from\n"
-    "      $SETTLEBRIDGE_ADS_CLIENT_ID and $SETTLEBRIDGE_ADS_CLIENT_SECRET.\n"
+    "      /oauth/amazon-ads/callback completes it). The Ads app: `ads app` (or $SETTLEBRIDGE_ADS_CLIENT_ID\n"
+    "      and $SETTLEBRIDGE_ADS_CLIENT_SECRET).\n"
     "  ads connect --callback URL --redirect-uri URL   Complete a connection from the URL Amazon sent the browser to.\n"
     "  ads add-token --name NAME --region NA|EU|FE [--company NAME]\n"
     "      Add an Amazon Ads account from a refresh token ($SETTLEBRIDGE_ADS_REFRESH_TOKEN or the first line of stdin).\n"
@@ -75,19 +78,32 @@ int intOption(const Arguments& a, const std::string& name, int fallback, int low
     throw UsageError("--" + name + " must be a number from " + std::to_string(low) + " to " + std::to_string(high));
 }
 
-ads::AdsConnectConfig connectConfig(const Arguments& a) {
-    ads::AdsConnectConfig c;
-    c.clientId = env("SETTLEBRIDGE_ADS_CLIENT_ID");
-    c.clientSecret = env("SETTLEBRIDGE_ADS_CLIENT_SECRET");
-    c.redirectUri = a.get("redirect-uri");
-    c.authorizeUrl = env("SETTLEBRIDGE_ADS_AUTHORIZE_URL");
-    c.tokenUrl = env("SETTLEBRIDGE_ADS_TOKEN_URL");
-    c.apiEndpoint = env("SETTLEBRIDGE_ADS_API_URL");
+ads::AdsConnectConfig connectConfig(const Arguments& a, Service& service, const store::SecretBox& box) {
+    ads::AdsConnectConfig c = ads::loadAdsApp(service.store(), box);
+    if (a.has("redirect-uri")) c.redirectUri = a.get("redirect-uri");
     c.backfillDays = intOption(a, "backfill-days", 30, 1, 95);
-    if (c.clientId.empty() || c.clientSecret.empty()) {
-        throw BadInput("set $SETTLEBRIDGE_ADS_CLIENT_ID and $SETTLEBRIDGE_ADS_CLIENT_SECRET (the Amazon Ads app's LWA credentials)");
+    if (!ads::adsAppConfigured(c)) {
+        throw BadInput("the Amazon Ads app is not configured: `settlebridge ads app --client-id ID` (secret on stdin), "
+                       "or set $SETTLEBRIDGE_ADS_CLIENT_ID and $SETTLEBRIDGE_ADS_CLIENT_SECRET");
     }
     return c;
+}
+
+int app(const Arguments& a, std::istream& in, std::ostream& out) {
+    Service service(dataDir(a));
+    const auto box = store::SecretBox::openKeyFile(service.dataDir() / "secrets.key");
+    std::string secret;
+    if (a.has("client-secret-stdin")) {
+        std::getline(in, secret);
+        if (!secret.empty() && secret.back() == '\r') secret.pop_back();
+        if (secret.empty()) throw BadInput("no client secret on standard input");
+    }
+    ads::saveAdsApp(service.store(), box, a.get("client-id"), secret, a.get("redirect-uri"), nowSeconds());
+    const ads::AdsConnectConfig c = ads::loadAdsApp(service.store(), box);
+    out << "Amazon Ads app: client id " << (c.clientId.empty() ? "(not set)" : c.clientId) << ", client secret "
+        << (c.clientSecret.empty() ? "(not set)" : "stored") << ", redirect URI "
+        << (c.redirectUri.empty() ? "(the daemon's own /oauth/amazon-ads/callback)" : c.redirectUri) << "\n";
+    return kExitOk;
 }
 
 ads::AdsSyncOptions syncOptions() {
@@ -139,7 +155,7 @@ std::string firstLine(std::istream& in) {
 int connect(const Arguments& a, std::ostream& out) {
     Service service(dataDir(a));
     const auto box = store::SecretBox::openKeyFile(service.dataDir() / "secrets.key");
-    ads::AdsConnect connect(service.store(), box, connectConfig(a));
+    ads::AdsConnect connect(service.store(), box, connectConfig(a, service, box));
     if (a.has("callback")) {
         printConnected(out, connect.complete(a.get("callback"), nowSeconds()));
         return kExitOk;
@@ -158,7 +174,7 @@ int addToken(const Arguments& a, std::istream& in, std::ostream& out) {
     if (token.empty()) throw BadInput("no refresh token: set $SETTLEBRIDGE_ADS_REFRESH_TOKEN or give it on stdin");
     Service service(dataDir(a));
     const auto box = store::SecretBox::openKeyFile(service.dataDir() / "secrets.key");
-    ads::AdsConnect connect(service.store(), box, connectConfig(a));
+    ads::AdsConnect connect(service.store(), box, connectConfig(a, service, box));
     printConnected(out, connect.addRefreshToken(a.get("name"), regionOf(a), token, companyOf(service, a), nowSeconds()));
     return kExitOk;
 }
@@ -380,16 +396,17 @@ int adsCommand(const std::vector<std::string>& args, std::istream& in, std::ostr
         out << "usage: settlebridge ads <subcommand> [options] [--data-dir DIR]\n\n" << kAdsUsage;
         return kExitOk;
     }
-    const std::vector<std::string> flags{"all", "enable", "disable", "hide", "show", "request"};
+    const std::vector<std::string> flags{"all", "enable", "disable", "hide", "show", "request", "client-secret-stdin"};
     const std::vector<std::string> valued{"data-dir", "name", "region", "company", "redirect-uri", "callback", "format",
                                           "profile", "days", "from", "to", "sku", "backfill-days", "advertiser",
-                                          "time-zone", "currency"};
+                                          "time-zone", "currency", "client-id"};
     try {
         if (sub == "profile") {
             if (args.size() < 3 || args[2] != "set") throw UsageError("ads profile needs the subcommand set");
             return profileSet(Arguments(args, 3, flags, valued), out);
         }
         const Arguments a(args, 2, flags, valued);
+        if (sub == "app") return app(a, in, out);
         if (sub == "connect") return connect(a, out);
         if (sub == "add-token") return addToken(a, in, out);
         if (sub == "add-walmart") return addWalmart(a, out);

@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "daemon/admin/site.hpp"
+#include "daemon/ads/app_config.hpp"
 #include "daemon/ads/connect.hpp"
 #include "daemon/ads/sync.hpp"
 #include "daemon/amazon/accounts.hpp"
@@ -156,22 +157,19 @@ private:
                          }
                      });
 
-        // Amazon Ads: "Connect with Amazon" comes back here. The Ads app's credentials come from the environment
-        // ($SETTLEBRIDGE_ADS_CLIENT_ID / _SECRET, as for `settlebridge ads connect`); the redirect URI is this address.
+        // Amazon Ads: "Connect with Amazon" comes back here. The Ads app is the stored one (ads/app_config.hpp); the
+        // redirect URI, unless configured, is this address.
         server.route("/oauth/amazon-ads/callback",
                      [&](Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
                          try {
-                             ads::AdsConnectConfig config;
-                             config.clientId = env("SETTLEBRIDGE_ADS_CLIENT_ID");
-                             config.clientSecret = env("SETTLEBRIDGE_ADS_CLIENT_SECRET");
-                             config.authorizeUrl = env("SETTLEBRIDGE_ADS_AUTHORIZE_URL");
-                             config.tokenUrl = env("SETTLEBRIDGE_ADS_TOKEN_URL");
-                             config.apiEndpoint = env("SETTLEBRIDGE_ADS_API_URL");
-                             config.redirectUri = std::string(server.secure() ? "https://" : "http://") + request.getHost() +
-                                                  "/oauth/amazon-ads/callback";
-                             if (config.clientId.empty() || config.clientSecret.empty()) {
+                             ads::AdsConnectConfig config = ads::loadAdsApp(service.store(), box);
+                             if (config.redirectUri.empty()) {
+                                 config.redirectUri = std::string(server.secure() ? "https://" : "http://") +
+                                                      request.getHost() + "/oauth/amazon-ads/callback";
+                             }
+                             if (!ads::adsAppConfigured(config)) {
                                  throw std::runtime_error("the Amazon Ads app is not configured on this server "
-                                                          "(SETTLEBRIDGE_ADS_CLIENT_ID / SETTLEBRIDGE_ADS_CLIENT_SECRET).");
+                                                          "(settlebridge ads app, or the admin page's Connect).");
                              }
                              ads::AdsConnect connect(service.store(), box, config);
                              const ads::ConnectedAccount account = connect.complete(request.getURI(), nowSeconds());
