@@ -15,24 +15,6 @@ std::optional<AdsChannel> parseAdsChannel(std::string_view text) {
     return std::nullopt;
 }
 
-std::string_view toString(AdsSyncState state) {
-    switch (state) {
-        case AdsSyncState::Idle: return "idle";
-        case AdsSyncState::Syncing: return "syncing";
-        case AdsSyncState::Ok: return "ok";
-        case AdsSyncState::Error: return "error";
-    }
-    return "idle";
-}
-
-std::optional<AdsSyncState> parseAdsSyncState(std::string_view text) {
-    if (text == "idle") return AdsSyncState::Idle;
-    if (text == "syncing") return AdsSyncState::Syncing;
-    if (text == "ok") return AdsSyncState::Ok;
-    if (text == "error") return AdsSyncState::Error;
-    return std::nullopt;
-}
-
 std::string_view toString(BackfillState state) {
     switch (state) {
         case BackfillState::Pending: return "pending";

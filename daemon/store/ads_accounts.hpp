@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "daemon/store/amazon_connections.hpp"
 #include "daemon/store/records.hpp"
 
 namespace settlebridge::store {
@@ -33,10 +34,9 @@ enum class AdsChannel { AmazonAds, WalmartConnect };
 std::string_view toString(AdsChannel channel);
 std::optional<AdsChannel> parseAdsChannel(std::string_view text);
 
-enum class AdsSyncState { Idle, Syncing, Ok, Error };
-/// "idle", "syncing", "ok", "error".
-std::string_view toString(AdsSyncState state);
-std::optional<AdsSyncState> parseAdsSyncState(std::string_view text);
+/// The same sync states as the Amazon seller connections (one cloud icon on the admin page for all).
+using AdsSyncState = SyncState;
+inline std::optional<AdsSyncState> parseAdsSyncState(std::string_view text) { return parseSyncState(text); }
 
 /// Where an account's or a profile's sync stands (the admin page shows it).
 struct AdsSyncStatus {
