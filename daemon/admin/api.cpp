@@ -1,6 +1,7 @@
 #include "daemon/admin/api.hpp"
 
 #include <chrono>
+#include <cstdlib>
 #include <sstream>
 
 #include <Poco/JSON/Stringifier.h>
@@ -94,6 +95,33 @@ const store::SecretBox& SiteContext::box() {
         }
     }
     return *box_;
+}
+
+sellercloud::SellercloudPush& SiteContext::sellercloudPush() {
+    const store::SecretBox& secrets = box();
+    std::lock_guard lock(pushMutex_);
+    if (!push_) {
+        sellercloud::PushOptions options;
+        if (options_.sellercloud) {
+            options = *options_.sellercloud;
+        } else {
+            if (const char* v = std::getenv("SETTLEBRIDGE_SELLERCLOUD_LOOKUP_URL"); v != nullptr && *v != '\0') {
+                options.teamLookupUrl = v;
+            }
+            if (const char* v = std::getenv("SETTLEBRIDGE_SELLERCLOUD_BASE_TEMPLATE"); v != nullptr && *v != '\0') {
+                options.baseUrlTemplate = v;
+            }
+            // Someone waits on the page: a few quick retries, not the scheduled push's patience.
+            options.retry.maxAttempts = 3;
+            options.retry.baseDelay = std::chrono::milliseconds(500);
+            options.retry.maxDelay = std::chrono::milliseconds(4'000);
+            options.retry.maxRetryAfter = std::chrono::milliseconds(10'000);
+            options.http.connectTimeout = std::chrono::milliseconds(10'000);
+            options.http.ioTimeout = std::chrono::milliseconds(30'000);
+        }
+        push_ = std::make_unique<sellercloud::SellercloudPush>(store_, secrets, std::move(options));
+    }
+    return *push_;
 }
 
 store::Company requireCompany(store::Tx& tx, std::int64_t id) {

@@ -19,6 +19,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
+#include "daemon/sellercloud/push.hpp"
 #include "daemon/store/admin_users.hpp"
 #include "daemon/store/crypto.hpp"
 #include "daemon/store/records.hpp"
@@ -91,6 +92,10 @@ struct AdminOptions {
     std::string qbwcPath = "/qbwc";
     /// Seconds since the epoch, now (tests set a manual clock).
     std::function<store::Timestamp()> clock;
+    /// How the Sellercloud page reaches Sellercloud (Test Connection, the companies list, map). nullopt = the
+    /// defaults with the daemon's simulator overrides $SETTLEBRIDGE_SELLERCLOUD_LOOKUP_URL and
+    /// $SETTLEBRIDGE_SELLERCLOUD_BASE_TEMPLATE, and retries short enough for a person waiting on the page.
+    std::optional<sellercloud::PushOptions> sellercloud;
 };
 
 struct ApiRequest {
@@ -144,11 +149,24 @@ public:
     /// The data directory's SecretBox (secrets.key), opened on first use. Throws ApiError 500 when it cannot be.
     const store::SecretBox& box();
 
+    /// Runs `f` with the site's own SellercloudPush (created on first use; it caches tokens and is not
+    /// thread-safe, so calls are serialized). The daemon's scheduled push is a separate instance.
+    template <class F>
+    auto withSellercloud(F&& f) {
+        sellercloud::SellercloudPush& push = sellercloudPush();
+        std::lock_guard lock(pushMutex_);
+        return f(push);
+    }
+
 private:
+    sellercloud::SellercloudPush& sellercloudPush();
+
     store::Store& store_;
     AdminOptions options_;
     std::mutex boxMutex_;
     std::unique_ptr<store::SecretBox> box_;
+    std::mutex pushMutex_;
+    std::unique_ptr<sellercloud::SellercloudPush> push_;
 };
 
 /// The company with this id; ApiError 404 when there is none.

@@ -12,11 +12,13 @@
 
 #include "daemon/admin/ads_api.hpp"
 #include "daemon/admin/assets.hpp"
+#include "daemon/admin/connect_ads_api.hpp"
 #include "daemon/admin/connect_api.hpp"
 #include "daemon/admin/auth.hpp"
 #include "daemon/admin/home_api.hpp"
 #include "daemon/admin/preview.hpp"
 #include "daemon/admin/queue_api.hpp"
+#include "daemon/admin/sellercloud_api.hpp"
 #include "daemon/admin/settings_api.hpp"
 #include "daemon/admin/wc_api.hpp"
 #include "daemon/store/crypto.hpp"
@@ -58,6 +60,19 @@ const Route kRoutes[] = {
     {"PUT", {"amazon", "#"}, amazonRenamePut},
     {"POST", {"amazon", "#", "test"}, amazonTestPost},
     {"POST", {"connect", "amazon"}, connectAmazonPost},
+    {"GET", {"connect", "ads-app"}, adsAppGet},
+    {"PUT", {"connect", "ads-app"}, adsAppPut},
+    {"POST", {"connect", "amazon-ads"}, connectAmazonAdsPost},
+    {"POST", {"connect", "amazon-ads", "token"}, connectAdsTokenPost},
+    {"POST", {"connect", "walmart"}, connectWalmartPost},
+    {"GET", {"companies", "#", "sellercloud"}, sellercloudGet},
+    {"PUT", {"companies", "#", "sellercloud"}, sellercloudPut},
+    {"POST", {"sellercloud", "#", "test"}, sellercloudTestPost},
+    {"GET", {"sellercloud", "#", "companies"}, sellercloudCompaniesGet},
+    {"PUT", {"sellercloud", "#", "mappings", "#"}, sellercloudMappingPut},
+    {"POST", {"sellercloud", "#", "send"}, sellercloudSendPost},
+    {"GET", {"sellercloud", "#", "sends"}, sellercloudSendsGet},
+    {"GET", {"sellercloud", "sends", "#"}, sellercloudSendGet},
     {"POST", {"ads", "accounts", "#", "sync"}, adsAccountSyncPost},
     {"PUT", {"ads", "accounts", "#"}, adsAccountRenamePut},
     {"GET", {"ads", "profiles"}, adsProfilesGet},

@@ -31,6 +31,12 @@ function append(el, children) {
 
 function main() { return document.getElementById("main"); }
 
+// Replaces an element's children (null, false and undefined are left out, unlike the DOM's replaceChildren).
+function fill(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+}
+
 function show(...children) {
   const m = main();
   m.replaceChildren();
@@ -247,23 +253,67 @@ async function testConnection(x) {
 // ---------------------------------------------------------------------------------------------------------
 // Connect: "Add account"
 
-function connectView() {
-  if (needCompany("Connect")) return;
-  const companySel = h("select", { id: "connect-company" }, state.companies.map((c) => h("option", { value: c.id, selected: c.id === state.companyId }, c.name)));
-  const name = h("input", { id: "connect-name", placeholder: "e.g. US seller", "aria-describedby": "connect-name-hint" });
-  const region = h("select", { id: "connect-region" },
+// Shows a refused form's problems: the list in `box`, and each message next to its field (inputs[field]).
+function showErrors(box, r, inputs) {
+  const list = r.data.errors && r.data.errors.length ? r.data.errors : [{ field: r.data.field || "", message: r.data.error || "the request failed" }];
+  box.className = "errors";
+  box.setAttribute("role", "alert");
+  box.replaceChildren(h("strong", {}, "Nothing was saved: please correct " + (list.length === 1 ? "this" : "these") + "."),
+    h("ul", {}, list.map((e) => h("li", {}, e.message))));
+  for (const e of list) {
+    const input = inputs && inputs[e.field];
+    if (input) input.setAttribute("aria-invalid", "true");
+  }
+}
+
+function clearErrors(box, inputs) {
+  box.className = "";
+  box.replaceChildren();
+  for (const input of Object.values(inputs || {})) input.removeAttribute("aria-invalid");
+}
+
+function field(id, label, input, hint) {
+  if (hint) input.setAttribute("aria-describedby", id + "-hint");
+  return h("div", { class: "field" }, h("label", { for: id }, label), input, hint ? h("p", { id: id + "-hint", class: "hint" }, hint) : null);
+}
+
+function regionSelect(id) {
+  return h("select", { id },
     h("option", { value: "NA" }, "North America (US, CA, MX, BR)"), h("option", { value: "EU" }, "Europe, Middle East, India"),
     h("option", { value: "FE" }, "Far East (JP, AU, SG)"));
+}
+
+function connectView() {
+  if (needCompany("Connect")) return;
+  const channel = sessionStorage.getItem("connect.channel") || "amazon_seller";
+  const radio = (value, label) => h("p", {}, h("input", { type: "radio", name: "channel", id: "channel-" + value, value, checked: channel === value,
+    onchange: () => { sessionStorage.setItem("connect.channel", value); connectView(); } }), " ", h("label", { for: "channel-" + value }, label));
+  const chooser = h("fieldset", { class: "card" }, h("legend", {}, "Channel"),
+    radio("amazon_seller", "Amazon seller (settlement reports)"),
+    radio("amazon_ads", "Amazon Ads (ad spend per SKU)"),
+    radio("walmart_connect", "Walmart Connect (ad spend per item)"));
+  const body = h("div", { id: "connect-body" });
+  show(h("h1", {}, "Add an account"), chooser, body);
+  if (channel === "amazon_ads") connectAdsForm(body);
+  else if (channel === "walmart_connect") connectWalmartForm(body);
+  else connectSellerForm(body);
+}
+
+function companyChoice(id, allowNone) {
+  return h("select", { id }, allowNone ? h("option", { value: "" }, "No company yet") : null,
+    state.companies.map((c) => h("option", { value: c.id, selected: c.id === state.companyId }, c.name)));
+}
+
+function connectSellerForm(body) {
+  const companySel = companyChoice("connect-company", false);
+  const name = h("input", { id: "connect-name", placeholder: "e.g. US seller" });
+  const region = regionSelect("connect-region");
   const error = h("p", { class: "error-text", role: "alert", id: "connect-error" });
   const form = h("form", { class: "card" },
-    h("fieldset", {}, h("legend", {}, "Channel"),
-      h("p", {}, h("input", { type: "radio", name: "channel", id: "channel-amazon", value: "amazon_seller", checked: true }), " ",
-        h("label", { for: "channel-amazon" }, "Amazon seller (settlement reports)"))),
+    h("p", {}, "Connect sends you to Amazon to log in and allow Settlebridge to read your settlement reports; Amazon then sends you back here."),
     h("div", { class: "grid2" },
-      h("div", { class: "field" }, h("label", { for: "connect-company" }, "Company"), companySel),
-      h("div", { class: "field" }, h("label", { for: "connect-region" }, "Region"), region),
-      h("div", { class: "field" }, h("label", { for: "connect-name" }, "Name"), name,
-        h("p", { id: "connect-name-hint", class: "hint" }, "Empty: \u201cNA seller\u201d and so on."))),
+      field("connect-company", "Company", companySel), field("connect-region", "Region", region),
+      field("connect-name", "Name", name, "Empty: \u201cNA seller\u201d and so on.")),
     error,
     h("button", { type: "submit", class: "primary", id: "connect-go" }, "Connect"));
   form.addEventListener("submit", async (event) => {
@@ -273,9 +323,117 @@ function connectView() {
     if (!r.ok) { error.textContent = r.data.error; return; }
     location.href = r.data.url;  // Amazon's consent page; it sends the browser back to this daemon
   });
-  show(h("h1", {}, "Add an account"),
-    h("p", {}, "Connect sends you to Amazon to log in and allow Settlebridge to read your settlement reports; Amazon then sends you back here."),
-    form);
+  body.replaceChildren(form);
+}
+
+async function connectAdsForm(body) {
+  const app = await api("GET", "/api/connect/ads-app");
+  if (!app.ok) { body.replaceChildren(h("p", { class: "bad" }, app.data.error)); return; }
+  // The operator's Amazon Ads app: entered once; the secret is never shown again.
+  const clientId = h("input", { id: "ads-client-id", value: app.data.client_id, size: 48, autocomplete: "off" });
+  const secret = h("input", { id: "ads-client-secret", type: "password", autocomplete: "new-password",
+    placeholder: app.data.has_secret ? "stored \u2014 leave empty to keep it" : "" });
+  const redirect = h("input", { id: "ads-redirect", value: app.data.redirect_uri, size: 48, placeholder: app.data.default_redirect_uri });
+  const appErrors = h("div", { id: "ads-app-errors" });
+  const appInputs = { client_id: clientId, client_secret: secret, redirect_uri: redirect };
+  const appForm = h("form", { class: "card", id: "ads-app-form" },
+    h("h2", {}, "Amazon Ads app"),
+    h("p", {}, "The Login with Amazon security profile of your Amazon Ads API app. Register this redirect URI with it: ",
+      h("code", {}, app.data.redirect_uri || app.data.default_redirect_uri)),
+    appErrors,
+    h("div", { class: "grid2" },
+      field("ads-client-id", "Client id", clientId, "amzn1.application-oa2-client.\u2026"),
+      field("ads-client-secret", "Client secret", secret, app.data.has_secret ? "A secret is stored." : "Shown once by Amazon; stored encrypted."),
+      field("ads-redirect", "Redirect URI (optional)", redirect, "Empty: " + app.data.default_redirect_uri)),
+    h("button", { type: "submit", class: "primary", id: "ads-app-save" }, "Save the app"));
+  appForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(appErrors, appInputs);
+    const r = await api("PUT", "/api/connect/ads-app", { client_id: clientId.value.trim(), client_secret: secret.value, redirect_uri: redirect.value.trim() });
+    if (!r.ok) { showErrors(appErrors, r, appInputs); return; }
+    flash(r.data.message, "ok");
+    connectAdsForm(body);
+  });
+  if (!app.data.configured) {
+    body.replaceChildren(h("p", {}, "Before the first Amazon Ads account, enter your Amazon Ads app once."), appForm);
+    return;
+  }
+  const companySel = companyChoice("ads-company", true);
+  const name = h("input", { id: "ads-name", placeholder: "e.g. Brand ads" });
+  const region = regionSelect("ads-region");
+  const errors = h("div", { id: "ads-errors" });
+  const inputs = { company_id: companySel, name, region };
+  const form = h("form", { class: "card", id: "ads-connect-form" },
+    h("p", {}, "Connect sends you to Amazon to log in and allow Settlebridge to read your advertising reports; Amazon then sends you back here and the account's profiles are listed under Ads."),
+    errors,
+    h("div", { class: "grid2" },
+      field("ads-company", "Company", companySel), field("ads-region", "Region", region),
+      field("ads-name", "Name", name, "Empty: \u201cAmazon Ads NA\u201d and so on.")),
+    h("button", { type: "submit", class: "primary", id: "ads-connect-go" }, "Connect"));
+  const payload = () => ({ company_id: companySel.value ? Number(companySel.value) : null, name: name.value.trim(), region: region.value });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(errors, inputs);
+    const r = await api("POST", "/api/connect/amazon-ads", payload());
+    if (!r.ok) { showErrors(errors, r, inputs); return; }
+    location.href = r.data.url;
+  });
+  const token = h("input", { id: "ads-token", type: "password", autocomplete: "off", size: 48 });
+  const tokenErrors = h("div", { id: "ads-token-errors" });
+  const tokenForm = h("form", { id: "ads-token-form" },
+    tokenErrors,
+    field("ads-token", "Refresh token", token, "Starts with Atzr|. Made for this same Ads app; the name, company and region above apply."),
+    h("button", { type: "submit", id: "ads-token-go" }, "Add with this token"));
+  tokenForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(tokenErrors, { refresh_token: token });
+    const r = await api("POST", "/api/connect/amazon-ads/token", Object.assign(payload(), { refresh_token: token.value.trim() }));
+    if (!r.ok) { showErrors(tokenErrors, r, Object.assign({ refresh_token: token }, inputs)); return; }
+    token.value = "";
+    flash(r.data.message, "ok");
+  });
+  body.replaceChildren(form,
+    h("details", { class: "card" }, h("summary", {}, "Paste a refresh token instead"), tokenForm),
+    h("details", { class: "card" }, h("summary", {}, "Change the Amazon Ads app"), appForm));
+}
+
+function connectWalmartForm(body) {
+  const companySel = companyChoice("wm-company", true);
+  const inputs = {
+    company_id: companySel,
+    name: h("input", { id: "wm-name", placeholder: "e.g. Walmart US" }),
+    advertiser_id: h("input", { id: "wm-advertiser", inputmode: "numeric", autocomplete: "off" }),
+    auth_token: h("input", { id: "wm-token", type: "password", autocomplete: "off" }),
+    consumer_id: h("input", { id: "wm-consumer", autocomplete: "off" }),
+    private_key: h("textarea", { id: "wm-key", rows: 6, cols: 64, spellcheck: "false", autocomplete: "off" }),
+    key_version: h("input", { id: "wm-key-version", value: "1", size: 4 }),
+    currency: h("input", { id: "wm-currency", value: "USD", size: 4 }),
+    time_zone: h("input", { id: "wm-zone", placeholder: "America/Los_Angeles" }),
+  };
+  const errors = h("div", { id: "wm-errors" });
+  const form = h("form", { class: "card", id: "wm-form" },
+    h("p", {}, "Walmart Connect gives API partners an auth token, a consumer id and a key version for the RSA key pair they registered; the advertiser id is in the Walmart Connect ad center. They are stored encrypted; Walmart checks them at the first sync (see Home)."),
+    errors,
+    h("div", { class: "grid2" },
+      field("wm-company", "Company", companySel), field("wm-name", "Name", inputs.name, "Empty: \u201cWalmart <advertiser id>\u201d."),
+      field("wm-advertiser", "Advertiser id", inputs.advertiser_id), field("wm-consumer", "Consumer id (WM_CONSUMER.ID)", inputs.consumer_id),
+      field("wm-token", "Auth token", inputs.auth_token), field("wm-key-version", "Key version", inputs.key_version),
+      field("wm-currency", "Currency", inputs.currency), field("wm-zone", "Reporting time zone", inputs.time_zone, "Empty: America/Los_Angeles.")),
+    field("wm-key", "Private key (PEM or base64)", inputs.private_key),
+    h("button", { type: "submit", class: "primary", id: "wm-go" }, "Add the advertiser"));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(errors, inputs);
+    const payload = {};
+    for (const [key, input] of Object.entries(inputs)) payload[key] = input.value.trim();
+    payload.company_id = companySel.value ? Number(companySel.value) : null;
+    const r = await api("POST", "/api/connect/walmart", payload);
+    if (!r.ok) { showErrors(errors, r, inputs); return; }
+    inputs.auth_token.value = "";
+    inputs.private_key.value = "";
+    flash(r.data.message, "ok");
+  });
+  body.replaceChildren(form);
 }
 
 function selectCompany(id) {
@@ -737,11 +895,227 @@ function spendResult(s) {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// Sellercloud
+
+async function sellercloudView() {
+  if (needCompany("Sellercloud")) return;
+  const c = company();
+  const r = await api("GET", "/api/companies/" + c.id + "/sellercloud");
+  if (!r.ok) { show(h("h1", {}, "Sellercloud"), h("p", { class: "bad" }, r.data.error)); return; }
+  const conn = r.data.connection;
+  const parts = [h("h1", {}, "Sellercloud \u2014 " + c.name), scConnectionCard(c, conn)];
+  if (conn) {
+    const mapping = h("section", { class: "card", id: "sc-mapping", "aria-labelledby": "sc-mapping-title" });
+    const log = h("section", { class: "card", id: "sc-log", "aria-labelledby": "sc-log-title" });
+    parts.push(mapping, scSendCard(conn, r.data.profiles, r.data.max_send_days), log);
+    show(...parts);
+    scMappingCard(mapping, conn, r.data.profiles);
+    scLogCard(log, conn, null);
+  } else {
+    show(...parts);
+  }
+}
+
+function scVerdict(test) {
+  if (!test.verdict) return h("p", { id: "sc-verdict", class: "muted" }, "Not tested yet.");
+  return h("p", { id: "sc-verdict", "data-verdict": test.verdict, class: "msg " + (test.ok ? "ok" : "bad") },
+    h("strong", {}, test.verdict_label + ". "), test.message, test.tested_at ? " (" + when(test.tested_at) + ")" : "");
+}
+
+function scConnectionCard(c, conn) {
+  const byServer = conn && !conn.team_name && conn.server_id;
+  const how = h("select", { id: "sc-how" }, h("option", { value: "team", selected: !byServer }, "Team name"),
+    h("option", { value: "server", selected: !!byServer }, "Server id"));
+  const where = h("input", { id: "sc-where", value: conn ? (byServer ? conn.server_id : conn.team_name) : "", autocomplete: "off" });
+  const username = h("input", { id: "sc-username", value: conn ? conn.username : "", autocomplete: "off" });
+  const password = h("input", { id: "sc-password", type: "password", autocomplete: "new-password",
+    placeholder: conn && conn.has_password ? "stored \u2014 leave empty to keep it" : "" });
+  const errors = h("div", { id: "sc-errors" });
+  const inputs = { team_name: where, server_id: where, username, password };
+  const verdictBox = h("div", { "aria-live": "polite" }, conn ? scVerdict(conn.test) : null);
+  const form = h("form", { id: "sc-connection-form" },
+    errors,
+    h("div", { class: "grid2" },
+      field("sc-how", "Sellercloud is found by", how),
+      field("sc-where", "Team name or server id", where, "The team name you type on Sellercloud's login page, or the server id (xx in xx.cwa.sellercloud.com)."),
+      field("sc-username", "User name", username, "A Sellercloud user for this integration (client admin)."),
+      field("sc-password", "Password", password, conn && conn.has_password ? "A password is stored (encrypted); it is never shown." : "Stored encrypted.")),
+    h("div", { class: "row" },
+      h("button", { type: "submit", class: "primary", id: "sc-save" }, "Save"),
+      conn ? h("button", { type: "button", id: "sc-test", onclick: async (event) => {
+        event.target.disabled = true;
+        verdictBox.replaceChildren(h("p", { class: "muted" }, "Testing\u2026"));
+        const t = await api("POST", "/api/sellercloud/" + conn.id + "/test");
+        event.target.disabled = false;
+        if (!t.ok) { verdictBox.replaceChildren(h("p", { class: "msg bad", id: "sc-verdict" }, t.data.error)); return; }
+        verdictBox.replaceChildren(scVerdict(t.data));
+      } }, "Test Connection") : null));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(errors, inputs);
+    const body = { username: username.value.trim(), password: password.value };
+    body[how.value === "team" ? "team_name" : "server_id"] = where.value.trim();
+    const s = await api("PUT", "/api/companies/" + c.id + "/sellercloud", body);
+    if (!s.ok) { showErrors(errors, s, inputs); return; }
+    flash(s.data.message, "ok");
+    sellercloudView();
+  });
+  return h("section", { class: "card", "aria-labelledby": "sc-conn-title" },
+    h("h2", { id: "sc-conn-title" }, "Connection"), form, verdictBox);
+}
+
+const scProducts = ["SP", "SD", "SB", "WALMART"];
+const scChannels = ["amazon", "walmart"];
+
+async function scMappingCard(section, conn, profiles) {
+  section.replaceChildren(h("h2", { id: "sc-mapping-title" }, "Ads profiles \u2192 Sellercloud companies"), h("p", { class: "muted" }, "Loading Sellercloud's companies\u2026"));
+  const list = await api("GET", "/api/sellercloud/" + conn.id + "/companies");
+  const companies = list.ok ? list.data.companies : [];
+  const notice = h("div", { id: "sc-map-notice", "aria-live": "polite" });
+  const rows = profiles.map((p) => {
+    const m = p.mapping;
+    const here = m && m.this_connection;
+    const select = h("select", { "aria-label": "Sellercloud company for " + p.label, "data-profile-company": p.id },
+      h("option", { value: "" }, "\u2014 not mapped \u2014"),
+      companies.map((co) => h("option", { value: co.id, selected: here && m.sc_company_id === co.id }, co.name + " (" + co.id + ")" + (co.disabled ? " \u2014 disabled" : ""))));
+    const box = (kind, value, checked) => h("label", { class: "nowrap" }, h("input", { type: "checkbox", value, checked, "data-kind": kind }), " " + value);
+    const products = h("span", {}, scProducts.map((x) => box("product", x, m ? m.ad_products.includes(x) : true)));
+    const channels = h("span", {}, scChannels.map((x) => box("channel", x, m ? m.channels.includes(x) : true)));
+    const save = async (confirm) => {
+      notice.replaceChildren();
+      if (!select.value) { notice.replaceChildren(h("p", { class: "msg bad", role: "alert" }, "Choose a Sellercloud company for " + p.label + ".")); return; }
+      const checked = (kind) => Array.from(section.querySelectorAll('tr[data-profile="' + p.id + '"] input[data-kind="' + kind + '"]')).filter((i) => i.checked).map((i) => i.value);
+      const r = await api("PUT", "/api/sellercloud/" + conn.id + "/mappings/" + p.id,
+        { sc_company_id: Number(select.value), ad_products: checked("product"), channels: checked("channel"), confirm });
+      if (r.status === 409 && r.data.needs_confirmation) {
+        // The remap confirmation: nothing changed yet; a confirm clears the old company first.
+        notice.replaceChildren(h("div", { class: "errors", role: "alert", id: "sc-remap-warning" },
+          h("p", {}, h("strong", {}, "This may create duplicate data. "), r.data.error),
+          h("div", { class: "row" },
+            h("button", { type: "button", class: "primary", id: "sc-remap-confirm", onclick: () => save(true) },
+              "Remap and clear " + r.data.from_company_name),
+            h("button", { type: "button", onclick: () => notice.replaceChildren() }, "Cancel"))));
+        return;
+      }
+      if (!r.ok) { notice.replaceChildren(h("p", { class: "msg bad", role: "alert" }, r.data.error)); return; }
+      flash(r.data.message, "ok");
+      sellercloudView();
+    };
+    return h("tr", { "data-profile": p.id },
+      h("th", { scope: "row" }, p.label, h("div", { class: "muted small" }, (p.channel === "walmart" ? "Walmart Connect" : "Amazon Ads") + " \u00b7 " + p.account_name + " \u00b7 " + p.currency)),
+      cell(m ? (here ? m.sc_company_name : "through another company's connection") + (m.has_sent ? " \u00b7 sent up to " + (m.last_sent_date || "\u2014") : "") : "not mapped"),
+      h("td", {}, select), h("td", {}, products), h("td", {}, channels),
+      h("td", {}, h("button", { type: "button", "data-map": p.id, onclick: () => save(false) }, "Save")));
+  });
+  fill(section, h("h2", { id: "sc-mapping-title" }, "Ads profiles \u2192 Sellercloud companies"),
+    list.ok ? null : h("p", { class: "msg bad", role: "alert" }, list.data.error),
+    h("p", {}, "Each ads profile sends its spend to one Sellercloud company. Remapping a profile that already sent data asks for a confirmation and clears what it wrote to the old company first."),
+    notice,
+    rows.length ? table(["Profile", "Now", "Sellercloud company", "Ad products", "Channels", ""], rows, { label: "Profile mapping" })
+      : h("p", {}, "No ads profile yet: connect an Amazon Ads or Walmart Connect account first."));
+}
+
+function scSendCard(conn, profiles, maxDays) {
+  const mapped = profiles.filter((p) => p.mapping && p.mapping.this_connection);
+  const days = h("input", { id: "sc-days", type: "number", min: 1, max: maxDays, value: 7, size: 4 });
+  const profile = h("select", { id: "sc-send-profile" }, h("option", { value: "" }, "Every mapped profile"),
+    mapped.map((p) => h("option", { value: p.id }, p.label)));
+  const channel = h("select", { id: "sc-send-channel" }, h("option", { value: "" }, "Amazon and Walmart"),
+    h("option", { value: "amazon" }, "Amazon"), h("option", { value: "walmart" }, "Walmart"));
+  const out = h("div", { "aria-live": "polite", id: "sc-send-result" });
+  const pending = mapped.filter((p) => p.mapping.requested_days > 0);
+  const form = h("form", { class: "row", id: "sc-send-form" },
+    h("div", {}, h("label", { for: "sc-days" }, "Last"), " ", days, " days"),
+    h("div", {}, h("label", { for: "sc-send-profile" }, "Profile"), " ", profile),
+    h("div", {}, h("label", { for: "sc-send-channel" }, "Channel"), " ", channel),
+    h("button", { type: "submit", class: "primary", id: "sc-send-go" }, "Send"));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const body = { days: Number(days.value) };
+    if (profile.value) body.profile_id = Number(profile.value);
+    if (channel.value) body.channel = channel.value;
+    const r = await api("POST", "/api/sellercloud/" + conn.id + "/send", body);
+    out.replaceChildren(h("p", { class: "msg " + (r.ok ? "ok" : "bad"), role: r.ok ? null : "alert" }, r.ok ? r.data.message : r.data.error));
+  });
+  return h("section", { class: "card", "aria-labelledby": "sc-send-title" },
+    h("h2", { id: "sc-send-title" }, "Send now"),
+    h("p", {}, "Sends the last N days (1\u2013" + maxDays + ") again; the daemon does it within a minute and the log below shows the result. Values are recomputed, never added twice."),
+    pending.length ? h("p", { class: "muted" }, "Waiting: " + pending.map((p) => p.label + " (" + p.mapping.requested_days + " days)").join(", ")) : null,
+    form, out);
+}
+
+async function scLogCard(section, conn, before) {
+  const filters = section.filters || { status: "", kind: "", q: "" };
+  section.filters = filters;
+  const status = h("select", { id: "sc-log-status" }, ["", "ok", "partial", "failed", "running"].map((x) => h("option", { value: x, selected: filters.status === x }, x || "Any status")));
+  const kind = h("select", { id: "sc-log-kind" }, ["", "daily", "manual", "clear"].map((x) => h("option", { value: x, selected: filters.kind === x }, x || "Any kind")));
+  const text = h("input", { id: "sc-log-q", type: "search", value: filters.q });
+  const form = h("form", { class: "row", role: "search", "aria-label": "Filter the send log" },
+    h("div", {}, h("label", { for: "sc-log-status" }, "Status"), " ", status),
+    h("div", {}, h("label", { for: "sc-log-kind" }, "Kind"), " ", kind),
+    h("div", {}, h("label", { for: "sc-log-q" }, "Text"), " ", text),
+    h("button", { type: "submit" }, "Filter"));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    section.filters = { status: status.value, kind: kind.value, q: text.value };
+    scLogCard(section, conn, null);
+  });
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(filters)) if (v) q.set(k, v);
+  if (before) q.set("before", before);
+  const r = await api("GET", "/api/sellercloud/" + conn.id + "/sends?" + q.toString());
+  const detail = h("div", { id: "sc-send-detail" });
+  const rows = r.ok ? r.data.sends.map((s) => h("tr", { "data-send": s.id },
+    cell(when(s.started_at)), cell(s.sc_company_name), cell(s.profiles), cell(s.from_date + " \u2013 " + s.to_date, "nowrap"), cell(s.kind),
+    h("td", {}, h("span", { class: "state state-" + s.status }, s.status)),
+    cell(s.written + " written, " + s.unmatched + " unmatched, " + s.failed + " failed" + (s.message ? " \u2014 " + s.message : "")),
+    h("td", {}, h("button", { type: "button", "data-send-details": s.id, onclick: () => scSendDetail(detail, s, { status: "", q: "", offset: 0 }) }, "Details")))) : [];
+  fill(section, h("h2", { id: "sc-log-title" }, "Send log"), form,
+    !r.ok ? h("p", { class: "bad" }, r.data.error)
+      : rows.length ? table(["When", "Sellercloud company", "Profiles", "Days", "Kind", "Status", "Records", ""], rows, { label: "Sellercloud sends" })
+        : h("p", {}, "No send matches yet."),
+    r.ok && r.data.more ? h("p", {}, h("button", { type: "button", onclick: () => scLogCard(section, conn, r.data.next_before) }, "Older sends")) : null,
+    detail);
+}
+
+async function scSendDetail(detail, send, f) {
+  const q = new URLSearchParams({ offset: String(f.offset), limit: "50" });
+  if (f.status) q.set("status", f.status);
+  if (f.q) q.set("q", f.q);
+  const r = await api("GET", "/api/sellercloud/sends/" + send.id + "?" + q.toString());
+  if (!r.ok) { detail.replaceChildren(h("p", { class: "bad", role: "alert" }, r.data.error)); return; }
+  const d = r.data;
+  const status = h("select", { id: "sc-rec-status" }, ["", "written", "unmatched", "ambiguous", "failed", "cleared"].map((x) =>
+    h("option", { value: x, selected: f.status === x }, x ? x + " (" + d.counts[x] + ")" : "Any outcome")));
+  const text = h("input", { id: "sc-rec-q", type: "search", value: f.q, placeholder: "SKU, ASIN or product" });
+  const form = h("form", { class: "row", role: "search", "aria-label": "Filter the records" },
+    h("div", {}, h("label", { for: "sc-rec-status" }, "Outcome"), " ", status),
+    h("div", {}, h("label", { for: "sc-rec-q" }, "Text"), " ", text),
+    h("button", { type: "submit" }, "Filter"));
+  form.addEventListener("submit", (event) => { event.preventDefault(); scSendDetail(detail, send, { status: status.value, q: text.value, offset: 0 }); });
+  const rows = d.records.map((x) => h("tr", { "data-record": x.sku },
+    cell(x.sku || "(no SKU) " + x.asin), cell(x.product_id || "\u2014"), cell(x.rule || "\u2014"),
+    cell(x.cost, "num"), cell(x.sales, "num"), cell(x.item_cost || "\u2014", "num"), cell(x.profit || "\u2014", "num"),
+    cell(x.values_written || "\u2014", "small"),
+    h("td", {}, h("span", { class: "state state-" + x.status }, x.status), x.error ? h("div", { class: "small bad" }, x.error) : null)));
+  const last = Math.min(d.offset + d.limit, d.total);
+  detail.replaceChildren(h("section", { class: "card", id: "sc-records", "aria-label": "Records of send " + send.id },
+    h("h3", {}, "Send " + send.id + ": " + send.sc_company_name + ", " + send.from_date + " \u2013 " + send.to_date + " (" + send.kind + ", " + send.status + ")"),
+    form,
+    rows.length ? table(["Advertised SKU", "Sellercloud product", "Linked by", "Ad cost", "Attributed sales", "Item cost", "Profit", "Values written", "Outcome"], rows, { label: "Send records" })
+      : h("p", {}, "No record matches."),
+    h("p", { class: "row" }, d.total ? (d.offset + 1) + "\u2013" + last + " of " + d.total : "",
+      d.offset > 0 ? h("button", { type: "button", onclick: () => scSendDetail(detail, send, Object.assign({}, f, { offset: Math.max(0, d.offset - d.limit) })) }, "Previous") : null,
+      last < d.total ? h("button", { type: "button", onclick: () => scSendDetail(detail, send, Object.assign({}, f, { offset: d.offset + d.limit })) }, "Next") : null)));
+  detail.scrollIntoView();
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // Routing
 
 const pages = {
   home: homeView, queue: queueView, preview: previewView, settings: settingsView,
-  webconnector: webConnectorView, logs: () => logsView(), ads: adsView, connect: connectView,
+  webconnector: webConnectorView, logs: () => logsView(), ads: adsView, connect: connectView, sellercloud: sellercloudView,
 };
 
 function currentPage() {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -73,12 +74,13 @@ inline std::string makeReport(const std::string& id, const std::string& start, c
 
 class AdminHarness {
 public:
-    explicit AdminHarness(bool withCompany = true) {
+    explicit AdminHarness(bool withCompany = true, const std::function<void(admin::AdminOptions&)>& configure = {}) {
         store = std::make_unique<store::Store>(dir.file("settlebridge.db"));
         admin::AdminOptions options;
         options.dataDir = dir.path();
         options.pbkdf2Iterations = 1000;
         options.clock = [this] { return now.load(); };
+        if (configure) configure(options);
         site = std::make_unique<admin::AdminSite>(*store, options);
         if (withCompany) {
             store::Company c;
