@@ -2,6 +2,7 @@
 
 #include "daemon/store/ads_accounts.hpp"
 #include "daemon/store/amazon_connections.hpp"
+#include "daemon/store/sellercloud_connections.hpp"
 
 namespace settlebridge::admin {
 
@@ -34,6 +35,18 @@ JsonObject adsJson(const store::AdsAccount& a, int profiles) {
     o->set("profiles", profiles);
     o->set("sync", syncJson(store::toString(a.sync.state), a.sync.message, a.sync.lastSyncAt, a.sync.nextSyncAt,
                             a.sync.requested));
+    return o;
+}
+
+JsonObject sellercloudJson(const store::SellercloudConnection& c) {
+    JsonObject o = object();
+    o->set("id", c.id);
+    o->set("kind", "sellercloud");
+    o->set("channel_label", "Sellercloud");
+    o->set("name", !c.teamName.empty() ? c.teamName : c.serverId.empty() ? c.baseUrl : "server " + c.serverId);
+    o->set("region", "");
+    o->set("connected", true);
+    o->set("sync", syncJson(store::toString(c.syncState), c.syncMessage, c.lastSyncAt, c.nextSyncAt, c.syncRequested));
     return o;
 }
 
@@ -87,6 +100,9 @@ ApiReply homeGet(SiteContext& ctx, const ApiRequest&) {
             for (const auto& account : allAds) {
                 if (account.companyId == company.id) connections->add(adsJson(account, profileCount(account.id)));
             }
+            if (auto sellercloud = store::SellercloudConnections(tx.database()).findByCompany(company.id)) {
+                connections->add(sellercloudJson(*sellercloud));
+            }
             c->set("connections", connections);
             companies->add(c);
         }
@@ -113,6 +129,11 @@ ApiReply companySyncPost(SiteContext& ctx, const ApiRequest& request) {
             ads.requestSync(account.id, true, now);
             ++asked;
         }
+        store::SellercloudConnections sellercloud(tx.database());
+        if (auto connection = sellercloud.findByCompany(company.id)) {
+            sellercloud.requestSync(connection->id, true, now);
+            ++asked;
+        }
         if (asked > 0) {
             tx.events().add(now, company.id, store::EventLevel::Info,
                             "sync requested for " + std::to_string(asked) + " connection(s) by " +
@@ -137,6 +158,20 @@ ApiReply amazonSyncPost(SiteContext& ctx, const ApiRequest& request) {
         JsonObject out = object();
         out->set("requested", 1);
         out->set("message", "the daemon syncs \"" + connection->name + "\" within a minute");
+        return ApiReply::ok(out);
+    });
+}
+
+ApiReply sellercloudSyncPost(SiteContext& ctx, const ApiRequest& request) {
+    const std::int64_t id = request.idAt(1);
+    return ctx.store().write([&](store::Tx& tx) {
+        store::SellercloudConnections sellercloud(tx.database());
+        const auto connection = sellercloud.find(id);
+        if (!connection) throw ApiError(404, "no Sellercloud connection with id " + std::to_string(id));
+        sellercloud.requestSync(connection->id, true, ctx.now());
+        JsonObject out = object();
+        out->set("requested", 1);
+        out->set("message", "the daemon sends the ad spend to Sellercloud within a minute");
         return ApiReply::ok(out);
     });
 }

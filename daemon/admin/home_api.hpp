@@ -16,6 +16,8 @@ ApiReply amazonSyncPost(SiteContext& ctx, const ApiRequest& request);
 ApiReply amazonRenamePut(SiteContext& ctx, const ApiRequest& request);
 /// POST /api/ads/accounts/{id}/sync
 ApiReply adsAccountSyncPost(SiteContext& ctx, const ApiRequest& request);
+/// POST /api/sellercloud/{id}/sync: the daily send, now (the daemon's next tick).
+ApiReply sellercloudSyncPost(SiteContext& ctx, const ApiRequest& request);
 /// PUT /api/ads/accounts/{id} {"name"}
 ApiReply adsAccountRenamePut(SiteContext& ctx, const ApiRequest& request);
 

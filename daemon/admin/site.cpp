@@ -68,6 +68,7 @@ const Route kRoutes[] = {
     {"GET", {"companies", "#", "sellercloud"}, sellercloudGet},
     {"PUT", {"companies", "#", "sellercloud"}, sellercloudPut},
     {"POST", {"sellercloud", "#", "test"}, sellercloudTestPost},
+    {"POST", {"sellercloud", "#", "sync"}, sellercloudSyncPost},
     {"GET", {"sellercloud", "#", "companies"}, sellercloudCompaniesGet},
     {"PUT", {"sellercloud", "#", "mappings", "#"}, sellercloudMappingPut},
     {"POST", {"sellercloud", "#", "send"}, sellercloudSendPost},

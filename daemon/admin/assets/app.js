@@ -191,8 +191,8 @@ async function homeView() {
       return h("tr", { "data-connection": x.kind + ":" + x.id },
         cell(x.channel_label), cell(x.name + (x.region ? " (" + x.region + ")" : "")),
         h("td", {}, cloud(x.sync)), cell(when(x.sync.last_sync_at)), cell(when(x.sync.next_sync_at)),
-        h("td", {}, h("button", { type: "button", onclick: () => syncConnection(x) }, "Sync now"), " ",
-          h("button", { type: "button", onclick: () => renameConnection(x) }, "Rename"),
+        h("td", {}, h("button", { type: "button", onclick: () => syncConnection(x) }, x.kind === "sellercloud" ? "Send now" : "Sync now"),
+          x.kind === "sellercloud" ? null : [" ", h("button", { type: "button", onclick: () => renameConnection(x) }, "Rename")],
           x.kind === "amazon_seller" ? [" ", h("button", { type: "button", onclick: () => testConnection(x) }, "Test connection")] : null));
     });
     const counts = c.counts;
@@ -227,7 +227,8 @@ async function syncCompany(c) {
 }
 
 async function syncConnection(x) {
-  const path = x.kind === "amazon_seller" ? "/api/amazon/" + x.id + "/sync" : "/api/ads/accounts/" + x.id + "/sync";
+  const path = x.kind === "amazon_seller" ? "/api/amazon/" + x.id + "/sync"
+    : x.kind === "sellercloud" ? "/api/sellercloud/" + x.id + "/sync" : "/api/ads/accounts/" + x.id + "/sync";
   const r = await api("POST", path);
   flash(r.ok ? r.data.message : r.data.error, r.ok ? "ok" : "bad");
   homeView();

@@ -1,6 +1,8 @@
 // The admin API's queue, settings, Web Connector, home and log routes, over real HTTP.
 #include <gtest/gtest.h>
 
+#include "daemon/store/sellercloud_connections.hpp"
+
 #include "daemon/store/admin_company_options.hpp"
 #include "daemon/store/amazon_connections.hpp"
 #include "tests/unit/admin/admin_harness.hpp"
@@ -247,6 +249,40 @@ TEST(HomeApi, CompaniesConnectionsAndSyncNow) {
     EXPECT_EQ(r.json()->getValue<std::string>("name"), "Main seller");
     r = h.put("/api/amazon/" + id, R"({"name":""})");
     EXPECT_EQ(r.status, 400);
+}
+
+TEST(HomeApi, TheSellercloudConnectionIsListedWithItsStateAndSendNow) {
+    AdminHarness h;
+    h.setup();
+    const std::int64_t id = h.store->write([&](store::Tx& tx) {
+        store::SellercloudConnections connections(tx.database());
+        store::SellercloudConnection c;
+        c.companyId = h.company.id;
+        c.teamName = "acme-team";
+        c.username = "api-user";
+        c = connections.create(c, h.now);
+        c.syncState = store::SyncState::Ok;
+        c.syncMessage = "3 products written";
+        connections.update(c, h.now);
+        return c.id;
+    });
+    auto r = h.get("/api/home");
+    ASSERT_EQ(r.status, 200) << r.body;
+    auto connections = r.json()->getArray("companies")->getObject(0)->getArray("connections");
+    ASSERT_EQ(connections->size(), 1U);
+    auto connection = connections->getObject(0);
+    EXPECT_EQ(connection->getValue<std::string>("kind"), "sellercloud");
+    EXPECT_EQ(connection->getValue<std::string>("name"), "acme-team");
+    EXPECT_EQ(connection->getObject("sync")->getValue<std::string>("message"), "3 products written");
+
+    r = h.post("/api/sellercloud/" + std::to_string(id) + "/sync");
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_TRUE(h.store->read([&](store::Tx& tx) {
+        return store::SellercloudConnections(tx.database()).find(id)->syncRequested;
+    }));
+    EXPECT_EQ(h.post("/api/sellercloud/999/sync").status, 404);
+    r = h.post(h.companyPath("/sync"));
+    EXPECT_EQ(r.json()->getValue<int>("requested"), 1) << "the company's Send now reaches Sellercloud too";
 }
 
 TEST(LogsApi, FiltersByCompanyLevelAndText) {
