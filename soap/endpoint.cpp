@@ -83,10 +83,21 @@ std::string xmlSafe(std::string text) {
 
 class QbwcService final : public QBWebConnectorSvcSoapService {
 public:
-    explicit QbwcService(QbwcOperations& ops) : QBWebConnectorSvcSoapService(kMode, kMode), ops_(ops) {}
+    // Serves on `ctx`, which the caller owns (the thread's context, see ThreadContext); sets its modes and the
+    // namespace table.
+    QbwcService(struct soap* ctx, QbwcOperations& ops) : QBWebConnectorSvcSoapService(ctx), ops_(ops) {}
 
-    // Only gSOAP's own socket server copies a service; we run one context per request instead.
-    QBWebConnectorSvcSoapService* copy() override { return new QbwcService(ops_); }
+    // Only gSOAP's own socket server copies a service (it is never used here: one context per thread instead);
+    // the copy owns a fresh context of its own.
+    QBWebConnectorSvcSoapService* copy() override {
+        struct soap* fresh = soap_new1(kMode);
+        if (fresh == nullptr) {
+            throw std::bad_alloc();
+        }
+        auto* dup = new QbwcService(fresh, ops_);
+        dup->soap_own = true;  // the base destructor frees it
+        return dup;
+    }
 
     int serverVersion(_qbwc__serverVersion* /*in*/, _qbwc__serverVersionResponse& out) override {
         return guarded("serverVersion", [&] { out.serverVersionResult = text(ops_.serverVersion()); });
@@ -195,30 +206,96 @@ std::string writeClientFault(const std::string& message) {
     return out.str();
 }
 
+// One gSOAP context per thread, reused for every request that thread serves (creating one costs a large
+// allocation and zeroing; see BENCHMARKS.md). Reuse follows gSOAP's own server loop: soap_destroy + soap_end
+// free everything a request allocated. Nothing else a request can change survives it: before each request the
+// per-request fields are set again (streams, limits, the output sink, header and fault cleared), and after a
+// request that failed in any way the context is re-initialized from scratch, so a malformed request cannot leave
+// parser state behind for the next one.
+class ThreadContext {
+public:
+    ThreadContext() : ctx_(soap_new1(kMode)) {
+        if (ctx_ == nullptr) {
+            throw std::bad_alloc();
+        }
+        configure();
+    }
+    ~ThreadContext() {
+        soap_destroy(ctx_);
+        soap_end(ctx_);
+        soap_free(ctx_);
+    }
+    ThreadContext(const ThreadContext&) = delete;
+    ThreadContext& operator=(const ThreadContext&) = delete;
+
+    struct soap* get() noexcept { return ctx_; }
+
+    /// After a request: frees what it allocated; `clean` = false re-initializes the whole context.
+    void release(bool clean) noexcept {
+        ctx_->is = nullptr;
+        ctx_->user = nullptr;
+        soap_destroy(ctx_);
+        soap_end(ctx_);
+        if (!clean) {
+            soap_done(ctx_);
+            soap_initialize(ctx_);
+            configure();
+        }
+    }
+
+private:
+    void configure() noexcept {
+        soap_imode(ctx_, kMode);
+        soap_omode(ctx_, kMode);
+        ctx_->fsend = appendToReply;  // the response goes straight into SoapReply::body, no stream in between
+        ctx_->os = nullptr;
+    }
+    // gSOAP's output callback: appends to the std::string in soap->user.
+    static int appendToReply(struct soap* ctx, const char* data, std::size_t size) {
+        auto* out = static_cast<std::string*>(ctx->user);
+        if (out == nullptr) {
+            return SOAP_EOF;
+        }
+        out->append(data, size);
+        return SOAP_OK;
+    }
+
+    struct soap* ctx_;
+};
+
+ThreadContext& threadContext() {
+    thread_local ThreadContext context;
+    return context;
+}
+
 }  // namespace
 
 SoapReply handleSoap(std::istream& body, QbwcOperations& ops, const SoapLimits& limits) {
     SoapReply reply;
-    QbwcService svc(ops);
-    struct soap* ctx = svc.soap;
-    std::ostringstream out;
+    ThreadContext& context = threadContext();
+    struct soap* ctx = context.get();
     ctx->is = &body;
-    ctx->os = &out;
+    ctx->user = &reply.body;
+    ctx->header = nullptr;
+    ctx->fault = nullptr;
+    ctx->error = SOAP_OK;
     ctx->recv_maxlength = limits.maxRequestBytes > 0 ? static_cast<ULONG64>(limits.maxRequestBytes) : 0;
     ctx->maxlevel = kMaxXmlDepth;
+    reply.body.reserve(1024);
 
     // One request per call: begin (envelope, header, body), dispatch on the body's first element, and on any
-    // error serialize the fault that gSOAP recorded. serve() would loop for keep-alive; Poco owns that.
+    // error serialize the fault that gSOAP recorded. serve() would loop for keep-alive; the HTTP front owns that.
     // (soap_begin_serve sends its own fault when it fails.)
-    if (soap_begin_serve(ctx) != SOAP_OK) {
-        reply.status = 500;
-    } else if (svc.dispatch() != SOAP_OK) {
-        soap_send_fault(ctx);
-        reply.status = 500;
+    {
+        QbwcService svc(ctx, ops);  // shares the thread's context (does not own or free it)
+        if (soap_begin_serve(ctx) != SOAP_OK) {
+            reply.status = 500;
+        } else if (svc.dispatch() != SOAP_OK) {
+            soap_send_fault(ctx);
+            reply.status = 500;
+        }
     }
-    ctx->is = nullptr;
-    ctx->os = nullptr;
-    reply.body = out.str();
+    context.release(/*clean=*/reply.status == 200);
     if (reply.status == 500 && reply.body.empty()) {
         reply.body = soapClientFault("The request is not a SOAP 1.1 message this service understands.");
     }

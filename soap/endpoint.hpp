@@ -31,8 +31,9 @@ struct SoapReply {
     std::string body;   // the SOAP envelope (UTF-8)
 };
 
-/// Serves one SOAP request read from `body` (the HTTP entity, without headers). One gSOAP context per call,
-/// so concurrent calls from several threads are safe as long as `ops` is.
+/// Serves one SOAP request read from `body` (the HTTP entity, without headers). Each thread has one gSOAP context
+/// of its own, reused from call to call and fully reset between them (re-initialised after a request that failed),
+/// so concurrent calls from several threads are safe as long as `ops` is, and nothing of one call reaches the next.
 SoapReply handleSoap(std::istream& body, QbwcOperations& ops, const SoapLimits& limits = {});
 
 /// A SOAP 1.1 Client fault envelope with this message (for requests refused before they are parsed).

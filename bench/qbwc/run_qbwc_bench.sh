@@ -7,8 +7,12 @@
 #   (b) full sessions (session_driver.py): N connections = N companies, each with the 7 CA fixture
 #       settlements imported (15 documents); one session per connection posts them all.
 #       quickbooks-js: one session per connection handing out $QBJS_REQUESTS CustomerQuery requests.
+#   (c) with POCO_CEILING=1: poco_front_ceiling.cpp (Poco's HTTPServer answering clientVersion from memory, no
+#       SOAP at all: the most any endpoint on Poco's thread-per-connection server could reach), same wrk calls.
 # Environment: SETTLEBRIDGE_BIN (default build-bench/daemon/app/settlebridge), QBJS_PREFIX (/tmp/qbjs),
-#   DURATION (10s), CONNECTIONS ("1 8 64"), WORKDIR (a fresh temporary directory), QBJS_REQUESTS (64).
+#   DURATION (10s), CONNECTIONS ("1 8 64"), WORKDIR (a fresh temporary directory), QBJS_REQUESTS (64),
+#   WORKLOADS ("a b": which of (a) and (b) to run), POCO_CEILING (0).
+# Every row notes the load average (1 min) before and after it: the machine is shared, so read the figures with it.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -17,6 +21,8 @@ bin=${SETTLEBRIDGE_BIN:-$root/build-bench/daemon/app/settlebridge}
 qbjs_prefix=${QBJS_PREFIX:-/tmp/qbjs}
 duration=${DURATION:-10s}
 connections=${CONNECTIONS:-1 8 64}
+workloads=${WORKLOADS:-a b}
+poco_ceiling=${POCO_CEILING:-0}
 qbjs_requests=${QBJS_REQUESTS:-64}
 python=/usr/bin/python3
 fixtures=/work/shared/fixtures/settlements
@@ -76,26 +82,45 @@ row() { rows+=("$*"); echo "$*" >&2; }
 hz=$(getconf CLK_TCK)
 
 # ---------------------------------------------------------------- (a) clientVersion
+wrk_row() {  # label server-pid url connections
+  local label=$1 pid=$2 url=$3 c=$4 threads t0 t1 l0 l1 out r cpu
+  threads=$(( c < 2 ? 1 : 2 ))
+  t0=$(cpu_ticks "$pid"); l0=$(loadavg)
+  out=$(wrk -t"$threads" -c"$c" -d"$duration" --latency -s "$here/clientversion.lua" "$url")
+  t1=$(cpu_ticks "$pid"); l1=$(loadavg)
+  echo "$out" >"$work/a/wrk-$label-$c.txt"
+  r=$(echo "$out" | grep '^RESULT')
+  cpu=$(awk -v a="$t0" -v b="$t1" -v hz="$hz" -v d="${duration%s}" 'BEGIN{printf "%.0f", (b-a)/hz/d*100}')
+  row "| (a) clientVersion | $label | $c | $(echo "$r" | field rps) | $(echo "$r" | field p50_ms) | $(echo "$r" | field p99_ms) | errors $(echo "$r" | field errors), non-2xx $(echo "$r" | field non2xx), server CPU ${cpu}%, load $l0→$l1 |"
+}
+
+if [[ " $workloads " == *" a "* ]]; then
 echo "== (a) clientVersion, $duration per run" >&2
 mkdir -p "$work/a"
 SETTLEBRIDGE_PASSWORD=$password "$bin" company add bench0 --mode live --data-dir "$work/a" >/dev/null
 start_settlebridge "$work/a"; start_qbjs
 for c in $connections; do
-  threads=$(( c < 2 ? 1 : 2 ))
-  for server in settlebridge quickbooks-js; do
-    if [ $server = settlebridge ]; then url=$sb_url; pid=$sb_pid; else url=$qb_url; pid=$qb_pid; fi
-    t0=$(cpu_ticks "$pid"); l0=$(loadavg)
-    out=$(wrk -t"$threads" -c"$c" -d"$duration" --latency -s "$here/clientversion.lua" "$url")
-    t1=$(cpu_ticks "$pid"); l1=$(loadavg)
-    echo "$out" >"$work/a/wrk-$server-$c.txt"
-    r=$(echo "$out" | grep '^RESULT')
-    cpu=$(awk -v a="$t0" -v b="$t1" -v hz="$hz" -v d="${duration%s}" 'BEGIN{printf "%.0f", (b-a)/hz/d*100}')
-    row "| (a) clientVersion | $server | $c | $(echo "$r" | field rps) | $(echo "$r" | field p50_ms) | $(echo "$r" | field p99_ms) | errors $(echo "$r" | field errors), server CPU ${cpu}%, load $l0→$l1 |"
-  done
+  wrk_row settlebridge "$sb_pid" "$sb_url" "$c"
+  wrk_row quickbooks-js "$qb_pid" "$qb_url" "$c"
 done
 stop "$sb_pid"; stop "$qb_pid"
+fi
+
+if [ "$poco_ceiling" = 1 ]; then
+  echo "== (c) Poco HTTPServer ceiling (fixed answer, no SOAP)" >&2
+  mkdir -p "$work/a"
+  g++ -O2 -std=c++17 "$here/poco_front_ceiling.cpp" -o "$work/poco_front_ceiling" -lPocoNet -lPocoFoundation -lpthread
+  "$work/poco_front_ceiling" 64 >"$work/poco_port" &
+  pc_pid=$!; pids+=("$pc_pid")
+  for _ in $(seq 100); do [ -s "$work/poco_port" ] && break; sleep 0.05; done
+  for c in $connections; do
+    wrk_row "Poco HTTPServer, fixed answer" "$pc_pid" "http://127.0.0.1:$(cat "$work/poco_port")/qbwc" "$c"
+  done
+  stop "$pc_pid"
+fi
 
 # ---------------------------------------------------------------- (b) full sessions
+if [[ " $workloads " == *" b "* ]]; then
 echo "== (b) full sessions" >&2
 for c in $connections; do
   dir="$work/b$c"
@@ -120,6 +145,7 @@ for c in $connections; do
   cpu=$(awk -v a="$t0" -v b="$t1" -v hz="$hz" 'BEGIN{printf "%.2f", (b-a)/hz}')
   row "| (b) sessions | quickbooks-js | $c | $(echo "$r" | field calls_per_s) | $(echo "$r" | field p50_ms) | $(echo "$r" | field p99_ms) | $(echo "$r" | field sessions) sessions, nothing stored, $(echo "$r" | field calls) calls in ${wall} s, $(echo "$r" | field sessions_per_s) sessions/s; authenticate p50/p99 $(echo "$r" | field auth_p50_ms)/$(echo "$r" | field auth_p99_ms) ms, other calls p50/p99 $(echo "$r" | field other_p50_ms)/$(echo "$r" | field other_p99_ms) ms; server CPU ${cpu} s, driver CPU $(echo "$r" | field driver_cpu_s) s; failures $(echo "$r" | field failures); load $l0→$l1 |"
 done
+fi
 
 echo "| workload | server | connections | requests/s | p50 ms | p99 ms | notes |"
 echo "|---|---|---|---|---|---|---|"

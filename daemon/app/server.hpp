@@ -9,12 +9,27 @@
 //   ...
 //   server.stop();                                   // running requests finish, idle connections close
 //
-// Threads: one explicit pool owned by the server (Poco's HTTPServer runs one open connection per thread, so
-// maxThreads bounds the connections served at once; more wait in a queue of maxQueued). Nothing else uses it.
-// HTTPS: Poco NetSSL when a certificate and a key are configured (the Web Connector accepts plain http only for
-// localhost). Routes are fixed once the server has started.
+// Handlers are Poco request handlers (HTTPServerRequest / HTTPServerResponse) whichever engine serves them:
+//
+// - HttpEngine::EventLoop (the default on Linux): epoll, non-blocking sockets, keep-alive connections parked in
+//   the kernel instead of in threads. `ioThreads` loops (2 by default), each an epoll instance with its share of
+//   the connections (given out in turn as they are accepted), each run by one thread that reads, parses and runs
+//   the handlers inline; a handler that runs longer than `stallThreshold` (a password hash, a slow SQLite commit)
+//   makes the watchdog give its loop to another thread, so one slow request never holds up the rest (threads are
+//   added on demand up to maxThreads). A request is read whole (headers, then the body, up to maxRequestBytes)
+//   before its handler runs; the answer is buffered, gets its Content-Length, and is written when the loop's batch
+//   of events is done. "Expect: 100-continue" is answered by the server once the route's factory has seen the
+//   headers (a factory that sets a status other than 200 refuses the body, as with Poco). Idle connections close
+//   after keepAliveTimeout, stalled transfers after ioTimeout. HTTPS: OpenSSL on the same loops, with the Poco
+//   NetSSL context made from the certificate and key. Measured in BENCHMARKS.md (Web Connector endpoint).
+// - HttpEngine::ThreadPerConnection: Poco's HTTPServer, one thread per open connection (maxThreads of them,
+//   maxQueued more connections waiting); portable, used where epoll is missing.
+//
+// Threads belong to the server and are joined by stop(); nothing else uses them. HTTPS when a certificate and a
+// key are configured (the Web Connector accepts plain http only for localhost). Routes are fixed once started.
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -29,14 +44,13 @@
 #include "soap/http_handler.hpp"
 #include "soap/qbwc_operations.hpp"
 
-namespace Poco {
-class ThreadPool;
-namespace Net {
-class HTTPServer;
-}
-}  // namespace Poco
-
 namespace settlebridge::app {
+
+/// How connections are served (see the top of this file).
+enum class HttpEngine {
+    EventLoop,            // Linux only (epoll)
+    ThreadPerConnection,  // Poco::Net::HTTPServer
+};
 
 struct HttpServerConfig {
     /// Address to listen on: "127.0.0.1" (default: this machine only), "0.0.0.0", "::", or a host's address.
@@ -48,14 +62,30 @@ struct HttpServerConfig {
     std::string certificateFile;
     std::string privateKeyFile;
 
-    int minThreads = 2;                            // started with the server
-    int maxThreads = 64;                           // connections served at once
-    int maxQueued = 256;                           // accepted connections waiting for a thread
+#ifdef __linux__
+    HttpEngine engine = HttpEngine::EventLoop;
+#else
+    HttpEngine engine = HttpEngine::ThreadPerConnection;
+#endif
+
+    int minThreads = 2;                            // threads started with the server
+    /// EventLoop: most threads ever serving (loop threads plus those held by stalled handlers).
+    /// ThreadPerConnection: connections served at once.
+    int maxThreads = 64;
+    /// ThreadPerConnection: accepted connections waiting for a thread. EventLoop: with maxThreads, bounds the
+    /// open connections (maxThreads + maxQueued; one more is accepted and closed at once).
+    int maxQueued = 256;
     int backlog = 128;                             // the listen queue
     std::chrono::seconds ioTimeout{60};            // a stalled read or write ends the connection
     std::chrono::seconds keepAliveTimeout{15};     // an idle keep-alive connection is closed after this
     int maxKeepAliveRequests = 0;                  // 0 = unlimited requests per connection
     std::string serverHeader = "Settlebridge";     // the Server: header ("" = none)
+
+    // EventLoop only.
+    int ioThreads = 2;                             // event loops, each run by one thread (1 to maxThreads)
+    std::chrono::milliseconds stallThreshold{10};  // a handler running longer frees its loop for another thread
+    std::size_t maxRequestBytes = 64U * 1024U * 1024U;  // larger request bodies get 413 (routes may limit less)
+    std::size_t maxHeaderBytes = 64U * 1024U;      // request line and headers; more gets 431
 };
 
 /// A configuration or start-up failure (address in use, unreadable certificate...), with a message for the user.
@@ -108,11 +138,13 @@ public:
         HandlerFactory factory;
     };
 
+    /// What serves the connections (one of the engines above; defined in server.cpp).
+    class Engine;
+
 private:
     HttpServerConfig config_;
     std::vector<Route> routes_;  // longest prefix first
-    std::unique_ptr<Poco::ThreadPool> pool_;
-    std::unique_ptr<Poco::Net::HTTPServer> server_;
+    std::unique_ptr<Engine> engine_;
     std::uint16_t boundPort_ = 0;
 };
 

@@ -16,9 +16,12 @@
 #include <Poco/Net/SSLManager.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/StreamSocket.h>
+#include <Poco/Exception.h>
 #include <Poco/StreamCopier.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -118,16 +121,38 @@ Reply exchange(HTTPClientSession& s, const std::string& method, const std::strin
     return r;
 }
 
+// Every test runs on each engine (the event loop only where it exists).
+std::vector<HttpEngine> engines() {
+#ifdef __linux__
+    return {HttpEngine::EventLoop, HttpEngine::ThreadPerConnection};
+#else
+    return {HttpEngine::ThreadPerConnection};
+#endif
+}
+
+std::string engineName(const ::testing::TestParamInfo<HttpEngine>& info) {
+    return info.param == HttpEngine::EventLoop ? "EventLoop" : "ThreadPerConnection";
+}
+
+HttpEngine currentEngine = HttpEngine::ThreadPerConnection;  // set by each fixture from its parameter
+
 HttpServerConfig localConfig() {
     HttpServerConfig c;
     c.listenAddress = "127.0.0.1";
     c.port = 0;
     c.minThreads = 1;
     c.maxThreads = 8;
+    c.engine = currentEngine;
     return c;
 }
 
-TEST(HttpServer, PortZeroPicksAFreePortAndServesTheWebConnector) {
+class HttpServerTest : public ::testing::TestWithParam<HttpEngine> {
+protected:
+    void SetUp() override { currentEngine = GetParam(); }
+};
+INSTANTIATE_TEST_SUITE_P(Engines, HttpServerTest, ::testing::ValuesIn(engines()), engineName);
+
+TEST_P(HttpServerTest, PortZeroPicksAFreePortAndServesTheWebConnector) {
     CountingOperations ops;
     HttpServer server(localConfig());
     server.mountQbwc(ops);
@@ -153,7 +178,7 @@ TEST(HttpServer, PortZeroPicksAFreePortAndServesTheWebConnector) {
     EXPECT_FALSE(server.running());
 }
 
-TEST(HttpServer, RoutesByLongestPrefixAndAnswers404ForTheRest) {
+TEST_P(HttpServerTest, RoutesByLongestPrefixAndAnswers404ForTheRest) {
     CountingOperations ops;
     HttpServer server(localConfig());
     server.mountQbwc(ops);
@@ -181,7 +206,7 @@ TEST(HttpServer, RoutesByLongestPrefixAndAnswers404ForTheRest) {
     EXPECT_EQ(server.totalConnections(), 1) << "every answer kept the connection";
 }
 
-TEST(HttpServer, ARootRouteIsTheFallback) {
+TEST_P(HttpServerTest, ARootRouteIsTheFallback) {
     HttpServer server(localConfig());
     server.route("/", [](auto&, auto& resp) { resp.sendBuffer("root", 4); });
     server.route("/api/", [](auto&, auto& resp) { resp.sendBuffer("api", 3); });
@@ -192,7 +217,7 @@ TEST(HttpServer, ARootRouteIsTheFallback) {
     EXPECT_EQ(exchange(s, "GET", "/api/x").body, "api");
 }
 
-TEST(HttpServer, AThrowingHandlerGets500AndTheServerGoesOn) {
+TEST_P(HttpServerTest, AThrowingHandlerGets500AndTheServerGoesOn) {
     HttpServer server(localConfig());
     server.route("/boom", [](auto&, auto&) -> void { throw std::runtime_error("kaput"); });
     server.route("/fine", [](auto&, auto& resp) { resp.sendBuffer("ok", 2); });
@@ -207,7 +232,7 @@ TEST(HttpServer, AThrowingHandlerGets500AndTheServerGoesOn) {
     EXPECT_EQ(exchange(s, "GET", "/fine").body, "ok");
 }
 
-TEST(HttpServer, RoutesAreCheckedAndFixedOnceStarted) {
+TEST_P(HttpServerTest, RoutesAreCheckedAndFixedOnceStarted) {
     HttpServer server(localConfig());
     server.route("/a", [](auto&, auto&) {});
     EXPECT_THROW(server.route("/a", [](auto&, auto&) {}), std::logic_error);
@@ -217,13 +242,21 @@ TEST(HttpServer, RoutesAreCheckedAndFixedOnceStarted) {
     EXPECT_THROW(server.route("/c", [](auto&, auto&) {}), std::logic_error);
 }
 
-TEST(HttpServer, ConfigurationErrorsAreReportedClearly) {
+TEST_P(HttpServerTest, ConfigurationErrorsAreReportedClearly) {
     HttpServerConfig onlyCert = localConfig();
     onlyCert.certificateFile = "/tmp/cert.pem";
     EXPECT_THROW(HttpServer{onlyCert}, HttpServerError);
     HttpServerConfig badThreads = localConfig();
     badThreads.maxThreads = 0;
     EXPECT_THROW(HttpServer{badThreads}, HttpServerError);
+    HttpServerConfig badLoops = localConfig();
+    badLoops.ioThreads = 0;
+    EXPECT_THROW(HttpServer{badLoops}, HttpServerError);
+    badLoops.ioThreads = badLoops.maxThreads + 1;
+    EXPECT_THROW(HttpServer{badLoops}, HttpServerError);
+    HttpServerConfig badStall = localConfig();
+    badStall.stallThreshold = std::chrono::milliseconds(0);
+    EXPECT_THROW(HttpServer{badStall}, HttpServerError);
 
     HttpServerConfig badAddress = localConfig();
     badAddress.listenAddress = "not an address";
@@ -255,7 +288,7 @@ TEST(HttpServer, ConfigurationErrorsAreReportedClearly) {
     EXPECT_FALSE(c.running());
 }
 
-TEST(HttpServer, StopLetsTheRunningRequestFinishAndClosesIdleConnections) {
+TEST_P(HttpServerTest, StopLetsTheRunningRequestFinishAndClosesIdleConnections) {
     HttpServerConfig config = localConfig();
     config.keepAliveTimeout = std::chrono::seconds(30);  // idle connections must not hold stop() this long
     HttpServer server(config);
@@ -298,7 +331,7 @@ TEST(HttpServer, StopLetsTheRunningRequestFinishAndClosesIdleConnections) {
     EXPECT_EQ(exchange(again, "GET", "/fast").body, "fast");
 }
 
-TEST(HttpServer, ExpectContinueIsRefusedThroughTheRouterForAnOversizedBody) {
+TEST_P(HttpServerTest, ExpectContinueIsRefusedThroughTheRouterForAnOversizedBody) {
     CountingOperations ops;
     HttpServer server(localConfig());
     soap::QbwcHttpOptions options;
@@ -320,9 +353,397 @@ TEST(HttpServer, ExpectContinueIsRefusedThroughTheRouterForAnOversizedBody) {
     EXPECT_EQ(ops.calls("receiveResponseXML"), 0);
 }
 
+// ---- the wire, byte by byte ------------------------------------------------------------------------------------
+
+// A client on a raw socket, for what Poco's client cannot do (pipelining, half requests, reading a 100 Continue).
+class RawClient {
+public:
+    explicit RawClient(std::uint16_t port) : sock_(Poco::Net::SocketAddress("127.0.0.1", port)) {
+        sock_.setReceiveTimeout(Poco::Timespan(10, 0));
+    }
+    void send(const std::string& bytes) {
+        std::size_t off = 0;
+        while (off < bytes.size()) {
+            off += static_cast<std::size_t>(
+                sock_.sendBytes(bytes.data() + off, static_cast<int>(bytes.size() - off)));
+        }
+    }
+    // The next response: {head, body} (body by Content-Length); head "" when the server closed first.
+    std::pair<std::string, std::string> response() {
+        const std::size_t end = fillUntil("\r\n\r\n");
+        if (end == std::string::npos) {
+            return {"", ""};
+        }
+        std::string head = buffered_.substr(0, end + 4);
+        buffered_.erase(0, end + 4);
+        std::size_t length = 0;
+        const std::string lower = lowered(head);
+        const std::size_t cl = lower.find("content-length: ");
+        if (cl != std::string::npos) {
+            length = std::stoul(head.substr(cl + 16));
+        }
+        if (lastMethodWasHead_) {
+            length = 0;
+        }
+        while (buffered_.size() < length && fill()) {
+        }
+        std::string body = buffered_.substr(0, std::min(length, buffered_.size()));
+        buffered_.erase(0, body.size());
+        return {head, body};
+    }
+    // True when the server closed the connection (within the receive timeout).
+    bool closedByServer() {
+        try {
+            while (fill()) {
+            }
+            return true;
+        } catch (const Poco::TimeoutException&) {
+            return false;
+        } catch (const Poco::Net::NetException&) {
+            return true;  // reset by the server
+        }
+    }
+    void expectHeadOnly(bool head) { lastMethodWasHead_ = head; }
+    Poco::Net::StreamSocket& socket() { return sock_; }
+
+    static std::string lowered(std::string s) {
+        std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        return s;
+    }
+
+private:
+    bool fill() {
+        char buf[16384];
+        const int n = sock_.receiveBytes(buf, sizeof buf);
+        if (n <= 0) {
+            return false;
+        }
+        buffered_.append(buf, static_cast<std::size_t>(n));
+        return true;
+    }
+    std::size_t fillUntil(const std::string& marker) {
+        for (;;) {
+            const std::size_t at = buffered_.find(marker);
+            if (at != std::string::npos) {
+                return at;
+            }
+            if (!fill()) {
+                return std::string::npos;
+            }
+        }
+    }
+
+    Poco::Net::StreamSocket sock_;
+    std::string buffered_;
+    bool lastMethodWasHead_ = false;
+};
+
+std::string capturedHead(const std::string& operation, std::size_t length, bool expectContinue) {
+    std::string h = "POST /qbwc HTTP/1.1\r\n"
+                    "User-Agent: Mozilla/4.0 (compatible; MSIE 6.0; MS Web Services Client Protocol 2.0.50727.1433)\r\n"
+                    "Content-Type: text/xml; charset=utf-8\r\n"
+                    "SOAPAction: \"http://developer.intuit.com/" + operation + "\"\r\n"
+                    "Host: localhost\r\n"
+                    "Content-Length: " + std::to_string(length) + "\r\n";
+    if (expectContinue) {
+        h += "Expect: 100-continue\r\n";
+    }
+    return h + "Connection: Keep-Alive\r\n\r\n";
+}
+
+std::string authenticateAs(const std::string& user) {
+    std::string body = envelopeFile("authenticate.request.xml");
+    const std::string from = "<strUserName>api</strUserName>";
+    body.replace(body.find(from), from.size(), "<strUserName>" + user + "</strUserName>");
+    return body;
+}
+
+TEST_P(HttpServerTest, TheWebConnectorsExpectContinueDanceOnOneKeepAliveConnection) {
+    CountingOperations ops;
+    HttpServer server(localConfig());
+    server.mountQbwc(ops);
+    server.start();
+    RawClient client(server.port());
+    for (const std::string op : {"serverVersion", "clientVersion", "authenticate"}) {
+        SCOPED_TRACE(op);
+        const std::string body = envelopeFile(op + ".request.xml");
+        client.send(capturedHead(op, body.size(), true));
+        const auto interim = client.response();
+        EXPECT_EQ(interim.first.rfind("HTTP/1.1 100 Continue\r\n", 0), 0U) << interim.first;
+        client.send(body);
+        const auto [head, answer] = client.response();
+        EXPECT_EQ(head.rfind("HTTP/1.1 200 OK\r\n", 0), 0U) << head;
+        EXPECT_NE(answer.find(op + "Response"), std::string::npos) << answer;
+        EXPECT_EQ(ops.calls(op), 1);
+    }
+    // Head and body in one packet, no Expect: no 100 Continue either.
+    const std::string body = envelopeFile("clientVersion.request.xml");
+    client.send(capturedHead("clientVersion", body.size(), false) + body);
+    const auto [head, answer] = client.response();
+    EXPECT_EQ(head.rfind("HTTP/1.1 200 OK\r\n", 0), 0U) << head;
+    EXPECT_NE(answer.find("clientVersionResponse"), std::string::npos);
+    EXPECT_EQ(ops.calls("clientVersion"), 2);
+    EXPECT_EQ(server.totalConnections(), 1);
+}
+
+TEST_P(HttpServerTest, InterleavedCompaniesAndAMalformedCallOnOneConnectionKeepTheirOwnAnswers) {
+    CountingOperations ops;
+    HttpServer server(localConfig());
+    server.mountQbwc(ops);
+    server.start();
+    HTTPClientSession s("127.0.0.1", server.port());
+    for (int round = 0; round < 20; ++round) {
+        const std::string user = round % 2 == 0 ? "company-a" : "company-b";
+        const Reply r = exchange(s, "POST", "/qbwc", authenticateAs(user), "authenticate");
+        EXPECT_EQ(r.status, 200);
+        EXPECT_NE(r.body.find(">ticket-for-" + user + "<"), std::string::npos) << r.body;
+        EXPECT_EQ(r.body.find(round % 2 == 0 ? "company-b" : "company-a"), std::string::npos) << r.body;
+        if (round % 5 == 0) {
+            const Reply bad = exchange(s, "POST", "/qbwc", authenticateAs(user).substr(0, 250), "authenticate");
+            EXPECT_EQ(bad.status, 500);
+            EXPECT_NE(bad.body.find("Fault"), std::string::npos);
+        }
+    }
+    EXPECT_EQ(ops.calls("authenticate"), 20);
+    EXPECT_EQ(server.totalConnections(), 1);
+}
+
+TEST_P(HttpServerTest, PipelinedRequestsAreAnsweredInOrder) {
+    HttpServer server(localConfig());
+    server.route("/echo", [](auto& req, auto& resp) {
+        std::string body;
+        Poco::StreamCopier::copyToString(req.stream(), body);
+        const std::string text = req.getURI() + "|" + body;
+        resp.sendBuffer(text.data(), text.size());
+    });
+    server.start();
+    RawClient client(server.port());
+    client.send("GET /echo/1 HTTP/1.1\r\nHost: x\r\n\r\n"
+                "POST /echo/2 HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
+                "GET /echo/3 HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(client.response().second, "/echo/1|");
+    EXPECT_EQ(client.response().second, "/echo/2|hello");
+    EXPECT_EQ(client.response().second, "/echo/3|");
+    // A request split anywhere arrives whole.
+    const std::string split = "POST /echo/4 HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc";
+    for (char c : split) {
+        client.send(std::string(1, c));
+    }
+    EXPECT_EQ(client.response().second, "/echo/4|abc");
+}
+
+TEST_P(HttpServerTest, AChunkedBodyReachesTheWebConnectorEndpoint) {
+    CountingOperations ops;
+    HttpServer server(localConfig());
+    server.mountQbwc(ops);
+    server.start();
+    RawClient client(server.port());
+    const std::string body = envelopeFile("clientVersion.request.xml");
+    std::string chunked;
+    for (std::size_t i = 0; i < body.size(); i += 100) {
+        const std::string piece = body.substr(i, 100);
+        std::ostringstream size;
+        size << std::hex << piece.size();
+        chunked += size.str() + ";ext=1\r\n" + piece + "\r\n";
+    }
+    chunked += "0\r\nX-Trailer: t\r\n\r\n";
+    client.send("POST /qbwc HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml; charset=utf-8\r\n"
+                "Transfer-Encoding: chunked\r\n\r\n" + chunked);
+    const auto [head, answer] = client.response();
+    EXPECT_EQ(head.rfind("HTTP/1.1 200", 0), 0U) << head;
+    EXPECT_NE(answer.find("clientVersionResponse"), std::string::npos) << answer;
+    EXPECT_EQ(ops.calls("clientVersion"), 1);
+}
+
+TEST_P(HttpServerTest, BrokenRequestsGetAClientErrorAndTheServerGoesOn) {
+    HttpServerConfig config = localConfig();
+    config.maxHeaderBytes = 4096;
+    HttpServer server(config);
+    server.route("/", [](auto&, auto& resp) { resp.sendBuffer("ok", 2); });
+    server.start();
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"request line", "THIS IS NOT HTTP\r\n\r\n"},
+        {"not HTTP/1.x", "GET / HTTP/2.0\r\nHost: x\r\n\r\n"},
+        {"header name", "GET / HTTP/1.1\r\n" + std::string(300, 'X') + ": v\r\n\r\n"},
+        {"huge header", "GET / HTTP/1.1\r\nX-Big: " + std::string(200000, 'a') + "\r\n\r\n"},
+        {"bad length", "POST / HTTP/1.1\r\nContent-Length: twelve\r\n\r\n"},
+        {"bad chunk", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n"},
+    };
+    for (const auto& [name, bytes] : cases) {
+        SCOPED_TRACE(name);
+        RawClient client(server.port());
+        try {
+            client.send(bytes);
+        } catch (const Poco::Net::NetException&) {  // the server may close while a huge request is still going out
+        }
+        std::pair<std::string, std::string> answer;
+        try {
+            answer = client.response();
+        } catch (const Poco::Net::NetException&) {
+        }
+        if (GetParam() == HttpEngine::EventLoop) {
+            // The event loop reads and checks every request whole before a handler sees it.
+            ASSERT_EQ(answer.first.rfind("HTTP/1.1 4", 0), 0U) << "not a 4xx answer: [" << answer.first << "]";
+            EXPECT_NE(RawClient::lowered(answer.first).find("connection: close"), std::string::npos);
+            EXPECT_TRUE(client.closedByServer());
+        }
+    }
+    HTTPClientSession s("127.0.0.1", server.port());
+    EXPECT_EQ(exchange(s, "GET", "/").body, "ok");
+}
+
+TEST_P(HttpServerTest, ASlowHandlerDoesNotHoldUpOtherConnections) {
+    HttpServerConfig config = localConfig();
+    config.ioThreads = 1;
+    HttpServer server(config);
+    std::atomic<int> inSlow{0};
+    server.route("/slow", [&](auto&, auto& resp) {
+        ++inSlow;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+        resp.sendBuffer("slow", 4);
+    });
+    server.route("/fast", [](auto&, auto& resp) { resp.sendBuffer("fast", 4); });
+    server.start();
+    const auto port = server.port();
+    std::vector<std::thread> slowClients;
+    std::vector<std::string> slowAnswers(2);
+    for (int i = 0; i < 2; ++i) {
+        slowClients.emplace_back([&, i] {
+            HTTPClientSession s("127.0.0.1", port);
+            slowAnswers[static_cast<std::size_t>(i)] = exchange(s, "GET", "/slow").body;
+        });
+    }
+    while (inSlow < 2) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    for (int i = 0; i < 5; ++i) {
+        const auto t0 = std::chrono::steady_clock::now();
+        HTTPClientSession s("127.0.0.1", port);
+        EXPECT_EQ(exchange(s, "GET", "/fast").body, "fast");
+        EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(700));
+    }
+    for (auto& t : slowClients) {
+        t.join();
+    }
+    EXPECT_EQ(slowAnswers[0], "slow");
+    EXPECT_EQ(slowAnswers[1], "slow");
+}
+
+TEST_P(HttpServerTest, IdleAndStalledConnectionsAreClosedAfterTheirTimeouts) {
+    HttpServerConfig config = localConfig();
+    config.keepAliveTimeout = std::chrono::seconds(1);
+    config.ioTimeout = std::chrono::seconds(1);
+    HttpServer server(config);
+    server.route("/", [](auto&, auto& resp) { resp.sendBuffer("ok", 2); });
+    server.start();
+
+    RawClient idle(server.port());
+    idle.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(idle.response().second, "ok");
+    RawClient stalled(server.port());
+    stalled.send("GET / HTTP/1.1\r\nHost: x\r\nX-Half: ");  // never finished
+    const auto t0 = std::chrono::steady_clock::now();
+    EXPECT_TRUE(idle.closedByServer());
+    EXPECT_TRUE(stalled.closedByServer());
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(6));
+}
+
+TEST_P(HttpServerTest, KeepAliveEndsAfterMaxRequestsAndWhenTheClientAsks) {
+    HttpServerConfig config = localConfig();
+    config.maxKeepAliveRequests = 2;
+    HttpServer server(config);
+    server.route("/", [](auto&, auto& resp) { resp.sendBuffer("ok", 2); });
+    server.start();
+    RawClient a(server.port());
+    a.send("GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    const auto first = a.response();
+    const auto second = a.response();
+    EXPECT_NE(RawClient::lowered(first.first).find("connection: keep-alive"), std::string::npos) << first.first;
+    EXPECT_NE(RawClient::lowered(second.first).find("connection: close"), std::string::npos) << second.first;
+    EXPECT_TRUE(a.closedByServer());
+
+    RawClient b(server.port());
+    b.send("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    EXPECT_EQ(b.response().second, "ok");
+    EXPECT_TRUE(b.closedByServer());
+
+    RawClient c(server.port());  // HTTP/1.0 without keep-alive
+    c.send("GET / HTTP/1.0\r\n\r\n");
+    const auto old = c.response();
+    EXPECT_EQ(old.first.rfind("HTTP/1.0 200", 0), 0U) << old.first;
+    EXPECT_EQ(old.second, "ok");
+    EXPECT_TRUE(c.closedByServer());
+}
+
+TEST_P(HttpServerTest, HeadGetsTheHeadersWithoutTheBody) {
+    HttpServer server(localConfig());
+    server.route("/", [](auto&, auto& resp) { resp.sendBuffer("hello", 5); });
+    server.start();
+    RawClient client(server.port());
+    client.send("HEAD / HTTP/1.1\r\nHost: x\r\n\r\n");
+    client.expectHeadOnly(true);
+    const auto head = client.response();
+    EXPECT_NE(RawClient::lowered(head.first).find("content-length: 5"), std::string::npos) << head.first;
+    client.expectHeadOnly(false);
+    client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(client.response().second, "hello") << "the HEAD answer carried a body";
+}
+
+TEST_P(HttpServerTest, LargeBodiesGoBothWaysWhole) {
+    HttpServer server(localConfig());
+    server.route("/big", [](auto& req, auto& resp) {
+        std::string in;
+        Poco::StreamCopier::copyToString(req.stream(), in);
+        std::string out(in.rbegin(), in.rend());
+        out += std::string(6U * 1024U * 1024U, 'z');
+        resp.setContentType("application/octet-stream");
+        resp.send() << out;
+    });
+    server.start();
+    std::string payload(3U * 1024U * 1024U, ' ');
+    for (std::size_t i = 0; i < payload.size(); ++i) {
+        payload[i] = static_cast<char>('a' + i % 26);
+    }
+    HTTPClientSession s("127.0.0.1", server.port());
+    s.setTimeout(Poco::Timespan(30, 0));
+    const Reply r = exchange(s, "POST", "/big", payload);
+    EXPECT_EQ(r.status, 200);
+    ASSERT_EQ(r.body.size(), payload.size() + 6U * 1024U * 1024U);
+    EXPECT_EQ(r.body.substr(0, payload.size()), std::string(payload.rbegin(), payload.rend()));
+    EXPECT_EQ(exchange(s, "POST", "/big", "ab").body.substr(0, 2), "ba");
+}
+
+TEST_P(HttpServerTest, ManyConnectionsAtOnceAllGetTheirAnswers) {
+    CountingOperations ops;
+    HttpServerConfig config = localConfig();
+    config.maxThreads = 64;
+    HttpServer server(config);
+    server.mountQbwc(ops);
+    server.start();
+    const std::string body = envelopeFile("clientVersion.request.xml");
+    std::atomic<int> ok{0};
+    std::vector<std::thread> clients;
+    for (int i = 0; i < 32; ++i) {
+        clients.emplace_back([&] {
+            HTTPClientSession s("127.0.0.1", server.port());
+            for (int k = 0; k < 20; ++k) {
+                if (exchange(s, "POST", "/qbwc", body, k % 2 == 0 ? "clientVersion" : "").status == 200) {
+                    ++ok;
+                }
+            }
+        });
+    }
+    for (auto& t : clients) {
+        t.join();
+    }
+    EXPECT_EQ(ok, 32 * 20);
+    EXPECT_EQ(ops.calls("clientVersion"), 32 * 20);
+    EXPECT_EQ(server.totalConnections(), 32);
+}
+
 // ---- HTTPS -----------------------------------------------------------------------------------------------------
 
-class HttpsServer : public ::testing::Test {
+class HttpsServer : public ::testing::TestWithParam<HttpEngine> {
 protected:
     static void SetUpTestSuite() {
         dir_ = std::filesystem::temp_directory_path() / ("settlebridge-tls-" + std::to_string(::getpid()));
@@ -339,7 +760,10 @@ protected:
             nullptr, new Poco::Net::RejectCertificateHandler(false), trustingContext());
     }
     static void TearDownTestSuite() { std::filesystem::remove_all(dir_); }
-    void SetUp() override { ASSERT_TRUE(ok_) << "openssl could not make a test certificate"; }
+    void SetUp() override {
+        currentEngine = GetParam();
+        ASSERT_TRUE(ok_) << "openssl could not make a test certificate";
+    }
 
     static Poco::Net::Context::Ptr trustingContext() {
         return new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "", (dir_ / "cert.pem").string(),
@@ -356,7 +780,7 @@ protected:
     static inline bool ok_ = false;
 };
 
-TEST_F(HttpsServer, AWebConnectorSessionRunsOverTlsOnOneConnection) {
+TEST_P(HttpsServer, AWebConnectorSessionRunsOverTlsOnOneConnection) {
     CountingOperations ops;
     HttpServer server(tlsConfig());
     server.mountQbwc(ops);
@@ -390,7 +814,7 @@ TEST_F(HttpsServer, AWebConnectorSessionRunsOverTlsOnOneConnection) {
     EXPECT_EQ(server.totalConnections(), 1);
 }
 
-TEST_F(HttpsServer, PlainHttpAndUntrustingClientsAreRefused) {
+TEST_P(HttpsServer, PlainHttpAndUntrustingClientsAreRefused) {
     CountingOperations ops;
     HttpServer server(tlsConfig());
     server.mountQbwc(ops);
@@ -415,7 +839,7 @@ TEST_F(HttpsServer, PlainHttpAndUntrustingClientsAreRefused) {
               200);
 }
 
-TEST_F(HttpsServer, OldTlsVersionsAreRefused) {
+TEST_P(HttpsServer, OldTlsVersionsAreRefused) {
     CountingOperations ops;
     HttpServer server(tlsConfig());
     server.mountQbwc(ops);
@@ -426,6 +850,44 @@ TEST_F(HttpsServer, OldTlsVersionsAreRefused) {
     s.setTimeout(Poco::Timespan(5, 0));
     EXPECT_ANY_THROW(exchange(s, "GET", "/qbwc?wsdl"));
 }
+
+TEST_P(HttpsServer, ConcurrentTlsSessionsAndLargeBodies) {
+    CountingOperations ops;
+    HttpServer server(tlsConfig());
+    server.mountQbwc(ops);
+    server.route("/big", [](auto& req, auto& resp) {
+        std::string in;
+        Poco::StreamCopier::copyToString(req.stream(), in);
+        resp.send() << in << std::string(2U * 1024U * 1024U, 'z');
+    });
+    server.start();
+    std::atomic<int> ok{0};
+    std::vector<std::thread> clients;
+    for (int i = 0; i < 6; ++i) {
+        clients.emplace_back([&] {
+            Poco::Net::HTTPSClientSession s("localhost", server.port(), trustingContext());
+            s.setTimeout(Poco::Timespan(30, 0));
+            for (int k = 0; k < 10; ++k) {
+                const Reply r = exchange(s, "POST", "/qbwc", envelopeFile("clientVersion.request.xml"), "clientVersion");
+                if (r.status == 200 && r.body.find("clientVersionResponse") != std::string::npos) {
+                    ++ok;
+                }
+            }
+            const std::string payload(1U * 1024U * 1024U, 'p');
+            const Reply big = exchange(s, "POST", "/big", payload);
+            if (big.status == 200 && big.body.size() == payload.size() + 2U * 1024U * 1024U) {
+                ++ok;
+            }
+        });
+    }
+    for (auto& t : clients) {
+        t.join();
+    }
+    EXPECT_EQ(ok, 6 * 11);
+    EXPECT_EQ(server.totalConnections(), 6);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, HttpsServer, ::testing::ValuesIn(engines()), engineName);
 
 }  // namespace
 }  // namespace settlebridge::app
