@@ -2,7 +2,7 @@
 """The admin page end to end in headless Chromium: a data directory prepared by the CLI (company add, import of the
 bundled sample settlements), the real `settlebridge serve`, and tests/e2e/admin_browser.js driving the page through
 playwright-core (tools/node) and Debian's chromium: first run and login, the home page's sync state changing from
-syncing to done, the previewer's selection rule and its numbers against the fixture's deposit, approving a held
+syncing to done (a real sync of a connection to the Amazon simulator by the daemon's schedule), the previewer's selection rule and its numbers against the fixture's deposit, approving a held
 settlement and seeing it posted by a Web Connector emulator session, the .qwc download (parsed here), a bad setting
 refused and a good one saved, unauthenticated and CSRF-less requests refused, logout. Screenshots of every page go
 to <binary dir>/admin-screenshots/ (not committed).
@@ -10,9 +10,9 @@ to <binary dir>/admin-screenshots/ (not committed).
 Needs: chromium (apt), node and tools/node/node_modules/playwright-core (tools/install-node-tools.sh).
 Run: SETTLEBRIDGE_BIN=build/daemon/app/settlebridge /usr/bin/python3 tests/e2e/admin_page_test.py
 """
+import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -59,15 +59,31 @@ class AdminPageTest(unittest.TestCase):
             h.add_company(data, "acme", PASSWORD, mode="testing", extra=("--time-zone", "America/Los_Angeles"))
             h.import_file(data, "acme", FIRST)
             h.import_file(data, "acme", SECOND)
-            db = os.path.join(data, "settlebridge.db")
-            with sqlite3.connect(db) as conn:  # a connection in the middle of a sync
-                # (disabled and not due, so the daemon's own sync leaves it to this test)
-                conn.execute("INSERT INTO amazon_connections (company_id, name, region, how, enabled, sync_state, "
-                             "sync_message, last_sync_at, next_sync_at, created_at, updated_at) VALUES (1, 'US seller', "
-                             "'NA', 'token', 0, 'syncing', '', 0, 4102444800, 0, 0)")
+            # A real Amazon connection to the simulator (serving the same two reports), asked to sync but disabled
+            # for now: the page shows it yellow ("sync requested") until the test enables it, then the daemon's
+            # own schedule syncs it for real and it turns green.
+            sim_ready = ws.path("amazon-sim.json")
+            sim = subprocess.Popen([os.path.join(h.BINARY_DIR, "tools", "amazon_sim", "amazon_sim"), "--reports-dir",
+                                    SAMPLES, "--port", "0", "--ready-file", sim_ready],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            self.addCleanup(lambda: (sim.terminate(), sim.wait(10)))
+            deadline = time.monotonic() + 20
+            while not os.path.exists(sim_ready):
+                self.assertLess(time.monotonic(), deadline, "amazon_sim did not start")
+                time.sleep(0.05)
+            time.sleep(0.05)
+            with open(sim_ready) as f:
+                sim_url = json.load(f)["url"]
+            h.check_cli("amazon", "app", "--application-id", "amzn1.sp.solution.settlebridge-sim", "--client-id",
+                        "amzn1.application-oa2-client.settlebridge-sim", "--endpoint", sim_url, data_dir=data,
+                        env={"SETTLEBRIDGE_AMAZON_CLIENT_SECRET": "amzn1.oa2-cs.v1.settlebridge-sim-secret"})
+            h.check_cli("amazon", "add-token", "--company", "acme", "--name", "US seller", data_dir=data,
+                        stdin="Atzr|settlebridge-sim-refresh-token\n")
+            h.check_cli("amazon", "set", "--company", "acme", "--disable", data_dir=data)
+            h.check_cli("amazon", "sync", "--request", "--company", "acme", data_dir=data)
             qb = h.new_qb_company(ws.path("acme.json"))
             qwc_file = ws.path("acme.qwc")
-            with h.Daemon(data, log_dir=ws.path()) as daemon:
+            with h.Daemon(data, log_dir=ws.path(), extra=["--tick", "1"]) as daemon:
                 env = dict(os.environ, BASE_URL=daemon.base_url, SHOT_DIR=shots, QWC_FILE=qwc_file,
                            EXPECT_DEPOSIT=fixture_deposit(SECOND), CHROMIUM=CHROMIUM, PLAYWRIGHT_CORE=PLAYWRIGHT)
                 browser = subprocess.Popen(["node", BROWSER_SCRIPT], env=env, stdin=subprocess.PIPE,
@@ -79,10 +95,8 @@ class AdminPageTest(unittest.TestCase):
                 deadline = time.monotonic() + 100
                 for line in browser.stdout:
                     line = line.strip()
-                    if line == "STEP home-syncing":
-                        with sqlite3.connect(db) as conn:  # the sync ends well
-                            conn.execute("UPDATE amazon_connections SET sync_state = 'ok', sync_message = "
-                                         "'1 new settlement', last_sync_at = strftime('%s','now')")
+                    if line == "STEP home-syncing":  # the daemon syncs it now, from the simulator
+                        h.check_cli("amazon", "set", "--company", "acme", "--enable", data_dir=data)
                     elif line == "STEP approved":
                         h.run_until_done(daemon.url, "acme", PASSWORD, qb)
                     elif line == "DONE":
