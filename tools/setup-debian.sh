@@ -16,6 +16,8 @@ packages=(
   curl openssl
   # the admin page's browser tests (headless, driven by playwright-core from tools/node)
   chromium
+  # the Debian package test (tests/integration/deb_package_test.sh): dpkg-shlibdeps, lintian, systemd-analyze
+  dpkg-dev lintian systemd adduser
 )
 
 as_root() {

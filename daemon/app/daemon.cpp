@@ -72,7 +72,9 @@ void configureLogging(const Settings& settings) {
     if (!settings.configFile.empty()) {
         Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> file(
             new Poco::Util::PropertyFileConfiguration(settings.configFile));
-        if (file->has("logging")) {
+        Poco::Util::AbstractConfiguration::Keys loggingKeys;
+        file->keys("logging", loggingKeys);
+        if (!loggingKeys.empty()) {
             Poco::Util::LoggingConfigurator configurator;
             configurator.configure(file);
             return;
