@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/unit/common/sim_launcher.hpp"
+
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPClientSession.h>
@@ -60,41 +62,23 @@ inline AdsHttpResult adsHttp(std::uint16_t port, const std::string& method, cons
 
 class AdsSim {
 public:
-    AdsSim() : ready_(dir_.file("ready.json")) {
-        const std::string script = std::string(SETTLEBRIDGE_SOURCE_DIR) + "/tools/ads_sim/ads_sim.py";
-        handle_ = std::make_unique<Poco::ProcessHandle>(Poco::Process::launch(
-            SETTLEBRIDGE_PYTHON, {script, "--port", "0", "--ready-file", ready_.string(), "--fixtures",
-                                  std::string(SETTLEBRIDGE_SHARED_DIR) + "/fixtures/ads"}));
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-        while (!std::filesystem::exists(ready_)) {
-            if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("ads_sim did not start");
-            if (!Poco::Process::isRunning(*handle_)) throw std::runtime_error("ads_sim exited at start");
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
-        Poco::JSON::Parser parser;
-        const auto ready = parser.parse(readAllBytes(ready_)).extract<Poco::JSON::Object::Ptr>();
-        port_ = static_cast<std::uint16_t>(ready->getValue<int>("port"));
-    }
-    ~AdsSim() {
-        try {
-            Poco::Process::requestTermination(handle_->id());
-            handle_->wait();
-        } catch (...) {
-        }
-    }
+    AdsSim()
+        : sim_("ads_sim", SETTLEBRIDGE_PYTHON,
+               {std::string(SETTLEBRIDGE_SOURCE_DIR) + "/tools/ads_sim/ads_sim.py", "--fixtures",
+                std::string(SETTLEBRIDGE_SHARED_DIR) + "/fixtures/ads"}) {}
     AdsSim(const AdsSim&) = delete;
     AdsSim& operator=(const AdsSim&) = delete;
 
-    std::uint16_t port() const { return port_; }
-    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+    std::uint16_t port() const { return sim_.port(); }
+    std::string url() const { return sim_.url(); }
 
     void control(const std::string& json) const {
-        const auto r = adsHttp(port_, "POST", "/_control", json);
+        const auto r = adsHttp(sim_.port(), "POST", "/_control", json);
         ASSERT_EQ(r.status, 200) << r.body;
     }
     Poco::JSON::Object::Ptr state() const {
         Poco::JSON::Parser parser;
-        return parser.parse(adsHttp(port_, "GET", "/_control").body).extract<Poco::JSON::Object::Ptr>();
+        return parser.parse(adsHttp(sim_.port(), "GET", "/_control").body).extract<Poco::JSON::Object::Ptr>();
     }
     int count(const std::string& operation) const {
         const auto counts = state()->getObject("counts");
@@ -111,10 +95,7 @@ public:
     }
 
 private:
-    TempDir dir_;
-    std::filesystem::path ready_;
-    std::unique_ptr<Poco::ProcessHandle> handle_;
-    std::uint16_t port_ = 0;
+    testing::SimulatorProcess sim_;
 };
 
 inline amazon::RetryPolicy fastAdsRetry(int attempts = 4) {

@@ -28,6 +28,7 @@
 #include "daemon/amazon/clock.hpp"
 #include "daemon/amazon/lwa.hpp"
 #include "daemon/amazon/reports_client.hpp"
+#include "tests/unit/common/sim_launcher.hpp"
 
 #ifndef SETTLEBRIDGE_AMAZON_SIM
 #error "SETTLEBRIDGE_AMAZON_SIM (the simulator's path) is defined by tools/amazon_sim/CMakeLists.txt"
@@ -135,46 +136,24 @@ inline HttpResult httpExchange(std::uint16_t port, const std::string& method, co
 /// The simulator as a subprocess on a free port; stopped (SIGINT, then waited for) on destruction.
 class AmazonSim {
 public:
-    explicit AmazonSim(std::vector<std::string> args) : ready_(folder_.file("ready.json")) {
-        args.push_back("--port");
-        args.push_back("0");
-        args.push_back("--ready-file");
-        args.push_back(ready_.string());
-        handle_ = std::make_unique<Poco::ProcessHandle>(Poco::Process::launch(SETTLEBRIDGE_AMAZON_SIM, args));
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-        while (!fs::exists(ready_)) {
-            if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("amazon_sim did not start");
-            if (!Poco::Process::isRunning(*handle_)) throw std::runtime_error("amazon_sim exited at start");
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
-        Poco::JSON::Parser parser;
-        const auto ready = parser.parse(readBytes(ready_)).extract<Poco::JSON::Object::Ptr>();
-        port_ = static_cast<std::uint16_t>(ready->getValue<int>("port"));
-    }
-    ~AmazonSim() {
-        try {
-            Poco::Process::requestTermination(handle_->id());
-            handle_->wait();
-        } catch (...) {
-        }
-    }
+    explicit AmazonSim(std::vector<std::string> args) : sim_("amazon_sim", SETTLEBRIDGE_AMAZON_SIM, std::move(args)) {}
     AmazonSim(const AmazonSim&) = delete;
     AmazonSim& operator=(const AmazonSim&) = delete;
 
-    std::uint16_t port() const { return port_; }
-    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+    std::uint16_t port() const { return sim_.port(); }
+    std::string url() const { return sim_.url(); }
     std::string tokenUrl() const { return url() + "/auth/o2/token"; }
 
     /// POST /_control; returns the answer object (fails the test on a non-200).
     Poco::JSON::Object::Ptr control(const std::string& json) const {
-        const HttpResult r = httpExchange(port_, "POST", "/_control", json);
+        const HttpResult r = httpExchange(sim_.port(), "POST", "/_control", json);
         EXPECT_EQ(r.status, 200) << r.body;
         Poco::JSON::Parser parser;
         return parser.parse(r.body).extract<Poco::JSON::Object::Ptr>();
     }
     /// GET /_control: reports, counts per operation, recorded requests.
     Poco::JSON::Object::Ptr state() const {
-        const HttpResult r = httpExchange(port_, "GET", "/_control");
+        const HttpResult r = httpExchange(sim_.port(), "GET", "/_control");
         Poco::JSON::Parser parser;
         return parser.parse(r.body).extract<Poco::JSON::Object::Ptr>();
     }
@@ -194,10 +173,7 @@ public:
     }
 
 private:
-    TempFolder folder_;
-    fs::path ready_;
-    std::unique_ptr<Poco::ProcessHandle> handle_;
-    std::uint16_t port_ = 0;
+    SimulatorProcess sim_;
 };
 
 inline std::string htmlUnescape(std::string s) {

@@ -4,6 +4,7 @@
 // Sellercloud connection pointing at the simulator.
 
 #include <gtest/gtest.h>
+#include "tests/unit/common/sim_launcher.hpp"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -96,44 +97,21 @@ inline HttpResult httpExchange(std::uint16_t port, const std::string& method, co
 /// tools/sellercloud_sim/sellercloud_sim.py on a free port; stopped on destruction.
 class SellercloudSim {
 public:
-    explicit SellercloudSim(std::vector<std::string> args = {}) : ready_(folder_.file("ready.json")) {
-        args.insert(args.begin(), std::string(SETTLEBRIDGE_SOURCE_DIR) + "/tools/sellercloud_sim/sellercloud_sim.py");
-        args.push_back("--port");
-        args.push_back("0");
-        args.push_back("--ready-file");
-        args.push_back(ready_.string());
-        handle_ = std::make_unique<Poco::ProcessHandle>(Poco::Process::launch(SETTLEBRIDGE_PYTHON, args));
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-        while (!fs::exists(ready_)) {
-            if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("sellercloud_sim did not start");
-            if (!Poco::Process::isRunning(*handle_)) throw std::runtime_error("sellercloud_sim exited at start");
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
-        Poco::JSON::Parser parser;
-        const auto ready = parser.parse(readFile(ready_)).extract<Poco::JSON::Object::Ptr>();
-        port_ = static_cast<std::uint16_t>(ready->getValue<int>("port"));
-    }
-    ~SellercloudSim() {
-        try {
-            Poco::Process::requestTermination(handle_->id());
-            handle_->wait();
-        } catch (...) {
-        }
-    }
+    explicit SellercloudSim(std::vector<std::string> args = {}) : sim_("sellercloud_sim", SETTLEBRIDGE_PYTHON, withScript(std::move(args))) {}
     SellercloudSim(const SellercloudSim&) = delete;
     SellercloudSim& operator=(const SellercloudSim&) = delete;
 
-    std::uint16_t port() const { return port_; }
-    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+    std::uint16_t port() const { return sim_.port(); }
+    std::string url() const { return sim_.url(); }
     std::string restBase() const { return url() + "/rest/api/"; }
     std::string lookupUrl() const { return url() + "/api/server-by-team/"; }
 
     void control(const std::string& json) const {
-        const HttpResult r = httpExchange(port_, "POST", "/_control", json);
+        const HttpResult r = httpExchange(sim_.port(), "POST", "/_control", json);
         ASSERT_EQ(r.status, 200) << r.body;
     }
     Poco::JSON::Object::Ptr state() const {
-        const HttpResult r = httpExchange(port_, "GET", "/_control");
+        const HttpResult r = httpExchange(sim_.port(), "GET", "/_control");
         Poco::JSON::Parser parser;
         return parser.parse(r.body).extract<Poco::JSON::Object::Ptr>();
     }
@@ -154,10 +132,11 @@ public:
     int writes() const { return static_cast<int>(state()->getArray("writes")->size()); }
 
 private:
-    TempFolder folder_;
-    fs::path ready_;
-    std::unique_ptr<Poco::ProcessHandle> handle_;
-    std::uint16_t port_ = 0;
+    static std::vector<std::string> withScript(std::vector<std::string> args) {
+        args.insert(args.begin(), std::string(SETTLEBRIDGE_SOURCE_DIR) + "/tools/sellercloud_sim/sellercloud_sim.py");
+        return args;
+    }
+    testing::SimulatorProcess sim_;
 };
 
 inline amazon::RetryPolicy fastRetry(int attempts = 4) {
