@@ -59,6 +59,7 @@ const char* kUsage =
     "  qwc --company NAME --url URL [--out FILE]      The .qwc file to add to the QuickBooks Web Connector.\n"
     "  serve [--config FILE] [--listen ADDR] [--port PORT] [--cert PEM --key PEM] [--ready-file FILE]\n"
     "        [--session-timeout S] [--tick S] [--log-file FILE] [--log-level LEVEL] [--daemon --pidfile FILE]\n"
+    "        [--engine event-loop|thread-per-connection] [--io-threads N]\n"
     "      Run the daemon: the Web Connector endpoint (/qbwc), the Amazon consent callback, and the schedules\n"
     "      (settlement sync, Testing to Live), until SIGTERM or Ctrl-C. Settings: docs/DAEMON.md.\n"
     "      A Web Connector session idle for S seconds (default 1800) expires, freeing the company.\n"

@@ -12,8 +12,14 @@
 #include <Poco/Util/ServerApplication.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
+
+#ifndef _WIN32
+#include <pthread.h>
+#include <signal.h>
+#endif
 
 #include "daemon/admin/site.hpp"
 #include "daemon/ads/app_config.hpp"
@@ -109,6 +115,18 @@ protected:
     }
 
     int main(const std::vector<std::string>&) override {
+#ifndef _WIN32
+        // The stop signals stay pending until waitForTerminationRequest() takes them (it blocks the same set and
+        // sigwait()s). Blocked here, before any thread starts, every thread inherits the mask: a SIGTERM that
+        // arrives while the daemon is still starting (the ready file is written before the wait begins) stops it
+        // cleanly instead of killing it with the default action.
+        sigset_t stopSignals;
+        sigemptyset(&stopSignals);
+        if (std::getenv("POCO_ENABLE_DEBUGGER") == nullptr) sigaddset(&stopSignals, SIGINT);  // as Poco does
+        sigaddset(&stopSignals, SIGQUIT);
+        sigaddset(&stopSignals, SIGTERM);
+        pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+#endif
         configureLogging(settings_);
         Poco::Logger& log = Poco::Logger::get("settlebridge");
         try {

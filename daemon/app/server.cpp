@@ -1510,7 +1510,9 @@ void HttpServer::start() {
     engine->start(socket, tls);
     boundPort_ = socket.address().port();
     engine_ = std::move(engine);
-    httpLog().information("listening on " + baseUrl());
+    httpLog().information("listening on " + baseUrl() +
+                          (eventLoop ? " (event-loop engine, " + std::to_string(config_.ioThreads) + " loops)"
+                                     : std::string(" (thread-per-connection engine)")));
 }
 
 void HttpServer::stop() {

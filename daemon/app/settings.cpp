@@ -17,7 +17,7 @@ namespace {
 
 const std::set<std::string> kKnownKeys = {
     "data_dir", "listen", "port", "tls.certificate", "tls.private_key", "session_timeout", "tick",
-    "log.file", "log.level", "log.rotation", "log.keep",
+    "log.file", "log.level", "log.rotation", "log.keep", "http.engine", "http.io_threads",
 };
 
 long parseNumber(const std::string& text, long min, long max, const std::string& what) {
@@ -44,6 +44,18 @@ void checkLevel(const std::string& level, const std::string& where) {
         throw SettingsError(where + " must be one of fatal, critical, error, warning, notice, information, debug, "
                                     "trace (got \"" + level + "\")");
     }
+}
+
+HttpEngine parseEngine(const std::string& text, const std::string& where) {
+    if (text == "thread-per-connection") return HttpEngine::ThreadPerConnection;
+    if (text == "event-loop") {
+#ifdef __linux__
+        return HttpEngine::EventLoop;
+#else
+        throw SettingsError(where + ": the event-loop engine needs Linux; use thread-per-connection");
+#endif
+    }
+    throw SettingsError(where + " must be event-loop or thread-per-connection (got \"" + text + "\")");
 }
 
 }  // namespace
@@ -106,6 +118,10 @@ Settings loadSettings(const Arguments& arguments) {
         if (auto v = get("port")) s.http.port = static_cast<std::uint16_t>(parseNumber(*v, 0, 65535, where + "port"));
         if (auto v = get("tls.certificate")) s.http.certificateFile = *v;
         if (auto v = get("tls.private_key")) s.http.privateKeyFile = *v;
+        if (auto v = get("http.engine")) s.http.engine = parseEngine(*v, where + "http.engine");
+        if (auto v = get("http.io_threads")) {
+            s.http.ioThreads = static_cast<int>(parseNumber(*v, 1, 16, where + "http.io_threads"));
+        }
         if (auto v = get("session_timeout")) {
             s.sessionTimeout = std::chrono::seconds(parseNumber(*v, 10, 86'400, where + "session_timeout"));
         }
@@ -124,6 +140,10 @@ Settings loadSettings(const Arguments& arguments) {
     if (arguments.has("port")) s.http.port = static_cast<std::uint16_t>(parseNumber(arguments.get("port"), 0, 65535, "--port"));
     if (arguments.has("cert")) s.http.certificateFile = arguments.get("cert");
     if (arguments.has("key")) s.http.privateKeyFile = arguments.get("key");
+    if (arguments.has("engine")) s.http.engine = parseEngine(arguments.get("engine"), "--engine");
+    if (arguments.has("io-threads")) {
+        s.http.ioThreads = static_cast<int>(parseNumber(arguments.get("io-threads"), 1, 16, "--io-threads"));
+    }
     if (arguments.has("session-timeout")) {
         s.sessionTimeout = std::chrono::seconds(parseNumber(arguments.get("session-timeout"), 10, 86'400, "--session-timeout"));
     }

@@ -200,8 +200,31 @@ class DaemonTest(unittest.TestCase):
         with open(log) as f:
             self.assertIn("amazon settlements", f.read())
 
+        # The HTTP engine is chosen in the file; the log says which one serves.
         with open(config, "a") as f:
-            f.write("settlebridge.listne = 0.0.0.0\n")
+            f.write("settlebridge.http.engine = thread-per-connection\n")
+        daemon = self.ws.track(h.Daemon(self.data, extra=["--config", config]))
+        daemon.stop()
+        with open(log) as f:
+            self.assertIn("(thread-per-connection engine)", f.read())
+
+        with open(config, "a") as f:
+            f.write("settlebridge.http.engine = event-loop\nsettlebridge.http.io_threads = 3\n")
+        daemon = self.ws.track(h.Daemon(self.data, extra=["--config", config]))
+        daemon.stop()
+        with open(log) as f:
+            self.assertIn("(event-loop engine, 3 loops)", f.read())
+
+        for key, value, message in (("http.engine", "nginx", "must be event-loop or thread-per-connection"),
+                                    ("http.io_threads", "0", "must be a whole number from 1 to 16")):
+            with open(config, "w") as f:
+                f.write(f"settlebridge.{key} = {value}\n")
+            proc = subprocess.run([h.BIN, "serve", "--config", config], capture_output=True, text=True, timeout=30)
+            self.assertEqual(proc.returncode, 2, proc.stderr)
+            self.assertIn(f"settlebridge.{key} {message}", proc.stderr)
+
+        with open(config, "w") as f:
+            f.write(f"settlebridge.data_dir = {self.data}\nsettlebridge.listne = 0.0.0.0\n")
         proc = subprocess.run([h.BIN, "serve", "--config", config], capture_output=True, text=True, timeout=30)
         self.assertEqual(proc.returncode, 2)
         self.assertIn(config, proc.stderr)
