@@ -9,6 +9,10 @@
 
 namespace settlebridge::ads {
 
+using settlement::Json;
+using settlement::JsonError;
+using settlement::jsonQuote;
+
 namespace {
 
 constexpr const char* kCreateReportType = "application/vnd.createasyncreportrequest.v3+json";

@@ -22,12 +22,12 @@
 #include <string_view>
 #include <vector>
 
-#include "daemon/ads/json.hpp"
 #include "daemon/amazon/clock.hpp"
 #include "daemon/amazon/http.hpp"
 #include "daemon/amazon/lwa.hpp"
 #include "daemon/amazon/region.hpp"
 #include "daemon/amazon/retry.hpp"
+#include "daemon/settlement/json.hpp"
 #include "daemon/store/ads_accounts.hpp"
 
 namespace settlebridge::ads {
@@ -104,7 +104,7 @@ public:
     /// GETs the presigned URL without Amazon headers; returns the decompressed bytes.
     std::string download(const std::string& url);
     /// create + wait + download + parse: the report's rows (a JSON array of flat objects).
-    Json runReport(std::string_view profileId, const ReportRequest& request);
+    settlement::Json runReport(std::string_view profileId, const ReportRequest& request);
 
     /// Every Sponsored Brands ad of the given campaigns (all campaigns when empty), following nextToken.
     std::vector<SbAd> listSbAds(std::string_view profileId, const std::vector<std::string>& campaignIds);

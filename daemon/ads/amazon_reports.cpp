@@ -3,10 +3,15 @@
 #include <set>
 
 #include "daemon/ads/allocation.hpp"
-#include "daemon/ads/decimal.hpp"
 #include "daemon/ads/errors.hpp"
+#include "daemon/settlement/decimal.hpp"
 
 namespace settlebridge::ads {
+
+using settlement::Cents;
+using settlement::decimalToCents;
+using settlement::decimalToCount;
+using settlement::Json;
 
 const std::vector<AmazonReportKind>& amazonReportKinds() {
     static const std::vector<AmazonReportKind> kinds{

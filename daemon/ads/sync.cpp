@@ -310,7 +310,7 @@ void AdsSync::runAccount(const store::AdsAccount& account, const std::vector<sto
                     rows = walmartClient->itemSpend(profile.info.profileId, chunk.from, chunk.to, walmartColumns);
                 } else {
                     const AmazonReportKind& kind = amazonReportKind(chunk.product);
-                    const Json file = amazonClient->runReport(profile.info.profileId,
+                    const settlement::Json file = amazonClient->runReport(profile.info.profileId,
                                                               makeReportRequest(kind, chunk.from, chunk.to));
                     rows = rowsFromReport(kind, file, chunk.from, chunk.to);
                     if (chunk.product == store::kAdProductSB) {

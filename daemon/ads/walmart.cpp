@@ -9,13 +9,20 @@
 #include <iterator>
 #include <memory>
 
-#include "daemon/ads/decimal.hpp"
 #include "daemon/ads/errors.hpp"
-#include "daemon/ads/json.hpp"
 #include "daemon/amazon/document.hpp"
 #include "daemon/amazon/errors.hpp"
+#include "daemon/settlement/decimal.hpp"
+#include "daemon/settlement/json.hpp"
 
 namespace settlebridge::ads {
+
+using settlement::Cents;
+using settlement::decimalToCents;
+using settlement::decimalToCount;
+using settlement::Json;
+using settlement::JsonError;
+using settlement::jsonQuote;
 
 namespace {
 

@@ -8,10 +8,10 @@
 #include <algorithm>
 #include <cctype>
 
-#include "daemon/ads/decimal.hpp"
-#include "daemon/ads/json.hpp"
 #include "daemon/amazon/errors.hpp"
 #include "daemon/sellercloud/errors.hpp"
+#include "daemon/settlement/decimal.hpp"
+#include "daemon/settlement/json.hpp"
 
 namespace settlebridge::sellercloud {
 
@@ -32,14 +32,14 @@ std::string snippet(const std::string& body) {
 /// Sellercloud's own words in an error body: Message, Error, error_description, ExceptionMessage; else the body.
 std::string sellercloudText(const std::string& body) {
     try {
-        const ads::Json json = ads::Json::parse(body);
+        const settlement::Json json = settlement::Json::parse(body);
         if (json.isObject()) {
             for (const char* key : {"Message", "message", "Error", "error_description", "ExceptionMessage", "error"}) {
                 const std::string text = json.get(key);
                 if (!text.empty()) return text;
             }
         }
-    } catch (const ads::JsonError&) {
+    } catch (const settlement::JsonError&) {
     }
     return snippet(body);
 }
@@ -60,7 +60,7 @@ std::optional<std::chrono::milliseconds> throttleWait(const amazon::HttpResponse
         if (auto wait = amazon::parseRetryAfter(*value, now)) return wait;
     }
     try {
-        const ads::Json json = ads::Json::parse(response.body);
+        const settlement::Json json = settlement::Json::parse(response.body);
         const std::string reset = json.isObject() ? json.get("RateLimitResetTime") : std::string();
         if (reset.empty()) return std::nullopt;
         int tzd = 0;
@@ -99,17 +99,17 @@ Kind kindOfStatus(int status) {
     return Kind::Rejected;
 }
 
-std::string text(const ads::Json& object, std::string_view key) {
-    const ads::Json* value = object.find(key);
+std::string text(const settlement::Json& object, std::string_view key) {
+    const settlement::Json* value = object.find(key);
     if (value == nullptr || value->isNull() || value->isArray() || value->isObject()) return "";
     return value->text();
 }
 
-Product readProduct(const ads::Json& row) {
+Product readProduct(const settlement::Json& row) {
     Product p;
     p.id = text(row, "ID");
     const std::string company = text(row, "CompanyID");
-    if (auto n = ads::decimalToCount(company)) p.companyId = *n;
+    if (auto n = settlement::decimalToCount(company)) p.companyId = *n;
     p.name = text(row, "ProductName");
     p.upc = text(row, "UPC");
     p.ean = text(row, "EAN");
@@ -118,12 +118,12 @@ Product readProduct(const ads::Json& row) {
     p.amazonMerchantSku = text(row, "AmazonMerchantSKU");
     p.amazonFbaSku = text(row, "AmazonFBASKU");
     p.walmartProductId = text(row, "WalmartProductID");
-    if (auto cost = ads::decimalToCents(text(row, "AverageCost")); cost && *cost > 0) p.averageCost = *cost;
+    if (auto cost = settlement::decimalToCents(text(row, "AverageCost")); cost && *cost > 0) p.averageCost = *cost;
     return p;
 }
 
-const ads::Json& itemsOf(const ads::Json& page, const std::string& operation, const std::string& body) {
-    const ads::Json* items = page.isObject() ? page.find("Items") : nullptr;
+const settlement::Json& itemsOf(const settlement::Json& page, const std::string& operation, const std::string& body) {
+    const settlement::Json* items = page.isObject() ? page.find("Items") : nullptr;
     if (items == nullptr || !items->isArray()) {
         throw SellercloudError(Kind::Unexpected, 200, operation,
                                "Sellercloud's answer could not be read (no Items list) [" + operation + "]",
@@ -132,10 +132,10 @@ const ads::Json& itemsOf(const ads::Json& page, const std::string& operation, co
     return *items;
 }
 
-ads::Json parseBody(const std::string& body, const std::string& operation) {
+settlement::Json parseBody(const std::string& body, const std::string& operation) {
     try {
-        return ads::Json::parse(body);
-    } catch (const ads::JsonError& e) {
+        return settlement::Json::parse(body);
+    } catch (const settlement::JsonError& e) {
         throw SellercloudError(Kind::Unexpected, 200, operation,
                                "Sellercloud's answer is not JSON (" + std::string(e.what()) + ") [" + operation + "]",
                                snippet(body));
@@ -203,17 +203,17 @@ Client::Client(ClientConfig config, amazon::Clock& clock)
 
 std::string Client::accessToken() {
     if (!token_.empty() && clock_.now() < tokenExpires_) return token_;
-    const std::string body = "{\"Username\":" + ads::jsonQuote(config_.username) +
-                             ",\"Password\":" + ads::jsonQuote(config_.password) + "}";
+    const std::string body = "{\"Username\":" + settlement::jsonQuote(config_.username) +
+                             ",\"Password\":" + settlement::jsonQuote(config_.password) + "}";
     const Answer answer = call("token", "POST", "token", body, false);
-    const ads::Json json = parseBody(answer.body, "token");
+    const settlement::Json json = parseBody(answer.body, "token");
     const std::string token = json.isObject() ? json.get("access_token") : std::string();
     if (token.empty()) {
         throw SellercloudError(Kind::Unexpected, answer.status, "token",
                                "Sellercloud's token answer has no access_token", snippet(answer.body));
     }
     std::int64_t seconds = 3600;
-    if (auto n = ads::decimalToCents(json.get("expires_in")); n && *n > 0) seconds = *n / 100;
+    if (auto n = settlement::decimalToCents(json.get("expires_in")); n && *n > 0) seconds = *n / 100;
     const auto margin = std::min<std::int64_t>(config_.tokenMargin.count(), seconds / 10);
     token_ = token;
     tokenExpires_ = clock_.now() + std::chrono::seconds{std::max<std::int64_t>(seconds - margin, 1)};
@@ -305,18 +305,18 @@ std::vector<Company> Client::companies() {
                                    "Companies?model.pageNumber=" + std::to_string(page) +
                                        "&model.pageSize=" + std::to_string(pageSize),
                                    "", true);
-        const ads::Json json = parseBody(answer.body, "companies");
-        const ads::Json& items = itemsOf(json, "companies", answer.body);
-        for (const ads::Json& row : items.items()) {
+        const settlement::Json json = parseBody(answer.body, "companies");
+        const settlement::Json& items = itemsOf(json, "companies", answer.body);
+        for (const settlement::Json& row : items.items()) {
             Company c;
-            if (auto id = ads::decimalToCount(text(row, "ID"))) c.id = *id;
+            if (auto id = settlement::decimalToCount(text(row, "ID"))) c.id = *id;
             c.name = text(row, "CompanyName");
-            if (const ads::Json* d = row.find("IsDefaultCompany")) c.isDefault = d->boolean();
-            if (const ads::Json* d = row.find("IsDisabled")) c.disabled = d->boolean();
+            if (const settlement::Json* d = row.find("IsDefaultCompany")) c.isDefault = d->boolean();
+            if (const settlement::Json* d = row.find("IsDisabled")) c.disabled = d->boolean();
             c.amazonMarketplace = text(row, "AmazonMarketplace");
             out.push_back(std::move(c));
         }
-        const auto total = ads::decimalToCount(json.get("TotalResults")).value_or(0);
+        const auto total = settlement::decimalToCount(json.get("TotalResults")).value_or(0);
         if (items.items().empty() || static_cast<std::int64_t>(out.size()) >= total) break;
     }
     return out;
@@ -324,16 +324,16 @@ std::vector<Company> Client::companies() {
 
 std::int64_t Client::companyCount() {
     const Answer answer = call("companies", "GET", "Companies?model.pageNumber=1&model.pageSize=1", "", true);
-    const ads::Json json = parseBody(answer.body, "companies");
+    const settlement::Json json = parseBody(answer.body, "companies");
     itemsOf(json, "companies", answer.body);
-    return ads::decimalToCount(json.get("TotalResults")).value_or(0);
+    return settlement::decimalToCount(json.get("TotalResults")).value_or(0);
 }
 
 std::vector<Product> Client::productPage(const std::string& operation, const std::string& pathAndQuery) {
     const Answer answer = call(operation, "GET", pathAndQuery, "", true);
-    const ads::Json json = parseBody(answer.body, operation);
+    const settlement::Json json = parseBody(answer.body, operation);
     std::vector<Product> out;
-    for (const ads::Json& row : itemsOf(json, operation, answer.body).items()) {
+    for (const settlement::Json& row : itemsOf(json, operation, answer.body).items()) {
         if (row.isObject()) out.push_back(readProduct(row));
     }
     return out;
@@ -355,10 +355,10 @@ std::vector<Product> Client::inventoryByEan(std::string_view ean, std::int64_t c
 }
 
 void Client::updateCustomColumns(std::string_view productId, const std::vector<ColumnValue>& columns) {
-    std::string body = "{\"ProductID\":" + ads::jsonQuote(productId) + ",\"CustomColumns\":[";
+    std::string body = "{\"ProductID\":" + settlement::jsonQuote(productId) + ",\"CustomColumns\":[";
     for (std::size_t i = 0; i < columns.size(); ++i) {
         if (i != 0) body += ",";
-        body += "{\"ColumnName\":" + ads::jsonQuote(columns[i].name) + ",\"Value\":" + columns[i].json + "}";
+        body += "{\"ColumnName\":" + settlement::jsonQuote(columns[i].name) + ",\"Value\":" + columns[i].json + "}";
     }
     body += "]}";
     call("customColumns", "PUT", "Products/CustomColumns", body, true);
@@ -413,7 +413,7 @@ TeamServer resolveTeam(std::string_view team, const std::string& lookupUrl, cons
                                             attempt + 1),
                                    sellercloudText(response.body));
         }
-        const ads::Json json = parseBody(response.body, "serverByTeam");
+        const settlement::Json json = parseBody(response.body, "serverByTeam");
         TeamServer out;
         out.apiUrl = json.isObject() ? json.get("ApiUrl") : std::string();
         if (out.apiUrl.empty()) throw SellercloudError(Kind::UnknownTeam, response.status, "serverByTeam", unknown);

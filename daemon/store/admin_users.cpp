@@ -1,5 +1,6 @@
 #include "daemon/store/admin_users.hpp"
 
+#include "daemon/store/password_columns.hpp"
 #include "daemon/store/sqlite.hpp"
 
 namespace settlebridge::store {
@@ -13,16 +14,12 @@ int AdminUsers::count() {
 AdminUser AdminUsers::create(std::string_view name, std::string_view password, Timestamp now, int iterations) {
     if (name.empty()) throw StoreError("an admin user needs a name");
     if (findByName(name)) throw StoreError("an admin user named \"" + std::string(name) + "\" already exists");
-    const PasswordHash hash = hashPassword(password, iterations);
-    db_.query(
-           "INSERT INTO admin_users (name, password_hash, password_salt, password_iterations, created_at, updated_at) "
-           "VALUES (?1, ?2, ?3, ?4, ?5, ?5)")
-        .bind(1, name)
-        .bindBlob(2, hash.hash)
-        .bindBlob(3, hash.salt)
-        .bind(4, hash.iterations)
-        .bind(5, now)
-        .run();
+    {
+        auto insert = db_.query(
+            "INSERT INTO admin_users (name, password_hash, password_salt, password_iterations, created_at, updated_at) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?5)");
+        bindPasswordHash(insert.bind(1, name), 2, hashPassword(password, iterations)).bind(5, now).run();
+    }
     AdminUser user;
     user.id = db_.lastInsertRowId();
     user.name = std::string(name);
@@ -44,28 +41,13 @@ std::optional<AdminUser> AdminUsers::findByName(std::string_view name) {
 }
 
 std::optional<PasswordHash> AdminUsers::passwordHash(std::string_view name) {
-    auto q = db_.query("SELECT password_hash, password_salt, password_iterations FROM admin_users WHERE name = ?1");
-    q.bind(1, name);
-    if (!q.next()) return std::nullopt;
-    PasswordHash hash;
-    hash.hash = q.getBlob(0);
-    hash.salt = q.getBlob(1);
-    hash.iterations = static_cast<int>(q.getInt(2));
-    return hash;
+    return readPasswordHash(db_, "admin_users", name);
 }
 
 void AdminUsers::setPassword(std::int64_t userId, std::string_view password, Timestamp now, int iterations) {
-    const PasswordHash hash = hashPassword(password, iterations);
-    const int changed = db_.query(
-                               "UPDATE admin_users SET password_hash = ?2, password_salt = ?3, password_iterations = ?4, "
-                               "updated_at = ?5 WHERE id = ?1")
-                            .bind(1, userId)
-                            .bindBlob(2, hash.hash)
-                            .bindBlob(3, hash.salt)
-                            .bind(4, hash.iterations)
-                            .bind(5, now)
-                            .run();
-    if (changed == 0) throw StoreError("no admin user with id " + std::to_string(userId));
+    if (!writePasswordHash(db_, "admin_users", userId, hashPassword(password, iterations), now)) {
+        throw StoreError("no admin user with id " + std::to_string(userId));
+    }
 }
 
 namespace {

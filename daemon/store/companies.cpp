@@ -1,5 +1,6 @@
 #include "daemon/store/companies.hpp"
 
+#include "daemon/store/password_columns.hpp"
 #include "daemon/store/sqlite.hpp"
 
 namespace settlebridge::store {
@@ -65,18 +66,16 @@ Company Companies::create(Company company, std::string_view password, Timestamp 
     if (findByName(company.name)) throw StoreError("a company named \"" + company.name + "\" already exists");
     if (company.ownerId.empty()) company.ownerId = deterministicGuid("owner:" + uuidV4());
     if (company.fileId.empty()) company.fileId = deterministicGuid("file:" + uuidV4());
-    const PasswordHash hash = hashPassword(password, iterations);
-    db_.query(
-           "INSERT INTO companies (name, password_hash, password_salt, password_iterations, owner_id, file_id, "
-           "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)")
-        .bind(1, company.name)
-        .bindBlob(2, hash.hash)
-        .bindBlob(3, hash.salt)
-        .bind(4, hash.iterations)
-        .bind(5, company.ownerId)
-        .bind(6, company.fileId)
-        .bind(7, now)
-        .run();
+    {
+        auto insert = db_.query(
+            "INSERT INTO companies (name, password_hash, password_salt, password_iterations, owner_id, file_id, "
+            "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)");
+        bindPasswordHash(insert.bind(1, company.name), 2, hashPassword(password, iterations))
+            .bind(5, company.ownerId)
+            .bind(6, company.fileId)
+            .bind(7, now)
+            .run();
+    }
     company.id = db_.lastInsertRowId();
     company.createdAt = now;
     update(company, now);
@@ -148,28 +147,13 @@ void Companies::update(const Company& c, Timestamp now) {
 }
 
 std::optional<PasswordHash> Companies::passwordHash(std::string_view name) {
-    auto q = db_.query("SELECT password_hash, password_salt, password_iterations FROM companies WHERE name = ?1");
-    q.bind(1, name);
-    if (!q.next()) return std::nullopt;
-    PasswordHash h;
-    h.hash = q.getBlob(0);
-    h.salt = q.getBlob(1);
-    h.iterations = static_cast<int>(q.getInt(2));
-    return h;
+    return readPasswordHash(db_, "companies", name);
 }
 
 void Companies::setPassword(std::int64_t companyId, std::string_view password, Timestamp now, int iterations) {
-    const PasswordHash hash = hashPassword(password, iterations);
-    const int changed = db_.query(
-                               "UPDATE companies SET password_hash = ?2, password_salt = ?3, password_iterations = ?4, "
-                               "updated_at = ?5 WHERE id = ?1")
-                            .bind(1, companyId)
-                            .bindBlob(2, hash.hash)
-                            .bindBlob(3, hash.salt)
-                            .bind(4, hash.iterations)
-                            .bind(5, now)
-                            .run();
-    if (changed != 1) throw StoreError("no company with id " + std::to_string(companyId));
+    if (!writePasswordHash(db_, "companies", companyId, hashPassword(password, iterations), now)) {
+        throw StoreError("no company with id " + std::to_string(companyId));
+    }
 }
 
 std::optional<CategoryAccount> Companies::categoryAccount(std::int64_t companyId, std::string_view category) {

@@ -8,96 +8,45 @@
 
 #include <gtest/gtest.h>
 
-#include <Poco/Net/ServerSocket.h>
-#include <Poco/Net/SocketAddress.h>
-#include <Poco/Net/StreamSocket.h>
-#include <Poco/Process.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
 
 #include <chrono>
-#include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <thread>
+#include <string>
+#include <vector>
 
 #include "daemon/ads/amazon_ads_client.hpp"
 #include "daemon/ads/amazon_reports.hpp"
 #include "daemon/ads/errors.hpp"
-#include "daemon/ads/json.hpp"
 #include "daemon/ads/sync.hpp"
 #include "daemon/amazon/clock.hpp"
-#include "daemon/settlement/datetime.hpp"
 #include "daemon/amazon/lwa.hpp"
+#include "daemon/settlement/datetime.hpp"
+#include "daemon/settlement/json.hpp"
 #include "tests/unit/ads/ads_sim_process.hpp"
+#include "tests/unit/common/prism_proxy.hpp"
 
 namespace settlebridge::ads {
 namespace {
 
-namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using settlebridge::testing::AdsSim;
+using settlebridge::testing::PrismProxy;
+using settlebridge::testing::prismAvailable;
 using settlebridge::testing::TempDir;
+using settlement::Json;
 
-std::string prismPath() { return std::string(SETTLEBRIDGE_SOURCE_DIR) + "/tools/node/node_modules/.bin/prism"; }
 std::string specPath() { return std::string(SETTLEBRIDGE_SHARED_DIR) + "/spec/amazon-ads/OfflineReport_prod_3p.reporting-v3.json"; }
-
-std::uint16_t freePort() {
-    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
-    const std::uint16_t port = socket.address().port();
-    socket.close();
-    return port;
-}
-
-class Prism {
-public:
-    Prism(const std::string& upstream, const TempDir& dir) : log_(dir.file("prism.log")), port_(freePort()) {
-        const std::string command = "exec '" + prismPath() + "' proxy '" + specPath() + "' '" + upstream +
-                                    "' --errors -h 127.0.0.1 -p " + std::to_string(port_) + " > '" + log_.string() + "' 2>&1";
-        handle_ = std::make_unique<Poco::ProcessHandle>(Poco::Process::launch("/bin/sh", {"-c", command}));
-        const auto deadline = std::chrono::steady_clock::now() + 90s;
-        for (;;) {
-            try {
-                Poco::Net::StreamSocket probe;
-                probe.connect(Poco::Net::SocketAddress("127.0.0.1", port_), Poco::Timespan(0, 200'000));
-                break;
-            } catch (const Poco::Exception&) {
-            }
-            if (!Poco::Process::isRunning(*handle_)) throw std::runtime_error("prism exited: " + log());
-            if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("prism did not start: " + log());
-            std::this_thread::sleep_for(100ms);
-        }
-    }
-    ~Prism() {
-        try {
-            Poco::Process::requestTermination(handle_->id());
-            handle_->wait();
-        } catch (...) {
-        }
-    }
-    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-    std::string log() const {
-        std::ifstream in(log_);
-        return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    }
-
-private:
-    fs::path log_;
-    std::uint16_t port_;
-    std::unique_ptr<Poco::ProcessHandle> handle_;
-};
-
-bool prismAvailable() {
-    if (fs::exists(prismPath())) return true;
-    const char* ci = std::getenv("CI");
-    if (ci != nullptr && std::string(ci) == "true") ADD_FAILURE() << "Prism is not installed: run tools/install-node-tools.sh";
-    return false;
-}
 
 TEST(AdsContract, ReportingCallsFollowTheV3ModelThroughPrism) {
     if (!prismAvailable()) GTEST_SKIP() << "Prism not installed: run tools/install-node-tools.sh";
     AdsSim sim;
     TempDir dir;
-    const Prism prism(sim.url(), dir);
+    const PrismProxy prism(specPath(), sim.url(), dir.file("prism.log"));
     const std::string today = settlement::formatUtcDate(
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
     sim.control(R"({"pending_polls": 1, "data": {"spend": {"999999999": {"SP": [{"date": ")" + today +

@@ -1,5 +1,6 @@
-// Pure pieces of the ads area: exact decimals, the number-keeping JSON reader, the largest-remainder split,
-// report rows, the Walmart table parser and column table.
+// Pure pieces of the ads area: the largest-remainder split, report rows, the Walmart table parser and column
+// table. (The exact decimals and the number-keeping JSON reader they read with are in daemon/settlement/ and
+// tested in tests/unit/settlement/.)
 
 #include <gtest/gtest.h>
 
@@ -9,54 +10,15 @@
 
 #include "daemon/ads/allocation.hpp"
 #include "daemon/ads/amazon_reports.hpp"
-#include "daemon/ads/decimal.hpp"
 #include "daemon/ads/errors.hpp"
-#include "daemon/ads/json.hpp"
 #include "daemon/ads/walmart.hpp"
+#include "daemon/settlement/json.hpp"
 #include "tests/unit/store/temp_dir.hpp"
 
 namespace settlebridge::ads {
 namespace {
 
-TEST(Decimal, ConvertsExactlyWithoutFloatingPoint) {
-    EXPECT_EQ(decimalToCents("14.5"), 1450);
-    EXPECT_EQ(decimalToCents("9.45"), 945);
-    EXPECT_EQ(decimalToCents("0.07"), 7);
-    EXPECT_EQ(decimalToCents("-3.2"), -320);
-    EXPECT_EQ(decimalToCents("12"), 1200);
-    EXPECT_EQ(decimalToCents("  7 "), 700);
-    EXPECT_EQ(decimalToCents("1.2E+2"), 12000);
-    EXPECT_EQ(decimalToCents("5e-3"), 1);      // 0.005 → 0.01 (half away from zero)
-    EXPECT_EQ(decimalToCents("0.004"), 0);
-    EXPECT_EQ(decimalToCents("-0.005"), -1);
-    EXPECT_EQ(decimalToCents("3.4499999"), 345);
-    EXPECT_EQ(decimalToCents("0.285"), 29);    // a double would say 0.28499999...
-    EXPECT_EQ(decimalToCents("92233720368547758.07"), INT64_MAX);
-    EXPECT_FALSE(decimalToCents("92233720368547758.08"));
-    for (const char* bad : {"", "abc", "1,234.56", "1.2.3", "1e", "--1", "0x10", "1e999999999"}) {
-        EXPECT_FALSE(decimalToCents(bad).has_value()) << bad;
-    }
-    EXPECT_EQ(decimalToCount("13"), 13);
-    EXPECT_EQ(decimalToCount("13.0"), 13);
-    EXPECT_EQ(decimalToCount("1.3e1"), 13);
-    EXPECT_FALSE(decimalToCount("13.5"));
-}
-
-TEST(Json, KeepsNumberTextAndReadsEscapes) {
-    const Json j = Json::parse(R"([{"cost":14.50,"campaignId":158410630682987,"n":null,"s":"a\"\u00e9\ud83d\ude00","t":true}])");
-    ASSERT_TRUE(j.isArray());
-    const Json& row = j.items().at(0);
-    EXPECT_EQ(row.get("cost"), "14.50");
-    EXPECT_EQ(row.get("campaignId"), "158410630682987");
-    EXPECT_TRUE(row.find("n")->isNull());
-    EXPECT_EQ(row.get("s"), "a\"\xC3\xA9\xF0\x9F\x98\x80");
-    EXPECT_TRUE(row.find("t")->boolean());
-    EXPECT_EQ(row.get("missing", "x"), "x");
-    for (const char* bad : {"", "[", "{\"a\" 1}", "[1,]", "01x", "\"\\ud800\"", "[1] 2", "{\"a\":tru}"}) {
-        EXPECT_THROW(Json::parse(bad), JsonError) << bad;
-    }
-    EXPECT_EQ(jsonQuote("a\"b\\\n\x01"), "\"a\\\"b\\\\\\n\\u0001\"");
-}
+using settlement::Json;
 
 TEST(Allocation, LargestRemainderSumsExactly) {
     EXPECT_EQ(allocateProportionally(100, {1, 1, 1}), (std::vector<std::int64_t>{34, 33, 33}));

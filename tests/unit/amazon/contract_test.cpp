@@ -6,96 +6,28 @@
 
 #include <gtest/gtest.h>
 
-#include <Poco/Net/ServerSocket.h>
-#include <Poco/Net/SocketAddress.h>
-#include <Poco/Net/StreamSocket.h>
-#include <Poco/Process.h>
-
 #include <chrono>
-#include <cstdlib>
-#include <filesystem>
-#include <thread>
+#include <string>
 
 #include "daemon/amazon/errors.hpp"
 #include "daemon/amazon/lwa.hpp"
 #include "daemon/amazon/reports_client.hpp"
 #include "tests/unit/amazon/sim_process.hpp"
+#include "tests/unit/common/prism_proxy.hpp"
 
 using namespace std::chrono_literals;
 using namespace settlebridge::amazon;
 using settlebridge::testing::AmazonSim;
 using settlebridge::testing::kSimRefreshToken;
 using settlebridge::testing::lwaConfig;
+using settlebridge::testing::PrismProxy;
+using settlebridge::testing::prismAvailable;
 using settlebridge::testing::spApiConfig;
 using settlebridge::testing::TempFolder;
 
 namespace {
 
-namespace fs = std::filesystem;
-
-std::string prismPath() { return std::string(SETTLEBRIDGE_SOURCE_DIR) + "/tools/node/node_modules/.bin/prism"; }
 std::string specPath() { return settlebridge::testing::sharedDir() + "/spec/amazon/reports_2021-06-30.json"; }
-
-std::uint16_t freePort() {
-    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
-    const std::uint16_t port = socket.address().port();
-    socket.close();
-    return port;
-}
-
-/// `prism proxy SPEC UPSTREAM --errors` on a free port, its output in a log file.
-class PrismProxy {
-public:
-    PrismProxy(const std::string& upstream, const TempFolder& folder) : log_(folder.file("prism.log")) {
-        port_ = freePort();
-        const std::string command = "exec '" + prismPath() + "' proxy '" + specPath() + "' '" + upstream +
-                                    "' --errors -h 127.0.0.1 -p " + std::to_string(port_) + " > '" + log_.string() +
-                                    "' 2>&1";
-        handle_ = std::make_unique<Poco::ProcessHandle>(Poco::Process::launch("/bin/sh", {"-c", command}));
-        const auto deadline = std::chrono::steady_clock::now() + 90s;
-        for (;;) {
-            try {
-                Poco::Net::StreamSocket probe;
-                probe.connect(Poco::Net::SocketAddress("127.0.0.1", port_), Poco::Timespan(0, 200'000));
-                break;
-            } catch (const Poco::Exception&) {
-            }
-            if (!Poco::Process::isRunning(*handle_)) throw std::runtime_error("prism exited: " + log());
-            if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("prism did not start: " + log());
-            std::this_thread::sleep_for(100ms);
-        }
-    }
-    ~PrismProxy() {
-        try {
-            Poco::Process::requestTermination(handle_->id());
-            handle_->wait();
-        } catch (...) {
-        }
-    }
-    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-    std::uint16_t port() const { return port_; }
-    std::string log() const {
-        try {
-            return settlebridge::testing::readBytes(log_);
-        } catch (...) {
-            return "";
-        }
-    }
-
-private:
-    fs::path log_;
-    std::uint16_t port_ = 0;
-    std::unique_ptr<Poco::ProcessHandle> handle_;
-};
-
-bool prismAvailable() {
-    if (fs::exists(prismPath())) return true;
-    const char* ci = std::getenv("CI");
-    if (ci != nullptr && std::string(ci) == "true") {
-        ADD_FAILURE() << "Prism is not installed (" << prismPath() << "): run tools/install-node-tools.sh";
-    }
-    return false;
-}
 
 }  // namespace
 
@@ -108,7 +40,7 @@ TEST(Contract, ClientAndSimulatorFollowTheReportsModelThroughPrism) {
     }
     AmazonSim sim({"--reports-dir", folder.path().string(), "--page-size-cap", "2", "--gzip", "alternate", "--rate",
                    "getReports=1000:100", "--rate", "getReportDocument=1000:100"});
-    const PrismProxy prism(sim.url(), folder);
+    const PrismProxy prism(specPath(), sim.url(), folder.file("prism.log"));
 
     SpApiConfig config = spApiConfig(sim);
     config.endpoint = prism.url();  // SP-API calls go through Prism; download links point at the simulator
@@ -150,7 +82,7 @@ TEST(Contract, PrismCatchesADriftingAnswerOrRequest) {
     TempFolder folder;
     settlebridge::testing::writeBytes(folder.file("a.txt"), settlebridge::testing::v2Settlement("70000000030", "SKU"));
     AmazonSim sim({"--reports-dir", folder.path().string(), "--rate", "getReports=1000:100"});
-    const PrismProxy prism(sim.url(), folder);
+    const PrismProxy prism(specPath(), sim.url(), folder.file("prism.log"));
 
     // An answer missing the model's required fields (a simulator that drifted) does not reach the client.
     sim.control(R"({"fail_next": [{"operation": "getReports", "status": 200,

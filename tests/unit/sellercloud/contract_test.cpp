@@ -15,39 +15,32 @@
 
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/Net/ServerSocket.h>
-#include <Poco/Net/StreamSocket.h>
-#include <Poco/Process.h>
 
 #include <chrono>
-#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <thread>
+#include <string>
+#include <vector>
 
 #include "daemon/sellercloud/client.hpp"
 #include "daemon/sellercloud/errors.hpp"
+#include "tests/unit/common/prism_proxy.hpp"
 #include "tests/unit/sellercloud/sim.hpp"
 
 using namespace std::chrono_literals;
 using namespace settlebridge::sellercloud;
 using settlebridge::sctest::SellercloudSim;
 using settlebridge::sctest::TempFolder;
+using settlebridge::testing::PrismProxy;
+using settlebridge::testing::prismAvailable;
 
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string prismPath() { return std::string(SETTLEBRIDGE_SOURCE_DIR) + "/tools/node/node_modules/.bin/prism"; }
 std::string swaggerPath() {
     return std::string(SETTLEBRIDGE_SHARED_DIR) + "/spec/sellercloud/swagger.tt.api.sellercloud.com.2022-02.json";
-}
-
-std::uint16_t freePort() {
-    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
-    const std::uint16_t port = socket.address().port();
-    socket.close();
-    return port;
 }
 
 /// The Swagger with UpdateCustomColumn.Value untyped (see above), written into `folder`.
@@ -65,69 +58,20 @@ std::string relaxedSwagger(const TempFolder& folder) {
     return out.string();
 }
 
-class PrismProxy {
-public:
-    PrismProxy(const std::string& spec, const std::string& upstream, const TempFolder& folder)
-        : log_(folder.file("prism.log")) {
-        port_ = freePort();
-        const std::string command = "exec '" + prismPath() + "' proxy '" + spec + "' '" + upstream +
-                                    "' --errors -h 127.0.0.1 -p " + std::to_string(port_) + " > '" + log_.string() +
-                                    "' 2>&1";
-        handle_ = std::make_unique<Poco::ProcessHandle>(Poco::Process::launch("/bin/sh", {"-c", command}));
-        const auto deadline = std::chrono::steady_clock::now() + 120s;
-        for (;;) {
-            try {
-                Poco::Net::StreamSocket probe;
-                probe.connect(Poco::Net::SocketAddress("127.0.0.1", port_), Poco::Timespan(0, 200'000));
-                break;
-            } catch (const Poco::Exception&) {
-            }
-            if (!Poco::Process::isRunning(*handle_)) throw std::runtime_error("prism exited: " + log());
-            if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("prism did not start: " + log());
-            std::this_thread::sleep_for(200ms);
-        }
-    }
-    ~PrismProxy() {
-        try {
-            Poco::Process::requestTermination(handle_->id());
-            handle_->wait();
-        } catch (...) {
-        }
-    }
-    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-    std::string log() const {
-        try {
-            return settlebridge::sctest::readFile(log_);
-        } catch (...) {
-            return "";
-        }
-    }
-    /// Violations other than "a status the document does not list".
-    std::vector<std::string> violations() const {
-        std::vector<std::string> out;
-        std::istringstream lines(log());
-        std::string line;
-        while (std::getline(lines, line)) {
-            if (line.find("iolation") == std::string::npos && line.find("UNPROCESSABLE") == std::string::npos) continue;
-            if (line.find("Unable to match the returned status code") != std::string::npos) continue;
-            out.push_back(line);
-        }
-        return out;
-    }
+/// Prism takes longer to load this Swagger (about 1 MB) than the Amazon models (under 100 kB).
+constexpr auto kPrismStart = 120s;
 
-private:
-    fs::path log_;
-    std::uint16_t port_ = 0;
-    std::unique_ptr<Poco::ProcessHandle> handle_;
-};
-
-bool prismAvailable() {
-    if (fs::exists(prismPath())) return true;
-    const char* ci = std::getenv("CI");
-    if (ci != nullptr && std::string(ci) == "true") {
-        ADD_FAILURE() << "Prism is not installed (" << prismPath() << "): run tools/install-node-tools.sh";
+/// The violations in Prism's log other than "a status the document does not list" (see above).
+std::vector<std::string> violations(const PrismProxy& prism) {
+    std::vector<std::string> out;
+    std::istringstream lines(prism.log());
+    std::string line;
+    while (std::getline(lines, line)) {
+        if (line.find("iolation") == std::string::npos && line.find("UNPROCESSABLE") == std::string::npos) continue;
+        if (line.find("Unable to match the returned status code") != std::string::npos) continue;
+        out.push_back(line);
     }
-    return false;
+    return out;
 }
 
 }  // namespace
@@ -138,7 +82,7 @@ TEST(Contract, ClientAndSimulatorFollowTheSwaggerThroughPrism) {
     SellercloudSim sim;
     sim.control(R"({"add_products": [{"ID": "EAN-1", "CompanyID": 1, "EAN": "4006381333931", "AverageCost": 1.5}]})");
     // Prism serves the Swagger's paths (/api/...) and forwards them under the simulator's /rest (the basePath).
-    const PrismProxy prism(relaxedSwagger(folder), sim.url() + "/rest", folder);
+    const PrismProxy prism(relaxedSwagger(folder), sim.url() + "/rest", folder.file("prism.log"), kPrismStart);
 
     ClientConfig config = settlebridge::sctest::clientConfig(sim);
     config.baseUrl = prism.url() + "/api/";
@@ -165,19 +109,18 @@ TEST(Contract, ClientAndSimulatorFollowTheSwaggerThroughPrism) {
     EXPECT_EQ(client.companies().size(), 2u) << prism.log();
     EXPECT_EQ(client.catalog(bySku).size(), 1u) << prism.log();
     EXPECT_EQ(client.tokenRequests(), 2);
-    EXPECT_TRUE(prism.violations().empty()) << prism.log();
+    EXPECT_TRUE(violations(prism).empty()) << prism.log();
 }
 
 TEST(Contract, PrismCatchesARequestThatBreaksTheSwagger) {
     if (!prismAvailable()) GTEST_SKIP() << "Prism not installed: run tools/install-node-tools.sh";
     TempFolder folder;
     SellercloudSim sim;
-    const PrismProxy prism(relaxedSwagger(folder), sim.url() + "/rest", folder);
+    const PrismProxy prism(relaxedSwagger(folder), sim.url() + "/rest", folder.file("prism.log"), kPrismStart);
     // PUT /api/Products/CustomColumns without the required ProductID: Prism answers 422 before the simulator.
-    const auto port = static_cast<std::uint16_t>(std::stoi(prism.url().substr(prism.url().rfind(':') + 1)));
-    const auto r = settlebridge::sctest::httpExchange(port, "PUT", "/api/Products/CustomColumns",
+    const auto r = settlebridge::sctest::httpExchange(prism.port(), "PUT", "/api/Products/CustomColumns",
                                                       R"({"CustomColumns": [{"ColumnName": "AdSpend7Days"}]})");
     EXPECT_EQ(r.status, 422) << r.body;
     EXPECT_EQ(sim.count("putCustomColumns"), 0);
-    EXPECT_FALSE(prism.violations().empty());
+    EXPECT_FALSE(violations(prism).empty());
 }

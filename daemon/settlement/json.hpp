@@ -1,7 +1,8 @@
 #pragma once
-// A small JSON reader for Ads API answers and report files that keeps every number as the text it was
-// written as, so money ("cost": 14.55) is turned into cents exactly (decimal.hpp), never through a double.
-// Poco::JSON is still used to write request bodies (no money in them).
+// A small JSON reader that keeps every number as the text it was written as, so money read from an outside
+// service (an Ads report's "cost": 14.55, a Sellercloud product's AverageCost) is turned into cents exactly
+// (decimal.hpp), never through a double. Used by the ads and sellercloud areas; Poco::JSON is still used to
+// write request bodies (no money in them).
 
 #include <cstddef>
 #include <cstdint>
@@ -13,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-namespace settlebridge::ads {
+namespace settlebridge::settlement {
 
 /// Malformed JSON: the message names the byte offset.
 class JsonError : public std::runtime_error {
@@ -58,4 +59,4 @@ private:
 /// JSON string literal (quotes and escapes) for building small bodies by hand.
 std::string jsonQuote(std::string_view text);
 
-}  // namespace settlebridge::ads
+}  // namespace settlebridge::settlement

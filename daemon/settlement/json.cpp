@@ -1,8 +1,8 @@
-#include "daemon/ads/json.hpp"
+#include "daemon/settlement/json.hpp"
 
 #include "daemon/settlement/text.hpp"
 
-namespace settlebridge::ads {
+namespace settlebridge::settlement {
 
 class JsonParser {
 public:
@@ -178,7 +178,7 @@ private:
                     } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
                         fail("lone surrogate");
                     }
-                    settlement::appendUtf8(out, static_cast<char32_t>(cp));
+                    appendUtf8(out, static_cast<char32_t>(cp));
                     break;
                 }
                 default: fail("bad escape");
@@ -232,4 +232,4 @@ std::string jsonQuote(std::string_view text) {
     return out;
 }
 
-}  // namespace settlebridge::ads
+}  // namespace settlebridge::settlement

@@ -1,9 +1,9 @@
-#include "daemon/ads/decimal.hpp"
+#include "daemon/settlement/decimal.hpp"
 
 #include <limits>
 #include <string>
 
-namespace settlebridge::ads {
+namespace settlebridge::settlement {
 
 namespace {
 
@@ -117,4 +117,4 @@ std::optional<std::int64_t> decimalToCount(std::string_view text) {
     return scaled(*d, 0);
 }
 
-}  // namespace settlebridge::ads
+}  // namespace settlebridge::settlement
