@@ -3,5 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSETTLEBRIDGE_WERROR=ON "$@" >/dev/null
+# gSOAP's runtime from Debian's source with WITH_NOIDREF when tools/setup-debian.sh fetched it (same version as the
+# installed soapcpp2); else Debian's libgsoap++ (same behaviour, more CPU per message).
+gsoap=-DSETTLEBRIDGE_GSOAP_SOURCE=
+if source_dir=$(tools/fetch-gsoap-source.sh --cached 2>/dev/null); then
+  gsoap="-DSETTLEBRIDGE_GSOAP_SOURCE=$source_dir"
+fi
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSETTLEBRIDGE_WERROR=ON "$gsoap" "$@" >/dev/null
 cmake --build build -j "$jobs"

@@ -33,7 +33,7 @@ command -v wrk >/dev/null || fail "wrk not found (apt-get install -y wrk)"
 command -v node >/dev/null || fail "node not found (apt-get install -y nodejs)"
 [ -x "$python" ] && "$python" -c 'import lxml' 2>/dev/null || fail "$python with lxml needed (apt-get install -y python3-lxml)"
 [ -d "$qbjs_prefix/node_modules/quickbooks-js" ] || fail "quickbooks-js not in $qbjs_prefix (npm install --prefix $qbjs_prefix quickbooks-js@1.0.0)"
-[ -x "$bin" ] || fail "no settlebridge binary at $bin (Release build: cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DSETTLEBRIDGE_TESTS=OFF && cmake --build build-bench --target settlebridge)"
+[ -x "$bin" ] || fail "no settlebridge binary at $bin (Release build: cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DSETTLEBRIDGE_TESTS=OFF -DSETTLEBRIDGE_GSOAP_SOURCE=\$(tools/fetch-gsoap-source.sh) && cmake --build build-bench --target settlebridge)"
 
 work=${WORKDIR:-$(mktemp -d /tmp/qbwc-bench.XXXXXX)}
 mkdir -p "$work"
