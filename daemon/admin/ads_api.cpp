@@ -91,6 +91,14 @@ ApiReply adsProfilePut(SiteContext& ctx, const ApiRequest& request) {
         if (enabled) profiles.setEnabled(row, *enabled, now);
         const store::AdsProfile p = *profiles.find(row);
         const store::AdsAccount account = *store::AdsAccounts(tx.database()).find(p.accountId);
+        std::string what;
+        if (name) what += name->empty() ? "name reset" : "renamed \"" + *name + "\"";
+        if (hidden) what += std::string(what.empty() ? "" : ", ") + (*hidden ? "hidden" : "shown");
+        if (enabled) what += std::string(what.empty() ? "" : ", ") + (*enabled ? "sync on" : "sync off");
+        if (!what.empty()) {
+            tx.events().add(now, account.companyId, store::EventLevel::Info,
+                            "ads profile " + p.info.profileId + " " + what + " by " + request.session->userName);
+        }
         return ApiReply::ok(profileJson(p, account));
     });
 }
@@ -106,6 +114,9 @@ ApiReply adsProfileSyncPost(SiteContext& ctx, const ApiRequest& request) {
         const auto p = profiles.find(row);
         if (!p) throw ApiError(404, "no ads profile with id " + std::to_string(row));
         profiles.requestSync(row, true, static_cast<int>(days.value_or(0)), ctx.now());
+        const auto account = store::AdsAccounts(tx.database()).find(p->accountId);
+        tx.events().add(ctx.now(), account ? account->companyId : std::nullopt, store::EventLevel::Info,
+                        "sync of ads profile \"" + p->label() + "\" requested by " + request.session->userName);
         JsonObject out = object();
         out->set("requested", 1);
         out->set("message", "the daemon syncs \"" + p->label() + "\" within a minute" +

@@ -1,5 +1,6 @@
 #include "daemon/admin/api.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <sstream>
@@ -23,6 +24,22 @@ std::string stringify(const JsonObject& json) {
 std::string ApiRequest::param(const std::string& name, const std::string& fallback) const {
     const auto it = query.find(name);
     return it == query.end() ? fallback : it->second;
+}
+
+std::optional<std::int64_t> ApiRequest::queryInt(const std::string& name, std::int64_t low, std::int64_t high) const {
+    const std::string text = param(name);
+    if (text.empty()) return std::nullopt;
+    const bool negative = text[0] == '-';
+    const std::string digits = negative ? text.substr(1) : text;
+    if (digits.empty() || digits.size() > 15 ||
+        !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        throw ApiError(400, "\"" + name + "\" must be a whole number", name);
+    }
+    const std::int64_t value = negative ? -std::stoll(digits) : std::stoll(digits);
+    if (value < low || value > high) {
+        throw ApiError(400, "\"" + name + "\" must be " + std::to_string(low) + " to " + std::to_string(high), name);
+    }
+    return value;
 }
 
 std::int64_t ApiRequest::idAt(std::size_t index) const {
@@ -74,6 +91,26 @@ std::optional<bool> ApiRequest::optionalBool(const std::string& field) const {
     const Poco::Dynamic::Var value = body->get(field);
     if (value.isBoolean()) return value.extract<bool>();
     throw ApiError(400, "\"" + field + "\" must be true or false", field);
+}
+
+LogPaging logPaging(const ApiRequest& request, int defaultLimit, int maxLimit) {
+    constexpr std::int64_t kLatest = 253'402'300'799;  // 9999-12-31T23:59:59Z
+    LogPaging paging;
+    paging.since = request.queryInt("since", 0, kLatest);
+    paging.until = request.queryInt("until", 0, kLatest);
+    if (paging.since && paging.until && *paging.since >= *paging.until) {
+        throw ApiError(400, "the first day of the range must come before its end", "since");
+    }
+    paging.before = request.queryInt("before", 1, kLatest);
+    paging.offset = static_cast<int>(request.queryInt("offset", 0, 10'000'000).value_or(0));
+    paging.limit = static_cast<int>(request.queryInt("limit", 1, maxLimit).value_or(defaultLimit));
+    return paging;
+}
+
+void setPaging(JsonObject out, const LogPaging& paging, bool more, std::int64_t lastId) {
+    out->set("more", more);
+    out->set("next_before", more ? lastId : 0);
+    out->set("next_offset", more ? paging.offset + paging.limit : 0);
 }
 
 SiteContext::SiteContext(store::Store& store, AdminOptions options) : store_(store), options_(std::move(options)) {}

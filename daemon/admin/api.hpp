@@ -111,6 +111,9 @@ struct ApiRequest {
 
     /// A query parameter, or `fallback`.
     std::string param(const std::string& name, const std::string& fallback = {}) const;
+    /// A query parameter as a whole number from `low` to `high`; nullopt when absent or empty; ApiError 400 naming
+    /// the parameter otherwise.
+    std::optional<std::int64_t> queryInt(const std::string& name, std::int64_t low, std::int64_t high) const;
     /// The path segment at `index` as a positive id; ApiError 404 otherwise.
     std::int64_t idAt(std::size_t index) const;
 
@@ -137,6 +140,40 @@ struct ApiReply {
         return r;
     }
 };
+
+/// The time window and paging of a log listing (the event log, the Sellercloud send log), from the query:
+/// `since` / `until` (Unix seconds: at or after / before), `before` (an id: only older entries), `offset` (skip that
+/// many matches) and `limit`. ApiError 400 naming the parameter for a bad value.
+struct LogPaging {
+    std::optional<store::Timestamp> since;
+    std::optional<store::Timestamp> until;
+    std::optional<std::int64_t> before;
+    int offset = 0;
+    int limit = 0;
+};
+LogPaging logPaging(const ApiRequest& request, int defaultLimit, int maxLimit);
+/// Sets "more", "next_before" (the last id shown when there are more, else 0) and "next_offset" (the offset of the
+/// next page, else 0) on a listing's answer.
+void setPaging(JsonObject out, const LogPaging& paging, bool more, std::int64_t lastId);
+
+/// Copies the paging into a store filter (since, until, beforeId, offset, limit), asking for one row more than a
+/// page: whether there are more (see takePage).
+template <class Filter>
+void applyPaging(Filter& filter, const LogPaging& paging) {
+    filter.since = paging.since;
+    filter.until = paging.until;
+    filter.beforeId = paging.before;
+    filter.offset = paging.offset;
+    filter.limit = paging.limit + 1;
+}
+
+/// Drops the extra row applyPaging asked for; true when there was one (more rows follow).
+template <class Row>
+bool takePage(std::vector<Row>& rows, const LogPaging& paging) {
+    if (static_cast<int>(rows.size()) <= paging.limit) return false;
+    rows.resize(static_cast<std::size_t>(paging.limit));
+    return true;
+}
 
 /// Shared by every handler of one site.
 class SiteContext {

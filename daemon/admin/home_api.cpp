@@ -155,6 +155,8 @@ ApiReply amazonSyncPost(SiteContext& ctx, const ApiRequest& request) {
         const auto connection = amazon.find(id);
         if (!connection) throw ApiError(404, "no Amazon connection with id " + std::to_string(id));
         amazon.requestSync(connection->companyId, connection->id, ctx.now());
+        tx.events().add(ctx.now(), connection->companyId, store::EventLevel::Info,
+                        "sync of \"" + connection->name + "\" requested by " + request.session->userName);
         JsonObject out = object();
         out->set("requested", 1);
         out->set("message", "the daemon syncs \"" + connection->name + "\" within a minute");
@@ -169,6 +171,8 @@ ApiReply sellercloudSyncPost(SiteContext& ctx, const ApiRequest& request) {
         const auto connection = sellercloud.find(id);
         if (!connection) throw ApiError(404, "no Sellercloud connection with id " + std::to_string(id));
         sellercloud.requestSync(connection->id, true, ctx.now());
+        tx.events().add(ctx.now(), connection->companyId, store::EventLevel::Info,
+                        "Sellercloud send requested by " + request.session->userName);
         JsonObject out = object();
         out->set("requested", 1);
         out->set("message", "the daemon sends the ad spend to Sellercloud within a minute");
@@ -186,6 +190,9 @@ ApiReply amazonRenamePut(SiteContext& ctx, const ApiRequest& request) {
         if (auto other = amazon.findByName(connection->companyId, name); other && other->id != id) {
             throw ApiError(409, "this company already has a connection named \"" + name + "\"", "name");
         }
+        tx.events().add(ctx.now(), connection->companyId, store::EventLevel::Info,
+                        "Amazon connection \"" + connection->name + "\" renamed \"" + name + "\" by " +
+                            request.session->userName);
         connection->name = name;
         amazon.update(*connection, ctx.now());
         return ApiReply::ok(amazonJson(*connection));
@@ -199,6 +206,8 @@ ApiReply adsAccountSyncPost(SiteContext& ctx, const ApiRequest& request) {
         const auto account = ads.find(id);
         if (!account) throw ApiError(404, "no ads account with id " + std::to_string(id));
         ads.requestSync(account->id, true, ctx.now());
+        tx.events().add(ctx.now(), account->companyId, store::EventLevel::Info,
+                        "sync of ads account \"" + account->name + "\" requested by " + request.session->userName);
         JsonObject out = object();
         out->set("requested", 1);
         out->set("message", "the daemon syncs \"" + account->name + "\" within a minute");
@@ -213,6 +222,8 @@ ApiReply adsAccountRenamePut(SiteContext& ctx, const ApiRequest& request) {
         store::AdsAccounts ads(tx.database());
         auto account = ads.find(id);
         if (!account) throw ApiError(404, "no ads account with id " + std::to_string(id));
+        tx.events().add(ctx.now(), account->companyId, store::EventLevel::Info,
+                        "ads account \"" + account->name + "\" renamed \"" + name + "\" by " + request.session->userName);
         account->name = name;
         ads.update(*account, ctx.now());
         store::AdsProfiles profiles(tx.database());

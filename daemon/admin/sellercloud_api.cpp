@@ -6,11 +6,13 @@
 
 #include "daemon/admin/home_api.hpp"
 #include "daemon/sellercloud/errors.hpp"
+#include "daemon/sellercloud/linker.hpp"
 #include "daemon/store/ads_accounts.hpp"
 #include "daemon/store/sellercloud_connections.hpp"
 #include "daemon/store/sellercloud_mappings.hpp"
 #include "daemon/store/sellercloud_products.hpp"
 #include "daemon/store/sellercloud_sends.hpp"
+#include "daemon/store/sellercloud_settings.hpp"
 
 namespace settlebridge::admin {
 
@@ -19,7 +21,6 @@ namespace {
 using sellercloud::SellercloudError;
 
 constexpr int kMaxSendDays = 95;
-constexpr int kLogWindow = 5000;  // the newest sends the log's filters look through
 
 /// A Sellercloud failure as an API error: a configuration problem is the request's (400/409), anything
 /// Sellercloud or the network did is 502 with the message written for the seller.
@@ -43,15 +44,6 @@ bool hasControl(std::string_view text) {
     });
 }
 
-std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-}
-
-bool contains(const std::string& haystack, const std::string& needleLower) {
-    return needleLower.empty() || lower(haystack).find(needleLower) != std::string::npos;
-}
-
 JsonArray stringArray(const std::vector<std::string>& items) {
     JsonArray a = array();
     for (const auto& item : items) a->add(item);
@@ -68,6 +60,8 @@ JsonObject connectionJson(const store::SellercloudConnection& c) {
     o->set("username", c.username);
     o->set("has_password", c.hasPassword);  // the password itself never leaves the store
     o->set("send_hour", c.sendHour);
+    for (const auto& f : store::sellercloudColumnFields()) o->set(std::string(f.field), c.columns.*(f.member));
+    o->set("link_rules", stringArray(c.linkRules));
     o->set("enabled", c.enabled);
     JsonObject test = object();
     test->set("verdict", c.testVerdict);
@@ -185,19 +179,6 @@ std::optional<std::vector<std::string>> wordList(const ApiRequest& request, cons
     return out;
 }
 
-int intParam(const ApiRequest& request, const std::string& name, int fallback, int low, int high) {
-    const std::string text = request.param(name);
-    if (text.empty()) return fallback;
-    if (text.size() > 9 || !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-        throw ApiError(400, "\"" + name + "\" must be a whole number", name);
-    }
-    const int value = std::stoi(text);
-    if (value < low || value > high) {
-        throw ApiError(400, "\"" + name + "\" must be " + std::to_string(low) + " to " + std::to_string(high), name);
-    }
-    return value;
-}
-
 }  // namespace
 
 std::string sellercloudVerdictLabel(std::string_view verdict) {
@@ -267,6 +248,7 @@ ApiReply sellercloudGet(SiteContext& ctx, const ApiRequest& request) {
         out->set("connection", connection ? Poco::Dynamic::Var(connectionJson(*connection)) : Poco::Dynamic::Var());
         out->set("profiles", list);
         out->set("max_send_days", kMaxSendDays);
+        out->set("link_rule_names", stringArray(sellercloud::allLinkRuleNames()));
         return ApiReply::ok(out);
     });
 }
@@ -342,7 +324,8 @@ ApiReply sellercloudPut(SiteContext& ctx, const ApiRequest& request) {
     const store::SecretBox& box = ctx.box();
     const auto saved = ctx.store().write([&](store::Tx& tx) {
         store::SellercloudConnections connections(tx.database());
-        store::SellercloudConnection c = existing.value_or(store::SellercloudConnection{});
+        // Read again here: the daemon may have changed the sync state since the check above.
+        store::SellercloudConnection c = connections.findByCompany(companyId).value_or(store::SellercloudConnection{});
         const bool fresh = c.id == 0;
         const bool endpointChanged =
             c.teamName != team || c.baseUrl != baseUrl || (!serverId.empty() && c.serverId != serverId);
@@ -511,6 +494,14 @@ ApiReply sellercloudMappingPut(SiteContext& ctx, const ApiRequest& request) {
     if (result.outcome == O::ClearFailed) {
         throw ApiError(502, result.message, "confirm");
     }
+    ctx.store().write([&](store::Tx& tx) {
+        const auto c = requireConnection(tx, connectionId);
+        // A remap is in the log already (SellercloudPush::map); who asked for it is added here for every outcome.
+        tx.events().add(now, c.companyId, store::EventLevel::Info,
+                        "Sellercloud: " + result.message + " (" +
+                            (result.outcome == O::Mapped ? "mapped" : result.outcome == O::Updated ? "changed" : "remapped") +
+                            " by " + request.session->userName + ")");
+    });
     JsonObject out = object();
     out->set("outcome", result.outcome == O::Mapped ? "mapped" : result.outcome == O::Updated ? "updated" : "remapped");
     out->set("message", result.message);
@@ -525,6 +516,272 @@ ApiReply sellercloudMappingPut(SiteContext& ctx, const ApiRequest& request) {
     m->set("channels", stringArray(result.mapping.channels));
     m->set("last_sent_date", result.mapping.lastSentDate);
     out->set("mapping", m);
+    return ApiReply::ok(out);
+}
+
+ApiReply sellercloudMappingDelete(SiteContext& ctx, const ApiRequest& request) {
+    const std::int64_t connectionId = request.idAt(1);
+    const std::int64_t profileRow = request.idAt(3);
+    const bool clear = request.optionalBool("clear").value_or(true);
+    ctx.store().read([&](store::Tx& tx) {
+        requireConnection(tx, connectionId);
+        const auto m = store::SellercloudMappings(tx.database()).findByProfile(profileRow);
+        if (!m || m->connectionId != connectionId) {
+            throw ApiError(404, "ads profile " + std::to_string(profileRow) +
+                                    " is not mapped to a Sellercloud company of this connection");
+        }
+    });
+    const store::Timestamp now = ctx.now();
+    const sellercloud::UnmapResult result = ctx.withSellercloud([&](sellercloud::SellercloudPush& push) {
+        try {
+            return push.unmap(profileRow, clear, now);
+        } catch (const SellercloudError& e) {
+            throw upstreamError(e);
+        } catch (const store::StoreError& e) {
+            throw ApiError(409, std::string("the connection cannot log in: ") + e.what() +
+                                    " (or delete the mapping without clearing)",
+                           "clear");
+        }
+    });
+    if (result.outcome == sellercloud::UnmapResult::Outcome::ClearFailed) {
+        // Nothing was deleted; the page offers to delete without clearing.
+        throw ApiError(502, result.message, "clear");
+    }
+    ctx.store().write([&](store::Tx& tx) {
+        const auto c = requireConnection(tx, connectionId);
+        tx.events().add(now, c.companyId, store::EventLevel::Info,
+                        "Sellercloud: " + result.message + " (mapping deleted by " + request.session->userName + ")");
+    });
+    JsonObject out = object();
+    out->set("outcome", "deleted");
+    out->set("message", result.message);
+    out->set("profile_id", profileRow);
+    out->set("sc_company_id", result.mapping.scCompanyId);
+    out->set("sc_company_name", result.mapping.scCompanyName);
+    out->set("had_sent", result.hadSent);
+    out->set("cleared", result.hadSent && clear);
+    out->set("cleared_products", result.clearedProducts);
+    return ApiReply::ok(out);
+}
+
+ApiReply sellercloudSettingsPut(SiteContext& ctx, const ApiRequest& request) {
+    const std::int64_t connectionId = request.idAt(1);
+    // What the request asks for; the column names are checked below together with the stored ones they join.
+    std::vector<ApiError::FieldError> columnErrors;
+    std::vector<std::optional<std::string>> names;
+    for (const auto& f : store::sellercloudColumnFields()) {
+        try {
+            names.push_back(request.optionalText(std::string(f.field)));
+        } catch (const ApiError& e) {
+            names.emplace_back();
+            columnErrors.push_back({std::string(f.field), e.what()});
+        }
+    }
+    std::vector<ApiError::FieldError> otherErrors;
+    std::optional<int> sendHour;
+    try {
+        if (const auto hour = request.optionalInt("send_hour")) {
+            if (const auto problem = store::checkSellercloudSendHour(*hour)) {
+                otherErrors.push_back({problem->field, problem->message});
+            } else {
+                sendHour = static_cast<int>(*hour);
+            }
+        }
+    } catch (const ApiError&) {
+        otherErrors.push_back({"send_hour", store::checkSellercloudSendHour(-1)->message});
+    }
+    std::optional<std::vector<std::string>> linkRules;
+    if (request.has("link_rules")) {
+        Poco::JSON::Array::Ptr list;
+        try {
+            list = request.body->getArray("link_rules");
+        } catch (const Poco::Exception&) {
+            list = nullptr;
+        }
+        std::vector<std::string> rules;
+        bool texts = list != nullptr;
+        for (std::size_t i = 0; texts && i < list->size(); ++i) {
+            const Poco::Dynamic::Var v = list->get(static_cast<unsigned>(i));
+            texts = v.isString();
+            if (texts) rules.push_back(v.extract<std::string>());
+        }
+        if (!texts) {
+            otherErrors.push_back({"link_rules", "the product linking rules must be a list of rule names"});
+        } else {
+            try {
+                (void)sellercloud::parseLinkRules(rules);  // the CLI's rules: known names, each once, at least one
+                linkRules = rules;
+            } catch (const SellercloudError& e) {
+                otherErrors.push_back({"link_rules", rules.empty() ? std::string("choose at least one product linking rule")
+                                                                   : std::string(e.what())});
+            }
+        }
+    }
+
+    const store::Timestamp now = ctx.now();
+    struct Saved {
+        store::SellercloudConnection connection;
+        std::vector<std::string> changes;
+        int droppedLinks = 0;
+    };
+    // Checked and written in one transaction over the latest row (the daemon keeps its sync state in it); any
+    // problem throws before anything is written.
+    const Saved saved = ctx.store().write([&](store::Tx& tx) {
+        store::SellercloudConnections connections(tx.database());
+        store::SellercloudConnection c = requireConnection(tx, connectionId);
+        store::SellercloudColumns columns = c.columns;
+        const auto& fields = store::sellercloudColumnFields();
+        for (std::size_t i = 0; i < fields.size(); ++i) {
+            if (names[i]) columns.*(fields[i].member) = *names[i];
+        }
+        std::vector<ApiError::FieldError> errors = columnErrors;
+        for (const auto& problem : store::checkSellercloudColumns(columns)) errors.push_back({problem.field, problem.message});
+        errors.insert(errors.end(), otherErrors.begin(), otherErrors.end());
+        if (!errors.empty()) throw ApiError(400, errors.front().message, errors.front().field).withErrors(errors);
+
+        Saved out;
+        for (const auto& f : fields) {
+            std::string& name = c.columns.*(f.member);
+            const std::string& wanted = columns.*(f.member);
+            if (name == wanted) continue;
+            out.changes.push_back(std::string(f.label) + " \"" + name + "\" -> \"" + wanted + "\"");
+            name = wanted;
+        }
+        if (sendHour && *sendHour != c.sendHour) {
+            out.changes.push_back("daily send hour " + std::to_string(c.sendHour) + " -> " + std::to_string(*sendHour));
+            c.sendHour = *sendHour;
+        }
+        const bool rulesChanged = linkRules && *linkRules != c.linkRules;
+        if (rulesChanged) {
+            out.changes.push_back("linking rules " + store::joinList(c.linkRules) + " -> " + store::joinList(*linkRules));
+            c.linkRules = *linkRules;
+        }
+        if (out.changes.empty()) {
+            out.connection = c;
+            return out;
+        }
+        connections.update(c, now);
+        // As the CLI does: other rules link other products, so the cached links go (the ones made by hand stay).
+        if (rulesChanged) out.droppedLinks = store::SellercloudProducts(tx.database()).dropLinks(connectionId);
+        std::string summary;
+        for (const auto& change : out.changes) summary += (summary.empty() ? "" : "; ") + change;
+        tx.events().add(now, c.companyId, store::EventLevel::Info,
+                        "Sellercloud settings changed by " + request.session->userName + ": " + summary);
+        out.connection = *connections.find(connectionId);
+        return out;
+    });
+    JsonObject out = connectionJson(saved.connection);
+    std::string message = saved.changes.empty() ? "Nothing changed." : "Saved. The next send uses these settings.";
+    if (saved.droppedLinks > 0) {
+        message += " " + std::to_string(saved.droppedLinks) +
+                   " cached product links were dropped: the SKUs are linked again by the new rules at the next send.";
+    }
+    out->set("message", message);
+    out->set("changes", stringArray(saved.changes));
+    return ApiReply::ok(out);
+}
+
+namespace {
+
+JsonObject manualLinkJson(std::int64_t scCompanyId, const store::SellercloudLink& l) {
+    JsonObject o = object();
+    o->set("sc_company_id", scCompanyId);
+    o->set("sku", l.sku);
+    o->set("product_id", l.productId);
+    o->set("linked_at", l.linkedAt);
+    return o;
+}
+
+/// The "sc_company_id" of a links request; every problem into `errors`.
+std::int64_t scCompanyOf(const ApiRequest& request, std::vector<ApiError::FieldError>& errors) {
+    try {
+        if (const auto id = request.optionalInt("sc_company_id")) return *id;
+    } catch (const ApiError&) {
+    }
+    errors.push_back({"sc_company_id", "choose the Sellercloud company"});
+    return 0;
+}
+
+std::string textOf(const ApiRequest& request, const std::string& field, std::vector<ApiError::FieldError>& errors) {
+    try {
+        return request.optionalText(field).value_or("");
+    } catch (const ApiError& e) {
+        errors.push_back({field, e.what()});
+        return {};
+    }
+}
+
+}  // namespace
+
+ApiReply sellercloudLinksGet(SiteContext& ctx, const ApiRequest& request) {
+    const std::int64_t connectionId = request.idAt(1);
+    return ctx.store().read([&](store::Tx& tx) {
+        requireConnection(tx, connectionId);
+        JsonArray list = array();
+        for (const auto& m : store::SellercloudProducts(tx.database()).manualLinks(connectionId)) {
+            list->add(manualLinkJson(m.scCompanyId, m.link));
+        }
+        JsonObject out = object();
+        out->set("connection_id", connectionId);
+        out->set("links", list);
+        return ApiReply::ok(out);
+    });
+}
+
+ApiReply sellercloudLinkPut(SiteContext& ctx, const ApiRequest& request) {
+    const std::int64_t connectionId = request.idAt(1);
+    std::vector<ApiError::FieldError> errors;
+    const std::string sku = textOf(request, "sku", errors);
+    const std::string productId = textOf(request, "product_id", errors);
+    const std::int64_t scCompanyId = scCompanyOf(request, errors);
+    if (errors.empty()) {
+        for (const auto& problem : store::checkSellercloudManualLink(sku, productId, scCompanyId)) {
+            errors.push_back({problem.field, problem.message});
+        }
+    }
+    if (!errors.empty()) throw ApiError(400, errors.front().message, errors.front().field).withErrors(errors);
+    const store::Timestamp now = ctx.now();
+    store::SellercloudLink link;
+    link.sku = sku;
+    link.productId = productId;
+    link.rule = "manual";
+    link.linkedAt = now;
+    ctx.store().write([&](store::Tx& tx) {
+        const auto c = requireConnection(tx, connectionId);
+        store::SellercloudProducts(tx.database()).saveLink(connectionId, scCompanyId, link);
+        tx.events().add(now, c.companyId, store::EventLevel::Info,
+                        "Sellercloud: SKU " + sku + " linked by hand to product " + productId + " of company " +
+                            std::to_string(scCompanyId) + " by " + request.session->userName);
+    });
+    JsonObject out = object();
+    out->set("link", manualLinkJson(scCompanyId, link));
+    out->set("message", "SKU " + sku + " is linked to product " + productId + " from the next send on.");
+    return ApiReply::ok(out);
+}
+
+ApiReply sellercloudLinkDelete(SiteContext& ctx, const ApiRequest& request) {
+    const std::int64_t connectionId = request.idAt(1);
+    std::vector<ApiError::FieldError> errors;
+    const std::string sku = textOf(request, "sku", errors);
+    const std::int64_t scCompanyId = scCompanyOf(request, errors);
+    if (!errors.empty()) throw ApiError(400, errors.front().message, errors.front().field).withErrors(errors);
+    const store::Timestamp now = ctx.now();
+    ctx.store().write([&](store::Tx& tx) {
+        const auto c = requireConnection(tx, connectionId);
+        store::SellercloudProducts products(tx.database());
+        const auto link = products.link(connectionId, scCompanyId, sku);
+        if (!link || link->rule != "manual") {
+            throw ApiError(404, "SKU " + sku + " has no link made by hand for Sellercloud company " +
+                                    std::to_string(scCompanyId), "sku");
+        }
+        products.dropLink(connectionId, scCompanyId, sku);
+        tx.events().add(now, c.companyId, store::EventLevel::Info,
+                        "Sellercloud: the link of SKU " + sku + " to product " + link->productId + " deleted by " +
+                            request.session->userName);
+    });
+    JsonObject out = object();
+    out->set("deleted", 1);
+    out->set("message", "SKU " + sku + " is linked by the rules again from the next send on.");
     return ApiReply::ok(out);
 }
 
@@ -579,82 +836,61 @@ ApiReply sellercloudSendPost(SiteContext& ctx, const ApiRequest& request) {
 
 ApiReply sellercloudSendsGet(SiteContext& ctx, const ApiRequest& request) {
     const std::int64_t connectionId = request.idAt(1);
-    const std::string status = request.param("status");
-    if (!status.empty() && !store::parseSendStatus(status)) {
-        throw ApiError(400, "status is running, ok, partial or failed", "status");
+    store::SendFilter filter;
+    filter.connectionId = connectionId;
+    if (const std::string status = request.param("status"); !status.empty()) {
+        filter.status = store::parseSendStatus(status);
+        if (!filter.status) throw ApiError(400, "status is running, ok, partial or failed", "status");
     }
-    const std::string kind = request.param("kind");
-    if (!kind.empty() && !store::parseSendKind(kind)) throw ApiError(400, "kind is daily, manual or clear", "kind");
-    const int profile = intParam(request, "profile", 0, 0, 999'999'999);
-    const int before = intParam(request, "before", 0, 0, 999'999'999);
-    const int limit = intParam(request, "limit", 50, 1, 200);
-    const std::string q = lower(request.param("q"));
+    if (const std::string kind = request.param("kind"); !kind.empty()) {
+        filter.kind = store::parseSendKind(kind);
+        if (!filter.kind) throw ApiError(400, "kind is daily, manual or clear", "kind");
+    }
+    filter.profileRow = request.queryInt("profile", 1, 999'999'999'999);
+    filter.text = request.param("q");
+    if (filter.text.size() > 200) throw ApiError(400, "the search text can have at most 200 characters", "q");
+    const LogPaging paging = logPaging(request, 50, 200);
+    applyPaging(filter, paging);
     return ctx.store().read([&](store::Tx& tx) {
         requireConnection(tx, connectionId);
+        auto found = store::SellercloudSends(tx.database()).search(filter);
+        const bool more = takePage(found, paging);
         JsonArray list = array();
-        bool more = false;
-        std::int64_t nextBefore = 0;
-        int taken = 0;
-        for (const auto& s : store::SellercloudSends(tx.database()).recent(connectionId, kLogWindow)) {
-            if (before > 0 && s.id >= before) continue;
-            if (!status.empty() && store::toString(s.status) != status) continue;
-            if (!kind.empty() && store::toString(s.kind) != kind) continue;
-            if (profile > 0) {
-                const auto rows = store::splitList(s.profileRows);
-                if (std::find(rows.begin(), rows.end(), std::to_string(profile)) == rows.end()) continue;
-            }
-            if (!q.empty() && !contains(s.profiles, q) && !contains(s.scCompanyName, q) && !contains(s.message, q)) continue;
-            if (taken == limit) {
-                more = true;
-                break;
-            }
-            list->add(sendJson(s));
-            nextBefore = s.id;
-            ++taken;
-        }
+        for (const auto& s : found) list->add(sendJson(s));
         JsonObject out = object();
         out->set("connection_id", connectionId);
         out->set("sends", list);
-        out->set("more", more);
-        out->set("next_before", more ? nextBefore : 0);
+        setPaging(out, paging, more, found.empty() ? 0 : found.back().id);
         return ApiReply::ok(out);
     });
 }
 
 ApiReply sellercloudSendGet(SiteContext& ctx, const ApiRequest& request) {
     const std::int64_t sendId = request.idAt(2);
-    const std::string status = request.param("status");
-    if (!status.empty() && !store::parseRecordStatus(status)) {
-        throw ApiError(400, "status is written, unmatched, ambiguous, failed or cleared", "status");
+    store::RecordFilter filter;
+    if (const std::string status = request.param("status"); !status.empty()) {
+        filter.status = store::parseRecordStatus(status);
+        if (!filter.status) throw ApiError(400, "status is written, unmatched, ambiguous, failed or cleared", "status");
     }
-    const int offset = intParam(request, "offset", 0, 0, 10'000'000);
-    const int limit = intParam(request, "limit", 100, 1, 500);
-    const std::string q = lower(request.param("q"));
+    filter.text = request.param("q");
+    if (filter.text.size() > 200) throw ApiError(400, "the search text can have at most 200 characters", "q");
+    filter.offset = static_cast<int>(request.queryInt("offset", 0, 10'000'000).value_or(0));
+    filter.limit = static_cast<int>(request.queryInt("limit", 1, 500).value_or(100));
     return ctx.store().read([&](store::Tx& tx) {
         store::SellercloudSends sends(tx.database());
         const auto send = sends.find(sendId);
         if (!send) throw ApiError(404, "no Sellercloud send with id " + std::to_string(sendId));
-        std::map<std::string, int> counts;
-        JsonArray list = array();
-        int matching = 0;
-        for (const auto& r : sends.records(sendId)) {
-            ++counts[std::string(store::toString(r.status))];
-            if (!status.empty() && store::toString(r.status) != status) continue;
-            if (!q.empty() && !contains(r.sku, q) && !contains(r.asin, q) && !contains(r.productId, q) &&
-                !contains(r.error, q)) {
-                continue;
-            }
-            if (matching >= offset && matching < offset + limit) list->add(recordJson(r, send->currency));
-            ++matching;
-        }
         JsonObject countJson = object();
-        for (const char* s : {"written", "unmatched", "ambiguous", "failed", "cleared"}) countJson->set(s, counts[s]);
+        for (const char* name : {"written", "unmatched", "ambiguous", "failed", "cleared"}) countJson->set(name, 0);
+        for (const auto& [status, n] : sends.recordCounts(sendId)) countJson->set(std::string(store::toString(status)), n);
+        JsonArray list = array();
+        for (const auto& r : sends.records(sendId, filter)) list->add(recordJson(r, send->currency));
         JsonObject out = object();
         out->set("send", sendJson(*send));
         out->set("counts", countJson);
-        out->set("total", matching);
-        out->set("offset", offset);
-        out->set("limit", limit);
+        out->set("total", sends.countRecords(sendId, filter));
+        out->set("offset", filter.offset);
+        out->set("limit", filter.limit);
         out->set("records", list);
         return ApiReply::ok(out);
     });

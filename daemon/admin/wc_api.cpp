@@ -121,22 +121,15 @@ ApiReply eventsGet(SiteContext& ctx, const ApiRequest& request) {
     }
     filter.text = request.param("q");
     if (filter.text.size() > 200) throw ApiError(400, "the search text can have at most 200 characters", "q");
-    if (const std::string before = request.param("before"); !before.empty()) {
-        ApiRequest idRequest;
-        idRequest.segments = {before};
-        try {
-            filter.beforeId = idRequest.idAt(0);
-        } catch (const ApiError&) {
-            throw ApiError(400, "before must be an event id", "before");
-        }
-    }
-    filter.limit = limitParam(request, 100, 500);
+    const LogPaging paging = logPaging(request, 100, 500);
+    applyPaging(filter, paging);
     return ctx.store().read([&](store::Tx& tx) {
         std::map<std::int64_t, std::string> names;
         for (const auto& c : tx.companies().list()) names[c.id] = c.name;
+        auto found = store::AdminViews(tx.database()).events(filter);
+        const bool more = takePage(found, paging);
         JsonArray events = array();
-        std::int64_t oldest = 0;
-        for (const auto& e : store::AdminViews(tx.database()).events(filter)) {
+        for (const auto& e : found) {
             JsonObject o = object();
             o->set("id", e.id);
             o->set("at", e.at);
@@ -150,12 +143,10 @@ ApiReply eventsGet(SiteContext& ctx, const ApiRequest& request) {
             }
             o->set("message", e.message);
             events->add(o);
-            oldest = e.id;
         }
         JsonObject out = object();
         out->set("events", events);
-        out->set("more", static_cast<int>(events->size()) == filter.limit);
-        out->set("next_before", oldest);
+        setPaging(out, paging, more, found.empty() ? 0 : found.back().id);
         return ApiReply::ok(out);
     });
 }

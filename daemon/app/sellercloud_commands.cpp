@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <map>
 #include <optional>
 
 #include "daemon/app/arguments.hpp"
@@ -18,6 +19,7 @@
 #include "daemon/store/sellercloud_mappings.hpp"
 #include "daemon/store/sellercloud_products.hpp"
 #include "daemon/store/sellercloud_sends.hpp"
+#include "daemon/store/sellercloud_settings.hpp"
 
 namespace settlebridge::app {
 
@@ -228,8 +230,23 @@ int columns(const Arguments& a, std::ostream& out) {
     set("sales", conn.columns.sales30d);
     set("acos", conn.columns.acos30d);
     if (a.has("send-hour")) {
-        conn.sendHour = intOption(a, "send-hour", 0, 23);
+        const std::string text = a.get("send-hour");
+        std::int64_t hour = -1;  // not a whole number: refused below like an hour out of range
+        try {
+            std::size_t used = 0;
+            hour = std::stoll(text, &used);
+            if (used != text.size()) hour = -1;
+        } catch (const std::exception&) {
+        }
+        if (const auto problem = store::checkSellercloudSendHour(hour)) throw BadInput("--send-hour: " + problem->message);
+        conn.sendHour = static_cast<int>(hour);
         changed = true;
+    }
+    // The same rules as the admin page (store/sellercloud_settings.hpp); the options are named as on this command line.
+    const std::map<std::string, std::string> options{{"column_day", "--day"}, {"column_7d", "--7d"}, {"column_30d", "--30d"},
+                                                     {"column_sales", "--sales"}, {"column_acos", "--acos"}};
+    if (const auto problems = store::checkSellercloudColumns(conn.columns); changed && !problems.empty()) {
+        throw BadInput(options.at(problems.front().field) + ": " + problems.front().message);
     }
     if (changed) {
         ctx.service.store().write([&](store::Tx& tx) { store::SellercloudConnections(tx.database()).update(conn, nowSeconds()); });
@@ -246,6 +263,11 @@ int manualLink(const Arguments& a, std::ostream& out) {
     Context ctx(a);
     const auto conn = connectionOf(ctx, ctx.service.company(requireCompany(a)));
     const std::int64_t scCompany = intOption(a, "sc-company", 1, 2'000'000'000);
+    // The same rules as the admin page (store/sellercloud_settings.hpp).
+    if (const auto problems = store::checkSellercloudManualLink(a.positional()[0], a.positional()[1], scCompany);
+        !problems.empty()) {
+        throw BadInput(problems.front().message);
+    }
     ctx.service.store().write([&](store::Tx& tx) {
         store::SellercloudLink link;
         link.sku = a.positional()[0];

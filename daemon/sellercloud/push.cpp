@@ -736,30 +736,13 @@ MapResult SellercloudPush::map(const MapRequest& request, store::Timestamp now, 
         return result;
     }
     if (sent) {
-        // Clear the old company's products of this profile's spend: recompute them from the company's other
-        // profiles (a product only this profile advertised is emptied), before the mapping changes.
-        const auto oldConnection = store_.read([&](store::Tx& tx) {
-            return store::SellercloudConnections(tx.database()).find(old.connectionId);
-        });
-        if (oldConnection) {
-            Plan plan;
-            plan.kind = SendKind::Clear;
-            plan.scCompanyId = old.scCompanyId;
-            plan.scCompanyName = old.scCompanyName;
-            store_.read([&](store::Tx& tx) {
-                for (auto& m : store::SellercloudMappings(tx.database()).forCompany(old.connectionId, old.scCompanyId)) {
-                    if (m.profileRow != old.profileRow && m.enabled) plan.mappings.push_back(std::move(m));
-                }
-            });
-            const LocalDay day = localDay(l.profile.timeZone, options_.zoneInfoDir, now);
-            plan.toDate = old.lastSentDate.empty() ? day.yesterday : std::min(old.lastSentDate, day.yesterday);
-            plan.fromDate = plan.toDate;
-            const SendResult cleared = send(*oldConnection, plan, now, stop);
-            result.clearedProducts = cleared.cleared;
-            if (cleared.status == SendStatus::Failed || cleared.failed > 0) {
+        // Clear the old company's products of this profile's spend before the mapping changes.
+        if (const auto cleared = clearProfile(old, l.profile.timeZone, now, stop)) {
+            result.clearedProducts = cleared->cleared;
+            if (cleared->status == SendStatus::Failed || cleared->failed > 0) {
                 result.outcome = MapResult::Outcome::ClearFailed;
                 result.mapping = old;
-                result.message = "could not clear " + old.scCompanyName + "'s products (" + cleared.message +
+                result.message = "could not clear " + old.scCompanyName + "'s products (" + cleared->message +
                                  "); the profile still sends to " + old.scCompanyName + ": try again";
                 return result;
             }
@@ -790,6 +773,77 @@ MapResult SellercloudPush::map(const MapRequest& request, store::Timestamp now, 
     result.message = l.profile.label + " now sends to Sellercloud company " + companyName + " (" +
                      std::to_string(request.scCompanyId) + "); " + std::to_string(result.clearedProducts) +
                      " products of " + old.scCompanyName + " were cleared";
+    return result;
+}
+
+std::optional<SendResult> SellercloudPush::clearProfile(const store::SellercloudMapping& old, const std::string& timeZone,
+                                                       store::Timestamp now, const std::stop_token& stop) {
+    // Recompute the company's products from its other profiles (a product only this profile advertised is emptied).
+    const auto connection = store_.read([&](store::Tx& tx) {
+        return store::SellercloudConnections(tx.database()).find(old.connectionId);
+    });
+    if (!connection) return std::nullopt;
+    Plan plan;
+    plan.kind = SendKind::Clear;
+    plan.scCompanyId = old.scCompanyId;
+    plan.scCompanyName = old.scCompanyName;
+    store_.read([&](store::Tx& tx) {
+        for (auto& m : store::SellercloudMappings(tx.database()).forCompany(old.connectionId, old.scCompanyId)) {
+            if (m.profileRow != old.profileRow && m.enabled) plan.mappings.push_back(std::move(m));
+        }
+    });
+    const LocalDay day = localDay(timeZone, options_.zoneInfoDir, now);
+    plan.toDate = old.lastSentDate.empty() ? day.yesterday : std::min(old.lastSentDate, day.yesterday);
+    plan.fromDate = plan.toDate;
+    return send(*connection, plan, now, stop);
+}
+
+UnmapResult SellercloudPush::unmap(std::int64_t profileRow, bool clear, store::Timestamp now, std::stop_token stop) {
+    struct Loaded {
+        std::optional<store::SellercloudMapping> mapping;
+        ProfileInfo profile;
+        bool sent = false;
+    };
+    const Loaded l = store_.read([&](store::Tx& tx) {
+        Loaded out;
+        out.mapping = store::SellercloudMappings(tx.database()).findByProfile(profileRow);
+        out.profile = profileInfo(tx.database(), profileRow);
+        if (out.mapping) {
+            out.sent = !out.mapping->lastSentDate.empty() ||
+                       store::SellercloudSends(tx.database())
+                           .hasWritten(out.mapping->connectionId, out.mapping->scCompanyId, profileRow);
+        }
+        return out;
+    });
+    if (!l.mapping) {
+        throw SellercloudError(SellercloudError::Kind::Config, 0, "",
+                               l.profile.label + " is not mapped to a Sellercloud company");
+    }
+    const store::SellercloudMapping& old = *l.mapping;
+    UnmapResult result;
+    result.mapping = old;
+    result.hadSent = l.sent;
+    if (l.sent && clear) {
+        if (const auto cleared = clearProfile(old, l.profile.timeZone, now, stop)) {
+            result.clearedProducts = cleared->cleared;
+            if (cleared->status == SendStatus::Failed || cleared->failed > 0) {
+                result.outcome = UnmapResult::Outcome::ClearFailed;
+                result.message = "could not clear what " + l.profile.label + " wrote to " + old.scCompanyName +
+                                 "'s products (" + cleared->message + "); the mapping is kept: try again";
+                return result;
+            }
+        }
+    }
+    store_.write([&](store::Tx& tx) { store::SellercloudMappings(tx.database()).remove(profileRow); });
+    result.outcome = UnmapResult::Outcome::Deleted;
+    result.message = l.profile.label + " no longer sends to Sellercloud company " + old.scCompanyName + " (" +
+                     std::to_string(old.scCompanyId) + ")";
+    if (l.sent && clear) {
+        result.message += "; " + old.scCompanyName + "'s products were recomputed without its ad spend (" +
+                          plural(result.clearedProducts, "product", "products") + " emptied)";
+    } else if (l.sent) {
+        result.message += "; the values it wrote stay in " + old.scCompanyName + "'s products";
+    }
     return result;
 }
 

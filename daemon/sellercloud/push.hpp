@@ -91,6 +91,15 @@ struct MapResult {
     std::string message;
 };
 
+struct UnmapResult {
+    enum class Outcome { Deleted, ClearFailed };
+    Outcome outcome = Outcome::Deleted;
+    store::SellercloudMapping mapping;  // the mapping as it was
+    bool hadSent = false;               // the profile had sent data to the company
+    int clearedProducts = 0;
+    std::string message;
+};
+
 class SellercloudPush {
 public:
     SellercloudPush(store::Store& store, const store::SecretBox& box, PushOptions options = {},
@@ -116,6 +125,13 @@ public:
     /// connection or company, or a currency that differs from the company's other profiles.
     MapResult map(const MapRequest& request, store::Timestamp now, std::stop_token stop = {});
 
+    /// Deletes a profile's mapping. When the profile sent data and `clear` is set, what it wrote to the company's
+    /// products is cleared there first (recomputed from the company's other profiles, or emptied), as a confirmed
+    /// remap does, and the mapping is deleted only when that worked (else ClearFailed, nothing deleted). Without
+    /// `clear` the values it wrote stay in Sellercloud. Throws SellercloudError (Config) for a profile that is not
+    /// mapped.
+    UnmapResult unmap(std::int64_t profileRow, bool clear, store::Timestamp now, std::stop_token stop = {});
+
     /// Sellercloud's companies for a connection.
     std::vector<Company> companies(std::int64_t connectionId, std::stop_token stop = {});
     /// "Test connection", recorded on the connection (verdict, message, time).
@@ -134,6 +150,10 @@ private:
                     const std::stop_token& stop);
     PushRunReport runPlans(const store::SellercloudConnection& connection, const std::vector<Plan>& plans,
                            store::Timestamp now, const std::stop_token& stop);
+    /// Recomputes the products of `mapping`'s company without its profile (a "clear" send); nullopt when the
+    /// mapping's connection is gone.
+    std::optional<SendResult> clearProfile(const store::SellercloudMapping& mapping, const std::string& timeZone,
+                                           store::Timestamp now, const std::stop_token& stop);
 
     store::Store& store_;
     const store::SecretBox& box_;

@@ -39,11 +39,12 @@ std::vector<Event> AdminViews::events(const EventFilter& filter) {
         "WHERE (?1 IS NULL OR company_id = ?1) "
         "AND (CASE level WHEN 'debug' THEN 0 WHEN 'info' THEN 1 WHEN 'warning' THEN 2 ELSE 3 END) >= ?2 "
         "AND (?3 = '' OR instr(lower(message), lower(?3)) > 0) "
-        "AND (?4 IS NULL OR id < ?4) "
-        "ORDER BY id DESC LIMIT ?5");
+        "AND (?4 IS NULL OR id < ?4) AND (?6 IS NULL OR at >= ?6) AND (?7 IS NULL OR at < ?7) "
+        "ORDER BY id DESC LIMIT ?5 OFFSET ?8");
     int minLevel = 0;
     if (filter.minLevel) minLevel = static_cast<int>(*filter.minLevel);
     q.bind(1, filter.companyId).bind(2, minLevel).bind(3, filter.text).bind(4, filter.beforeId).bind(5, filter.limit);
+    q.bind(6, filter.since).bind(7, filter.until).bind(8, filter.offset);
     std::vector<Event> out;
     while (q.next()) {
         Event e;

@@ -53,6 +53,15 @@ void SellercloudProducts::saveLink(std::int64_t connectionId, std::int64_t scCom
         .run();
 }
 
+std::vector<SellercloudManualLink> SellercloudProducts::manualLinks(std::int64_t connectionId) {
+    auto q = db_.query("SELECT sku, product_id, rule, item_cost, linked_at, sc_company_id FROM sellercloud_product_links "
+                       "WHERE connection_id = ?1 AND rule = 'manual' ORDER BY sc_company_id, sku");
+    q.bind(1, connectionId);
+    std::vector<SellercloudManualLink> out;
+    while (q.next()) out.push_back({q.getInt(5), readLink(q)});
+    return out;
+}
+
 int SellercloudProducts::dropLink(std::int64_t connectionId, std::int64_t scCompanyId, std::string_view sku) {
     return db_.query("DELETE FROM sellercloud_product_links WHERE connection_id = ?1 AND sc_company_id = ?2 AND "
                      "sku = ?3")

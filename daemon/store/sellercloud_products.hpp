@@ -30,6 +30,12 @@ struct SellercloudWritten {
     Timestamp writtenAt = 0;
 };
 
+/// A link made by hand (rule "manual"), with the Sellercloud company it is for.
+struct SellercloudManualLink {
+    std::int64_t scCompanyId = 0;
+    SellercloudLink link;
+};
+
 class SellercloudProducts {
 public:
     explicit SellercloudProducts(Database& db) noexcept : db_(db) {}
@@ -37,6 +43,8 @@ public:
     std::optional<SellercloudLink> link(std::int64_t connectionId, std::int64_t scCompanyId, std::string_view sku);
     std::vector<SellercloudLink> links(std::int64_t connectionId, std::int64_t scCompanyId);
     void saveLink(std::int64_t connectionId, std::int64_t scCompanyId, const SellercloudLink& link);
+    /// The links made by hand of a connection, by company and SKU.
+    std::vector<SellercloudManualLink> manualLinks(std::int64_t connectionId);
     /// Drops one link (the product disappeared) or every link of a connection (the rules changed; "manual"
     /// links are kept then). Returns how many were dropped.
     int dropLink(std::int64_t connectionId, std::int64_t scCompanyId, std::string_view sku);

@@ -65,6 +65,42 @@ SellercloudSend readSend(const Query& q) {
     return s;
 }
 
+constexpr std::string_view kRecordColumns =
+    "seq, sku, asin, product_id, rule, cost, sales, item_cost, profit, values_written, status, error";
+
+SellercloudSendRecord readRecord(const Query& q) {
+    SellercloudSendRecord r;
+    r.seq = static_cast<int>(q.getInt(0));
+    r.sku = q.getText(1);
+    r.asin = q.getText(2);
+    r.productId = q.getText(3);
+    r.rule = q.getText(4);
+    r.cost = q.getInt(5);
+    r.sales = q.getInt(6);
+    r.itemCost = q.getOptionalInt(7);
+    r.profit = q.getOptionalInt(8);
+    r.valuesWritten = q.getText(9);
+    r.status = parseRecordStatus(q.getText(10)).value_or(RecordStatus::Failed);
+    r.error = q.getText(11);
+    return r;
+}
+
+// The records filter's WHERE clause: ?1 the send, ?2 the outcome (NULL = any), ?3 the text ("" = any).
+constexpr std::string_view kRecordWhere =
+    " FROM sellercloud_send_records WHERE send_id = ?1 AND (?2 IS NULL OR status = ?2) AND (?3 = '' OR "
+    "instr(lower(sku), lower(?3)) > 0 OR instr(lower(asin), lower(?3)) > 0 OR "
+    "instr(lower(product_id), lower(?3)) > 0 OR instr(lower(error), lower(?3)) > 0)";
+
+void bindRecordFilter(Query& q, std::int64_t sendId, const RecordFilter& filter) {
+    q.bind(1, sendId);
+    if (filter.status) {
+        q.bind(2, toString(*filter.status));
+    } else {
+        q.bindNull(2);
+    }
+    q.bind(3, filter.text);
+}
+
 }  // namespace
 
 std::string_view toString(SendKind kind) { return nameOf(kind, kKinds); }
@@ -151,25 +187,64 @@ std::vector<SellercloudSend> SellercloudSends::recent(std::optional<std::int64_t
 }
 
 std::vector<SellercloudSendRecord> SellercloudSends::records(std::int64_t sendId) {
-    auto q = db_.query("SELECT seq, sku, asin, product_id, rule, cost, sales, item_cost, profit, values_written, "
-                       "status, error FROM sellercloud_send_records WHERE send_id = ?1 ORDER BY seq");
+    static const std::string sql =
+        "SELECT " + std::string(kRecordColumns) + " FROM sellercloud_send_records WHERE send_id = ?1 ORDER BY seq";
+    auto q = db_.query(sql);
     q.bind(1, sendId);
     std::vector<SellercloudSendRecord> out;
+    while (q.next()) out.push_back(readRecord(q));
+    return out;
+}
+
+std::vector<SellercloudSend> SellercloudSends::search(const SendFilter& filter) {
+    static const std::string sql =
+        "SELECT " + std::string(kSendColumns) +
+        " FROM sellercloud_sends WHERE (?1 IS NULL OR connection_id = ?1) AND (?2 IS NULL OR status = ?2) "
+        "AND (?3 IS NULL OR kind = ?3) AND (?4 IS NULL OR instr(',' || profile_rows || ',', ',' || ?4 || ',') > 0) "
+        "AND (?5 = '' OR instr(lower(profiles), lower(?5)) > 0 OR instr(lower(sc_company_name), lower(?5)) > 0 "
+        "OR instr(lower(message), lower(?5)) > 0) AND (?6 IS NULL OR started_at >= ?6) "
+        "AND (?7 IS NULL OR started_at < ?7) AND (?8 IS NULL OR id < ?8) ORDER BY id DESC LIMIT ?9 OFFSET ?10";
+    auto q = db_.query(sql);
+    q.bind(1, filter.connectionId);
+    q.bind(2, filter.status ? std::optional<std::string>(std::string(toString(*filter.status))) : std::nullopt);
+    q.bind(3, filter.kind ? std::optional<std::string>(std::string(toString(*filter.kind))) : std::nullopt);
+    q.bind(4, filter.profileRow ? std::optional<std::string>(std::to_string(*filter.profileRow)) : std::nullopt);
+    q.bind(5, filter.text);
+    q.bind(6, filter.since);
+    q.bind(7, filter.until);
+    q.bind(8, filter.beforeId);
+    q.bind(9, filter.limit);
+    q.bind(10, filter.offset);
+    std::vector<SellercloudSend> out;
+    while (q.next()) out.push_back(readSend(q));
+    return out;
+}
+
+std::vector<SellercloudSendRecord> SellercloudSends::records(std::int64_t sendId, const RecordFilter& filter) {
+    static const std::string sql =
+        "SELECT " + std::string(kRecordColumns) + std::string(kRecordWhere) + " ORDER BY seq LIMIT ?4 OFFSET ?5";
+    auto q = db_.query(sql);
+    bindRecordFilter(q, sendId, filter);
+    q.bind(4, filter.limit).bind(5, filter.offset);
+    std::vector<SellercloudSendRecord> out;
+    while (q.next()) out.push_back(readRecord(q));
+    return out;
+}
+
+int SellercloudSends::countRecords(std::int64_t sendId, const RecordFilter& filter) {
+    static const std::string sql = "SELECT count(*)" + std::string(kRecordWhere);
+    auto q = db_.query(sql);
+    bindRecordFilter(q, sendId, filter);
+    q.next();
+    return static_cast<int>(q.getInt(0));
+}
+
+std::vector<std::pair<RecordStatus, int>> SellercloudSends::recordCounts(std::int64_t sendId) {
+    auto q = db_.query("SELECT status, count(*) FROM sellercloud_send_records WHERE send_id = ?1 GROUP BY status");
+    q.bind(1, sendId);
+    std::vector<std::pair<RecordStatus, int>> out;
     while (q.next()) {
-        SellercloudSendRecord r;
-        r.seq = static_cast<int>(q.getInt(0));
-        r.sku = q.getText(1);
-        r.asin = q.getText(2);
-        r.productId = q.getText(3);
-        r.rule = q.getText(4);
-        r.cost = q.getInt(5);
-        r.sales = q.getInt(6);
-        r.itemCost = q.getOptionalInt(7);
-        r.profit = q.getOptionalInt(8);
-        r.valuesWritten = q.getText(9);
-        r.status = parseRecordStatus(q.getText(10)).value_or(RecordStatus::Failed);
-        r.error = q.getText(11);
-        out.push_back(std::move(r));
+        if (const auto status = parseRecordStatus(q.getText(0))) out.emplace_back(*status, static_cast<int>(q.getInt(1)));
     }
     return out;
 }

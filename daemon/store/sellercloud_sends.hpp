@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "daemon/store/records.hpp"
@@ -66,6 +67,29 @@ struct SellercloudSendRecord {
     std::string error;
 };
 
+/// Which sends the log shows: every filter given must hold (newest first; page with beforeId or offset).
+struct SendFilter {
+    std::optional<std::int64_t> connectionId;
+    std::optional<SendStatus> status;
+    std::optional<SendKind> kind;
+    std::optional<std::int64_t> profileRow;   // the send carried this profile's spend
+    std::string text;                         // in the profiles, the company name or the message; ASCII case ignored
+    std::optional<Timestamp> since;           // started at or after
+    std::optional<Timestamp> until;           // started before
+    std::optional<std::int64_t> beforeId;     // paging: sends older than this id
+    int offset = 0;
+    int limit = 50;
+};
+
+/// Which records of one send: the outcome and a text contained in the SKU, ASIN, product or error (ASCII case
+/// ignored); offset and limit page through them in send order.
+struct RecordFilter {
+    std::optional<RecordStatus> status;
+    std::string text;
+    int offset = 0;
+    int limit = 100;
+};
+
 class SellercloudSends {
 public:
     explicit SellercloudSends(Database& db) noexcept : db_(db) {}
@@ -78,6 +102,14 @@ public:
     /// The newest `limit` sends (of one connection when given), newest first.
     std::vector<SellercloudSend> recent(std::optional<std::int64_t> connectionId, int limit);
     std::vector<SellercloudSendRecord> records(std::int64_t sendId);
+    /// The sends matching `filter`, newest first, at most filter.limit of them (one query, paged in SQL).
+    std::vector<SellercloudSend> search(const SendFilter& filter);
+    /// The records of a send matching `filter` (its offset and limit applied), in send order.
+    std::vector<SellercloudSendRecord> records(std::int64_t sendId, const RecordFilter& filter);
+    /// How many records of a send match `filter` (its offset and limit ignored).
+    int countRecords(std::int64_t sendId, const RecordFilter& filter);
+    /// How many records of a send have each outcome (outcomes without records are left out).
+    std::vector<std::pair<RecordStatus, int>> recordCounts(std::int64_t sendId);
     /// Whether a send to that company that carried the profile's spend wrote anything.
     bool hasWritten(std::int64_t connectionId, std::int64_t scCompanyId, std::int64_t profileRow);
 

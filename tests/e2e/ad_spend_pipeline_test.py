@@ -11,41 +11,16 @@ import datetime
 import json
 import os
 import sqlite3
-import subprocess
 import sys
 import time
 import unittest
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness as h  # noqa: E402
 
-PYTHON = os.environ.get("SETTLEBRIDGE_PYTHON", sys.executable)
 ADS_CLIENT_ID = "amzn1.application-oa2-client.settlebridge-ads-sim"
 ADS_CLIENT_SECRET = "amzn1.oa2-cs.v1.settlebridge-ads-sim-secret"
 PROFILE = "999999999"  # the US profile of the shared profiles fixture (America/Los_Angeles)
-
-
-def start_sim(ws, script, name, extra=()):
-    ready = ws.path(f"{name}.json")
-    with open(ws.path(f"{name}.log"), "w") as log:  # the child keeps its own descriptor
-        proc = subprocess.Popen([PYTHON, os.path.join(h.SOURCE_DIR, "tools", script), "--port", "0", "--ready-file",
-                                 ready, *extra], stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 20
-    while not os.path.exists(ready) or os.path.getsize(ready) == 0:
-        if proc.poll() is not None or time.monotonic() > deadline:
-            raise AssertionError(f"{name} did not start")
-        time.sleep(0.05)
-    time.sleep(0.05)
-    with open(ready) as f:
-        return proc, json.load(f)["url"]
-
-
-def control(url, payload=None):
-    data = None if payload is None else json.dumps(payload).encode()
-    request = urllib.request.Request(url + "/_control", data=data, method="GET" if payload is None else "POST")
-    with urllib.request.urlopen(request, timeout=20) as r:
-        return json.loads(r.read() or b"{}")
 
 
 def wait_for(predicate, what, timeout=120):
@@ -62,9 +37,9 @@ class AdSpendPipelineTest(unittest.TestCase):
     def test_daemon_pulls_ad_spend_and_pushes_it_to_sellercloud(self):
         h.require_binary()
         with h.Workspace() as ws:
-            ads_proc, ads_url = start_sim(ws, "ads_sim/ads_sim.py", "ads-sim",
-                                          ["--fixtures", os.path.join(h.SHARED_DIR, "fixtures", "ads")])
-            sc_proc, sc_url = start_sim(ws, "sellercloud_sim/sellercloud_sim.py", "sellercloud-sim")
+            ads_proc, ads_url = h.start_python_sim(ws, "ads_sim/ads_sim.py", "ads-sim",
+                                                   ["--fixtures", os.path.join(h.SHARED_DIR, "fixtures", "ads")])
+            sc_proc, sc_url = h.start_python_sim(ws, "sellercloud_sim/sellercloud_sim.py", "sellercloud-sim")
             try:
                 # Ten days of Sponsored Products spend for SKU-A, 1.25 a day (dates as the profile's zone sees them).
                 la = datetime.timezone(datetime.timedelta(hours=-8))
@@ -72,8 +47,8 @@ class AdSpendPipelineTest(unittest.TestCase):
                 rows = [{"date": (today - datetime.timedelta(days=d)).isoformat(), "campaignId": 111, "adGroupId": 1,
                          "adId": 11, "advertisedAsin": "B0AAAA0001", "advertisedSku": "SKU-A", "cost": "1.25",
                          "clicks": 3, "impressions": 100, "sales7d": "10.00", "purchases7d": 1} for d in range(10)]
-                control(ads_url, {"data": {"spend": {PROFILE: {"SP": rows, "SD": [], "SB": []}}, "sb_ads": {}}})
-                control(sc_url, {"products": [{"ID": "SKU-A", "CompanyID": 1, "ProductName": "Widget A",
+                h.sim_control(ads_url, {"data": {"spend": {PROFILE: {"SP": rows, "SD": [], "SB": []}}, "sb_ads": {}}})
+                h.sim_control(sc_url, {"products": [{"ID": "SKU-A", "CompanyID": 1, "ProductName": "Widget A",
                                                "AverageCost": 2.0}]})
 
                 env = {"SETTLEBRIDGE_ADS_API_URL": ads_url, "SETTLEBRIDGE_ADS_TOKEN_URL": ads_url + "/auth/o2/token",
@@ -110,11 +85,11 @@ class AdSpendPipelineTest(unittest.TestCase):
                 h.check_cli("sellercloud", "map", PROFILE, "1", "--company", "acme", data_dir=data, env=env)
                 h.check_cli("sellercloud", "send", "--company", "acme", "--days", "7", "--queue", data_dir=data, env=env)
 
-                values = wait_for(lambda: control(sc_url).get("values", {}).get("SKU-A"),
+                values = wait_for(lambda: h.sim_control(sc_url).get("values", {}).get("SKU-A"),
                                   "the daemon's push to Sellercloud", timeout=120)
-                wait_for(lambda: control(sc_url)["values"]["SKU-A"].get("AdSpend7Days") == 8.75,
+                wait_for(lambda: h.sim_control(sc_url)["values"]["SKU-A"].get("AdSpend7Days") == 8.75,
                          "the 7-day spend", timeout=60)
-                values = control(sc_url)["values"]["SKU-A"]
+                values = h.sim_control(sc_url)["values"]["SKU-A"]
                 self.assertEqual(values["AdSpendYesterday"], 1.25, values)
                 self.assertEqual(values["AdSpend7Days"], 8.75, values)
                 log = json.loads(h.check_cli("sellercloud", "log", "--company", "acme", "--format", "json",

@@ -1,6 +1,7 @@
 // The admin page in headless Chromium (Debian's chromium, driven by playwright-core from tools/node), for
 // tests/e2e/admin_page_test.py. Steps that need the test to act outside the browser (flip a sync state, run the
-// Web Connector emulator) print "STEP <name>" and wait for a line on stdin. Any failure exits 1 with the reason.
+// Web Connector emulator, check the database and the simulators) print "STEP <name>" and wait for a line on stdin,
+// "go <JSON>" (what the test tells the page). Any failure exits 1 with the reason.
 //
 // Environment: BASE_URL (the daemon), SHOT_DIR (screenshots), QWC_FILE (where the downloaded .qwc goes),
 // EXPECT_DEPOSIT ("2,221.78 USD"), CHROMIUM (default /usr/bin/chromium), PLAYWRIGHT_CORE (the module's path).
@@ -18,7 +19,15 @@ lines.on("line", (line) => { const next = waiting.shift(); if (next) next(line);
 
 function step(name) {
   process.stdout.write("STEP " + name + "\n");
-  return new Promise((resolve) => waiting.push(resolve));
+  return new Promise((resolve) => waiting.push((line) => resolve(JSON.parse(line.replace(/^go\s*/, "") || "{}"))));
+}
+
+// Runs `action` (which makes the page draw itself again) and waits until `selector`'s element is replaced.
+async function redrawn(page, selector, action) {
+  const old = await page.$(selector);
+  await action();
+  if (old) await page.waitForFunction((el) => !el.isConnected, old, { timeout: 10000 });
+  await page.waitForSelector(selector);
 }
 
 function check(condition, message) {
@@ -36,8 +45,8 @@ async function text(page, selector) {
 async function preview(page, from, to) {
   await page.fill("#preview-from", from);
   await page.fill("#preview-to", to);
-  await page.click("#main form button[type=submit]");
-  await page.waitForSelector("#preview-reason", { timeout: 10000 });
+  // Wait for this range's answer, not the one still shown for the range before.
+  await redrawn(page, "#preview-reason", () => page.click("#main form button[type=submit]"));
 }
 
 (async () => {
@@ -146,14 +155,80 @@ async function preview(page, from, to) {
     check((await page.inputValue("#set-download_window_days")) === "45", "the new download window should be kept");
     await shot(page, "09-settings");
 
-    // Logs and ads.
+    // Logs.
     await page.click("nav a[data-page=logs]");
     await page.waitForSelector("main table");
     check((await text(page, "main table")).includes("approved by admin"), "the log should show the approval");
     await shot(page, "10-logs");
+
+    // Sellercloud: the connection and Test Connection, an ads profile mapped, a push setting refused and then saved,
+    // "Send now" performed by the daemon and shown in the page's logs, and the mapping deleted.
+    const setup = await step("sellercloud");
+    await page.click("nav a[data-page=sellercloud]");
+    await page.waitForSelector("#sc-connection-form");
+    await page.fill("#sc-where", "acme");
+    await page.fill("#sc-username", "api-user");
+    await page.fill("#sc-password", "correct horse");
+    await redrawn(page, "#sc-connection-form", () => page.click("#sc-save"));
+    await page.click("#sc-test");
+    await page.waitForSelector("#sc-verdict[data-verdict]", { timeout: 30000 });
+    check((await page.getAttribute("#sc-verdict", "data-verdict")) === "ok", "Test Connection says " + await text(page, "#sc-verdict"));
+    const row = "#sc-mapping tr[data-profile='" + setup.profile + "']";
+    await page.waitForSelector(row + " select option[value='1']", { state: "attached", timeout: 30000 });
+    await page.selectOption(row + " select", "1");
+    await redrawn(page, "#sc-settings-form", () => page.click(row + " [data-map]"));
+    check((await text(page, "#flash")).includes("sends to Sellercloud company Acme Main"), "the mapping should be confirmed: " + await text(page, "#flash"));
+    await page.waitForSelector(row + " [data-unmap]");
+
+    await page.fill("#sc-set-send_hour", "24");
+    await page.fill("#sc-set-column_7d", "Spend,7Days");
+    await page.click("#sc-settings-save");
+    await page.waitForSelector("#sc-settings-errors.errors");
+    check((await text(page, "#sc-err-send_hour")).includes("0 to 23"), "the send hour's message: " + await text(page, "#sc-err-send_hour"));
+    check((await text(page, "#sc-err-column_7d")).includes("7-day ad spend column"), "the column's message should name it");
+    check((await page.getAttribute("#sc-set-send_hour", "aria-invalid")) === "true", "the hour should be marked invalid");
+    await shot(page, "12-sellercloud-refused");
+    await page.fill("#sc-set-send_hour", "7");
+    await page.fill("#sc-set-column_7d", "Spend7Days");
+    await page.uncheck("#sc-rule-ean");
+    await redrawn(page, "#sc-settings-form", () => page.click("#sc-settings-save"));
+    check((await text(page, "#flash")).startsWith("Saved."), "the settings should be saved: " + await text(page, "#flash"));
+    check((await page.inputValue("#sc-set-column_7d")) === "Spend7Days", "the new column name should be kept");
+    check(!(await page.isChecked("#sc-rule-ean")), "the EAN rule should stay off");
+    await page.waitForSelector(row + " [data-unmap]");
+
+    await page.fill("#sc-days", "7");
+    await page.click("#sc-send-go");
+    await page.waitForFunction(() => document.getElementById("sc-send-result").textContent.includes("within a minute"));
+    // The page watches the request; once the daemon has sent, its log shows the send.
+    await page.waitForSelector("#sc-log tr[data-kind=manual]", { timeout: 60000 });
+    check((await page.getAttribute("#sc-log tr[data-kind=manual]", "data-status")) === "ok", "the manual send should be ok");
+    await page.click("#sc-log tr[data-kind=manual] [data-send-details]");
+    await page.waitForSelector("#sc-records tr[data-record='SKU-A']");
+    check((await text(page, "#sc-records tr[data-record='SKU-A']")).includes("Spend7Days=8.75"), "the record should show the values written");
+    await step("sellercloud-sent");
+    await shot(page, "13-sellercloud");
+    // The Ads page: the profile's spend pulled from the simulator, per day as a chart and per SKU.
     await page.click("nav a[data-page=ads]");
-    await page.waitForSelector("main h1");
+    await page.click("tr[data-profile='" + setup.profile + "'] button:text('Spend')");
+    await page.waitForSelector("#ads-detail svg.chart rect");
+    check((await text(page, "#ads-detail")).includes("SKU-A"), "the spend per SKU should list SKU-A");
     await shot(page, "11-ads");
+    await page.click("nav a[data-page=logs]");
+    await page.waitForSelector("#log-text");
+    await page.fill("#log-text", "manual send to Acme Main");
+    await page.click("#main form button[type=submit]");
+    await page.waitForFunction(() => { const t = document.querySelector("main table"); return t && t.textContent.includes("1 SKU written"); });
+
+    await page.click("nav a[data-page=sellercloud]");
+    await page.waitForSelector(row + " [data-unmap]");
+    await page.click(row + " [data-unmap]");
+    await page.waitForSelector("#sc-unmap-confirm");
+    check((await text(page, "#sc-unmap-confirm")).includes("taken out of Acme Main's products"), "the confirmation should say what happens");
+    await redrawn(page, "#sc-settings-form", () => page.click("#sc-unmap-go"));
+    check((await text(page, "#flash")).includes("no longer sends to Sellercloud company Acme Main"), "the deletion should be confirmed: " + await text(page, "#flash"));
+    await page.waitForFunction((sel) => { const r = document.querySelector(sel); return r && r.textContent.includes("not mapped"); }, row);
+    check(await page.locator(row + " [data-unmap]").count() === 0, "a deleted mapping has nothing to delete");
 
     // Logging out ends the session.
     await page.click("#logout");

@@ -2,22 +2,30 @@
 """The admin page end to end in headless Chromium: a data directory prepared by the CLI (company add, import of the
 bundled sample settlements), the real `settlebridge serve`, and tests/e2e/admin_browser.js driving the page through
 playwright-core (tools/node) and Debian's chromium: first run and login, the home page's sync state changing from
-syncing to done (a real sync of a connection to the Amazon simulator by the daemon's schedule), the previewer's selection rule and its numbers against the fixture's deposit, approving a held
-settlement and seeing it posted by a Web Connector emulator session, the .qwc download (parsed here), a bad setting
-refused and a good one saved, unauthenticated and CSRF-less requests refused, logout. Screenshots of every page go
-to <binary dir>/admin-screenshots/ (not committed).
+syncing to done (a real sync of a connection to the Amazon simulator by the daemon's schedule), the previewer's
+selection rule and its numbers against the fixture's deposit, approving a held settlement and seeing it posted by a
+Web Connector emulator session, the .qwc download (parsed here), a bad setting refused and a good one saved, the
+Sellercloud page against the Sellercloud simulator (an ads profile pulled from the Ads simulator by the CLI, mapped
+on the page, a push setting refused and then saved, "Send now" performed by the daemon and shown in the page's logs,
+the mapping deleted and what it sent cleared — each checked here in the database and the simulator),
+unauthenticated and CSRF-less requests refused, logout. Screenshots of every page go to
+<binary dir>/admin-screenshots/ (not committed).
 
 Needs: chromium (apt), node and tools/node/node_modules/playwright-core (tools/install-node-tools.sh).
 Run: SETTLEBRIDGE_BIN=build/daemon/app/settlebridge /usr/bin/python3 tests/e2e/admin_page_test.py
 """
+import datetime
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
 import unittest
+import zoneinfo
+from unittest import mock
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness as h  # noqa: E402
@@ -31,6 +39,18 @@ SECOND = os.path.join(SAMPLES, "us_usd_25000000018.txt")
 BROWSER_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "admin_browser.js")
 PLAYWRIGHT = os.path.join(h.SOURCE_DIR, "tools", "node", "node_modules", "playwright-core")
 CHROMIUM = os.environ.get("SETTLEBRIDGE_CHROMIUM", "/usr/bin/chromium")
+ADS_CLIENT_ID = "amzn1.application-oa2-client.settlebridge-ads-sim"
+ADS_CLIENT_SECRET = "amzn1.oa2-cs.v1.settlebridge-ads-sim-secret"
+ADS_PROFILE = "999999999"  # the US profile of the shared Ads fixture (America/Los_Angeles, USD)
+SELLERCLOUD_COLUMNS = ["AdSpendYesterday", "AdSpend7Days", "Spend7Days", "AdSpend30Days", "AdSales30Days", "ACoS30Days"]
+
+
+def query(data_dir, sql, args=()):
+    db = sqlite3.connect(os.path.join(data_dir, "settlebridge.db"), timeout=30)
+    try:
+        return db.execute(sql, args).fetchall()
+    finally:
+        db.close()
 
 
 def fixture_deposit(path):
@@ -83,7 +103,56 @@ class AdminPageTest(unittest.TestCase):
             h.check_cli("amazon", "sync", "--request", "--company", "acme", data_dir=data)
             qb = h.new_qb_company(ws.path("acme.json"))
             qwc_file = ws.path("acme.qwc")
-            with h.Daemon(data, log_dir=ws.path(), extra=["--tick", "1"]) as daemon:
+
+            # The Amazon Ads and Sellercloud simulators: twelve days of Sponsored Products spend for SKU-A, 1.25 a
+            # day (days as the profile's zone sees them), and SKU-A as a product of Sellercloud company 1.
+            ads_proc, ads_url = h.start_python_sim(ws, "ads_sim/ads_sim.py", "ads-sim",
+                                                 ["--fixtures", os.path.join(h.SHARED_DIR, "fixtures", "ads")])
+            self.addCleanup(lambda: (ads_proc.terminate(), ads_proc.wait(10)))
+            sc_proc, sc_url = h.start_python_sim(ws, "sellercloud_sim/sellercloud_sim.py", "sellercloud-sim")
+            self.addCleanup(lambda: (sc_proc.terminate(), sc_proc.wait(10)))
+            today = datetime.datetime.now(zoneinfo.ZoneInfo("America/Los_Angeles")).date()
+            rows = [{"date": (today - datetime.timedelta(days=d)).isoformat(), "campaignId": 111, "adGroupId": 1,
+                     "adId": 11, "advertisedAsin": "B0AAAA0001", "advertisedSku": "SKU-A", "cost": "1.25",
+                     "clicks": 3, "impressions": 100, "sales7d": "10.00", "purchases7d": 1} for d in range(12)]
+            h.sim_control(ads_url, {"pending_polls": 0,
+                              "data": {"spend": {ADS_PROFILE: {"SP": rows, "SD": [], "SB": []}}, "sb_ads": {}}})
+            h.sim_control(sc_url, {"products": [{"ID": "SKU-A", "CompanyID": 1, "ProductName": "Widget A",
+                                           "AverageCost": 2.0}], "custom_columns": SELLERCLOUD_COLUMNS})
+            sim_env = {"SETTLEBRIDGE_ADS_API_URL": ads_url, "SETTLEBRIDGE_ADS_TOKEN_URL": ads_url + "/auth/o2/token",
+                       "SETTLEBRIDGE_SELLERCLOUD_LOOKUP_URL": sc_url + "/api/server-by-team/"}
+            answers = {}
+
+            def sellercloud_setup():
+                """An Amazon Ads account of acme with its spend pulled now (the CLI, from the Ads simulator)."""
+                h.check_cli("ads", "app", "--client-id", ADS_CLIENT_ID, "--client-secret-stdin", data_dir=data,
+                            stdin=ADS_CLIENT_SECRET + "\n", env=sim_env)
+                h.check_cli("ads", "add-token", "--name", "Main ads", "--region", "NA", "--company", "acme",
+                            data_dir=data, stdin="Atzr|admin-page-refresh-token\n", env=sim_env)
+                h.check_cli("ads", "sync", "--profile", ADS_PROFILE, "--days", "10", data_dir=data, env=sim_env)
+                (row,), = query(data, "SELECT id FROM ads_profiles WHERE profile_id = ?", (ADS_PROFILE,))
+                answers["profile_row"] = row
+                return {"profile": row}
+
+            def after_send():
+                """The manual send the page asked for: performed by the daemon, written to the simulator."""
+                mapping = query(data, "SELECT sc_company_id, last_sent_date, requested_days FROM sellercloud_mappings "
+                                      "WHERE profile_row = ?", (answers["profile_row"],))
+                self.assertEqual(len(mapping), 1, "the page mapped the profile")
+                self.assertEqual(mapping[0][0], 1)
+                self.assertEqual(mapping[0][2], 0, "the request resets itself once sent")
+                sends = query(data, "SELECT status, written FROM sellercloud_sends WHERE kind = 'manual'")
+                self.assertEqual(sends, [("ok", 1)])
+                values = h.sim_control(sc_url)["values"]["SKU-A"]
+                self.assertEqual(values["Spend7Days"], 8.75, "the renamed column, from the settings saved on the page")
+                self.assertEqual(values["AdSpendYesterday"], 1.25, values)
+                (hour, column, rules), = query(data, "SELECT send_hour, column_7d, link_rules FROM "
+                                                     "sellercloud_connections")
+                self.assertEqual((hour, column, rules), (7, "Spend7Days", "sku,amazon_sku,upc,asin,mpn"))
+                return {}
+
+            with mock.patch.dict(os.environ, sim_env), \
+                    h.Daemon(data, log_dir=ws.path(), extra=["--tick", "1"]) as daemon:
                 env = dict(os.environ, BASE_URL=daemon.base_url, SHOT_DIR=shots, QWC_FILE=qwc_file,
                            EXPECT_DEPOSIT=fixture_deposit(SECOND), CHROMIUM=CHROMIUM, PLAYWRIGHT_CORE=PLAYWRIGHT)
                 browser = subprocess.Popen(["node", BROWSER_SCRIPT], env=env, stdin=subprocess.PIPE,
@@ -92,19 +161,24 @@ class AdminPageTest(unittest.TestCase):
                 reader = threading.Thread(target=lambda: stderr.extend(browser.stderr), daemon=True)
                 reader.start()
                 done = False
-                deadline = time.monotonic() + 100
+                deadline = time.monotonic() + 160
                 for line in browser.stdout:
                     line = line.strip()
+                    answer = {}
                     if line == "STEP home-syncing":  # the daemon syncs it now, from the simulator
                         h.check_cli("amazon", "set", "--company", "acme", "--enable", data_dir=data)
                     elif line == "STEP approved":
                         h.run_until_done(daemon.url, "acme", PASSWORD, qb)
+                    elif line == "STEP sellercloud":
+                        answer = sellercloud_setup()
+                    elif line == "STEP sellercloud-sent":
+                        answer = after_send()
                     elif line == "DONE":
                         done = True
                         continue
                     else:
                         continue
-                    browser.stdin.write("go\n")
+                    browser.stdin.write("go " + json.dumps(answer) + "\n")
                     browser.stdin.flush()
                     self.assertLess(time.monotonic(), deadline, "the browser test takes too long")
                 code = browser.wait(timeout=60)
@@ -123,7 +197,16 @@ class AdminPageTest(unittest.TestCase):
                 states.setdefault(d["settlement_id"], set()).add(d["state"])
             self.assertEqual(states["25000000018"], {"posted"})
             self.assertEqual(states["25000000017"], {"held"})
-        for name in ("01-first-run", "03-home", "04-previewer", "06-queue-posted", "07-web-connector", "09-settings"):
+            # The Sellercloud mapping deleted on the page: gone, and what it wrote cleared in Sellercloud first.
+            self.assertEqual(query(data, "SELECT count(*) FROM sellercloud_mappings"), [(0,)])
+            self.assertIsNone(h.sim_control(sc_url)["values"]["SKU-A"]["Spend7Days"])
+            self.assertEqual(query(data, "SELECT count(*) FROM sellercloud_sends WHERE kind = 'clear' AND status = 'ok'"),
+                             [(1,)])
+            events = [m for (m,) in query(data, "SELECT message FROM event_log WHERE message LIKE 'Sellercloud%'")]
+            self.assertTrue(any("mapping deleted by admin" in m for m in events), events)
+            self.assertTrue(any("Sellercloud settings changed by admin" in m for m in events), events)
+        for name in ("01-first-run", "03-home", "04-previewer", "06-queue-posted", "07-web-connector", "09-settings",
+                     "12-sellercloud-refused", "13-sellercloud"):
             self.assertTrue(os.path.getsize(os.path.join(shots, name + ".png")) > 1000, name)
 
 

@@ -569,3 +569,36 @@ def ledger_problems(qb_path, reports, data_dir=None, company=None):
                 problems.append(f"{d['kind']} {d['ref_number']}: qb_total {d['qb_total_cents']} != expected "
                                 f"{d['expected_total_cents']}")
     return problems
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The Python simulators (tools/ads_sim, tools/sellercloud_sim): started on a free port, driven through /_control.
+
+PYTHON = os.environ.get("SETTLEBRIDGE_PYTHON", sys.executable)
+
+
+def start_python_sim(ws, script, name, extra=()):
+    """tools/<script> (e.g. "sellercloud_sim/sellercloud_sim.py") on a free port, its log in the workspace; returns
+    (process, url). The caller stops the process."""
+    ready = ws.path(f"{name}.json")
+    with open(ws.path(f"{name}.log"), "w") as log:  # the child keeps its own descriptor
+        proc = subprocess.Popen([PYTHON, os.path.join(SOURCE_DIR, "tools", script), "--port", "0", "--ready-file",
+                                 ready, *extra], stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 20
+    while not os.path.exists(ready) or os.path.getsize(ready) == 0:
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise AssertionError(f"{name} did not start")
+        time.sleep(0.05)
+    time.sleep(0.05)
+    with open(ready) as f:
+        return proc, json.load(f)["url"]
+
+
+def sim_control(url, payload=None):
+    """A simulator's /_control: its state (GET), or a change (POST of `payload`)."""
+    import urllib.request
+    data = None if payload is None else json.dumps(payload).encode()
+    request = urllib.request.Request(url + "/_control", data=data, method="GET" if payload is None else "POST")
+    with urllib.request.urlopen(request, timeout=20) as r:
+        return json.loads(r.read() or b"{}")
