@@ -11,7 +11,8 @@
 #       SOAP at all: the most any endpoint on Poco's thread-per-connection server could reach), same wrk calls.
 # Environment: SETTLEBRIDGE_BIN (default build-bench/daemon/app/settlebridge), QBJS_PREFIX (/tmp/qbjs),
 #   DURATION (10s), CONNECTIONS ("1 8 64"), WORKDIR (a fresh temporary directory), QBJS_REQUESTS (64),
-#   WORKLOADS ("a b": which of (a) and (b) to run), POCO_CEILING (0).
+#   WORKLOADS ("a b": which of (a) and (b) to run), POCO_CEILING (0), SERVE_ARGS (extra `settlebridge serve`
+#   options, e.g. "--io-threads 2" or "--engine thread-per-connection").
 # Every row notes the load average (1 min) before and after it: the machine is shared, so read the figures with it.
 set -euo pipefail
 
@@ -24,6 +25,7 @@ connections=${CONNECTIONS:-1 8 64}
 workloads=${WORKLOADS:-a b}
 poco_ceiling=${POCO_CEILING:-0}
 qbjs_requests=${QBJS_REQUESTS:-64}
+serve_args=${SERVE_ARGS:-}
 python=/usr/bin/python3
 fixtures=/work/shared/fixtures/settlements
 password=bench-password
@@ -58,7 +60,8 @@ setup_companies() {
 
 start_settlebridge() {  # dir -> sets sb_pid, sb_url
   rm -f "$1/ready"
-  "$bin" serve --data-dir "$1" --port 0 --ready-file "$1/ready" >"$1/serve.log" 2>&1 &
+  # shellcheck disable=SC2086  # SERVE_ARGS: extra serve options, word-split on purpose
+  "$bin" serve --data-dir "$1" --port 0 --ready-file "$1/ready" $serve_args >"$1/serve.log" 2>&1 &
   sb_pid=$!; pids+=("$sb_pid")
   for _ in $(seq 100); do [ -s "$1/ready" ] && break; sleep 0.05; done
   [ -s "$1/ready" ] || fail "settlebridge serve did not start: $(cat "$1/serve.log")"

@@ -1046,6 +1046,9 @@ private:
         const Io read = receive(c);
         process(c, slot);  // every complete request received (pipelined ones too), answered in order into c.out
         if (!c.out.empty()) {
+            // The timeouts count from the answer, not from the request: a handler that ran for seconds (a password
+            // hash behind others) must not eat into the client's keep-alive time for its next request.
+            c.lastActivity = nowMs();
             c.phase = Phase::Writing;
             if (read != Io::Closed) {
                 // Written with the rest of the batch: each write wakes the client, and a woken client takes the
@@ -1060,6 +1063,7 @@ private:
         }
         if (read == Io::Closed) return destroy(&c);
         if (c.closeAfterWrite) return finish(c);
+        c.lastActivity = nowMs();
         c.phase = (c.exchange != nullptr || c.consumed < c.in.size()) ? Phase::Reading : Phase::Idle;
         rearm(c, c.tlsWantsWrite);
     }
@@ -1083,6 +1087,7 @@ private:
             } else if (c->closeAfterWrite) {
                 finish(*c);
             } else {
+                c->lastActivity = nowMs();
                 c->phase = (c->exchange != nullptr || c->consumed < c->in.size()) ? Phase::Reading : Phase::Idle;
                 rearm(*c, c->tlsWantsWrite);
             }
@@ -1510,9 +1515,17 @@ void HttpServer::start() {
     engine->start(socket, tls);
     boundPort_ = socket.address().port();
     engine_ = std::move(engine);
-    httpLog().information("listening on " + baseUrl() +
-                          (eventLoop ? " (event-loop engine, " + std::to_string(config_.ioThreads) + " loops)"
-                                     : std::string(" (thread-per-connection engine)")));
+    std::string engineName = "thread-per-connection engine";
+    if (eventLoop) {
+        engineName = "event-loop engine, " + std::to_string(config_.ioThreads) +
+                     (config_.ioThreads == 1 ? " loop" : " loops");
+    }
+    httpLog().information("listening on " + baseUrl() + " (" + engineName + ")");
+}
+
+int defaultIoThreads() {
+    const unsigned cores = std::thread::hardware_concurrency();  // 0 when unknown
+    return std::clamp(static_cast<int>(cores / 2), 1, 8);
 }
 
 void HttpServer::stop() {

@@ -12,7 +12,7 @@
 // Handlers are Poco request handlers (HTTPServerRequest / HTTPServerResponse) whichever engine serves them:
 //
 // - HttpEngine::EventLoop (the default on Linux): epoll, non-blocking sockets, keep-alive connections parked in
-//   the kernel instead of in threads. `ioThreads` loops (2 by default), each an epoll instance with its share of
+//   the kernel instead of in threads. `ioThreads` loops (half the cores, at least 1: defaultIoThreads()), each an epoll instance with its share of
 //   the connections (given out in turn as they are accepted), each run by one thread that reads, parses and runs
 //   the handlers inline; a handler that runs longer than `stallThreshold` (a password hash, a slow SQLite commit)
 //   makes the watchdog give its loop to another thread, so one slow request never holds up the rest (threads are
@@ -52,6 +52,12 @@ enum class HttpEngine {
     ThreadPerConnection,  // Poco::Net::HTTPServer
 };
 
+/// The event loops when none are configured: half the machine's cores, at least 1 and at most 8. A loop thread
+/// serving a busy endpoint keeps its core; the other half is left to the clients and the rest of the machine (the
+/// schedulers, SQLite, a Web Connector on the same host). On the 2-core reference machine one loop gave the lower
+/// tail latency at 64 connections and two the higher throughput (BENCHMARKS.md, Web Connector endpoint).
+int defaultIoThreads();
+
 struct HttpServerConfig {
     /// Address to listen on: "127.0.0.1" (default: this machine only), "0.0.0.0", "::", or a host's address.
     std::string listenAddress = "127.0.0.1";
@@ -82,7 +88,7 @@ struct HttpServerConfig {
     std::string serverHeader = "Settlebridge";     // the Server: header ("" = none)
 
     // EventLoop only.
-    int ioThreads = 2;                             // event loops, each run by one thread (1 to maxThreads)
+    int ioThreads = defaultIoThreads();            // event loops, each run by one thread (1 to maxThreads)
     std::chrono::milliseconds stallThreshold{10};  // a handler running longer frees its loop for another thread
     std::size_t maxRequestBytes = 64U * 1024U * 1024U;  // larger request bodies get 413 (routes may limit less)
     std::size_t maxHeaderBytes = 64U * 1024U;      // request line and headers; more gets 431

@@ -648,6 +648,26 @@ TEST_P(HttpServerTest, IdleAndStalledConnectionsAreClosedAfterTheirTimeouts) {
     EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(6));
 }
 
+TEST_P(HttpServerTest, KeepAliveTimeCountsFromTheAnswerNotFromTheRequest) {
+    // A handler slower than the keep-alive timeout (a password hash queued behind others) must leave the client
+    // the whole keep-alive time for its next request on the same connection.
+    HttpServerConfig config = localConfig();
+    config.keepAliveTimeout = std::chrono::seconds(1);
+    HttpServer server(config);
+    server.route("/slow", [](auto&, auto& resp) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1300));
+        resp.sendBuffer("slow", 4);
+    });
+    server.route("/", [](auto&, auto& resp) { resp.sendBuffer("ok", 2); });
+    server.start();
+    RawClient client(server.port());
+    client.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(client.response().second, "slow");
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));  // idle well under the timeout, handler included over
+    client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(client.response().second, "ok") << "the connection was closed as idle while its handler ran";
+}
+
 TEST_P(HttpServerTest, KeepAliveEndsAfterMaxRequestsAndWhenTheClientAsks) {
     HttpServerConfig config = localConfig();
     config.maxKeepAliveRequests = 2;
