@@ -6,23 +6,27 @@
 // UTF-8; Poco is linked statically, so the network is started here (no automatic WSAStartup); and the same .exe is
 // the Windows service. Poco registers the service as the bare .exe (no `serve`), so a start without arguments and
 // without a console is the service control manager's: it runs the daemon, logging to <data dir>\settlebridge.log
-// unless the properties file names another log. Poco's service options (/registerService [/displayName=]
-// [/description=] [/startup=], /unregisterService) go to Poco's ServerApplication, with Settlebridge's name,
-// description and automatic start as defaults. OpenSSL on Windows does not read the Windows certificate store: the
-// MSI installs a CA bundle beside the .exe (ssl\cert.pem), which HTTPS calls trust unless SSL_CERT_FILE names
-// another file.
+// unless the properties file names another log, and first restricts the data directory to SYSTEM and
+// Administrators (data_directory.hpp). Poco's service options (/registerService [/displayName=] [/description=]
+// [/startup=], /unregisterService) go to Poco's ServerApplication, with Settlebridge's name, description and
+// automatic start as defaults. HTTPS calls trust the CA bundle the MSI installs beside the .exe (ssl\cert.pem) and
+// the Windows ROOT store (windows_trust.hpp).
 #include <Poco/Net/Net.h>
 #include <Poco/UnicodeConverter.h>
 #include <windows.h>
 
+#include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "daemon/app/arguments.hpp"
 #include "daemon/app/daemon.hpp"
+#include "daemon/app/data_directory.hpp"
 #include "daemon/app/settings.hpp"
+#include "daemon/app/windows_trust.hpp"
 
 namespace {
 
@@ -31,15 +35,21 @@ bool hasConsole() {
     return out != nullptr && out != INVALID_HANDLE_VALUE;
 }
 
-void useBundledCertificates() {
-    if (_wgetenv(L"SSL_CERT_FILE") != nullptr) return;
+std::filesystem::path exeDirectory() {
     std::wstring exe(32768, L'\0');
     const DWORD length = GetModuleFileNameW(nullptr, exe.data(), static_cast<DWORD>(exe.size()));
-    if (length == 0 || length >= exe.size()) return;
+    if (length == 0 || length >= exe.size()) return {};
     exe.resize(length);
-    const std::filesystem::path bundle = std::filesystem::path(exe).parent_path() / "ssl" / "cert.pem";
-    std::error_code error;
-    if (std::filesystem::is_regular_file(bundle, error)) _wputenv_s(L"SSL_CERT_FILE", bundle.c_str());
+    return std::filesystem::path(exe).parent_path();
+}
+
+/// A warning from before the daemon sets up its logging, in the log file's format (daemon.cpp).
+void logEarlyWarning(const std::string& logFile, const std::string& message) {
+    std::ofstream log(logFile, std::ios::app);
+    const std::time_t now = std::time(nullptr);
+    char stamp[32] = "";
+    if (const std::tm* local = std::localtime(&now)) std::strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", local);
+    log << stamp << " Warning settlebridge: " << message << "\n";
 }
 
 bool startsWith(const std::string& text, const char* prefix) { return text.rfind(prefix, 0) == 0; }
@@ -60,10 +70,19 @@ int runWindowsService(const std::vector<std::string>& serviceOptions) {
         std::cerr << "settlebridge: " << e.what() << "\n";
         return kExitBadInput;
     }
-    if (serviceOptions.empty() && settings.logFile.empty()) {
+    if (serviceOptions.empty()) {  // started by the service control manager
+        // The data directory may only be opened by SYSTEM and Administrators; set at every start, so a directory
+        // made by an older version (with C:\ProgramData's inherited ACL) is closed as well.
         std::error_code error;
-        std::filesystem::create_directories(settings.dataDir, error);
-        settings.logFile = (settings.dataDir / "settlebridge.log").string();
+        std::string problem;
+        createDataDirectory(settings.dataDir, error);
+        if (!error) protectDataDirectory(settings.dataDir, error);
+        if (error) {
+            problem = "could not restrict the data directory " + settings.dataDir.string() +
+                      " to SYSTEM and Administrators: " + error.message();
+        }
+        if (settings.logFile.empty()) settings.logFile = (settings.dataDir / "settlebridge.log").string();
+        if (!problem.empty()) logEarlyWarning(settings.logFile, problem);
     }
     return runDaemon(settings, "settlebridge", serviceOptions);
 }
@@ -102,7 +121,7 @@ int serviceCommand(std::vector<std::string> options) {
 
 int wmain(int argc, wchar_t** wargv) {
     Poco::Net::initializeNetwork();
-    useBundledCertificates();
+    settlebridge::app::setUpWindowsTrust(exeDirectory());
     std::vector<std::string> args;
     for (int i = 0; i < argc; ++i) {
         std::string arg;

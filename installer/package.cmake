@@ -13,11 +13,28 @@ if(NOT CMAKE_SYSTEM_NAME STREQUAL "Linux")
 endif()
 
 set(SETTLEBRIDGE_DEB_RELEASE "1" CACHE STRING "Debian revision of the .deb (the part after the version's dash)")
-set(SETTLEBRIDGE_PACKAGE_MAINTAINER "Settlebridge maintainers <maintainers@settlebridge.example>"
-    CACHE STRING "The .deb's Maintainer field")
+# The .deb's Maintainer field and the changelog's signature, "Name <address>": -DSETTLEBRIDGE_PACKAGE_MAINTAINER=..., else
+# the environment variable of that name, else Debian's DEBFULLNAME and DEBEMAIL (as dch uses them), else the project's
+# own address (the one its history is committed under). The environment is read at every configure.
+set(SETTLEBRIDGE_PACKAGE_MAINTAINER "" CACHE STRING
+    "The .deb's Maintainer field, Name <address> (empty: $SETTLEBRIDGE_PACKAGE_MAINTAINER, DEBFULLNAME/DEBEMAIL, the project's)")
+if(SETTLEBRIDGE_PACKAGE_MAINTAINER STREQUAL "Settlebridge maintainers <maintainers@settlebridge.example>")
+  set_property(CACHE SETTLEBRIDGE_PACKAGE_MAINTAINER PROPERTY VALUE "")  # the old placeholder default
+endif()
+if(NOT SETTLEBRIDGE_PACKAGE_MAINTAINER STREQUAL "")
+  set(SETTLEBRIDGE_DEB_MAINTAINER "${SETTLEBRIDGE_PACKAGE_MAINTAINER}")
+elseif(NOT "$ENV{SETTLEBRIDGE_PACKAGE_MAINTAINER}" STREQUAL "")
+  set(SETTLEBRIDGE_DEB_MAINTAINER "$ENV{SETTLEBRIDGE_PACKAGE_MAINTAINER}")
+elseif(NOT "$ENV{DEBFULLNAME}" STREQUAL "" AND NOT "$ENV{DEBEMAIL}" STREQUAL "")
+  set(SETTLEBRIDGE_DEB_MAINTAINER "$ENV{DEBFULLNAME} <$ENV{DEBEMAIL}>")
+else()
+  set(SETTLEBRIDGE_DEB_MAINTAINER "Settlebridge developers <maintainers@users.noreply.h-seed-42be3dad.example>")
+endif()
+if(NOT SETTLEBRIDGE_DEB_MAINTAINER MATCHES "^[^<>@]*[^<>@ ] <[^<>@ ]+@[^<>@ ]+\\.[^<>@ ]+>$")
+  message(FATAL_ERROR "the package maintainer must be \"Name <address>\" (got \"${SETTLEBRIDGE_DEB_MAINTAINER}\")")
+endif()
 set(SETTLEBRIDGE_VERSION "${PROJECT_VERSION}")
 set(SETTLEBRIDGE_DEB_VERSION "${PROJECT_VERSION}-${SETTLEBRIDGE_DEB_RELEASE}")
-set(SETTLEBRIDGE_DEB_MAINTAINER "${SETTLEBRIDGE_PACKAGE_MAINTAINER}")
 
 # The changelog and the manual page, filled in and compressed the way Debian wants them (gzip -9n: no name, no
 # time stamp, so the bytes only change when the text does).
@@ -46,7 +63,7 @@ set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME settlebridge)
 set(CPACK_PACKAGE_VENDOR "Settlebridge")
 set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
-set(CPACK_PACKAGE_CONTACT "${SETTLEBRIDGE_PACKAGE_MAINTAINER}")
+set(CPACK_PACKAGE_CONTACT "${SETTLEBRIDGE_DEB_MAINTAINER}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Amazon settlement reports to QuickBooks Desktop")
 set(CPACK_PACKAGE_DESCRIPTION "Settlebridge turns each Amazon settlement report into a sales receipt and a
 credit memo for QuickBooks Desktop that reconcile to the bank deposit to the

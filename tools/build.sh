@@ -9,5 +9,7 @@ gsoap=-DSETTLEBRIDGE_GSOAP_SOURCE=
 if source_dir=$(tools/fetch-gsoap-source.sh --cached 2>/dev/null); then
   gsoap="-DSETTLEBRIDGE_GSOAP_SOURCE=$source_dir"
 fi
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSETTLEBRIDGE_WERROR=ON "$gsoap" "$@" >/dev/null
+# Hardened as the package is built (installer/hardening.cmake): the tests and the .deb test run what ships.
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSETTLEBRIDGE_WERROR=ON -DSETTLEBRIDGE_HARDENING=ON \
+  "$gsoap" "$@" >/dev/null
 cmake --build build -j "$jobs"

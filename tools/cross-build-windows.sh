@@ -107,13 +107,20 @@ unpack() {  # unpack NAME DIR: the orig tarball into work/DIR (fresh)
 
 # ---------------------------------------------------------------------------------------------------------------
 # OpenSSL (Debian has no mingw build of it): static libssl/libcrypto for Poco's Crypto and NetSSL_OpenSSL.
+# The folders OpenSSL compiles in (its default openssl.cnf and certificates, engines, modules) are Windows paths
+# under the install folder, which only administrators may write: Configure would make them $prefix/ssl, which on
+# Windows means \work\...\ssl on the current drive, a folder any local user could create. They are given to make,
+# because Configure puts the prefix before a path it does not see as absolute. settlebridge.exe also points
+# OPENSSL_CONF, SSL_CERT_FILE and SSL_CERT_DIR beside itself (daemon/app/windows_trust.hpp).
+openssl_dirs=(OPENSSLDIR="C:/Program Files/Settlebridge/ssl" ENGINESDIR="C:/Program Files/Settlebridge/ssl/engines"
+              MODULESDIR="C:/Program Files/Settlebridge/ssl/modules")
 build_openssl() {
   unpack openssl openssl
   cd "$work/openssl"
   ./Configure mingw64 --cross-compile-prefix=${triple}- no-shared no-tests no-module \
     --prefix="$prefix" --libdir=lib >/dev/null
-  make -j"$jobs" build_libs >/dev/null
-  make install_dev >/dev/null
+  make -j"$jobs" "${openssl_dirs[@]}" build_libs >/dev/null
+  make "${openssl_dirs[@]}" install_dev >/dev/null
   cd "$cache"
 }
 done_step openssl || { log "building OpenSSL ($(basename "$(orig openssl)"))"; timed openssl build_openssl; mark openssl; }
@@ -241,8 +248,8 @@ if [ -n "$extra_dlls" ]; then
   exit 1
 fi
 
-# HTTPS calls on Windows trust ssl\cert.pem beside the .exe (daemon/main.cpp): OpenSSL does not read the Windows
-# certificate store. The bundle is Debian's (ca-certificates) as of this build.
+# HTTPS calls on Windows trust ssl\cert.pem beside the .exe and the Windows ROOT store (daemon/app/windows_trust.hpp).
+# The bundle is Debian's (ca-certificates) as of this build.
 [ -f /etc/ssl/certs/ca-certificates.crt ] || { echo "cross-build-windows: install ca-certificates" >&2; exit 1; }
 mkdir -p "$dist/ssl"
 cp /etc/ssl/certs/ca-certificates.crt "$dist/ssl/cert.pem"

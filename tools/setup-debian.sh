@@ -18,6 +18,8 @@ packages=(
   chromium
   # the Debian package test (tests/integration/deb_package_test.sh): dpkg-shlibdeps, lintian, systemd-analyze
   dpkg-dev lintian systemd adduser
+  # hardening-check (the .deb test checks the packaged binary's hardening with it)
+  devscripts
   # Debian's gsoap source for the runtime built with WITH_NOIDREF (tools/fetch-gsoap-source.sh)
   debian-archive-keyring
 )

@@ -1,21 +1,27 @@
 #!/usr/bin/env bash
 # Smoke test of the cross-built Windows settlebridge.exe under wine (not part of CI; run after
 # tools/cross-build-windows.sh). In a fresh, throw-away wine prefix:
-#   1. the CLI: version, company add (password on stdin), the .qwc for http://localhost:8080/qbwc;
+#   1. the CLI: version, company add (password on stdin), also into a data directory it creates (whose DACL, as wine
+#      shows it, must shut others out), the .qwc for http://localhost:8080/qbwc;
 #   2. the daemon in the console: GET / (admin page) and the Web Connector's serverVersion and authenticate on
 #      /qbwc over loopback, stopped with Ctrl-C (SIGINT);
 #   3. an HTTPS call from the .exe: `sellercloud connect` to tools/sellercloud_sim behind a local TLS server
-#      whose certificate comes from a test CA, trusted through SSL_CERT_FILE; and refused without that CA;
+#      whose certificate comes from a test CA, trusted through SSL_CERT_FILE; refused without that CA; then trusted
+#      through the Windows ROOT store (the test CA added to the machine's Root certificates in the registry, where
+#      `certutil -addstore Root` puts it) while SSL_CERT_FILE names another CA, and refused again once it is removed;
 #   4. the Windows service: /registerService (display name, description, automatic start), net start (the
-#      service serves the admin page and logs to C:\ProgramData\Settlebridge\settlebridge.log), net stop,
-#      /unregisterService;
-#   5. with --msi: the MSI installs (files, service, Start-menu link) and uninstalls.
-# Prints the time each step took (installer/README.md quotes them).
+#      service serves the admin page, logs to C:\ProgramData\Settlebridge\settlebridge.log and restricts that
+#      folder to SYSTEM and Administrators), net stop, /unregisterService;
+#   5. with --msi: the MSI installs (files, service started and serving, Start-menu link) and uninstalls (program,
+#      service and link gone, data kept), --msi-runs N times in a row.
+# Prints the time each step took (installer/README.md quotes them). wine keeps no Windows ACLs (it maps a DACL to
+# Unix mode bits) and its icacls prints nothing: of the data directory's DACL only that mapping can be checked here.
 #
-#   tools/smoke-test-windows.sh [--dist DIR] [--msi] [--keep]
-#     --dist DIR  where settlebridge.exe (and the .msi) are (default: build-windows/dist)
-#     --msi       also install and uninstall the MSI
-#     --keep      keep the wine prefix and logs (printed at the end)
+#   tools/smoke-test-windows.sh [--dist DIR] [--msi] [--msi-runs N] [--keep]
+#     --dist DIR    where settlebridge.exe (and the .msi) are (default: build-windows/dist)
+#     --msi         also install and uninstall the MSI
+#     --msi-runs N  install and uninstall it N times (default 1; implies --msi)
+#     --keep        keep the wine prefix and logs (printed at the end)
 # Needs: wine wine64 curl openssl and Debian's /usr/bin/python3.
 set -euo pipefail
 
@@ -23,13 +29,15 @@ here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
 dist="$repo/build-windows/dist"
 with_msi=0
+msi_runs=1
 keep=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --dist) dist="$2"; shift 2 ;;
     --msi) with_msi=1; shift ;;
+    --msi-runs) with_msi=1; msi_runs="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "smoke-test-windows: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -39,6 +47,9 @@ for tool in wine wineboot wineserver winepath curl openssl /usr/bin/python3; do
   command -v "$tool" >/dev/null 2>&1 || { echo "smoke-test-windows: $tool is missing" >&2; exit 1; }
 done
 python=/usr/bin/python3
+# The .exe is to see what it sees on Windows: none of this machine's OpenSSL variables (a Linux SSL_CERT_FILE or
+# SSL_CERT_DIR would replace the bundle beside the .exe and the Windows ROOT store; windows_trust.hpp).
+unset SSL_CERT_FILE SSL_CERT_DIR OPENSSL_CONF
 
 work="$(mktemp -d /tmp/settlebridge-wine.XXXXXX)"
 export WINEPREFIX="$work/prefix" WINEARCH=win64 WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
@@ -70,6 +81,26 @@ soap() {  # soap URL OPERATION BODY
     "$1/qbwc"
 }
 
+# What wine shows of a data directory's DACL (data_directory.cpp: protected; SYSTEM, Administrators and the account
+# setting it). Debian's wine keeps no Windows ACLs: it turns a DACL into the folder's Unix mode (an entry for the
+# user or a group it is in: owner or group bits; Everyone: all bits) and makes a DACL up from the mode when asked. So
+# the trace to check is that nobody else may enter: no "other" bits; the owner keeps full access.
+check_data_acl() {  # check_data_acl DIR WHAT
+  local mode
+  mode="$(stat -c '%a' "$1")"
+  echo "$2: mode $mode (wine's form of its DACL)"
+  [[ "$mode" =~ ^7[0-7]0$ ]] || fail "$2 is open to others (mode $mode): its DACL was not set"
+}
+# Whether a process of this prefix runs the installed settlebridge.exe (wine's tasklist prints nothing).
+installed_exe_running() {
+  local pid
+  for pid in $(pgrep -f 'Program Files.Settlebridge.settlebridge\.exe' || true); do
+    tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qxF "WINEPREFIX=$WINEPREFIX" && return 0
+  done
+  return 1
+}
+installed_exe_stopped() { ! installed_exe_running; }
+
 begin "wine prefix (first start of wine)"
 wineboot --init >/dev/null 2>&1 || true
 wineserver -w
@@ -86,11 +117,16 @@ version="$(sed -n 's/^project(settlebridge VERSION \([0-9.]*\).*/\1/p' "$repo/CM
 [ "$out" = "settlebridge $version" ] || fail "version printed \"$out\""
 out="$(printf 'wine password 1\n' | wine "$exe" company add "Wine Books" --data-dir "$wdata" 2>&1 | tr -d '\r')" ||
   fail "company add: $out"
+# A data directory the CLI makes itself gets the protected DACL (data_directory.cpp).
+out="$(printf 'wine password 2\n' | wine "$exe" company add "Fresh Books" --data-dir "$(winpath "$work/fresh")" 2>&1 |
+  tr -d '\r')" || fail "company add into a new folder: $out"
+[ -f "$work/fresh/settlebridge.db" ] || fail "no database in the new folder $work/fresh"
+check_data_acl "$work/fresh" "a data directory the CLI made"
 sb qwc --company "Wine Books" --url http://localhost:8080/qbwc --data-dir "$wdata" >"$work/wine.qwc" ||
   fail "qwc: $(cat "$work/wine.qwc")"
 grep -q '<AppURL>http://localhost:8080/qbwc</AppURL>' "$work/wine.qwc" || fail ".qwc: $(cat "$work/wine.qwc")"
 [ -f "$data/settlebridge.db" ] || fail "no database in $data"
-finish "CLI: version, company add, qwc (3 runs of the .exe)"
+finish "CLI: version, company add (2), qwc (4 runs of the .exe)"
 
 # --- 2. the daemon in the console ------------------------------------------------------------------------------------
 begin "daemon on loopback"
@@ -197,14 +233,41 @@ grep -q '^ok' <<<"$out" || fail "sellercloud connect: $out"
 grep -q '^POST /rest/api/token 200' "$work/tls.log" || fail "no token request over TLS: $(cat "$work/tls.log")"
 echo "trusted: $out"
 finish "HTTPS: refused without the CA, connected with it"
+# The Windows ROOT store (windows_trust.cpp): the test CA among the machine's trusted roots, where `certutil -addstore
+# Root` puts it (a registry key named by the SHA-1 thumbprint whose Blob holds the certificate as property 32), while
+# SSL_CERT_FILE names another CA: the call is trusted through the store alone; refused again once the key is gone.
+begin "HTTPS via the Windows ROOT store"
+thumbprint="$(openssl x509 -in "$work/ca.pem" -noout -fingerprint -sha1 | sed 's/.*=//; s/://g')"
+openssl x509 -in "$work/ca.pem" -outform der -out "$work/ca.der"
+blob="$("$python" -c 'import struct, sys; d = open(sys.argv[1], "rb").read(); print((struct.pack("<III", 32, 1, len(d)) + d).hex())' \
+  "$work/ca.der")"
+root_key="HKLM\\Software\\Microsoft\\SystemCertificates\\Root\\Certificates\\$thumbprint"
+wine reg add "$root_key" /v Blob /t REG_BINARY /d "$blob" /f >/dev/null 2>&1 || fail "cannot add the test CA to the Root store"
+: >"$work/tls.log"
+out="$(SSL_CERT_FILE="$(winpath "$work/other.pem")" wine "$exe" sellercloud test --company "Wine Books" \
+  --data-dir "$wdata" 2>&1 | tr -d '\r')" || fail "sellercloud test trusting the Windows ROOT store: $out"
+grep -q '^POST /rest/api/token 200' "$work/tls.log" || fail "no token request over TLS: $(cat "$work/tls.log")"
+echo "trusted through the Windows ROOT store: $out"
+wine reg delete "$root_key" /f >/dev/null 2>&1 || fail "cannot remove the test CA from the Root store"
+: >"$work/tls.log"
+out="$(SSL_CERT_FILE="$(winpath "$work/other.pem")" wine "$exe" sellercloud test --company "Wine Books" \
+  --data-dir "$wdata" 2>&1 | tr -d '\r')" && fail "trusted after the test CA left the Root store: $out"
+[ ! -s "$work/tls.log" ] || fail "a request went through after the test CA left the Root store: $(cat "$work/tls.log")"
+echo "out of the store again: $out"
+finish "HTTPS: trusted via the Windows ROOT store, refused without"
 
 # --- 4. the Windows service --------------------------------------------------------------------------------------
 begin "Windows service"
 port="$(free_port)"
 # On Windows a LocalSystem service sees %ProgramData% = C:\ProgramData; wine 8 gives its services
-# C:\users\Public instead. The service's settings (a free port: this machine is shared) go to both.
+# C:\users\Public instead. The service's settings (a free port: this machine is shared) go to both; the folders
+# start open to everyone (mode 0755), as an older version left them. Their parents are closed to others (0750):
+# wine 8 adds the parent's inheritable entries (made up from its mode) to a DACL set with SetNamedSecurityInfo even
+# when the DACL is protected, which Windows does not do, and that would hide whether the service set its own.
 for program_data in "$WINEPREFIX/drive_c/ProgramData/Settlebridge" "$WINEPREFIX/drive_c/users/Public/Settlebridge"; do
   mkdir -p "$program_data"
+  chmod 0750 "$(dirname "$program_data")"
+  chmod 0755 "$program_data"
   printf 'settlebridge.port = %s\n' "$port" >"$program_data/settlebridge.properties"
 done
 service_log() { cat "$WINEPREFIX"/drive_c/ProgramData/Settlebridge/settlebridge.log \
@@ -224,6 +287,11 @@ wait_for 60 curl -sf -o /dev/null "http://127.0.0.1:$port/" ||
   { cat "$work/net-start.log"; service_log; fail "the service does not serve"; }
 finish "service: register, net start until serving"
 service_log | grep -q "settlebridge: listening on http://127.0.0.1:$port" || fail "the service log lacks the start"
+# The service restricted its data directory (wine's services see %ProgramData% as C:\users\Public).
+service_data="$WINEPREFIX/drive_c/users/Public/Settlebridge"
+[ -f "$service_data/settlebridge.db" ] || fail "the service made no database in $service_data"
+check_data_acl "$service_data" "the service's data directory"
+if service_log | grep -q 'could not restrict'; then service_log; fail "the service could not restrict its data"; fi
 begin "service stop"
 wine net stop settlebridge >"$work/net-stop.log" 2>&1 || { cat "$work/net-stop.log"; fail "net stop"; }
 wait_for 30 sh -c "! curl -sf -o /dev/null http://127.0.0.1:$port/" || fail "the service still serves after net stop"
@@ -234,28 +302,48 @@ kill "$keeper" 2>/dev/null || true
 finish "service: net stop, unregister"
 
 # --- 5. the MSI ------------------------------------------------------------------------------------------------------
+# Two things of wine's, not of the MSI, decide this step (installer/README.md):
+#  - wine's services.exe starts every automatic service when it starts, that is with the first wine program after the
+#    wineserver was idle: one wine program is kept alive through the MSI runs, so the service runs only when msiexec
+#    (or net start) starts it;
+#  - wine's msiexec sends the service its stop control on uninstall but does not wait for it to stop (it ignores
+#    ServiceControl Wait="yes"; Windows Installer waits up to 30 s), so it deletes the service and then cannot delete
+#    the .exe of the process still running ("failed to delete ... (5)" with WINEDEBUG=+msi) and leaves it there.
+# So the test stops the service first, as an administrator may, and waits for its process to end.
 if [ "$with_msi" -eq 1 ]; then
   msi="$(ls "$dist"/settlebridge-*-x64.msi)"
-  begin "MSI"
-  wineserver -w || true
-  wine msiexec /i "$(winpath "$msi")" /qn >"$work/msi-install.log" 2>&1 || { cat "$work/msi-install.log"; fail "msiexec /i"; }
+  wmsi="$(winpath "$msi")"
   program_files="$WINEPREFIX/drive_c/Program Files/Settlebridge"
-  [ -f "$program_files/settlebridge.exe" ] && [ -f "$program_files/ssl/cert.pem" ] || fail "the MSI did not install the files"
-  # The MSI is per-machine (ALLUSERS=1: the common Start menu); wine 8 puts the link in the user's Start menu.
-  start_menu="$(find "$WINEPREFIX/drive_c" -path '*/Start Menu/Programs/Settlebridge/Settlebridge admin page.url' | head -n1)"
-  [ -n "$start_menu" ] && grep -q 'URL=http://localhost:8080/' "$start_menu" || fail "no Start-menu link to the admin page"
-  qc="$(service_config)" || fail "the MSI did not register the service"
-  grep -q 'Start *REG_DWORD *0x2$' <<<"$qc" || fail "the MSI's service does not start automatically: $qc"
-  # wine's msiexec can remove the files before the stopped service's process has exited (and then leaves the .exe):
-  # stop it first and let every wine process end. Windows Installer waits (ServiceControl Wait="yes").
-  wine net stop settlebridge >/dev/null 2>&1 || true
-  wineserver -w || true
-  wine msiexec /x "$(winpath "$msi")" /qn >"$work/msi-remove.log" 2>&1 || { cat "$work/msi-remove.log"; fail "msiexec /x"; }
-  # The service stops asynchronously: the .exe can stay locked for a moment after msiexec returns.
-  wait_for 60 test ! -e "$program_files/settlebridge.exe" || fail "uninstall left settlebridge.exe"
-  if service_config >/dev/null; then fail "uninstall left the service"; fi
-  [ -f "$program_data/settlebridge.db" ] || fail "uninstall removed the data"
-  finish "MSI: install (files, service, Start-menu link), uninstall"
+  wine cmd /c "ping -n 3600 127.0.0.1 >nul" >/dev/null 2>&1 &
+  msi_keeper=$!
+  pids+=("$msi_keeper")
+  for run in $(seq 1 "$msi_runs"); do
+    begin "MSI run $run of $msi_runs"
+    wine msiexec /i "$wmsi" /qn >"$work/msi-install.log" 2>&1 || { cat "$work/msi-install.log"; fail "msiexec /i"; }
+    [ -f "$program_files/settlebridge.exe" ] && [ -f "$program_files/ssl/cert.pem" ] || fail "the MSI did not install the files"
+    # The MSI is per-machine (ALLUSERS=1: the common Start menu); wine 8 puts the link in the user's Start menu.
+    start_menu="$(find "$WINEPREFIX/drive_c" -path '*/Start Menu/Programs/Settlebridge/Settlebridge admin page.url' | head -n1)"
+    [ -n "$start_menu" ] && grep -q 'URL=http://localhost:8080/' "$start_menu" || fail "no Start-menu link to the admin page"
+    qc="$(service_config)" || fail "the MSI did not register the service"
+    grep -q 'Start *REG_DWORD *0x2$' <<<"$qc" || fail "the MSI's service does not start automatically: $qc"
+    grep -qi 'ImagePath .*Program Files.Settlebridge.settlebridge\.exe' <<<"$qc" || fail "the MSI's service runs something else: $qc"
+    wait_for 60 curl -sf -o /dev/null "http://127.0.0.1:$port/" || { service_log; fail "the MSI's service does not serve"; }
+    wine net stop settlebridge >"$work/net-stop.log" 2>&1 || { cat "$work/net-stop.log"; fail "net stop before uninstalling"; }
+    wait_for 60 installed_exe_stopped ||
+      { cat "$work/net-stop.log"; service_log | tail -n 5; ps -o pid,etimes,stat,args -p "$(pgrep -d, -f 'Program Files.Settlebridge.settlebridge\.exe')" || true
+        fail "the service's process did not end after net stop"; }
+    wine msiexec /x "$wmsi" /qn >"$work/msi-remove.log" 2>&1 || { cat "$work/msi-remove.log"; fail "msiexec /x"; }
+    if [ -e "$program_files/settlebridge.exe" ]; then
+      installed_exe_running && echo "(a settlebridge.exe process of this prefix is still running)"
+      fail "uninstall left settlebridge.exe (run $run)"
+    fi
+    [ ! -e "$program_files" ] || fail "uninstall left $(find "$program_files" | tr '\n' ' ')"
+    if service_config >/dev/null; then fail "uninstall left the service"; fi
+    [ ! -e "$start_menu" ] || fail "uninstall left the Start-menu link"
+    [ -f "$service_data/settlebridge.db" ] || fail "uninstall removed the data"
+    finish "MSI run $run: install, service serving, stop, uninstall"
+  done
+  kill "$msi_keeper" 2>/dev/null || true
 fi
 
 echo

@@ -21,6 +21,7 @@
 #include "daemon/app/sellercloud_commands.hpp"
 #include "soap/qwc.hpp"
 #include "daemon/app/service.hpp"
+#include "daemon/app/settings.hpp"
 #include "daemon/app/summary_output.hpp"
 #include "daemon/settlement/mapping.hpp"
 #include "daemon/settlement/model.hpp"
@@ -77,8 +78,9 @@ const char* kUsage =
     "  sellercloud connect|test|companies|map|link-rules|link|columns|send|log --company NAME [...]\n"
     "      Push per-product ad spend into Sellercloud (`settlebridge sellercloud help`; docs/SELLERCLOUD.md).\n"
     "\n"
-    "  Every command that uses stored data takes --data-dir DIR (default $SETTLEBRIDGE_DATA_DIR,\n"
-    "  /var/lib/settlebridge as root, else ~/.local/share/settlebridge).\n"
+    "  Every command that uses stored data takes --data-dir DIR (default $SETTLEBRIDGE_DATA_DIR, else\n"
+    "  settlebridge.data_dir of /etc/settlebridge/settlebridge.properties when that file exists, else\n"
+    "  /var/lib/settlebridge as root, ~/.local/share/settlebridge otherwise).\n"
     "  version        Print the version.\n"
     "  help           Print this help.\n";
 
@@ -157,6 +159,9 @@ int runCommand(const std::vector<std::string>& args, std::ostream& out, std::ost
         err << "settlebridge: " << e.what() << "\n\n" << kUsage;
         return kExitBadInput;
     } catch (const ServiceError& e) {
+        err << "settlebridge: " << e.what() << "\n";
+        return kExitBadInput;
+    } catch (const SettingsError& e) {
         err << "settlebridge: " << e.what() << "\n";
         return kExitBadInput;
     } catch (const posting::QueueError& e) {

@@ -12,10 +12,8 @@
 #include "qbxml/currency.hpp"
 #include "daemon/store/admin_company_options.hpp"
 #include "daemon/settlement/summarizer.hpp"
-
-#ifndef _WIN32
-#include <unistd.h>
-#endif
+#include "daemon/app/data_directory.hpp"
+#include "daemon/app/settings.hpp"
 
 namespace settlebridge::app {
 
@@ -26,26 +24,11 @@ store::Timestamp nowSeconds() {
         .count();
 }
 
-fs::path defaultDataDir() {
-    if (const char* env = std::getenv("SETTLEBRIDGE_DATA_DIR"); env != nullptr && *env != '\0') return env;
-#ifdef _WIN32
-    if (const char* programData = std::getenv("ProgramData")) return fs::path(programData) / "Settlebridge";
-    return fs::path("C:\\ProgramData\\Settlebridge");
-#else
-    if (::geteuid() == 0) return "/var/lib/settlebridge";
-    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg != nullptr && *xdg != '\0') {
-        return fs::path(xdg) / "settlebridge";
-    }
-    if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
-        return fs::path(home) / ".local" / "share" / "settlebridge";
-    }
-    return fs::current_path() / "settlebridge-data";
-#endif
-}
+fs::path defaultDataDir() { return defaultDataDirFrom(systemConfigFile()); }
 
 Service::Service(const fs::path& dataDir) : dataDir_(dataDir) {
     std::error_code error;
-    fs::create_directories(dataDir_, error);
+    createDataDirectory(dataDir_, error);  // private to the service and administrators (data_directory.hpp)
     if (error) throw ServiceError("cannot create the data directory " + dataDir_.string() + ": " + error.message());
     store_ = std::make_unique<store::Store>(dataDir_ / "settlebridge.db");
 }

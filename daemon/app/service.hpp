@@ -14,8 +14,10 @@
 
 namespace settlebridge::app {
 
-/// The default data directory: $SETTLEBRIDGE_DATA_DIR, else /var/lib/settlebridge when run as root (Unix) or
-/// %ProgramData%\Settlebridge (Windows), else ~/.local/share/settlebridge.
+/// The data directory of a command given no --data-dir: $SETTLEBRIDGE_DATA_DIR, else settlebridge.data_dir of the
+/// system properties file (/etc/settlebridge/settlebridge.properties) when it exists, else /var/lib/settlebridge as
+/// root, ~/.local/share/settlebridge otherwise, %ProgramData%\Settlebridge on Windows (settings.hpp,
+/// defaultDataDirFrom; docs/DAEMON.md).
 std::filesystem::path defaultDataDir();
 
 /// A request the service refuses (unknown company, a value out of range): message for the user, exit code 2.

@@ -4,10 +4,14 @@
 #include <Poco/Exception.h>
 #include <Poco/Util/PropertyFileConfiguration.h>
 
+#include <cstdlib>
 #include <set>
 
 #include "daemon/app/arguments.hpp"
-#include "daemon/app/service.hpp"
+
+#ifndef _WIN32
+#include <unistd.h>
+#endif
 
 namespace settlebridge::app {
 
@@ -58,35 +62,82 @@ HttpEngine parseEngine(const std::string& text, const std::string& where) {
     throw SettingsError(where + " must be event-loop or thread-per-connection (got \"" + text + "\")");
 }
 
+std::optional<fs::path> dataDirFromEnvironment() {
+    if (const char* env = std::getenv("SETTLEBRIDGE_DATA_DIR"); env != nullptr && *env != '\0') return fs::path(env);
+    return std::nullopt;
+}
+
+Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> readPropertiesFile(const std::string& name) {
+    // Poco's parser never returns from a folder (its reads fail without reaching the end): refuse anything else.
+    std::error_code error;
+    if (fs::exists(name, error) && !fs::is_regular_file(name, error)) {
+        throw SettingsError("cannot read the configuration file " + name + ": not a file");
+    }
+    try {
+        return new Poco::Util::PropertyFileConfiguration(name);
+    } catch (const Poco::Exception& e) {
+        throw SettingsError("cannot read the configuration file " + name + ": " + e.displayText());
+    }
+}
+
+fs::path dataDirSetting(const std::string& value, const std::string& where) {
+    if (value.empty()) throw SettingsError(where + " is empty: name the data directory, or leave the key out");
+    return absolute(value);
+}
+
 }  // namespace
 
 fs::path systemConfigFile() {
 #ifdef _WIN32
-    return defaultDataDir() / "settlebridge.properties";
+    return platformDataDir() / "settlebridge.properties";
 #else
     return "/etc/settlebridge/settlebridge.properties";
 #endif
 }
 
-Settings loadSettings(const Arguments& arguments) {
-    Settings s;
-    s.dataDir = defaultDataDir();
+fs::path platformDataDir() {
+#ifdef _WIN32
+    if (const char* programData = std::getenv("ProgramData"); programData != nullptr && *programData != '\0') {
+        return fs::path(programData) / "Settlebridge";
+    }
+    return fs::path("C:\\ProgramData\\Settlebridge");
+#else
+    if (::geteuid() == 0) return "/var/lib/settlebridge";
+    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg != nullptr && *xdg != '\0') {
+        return fs::path(xdg) / "settlebridge";
+    }
+    if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
+        return fs::path(home) / ".local" / "share" / "settlebridge";
+    }
+    return fs::current_path() / "settlebridge-data";
+#endif
+}
 
-    std::string configFile = arguments.get("config");
-    if (configFile.empty() && !arguments.has("data-dir")) {
-        std::error_code error;
-        if (fs::exists(systemConfigFile(), error) && s.dataDir == defaultDataDir() &&
-            std::getenv("SETTLEBRIDGE_DATA_DIR") == nullptr) {
-            configFile = systemConfigFile().string();
+fs::path defaultDataDirFrom(const fs::path& configFile) {
+    if (const auto env = dataDirFromEnvironment()) return *env;
+    std::error_code error;
+    if (!configFile.empty() && fs::exists(configFile, error)) {
+        const std::string name = configFile.string();
+        const auto file = readPropertiesFile(name);
+        if (file->hasProperty("settlebridge.data_dir")) {
+            return dataDirSetting(file->getString("settlebridge.data_dir"), name + ": settlebridge.data_dir");
         }
     }
+    return platformDataDir();
+}
+
+Settings loadSettings(const Arguments& arguments) {
+    Settings s;
+    const auto envDataDir = dataDirFromEnvironment();
+    s.dataDir = envDataDir ? *envDataDir : platformDataDir();
+
+    std::string configFile = arguments.get("config");
+    if (configFile.empty() && !arguments.has("data-dir") && !envDataDir) {
+        std::error_code error;
+        if (fs::exists(systemConfigFile(), error)) configFile = systemConfigFile().string();
+    }
     if (!configFile.empty()) {
-        Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> file;
-        try {
-            file = new Poco::Util::PropertyFileConfiguration(configFile);
-        } catch (const Poco::Exception& e) {
-            throw SettingsError("cannot read the configuration file " + configFile + ": " + e.displayText());
-        }
+        const auto file = readPropertiesFile(configFile);
         s.configFile = absolute(configFile).string();
         Poco::Util::AbstractConfiguration::Keys keys;
         std::vector<std::string> pending{"settlebridge"};
@@ -113,7 +164,7 @@ Settings loadSettings(const Arguments& arguments) {
             return file->getString(full);
         };
         const std::string where = configFile + ": settlebridge.";
-        if (auto v = get("data_dir")) s.dataDir = *v;
+        if (auto v = get("data_dir")) s.dataDir = dataDirSetting(*v, where + "data_dir");
         if (auto v = get("listen")) s.http.listenAddress = *v;
         if (auto v = get("port")) s.http.port = static_cast<std::uint16_t>(parseNumber(*v, 0, 65535, where + "port"));
         if (auto v = get("tls.certificate")) s.http.certificateFile = *v;

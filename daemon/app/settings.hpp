@@ -1,7 +1,8 @@
 #pragma once
 // The daemon's configuration, read once into a typed struct: defaults, then the properties file (--config, or
-// /etc/settlebridge/settlebridge.properties when it exists and the data directory is the system one), then the
-// command line. Every value is validated with a message naming the file, the key and what is allowed.
+// /etc/settlebridge/settlebridge.properties when it exists and neither --data-dir nor $SETTLEBRIDGE_DATA_DIR is
+// given), then the command line. The other commands find their data directory through the same file
+// (defaultDataDirFrom). Every value is validated with a message naming the file, the key and what is allowed.
 //
 //   settlebridge.data_dir         = /var/lib/settlebridge
 //   settlebridge.listen           = 127.0.0.1          (0.0.0.0 / :: to serve other machines: use TLS then)
@@ -53,7 +54,18 @@ struct Settings {
 /// serve options on top. Relative paths become absolute (a daemon changes its directory to /).
 Settings loadSettings(const Arguments& arguments);
 
-/// The system-wide properties file the Linux package installs.
+/// The system-wide properties file: /etc/settlebridge/settlebridge.properties (the Linux package installs it);
+/// on Windows settlebridge.properties in %ProgramData%\Settlebridge.
 std::filesystem::path systemConfigFile();
+
+/// Where the data lives when nothing names it: /var/lib/settlebridge as root, else $XDG_DATA_HOME/settlebridge or
+/// ~/.local/share/settlebridge (Unix); %ProgramData%\Settlebridge (Windows).
+std::filesystem::path platformDataDir();
+
+/// The data directory of a command given no --data-dir (docs/DAEMON.md): $SETTLEBRIDGE_DATA_DIR when it is set and
+/// not empty; else settlebridge.data_dir of `configFile` when that file exists and sets it (a relative path is taken
+/// from the working directory, as `serve` does); else platformDataDir(). A file that exists but cannot be read, or an
+/// empty settlebridge.data_dir, throws SettingsError. defaultDataDir() (service.hpp) is this with systemConfigFile().
+std::filesystem::path defaultDataDirFrom(const std::filesystem::path& configFile);
 
 }  // namespace settlebridge::app
