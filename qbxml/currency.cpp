@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "daemon/settlement/text.hpp"
+
 namespace settlebridge::qbxml {
 
 namespace {
@@ -17,7 +19,7 @@ std::string folded(std::string_view text) {
         }
         if (space) out += ' ';
         space = false;
-        out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        out += settlement::asciiLower(c);
     }
     return out;
 }

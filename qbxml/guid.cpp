@@ -1,11 +1,12 @@
 #include "qbxml/guid.hpp"
 
-#include <cctype>
 #include <stdexcept>
 
 #include <Poco/SHA1Engine.h>
 #include <Poco/UUID.h>
 #include <Poco/UUIDGenerator.h>
+
+#include "daemon/settlement/text.hpp"
 
 namespace settlebridge::qbxml {
 namespace {
@@ -27,25 +28,13 @@ std::string externalGuid(std::string_view externalKey) {
     Poco::SHA1Engine sha1;
     const Poco::UUID uuid = Poco::UUIDGenerator::defaultGenerator().createFromName(
         kNamespace, std::string(externalKey), sha1, Poco::UUID::UUID_NAME_BASED_SHA1);
-    std::string text = uuid.toString();
-    for (char& c : text) {
-        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    }
-    return "{" + text + "}";
+    return "{" + settlement::asciiUpper(uuid.toString()) + "}";
 }
 
 bool sameGuid(std::string_view a, std::string_view b) noexcept {
     a = stripBraces(a);
     b = stripBraces(b);
-    if (a.size() != b.size() || a.empty()) {
-        return false;
-    }
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
-            return false;
-        }
-    }
-    return true;
+    return !a.empty() && settlement::equalsIgnoreCaseAscii(a, b);
 }
 
 }  // namespace settlebridge::qbxml

@@ -6,6 +6,7 @@
 
 #include <tinyxml2.h>
 
+#include "daemon/settlement/text.hpp"
 #include "qbxml/text.hpp"
 
 namespace settlebridge::qbxml {
@@ -21,19 +22,8 @@ std::string_view toString(Severity severity) noexcept {
 
 namespace {
 
+using settlement::equalsIgnoreCaseAscii;
 using tinyxml2::XMLElement;
-
-bool equalsIgnoreCase(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) {
-        return false;
-    }
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
-            return false;
-        }
-    }
-    return true;
-}
 
 bool endsWith(std::string_view text, std::string_view suffix) noexcept {
     return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
@@ -215,10 +205,10 @@ CompanyInfo parseCompany(const XMLElement& ret) {
 }
 
 Severity parseSeverity(std::string_view text) noexcept {
-    if (equalsIgnoreCase(text, "Info")) {
+    if (equalsIgnoreCaseAscii(text, "Info")) {
         return Severity::Info;
     }
-    if (equalsIgnoreCase(text, "Warn") || equalsIgnoreCase(text, "Warning")) {
+    if (equalsIgnoreCaseAscii(text, "Warn") || equalsIgnoreCaseAscii(text, "Warning")) {
         return Severity::Warn;
     }
     return Severity::Error;
@@ -280,7 +270,7 @@ Response parseOne(const XMLElement& rs) {
 
 const ListRet* Response::findList(std::string_view fullName) const noexcept {
     for (const ListRet& list : lists) {
-        if (equalsIgnoreCase(list.fullName, fullName)) {
+        if (equalsIgnoreCaseAscii(list.fullName, fullName)) {
             return &list;
         }
     }

@@ -1,20 +1,14 @@
 #include "qbxml/status.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <initializer_list>
 #include <string>
 #include <utility>
 
+#include "daemon/settlement/text.hpp"
+
 namespace settlebridge::qbxml {
 namespace {
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 bool containsAny(const std::string& haystack, std::initializer_list<std::string_view> needles) {
     return std::any_of(needles.begin(), needles.end(),
@@ -122,7 +116,7 @@ std::string_view toString(StatusClass kind) noexcept {
 }
 
 StatusInfo classifyStatus(int statusCode, std::string_view statusMessage) {
-    const std::string message = lower(statusMessage);
+    const std::string message = settlement::asciiLower(statusMessage);
     StatusInfo info;
     const Known* known = findKnown(statusCode);
     std::string text;
@@ -161,7 +155,7 @@ StatusInfo classifyStatus(int statusCode, std::string_view statusMessage) {
 }
 
 std::string explainHresult(std::string_view hresult, std::string_view message) {
-    const std::string code = lower(hresult);
+    const std::string code = settlement::asciiLower(hresult);
     std::string text;
     if (code == "0x80040400") {
         text = "QuickBooks could not read the request Settlebridge sent (an XML error). Nothing was posted; report "

@@ -12,6 +12,8 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/SocketAddress.h>
 
+#include "daemon/settlement/text.hpp"
+
 namespace settlebridge::soap {
 namespace {
 
@@ -61,22 +63,10 @@ bool plausibleHost(std::string_view host) {
     return true;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) {
-        return false;
-    }
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
-            return false;
-        }
-    }
-    return true;
-}
-
 // "?wsdl", "?WSDL", "?wsdl=", "?wsdl&x=1" (what .NET, zeep and browsers append).
 bool isWsdlQuery(std::string_view query) {
     const std::size_t end = query.find_first_of("=&");
-    return iequals(query.substr(0, end), "wsdl");
+    return settlement::equalsIgnoreCaseAscii(query.substr(0, end), "wsdl");
 }
 
 // Reads what is left of the request body so the connection can carry the next request. Returns false when

@@ -1,10 +1,10 @@
 #include "soap/qbwc_logic.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <ctime>
 #include <exception>
 
+#include "daemon/settlement/text.hpp"
 #include "qbxml/status.hpp"
 
 namespace settlebridge::soap {
@@ -13,12 +13,6 @@ namespace {
 
 constexpr std::size_t kMaxTrackedUsers = 10'000;
 constexpr std::size_t kMaxTicketErrors = 1'000;
-
-std::string lowerAscii(std::string_view text) {
-    std::string out(text);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 /// "2.1.0.30" → {2, 1, 0, 30}; nullopt when it is not dotted numbers.
 std::optional<std::vector<int>> parseDotted(std::string_view text) {
@@ -142,7 +136,7 @@ bool QbwcLogic::cachedSuccess(const std::string& cacheKey, store::Timestamp now)
 
 std::vector<std::string> QbwcLogic::authenticate(const std::string& user, const std::string& password) {
     const store::Timestamp t = now();
-    const std::string userKey = lowerAscii(user);
+    const std::string userKey = settlement::asciiLower(user);
     const std::vector<std::string> nvu{"", "nvu"};
     try {
         if (user.empty() || throttled(userKey, t)) return nvu;
@@ -310,7 +304,7 @@ int QbwcLogic::receiveResponseXML(const ReceiveResponseInput& in) {
             if (!session) return kErrorPercent;
             if (!in.hresult.empty()) {
                 const std::string message = qbxml::explainHresult(in.hresult, in.message);
-                const bool notProcessed = lowerAscii(in.hresult) == "0x80040400";
+                const bool notProcessed = settlement::equalsIgnoreCaseAscii(in.hresult, "0x80040400");
                 planner_.interrupt(tx, *session, message, notProcessed, t);
                 session->lastError = message;
                 session->responsesReceived += 1;

@@ -1,21 +1,15 @@
 #include "daemon/admin/auth.hpp"
 
 #include <algorithm>
-#include <cctype>
 
+#include "daemon/settlement/text.hpp"
 #include "daemon/store/crypto.hpp"
 
 namespace settlebridge::admin {
 
 namespace {
 
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
-std::string userKey(std::string_view name) { return "user:" + lower(name); }
+std::string userKey(std::string_view name) { return "user:" + settlement::asciiLower(name); }
 std::string addressKey(std::string_view address) { return "ip:" + std::string(address); }
 
 void checkName(const std::string& name) {

@@ -14,6 +14,7 @@
 #include "daemon/amazon/errors.hpp"
 #include "daemon/settlement/decimal.hpp"
 #include "daemon/settlement/json.hpp"
+#include "daemon/settlement/text.hpp"
 
 namespace settlebridge::ads {
 
@@ -25,11 +26,6 @@ using settlement::JsonError;
 using settlement::jsonQuote;
 
 namespace {
-
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
 
 std::string base64(const unsigned char* data, std::size_t size) {
     std::string out(4 * ((size + 2) / 3) + 1, '\0');
@@ -44,9 +40,8 @@ const std::string* lookup(const std::map<std::string, std::string>& row,
     const auto names = table.find(field);
     if (names == table.end()) return nullptr;
     for (const auto& name : names->second) {
-        const std::string want = lower(name);
         for (const auto& [header, value] : row) {
-            if (lower(header) == want) return &value;
+            if (settlement::equalsIgnoreCaseAscii(header, name)) return &value;
         }
     }
     return nullptr;

@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <mutex>
 
 #include "daemon/amazon/errors.hpp"
@@ -17,13 +16,6 @@
 namespace settlebridge::amazon {
 
 namespace {
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 [[noreturn]] void damaged(const std::string& why) {
     throw DownloadError(0, "", "", "the report document Amazon sent is damaged (" + why +
@@ -144,7 +136,7 @@ std::string gunzip(std::string_view bytes, std::size_t maxBytes) {
 }
 
 std::string charsetOf(std::string_view contentType) {
-    const std::string lowered = lower(contentType);
+    const std::string lowered = settlement::asciiLower(contentType);
     std::size_t pos = 0;
     while ((pos = lowered.find("charset", pos)) != std::string::npos) {
         std::size_t i = pos + 7;
@@ -170,7 +162,7 @@ std::string charsetOf(std::string_view contentType) {
 }
 
 std::string decodeReportText(std::string bytes, std::string_view charset) {
-    const std::string label = lower(charset);
+    const std::string label = settlement::asciiLower(charset);
     if (label.empty() || label == "utf-8" || label == "utf8" || label == "us-ascii" || label == "ascii") return bytes;
     if (isWindows1252Label(label)) {
         if (settlement::isValidUtf8(bytes)) return bytes;  // ASCII, or UTF-8 labelled Cp1252

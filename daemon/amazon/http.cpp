@@ -13,23 +13,17 @@
 #include <Poco/Timespan.h>
 #include <Poco/URI.h>
 
-#include <algorithm>
 #include <cctype>
 #include <map>
 #include <memory>
 #include <mutex>
 
 #include "daemon/amazon/errors.hpp"
+#include "daemon/settlement/text.hpp"
 
 namespace settlebridge::amazon {
 
 namespace {
-
-bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
-}
 
 Poco::Timespan timespan(std::chrono::milliseconds ms) {
     return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(ms.count()) * 1000);
@@ -102,14 +96,14 @@ Poco::Net::Context::Ptr clientContext(const std::string& caFile) {
 
 std::optional<std::string> HttpResponse::header(std::string_view name) const {
     for (const auto& [key, value] : headers) {
-        if (equalsIgnoreCase(key, name)) return value;
+        if (settlement::equalsIgnoreCaseAscii(key, name)) return value;
     }
     return std::nullopt;
 }
 
 bool isLoopbackHost(std::string_view host) {
     if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-    if (equalsIgnoreCase(host, "localhost") || host == "::1") return true;
+    if (settlement::equalsIgnoreCaseAscii(host, "localhost") || host == "::1") return true;
     // 127.0.0.0/8 written as a dotted quad.
     if (host.substr(0, 4) != "127.") return false;
     int dots = 0;

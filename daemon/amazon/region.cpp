@@ -1,9 +1,9 @@
 #include "daemon/amazon/region.hpp"
 
-#include <algorithm>
 #include <array>
-#include <cctype>
 #include <utility>
+
+#include "daemon/settlement/text.hpp"
 
 namespace settlebridge::amazon {
 
@@ -43,13 +43,6 @@ constexpr std::array kMarketplaces{
     Marketplace{"A1VC38T7YXB528", Region::FE},  // Japan
 };
 
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
 }  // namespace
 
 std::string_view regionName(Region region) noexcept {
@@ -64,7 +57,7 @@ std::string_view regionName(Region region) noexcept {
 std::optional<Region> parseRegion(std::string_view text) noexcept {
     std::string t;
     try {
-        t = lower(text);
+        t = settlement::asciiLower(text);
     } catch (...) {
         return std::nullopt;
     }

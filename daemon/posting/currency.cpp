@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "daemon/settlement/text.hpp"
 #include "qbxml/currency.hpp"
 #include "qbxml/render.hpp"
 #include "qbxml/text.hpp"
@@ -10,23 +11,16 @@ namespace settlebridge::posting {
 
 namespace {
 
+using settlement::equalsIgnoreCaseAscii;
+
+/// `text` in ASCII upper case with every blank removed (how a currency code is compared and stored).
 std::string upper(std::string_view text) {
     std::string out;
     for (char c : text) {
         if (std::isspace(static_cast<unsigned char>(c))) continue;
-        out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        out += settlement::asciiUpper(c);
     }
     return out;
-}
-
-bool sameText(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
-            return false;
-        }
-    }
-    return true;
 }
 
 /// The first `max` characters (code points) of valid UTF-8 text.
@@ -45,7 +39,7 @@ std::string firstCharacters(std::string_view text, std::size_t max) {
 
 /// Whether the document currency `iso` is the company currency `company` (an ISO code or QuickBooks' name).
 bool isCompanyCurrency(std::string_view iso, std::string_view company) {
-    return sameText(iso, company) || qbxml::isCurrency(company, iso);
+    return equalsIgnoreCaseAscii(iso, company) || qbxml::isCurrency(company, iso);
 }
 
 /// QuickBooks' name of the company currency (the table's name of an ISO code, else the stored name itself).
@@ -121,7 +115,7 @@ CurrencyPlan planCurrency(const store::Company& company, const store::Document& 
 
     // A settlement whose currency is unknown is posted as the company's.
     const std::string iso = plan.currency.empty() ? plan.companyCurrency : plan.currency;
-    const bool defaultCustomer = sameText(doc.customer, company.customerName);
+    const bool defaultCustomer = equalsIgnoreCaseAscii(doc.customer, company.customerName);
     plan.customer = doc.customer.find(kCurrencyPlaceholder) != std::string::npos || defaultCustomer
                         ? nameForCurrency(doc.customer, iso, plan.foreign, qbxml::kMaxCustomerNameSegment)
                         : doc.customer;
@@ -155,7 +149,7 @@ std::string homeQuickBooksCurrency(const store::Company& company) {
 }
 
 bool sameCurrencyName(std::string_view a, std::string_view b) {
-    if (sameText(a, b)) return true;
+    if (equalsIgnoreCaseAscii(a, b)) return true;
     const auto isoA = qbxml::isoOfQuickBooksCurrency(a);
     const auto isoB = qbxml::isoOfQuickBooksCurrency(b);
     return isoA && isoB && *isoA == *isoB;
@@ -166,9 +160,10 @@ bool currencyMatches(const CurrencyPlan& plan, std::string_view quickBooksName) 
     if (quickBooksName.empty()) return !plan.foreign;
     if (plan.currency.empty()) {
         return qbxml::isCurrency(quickBooksName, plan.companyCurrency) ||
-               sameText(quickBooksName, quickBooksNameOf(plan.companyCurrency));
+               equalsIgnoreCaseAscii(quickBooksName, quickBooksNameOf(plan.companyCurrency));
     }
-    return qbxml::isCurrency(quickBooksName, plan.currency) || sameText(quickBooksName, plan.quickBooksCurrency);
+    return qbxml::isCurrency(quickBooksName, plan.currency) ||
+           equalsIgnoreCaseAscii(quickBooksName, plan.quickBooksCurrency);
 }
 
 }  // namespace settlebridge::posting

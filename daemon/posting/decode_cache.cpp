@@ -1,20 +1,14 @@
 #include "daemon/posting/decode_cache.hpp"
 
-#include <cctype>
 #include <set>
 
+#include "daemon/settlement/text.hpp"
 #include "daemon/store/summary_codec.hpp"
 #include "qbxml/render.hpp"
 
 namespace settlebridge::posting {
 
 namespace {
-
-std::string lowerAscii(std::string_view text) {
-    std::string out(text);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 /// An item name as QuickBooks stores it; an impossible one is kept as it is (its document fails when rendered).
 std::string itemName(std::string_view name) {
@@ -40,7 +34,7 @@ DecodedSummary::DecodedSummary(std::string json, settlement::Summary summary)
         for (const auto& line : doc.lines) {
             if (line.item.empty()) continue;
             std::string name = itemName(line.item);
-            if (!seen.insert(lowerAscii(name)).second) continue;
+            if (!seen.insert(settlement::asciiLower(name)).second) continue;
             items.names.push_back(std::move(name));
             items.lines.push_back(&line);
         }

@@ -1,7 +1,6 @@
 #include "daemon/posting/planner.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <map>
 #include <set>
 #include <utility>
@@ -11,6 +10,7 @@
 #include "daemon/posting/rendering.hpp"
 #include "daemon/posting/state_machine.hpp"
 #include "daemon/settlement/categories.hpp"
+#include "daemon/settlement/text.hpp"
 #include "qbxml/guid.hpp"
 #include "qbxml/render.hpp"
 #include "qbxml/response.hpp"
@@ -21,6 +21,8 @@ namespace settlebridge::posting {
 
 namespace {
 
+using settlement::asciiLower;
+using settlement::equalsIgnoreCaseAscii;
 using store::DocKind;
 using store::DocState;
 using store::ListKind;
@@ -43,14 +45,6 @@ constexpr std::string_view kMarkAccountCurrency = "account-currency";
 constexpr std::string_view kVerified = "verified";
 constexpr std::string_view kMarkCurrencyWarning = "currency-warning";  // the unknown-currency warning was logged
 constexpr std::string_view kHoldCurrency = "currency";  // hold reason: the company file cannot take the currency
-
-std::string lowerAscii(std::string_view text) {
-    std::string out(text);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
-bool sameName(std::string_view a, std::string_view b) { return lowerAscii(a) == lowerAscii(b); }
 
 std::string_view markKind(ListKind kind) {
     switch (kind) {
@@ -108,7 +102,7 @@ std::string docLabel(const store::Document& d) {
 }
 
 std::string upperFirst(std::string text) {
-    if (!text.empty()) text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
+    if (!text.empty()) text[0] = settlement::asciiUpper(text[0]);
     return text;
 }
 
@@ -126,7 +120,7 @@ std::optional<qbxml::AccountType> parseAccountType(std::string_view text) {
         {"Equity", qbxml::AccountType::Equity},
     };
     for (const auto& [name, type] : kTypes) {
-        if (sameName(name, text)) return type;
+        if (equalsIgnoreCaseAscii(name, text)) return type;
     }
     return std::nullopt;
 }
@@ -160,7 +154,7 @@ std::optional<std::pair<ListKind, std::string>> referenceInMessage(std::string_v
     std::string_view rest = message.substr(at + marker.size());
     const auto space = rest.find(' ');
     if (space == std::string_view::npos) return std::nullopt;
-    const std::string word = lowerAscii(rest.substr(0, space));
+    const std::string word = asciiLower(rest.substr(0, space));
     rest = rest.substr(space + 1);
     if (rest.empty() || rest.front() != '"') return std::nullopt;
     const auto close = rest.find('"', 1);
@@ -218,7 +212,7 @@ public:
         auto company = tx_.companies().find(session_.companyId);
         if (!company) throw store::StoreError("the session's company no longer exists");
         company_ = *company;
-        for (auto& m : tx_.sessions().marks(session_.id)) marks_[{m.kind, lowerAscii(m.name)}] = m;
+        for (auto& m : tx_.sessions().marks(session_.id)) marks_[{m.kind, asciiLower(m.name)}] = m;
     }
 
     std::optional<Request> run();
@@ -228,12 +222,12 @@ public:
 private:
     // --- marks -------------------------------------------------------------------------------------------
     const SessionMark* mark(std::string_view kind, std::string_view name) const {
-        auto it = marks_.find({std::string(kind), lowerAscii(name)});
+        auto it = marks_.find({std::string(kind), asciiLower(name)});
         return it == marks_.end() ? nullptr : &it->second;
     }
     void setMark(std::string_view kind, std::string_view name, std::string_view status, std::string_view message) {
         SessionMark m{std::string(kind), std::string(name), std::string(status), std::string(message)};
-        marks_[{m.kind, lowerAscii(name)}] = m;
+        marks_[{m.kind, asciiLower(name)}] = m;
         if (!dry_) tx_.sessions().setMark(session_.id, m);
     }
     bool docSkipped(const store::Document& d) const {
@@ -259,9 +253,9 @@ private:
         std::set<std::string> seen;
         for (const auto& name : names) {
             for (const auto& parent : qbxml::parentNames(name)) {
-                if (seen.insert(lowerAscii(parent)).second) out.push_back(parent);
+                if (seen.insert(asciiLower(parent)).second) out.push_back(parent);
             }
-            if (seen.insert(lowerAscii(name)).second) out.push_back(name);
+            if (seen.insert(asciiLower(name)).second) out.push_back(name);
         }
         std::stable_sort(out.begin(), out.end(),
                          [](const std::string& a, const std::string& b) { return depth(a) < depth(b); });
@@ -272,7 +266,7 @@ private:
     }
     const CurrencyNeed* need(ListKind kind, const std::string& name) {
         auto& map = needs(kind);
-        auto it = map.find(lowerAscii(name));
+        auto it = map.find(asciiLower(name));
         return it == map.end() ? nullptr : &it->second;
     }
     /// A bank account a document needs in a currency is queried once per session even when it is known, so its
@@ -394,7 +388,7 @@ ItemPlan Pass::planItem(const settlement::SummaryLine* line) {
 }
 
 const ItemPlan& Pass::itemPlan(const std::string& name) {
-    const std::string key = lowerAscii(name);
+    const std::string key = asciiLower(name);
     if (auto it = itemPlans_.find(key); it != itemPlans_.end()) return it->second;
     ItemPlan plan;
     if (auto line = itemLines_.find(key); line != itemLines_.end()) {
@@ -403,7 +397,7 @@ const ItemPlan& Pass::itemPlan(const std::string& name) {
         // A parent of items to create is created like its first child, without the child's description.
         const std::string prefix = key + ":";
         auto child = std::find_if(items_.begin(), items_.end(), [&](const std::string& item) {
-            return item.size() > prefix.size() && lowerAscii(item.substr(0, prefix.size())) == prefix;
+            return item.size() > prefix.size() && settlement::startsWithIgnoreCaseAscii(item, prefix);
         });
         if (child != items_.end()) {
             plan = itemPlan(*child);
@@ -474,7 +468,7 @@ std::optional<Request> Pass::ensureAdded(ListKind kind, const std::vector<std::s
                 case ListKind::Account: {
                     // A parent account gets its sub-account's type (QuickBooks requires them to match).
                     std::string typeName = "Bank";
-                    const std::string key = lowerAscii(name);
+                    const std::string key = asciiLower(name);
                     if (auto typeIt = accountTypes_.find(key); typeIt != accountTypes_.end()) {
                         typeName = typeIt->second;
                     } else {
@@ -605,11 +599,11 @@ std::optional<Request> Pass::run() {
     std::set<std::string> customerKeys;
     std::set<std::string> itemKeys;
     auto addUnique = [](std::vector<std::string>& list, std::set<std::string>& keys, const std::string& name) {
-        if (keys.insert(lowerAscii(name)).second) list.push_back(name);
+        if (keys.insert(asciiLower(name)).second) list.push_back(name);
     };
     auto require = [this](ListKind kind, const std::string& name, const CurrencyPlan& plan) {
         if (!plan.multicurrency) return;
-        needs(kind).emplace(lowerAscii(name), CurrencyNeed{plan.quickBooksCurrency, plan.foreign});
+        needs(kind).emplace(asciiLower(name), CurrencyNeed{plan.quickBooksCurrency, plan.foreign});
     };
     std::map<std::int64_t, std::string> docClearing;
     std::map<std::int64_t, std::string> docCustomer;
@@ -622,13 +616,13 @@ std::optional<Request> Pass::run() {
         const std::string clearing = normalizeName(ListKind::Account, plan.clearingAccount);
         docClearing[d.id] = clearing;
         addUnique(accounts, accountKeys, clearing);
-        accountTypes_[lowerAscii(clearing)] = "Bank";
+        accountTypes_[asciiLower(clearing)] = "Bank";
         require(ListKind::Account, clearing, plan);
         if (d.kind == DocKind::Transfer) {
             const std::string to = normalizeName(ListKind::Account, plan.transferAccount);
             docTransferTo[d.id] = to;
             addUnique(accounts, accountKeys, to);
-            if (!accountTypes_.count(lowerAscii(to))) accountTypes_[lowerAscii(to)] = "Bank";
+            if (!accountTypes_.count(asciiLower(to))) accountTypes_[asciiLower(to)] = "Bank";
             require(ListKind::Account, to, plan);
             continue;
         }
@@ -641,7 +635,7 @@ std::optional<Request> Pass::run() {
         docItems[d.id] = &used;
         for (std::size_t i = 0; i < used.names.size(); ++i) {
             addUnique(items_, itemKeys, used.names[i]);
-            itemLines_.emplace(lowerAscii(used.names[i]), used.lines[i]);
+            itemLines_.emplace(asciiLower(used.names[i]), used.lines[i]);
         }
     }
     if (!fallback.empty()) addUnique(items_, itemKeys, fallback);
@@ -662,7 +656,7 @@ std::optional<Request> Pass::run() {
         for (const auto& name : missingItems) {
             const ItemPlan& plan = itemPlan(name);
             addUnique(itemAccounts, itemAccountKeys, plan.account);
-            if (!accountTypes_.count(lowerAscii(plan.account))) accountTypes_[lowerAscii(plan.account)] = plan.accountType;
+            if (!accountTypes_.count(asciiLower(plan.account))) accountTypes_[asciiLower(plan.account)] = plan.accountType;
         }
         if (auto r = ensureQueried(ListKind::Account, itemAccounts)) return r;
         if (auto r = ensureAdded(ListKind::Account, itemAccounts)) return r;
@@ -1013,8 +1007,9 @@ ResponseOutcome Applier::applyLookup(const qbxml::Response& rs) {
     for (const auto& t : rs.txns) {
         if (doc.kind == DocKind::Transfer) {
             const bool memoNames = !t.memo.empty() && t.memo.find(doc.externalKey) != std::string::npos;
-            const bool sameMoves = t.totalAmount == doc.expectedTotal && sameName(t.transferFromAccount, used.account) &&
-                                   sameName(t.transferToAccount, used.transferTo);
+            const bool sameMoves = t.totalAmount == doc.expectedTotal &&
+                                   equalsIgnoreCaseAscii(t.transferFromAccount, used.account) &&
+                                   equalsIgnoreCaseAscii(t.transferToAccount, used.transferTo);
             if (memoNames && !ours) ours = &t;
             else if (sameMoves && t.txnDate == doc.txnDate && !matching) matching = &t;
             continue;
@@ -1022,7 +1017,7 @@ ResponseOutcome Applier::applyLookup(const qbxml::Response& rs) {
         if (t.refNumber != doc.refNumber) continue;
         if (!t.externalGuid.empty() && !doc.externalGuid.empty() && qbxml::sameGuid(t.externalGuid, doc.externalGuid)) {
             if (!ours) ours = &t;
-        } else if (t.txnDate == doc.txnDate && sameName(t.customerFullName, used.customer) &&
+        } else if (t.txnDate == doc.txnDate && equalsIgnoreCaseAscii(t.customerFullName, used.customer) &&
                    t.totalAmount == doc.expectedTotal && t.externalGuid.empty()) {
             if (!matching) matching = &t;
         } else if (!other) {

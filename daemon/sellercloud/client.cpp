@@ -12,6 +12,7 @@
 #include "daemon/sellercloud/errors.hpp"
 #include "daemon/settlement/decimal.hpp"
 #include "daemon/settlement/json.hpp"
+#include "daemon/settlement/text.hpp"
 
 namespace settlebridge::sellercloud {
 
@@ -166,13 +167,8 @@ std::string normalizeRestBase(std::string_view url) {
         throw SellercloudError(Kind::Config, 0, "", "not a valid Sellercloud API URL: " + s + " (" + e.displayText() + ")");
     }
     if (uri.getHost().empty()) throw SellercloudError(Kind::Config, 0, "", "not a valid Sellercloud API URL: " + s);
-    auto endsWith = [&](std::string_view suffix) {
-        return s.size() >= suffix.size() && std::equal(suffix.rbegin(), suffix.rend(), s.rbegin(), [](char a, char b) {
-                   return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-               });
-    };
-    if (endsWith("/api")) return s + "/";
-    if (endsWith("/rest")) return s + "/api/";
+    if (settlement::endsWithIgnoreCaseAscii(s, "/api")) return s + "/";
+    if (settlement::endsWithIgnoreCaseAscii(s, "/rest")) return s + "/api/";
     if (uri.getPath().empty()) return s + "/rest/api/";
     return s + "/api/";
 }

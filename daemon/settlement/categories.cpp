@@ -7,6 +7,7 @@
 #include <functional>
 
 #include "daemon/settlement/mapping.hpp"
+#include "daemon/settlement/text.hpp"
 
 namespace settlebridge::settlement {
 
@@ -227,15 +228,6 @@ constexpr CategoryRule kRules[] = {
     {"*", "MiscFees", "*", "other-selling-fees"},
 };
 
-char asciiLower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool equalsIgnoreCase(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (asciiLower(a[i]) != asciiLower(b[i])) return false;
-    return true;
-}
-
 int fieldScore(std::string_view pattern) noexcept {
     if (pattern == "*") return 0;
     return pattern.find('*') == std::string_view::npos ? 2 : 1;
@@ -292,14 +284,15 @@ const CategoryInfo* findBuiltinCategory(std::string_view key) noexcept {
 }
 
 bool isRefundTransactionType(std::string_view transactionType) noexcept {
-    if (equalsIgnoreCase(transactionType, "Refund")) return true;
-    if (transactionType.size() > 7 && equalsIgnoreCase(transactionType.substr(0, 7), "Refund_")) return true;
-    return transactionType.size() > 7 && equalsIgnoreCase(transactionType.substr(transactionType.size() - 7), " Refund");
+    if (equalsIgnoreCaseAscii(transactionType, "Refund")) return true;
+    // "Refund_" and " Refund" alone are not refund types: something must come after or before them.
+    if (transactionType.size() > 7 && startsWithIgnoreCaseAscii(transactionType, "Refund_")) return true;
+    return transactionType.size() > 7 && endsWithIgnoreCaseAscii(transactionType, " Refund");
 }
 
 bool patternMatches(std::string_view pattern, std::string_view text) noexcept {
     if (pattern == "*") return true;
-    if (pattern.find('*') == std::string_view::npos) return equalsIgnoreCase(pattern, text);
+    if (pattern.find('*') == std::string_view::npos) return equalsIgnoreCaseAscii(pattern, text);
     return globMatches(pattern, text);
 }
 

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "daemon/settlement/text.hpp"
+
 namespace settlebridge::settlement {
 namespace {
 
@@ -58,22 +60,12 @@ std::optional<CivilDate> readDate(std::string_view s, std::size_t& pos) noexcept
     return CivilDate{year, static_cast<unsigned>(month), static_cast<unsigned>(day)};
 }
 
-bool equalsIgnoreCase(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i];
-        if (x >= 'a' && x <= 'z') x = static_cast<char>(x - 'a' + 'A');
-        if (x != b[i]) return false;
-    }
-    return true;
-}
-
 /// Reads the zone designator that ends a date-time: `UTC`, `GMT`, `Z`, `+HH:MM`, `+HHMM`, `+HH` (optionally
 /// after one blank). Returns the offset east of UTC in seconds; nullopt when there is none or it is malformed.
 std::optional<std::int64_t> readZone(std::string_view s, std::size_t pos) noexcept {
     if (pos < s.size() && s[pos] == ' ') ++pos;
     const std::string_view rest = s.substr(pos);
-    if (equalsIgnoreCase(rest, "UTC") || equalsIgnoreCase(rest, "GMT") || equalsIgnoreCase(rest, "Z")) return 0;
+    if (equalsIgnoreCaseAscii(rest, "UTC") || equalsIgnoreCaseAscii(rest, "GMT") || equalsIgnoreCaseAscii(rest, "Z")) return 0;
     if (rest.empty() || (rest[0] != '+' && rest[0] != '-')) return std::nullopt;
     const std::int64_t sign = rest[0] == '-' ? -1 : 1;
     std::size_t p = 1;

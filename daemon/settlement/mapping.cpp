@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "daemon/settlement/naming.hpp"
+#include "daemon/settlement/text.hpp"
 
 namespace settlebridge::settlement {
 
@@ -13,15 +14,6 @@ namespace {
 constexpr std::size_t kMaxVersionLength = 64;
 constexpr std::size_t kMaxCustomerSegment = 41;
 constexpr std::size_t kMaxCategoryKeyLength = 40;
-
-char asciiLower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool equalsIgnoreCase(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (asciiLower(a[i]) != asciiLower(b[i])) return false;
-    return true;
-}
 
 std::string_view trim(std::string_view text) noexcept {
     while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
@@ -174,9 +166,9 @@ Mapping Mapping::parse(std::string_view text, const std::string& fileName) {
         } else if (keyword == "rule") {
             expectFields(4, 4, "transaction-type, amount-type, amount-description and category");
             for (const auto& existing : mapping.rules_) {
-                if (equalsIgnoreCase(existing.transactionType, fields[0]) &&
-                    equalsIgnoreCase(existing.amountType, fields[1]) &&
-                    equalsIgnoreCase(existing.amountDescription, fields[2])) {
+                if (equalsIgnoreCaseAscii(existing.transactionType, fields[0]) &&
+                    equalsIgnoreCaseAscii(existing.amountType, fields[1]) &&
+                    equalsIgnoreCaseAscii(existing.amountDescription, fields[2])) {
                     throw error(lineNumber, "the same pattern already has a rule on line " + std::to_string(existing.line));
                 }
             }
@@ -227,7 +219,7 @@ Mapping Mapping::parse(std::string_view text, const std::string& fileName) {
             if (fields.size() >= 3) {
                 bool known = false;
                 for (const auto& entry : kAccountKinds) {
-                    if (equalsIgnoreCase(entry.name, fields[2])) {
+                    if (equalsIgnoreCaseAscii(entry.name, fields[2])) {
                         category.accountKind = entry.kind;
                         known = true;
                     }
@@ -237,7 +229,7 @@ Mapping Mapping::parse(std::string_view text, const std::string& fileName) {
                                                 "\" is not one of Income, Expense, OtherCurrentLiability, OtherCurrentAsset, Bank");
             }
             if (fields.size() == 4) {
-                if (!equalsIgnoreCase(fields[3], "gross"))
+                if (!equalsIgnoreCaseAscii(fields[3], "gross"))
                     throw error(lineNumber, "the fourth field of a category can only be \"gross\"");
                 category.gross = true;
             }

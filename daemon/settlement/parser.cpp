@@ -156,18 +156,6 @@ constexpr std::string_view kTransactionTotalAmount = "TransactionTotalAmount";
 
 constexpr std::size_t kPendingSlots = 64;
 
-bool equalsIgnoreAsciiCase(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i];
-        char y = b[i];
-        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-        if (x != y) return false;
-    }
-    return true;
-}
-
 constexpr bool isDigit(char c) noexcept { return c >= '0' && c <= '9'; }
 
 /// A value quoted for an error message: valid UTF-8, control characters shown as '?', at most ~60 bytes.
@@ -359,7 +347,7 @@ private:
                 trimBlanks(line.substr(start, tab == std::string_view::npos ? std::string_view::npos : tab - start));
             int col = -1;
             for (std::size_t c = 0; c < kColumnCount; ++c) {
-                if (equalsIgnoreAsciiCase(name, kColumnNames[c])) {
+                if (equalsIgnoreCaseAscii(name, kColumnNames[c])) {
                     col = static_cast<int>(c);
                     break;
                 }
@@ -446,10 +434,7 @@ private:
             })) {
             failField(kCurrency, "currency " + quoted(currency) + " is not a three-letter ISO 4217 code");
         }
-        h.currency = std::string(currency);
-        for (char& c : h.currency) {
-            if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-        }
+        h.currency = asciiUpper(currency);
         h.layout = layout_;
         settlementId_ = h.settlementId;
         sink_.onHeader(h);

@@ -136,4 +136,31 @@ std::string_view trimBlanks(std::string_view text) noexcept {
     return text.substr(b, e - b);
 }
 
+std::string asciiLower(std::string_view text) {
+    std::string out(text);
+    for (char& c : out) c = asciiLower(c);
+    return out;
+}
+
+std::string asciiUpper(std::string_view text) {
+    std::string out(text);
+    for (char& c : out) c = asciiUpper(c);
+    return out;
+}
+
+bool equalsIgnoreCaseAscii(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (asciiLower(a[i]) != asciiLower(b[i])) return false;
+    return true;
+}
+
+bool startsWithIgnoreCaseAscii(std::string_view text, std::string_view prefix) noexcept {
+    return text.size() >= prefix.size() && equalsIgnoreCaseAscii(text.substr(0, prefix.size()), prefix);
+}
+
+bool endsWithIgnoreCaseAscii(std::string_view text, std::string_view suffix) noexcept {
+    return text.size() >= suffix.size() && equalsIgnoreCaseAscii(text.substr(text.size() - suffix.size()), suffix);
+}
+
 }  // namespace settlebridge::settlement

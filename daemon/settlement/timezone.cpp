@@ -7,6 +7,8 @@
 #include <limits>
 #include <sstream>
 
+#include "daemon/settlement/text.hpp"
+
 namespace settlebridge::settlement {
 
 namespace {
@@ -27,15 +29,6 @@ std::int64_t readBe64(std::string_view bytes, std::size_t pos) {
     const std::uint64_t high = readBe32(bytes, pos);
     const std::uint64_t low = readBe32(bytes, pos + 4);
     return static_cast<std::int64_t>((high << 32) | low);
-}
-
-char asciiLower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool equalsIgnoreCase(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (asciiLower(a[i]) != asciiLower(b[i])) return false;
-    return true;
 }
 
 bool validZoneName(std::string_view name) noexcept {
@@ -402,15 +395,15 @@ std::string_view defaultZoneForMarketplace(std::string_view marketplaceName) noe
         marketplaceName.remove_prefix(1);
     while (!marketplaceName.empty() && (marketplaceName.back() == ' ' || marketplaceName.back() == '\t'))
         marketplaceName.remove_suffix(1);
-    if (marketplaceName.size() > 4 && equalsIgnoreCase(marketplaceName.substr(0, 4), "www.")) marketplaceName.remove_prefix(4);
+    if (marketplaceName.size() > 4 && startsWithIgnoreCaseAscii(marketplaceName, "www.")) marketplaceName.remove_prefix(4);
     for (const auto& entry : kMarketplaceZones)
-        if (equalsIgnoreCase(entry.key, marketplaceName)) return entry.zone;
+        if (equalsIgnoreCaseAscii(entry.key, marketplaceName)) return entry.zone;
     return {};
 }
 
 std::string_view defaultZoneForCurrency(std::string_view currency) noexcept {
     for (const auto& entry : kCurrencyZones)
-        if (equalsIgnoreCase(entry.key, currency)) return entry.zone;
+        if (equalsIgnoreCaseAscii(entry.key, currency)) return entry.zone;
     return {};
 }
 

@@ -6,8 +6,9 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
-#include <cctype>
 #include <stdexcept>
+
+#include "daemon/settlement/text.hpp"
 
 namespace settlebridge::store {
 
@@ -101,9 +102,7 @@ std::string deterministicGuid(std::string_view name) {
     auto* b = reinterpret_cast<unsigned char*>(digest.data());
     b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x50);
     b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);
-    std::string text = formatUuid(b);
-    for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return "{" + text + "}";
+    return "{" + settlement::asciiUpper(formatUuid(b)) + "}";
 }
 
 std::string toHex(std::string_view bytes) {

@@ -27,6 +27,7 @@
 #include <stdexcept>
 
 #include "daemon/settlement/datetime.hpp"
+#include "daemon/settlement/text.hpp"
 
 namespace amazon_sim {
 
@@ -284,10 +285,7 @@ Simulator::Report Simulator::makeReport(std::string source, std::string content,
                                         std::int64_t createdUtc) {
     Report r;
     r.reportId = std::to_string(nextReportNumber_++);
-    const std::string region = options_.region;
-    std::string lowered = region;
-    std::transform(lowered.begin(), lowered.end(), lowered.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const std::string lowered = settlebridge::settlement::asciiLower(options_.region);
     r.documentId = "amzn1.spdoc.1.4." + lowered + "." + randomHex(4) + "-" + randomHex(2) + "-" + randomHex(2) + "-" +
                    randomHex(2) + "-" + randomHex(6) + ".T" + randomHex(6) + "." + r.reportId.substr(r.reportId.size() - 4);
     r.source = std::move(source);
@@ -360,10 +358,7 @@ void Simulator::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPSer
         path = uri.substr(0, question);
         query = question == std::string::npos ? "" : uri.substr(question + 1);
         for (const auto& [name, value] : request) {
-            std::string lowered = name;
-            std::transform(lowered.begin(), lowered.end(), lowered.begin(),
-                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-            headers[lowered] = value;
+            headers[settlebridge::settlement::asciiLower(name)] = value;
         }
         std::string body;
         Poco::StreamCopier::copyToString(request.stream(), body);

@@ -96,5 +96,78 @@ TEST(Text, BomAsciiAndTrim) {
     EXPECT_EQ(trimBlanks("a b"), "a b");
 }
 
+TEST(AsciiCase, CharactersChangeOnlyForAsciiLetters) {
+    static_assert(asciiLower('A') == 'a' && asciiLower('Z') == 'z' && asciiLower('a') == 'a');
+    static_assert(asciiUpper('a') == 'A' && asciiUpper('z') == 'Z' && asciiUpper('A') == 'A');
+    // The neighbours of the letter ranges stay: '@' 0x40, '[' 0x5B, '`' 0x60, '{' 0x7B.
+    static_assert(asciiLower('@') == '@' && asciiLower('[') == '[' && asciiUpper('`') == '`' && asciiUpper('{') == '{');
+    for (int b = 0; b < 256; ++b) {
+        const char c = static_cast<char>(b);
+        const bool upper = b >= 'A' && b <= 'Z';
+        const bool lower = b >= 'a' && b <= 'z';
+        EXPECT_EQ(asciiLower(c), upper ? static_cast<char>(b + 32) : c) << "byte " << b;
+        EXPECT_EQ(asciiUpper(c), lower ? static_cast<char>(b - 32) : c) << "byte " << b;
+    }
+}
+
+TEST(AsciiCase, StringsKeepNonAsciiBytes) {
+    EXPECT_EQ(asciiLower(""), "");
+    EXPECT_EQ(asciiLower("SKU-12 Amazon.DE"), "sku-12 amazon.de");
+    EXPECT_EQ(asciiUpper("sku-12 amazon.de"), "SKU-12 AMAZON.DE");
+    // UTF-8 "ÉCOLE Größe" keeps É and ß byte for byte; only the ASCII letters change.
+    EXPECT_EQ(asciiLower("\xC3\x89"
+                         "COLE Gr\xC3\xB6\xC3\x9F"
+                         "E"),
+              "\xC3\x89"
+              "cole gr\xC3\xB6\xC3\x9F"
+              "e");
+    EXPECT_EQ(asciiUpper("\xC3\xA9t\xC3\xA9"), "\xC3\xA9T\xC3\xA9");
+    // Windows-1252 / Latin-1 bytes (É = 0xC9, é = 0xE9) are not letters to these helpers.
+    EXPECT_EQ(asciiLower("\xC9T\xC9"), "\xC9t\xC9");
+    EXPECT_EQ(asciiUpper("\xE9t\xE9"), "\xE9T\xE9");
+    // Embedded NUL and control bytes pass through; the length never changes.
+    const std::string withNul("A\0B\x01\xFF", 5);
+    EXPECT_EQ(asciiLower(withNul), std::string("a\0b\x01\xFF", 5));
+    EXPECT_EQ(asciiUpper(std::string("a\0b", 3)), std::string("A\0B", 3));
+}
+
+TEST(AsciiCase, EqualsIgnoreCase) {
+    EXPECT_TRUE(equalsIgnoreCaseAscii("", ""));
+    EXPECT_TRUE(equalsIgnoreCaseAscii("Content-Type", "content-TYPE"));
+    EXPECT_TRUE(equalsIgnoreCaseAscii("utc", "UTC"));
+    EXPECT_FALSE(equalsIgnoreCaseAscii("UTC", "UTC "));
+    EXPECT_FALSE(equalsIgnoreCaseAscii("Refund", "Refunds"));
+    EXPECT_FALSE(equalsIgnoreCaseAscii("a", ""));
+    EXPECT_FALSE(equalsIgnoreCaseAscii("Info", "Inf0"));
+    // '@' and '`' differ from 'A'/'a' by 0x20 and '[' from '{' likewise: they must not compare equal.
+    EXPECT_FALSE(equalsIgnoreCaseAscii("@", "`"));
+    EXPECT_FALSE(equalsIgnoreCaseAscii("[", "{"));
+    // Non-ASCII letters are compared byte for byte: É (UTF-8 C3 89) is not é (C3 A9), Latin-1 É 0xC9 not é 0xE9.
+    EXPECT_TRUE(equalsIgnoreCaseAscii("Caf\xC3\xA9", "CAF\xC3\xA9"));
+    EXPECT_FALSE(equalsIgnoreCaseAscii("\xC3\x89", "\xC3\xA9"));
+    EXPECT_FALSE(equalsIgnoreCaseAscii("\xC9", "\xE9"));
+    EXPECT_TRUE(equalsIgnoreCaseAscii(std::string_view("a\0B", 3), std::string_view("A\0b", 3)));
+    EXPECT_FALSE(equalsIgnoreCaseAscii(std::string_view("a\0", 2), std::string_view("a\x01", 2)));
+}
+
+TEST(AsciiCase, PrefixAndSuffix) {
+    EXPECT_TRUE(startsWithIgnoreCaseAscii("WWW.Amazon.com", "www."));
+    EXPECT_TRUE(startsWithIgnoreCaseAscii("refund_retrocharge", "Refund_"));
+    EXPECT_TRUE(startsWithIgnoreCaseAscii("abc", ""));
+    EXPECT_TRUE(startsWithIgnoreCaseAscii("", ""));
+    EXPECT_TRUE(startsWithIgnoreCaseAscii("Www.", "www."));  // the whole text may be the prefix
+    EXPECT_FALSE(startsWithIgnoreCaseAscii("ww", "www."));
+    EXPECT_FALSE(startsWithIgnoreCaseAscii("xwww.", "www."));
+    EXPECT_FALSE(startsWithIgnoreCaseAscii("\xC3\x89t\xC3\xA9", "\xC3\xA9"));
+
+    EXPECT_TRUE(endsWithIgnoreCaseAscii("https://x.example/REST", "/rest"));
+    EXPECT_TRUE(endsWithIgnoreCaseAscii("Chargeback Refund", " refund"));
+    EXPECT_TRUE(endsWithIgnoreCaseAscii("abc", ""));
+    EXPECT_TRUE(endsWithIgnoreCaseAscii("/Api", "/api"));
+    EXPECT_FALSE(endsWithIgnoreCaseAscii("api", "/api"));
+    EXPECT_FALSE(endsWithIgnoreCaseAscii("/api/", "/api"));
+    EXPECT_FALSE(endsWithIgnoreCaseAscii("caf\xC3\x89", "caf\xC3\xA9"));
+}
+
 }  // namespace
 }  // namespace settlebridge::settlement
