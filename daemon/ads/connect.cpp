@@ -35,6 +35,18 @@ std::string makeContext(amazon::Region region, std::optional<std::int64_t> compa
            std::string(name);
 }
 
+/// Login with Amazon for the Ads API of `region` with these app credentials (the token URL can point at a simulator).
+amazon::LwaConfig lwaConfig(const AdsConnectConfig& config, amazon::Region region, const std::string& clientId,
+                            const std::string& clientSecret) {
+    amazon::LwaConfig lc;
+    lc.tokenUrl = config.tokenUrl.empty() ? adsTokenUrl(region) : config.tokenUrl;
+    lc.clientId = clientId;
+    lc.clientSecret = clientSecret;
+    lc.http = config.http;
+    lc.retry = config.retry;
+    return lc;
+}
+
 }  // namespace
 
 AdsCallback parseAdsCallback(std::string_view queryOrUrl) {
@@ -93,13 +105,7 @@ ConnectedAccount AdsConnect::complete(std::string_view callbackQueryOrUrl, store
     const std::string company = context.substr(bar1 + 1, bar2 - bar1 - 1);
     const std::optional<std::int64_t> companyId =
         company == "-" ? std::nullopt : std::optional<std::int64_t>(std::stoll(company));
-    amazon::LwaConfig lc;
-    lc.tokenUrl = config_.tokenUrl.empty() ? adsTokenUrl(region) : config_.tokenUrl;
-    lc.clientId = config_.clientId;
-    lc.clientSecret = config_.clientSecret;
-    lc.http = config_.http;
-    lc.retry = config_.retry;
-    const amazon::LwaClient lwa(lc, clock_);
+    const amazon::LwaClient lwa(lwaConfig(config_, region, config_.clientId, config_.clientSecret), clock_);
     const amazon::TokenGrant grant = lwa.exchangeAuthorizationCode(cb.code, config_.redirectUri);
     if (grant.refreshToken.empty()) {
         throw amazon::ConsentError("Amazon granted access but sent no refresh token: connect again");
@@ -117,13 +123,7 @@ ConnectedAccount AdsConnect::store(std::string_view name, amazon::Region region,
                                    std::optional<std::int64_t> companyId, store::Timestamp now) const {
     if (name.empty()) throw AdsError(AdsError::Kind::Config, "an ads account needs a name");
     // Profiles first: nothing is stored unless the token works and the profile list is readable.
-    amazon::LwaConfig lc;
-    lc.tokenUrl = config_.tokenUrl.empty() ? adsTokenUrl(region) : config_.tokenUrl;
-    lc.clientId = config_.clientId;
-    lc.clientSecret = config_.clientSecret;
-    lc.http = config_.http;
-    lc.retry = config_.retry;
-    const amazon::LwaClient lwa(lc, clock_);
+    const amazon::LwaClient lwa(lwaConfig(config_, region, config_.clientId, config_.clientSecret), clock_);
     amazon::AccessTokenProvider tokens(lwa, std::string(refreshToken));
     AdsApiConfig ac;
     ac.endpoint = config_.apiEndpoint.empty() ? adsApiEndpoint(region) : config_.apiEndpoint;
@@ -167,13 +167,7 @@ std::vector<store::AdsProfile> AdsConnect::importProfiles(std::int64_t accountId
     if (!secret) throw AdsError(AdsError::Kind::Config, "the account has no credentials: connect it again");
     const AmazonAdsCredentials creds = AmazonAdsCredentials::fromJson(*secret);
     const auto region = amazon::parseRegion(account->region).value_or(amazon::Region::NA);
-    amazon::LwaConfig lc;
-    lc.tokenUrl = config_.tokenUrl.empty() ? adsTokenUrl(region) : config_.tokenUrl;
-    lc.clientId = creds.clientId;
-    lc.clientSecret = creds.clientSecret;
-    lc.http = config_.http;
-    lc.retry = config_.retry;
-    const amazon::LwaClient lwa(lc, clock_);
+    const amazon::LwaClient lwa(lwaConfig(config_, region, creds.clientId, creds.clientSecret), clock_);
     amazon::AccessTokenProvider tokens(lwa, creds.refreshToken);
     AdsApiConfig ac;
     ac.endpoint = config_.apiEndpoint.empty() ? adsApiEndpoint(region) : config_.apiEndpoint;
