@@ -12,7 +12,6 @@ import json
 import os
 import sqlite3
 import sys
-import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -24,13 +23,7 @@ PROFILE = "999999999"  # the US profile of the shared profiles fixture (America/
 
 
 def wait_for(predicate, what, timeout=120):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.3)
-    raise AssertionError(f"timed out waiting for {what}")
+    return h.wait_for(predicate, what, timeout=timeout, interval=0.3)
 
 
 class AdSpendPipelineTest(unittest.TestCase):

@@ -65,13 +65,7 @@ def connections(data):
 
 
 def wait_for(predicate, what, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
+    return h.wait_for(predicate, what, timeout=timeout, interval=0.2)
 
 
 def document_count(data):

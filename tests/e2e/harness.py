@@ -602,3 +602,14 @@ def sim_control(url, payload=None):
     request = urllib.request.Request(url + "/_control", data=data, method="GET" if payload is None else "POST")
     with urllib.request.urlopen(request, timeout=20) as r:
         return json.loads(r.read() or b"{}")
+
+
+def wait_for(predicate, what, timeout=60, interval=0.2):
+    """Polls `predicate` until it returns something truthy (returned), or fails naming `what` after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out waiting for {what}")
