@@ -2,7 +2,7 @@
 
 #include <cctype>
 
-#include "daemon/settlement/text.hpp"
+#include "daemon/common/text.hpp"
 
 namespace settlebridge::qbxml {
 
@@ -19,7 +19,7 @@ std::string folded(std::string_view text) {
         }
         if (space) out += ' ';
         space = false;
-        out += settlement::asciiLower(c);
+        out += common::asciiLower(c);
     }
     return out;
 }

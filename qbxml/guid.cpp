@@ -6,7 +6,7 @@
 #include <Poco/UUID.h>
 #include <Poco/UUIDGenerator.h>
 
-#include "daemon/settlement/text.hpp"
+#include "daemon/common/text.hpp"
 
 namespace settlebridge::qbxml {
 namespace {
@@ -28,13 +28,13 @@ std::string externalGuid(std::string_view externalKey) {
     Poco::SHA1Engine sha1;
     const Poco::UUID uuid = Poco::UUIDGenerator::defaultGenerator().createFromName(
         kNamespace, std::string(externalKey), sha1, Poco::UUID::UUID_NAME_BASED_SHA1);
-    return "{" + settlement::asciiUpper(uuid.toString()) + "}";
+    return "{" + common::asciiUpper(uuid.toString()) + "}";
 }
 
 bool sameGuid(std::string_view a, std::string_view b) noexcept {
     a = stripBraces(a);
     b = stripBraces(b);
-    return !a.empty() && settlement::equalsIgnoreCaseAscii(a, b);
+    return !a.empty() && common::equalsIgnoreCaseAscii(a, b);
 }
 
 }  // namespace settlebridge::qbxml

@@ -9,7 +9,7 @@
 
 #include <tinyxml2.h>
 
-#include "daemon/settlement/money.hpp"
+#include "daemon/common/money.hpp"
 #include "daemon/settlement/naming.hpp"
 #include "qbxml/guid.hpp"
 #include "qbxml/text.hpp"
@@ -37,7 +37,7 @@ std::string_view toString(AccountType type) noexcept {
 
 namespace {
 
-using settlement::Cents;
+using common::Cents;
 using settlement::DocumentKind;
 using settlement::Summary;
 using settlement::SummaryDocument;
@@ -148,7 +148,7 @@ std::string checkedAmount(Cents cents, const std::string& field) {
         throw RenderError(field, "amount of " + std::to_string(cents) +
                                      " cents is beyond what QuickBooks stores (13 digits before the decimal point)");
     }
-    return settlement::formatCents(cents);
+    return common::formatCents(cents);
 }
 
 std::string checkedQuantity(std::int64_t quantity, const std::string& field) {
@@ -334,7 +334,7 @@ CheckedDocument checkDocument(const Summary& summary, const SummaryDocument& doc
     const Cents total = doc.total();
     if (total < 0) {
         throw RenderError(prefix, "the " + kindName(doc.kind) + " " + quoted(doc.refNumber) + " totals " +
-                                      settlement::formatCents(total) +
+                                      common::formatCents(total) +
                                       ": QuickBooks refuses documents with a negative total");
     }
     (void)checkedAmount(total, prefix + "/TotalAmount");
@@ -443,7 +443,7 @@ CheckedRefund checkRefund(const Summary& summary, const SummaryDocument& creditM
     const Cents total = creditMemo.total();
     if (total <= 0) {
         throw RenderError(prefix + "/RefundAppliedToTxnAdd/RefundAmount",
-                          "credit memo " + quoted(creditMemo.refNumber) + " totals " + settlement::formatCents(total) +
+                          "credit memo " + quoted(creditMemo.refNumber) + " totals " + common::formatCents(total) +
                               "; only a positive credit can be refunded");
     }
     out.amount = checkedAmount(total, prefix + "/RefundAppliedToTxnAdd/RefundAmount");
@@ -628,15 +628,15 @@ std::string documentComment(const Summary& summary, const SummaryDocument& doc, 
     if (summary.parts.size() > 1) {
         text += ", month part " + std::to_string(doc.part + 1) + " of " + std::to_string(summary.parts.size());
     }
-    text += ", total " + settlement::formatCents(doc.total()) + " " + summary.header.currency + ", " +
+    text += ", total " + common::formatCents(doc.total()) + " " + summary.header.currency + ", " +
             std::to_string(doc.lines.size()) + (doc.lines.size() == 1 ? " line" : " lines") + ".";
     return text;
 }
 
 std::string summaryComment(const Summary& summary, const RenderContext& ctx) {
     std::string text = "Amazon settlement " + summary.header.settlementId + " (" + summary.header.currency +
-                       "), deposit " + settlement::formatCents(summary.header.totalAmount) +
-                       ", documents net " + settlement::formatCents(summary.documentsNet) + " through " +
+                       "), deposit " + common::formatCents(summary.header.totalAmount) +
+                       ", documents net " + common::formatCents(summary.documentsNet) + " through " +
                        ctx.clearingAccount + ", customer " + customerOf(summary, ctx) + ". ";
     if (summary.grossMode) {
         text += "GROSS MODE: fee lines are left out, so these documents do NOT match the deposit. ";
@@ -644,7 +644,7 @@ std::string summaryComment(const Summary& summary, const RenderContext& ctx) {
         text += "Reconciled: the documents net to the deposit to the cent. ";
     } else {
         text += "NOT RECONCILED: the report's rows differ from its total by " +
-                settlement::formatCents(summary.difference) + "; Settlebridge holds such a summary for review. ";
+                common::formatCents(summary.difference) + "; Settlebridge holds such a summary for review. ";
     }
     text += "Before posting, the customer, the clearing account and every item are checked with queries and "
             "created when missing.";
@@ -919,7 +919,7 @@ std::string renderPreview(const Summary& summary, const RenderContext& ctx) {
                 refundRef.clear();  // the posting queue names it; the preview just does not show the number
             }
             entry.trailing = "Then ARRefundCreditCardAdd" + refundRef + ": refund of " +
-                             settlement::formatCents(doc.total()) + " " +
+                             common::formatCents(doc.total()) + " " +
                              summary.header.currency + " to " + customerOf(summary, ctx) + ", paid out of " +
                              ctx.clearingAccount + ", dated " + doc.txnDate + ", applied to this credit memo, " +
                              "ExternalGUID " + externalGuid(refundExternalKey(doc)) +

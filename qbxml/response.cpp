@@ -6,7 +6,7 @@
 
 #include <tinyxml2.h>
 
-#include "daemon/settlement/text.hpp"
+#include "daemon/common/text.hpp"
 #include "qbxml/text.hpp"
 
 namespace settlebridge::qbxml {
@@ -22,7 +22,7 @@ std::string_view toString(Severity severity) noexcept {
 
 namespace {
 
-using settlement::equalsIgnoreCaseAscii;
+using common::equalsIgnoreCaseAscii;
 using tinyxml2::XMLElement;
 
 bool endsWith(std::string_view text, std::string_view suffix) noexcept {
@@ -66,13 +66,13 @@ std::string where(const XMLElement& element) {
     return " (line " + std::to_string(element.GetLineNum()) + ")";
 }
 
-std::optional<settlement::Cents> amountChild(const XMLElement& parent, const char* name) {
+std::optional<common::Cents> amountChild(const XMLElement& parent, const char* name) {
     const XMLElement* child = parent.FirstChildElement(name);
     if (child == nullptr) {
         return std::nullopt;
     }
     const std::string text = trimmed(child->GetText());
-    const std::optional<settlement::Cents> cents = parseAmountCents(text);
+    const std::optional<common::Cents> cents = parseAmountCents(text);
     if (!cents) {
         throw ResponseError("qbXML response: <" + std::string(name) + "> holds \"" + text +
                             "\", which is not an amount" + where(*child));
@@ -205,10 +205,10 @@ CompanyInfo parseCompany(const XMLElement& ret) {
 }
 
 Severity parseSeverity(std::string_view text) noexcept {
-    if (equalsIgnoreCaseAscii(text, "Info")) {
+    if (common::equalsIgnoreCaseAscii(text, "Info")) {
         return Severity::Info;
     }
-    if (equalsIgnoreCaseAscii(text, "Warn") || equalsIgnoreCaseAscii(text, "Warning")) {
+    if (common::equalsIgnoreCaseAscii(text, "Warn") || common::equalsIgnoreCaseAscii(text, "Warning")) {
         return Severity::Warn;
     }
     return Severity::Error;
@@ -270,7 +270,7 @@ Response parseOne(const XMLElement& rs) {
 
 const ListRet* Response::findList(std::string_view fullName) const noexcept {
     for (const ListRet& list : lists) {
-        if (equalsIgnoreCaseAscii(list.fullName, fullName)) {
+        if (common::equalsIgnoreCaseAscii(list.fullName, fullName)) {
             return &list;
         }
     }
@@ -295,7 +295,7 @@ const Response* ResponseSet::findType(std::string_view type) const noexcept {
     return nullptr;
 }
 
-std::optional<settlement::Cents> parseAmountCents(std::string_view text) noexcept {
+std::optional<common::Cents> parseAmountCents(std::string_view text) noexcept {
     bool negative = false;
     if (!text.empty() && (text.front() == '+' || text.front() == '-')) {
         negative = text.front() == '-';
@@ -307,7 +307,7 @@ std::optional<settlement::Cents> parseAmountCents(std::string_view text) noexcep
     if (whole.empty() || whole.size() > 13 || (dot != std::string_view::npos && fraction.size() != 2)) {
         return std::nullopt;
     }
-    settlement::Cents cents = 0;
+    common::Cents cents = 0;
     for (const char c : whole) {
         if (c < '0' || c > '9') {
             return std::nullopt;

@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "daemon/settlement/money.hpp"
+#include "daemon/common/money.hpp"
 
 namespace settlebridge::qbxml {
 
@@ -36,8 +36,8 @@ struct TxnRet {
     std::string txnDate;
     std::string refNumber;
     std::string customerFullName;  ///< CustomerRef/FullName
-    std::optional<settlement::Cents> totalAmount;  ///< TotalAmount (for a TransferRet: Amount)
-    std::optional<settlement::Cents> creditRemaining;  ///< CreditMemoRet
+    std::optional<common::Cents> totalAmount;  ///< TotalAmount (for a TransferRet: Amount)
+    std::optional<common::Cents> creditRemaining;  ///< CreditMemoRet
     std::string memo;
     std::string externalGuid;
     std::string depositToAccount;    ///< SalesReceiptRet DepositToAccountRef/FullName
@@ -46,7 +46,7 @@ struct TxnRet {
     std::string transferToAccount;   ///< TransferRet
     struct AppliedTo {
         std::string txnId;
-        std::optional<settlement::Cents> refundAmount;
+        std::optional<common::Cents> refundAmount;
     };
     std::vector<AppliedTo> refundAppliedTo;  ///< ARRefundCreditCardRet RefundAppliedToTxnRet
 };
@@ -148,6 +148,6 @@ ResponseSet parseResponse(std::string_view xml);
 
 /// A qbXML amount (AMTTYPE: `[+-]?digits[.dd]`, at most 13 integer digits, exactly two decimals or none) as cents.
 /// nullopt for anything else (no rounding, no floating point).
-std::optional<settlement::Cents> parseAmountCents(std::string_view text) noexcept;
+std::optional<common::Cents> parseAmountCents(std::string_view text) noexcept;
 
 }  // namespace settlebridge::qbxml

@@ -5,7 +5,7 @@
 #include <string>
 #include <utility>
 
-#include "daemon/settlement/text.hpp"
+#include "daemon/common/text.hpp"
 
 namespace settlebridge::qbxml {
 namespace {
@@ -116,7 +116,7 @@ std::string_view toString(StatusClass kind) noexcept {
 }
 
 StatusInfo classifyStatus(int statusCode, std::string_view statusMessage) {
-    const std::string message = settlement::asciiLower(statusMessage);
+    const std::string message = common::asciiLower(statusMessage);
     StatusInfo info;
     const Known* known = findKnown(statusCode);
     std::string text;
@@ -155,7 +155,7 @@ StatusInfo classifyStatus(int statusCode, std::string_view statusMessage) {
 }
 
 std::string explainHresult(std::string_view hresult, std::string_view message) {
-    const std::string code = settlement::asciiLower(hresult);
+    const std::string code = common::asciiLower(hresult);
     std::string text;
     if (code == "0x80040400") {
         text = "QuickBooks could not read the request Settlebridge sent (an XML error). Nothing was posted; report "

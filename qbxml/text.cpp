@@ -1,4 +1,4 @@
-#include "daemon/settlement/text.hpp"
+#include "daemon/common/text.hpp"
 #include "qbxml/text.hpp"
 
 #include <algorithm>
@@ -213,7 +213,7 @@ std::string toQuickBooksText(std::string_view utf8) {
         } else if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || isInvisible(cp) || isCombiningMark(cp)) {
             // control characters, invisible formatting and combining marks: dropped
         } else if (inWindows1252(cp)) {
-            settlement::appendUtf8(out, cp);
+            common::appendUtf8(out, cp);
         } else if (cp >= 0xFF01 && cp <= 0xFF5E) {
             out.push_back(static_cast<char>(cp - 0xFEE0));  // fullwidth ASCII
         } else if (const char* letter = lookup(std::begin(kLetters), std::end(kLetters), cp)) {
@@ -270,9 +270,9 @@ std::string windows1252ToUtf8(std::string_view bytes) {
         const auto b = static_cast<unsigned char>(c);
         if (b >= 0x80 && b <= 0x9F) {
             const char32_t cp = kCp1252High[b - 0x80u];
-            settlement::appendUtf8(out, cp != 0 ? cp : char32_t{0xFFFD});
+            common::appendUtf8(out, cp != 0 ? cp : char32_t{0xFFFD});
         } else {
-            settlement::appendUtf8(out, b);
+            common::appendUtf8(out, b);
         }
     }
     return out;

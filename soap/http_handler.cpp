@@ -12,7 +12,7 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/SocketAddress.h>
 
-#include "daemon/settlement/text.hpp"
+#include "daemon/common/text.hpp"
 
 namespace settlebridge::soap {
 namespace {
@@ -66,7 +66,7 @@ bool plausibleHost(std::string_view host) {
 // "?wsdl", "?WSDL", "?wsdl=", "?wsdl&x=1" (what .NET, zeep and browsers append).
 bool isWsdlQuery(std::string_view query) {
     const std::size_t end = query.find_first_of("=&");
-    return settlement::equalsIgnoreCaseAscii(query.substr(0, end), "wsdl");
+    return common::equalsIgnoreCaseAscii(query.substr(0, end), "wsdl");
 }
 
 // Reads what is left of the request body so the connection can carry the next request. Returns false when

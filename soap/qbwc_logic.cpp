@@ -4,7 +4,7 @@
 #include <ctime>
 #include <exception>
 
-#include "daemon/settlement/text.hpp"
+#include "daemon/common/text.hpp"
 #include "qbxml/status.hpp"
 
 namespace settlebridge::soap {
@@ -136,7 +136,7 @@ bool QbwcLogic::cachedSuccess(const std::string& cacheKey, store::Timestamp now)
 
 std::vector<std::string> QbwcLogic::authenticate(const std::string& user, const std::string& password) {
     const store::Timestamp t = now();
-    const std::string userKey = settlement::asciiLower(user);
+    const std::string userKey = common::asciiLower(user);
     const std::vector<std::string> nvu{"", "nvu"};
     try {
         if (user.empty() || throttled(userKey, t)) return nvu;
@@ -304,7 +304,7 @@ int QbwcLogic::receiveResponseXML(const ReceiveResponseInput& in) {
             if (!session) return kErrorPercent;
             if (!in.hresult.empty()) {
                 const std::string message = qbxml::explainHresult(in.hresult, in.message);
-                const bool notProcessed = settlement::equalsIgnoreCaseAscii(in.hresult, "0x80040400");
+                const bool notProcessed = common::equalsIgnoreCaseAscii(in.hresult, "0x80040400");
                 planner_.interrupt(tx, *session, message, notProcessed, t);
                 session->lastError = message;
                 session->responsesReceived += 1;

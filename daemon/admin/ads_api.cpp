@@ -3,7 +3,7 @@
 #include <map>
 
 #include "daemon/admin/home_api.hpp"
-#include "daemon/settlement/datetime.hpp"
+#include "daemon/common/datetime.hpp"
 #include "daemon/store/ad_spend.hpp"
 #include "daemon/store/ads_accounts.hpp"
 
@@ -47,7 +47,7 @@ JsonObject profileJson(const store::AdsProfile& p, const store::AdsAccount& acco
 
 std::string dateParam(const ApiRequest& request, const std::string& name, const std::string& label) {
     const std::string value = request.param(name);
-    if (value.size() != 10 || !settlement::parseDate(value)) {
+    if (value.size() != 10 || !common::parseDate(value)) {
         throw ApiError(400, "the " + label + " date must be a date like 2026-01-27", name);
     }
     return value;
@@ -130,9 +130,9 @@ ApiReply adsSpendGet(SiteContext& ctx, const ApiRequest& request) {
     const std::string from = dateParam(request, "from", "first");
     const std::string to = dateParam(request, "to", "last");
     if (from > to) throw ApiError(400, "the first date must not be after the last date", "from");
-    const auto fromDate = *settlement::parseDate(from);
-    const auto toDate = *settlement::parseDate(to);
-    const std::int64_t days = settlement::daysFromCivil(toDate) - settlement::daysFromCivil(fromDate) + 1;
+    const auto fromDate = *common::parseDate(from);
+    const auto toDate = *common::parseDate(to);
+    const std::int64_t days = common::daysFromCivil(toDate) - common::daysFromCivil(fromDate) + 1;
     if (days > 366) throw ApiError(400, "choose at most 366 days", "to");
     return ctx.store().read([&](store::Tx& tx) {
         store::AdsProfiles profiles(tx.database());
@@ -160,8 +160,8 @@ ApiReply adsSpendGet(SiteContext& ctx, const ApiRequest& request) {
         JsonArray dayList = array();
         store::Cents maxDay = 0;
         store::Cents grand = 0;
-        for (std::int64_t n = settlement::daysFromCivil(fromDate); n <= settlement::daysFromCivil(toDate); ++n) {
-            const std::string date = settlement::formatDate(settlement::civilFromDays(n));
+        for (std::int64_t n = common::daysFromCivil(fromDate); n <= common::daysFromCivil(toDate); ++n) {
+            const std::string date = common::formatDate(common::civilFromDays(n));
             JsonObject o = object();
             o->set("date", date);
             JsonObject costs = object();

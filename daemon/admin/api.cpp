@@ -7,7 +7,7 @@
 
 #include <Poco/JSON/Stringifier.h>
 
-#include "daemon/settlement/money.hpp"
+#include "daemon/common/money.hpp"
 
 namespace settlebridge::admin {
 
@@ -168,7 +168,7 @@ store::Company requireCompany(store::Tx& tx, std::int64_t id) {
 }
 
 std::string money(store::Cents cents, std::string_view currency) {
-    const std::string plain = settlement::formatCents(cents);  // -1234.56
+    const std::string plain = common::formatCents(cents);  // -1234.56
     const bool negative = !plain.empty() && plain[0] == '-';
     const std::string digits = plain.substr(negative ? 1 : 0);
     const std::size_t dot = digits.find('.');

@@ -2,14 +2,14 @@
 
 #include <algorithm>
 
-#include "daemon/settlement/text.hpp"
+#include "daemon/common/text.hpp"
 #include "daemon/store/crypto.hpp"
 
 namespace settlebridge::admin {
 
 namespace {
 
-std::string userKey(std::string_view name) { return "user:" + settlement::asciiLower(name); }
+std::string userKey(std::string_view name) { return "user:" + common::asciiLower(name); }
 std::string addressKey(std::string_view address) { return "ip:" + std::string(address); }
 
 void checkName(const std::string& name) {

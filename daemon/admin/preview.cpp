@@ -5,7 +5,7 @@
 
 #include "daemon/posting/rendering.hpp"
 #include "daemon/settlement/categories.hpp"
-#include "daemon/settlement/datetime.hpp"
+#include "daemon/common/datetime.hpp"
 #include "daemon/settlement/timezone.hpp"
 #include "daemon/store/summary_codec.hpp"
 #include "qbxml/render.hpp"
@@ -21,7 +21,7 @@ std::string describe(const SettlementSpan& span) {
 std::string checkedDate(const ApiRequest& request, const std::string& name, const std::string& label) {
     const std::string value = request.param(name);
     if (value.empty()) throw ApiError(400, "choose the " + label + " date", name);
-    if (value.size() != 10 || !settlement::parseDate(value)) {
+    if (value.size() != 10 || !common::parseDate(value)) {
         throw ApiError(400, "the " + label + " date must be a date like 2026-01-27", name);
     }
     return value;
@@ -158,8 +158,8 @@ ApiReply previewGet(SiteContext& ctx, const ApiRequest& request) {
             SettlementSpan span;
             span.row = record.id;
             span.settlementId = record.settlementId;
-            span.startDate = settlement::formatDate(zone.localDate(summary.header.startUtc));
-            span.endDate = settlement::formatDate(zone.localDate(summary.header.endUtc));
+            span.startDate = common::formatDate(zone.localDate(summary.header.startUtc));
+            span.endDate = common::formatDate(zone.localDate(summary.header.endUtc));
             span.endUtc = summary.header.endUtc;
             l.spans.push_back(std::move(span));
             l.summaries.push_back(std::move(summary));

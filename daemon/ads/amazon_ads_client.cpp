@@ -9,9 +9,9 @@
 
 namespace settlebridge::ads {
 
-using settlement::Json;
-using settlement::JsonError;
-using settlement::jsonQuote;
+using common::Json;
+using common::JsonError;
+using common::jsonQuote;
 
 namespace {
 
@@ -105,7 +105,7 @@ std::string ReportRequest::toJson() const {
            ",\"format\":" + jsonQuote(format) + "}}";
 }
 
-AdsApiClient::AdsApiClient(AdsApiConfig config, amazon::AccessTokenProvider& tokens, amazon::Clock& clock)
+AdsApiClient::AdsApiClient(AdsApiConfig config, amazon::AccessTokenProvider& tokens, net::Clock& clock)
     : config_(std::move(config)),
       tokens_(tokens),
       clock_(clock),
@@ -117,7 +117,7 @@ AdsApiClient::AdsApiClient(AdsApiConfig config, amazon::AccessTokenProvider& tok
     if (config_.clientId.empty()) throw AdsError(AdsError::Kind::Config, "no Amazon Ads client id configured");
 }
 
-amazon::HttpResponse AdsApiClient::call(const std::string& operation, const std::string& method,
+net::HttpResponse AdsApiClient::call(const std::string& operation, const std::string& method,
                                         const std::string& path, std::string_view profileId, const std::string& body,
                                         const std::string& contentType, const std::string& accept) {
     const int maxAttempts = std::max(1, config_.retry.maxAttempts);
@@ -126,7 +126,7 @@ amazon::HttpResponse AdsApiClient::call(const std::string& operation, const std:
     for (;;) {
         if (config_.stop.stop_requested()) throw amazon::CancelledError();
         const std::string token = tokens_.accessToken();
-        amazon::HttpRequest request;
+        net::HttpRequest request;
         request.method = method;
         request.url = endpoint_ + path;
         request.headers = {{"Authorization", "Bearer " + token},
@@ -141,7 +141,7 @@ amazon::HttpResponse AdsApiClient::call(const std::string& operation, const std:
             // Amazon's own Postman collection sends the report content type on the status GET too.
             request.headers.emplace_back("Content-Type", contentType);
         }
-        amazon::HttpResponse response;
+        net::HttpResponse response;
         try {
             response = http_.send(request);
         } catch (const amazon::NetworkError& e) {
@@ -159,9 +159,9 @@ amazon::HttpResponse AdsApiClient::call(const std::string& operation, const std:
             refreshedToken = true;
             continue;
         }
-        if (amazon::isRetryableStatus(response.status) && attempt + 1 < maxAttempts) {
+        if (net::isRetryableStatus(response.status) && attempt + 1 < maxAttempts) {
             std::optional<std::chrono::milliseconds> retryAfter;
-            if (auto value = response.header("Retry-After")) retryAfter = amazon::parseRetryAfter(*value, clock_.wallNow());
+            if (auto value = response.header("Retry-After")) retryAfter = net::parseRetryAfter(*value, clock_.wallNow());
             if (!retryAfter || *retryAfter <= config_.retry.maxRetryAfter) {
                 if (!clock_.sleepFor(backoff_.delay(attempt, retryAfter), config_.stop)) throw amazon::CancelledError();
                 ++attempt;
@@ -229,7 +229,7 @@ CreatedReport AdsApiClient::createReport(std::string_view profileId, const Repor
 
 ReportStatus AdsApiClient::getReport(std::string_view profileId, std::string_view reportId) {
     const auto response = call("checking report " + std::string(reportId), "GET",
-                               "/reporting/reports/" + amazon::percentEncode(reportId), profileId, "",
+                               "/reporting/reports/" + net::percentEncode(reportId), profileId, "",
                                kCreateReportType, "application/vnd.getasyncreportresponse.v3+json");
     try {
         const Json j = Json::parse(response.body);
@@ -280,9 +280,9 @@ std::string AdsApiClient::download(const std::string& url) {
     int attempt = 0;
     const int maxAttempts = std::max(1, config_.retry.maxAttempts);
     for (;;) {
-        amazon::HttpRequest request;  // a presigned link: no Amazon headers at all
+        net::HttpRequest request;  // a presigned link: no Amazon headers at all
         request.url = url;
-        amazon::HttpResponse response;
+        net::HttpResponse response;
         try {
             response = http_.send(request);
         } catch (const amazon::NetworkError& e) {
@@ -298,7 +298,7 @@ std::string AdsApiClient::download(const std::string& url) {
                                std::string("the Amazon Ads report file is damaged: ") + e.what());
             }
         }
-        if (amazon::isRetryableStatus(response.status) && attempt + 1 < maxAttempts) {
+        if (net::isRetryableStatus(response.status) && attempt + 1 < maxAttempts) {
             if (!clock_.sleepFor(backoff_.delay(attempt++, std::nullopt), config_.stop)) throw amazon::CancelledError();
             continue;
         }

@@ -22,12 +22,12 @@
 #include <string_view>
 #include <vector>
 
-#include "daemon/amazon/clock.hpp"
-#include "daemon/amazon/http.hpp"
+#include "daemon/net/clock.hpp"
+#include "daemon/net/http.hpp"
 #include "daemon/amazon/lwa.hpp"
 #include "daemon/amazon/region.hpp"
-#include "daemon/amazon/retry.hpp"
-#include "daemon/settlement/json.hpp"
+#include "daemon/net/retry.hpp"
+#include "daemon/common/json.hpp"
 #include "daemon/store/ads_accounts.hpp"
 
 namespace settlebridge::ads {
@@ -44,8 +44,8 @@ struct AdsApiConfig {
     std::string endpoint;   // region host or a simulator ("http://127.0.0.1:PORT"); no trailing slash needed
     std::string clientId;   // the LWA client id (Amazon-Advertising-API-ClientId)
     std::string userAgent;  // "" = amazon::defaultUserAgent()
-    amazon::HttpOptions http;
-    amazon::RetryPolicy retry;
+    net::HttpOptions http;
+    net::RetryPolicy retry;
     std::chrono::milliseconds pollInitial{5'000};
     std::chrono::milliseconds pollMax{60'000};
     /// Give up waiting for one report after this long (a later sync asks again and gets the same report via 425).
@@ -93,7 +93,7 @@ struct SbAd {
 class AdsApiClient {
 public:
     AdsApiClient(AdsApiConfig config, amazon::AccessTokenProvider& tokens,
-                 amazon::Clock& clock = amazon::SystemClock::instance());
+                 net::Clock& clock = net::SystemClock::instance());
 
     std::vector<store::ImportedProfile> listProfiles();
 
@@ -104,7 +104,7 @@ public:
     /// GETs the presigned URL without Amazon headers; returns the decompressed bytes.
     std::string download(const std::string& url);
     /// create + wait + download + parse: the report's rows (a JSON array of flat objects).
-    settlement::Json runReport(std::string_view profileId, const ReportRequest& request);
+    common::Json runReport(std::string_view profileId, const ReportRequest& request);
 
     /// Every Sponsored Brands ad of the given campaigns (all campaigns when empty), following nextToken.
     std::vector<SbAd> listSbAds(std::string_view profileId, const std::vector<std::string>& campaignIds);
@@ -113,15 +113,15 @@ public:
     int duplicatesReused() const noexcept { return duplicates_; }
 
 private:
-    amazon::HttpResponse call(const std::string& operation, const std::string& method, const std::string& path,
+    net::HttpResponse call(const std::string& operation, const std::string& method, const std::string& path,
                               std::string_view profileId, const std::string& body, const std::string& contentType,
                               const std::string& accept);
 
     AdsApiConfig config_;
     amazon::AccessTokenProvider& tokens_;
-    amazon::Clock& clock_;
-    amazon::HttpClient http_;
-    amazon::Backoff backoff_;
+    net::Clock& clock_;
+    net::HttpClient http_;
+    net::Backoff backoff_;
     std::string endpoint_;
     int duplicates_ = 0;
 };

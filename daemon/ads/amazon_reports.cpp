@@ -4,14 +4,14 @@
 
 #include "daemon/ads/allocation.hpp"
 #include "daemon/ads/errors.hpp"
-#include "daemon/settlement/decimal.hpp"
+#include "daemon/common/decimal.hpp"
 
 namespace settlebridge::ads {
 
-using settlement::Cents;
-using settlement::decimalToCents;
-using settlement::decimalToCount;
-using settlement::Json;
+using common::Cents;
+using common::decimalToCents;
+using common::decimalToCount;
+using common::Json;
 
 const std::vector<AmazonReportKind>& amazonReportKinds() {
     static const std::vector<AmazonReportKind> kinds{
@@ -56,40 +56,40 @@ namespace {
                        std::to_string(index + 1) + (column.empty() ? "" : ", column " + std::string(column)) + ": " + why);
 }
 
-std::string textOf(const Json& row, std::string_view column) {
-    const Json* v = row.find(column);
+std::string textOf(const common::Json& row, std::string_view column) {
+    const common::Json* v = row.find(column);
     if (v == nullptr || v->isNull()) return "";
     return v->text();
 }
 
-Cents moneyOf(const AmazonReportKind& kind, const Json& row, std::size_t index, std::string_view column) {
+common::Cents moneyOf(const AmazonReportKind& kind, const common::Json& row, std::size_t index, std::string_view column) {
     if (column.empty()) return 0;
-    const Json* v = row.find(column);
+    const common::Json* v = row.find(column);
     if (v == nullptr || v->isNull()) return 0;
     if (!v->isNumber() && !v->isString()) bad(kind, index, column, "not a number");
-    const auto cents = decimalToCents(v->text());
+    const auto cents = common::decimalToCents(v->text());
     if (!cents) bad(kind, index, column, "\"" + v->text() + "\" is not an amount");
     return *cents;
 }
 
-std::int64_t countOf(const AmazonReportKind& kind, const Json& row, std::size_t index, std::string_view column) {
+std::int64_t countOf(const AmazonReportKind& kind, const common::Json& row, std::size_t index, std::string_view column) {
     if (column.empty()) return 0;
-    const Json* v = row.find(column);
+    const common::Json* v = row.find(column);
     if (v == nullptr || v->isNull()) return 0;
-    const auto n = decimalToCount(v->text());
+    const auto n = common::decimalToCount(v->text());
     if (!n || (!v->isNumber() && !v->isString())) bad(kind, index, column, "\"" + v->text() + "\" is not a count");
     return *n;
 }
 
 }  // namespace
 
-std::vector<store::AdSpendRow> rowsFromReport(const AmazonReportKind& kind, const Json& rows, std::string_view fromDate,
+std::vector<store::AdSpendRow> rowsFromReport(const AmazonReportKind& kind, const common::Json& rows, std::string_view fromDate,
                                               std::string_view toDate) {
     if (!rows.isArray()) throw AdsError(AdsError::Kind::Protocol, "the Amazon Ads report is not a list of rows");
     std::vector<store::AdSpendRow> out;
     out.reserve(rows.items().size());
     for (std::size_t i = 0; i < rows.items().size(); ++i) {
-        const Json& row = rows.items()[i];
+        const common::Json& row = rows.items()[i];
         if (!row.isObject()) bad(kind, i, "", "not an object");
         store::AdSpendRow r;
         r.adProduct = std::string(kind.code);

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "daemon/ads/amazon_ads_client.hpp"
-#include "daemon/settlement/json.hpp"
+#include "daemon/common/json.hpp"
 #include "daemon/store/ad_spend.hpp"
 
 namespace settlebridge::ads {
@@ -44,7 +44,7 @@ ReportRequest makeReportRequest(const AmazonReportKind& kind, std::string_view f
 /// Store rows from a report file (a JSON array of flat objects). Rows dated outside fromDate..toDate are
 /// refused, as are rows without a date or campaign, and money or counts that are not plain numbers
 /// (AdsError Protocol naming the row and column). null metrics count as zero. SB rows have no SKU.
-std::vector<store::AdSpendRow> rowsFromReport(const AmazonReportKind& kind, const settlement::Json& rows,
+std::vector<store::AdSpendRow> rowsFromReport(const AmazonReportKind& kind, const common::Json& rows,
                                               std::string_view fromDate, std::string_view toDate);
 
 /// Sponsored Brands campaign rows spread over the SKUs each campaign's ads promote. `asinsByCampaign`: from

@@ -77,7 +77,7 @@ AdsCallback parseAdsCallback(std::string_view queryOrUrl) {
     return cb;
 }
 
-AdsConnect::AdsConnect(store::Store& store, const store::SecretBox& box, AdsConnectConfig config, amazon::Clock& clock)
+AdsConnect::AdsConnect(store::Store& store, const store::SecretBox& box, AdsConnectConfig config, net::Clock& clock)
     : store_(store), box_(box), config_(std::move(config)), clock_(clock) {}
 
 amazon::ConsentStart AdsConnect::begin(std::string_view name, amazon::Region region,
@@ -88,9 +88,9 @@ amazon::ConsentStart AdsConnect::begin(std::string_view name, amazon::Region reg
     amazon::ConsentStart start;
     start.state = states.issue(makeContext(region, companyId, name), config_.stateLifetime);
     const std::string base = config_.authorizeUrl.empty() ? adsAuthorizeUrl(region) : config_.authorizeUrl;
-    start.url = base + "?client_id=" + amazon::percentEncode(config_.clientId) + "&scope=" + amazon::percentEncode(kAdsScope) +
-                "&response_type=code&redirect_uri=" + amazon::percentEncode(config_.redirectUri) +
-                "&state=" + amazon::percentEncode(start.state);
+    start.url = base + "?client_id=" + net::percentEncode(config_.clientId) + "&scope=" + net::percentEncode(kAdsScope) +
+                "&response_type=code&redirect_uri=" + net::percentEncode(config_.redirectUri) +
+                "&state=" + net::percentEncode(start.state);
     return start;
 }
 

@@ -23,11 +23,11 @@
 #include <vector>
 
 #include "daemon/ads/walmart.hpp"
-#include "daemon/amazon/clock.hpp"
+#include "daemon/net/clock.hpp"
 #include "daemon/amazon/consent.hpp"
-#include "daemon/amazon/http.hpp"
+#include "daemon/net/http.hpp"
 #include "daemon/amazon/region.hpp"
-#include "daemon/amazon/retry.hpp"
+#include "daemon/net/retry.hpp"
 #include "daemon/store/ads_accounts.hpp"
 
 namespace settlebridge::store {
@@ -49,8 +49,8 @@ struct AdsConnectConfig {
     std::string apiEndpoint;    // the Ads API host
     std::chrono::seconds stateLifetime{std::chrono::minutes{30}};
     int backfillDays = 30;      // the download window given to imported profiles (1..95)
-    amazon::HttpOptions http;
-    amazon::RetryPolicy retry;
+    net::HttpOptions http;
+    net::RetryPolicy retry;
 };
 
 struct ConnectedAccount {
@@ -61,7 +61,7 @@ struct ConnectedAccount {
 class AdsConnect {
 public:
     AdsConnect(store::Store& store, const store::SecretBox& box, AdsConnectConfig config,
-               amazon::Clock& clock = amazon::SystemClock::instance());
+               net::Clock& clock = net::SystemClock::instance());
 
     /// The consent URL for a new Amazon Ads account named `name` (of `companyId`) in `region`.
     amazon::ConsentStart begin(std::string_view name, amazon::Region region,
@@ -87,7 +87,7 @@ private:
     store::Store& store_;
     const store::SecretBox& box_;
     AdsConnectConfig config_;
-    amazon::Clock& clock_;
+    net::Clock& clock_;
 };
 
 /// code and state of a callback query; throws amazon::ConsentError for error=… or a missing parameter.

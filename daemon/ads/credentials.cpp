@@ -1,13 +1,13 @@
 #include "daemon/ads/credentials.hpp"
 
 #include "daemon/ads/errors.hpp"
-#include "daemon/settlement/json.hpp"
+#include "daemon/common/json.hpp"
 
 namespace settlebridge::ads {
 
-using settlement::Json;
-using settlement::JsonError;
-using settlement::jsonQuote;
+using common::Json;
+using common::JsonError;
+using common::jsonQuote;
 
 std::string AmazonAdsCredentials::toJson() const {
     return "{\"client_id\":" + jsonQuote(clientId) + ",\"client_secret\":" + jsonQuote(clientSecret) +

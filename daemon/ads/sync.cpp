@@ -11,7 +11,7 @@
 #include "daemon/ads/walmart.hpp"
 #include "daemon/amazon/errors.hpp"
 #include "daemon/amazon/lwa.hpp"
-#include "daemon/settlement/datetime.hpp"
+#include "daemon/common/datetime.hpp"
 #include "daemon/settlement/timezone.hpp"
 #include "daemon/store/ad_spend.hpp"
 #include "daemon/store/secrets.hpp"
@@ -22,12 +22,12 @@ namespace settlebridge::ads {
 namespace {
 
 std::int64_t dayNumber(const std::string& date) {
-    const auto d = settlement::parseDate(date);
+    const auto d = common::parseDate(date);
     if (!d) throw AdsError(AdsError::Kind::Config, "not a date: " + date);
-    return settlement::daysFromCivil(*d);
+    return common::daysFromCivil(*d);
 }
 
-std::string dayText(std::int64_t day) { return settlement::formatDate(settlement::civilFromDays(day)); }
+std::string dayText(std::int64_t day) { return common::formatDate(common::civilFromDays(day)); }
 
 constexpr int kWalmartRetentionDays = 90;
 
@@ -45,9 +45,9 @@ std::string addDays(const std::string& date, int days) { return dayText(dayNumbe
 std::string profileToday(const std::string& timeZone, store::Timestamp now, const std::string& zoneInfoDir) {
     try {
         const auto zone = settlement::TimeZone::load(timeZone.empty() ? "UTC" : timeZone, zoneInfoDir);
-        return settlement::formatDate(zone.localDate(now));
+        return common::formatDate(zone.localDate(now));
     } catch (const settlement::TimeZoneError&) {
-        return settlement::formatDate(settlement::TimeZone::utc().localDate(now));
+        return common::formatDate(settlement::TimeZone::utc().localDate(now));
     }
 }
 
@@ -128,7 +128,7 @@ AdsRunReport AdsSync::syncProfile(std::int64_t profileRow, store::Timestamp now,
 void AdsSync::runAccount(const store::AdsAccount& account, const std::vector<store::AdsProfile>& profiles,
                          store::Timestamp now, std::optional<int> forcedDays, std::stop_token stop,
                          AdsRunReport& report) {
-    amazon::Clock& clock = options_.clock != nullptr ? *options_.clock : amazon::SystemClock::instance();
+    net::Clock& clock = options_.clock != nullptr ? *options_.clock : net::SystemClock::instance();
     auto event = [&](store::EventLevel level, const std::string& message) {
         store_.write([&](store::Tx& tx) { tx.events().add(now, account.companyId, level, message); });
     };
@@ -310,7 +310,7 @@ void AdsSync::runAccount(const store::AdsAccount& account, const std::vector<sto
                     rows = walmartClient->itemSpend(profile.info.profileId, chunk.from, chunk.to, walmartColumns);
                 } else {
                     const AmazonReportKind& kind = amazonReportKind(chunk.product);
-                    const settlement::Json file = amazonClient->runReport(profile.info.profileId,
+                    const common::Json file = amazonClient->runReport(profile.info.profileId,
                                                               makeReportRequest(kind, chunk.from, chunk.to));
                     rows = rowsFromReport(kind, file, chunk.from, chunk.to);
                     if (chunk.product == store::kAdProductSB) {

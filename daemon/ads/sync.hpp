@@ -24,9 +24,9 @@
 #include <utility>
 #include <vector>
 
-#include "daemon/amazon/clock.hpp"
-#include "daemon/amazon/http.hpp"
-#include "daemon/amazon/retry.hpp"
+#include "daemon/net/clock.hpp"
+#include "daemon/net/http.hpp"
+#include "daemon/net/retry.hpp"
 #include "daemon/store/ads_accounts.hpp"
 #include "daemon/store/records.hpp"
 
@@ -54,8 +54,8 @@ struct AdsSyncOptions {
     std::string walmartEndpoint = "https://developer.api.walmart.com/api-proxy/service/WPA/Api/v1";
     /// A JSON file that replaces the built-in Walmart column table (walmart.hpp); "" = built-in.
     std::string walmartColumnsFile;
-    amazon::HttpOptions http;
-    amazon::RetryPolicy retry;
+    net::HttpOptions http;
+    net::RetryPolicy retry;
     std::chrono::milliseconds pollInitial{5'000};
     std::chrono::milliseconds pollMax{60'000};
     std::chrono::milliseconds reportTimeout{std::chrono::minutes{30}};
@@ -74,7 +74,7 @@ struct AdsSyncOptions {
 
     std::function<void(const AdsProgress&)> progress;
     /// The clock waits run on (polls, backoff); nullptr = the system clock.
-    amazon::Clock* clock = nullptr;
+    net::Clock* clock = nullptr;
     /// Jitter for backoff ([0,1)); empty = random.
     std::function<double()> jitter;
 };

@@ -12,18 +12,18 @@
 #include "daemon/ads/errors.hpp"
 #include "daemon/amazon/document.hpp"
 #include "daemon/amazon/errors.hpp"
-#include "daemon/settlement/decimal.hpp"
-#include "daemon/settlement/json.hpp"
-#include "daemon/settlement/text.hpp"
+#include "daemon/common/decimal.hpp"
+#include "daemon/common/json.hpp"
+#include "daemon/common/text.hpp"
 
 namespace settlebridge::ads {
 
-using settlement::Cents;
-using settlement::decimalToCents;
-using settlement::decimalToCount;
-using settlement::Json;
-using settlement::JsonError;
-using settlement::jsonQuote;
+using common::Cents;
+using common::decimalToCents;
+using common::decimalToCount;
+using common::Json;
+using common::JsonError;
+using common::jsonQuote;
 
 namespace {
 
@@ -41,7 +41,7 @@ const std::string* lookup(const std::map<std::string, std::string>& row,
     if (names == table.end()) return nullptr;
     for (const auto& name : names->second) {
         for (const auto& [header, value] : row) {
-            if (settlement::equalsIgnoreCaseAscii(header, name)) return &value;
+            if (common::equalsIgnoreCaseAscii(header, name)) return &value;
         }
     }
     return nullptr;
@@ -64,19 +64,19 @@ std::string normalDate(std::string d) {
 }  // namespace
 
 std::string WalmartCredentials::toJson() const {
-    return "{\"auth_token\":" + jsonQuote(authToken) + ",\"consumer_id\":" + jsonQuote(consumerId) +
-           ",\"private_key\":" + jsonQuote(privateKey) + ",\"key_version\":" + jsonQuote(keyVersion) + "}";
+    return "{\"auth_token\":" + common::jsonQuote(authToken) + ",\"consumer_id\":" + common::jsonQuote(consumerId) +
+           ",\"private_key\":" + common::jsonQuote(privateKey) + ",\"key_version\":" + common::jsonQuote(keyVersion) + "}";
 }
 
 WalmartCredentials WalmartCredentials::fromJson(std::string_view json) {
     WalmartCredentials c;
     try {
-        const Json j = Json::parse(json);
+        const common::Json j = common::Json::parse(json);
         c.authToken = j.get("auth_token");
         c.consumerId = j.get("consumer_id");
         c.privateKey = j.get("private_key");
         c.keyVersion = j.get("key_version", "1");
-    } catch (const JsonError&) {
+    } catch (const common::JsonError&) {
         throw AdsError(AdsError::Kind::Config, "the stored Walmart Connect credentials are unreadable: connect again");
     }
     if (c.authToken.empty() || c.consumerId.empty() || c.privateKey.empty()) {
@@ -111,21 +111,21 @@ WalmartColumns WalmartColumns::load(const std::string& file) {
     if (!in) throw AdsError(AdsError::Kind::Config, "cannot read the Walmart column table " + file);
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     try {
-        const Json j = Json::parse(text);
-        auto merge = [](const Json* section, std::map<std::string, std::vector<std::string>>& into) {
+        const common::Json j = common::Json::parse(text);
+        auto merge = [](const common::Json* section, std::map<std::string, std::vector<std::string>>& into) {
             if (section == nullptr) return;
-            if (!section->isObject()) throw JsonError("a section is not an object");
+            if (!section->isObject()) throw common::JsonError("a section is not an object");
             for (const auto& [field, names] : section->members()) {
-                if (!names.isArray() || names.items().empty()) throw JsonError("\"" + field + "\" is not a list of names");
+                if (!names.isArray() || names.items().empty()) throw common::JsonError("\"" + field + "\" is not a list of names");
                 std::vector<std::string> list;
-                for (const Json& n : names.items()) list.push_back(n.text());
+                for (const common::Json& n : names.items()) list.push_back(n.text());
                 into[field] = list;
             }
         };
         merge(j.find("adItem"), c.adItem);
         merge(j.find("item"), c.item);
         if (const std::string t = j.get("itemReportType"); !t.empty()) c.itemReportType = t;
-    } catch (const JsonError& e) {
+    } catch (const common::JsonError& e) {
         throw AdsError(AdsError::Kind::Config, "the Walmart column table " + file + " is unreadable: " + e.what());
     }
     return c;
@@ -154,13 +154,13 @@ std::vector<std::map<std::string, std::string>> readTable(std::string_view raw) 
     const auto first = bytes.find_first_not_of(" \t\r\n");
     if (first != std::string::npos && bytes[first] == '[') {
         try {
-            const Json j = Json::parse(bytes);
-            for (const Json& row : j.items()) {
+            const common::Json j = common::Json::parse(bytes);
+            for (const common::Json& row : j.items()) {
                 std::map<std::string, std::string> r;
                 for (const auto& [k, v] : row.members()) r[k] = v.text();
                 out.push_back(std::move(r));
             }
-        } catch (const JsonError& e) {
+        } catch (const common::JsonError& e) {
             throw AdsError(AdsError::Kind::Download, std::string("the Walmart Connect report is not readable JSON: ") + e.what());
         }
         return out;
@@ -239,17 +239,17 @@ std::vector<store::AdSpendRow> walmartSpendRows(const std::vector<std::map<std::
             if (v == nullptr || v->empty()) badRow(i, field, "missing");
             return *v;
         };
-        auto money = [&](const std::string& field) -> Cents {
+        auto money = [&](const std::string& field) -> common::Cents {
             const std::string* v = lookup(row, columns.adItem, field);
             if (v == nullptr || v->empty()) return 0;
-            const auto c = decimalToCents(*v);
+            const auto c = common::decimalToCents(*v);
             if (!c) badRow(i, field, "\"" + *v + "\" is not an amount");
             return *c;
         };
         auto count = [&](const std::string& field) -> std::int64_t {
             const std::string* v = lookup(row, columns.adItem, field);
             if (v == nullptr || v->empty()) return 0;
-            const auto c = decimalToCount(*v);
+            const auto c = common::decimalToCount(*v);
             if (!c) badRow(i, field, "\"" + *v + "\" is not a count");
             return *c;
         };
@@ -283,7 +283,7 @@ std::map<std::string, std::string> walmartSkuByItem(const std::vector<std::map<s
     return out;
 }
 
-WalmartClient::WalmartClient(WalmartConfig config, WalmartCredentials credentials, amazon::Clock& clock)
+WalmartClient::WalmartClient(WalmartConfig config, WalmartCredentials credentials, net::Clock& clock)
     : config_(std::move(config)),
       credentials_(std::move(credentials)),
       clock_(clock),
@@ -323,14 +323,14 @@ std::string WalmartClient::signature(std::string_view timestamp) const {
     return base64(reinterpret_cast<const unsigned char*>(sig.data()), size);
 }
 
-amazon::HttpResponse WalmartClient::call(const std::string& what, const std::string& method, const std::string& url,
+net::HttpResponse WalmartClient::call(const std::string& what, const std::string& method, const std::string& url,
                                          const std::string& body) {
     const int maxAttempts = std::max(1, config_.retry.maxAttempts);
     for (int attempt = 0;; ++attempt) {
         if (config_.stop.stop_requested()) throw amazon::CancelledError();
         const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock_.wallNow().time_since_epoch()).count();
         const std::string timestamp = std::to_string(ms);
-        amazon::HttpRequest request;
+        net::HttpRequest request;
         request.method = method;
         request.url = url;
         request.headers = {{"Authorization", "Bearer " + credentials_.authToken},
@@ -343,7 +343,7 @@ amazon::HttpResponse WalmartClient::call(const std::string& what, const std::str
             request.body = body;
             request.contentType = "application/json";
         }
-        amazon::HttpResponse response;
+        net::HttpResponse response;
         try {
             response = http_.send(request);
         } catch (const amazon::NetworkError&) {
@@ -352,9 +352,9 @@ amazon::HttpResponse WalmartClient::call(const std::string& what, const std::str
             continue;
         }
         if (response.status >= 200 && response.status < 300) return response;
-        if (amazon::isRetryableStatus(response.status) && attempt + 1 < maxAttempts) {
+        if (net::isRetryableStatus(response.status) && attempt + 1 < maxAttempts) {
             std::optional<std::chrono::milliseconds> retryAfter;
-            if (auto v = response.header("Retry-After")) retryAfter = amazon::parseRetryAfter(*v, clock_.wallNow());
+            if (auto v = response.header("Retry-After")) retryAfter = net::parseRetryAfter(*v, clock_.wallNow());
             if (!clock_.sleepFor(backoff_.delay(attempt, retryAfter), config_.stop)) throw amazon::CancelledError();
             continue;
         }
@@ -371,22 +371,22 @@ amazon::HttpResponse WalmartClient::call(const std::string& what, const std::str
 std::string WalmartClient::snapshot(std::string_view advertiserId, std::string_view reportType,
                                     const std::vector<std::string>& metrics, std::string_view fromDate,
                                     std::string_view toDate) {
-    std::string body = "{\"advertiserId\":" + std::string(advertiserId) + ",\"reportType\":" + jsonQuote(reportType) +
+    std::string body = "{\"advertiserId\":" + std::string(advertiserId) + ",\"reportType\":" + common::jsonQuote(reportType) +
                        ",\"reportMetrics\":[";
-    for (std::size_t i = 0; i < metrics.size(); ++i) body += (i ? "," : "") + jsonQuote(metrics[i]);
+    for (std::size_t i = 0; i < metrics.size(); ++i) body += (i ? "," : "") + common::jsonQuote(metrics[i]);
     body += "]";
-    if (!fromDate.empty()) body += ",\"startDate\":" + jsonQuote(fromDate) + ",\"endDate\":" + jsonQuote(toDate);
+    if (!fromDate.empty()) body += ",\"startDate\":" + common::jsonQuote(fromDate) + ",\"endDate\":" + common::jsonQuote(toDate);
     body += "}";
     const std::string what = "the " + std::string(reportType) + " snapshot";
-    auto read = [&](const amazon::HttpResponse& r) {
+    auto read = [&](const net::HttpResponse& r) {
         try {
-            return Json::parse(r.body);
-        } catch (const JsonError& e) {
+            return common::Json::parse(r.body);
+        } catch (const common::JsonError& e) {
             throw AdsError(AdsError::Kind::Protocol, r.status, "", e.what(),
                            "Walmart Connect answered " + what + " with something unreadable: " + e.what());
         }
     };
-    const Json created = read(call(what, "POST", config_.endpoint + "/api/v2/snapshot/report", body));
+    const common::Json created = read(call(what, "POST", config_.endpoint + "/api/v2/snapshot/report", body));
     const std::string snapshotId = created.get("snapshotId");
     if (created.get("code") == "failure" || snapshotId.empty()) {
         throw AdsError(AdsError::Kind::BadRequest, 200, "failure", created.get("details"),
@@ -395,9 +395,9 @@ std::string WalmartClient::snapshot(std::string_view advertiserId, std::string_v
     const auto started = clock_.now();
     auto wait = config_.pollInitial;
     for (;;) {
-        const Json s = read(call(what, "GET",
-                                 config_.endpoint + "/api/v2/snapshot?advertiserId=" + amazon::percentEncode(advertiserId) +
-                                     "&snapshotId=" + amazon::percentEncode(snapshotId),
+        const common::Json s = read(call(what, "GET",
+                                 config_.endpoint + "/api/v2/snapshot?advertiserId=" + net::percentEncode(advertiserId) +
+                                     "&snapshotId=" + net::percentEncode(snapshotId),
                                  ""));
         const std::string status = s.get("jobStatus");
         if (status == "done") {

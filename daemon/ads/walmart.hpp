@@ -28,9 +28,9 @@
 #include <string_view>
 #include <vector>
 
-#include "daemon/amazon/clock.hpp"
-#include "daemon/amazon/http.hpp"
-#include "daemon/amazon/retry.hpp"
+#include "daemon/net/clock.hpp"
+#include "daemon/net/http.hpp"
+#include "daemon/net/retry.hpp"
 #include "daemon/store/ad_spend.hpp"
 
 namespace settlebridge::ads {
@@ -77,8 +77,8 @@ std::map<std::string, std::string> walmartSkuByItem(const std::vector<std::map<s
 
 struct WalmartConfig {
     std::string endpoint;  // base URL (…/api-proxy/service/WPA/Api/v1 or a simulator)
-    amazon::HttpOptions http;
-    amazon::RetryPolicy retry;
+    net::HttpOptions http;
+    net::RetryPolicy retry;
     std::chrono::milliseconds pollInitial{5'000};
     std::chrono::milliseconds pollMax{60'000};
     std::chrono::milliseconds reportTimeout{std::chrono::minutes{30}};
@@ -89,7 +89,7 @@ struct WalmartConfig {
 class WalmartClient {
 public:
     WalmartClient(WalmartConfig config, WalmartCredentials credentials,
-                  amazon::Clock& clock = amazon::SystemClock::instance());
+                  net::Clock& clock = net::SystemClock::instance());
 
     /// Requests a snapshot, waits for it, downloads it: the file's bytes (gzip undone).
     std::string snapshot(std::string_view advertiserId, std::string_view reportType,
@@ -102,13 +102,13 @@ public:
     std::string signature(std::string_view timestamp) const;
 
 private:
-    amazon::HttpResponse call(const std::string& what, const std::string& method, const std::string& url,
+    net::HttpResponse call(const std::string& what, const std::string& method, const std::string& url,
                               const std::string& body);
     WalmartConfig config_;
     WalmartCredentials credentials_;
-    amazon::Clock& clock_;
-    amazon::HttpClient http_;
-    amazon::Backoff backoff_;
+    net::Clock& clock_;
+    net::HttpClient http_;
+    net::Backoff backoff_;
 };
 
 }  // namespace settlebridge::ads

@@ -245,7 +245,7 @@ ConnectionAccess Accounts::access(std::int64_t connectionId) {
             a.lwa.clientId = app.clientId;
             a.lwa.clientSecret = app.clientSecret;
         }
-        HttpOptions http = options_.http;
+        net::HttpOptions http = options_.http;
         if (auto ca = store::AppSettings(tx.database()).get(setting::kCaFile); ca && http.caFile.empty()) http.caFile = *ca;
         a.lwa.tokenUrl = where.lwaTokenUrl();
         a.lwa.http = http;
@@ -260,7 +260,7 @@ ConnectionAccess Accounts::access(std::int64_t connectionId) {
 
 ConnectionCheck Accounts::test(std::int64_t connectionId, store::Timestamp now) {
     ConnectionAccess a = access(connectionId);
-    RetryPolicy quick;
+    net::RetryPolicy quick;
     quick.maxAttempts = 2;
     quick.baseDelay = std::chrono::milliseconds(500);
     quick.maxRetryAfter = std::chrono::milliseconds(5'000);

@@ -13,11 +13,11 @@
 
 #include "daemon/amazon/connection_check.hpp"
 #include "daemon/amazon/consent.hpp"
-#include "daemon/amazon/http.hpp"
+#include "daemon/net/http.hpp"
 #include "daemon/amazon/lwa.hpp"
 #include "daemon/amazon/region.hpp"
 #include "daemon/amazon/reports_client.hpp"
-#include "daemon/amazon/retry.hpp"
+#include "daemon/net/retry.hpp"
 #include "daemon/store/amazon_connections.hpp"
 #include "daemon/store/secrets.hpp"
 #include "daemon/store/store.hpp"
@@ -57,8 +57,8 @@ struct Endpoints {
 };
 
 struct AccountsOptions {
-    HttpOptions http;
-    RetryPolicy retry;
+    net::HttpOptions http;
+    net::RetryPolicy retry;
 };
 
 /// A request the accounts layer refuses (unknown company or connection, app not configured, bad value): the

@@ -43,7 +43,7 @@ ConnectionCheck fromLwa(const LwaError& e) {
 }  // namespace
 
 ConnectionCheck testConnection(const LwaClient& lwa, const std::string& refreshToken, const SpApiConfig& spApi,
-                               Clock& clock) {
+                               net::Clock& clock) {
     AccessTokenProvider tokens(lwa, refreshToken);
     try {
         tokens.forceRefresh();

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "daemon/amazon/clock.hpp"
+#include "daemon/net/clock.hpp"
 #include "daemon/amazon/lwa.hpp"
 #include "daemon/amazon/reports_client.hpp"
 
@@ -33,6 +33,6 @@ struct ConnectionCheck {
 
 /// Runs the check with its own token cache. `spApi.retry` applies; pass a small RetryPolicy for a quick answer.
 ConnectionCheck testConnection(const LwaClient& lwa, const std::string& refreshToken, const SpApiConfig& spApi,
-                               Clock& clock = SystemClock::instance());
+                               net::Clock& clock = net::SystemClock::instance());
 
 }  // namespace settlebridge::amazon

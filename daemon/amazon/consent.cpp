@@ -8,7 +8,7 @@
 #include <sstream>
 #include <vector>
 
-#include "daemon/amazon/http.hpp"
+#include "daemon/net/http.hpp"
 #include "daemon/store/crypto.hpp"
 
 namespace settlebridge::amazon {
@@ -48,7 +48,7 @@ std::string mac(const std::string& key, std::string_view payload) {
     return store::hmacSha256(key, std::string(kMacLabel) + std::string(payload));
 }
 
-std::int64_t unixSeconds(Clock::Wall when) {
+std::int64_t unixSeconds(net::Clock::Wall when) {
     return std::chrono::duration_cast<std::chrono::seconds>(when.time_since_epoch()).count();
 }
 
@@ -79,7 +79,7 @@ std::vector<std::pair<std::string, std::string>> parseQuery(std::string_view tex
 
 }  // namespace
 
-ConsentState::ConsentState(std::string key, Clock& clock) : key_(std::move(key)), clock_(clock) {
+ConsentState::ConsentState(std::string key, net::Clock& clock) : key_(std::move(key)), clock_(clock) {
     if (key_.size() < 32) throw ConfigError("the consent-state key must be at least 32 bytes");
 }
 
@@ -149,14 +149,14 @@ std::string consentUrl(const ConsentConfig& config, std::string_view state) {
     }
     std::string base = config.sellerCentralUrl;
     while (!base.empty() && base.back() == '/') base.pop_back();
-    std::string url = base + "/apps/authorize/consent?application_id=" + percentEncode(config.applicationId) +
-                      "&state=" + percentEncode(state);
-    if (!config.redirectUri.empty()) url += "&redirect_uri=" + percentEncode(config.redirectUri);
+    std::string url = base + "/apps/authorize/consent?application_id=" + net::percentEncode(config.applicationId) +
+                      "&state=" + net::percentEncode(state);
+    if (!config.redirectUri.empty()) url += "&redirect_uri=" + net::percentEncode(config.redirectUri);
     if (config.draftApp) url += "&version=beta";
     return url;
 }
 
-ConnectWithAmazon::ConnectWithAmazon(ConsentConfig config, const LwaClient& lwa, std::string stateKey, Clock& clock)
+ConnectWithAmazon::ConnectWithAmazon(ConsentConfig config, const LwaClient& lwa, std::string stateKey, net::Clock& clock)
     : config_(std::move(config)), lwa_(lwa), states_(std::move(stateKey), clock) {}
 
 ConsentStart ConnectWithAmazon::begin(std::string_view context) const {

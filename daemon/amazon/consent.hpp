@@ -17,7 +17,7 @@
 #include <string>
 #include <string_view>
 
-#include "daemon/amazon/clock.hpp"
+#include "daemon/net/clock.hpp"
 #include "daemon/amazon/errors.hpp"
 #include "daemon/amazon/lwa.hpp"
 
@@ -47,7 +47,7 @@ struct ConsentConfig {
 /// Signs and checks state values. `key` is at least 32 secret bytes (e.g. SecretBox::deriveKey("consent-state")).
 class ConsentState {
 public:
-    ConsentState(std::string key, Clock& clock = SystemClock::instance());
+    ConsentState(std::string key, net::Clock& clock = net::SystemClock::instance());
     /// A fresh state carrying `context` (at most 256 bytes) valid for `lifetime`.
     std::string issue(std::string_view context, std::chrono::seconds lifetime) const;
     /// The context of a state we issued and that has not expired. Throws ConsentError otherwise.
@@ -55,7 +55,7 @@ public:
 
 private:
     std::string key_;
-    Clock& clock_;
+    net::Clock& clock_;
 };
 
 struct ConsentStart {
@@ -86,7 +86,7 @@ class ConnectWithAmazon {
 public:
     /// `stateKey`: see ConsentState. The LwaClient carries the app's client id and secret.
     ConnectWithAmazon(ConsentConfig config, const LwaClient& lwa, std::string stateKey,
-                      Clock& clock = SystemClock::instance());
+                      net::Clock& clock = net::SystemClock::instance());
 
     ConsentStart begin(std::string_view context) const;
     /// Verifies the state, then exchanges the code. Throws ConsentError (bad/expired state, missing code,

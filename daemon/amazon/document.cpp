@@ -11,7 +11,7 @@
 #include <mutex>
 
 #include "daemon/amazon/errors.hpp"
-#include "daemon/settlement/text.hpp"
+#include "daemon/common/text.hpp"
 
 namespace settlebridge::amazon {
 
@@ -60,7 +60,7 @@ std::string utf16ToUtf8(std::string_view bytes, bool bigEndian) {
                 i += 2;
             }
         }
-        settlement::appendUtf8(out, u);
+        common::appendUtf8(out, u);
     }
     return out;
 }
@@ -136,7 +136,7 @@ std::string gunzip(std::string_view bytes, std::size_t maxBytes) {
 }
 
 std::string charsetOf(std::string_view contentType) {
-    const std::string lowered = settlement::asciiLower(contentType);
+    const std::string lowered = common::asciiLower(contentType);
     std::size_t pos = 0;
     while ((pos = lowered.find("charset", pos)) != std::string::npos) {
         std::size_t i = pos + 7;
@@ -162,13 +162,13 @@ std::string charsetOf(std::string_view contentType) {
 }
 
 std::string decodeReportText(std::string bytes, std::string_view charset) {
-    const std::string label = settlement::asciiLower(charset);
+    const std::string label = common::asciiLower(charset);
     if (label.empty() || label == "utf-8" || label == "utf8" || label == "us-ascii" || label == "ascii") return bytes;
     if (isWindows1252Label(label)) {
-        if (settlement::isValidUtf8(bytes)) return bytes;  // ASCII, or UTF-8 labelled Cp1252
+        if (common::isValidUtf8(bytes)) return bytes;  // ASCII, or UTF-8 labelled Cp1252
         std::string out;
         out.reserve(bytes.size() + bytes.size() / 8);
-        settlement::appendWindows1252AsUtf8(bytes, out);
+        common::appendWindows1252AsUtf8(bytes, out);
         return out;
     }
     if (label == "utf-16" || label == "utf16") return utf16ToUtf8(bytes, true);

@@ -4,52 +4,23 @@
 // belongs to (a sync, a connection test), so these are exceptions; testConnection() turns them into a
 // value (see connection_test.hpp).
 //
-//   AmazonError
-//   ├── ConfigError       the connection or client is configured wrongly (bad URL, http:// to a remote host)
-//   ├── NetworkError      no answer: refused, timed out, name not found, TLS failed, connection dropped
+//   AmazonError           (= net::RemoteError; with ConfigError, NetworkError and CancelledError: daemon/net/errors.hpp)
 //   ├── LwaError          Login with Amazon refused: invalid_client, invalid_grant, ...
 //   ├── SpApiError        SP-API answered with an error (errors[] payload: Amazon's code and message)
-//   ├── DownloadError     the report document could not be downloaded or decoded
-//   └── CancelledError    a stop was requested while waiting (shutdown)
+//   └── DownloadError     the report document could not be downloaded or decoded
 
 #include <stdexcept>
 #include <string>
 #include <utility>
 
+#include "daemon/net/errors.hpp"
+
 namespace settlebridge::amazon {
 
-class AmazonError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
-
-class ConfigError : public AmazonError {
-public:
-    using AmazonError::AmazonError;
-};
-
-class NetworkError : public AmazonError {
-public:
-    enum class Kind {
-        Refused,   // nothing listens there (or a firewall rejects): "no network" to the seller
-        Timeout,   // no answer in time
-        Dns,       // the host name could not be resolved (no network, or no DNS)
-        Tls,       // the TLS handshake or certificate check failed
-        Closed,    // the connection dropped mid-request
-        Other,
-    };
-    NetworkError(Kind kind, std::string host, const std::string& message, std::string detail)
-        : AmazonError(message), kind_(kind), host_(std::move(host)), detail_(std::move(detail)) {}
-    Kind kind() const noexcept { return kind_; }
-    const std::string& host() const noexcept { return host_; }
-    /// The underlying library's text (Poco/OpenSSL).
-    const std::string& detail() const noexcept { return detail_; }
-
-private:
-    Kind kind_;
-    std::string host_;
-    std::string detail_;
-};
+using AmazonError = net::RemoteError;
+using net::CancelledError;
+using net::ConfigError;
+using net::NetworkError;
 
 class LwaError : public AmazonError {
 public:
@@ -129,9 +100,5 @@ private:
     std::string s3Message_;
 };
 
-class CancelledError : public AmazonError {
-public:
-    CancelledError() : AmazonError("stopped while waiting to call Amazon (shutting down)") {}
-};
 
 }  // namespace settlebridge::amazon

@@ -125,7 +125,7 @@ std::string defaultUserAgent() {
     return std::string("Settlebridge/") + SETTLEBRIDGE_VERSION + " (Language=C++; Platform=" + platform + ")";
 }
 
-LwaClient::LwaClient(LwaConfig config, Clock& clock)
+LwaClient::LwaClient(LwaConfig config, net::Clock& clock)
     : config_(std::move(config)), clock_(clock), http_(config_.http), backoff_(config_.retry) {
     if (config_.userAgent.empty()) config_.userAgent = defaultUserAgent();
 }
@@ -158,11 +158,11 @@ TokenGrant LwaClient::post(const std::string& grantType,
     fields.emplace_back("client_id", config_.clientId);
     fields.emplace_back("client_secret", config_.clientSecret);
 
-    HttpRequest request;
+    net::HttpRequest request;
     request.method = "POST";
     request.url = config_.tokenUrl;
     request.contentType = "application/x-www-form-urlencoded;charset=UTF-8";
-    request.body = formEncode(fields);
+    request.body = net::formEncode(fields);
     request.headers = {{"User-Agent", config_.userAgent}, {"Accept", "application/json"}};
 
     const int attempts = std::max(1, config_.retry.maxAttempts);
@@ -170,9 +170,9 @@ TokenGrant LwaClient::post(const std::string& grantType,
         const bool last = attempt + 1 >= attempts;
         std::optional<std::chrono::milliseconds> retryAfter;
         try {
-            const HttpResponse response = http_.send(request);
+            const net::HttpResponse response = http_.send(request);
             if (response.status == 200) return parseGrant(response.body);
-            if (!isRetryableStatus(response.status)) throwRefusal(grantType, response.status, response.body);
+            if (!net::isRetryableStatus(response.status)) throwRefusal(grantType, response.status, response.body);
             if (last) {
                 const LwaAnswer answer = parseError(response.body);
                 throw LwaError(LwaError::Kind::Unavailable, response.status, answer.error, answer.description,
@@ -180,7 +180,7 @@ TokenGrant LwaClient::post(const std::string& grantType,
                                    std::to_string(response.status) + " after " + std::to_string(attempts) +
                                    " tries): try again later");
             }
-            if (auto value = response.header("Retry-After")) retryAfter = parseRetryAfter(*value, clock_.wallNow());
+            if (auto value = response.header("Retry-After")) retryAfter = net::parseRetryAfter(*value, clock_.wallNow());
             if (retryAfter && *retryAfter > config_.retry.maxRetryAfter) {
                 throw LwaError(LwaError::Kind::Unavailable, response.status, "", "",
                                "Login with Amazon asked to wait longer than Settlebridge waits: try again later");
@@ -200,7 +200,7 @@ AccessTokenProvider::AccessTokenProvider(const LwaClient& lwa, std::string refre
     : lwa_(lwa), refreshToken_(std::move(refreshToken)), margin_(refreshMargin) {}
 
 std::string AccessTokenProvider::refreshLocked() {
-    const Clock::Steady requested = lwa_.clock().now();
+    const net::Clock::Steady requested = lwa_.clock().now();
     TokenGrant grant = lwa_.refresh(refreshToken_);
     ++refreshes_;
     // Refresh a little early: `margin` before expiry, but never more than half of the token's life.

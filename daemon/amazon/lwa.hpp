@@ -18,9 +18,9 @@
 #include <string>
 #include <string_view>
 
-#include "daemon/amazon/clock.hpp"
-#include "daemon/amazon/http.hpp"
-#include "daemon/amazon/retry.hpp"
+#include "daemon/net/clock.hpp"
+#include "daemon/net/http.hpp"
+#include "daemon/net/retry.hpp"
 
 namespace settlebridge::amazon {
 
@@ -30,8 +30,8 @@ struct LwaConfig {
     std::string clientId;      // amzn1.application-oa2-client.…
     std::string clientSecret;  // amzn1.oa2-cs.v1.…
     std::string userAgent;     // "" = defaultUserAgent()
-    HttpOptions http;
-    RetryPolicy retry;
+    net::HttpOptions http;
+    net::RetryPolicy retry;
     std::stop_token stop;
 };
 
@@ -44,7 +44,7 @@ struct TokenGrant {
 
 class LwaClient {
 public:
-    explicit LwaClient(LwaConfig config, Clock& clock = SystemClock::instance());
+    explicit LwaClient(LwaConfig config, net::Clock& clock = net::SystemClock::instance());
 
     /// A fresh access token for `refreshToken`.
     TokenGrant refresh(std::string_view refreshToken) const;
@@ -53,14 +53,14 @@ public:
     TokenGrant exchangeAuthorizationCode(std::string_view code, std::string_view redirectUri = {}) const;
 
     const LwaConfig& config() const noexcept { return config_; }
-    Clock& clock() const noexcept { return clock_; }
+    net::Clock& clock() const noexcept { return clock_; }
 
 private:
     TokenGrant post(const std::string& grantType, const std::vector<std::pair<std::string, std::string>>& fields) const;
     LwaConfig config_;
-    Clock& clock_;
-    HttpClient http_;
-    mutable Backoff backoff_;
+    net::Clock& clock_;
+    net::HttpClient http_;
+    mutable net::Backoff backoff_;
 };
 
 /// The access token of one connection, cached until `refreshMargin` before it expires. Thread-safe: callers
@@ -91,7 +91,7 @@ private:
     std::chrono::seconds margin_;
     mutable std::mutex mutex_;
     std::string token_;
-    Clock::Steady expiresAt_{};
+    net::Clock::Steady expiresAt_{};
     int refreshes_ = 0;
     std::optional<std::string> rotated_;
 };

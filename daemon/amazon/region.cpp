@@ -3,7 +3,7 @@
 #include <array>
 #include <utility>
 
-#include "daemon/settlement/text.hpp"
+#include "daemon/common/text.hpp"
 
 namespace settlebridge::amazon {
 
@@ -57,7 +57,7 @@ std::string_view regionName(Region region) noexcept {
 std::optional<Region> parseRegion(std::string_view text) noexcept {
     std::string t;
     try {
-        t = settlement::asciiLower(text);
+        t = common::asciiLower(text);
     } catch (...) {
         return std::nullopt;
     }

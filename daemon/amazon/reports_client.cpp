@@ -12,7 +12,7 @@
 
 #include "daemon/amazon/document.hpp"
 #include "daemon/amazon/errors.hpp"
-#include "daemon/settlement/datetime.hpp"
+#include "daemon/common/datetime.hpp"
 
 namespace settlebridge::amazon {
 
@@ -46,7 +46,7 @@ std::string text(const Poco::JSON::Object::Ptr& object, const std::string& name)
 
 std::int64_t instant(const std::string& iso) {
     if (iso.empty()) return 0;
-    return settlement::parseDateTime(iso).value_or(0);
+    return common::parseDateTime(iso).value_or(0);
 }
 
 struct ErrorEntry {
@@ -80,7 +80,7 @@ std::string joinEncoded(const std::vector<std::string>& values) {
     std::string out;
     for (const auto& v : values) {
         if (!out.empty()) out.push_back(',');  // SP-API arrays are comma-joined
-        out += percentEncode(v);
+        out += net::percentEncode(v);
     }
     return out;
 }
@@ -149,7 +149,7 @@ std::string friendlyMessage(const std::string& operation, int status, const Erro
 
 }  // namespace
 
-ReportsClient::ReportsClient(SpApiConfig config, AccessTokenProvider& tokens, Clock& clock)
+ReportsClient::ReportsClient(SpApiConfig config, AccessTokenProvider& tokens, net::Clock& clock)
     : config_(std::move(config)),
       tokens_(tokens),
       clock_(clock),
@@ -171,13 +171,13 @@ ReportsClient::Answer ReportsClient::call(const std::string& operation, const st
     for (;;) {
         limiter_.acquire(operation, config_.stop);
         const std::string token = tokens_.accessToken();
-        HttpRequest request;
+        net::HttpRequest request;
         request.url = endpoint_ + pathAndQuery;
         request.headers = {{"x-amz-access-token", token},
-                           {"x-amz-date", amzDate(clock_.wallNow())},
+                           {"x-amz-date", net::amzDate(clock_.wallNow())},
                            {"User-Agent", config_.userAgent},
                            {"Accept", "application/json"}};
-        HttpResponse response;
+        net::HttpResponse response;
         try {
             response = http_.send(request);
         } catch (const NetworkError& e) {
@@ -203,9 +203,9 @@ ReportsClient::Answer ReportsClient::call(const std::string& operation, const st
             refreshedToken = true;
             continue;
         }
-        if (isRetryableStatus(response.status) && attempt + 1 < maxAttempts) {
+        if (net::isRetryableStatus(response.status) && attempt + 1 < maxAttempts) {
             std::optional<std::chrono::milliseconds> retryAfter;
-            if (auto value = response.header("Retry-After")) retryAfter = parseRetryAfter(*value, clock_.wallNow());
+            if (auto value = response.header("Retry-After")) retryAfter = net::parseRetryAfter(*value, clock_.wallNow());
             if (!retryAfter || *retryAfter <= config_.retry.maxRetryAfter) {
                 const auto wait = backoff_.delay(attempt, retryAfter);
                 logger().warning("%s: HTTP %d %s; retrying in %s ms", operation, response.status, error.code,
@@ -229,15 +229,15 @@ ReportsPage ReportsClient::getReports(const ReportsQuery& query) {
     std::string q = "?reportTypes=" + joinEncoded(query.reportTypes);
     if (!query.processingStatuses.empty()) q += "&processingStatuses=" + joinEncoded(query.processingStatuses);
     if (!query.marketplaceIds.empty()) q += "&marketplaceIds=" + joinEncoded(query.marketplaceIds);
-    if (query.createdSince) q += "&createdSince=" + percentEncode(isoUtc(*query.createdSince));
-    if (query.createdUntil) q += "&createdUntil=" + percentEncode(isoUtc(*query.createdUntil));
+    if (query.createdSince) q += "&createdSince=" + net::percentEncode(net::isoUtc(*query.createdSince));
+    if (query.createdUntil) q += "&createdUntil=" + net::percentEncode(net::isoUtc(*query.createdUntil));
     q += "&pageSize=" + std::to_string(query.pageSize);
     return parsePage(call("getReports", std::string(kReportsPath) + q).body);
 }
 
 ReportsPage ReportsClient::getReportsPage(std::string_view nextToken) {
     if (nextToken.empty()) throw ConfigError("getReports: an empty nextToken");
-    return parsePage(call("getReports", std::string(kReportsPath) + "?nextToken=" + percentEncode(nextToken)).body);
+    return parsePage(call("getReports", std::string(kReportsPath) + "?nextToken=" + net::percentEncode(nextToken)).body);
 }
 
 std::vector<ReportInfo> ReportsClient::listReports(const ReportsQuery& query) {
@@ -257,8 +257,8 @@ std::vector<ReportInfo> ReportsClient::listReports(const ReportsQuery& query) {
     return out;
 }
 
-std::vector<ReportInfo> ReportsClient::listSettlementReports(Clock::Wall since) {
-    const Clock::Wall oldest = clock_.wallNow() - kReportRetention + std::chrono::minutes{10};
+std::vector<ReportInfo> ReportsClient::listSettlementReports(net::Clock::Wall since) {
+    const net::Clock::Wall oldest = clock_.wallNow() - kReportRetention + std::chrono::minutes{10};
     ReportsQuery query;
     query.createdSince = std::max(since, oldest);
     query.pageSize = 100;
@@ -272,7 +272,7 @@ std::vector<ReportInfo> ReportsClient::listSettlementReports(Clock::Wall since) 
 ReportDocument ReportsClient::getReportDocument(std::string_view reportDocumentId) {
     if (reportDocumentId.empty()) throw ConfigError("getReportDocument: an empty report document id");
     const Answer answer =
-        call("getReportDocument", std::string(kDocumentsPath) + percentEncode(reportDocumentId));
+        call("getReportDocument", std::string(kDocumentsPath) + net::percentEncode(reportDocumentId));
     ReportDocument document;
     try {
         const auto object = parseObject(answer.body);
@@ -290,18 +290,18 @@ ReportDocument ReportsClient::getReportDocument(std::string_view reportDocumentI
     return document;
 }
 
-HttpResponse ReportsClient::fetchDocument(const std::string& url) {
+net::HttpResponse ReportsClient::fetchDocument(const std::string& url) {
     const int maxAttempts = std::max(1, config_.retry.maxAttempts);
-    HttpRequest request;
+    net::HttpRequest request;
     request.url = url;
     request.headers = {{"User-Agent", config_.userAgent}};  // a presigned link: no SP-API headers
     for (int attempt = 0;; ++attempt) {
         const bool last = attempt + 1 >= maxAttempts;
         std::optional<std::chrono::milliseconds> retryAfter;
         try {
-            HttpResponse response = http_.send(request);
-            if (!isRetryableStatus(response.status) || last) return response;
-            if (auto value = response.header("Retry-After")) retryAfter = parseRetryAfter(*value, clock_.wallNow());
+            net::HttpResponse response = http_.send(request);
+            if (!net::isRetryableStatus(response.status) || last) return response;
+            if (auto value = response.header("Retry-After")) retryAfter = net::parseRetryAfter(*value, clock_.wallNow());
             logger().warning("report download: HTTP %d; retrying", response.status);
         } catch (const NetworkError& e) {
             const bool transient = e.kind() == NetworkError::Kind::Timeout || e.kind() == NetworkError::Kind::Closed;
@@ -315,7 +315,7 @@ HttpResponse ReportsClient::fetchDocument(const std::string& url) {
 DownloadedReport ReportsClient::downloadDocument(std::string_view reportDocumentId) {
     ReportDocument document = getReportDocument(reportDocumentId);
     DownloadedReport out;
-    HttpResponse response;
+    net::HttpResponse response;
     for (;;) {
         response = fetchDocument(document.url);
         if (response.status == 200) break;

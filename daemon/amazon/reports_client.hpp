@@ -32,14 +32,19 @@
 #include <string_view>
 #include <vector>
 
-#include "daemon/amazon/clock.hpp"
-#include "daemon/amazon/http.hpp"
+#include "daemon/net/clock.hpp"
+#include "daemon/net/http.hpp"
 #include "daemon/amazon/lwa.hpp"
-#include "daemon/amazon/rate_limiter.hpp"
+#include "daemon/net/rate_limiter.hpp"
 #include "daemon/amazon/region.hpp"
-#include "daemon/amazon/retry.hpp"
+#include "daemon/net/retry.hpp"
 
 namespace settlebridge::amazon {
+
+// Rates from the Reports API model (../shared/spec/amazon, "Usage plan" tables): getReports 0.0222/s burst 10,
+// getReportDocument 0.0167/s burst 15.
+inline constexpr net::RateLimit kGetReportsLimit{0.0222, 10};
+inline constexpr net::RateLimit kGetReportDocumentLimit{0.0167, 15};
 
 inline constexpr std::string_view kSettlementReportType = "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2";
 /// Amazon keeps reports 90 days; createdSince further back is refused.
@@ -51,10 +56,10 @@ struct SpApiConfig {
     /// May carry a path prefix. "" = spApiEndpoint(region).
     std::string endpoint;
     std::string userAgent;  // "" = defaultUserAgent()
-    HttpOptions http;
-    RetryPolicy retry;
-    RateLimit getReportsLimit = kGetReportsLimit;
-    RateLimit getReportDocumentLimit = kGetReportDocumentLimit;
+    net::HttpOptions http;
+    net::RetryPolicy retry;
+    net::RateLimit getReportsLimit = kGetReportsLimit;
+    net::RateLimit getReportDocumentLimit = kGetReportDocumentLimit;
     /// Follow `x-amzn-RateLimit-Limit` when Amazon sends it.
     bool adoptRateLimitHeader = true;
     /// Decompressed documents larger than this are refused.
@@ -83,8 +88,8 @@ struct ReportsQuery {
     std::vector<std::string> reportTypes{std::string(kSettlementReportType)};
     std::vector<std::string> processingStatuses{"DONE"};
     std::vector<std::string> marketplaceIds;  // empty = not sent (it does not separate settlements anyway)
-    std::optional<Clock::Wall> createdSince;
-    std::optional<Clock::Wall> createdUntil;
+    std::optional<net::Clock::Wall> createdSince;
+    std::optional<net::Clock::Wall> createdUntil;
     int pageSize = 100;  // 1..100
 };
 
@@ -113,7 +118,7 @@ struct DownloadedReport {
 
 class ReportsClient {
 public:
-    ReportsClient(SpApiConfig config, AccessTokenProvider& tokens, Clock& clock = SystemClock::instance());
+    ReportsClient(SpApiConfig config, AccessTokenProvider& tokens, net::Clock& clock = net::SystemClock::instance());
 
     /// One page of getReports.
     ReportsPage getReports(const ReportsQuery& query);
@@ -124,7 +129,7 @@ public:
     /// Every DONE settlement report (GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2) created since `since`, newest
     /// first as Amazon lists them. A `since` more than 90 days back is moved to 90 days back (less a minute),
     /// Amazon's limit.
-    std::vector<ReportInfo> listSettlementReports(Clock::Wall since);
+    std::vector<ReportInfo> listSettlementReports(net::Clock::Wall since);
 
     ReportDocument getReportDocument(std::string_view reportDocumentId);
     /// getReportDocument + download + gunzip + charset; the link is fetched again once if it has expired.
@@ -134,7 +139,7 @@ public:
 
     /// The endpoint in use (no trailing slash).
     const std::string& endpoint() const noexcept { return endpoint_; }
-    RateLimiter& rateLimiter() noexcept { return limiter_; }
+    net::RateLimiter& rateLimiter() noexcept { return limiter_; }
 
 private:
     struct Answer {
@@ -145,14 +150,14 @@ private:
     /// One SP-API GET with rate limit, retries and the one token refresh. Returns the 2xx answer; throws
     /// SpApiError for the rest.
     Answer call(const std::string& operation, const std::string& pathAndQuery);
-    HttpResponse fetchDocument(const std::string& url);
+    net::HttpResponse fetchDocument(const std::string& url);
 
     SpApiConfig config_;
     AccessTokenProvider& tokens_;
-    Clock& clock_;
-    HttpClient http_;
-    RateLimiter limiter_;
-    Backoff backoff_;
+    net::Clock& clock_;
+    net::HttpClient http_;
+    net::RateLimiter limiter_;
+    net::Backoff backoff_;
     std::string endpoint_;
 };
 

@@ -111,7 +111,7 @@ ConnectionSyncReport SettlementSync::syncConnection(std::int64_t connectionId, s
         AccessTokenProvider tokens(lwa, access.refreshToken);
         ReportsClient client(access.spApi, tokens);
 
-        const Clock::Wall since = Clock::Wall{std::chrono::seconds{now}} -
+        const net::Clock::Wall since = net::Clock::Wall{std::chrono::seconds{now}} -
                                   std::chrono::hours{24 * connection.downloadWindowDays};
         std::vector<ReportInfo> listed = client.listSettlementReports(since);
         r.listed = static_cast<int>(listed.size());

@@ -16,7 +16,7 @@
 #include "daemon/app/cli.hpp"
 #include "daemon/app/json_writer.hpp"
 #include "daemon/app/service.hpp"
-#include "daemon/settlement/money.hpp"
+#include "daemon/common/money.hpp"
 #include "daemon/ads/app_config.hpp"
 #include "daemon/store/ad_spend.hpp"
 #include "daemon/store/ads_accounts.hpp"
@@ -362,7 +362,7 @@ int spend(const Arguments& a, std::ostream& out) {
             writer.key("currency").value(p.info.currencyCode).key("skus").beginArray();
             for (const auto& s : rows) {
                 writer.beginObject().key("sku").value(s.sku).key("asin").value(s.asin);
-                writer.key("cost").value(settlement::formatCents(s.cost)).key("sales").value(settlement::formatCents(s.sales));
+                writer.key("cost").value(common::formatCents(s.cost)).key("sales").value(common::formatCents(s.sales));
                 writer.key("clicks").value(s.clicks).key("impressions").value(s.impressions).key("purchases").value(s.purchases);
                 writer.endObject();
             }
@@ -374,11 +374,11 @@ int spend(const Arguments& a, std::ostream& out) {
         out << "SKU\tASIN\tCOST\tSALES\tCLICKS\tIMPRESSIONS\tPURCHASES\n";
         store::Cents total = 0;
         for (const auto& s : rows) {
-            out << (s.sku.empty() ? "-" : s.sku) << "\t" << s.asin << "\t" << settlement::formatCents(s.cost) << "\t"
-                << settlement::formatCents(s.sales) << "\t" << s.clicks << "\t" << s.impressions << "\t" << s.purchases << "\n";
+            out << (s.sku.empty() ? "-" : s.sku) << "\t" << s.asin << "\t" << common::formatCents(s.cost) << "\t"
+                << common::formatCents(s.sales) << "\t" << s.clicks << "\t" << s.impressions << "\t" << s.purchases << "\n";
             total += s.cost;
         }
-        out << "TOTAL\t\t" << settlement::formatCents(total) << "\n\n";
+        out << "TOTAL\t\t" << common::formatCents(total) << "\n\n";
     }
     if (json) {
         writer.endArray().endObject();

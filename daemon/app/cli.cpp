@@ -120,7 +120,7 @@ int summarize(const std::vector<std::string>& args, std::ostream& out, std::ostr
     if (!summary.reconciled) {
         err << "settlebridge: settlement " << summary.header.settlementId << " is not reconciled: "
             << (summary.grossMode ? "gross mode leaves fees out; " : "")
-            << "difference " << settlement::formatCents(summary.difference) << " " << summary.header.currency << "\n";
+            << "difference " << common::formatCents(summary.difference) << " " << summary.header.currency << "\n";
         return kExitUnreconciled;
     }
     return kExitOk;

@@ -9,7 +9,7 @@
 #include "daemon/app/cli.hpp"
 #include "daemon/app/json_writer.hpp"
 #include "daemon/app/service.hpp"
-#include "daemon/settlement/money.hpp"
+#include "daemon/common/money.hpp"
 
 namespace settlebridge::app {
 
@@ -239,7 +239,7 @@ int statusCommand(const std::vector<std::string>& args, std::ostream& out, std::
         out << "\n";
         for (const auto& d : s.attention) {
             out << "  #" << d.id << " " << kindKey(d.kind) << " " << d.refNumber << " (settlement " << d.settlementId
-                << ", " << settlement::formatCents(d.expectedTotal) << " " << d.currency << ") "
+                << ", " << common::formatCents(d.expectedTotal) << " " << d.currency << ") "
                 << store::toString(d.state);
             if (!d.holdReason.empty()) out << ": " << d.holdReason;
             if (d.qbStatusCode) out << ": QuickBooks " << *d.qbStatusCode << " " << d.qbStatusMessage;

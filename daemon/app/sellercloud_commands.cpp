@@ -12,7 +12,7 @@
 #include "daemon/sellercloud/errors.hpp"
 #include "daemon/sellercloud/linker.hpp"
 #include "daemon/sellercloud/push.hpp"
-#include "daemon/settlement/money.hpp"
+#include "daemon/common/money.hpp"
 #include "daemon/store/ads_accounts.hpp"
 #include "daemon/store/secrets.hpp"
 #include "daemon/store/sellercloud_connections.hpp"
@@ -337,12 +337,12 @@ int logCommand(const Arguments& a, std::ostream& out) {
             w.key("records").beginArray();
             for (const auto& r : records) {
                 w.beginObject().key("sku").value(r.sku).key("asin").value(r.asin).key("product").value(r.productId);
-                w.key("rule").value(r.rule).key("cost").value(settlement::formatCents(r.cost));
-                w.key("sales").value(settlement::formatCents(r.sales));
+                w.key("rule").value(r.rule).key("cost").value(common::formatCents(r.cost));
+                w.key("sales").value(common::formatCents(r.sales));
                 w.key("item_cost");
-                if (r.itemCost) w.value(settlement::formatCents(*r.itemCost)); else w.null();
+                if (r.itemCost) w.value(common::formatCents(*r.itemCost)); else w.null();
                 w.key("profit");
-                if (r.profit) w.value(settlement::formatCents(*r.profit)); else w.null();
+                if (r.profit) w.value(common::formatCents(*r.profit)); else w.null();
                 w.key("values").value(r.valuesWritten).key("status").value(store::toString(r.status));
                 w.key("error").value(r.error).endObject();
             }
@@ -354,9 +354,9 @@ int logCommand(const Arguments& a, std::ostream& out) {
         out << "SKU\tproduct\trule\tcost\tsales\titem cost\tprofit\tstatus\tvalues / error\n";
         for (const auto& r : records) {
             out << (r.sku.empty() ? "-" : r.sku) << "\t" << (r.productId.empty() ? "-" : r.productId) << "\t"
-                << (r.rule.empty() ? "-" : r.rule) << "\t" << settlement::formatCents(r.cost) << "\t"
-                << settlement::formatCents(r.sales) << "\t" << (r.itemCost ? settlement::formatCents(*r.itemCost) : "-")
-                << "\t" << (r.profit ? settlement::formatCents(*r.profit) : "-") << "\t" << store::toString(r.status)
+                << (r.rule.empty() ? "-" : r.rule) << "\t" << common::formatCents(r.cost) << "\t"
+                << common::formatCents(r.sales) << "\t" << (r.itemCost ? common::formatCents(*r.itemCost) : "-")
+                << "\t" << (r.profit ? common::formatCents(*r.profit) : "-") << "\t" << store::toString(r.status)
                 << "\t" << (r.error.empty() ? r.valuesWritten : r.error) << "\n";
         }
         return kExitOk;

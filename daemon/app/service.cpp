@@ -12,7 +12,7 @@
 #include "qbxml/currency.hpp"
 #include "daemon/store/admin_company_options.hpp"
 #include "daemon/settlement/summarizer.hpp"
-#include "daemon/settlement/text.hpp"
+#include "daemon/common/text.hpp"
 #include "daemon/app/data_directory.hpp"
 #include "daemon/app/settings.hpp"
 
@@ -46,7 +46,7 @@ void apply(store::Company& company, const CompanySettings& settings) {
         company.mode = *settings.mode;
     }
     if (settings.homeCurrency) {
-        const std::string code = settlement::asciiUpper(*settings.homeCurrency);
+        const std::string code = common::asciiUpper(*settings.homeCurrency);
         if (!code.empty() && !qbxml::quickBooksCurrencyName(code)) {
             throw ServiceError("unknown currency \"" + *settings.homeCurrency +
                                "\": give the ISO code of the QuickBooks company file's currency (USD, CAD, GBP, EUR...)");

@@ -5,13 +5,13 @@
 #include <string>
 
 #include "daemon/app/json_writer.hpp"
-#include "daemon/settlement/money.hpp"
+#include "daemon/common/money.hpp"
 
 namespace settlebridge::app {
 
-using settlement::Cents;
+using common::Cents;
 using settlement::DocumentKind;
-using settlement::formatCents;
+using common::formatCents;
 
 namespace {
 

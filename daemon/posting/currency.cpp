@@ -2,7 +2,7 @@
 
 #include <cctype>
 
-#include "daemon/settlement/text.hpp"
+#include "daemon/common/text.hpp"
 #include "qbxml/currency.hpp"
 #include "qbxml/render.hpp"
 #include "qbxml/text.hpp"
@@ -11,14 +11,14 @@ namespace settlebridge::posting {
 
 namespace {
 
-using settlement::equalsIgnoreCaseAscii;
+using common::equalsIgnoreCaseAscii;
 
 /// `text` in ASCII upper case with every blank removed (how a currency code is compared and stored).
 std::string upper(std::string_view text) {
     std::string out;
     for (char c : text) {
         if (std::isspace(static_cast<unsigned char>(c))) continue;
-        out += settlement::asciiUpper(c);
+        out += common::asciiUpper(c);
     }
     return out;
 }

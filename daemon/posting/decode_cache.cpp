@@ -2,7 +2,7 @@
 
 #include <set>
 
-#include "daemon/settlement/text.hpp"
+#include "daemon/common/text.hpp"
 #include "daemon/store/summary_codec.hpp"
 #include "qbxml/render.hpp"
 
@@ -34,7 +34,7 @@ DecodedSummary::DecodedSummary(std::string json, settlement::Summary summary)
         for (const auto& line : doc.lines) {
             if (line.item.empty()) continue;
             std::string name = itemName(line.item);
-            if (!seen.insert(settlement::asciiLower(name)).second) continue;
+            if (!seen.insert(common::asciiLower(name)).second) continue;
             items.names.push_back(std::move(name));
             items.lines.push_back(&line);
         }

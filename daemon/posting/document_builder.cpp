@@ -42,7 +42,7 @@ void setInitialState(store::Document& d, const settlement::Summary& summary, con
         d.state = DocState::Held;
         d.holdReason = "unreconciled";
         d.lastError = "The settlement does not reconcile with its deposit (difference " +
-                      settlement::formatCents(summary.difference) +
+                      common::formatCents(summary.difference) +
                       "): check it, then approve it to post anyway, or wait for Amazon to re-issue it.";
     } else {
         d.state = DocState::Queued;

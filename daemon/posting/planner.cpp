@@ -10,7 +10,7 @@
 #include "daemon/posting/rendering.hpp"
 #include "daemon/posting/state_machine.hpp"
 #include "daemon/settlement/categories.hpp"
-#include "daemon/settlement/text.hpp"
+#include "daemon/common/text.hpp"
 #include "qbxml/guid.hpp"
 #include "qbxml/render.hpp"
 #include "qbxml/response.hpp"
@@ -21,8 +21,8 @@ namespace settlebridge::posting {
 
 namespace {
 
-using settlement::asciiLower;
-using settlement::equalsIgnoreCaseAscii;
+using common::asciiLower;
+using common::equalsIgnoreCaseAscii;
 using store::DocKind;
 using store::DocState;
 using store::ListKind;
@@ -102,7 +102,7 @@ std::string docLabel(const store::Document& d) {
 }
 
 std::string upperFirst(std::string text) {
-    if (!text.empty()) text[0] = settlement::asciiUpper(text[0]);
+    if (!text.empty()) text[0] = common::asciiUpper(text[0]);
     return text;
 }
 
@@ -397,7 +397,7 @@ const ItemPlan& Pass::itemPlan(const std::string& name) {
         // A parent of items to create is created like its first child, without the child's description.
         const std::string prefix = key + ":";
         auto child = std::find_if(items_.begin(), items_.end(), [&](const std::string& item) {
-            return item.size() > prefix.size() && settlement::startsWithIgnoreCaseAscii(item, prefix);
+            return item.size() > prefix.size() && common::startsWithIgnoreCaseAscii(item, prefix);
         });
         if (child != items_.end()) {
             plan = itemPlan(*child);
@@ -973,8 +973,8 @@ ResponseOutcome Applier::settle(store::Document doc, const qbxml::TxnRet& txn, c
                                 const std::string& postedText) {
     const QbResult result{txn.txnId, txn.txnDate, txn.totalAmount, rs.statusCode, rs.statusMessage};
     if (txn.totalAmount && *txn.totalAmount != doc.expectedTotal) {
-        const std::string message = upperFirst(docLabel(doc)) + mismatchLead + settlement::formatCents(*txn.totalAmount) +
-                                    " instead of " + settlement::formatCents(doc.expectedTotal) + mismatchAdvice;
+        const std::string message = upperFirst(docLabel(doc)) + mismatchLead + common::formatCents(*txn.totalAmount) +
+                                    " instead of " + common::formatCents(doc.expectedTotal) + mismatchAdvice;
         doc = markFailed(std::move(doc), result, message, session_.id, now_);
         tx_.documents().save(doc);
         event(store::EventLevel::Error, message);
@@ -1036,7 +1036,7 @@ ResponseOutcome Applier::applyLookup(const qbxml::Response& rs) {
         const std::string message =
             "QuickBooks already has a " + kindLabel(doc.kind) + " numbered " + doc.refNumber + " (TxnID " +
             other->txnId + ", dated " + other->txnDate + ", customer \"" + other->customerFullName + "\", total " +
-            (other->totalAmount ? settlement::formatCents(*other->totalAmount) : std::string("?")) +
+            (other->totalAmount ? common::formatCents(*other->totalAmount) : std::string("?")) +
             ") that does not match this document; Settlebridge will not add a second one. Check it in QuickBooks, "
             "then retry.";
         doc = markFailed(std::move(doc), QbResult{"", "", std::nullopt, rs.statusCode, rs.statusMessage}, message,
@@ -1097,7 +1097,7 @@ ResponseOutcome Applier::applyAdd(const qbxml::Response& rs) {
                       " was posted (TxnID " + ret->txnId + ") but QuickBooks recorded a total of ",
                       ": QuickBooks added its own sales tax or applied a price level. Correct or delete it in "
                       "QuickBooks, check the customer's tax and price level settings, then retry it in Settlebridge.",
-                      " was posted (TxnID " + ret->txnId + ", total " + settlement::formatCents(doc.expectedTotal) +
+                      " was posted (TxnID " + ret->txnId + ", total " + common::formatCents(doc.expectedTotal) +
                           ").");
     }
     QbResult result{"", "", std::nullopt, rs.statusCode, rs.statusMessage};

@@ -78,10 +78,10 @@ ImportResult Queue::importSummary(std::string_view companyName, std::string_view
             const auto previous = tx.settlements().summary(active->id);
             std::string difference;
             if (previous) {
-                difference = " The earlier report's deposit was " + settlement::formatCents(previous->deposit) + " " +
-                             previous->currency + "; this one's is " + settlement::formatCents(summary.header.totalAmount) +
+                difference = " The earlier report's deposit was " + common::formatCents(previous->deposit) + " " +
+                             previous->currency + "; this one's is " + common::formatCents(summary.header.totalAmount) +
                              " " + summary.header.currency + " (difference " +
-                             settlement::formatCents(summary.header.totalAmount - previous->deposit) + ").";
+                             common::formatCents(summary.header.totalAmount - previous->deposit) + ").";
             }
             if (anySent) {
                 record.state = store::SettlementState::Conflict;

@@ -38,7 +38,7 @@ bool canTransition(DocState from, DocState to) noexcept;
 struct QbResult {
     std::string txnId;
     std::string txnDate;
-    std::optional<Cents> total;
+    std::optional<common::Cents> total;
     std::optional<int> statusCode;
     std::string statusMessage;
 };

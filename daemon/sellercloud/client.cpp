@@ -10,9 +10,9 @@
 
 #include "daemon/amazon/errors.hpp"
 #include "daemon/sellercloud/errors.hpp"
-#include "daemon/settlement/decimal.hpp"
-#include "daemon/settlement/json.hpp"
-#include "daemon/settlement/text.hpp"
+#include "daemon/common/decimal.hpp"
+#include "daemon/common/json.hpp"
+#include "daemon/common/text.hpp"
 
 namespace settlebridge::sellercloud {
 
@@ -33,14 +33,14 @@ std::string snippet(const std::string& body) {
 /// Sellercloud's own words in an error body: Message, Error, error_description, ExceptionMessage; else the body.
 std::string sellercloudText(const std::string& body) {
     try {
-        const settlement::Json json = settlement::Json::parse(body);
+        const common::Json json = common::Json::parse(body);
         if (json.isObject()) {
             for (const char* key : {"Message", "message", "Error", "error_description", "ExceptionMessage", "error"}) {
                 const std::string text = json.get(key);
                 if (!text.empty()) return text;
             }
         }
-    } catch (const settlement::JsonError&) {
+    } catch (const common::JsonError&) {
     }
     return snippet(body);
 }
@@ -56,12 +56,12 @@ SellercloudError fromNetwork(const amazon::NetworkError& e, const std::string& o
 }
 
 /// The wait a 429 asks for: Retry-After, else the documented body's RateLimitResetTime.
-std::optional<std::chrono::milliseconds> throttleWait(const amazon::HttpResponse& response, amazon::Clock::Wall now) {
+std::optional<std::chrono::milliseconds> throttleWait(const net::HttpResponse& response, net::Clock::Wall now) {
     if (auto value = response.header("Retry-After")) {
-        if (auto wait = amazon::parseRetryAfter(*value, now)) return wait;
+        if (auto wait = net::parseRetryAfter(*value, now)) return wait;
     }
     try {
-        const settlement::Json json = settlement::Json::parse(response.body);
+        const common::Json json = common::Json::parse(response.body);
         const std::string reset = json.isObject() ? json.get("RateLimitResetTime") : std::string();
         if (reset.empty()) return std::nullopt;
         int tzd = 0;
@@ -100,17 +100,17 @@ Kind kindOfStatus(int status) {
     return Kind::Rejected;
 }
 
-std::string text(const settlement::Json& object, std::string_view key) {
-    const settlement::Json* value = object.find(key);
+std::string text(const common::Json& object, std::string_view key) {
+    const common::Json* value = object.find(key);
     if (value == nullptr || value->isNull() || value->isArray() || value->isObject()) return "";
     return value->text();
 }
 
-Product readProduct(const settlement::Json& row) {
+Product readProduct(const common::Json& row) {
     Product p;
     p.id = text(row, "ID");
     const std::string company = text(row, "CompanyID");
-    if (auto n = settlement::decimalToCount(company)) p.companyId = *n;
+    if (auto n = common::decimalToCount(company)) p.companyId = *n;
     p.name = text(row, "ProductName");
     p.upc = text(row, "UPC");
     p.ean = text(row, "EAN");
@@ -119,12 +119,12 @@ Product readProduct(const settlement::Json& row) {
     p.amazonMerchantSku = text(row, "AmazonMerchantSKU");
     p.amazonFbaSku = text(row, "AmazonFBASKU");
     p.walmartProductId = text(row, "WalmartProductID");
-    if (auto cost = settlement::decimalToCents(text(row, "AverageCost")); cost && *cost > 0) p.averageCost = *cost;
+    if (auto cost = common::decimalToCents(text(row, "AverageCost")); cost && *cost > 0) p.averageCost = *cost;
     return p;
 }
 
-const settlement::Json& itemsOf(const settlement::Json& page, const std::string& operation, const std::string& body) {
-    const settlement::Json* items = page.isObject() ? page.find("Items") : nullptr;
+const common::Json& itemsOf(const common::Json& page, const std::string& operation, const std::string& body) {
+    const common::Json* items = page.isObject() ? page.find("Items") : nullptr;
     if (items == nullptr || !items->isArray()) {
         throw SellercloudError(Kind::Unexpected, 200, operation,
                                "Sellercloud's answer could not be read (no Items list) [" + operation + "]",
@@ -133,10 +133,10 @@ const settlement::Json& itemsOf(const settlement::Json& page, const std::string&
     return *items;
 }
 
-settlement::Json parseBody(const std::string& body, const std::string& operation) {
+common::Json parseBody(const std::string& body, const std::string& operation) {
     try {
-        return settlement::Json::parse(body);
-    } catch (const settlement::JsonError& e) {
+        return common::Json::parse(body);
+    } catch (const common::JsonError& e) {
         throw SellercloudError(Kind::Unexpected, 200, operation,
                                "Sellercloud's answer is not JSON (" + std::string(e.what()) + ") [" + operation + "]",
                                snippet(body));
@@ -152,7 +152,7 @@ bool isHostLabel(std::string_view s) {
 
 }  // namespace
 
-std::string centsJson(Cents cents) { return settlement::formatCents(cents); }
+std::string centsJson(common::Cents cents) { return common::formatCents(cents); }
 
 std::string normalizeRestBase(std::string_view url) {
     std::string s(url);
@@ -167,8 +167,8 @@ std::string normalizeRestBase(std::string_view url) {
         throw SellercloudError(Kind::Config, 0, "", "not a valid Sellercloud API URL: " + s + " (" + e.displayText() + ")");
     }
     if (uri.getHost().empty()) throw SellercloudError(Kind::Config, 0, "", "not a valid Sellercloud API URL: " + s);
-    if (settlement::endsWithIgnoreCaseAscii(s, "/api")) return s + "/";
-    if (settlement::endsWithIgnoreCaseAscii(s, "/rest")) return s + "/api/";
+    if (common::endsWithIgnoreCaseAscii(s, "/api")) return s + "/";
+    if (common::endsWithIgnoreCaseAscii(s, "/rest")) return s + "/api/";
     if (uri.getPath().empty()) return s + "/rest/api/";
     return s + "/api/";
 }
@@ -186,7 +186,7 @@ std::string restBaseForServer(std::string_view serverId, std::string_view baseTe
     return normalizeRestBase(out);
 }
 
-Client::Client(ClientConfig config, amazon::Clock& clock)
+Client::Client(ClientConfig config, net::Clock& clock)
     : config_(std::move(config)),
       clock_(clock),
       http_(config_.transport.http),
@@ -199,17 +199,17 @@ Client::Client(ClientConfig config, amazon::Clock& clock)
 
 std::string Client::accessToken() {
     if (!token_.empty() && clock_.now() < tokenExpires_) return token_;
-    const std::string body = "{\"Username\":" + settlement::jsonQuote(config_.username) +
-                             ",\"Password\":" + settlement::jsonQuote(config_.password) + "}";
+    const std::string body = "{\"Username\":" + common::jsonQuote(config_.username) +
+                             ",\"Password\":" + common::jsonQuote(config_.password) + "}";
     const Answer answer = call("token", "POST", "token", body, false);
-    const settlement::Json json = parseBody(answer.body, "token");
+    const common::Json json = parseBody(answer.body, "token");
     const std::string token = json.isObject() ? json.get("access_token") : std::string();
     if (token.empty()) {
         throw SellercloudError(Kind::Unexpected, answer.status, "token",
                                "Sellercloud's token answer has no access_token", snippet(answer.body));
     }
     std::int64_t seconds = 3600;
-    if (auto n = settlement::decimalToCents(json.get("expires_in")); n && *n > 0) seconds = *n / 100;
+    if (auto n = common::decimalToCents(json.get("expires_in")); n && *n > 0) seconds = *n / 100;
     const auto margin = std::min<std::int64_t>(config_.tokenMargin.count(), seconds / 10);
     token_ = token;
     tokenExpires_ = clock_.now() + std::chrono::seconds{std::max<std::int64_t>(seconds - margin, 1)};
@@ -228,7 +228,7 @@ Client::Answer Client::call(const std::string& operation, const std::string& met
         } catch (const amazon::CancelledError&) {
             throw SellercloudError(Kind::Cancelled, 0, operation, "stopped while waiting to call Sellercloud");
         }
-        amazon::HttpRequest request;
+        net::HttpRequest request;
         request.method = method;
         request.url = config_.baseUrl + pathAndQuery;
         request.headers.emplace_back("Accept", "application/json");
@@ -237,7 +237,7 @@ Client::Answer Client::call(const std::string& operation, const std::string& met
             request.body = body;
             request.contentType = "application/json";
         }
-        amazon::HttpResponse response;
+        net::HttpResponse response;
         try {
             response = http_.send(request);
         } catch (const amazon::NetworkError& e) {
@@ -275,7 +275,7 @@ Client::Answer Client::call(const std::string& operation, const std::string& met
             renewed = true;
             continue;
         }
-        if (amazon::isRetryableStatus(response.status) && attempt + 1 < maxAttempts) {
+        if (net::isRetryableStatus(response.status) && attempt + 1 < maxAttempts) {
             const auto asked = response.status == 429 ? throttleWait(response, clock_.wallNow()) : std::nullopt;
             if (!asked || *asked <= config_.transport.retry.maxRetryAfter) {
                 const auto wait = backoff_.delay(attempt, asked);
@@ -301,18 +301,18 @@ std::vector<Company> Client::companies() {
                                    "Companies?model.pageNumber=" + std::to_string(page) +
                                        "&model.pageSize=" + std::to_string(pageSize),
                                    "", true);
-        const settlement::Json json = parseBody(answer.body, "companies");
-        const settlement::Json& items = itemsOf(json, "companies", answer.body);
-        for (const settlement::Json& row : items.items()) {
+        const common::Json json = parseBody(answer.body, "companies");
+        const common::Json& items = itemsOf(json, "companies", answer.body);
+        for (const common::Json& row : items.items()) {
             Company c;
-            if (auto id = settlement::decimalToCount(text(row, "ID"))) c.id = *id;
+            if (auto id = common::decimalToCount(text(row, "ID"))) c.id = *id;
             c.name = text(row, "CompanyName");
-            if (const settlement::Json* d = row.find("IsDefaultCompany")) c.isDefault = d->boolean();
-            if (const settlement::Json* d = row.find("IsDisabled")) c.disabled = d->boolean();
+            if (const common::Json* d = row.find("IsDefaultCompany")) c.isDefault = d->boolean();
+            if (const common::Json* d = row.find("IsDisabled")) c.disabled = d->boolean();
             c.amazonMarketplace = text(row, "AmazonMarketplace");
             out.push_back(std::move(c));
         }
-        const auto total = settlement::decimalToCount(json.get("TotalResults")).value_or(0);
+        const auto total = common::decimalToCount(json.get("TotalResults")).value_or(0);
         if (items.items().empty() || static_cast<std::int64_t>(out.size()) >= total) break;
     }
     return out;
@@ -320,16 +320,16 @@ std::vector<Company> Client::companies() {
 
 std::int64_t Client::companyCount() {
     const Answer answer = call("companies", "GET", "Companies?model.pageNumber=1&model.pageSize=1", "", true);
-    const settlement::Json json = parseBody(answer.body, "companies");
+    const common::Json json = parseBody(answer.body, "companies");
     itemsOf(json, "companies", answer.body);
-    return settlement::decimalToCount(json.get("TotalResults")).value_or(0);
+    return common::decimalToCount(json.get("TotalResults")).value_or(0);
 }
 
 std::vector<Product> Client::productPage(const std::string& operation, const std::string& pathAndQuery) {
     const Answer answer = call(operation, "GET", pathAndQuery, "", true);
-    const settlement::Json json = parseBody(answer.body, operation);
+    const common::Json json = parseBody(answer.body, operation);
     std::vector<Product> out;
-    for (const settlement::Json& row : itemsOf(json, operation, answer.body).items()) {
+    for (const common::Json& row : itemsOf(json, operation, answer.body).items()) {
         if (row.isObject()) out.push_back(readProduct(row));
     }
     return out;
@@ -337,41 +337,41 @@ std::vector<Product> Client::productPage(const std::string& operation, const std
 
 std::vector<Product> Client::catalog(const CatalogQuery& query) {
     std::string q = "Catalog?model.pageNumber=1&model.pageSize=" + std::to_string(query.pageSize);
-    if (!query.sku.empty()) q += "&model.sKU=" + amazon::percentEncode(query.sku);
-    if (!query.upc.empty()) q += "&model.uPC=" + amazon::percentEncode(query.upc);
-    if (!query.keyword.empty()) q += "&model.keyword=" + amazon::percentEncode(query.keyword);
+    if (!query.sku.empty()) q += "&model.sKU=" + net::percentEncode(query.sku);
+    if (!query.upc.empty()) q += "&model.uPC=" + net::percentEncode(query.upc);
+    if (!query.keyword.empty()) q += "&model.keyword=" + net::percentEncode(query.keyword);
     if (query.companyId != 0) q += "&model.companyID=" + std::to_string(query.companyId);
     return productPage("catalog", q);
 }
 
 std::vector<Product> Client::inventoryByEan(std::string_view ean, std::int64_t companyId) {
-    std::string q = "Inventory?model.pageNumber=1&model.pageSize=50&model.eAN=" + amazon::percentEncode(ean);
+    std::string q = "Inventory?model.pageNumber=1&model.pageSize=50&model.eAN=" + net::percentEncode(ean);
     if (companyId != 0) q += "&model.companyID=" + std::to_string(companyId);
     return productPage("inventory", q);
 }
 
 void Client::updateCustomColumns(std::string_view productId, const std::vector<ColumnValue>& columns) {
-    std::string body = "{\"ProductID\":" + settlement::jsonQuote(productId) + ",\"CustomColumns\":[";
+    std::string body = "{\"ProductID\":" + common::jsonQuote(productId) + ",\"CustomColumns\":[";
     for (std::size_t i = 0; i < columns.size(); ++i) {
         if (i != 0) body += ",";
-        body += "{\"ColumnName\":" + settlement::jsonQuote(columns[i].name) + ",\"Value\":" + columns[i].json + "}";
+        body += "{\"ColumnName\":" + common::jsonQuote(columns[i].name) + ",\"Value\":" + columns[i].json + "}";
     }
     body += "]}";
     call("customColumns", "PUT", "Products/CustomColumns", body, true);
 }
 
 TeamServer resolveTeam(std::string_view team, const std::string& lookupUrl, const HttpSettings& transport,
-                       amazon::Clock& clock) {
+                       net::Clock& clock) {
     if (team.empty()) throw SellercloudError(Kind::Config, 0, "serverByTeam", "no team name given");
     const std::string base = lookupUrl.empty() ? std::string(kTeamLookupUrl) : lookupUrl;
-    amazon::HttpClient http(transport.http);
-    amazon::Backoff backoff(transport.retry, transport.jitter);
+    net::HttpClient http(transport.http);
+    net::Backoff backoff(transport.retry, transport.jitter);
     const int maxAttempts = std::max(1, transport.retry.maxAttempts);
     for (int attempt = 0;; ++attempt) {
-        amazon::HttpRequest request;
-        request.url = base + (base.find('?') == std::string::npos ? "?" : "&") + "team=" + amazon::percentEncode(team);
+        net::HttpRequest request;
+        request.url = base + (base.find('?') == std::string::npos ? "?" : "&") + "team=" + net::percentEncode(team);
         request.headers.emplace_back("Accept", "application/json");
-        amazon::HttpResponse response;
+        net::HttpResponse response;
         try {
             response = http.send(request);
         } catch (const amazon::NetworkError& e) {
@@ -388,9 +388,9 @@ TeamServer resolveTeam(std::string_view team, const std::string& lookupUrl, cons
         } catch (const amazon::ConfigError& e) {
             throw SellercloudError(Kind::Config, 0, "serverByTeam", e.what());
         }
-        if (amazon::isRetryableStatus(response.status) && attempt + 1 < maxAttempts) {
+        if (net::isRetryableStatus(response.status) && attempt + 1 < maxAttempts) {
             const auto asked = response.header("Retry-After")
-                                   ? amazon::parseRetryAfter(*response.header("Retry-After"), clock.wallNow())
+                                   ? net::parseRetryAfter(*response.header("Retry-After"), clock.wallNow())
                                    : std::nullopt;
             if (!clock.sleepFor(backoff.delay(attempt, asked), transport.stop)) {
                 throw SellercloudError(Kind::Cancelled, 0, "serverByTeam", "stopped while looking up the team");
@@ -409,7 +409,7 @@ TeamServer resolveTeam(std::string_view team, const std::string& lookupUrl, cons
                                             attempt + 1),
                                    sellercloudText(response.body));
         }
-        const settlement::Json json = parseBody(response.body, "serverByTeam");
+        const common::Json json = parseBody(response.body, "serverByTeam");
         TeamServer out;
         out.apiUrl = json.isObject() ? json.get("ApiUrl") : std::string();
         if (out.apiUrl.empty()) throw SellercloudError(Kind::UnknownTeam, response.status, "serverByTeam", unknown);

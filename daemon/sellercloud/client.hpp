@@ -24,24 +24,24 @@
 #include <string_view>
 #include <vector>
 
-#include "daemon/amazon/clock.hpp"
-#include "daemon/amazon/http.hpp"
-#include "daemon/amazon/rate_limiter.hpp"
-#include "daemon/amazon/retry.hpp"
-#include "daemon/settlement/money.hpp"
+#include "daemon/net/clock.hpp"
+#include "daemon/net/http.hpp"
+#include "daemon/net/rate_limiter.hpp"
+#include "daemon/net/retry.hpp"
+#include "daemon/common/money.hpp"
 
 namespace settlebridge::sellercloud {
 
-using settlement::Cents;
+using common::Cents;
 
 inline constexpr std::string_view kTeamLookupUrl = "https://api.sellercloud.com/api/server-by-team/";
 inline constexpr std::string_view kBaseUrlTemplate = "https://{serverId}.api.sellercloud.com/rest/api/";
 /// 10,800 calls per hour per IP (developer.sellercloud.com, REST API rate limiting) = 3 a second.
-inline constexpr amazon::RateLimit kSellercloudRate{3.0, 20.0};
+inline constexpr net::RateLimit kSellercloudRate{3.0, 20.0};
 
 struct HttpSettings {
-    amazon::HttpOptions http;
-    amazon::RetryPolicy retry;
+    net::HttpOptions http;
+    net::RetryPolicy retry;
     std::stop_token stop;
     /// Jitter source for the backoff ([0,1)); empty = random.
     std::function<double()> jitter;
@@ -53,7 +53,7 @@ struct ClientConfig {
     std::string username;
     std::string password;
     HttpSettings transport;
-    amazon::RateLimit rate = kSellercloudRate;
+    net::RateLimit rate = kSellercloudRate;
     /// The token is renewed this long before Sellercloud says it expires (at most a tenth of its lifetime).
     std::chrono::seconds tokenMargin{180};
 };
@@ -78,7 +78,7 @@ struct Product {
     std::string amazonMerchantSku;
     std::string amazonFbaSku;
     std::string walmartProductId;
-    std::optional<Cents> averageCost;  // AverageCost, when positive
+    std::optional<common::Cents> averageCost;  // AverageCost, when positive
 };
 
 struct CatalogQuery {
@@ -98,7 +98,7 @@ struct ColumnValue {
 
 class Client {
 public:
-    explicit Client(ClientConfig config, amazon::Clock& clock = amazon::SystemClock::instance());
+    explicit Client(ClientConfig config, net::Clock& clock = net::SystemClock::instance());
 
     /// Every company (all pages).
     std::vector<Company> companies();
@@ -130,12 +130,12 @@ private:
     std::vector<Product> productPage(const std::string& operation, const std::string& pathAndQuery);
 
     ClientConfig config_;
-    amazon::Clock& clock_;
-    amazon::HttpClient http_;
-    amazon::RateLimiter limiter_;
-    amazon::Backoff backoff_;
+    net::Clock& clock_;
+    net::HttpClient http_;
+    net::RateLimiter limiter_;
+    net::Backoff backoff_;
     std::string token_;
-    amazon::Clock::Steady tokenExpires_{};
+    net::Clock::Steady tokenExpires_{};
     int tokenRequests_ = 0;
 };
 
@@ -149,7 +149,7 @@ struct TeamServer {
 /// Resolves a team name through the server-by-team lookup (`lookupUrl`, default kTeamLookupUrl; the team is
 /// appended as ?team=). UnknownTeam when the lookup does not know it.
 TeamServer resolveTeam(std::string_view team, const std::string& lookupUrl, const HttpSettings& transport,
-                       amazon::Clock& clock = amazon::SystemClock::instance());
+                       net::Clock& clock = net::SystemClock::instance());
 
 /// `https://{serverId}.api.sellercloud.com/rest/api/` from a template holding "{serverId}". Config error for a
 /// server id that is not a plain host label.
@@ -160,6 +160,6 @@ std::string restBaseForServer(std::string_view serverId, std::string_view baseTe
 std::string normalizeRestBase(std::string_view url);
 
 /// Minor units as a JSON number ("12.50", "-0.05").
-std::string centsJson(Cents cents);
+std::string centsJson(common::Cents cents);
 
 }  // namespace settlebridge::sellercloud

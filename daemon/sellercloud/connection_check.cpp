@@ -4,7 +4,7 @@
 
 namespace settlebridge::sellercloud {
 
-ResolvedEndpoint resolveEndpoint(const Endpoint& endpoint, const HttpSettings& transport, amazon::Clock& clock) {
+ResolvedEndpoint resolveEndpoint(const Endpoint& endpoint, const HttpSettings& transport, net::Clock& clock) {
     if (!endpoint.baseUrl.empty()) return {normalizeRestBase(endpoint.baseUrl), endpoint.serverId};
     if (!endpoint.teamName.empty()) {
         try {
@@ -51,7 +51,7 @@ Verdict verdictOf(const SellercloudError& error) {
 }
 
 ConnectionCheck testConnection(const Endpoint& endpoint, const std::string& username, const std::string& password,
-                               const HttpSettings& transport, amazon::Clock& clock) {
+                               const HttpSettings& transport, net::Clock& clock) {
     ConnectionCheck check;
     try {
         const ResolvedEndpoint resolved = resolveEndpoint(endpoint, transport, clock);

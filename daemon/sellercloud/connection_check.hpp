@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "daemon/amazon/clock.hpp"
+#include "daemon/net/clock.hpp"
 #include "daemon/sellercloud/client.hpp"
 #include "daemon/sellercloud/errors.hpp"
 
@@ -29,7 +29,7 @@ struct ResolvedEndpoint {
 
 /// The REST base of `endpoint`. Throws SellercloudError (Config, UnknownTeam, Network...).
 ResolvedEndpoint resolveEndpoint(const Endpoint& endpoint, const HttpSettings& transport,
-                                 amazon::Clock& clock = amazon::SystemClock::instance());
+                                 net::Clock& clock = net::SystemClock::instance());
 
 enum class Verdict {
     Ok,
@@ -59,6 +59,6 @@ struct ConnectionCheck {
 Verdict verdictOf(const SellercloudError& error);
 
 ConnectionCheck testConnection(const Endpoint& endpoint, const std::string& username, const std::string& password,
-                               const HttpSettings& transport, amazon::Clock& clock = amazon::SystemClock::instance());
+                               const HttpSettings& transport, net::Clock& clock = net::SystemClock::instance());
 
 }  // namespace settlebridge::sellercloud

@@ -40,7 +40,7 @@ struct LinkResult {
     Outcome outcome = Outcome::Unmatched;
     std::string productId;
     LinkRule rule = LinkRule::Sku;
-    std::optional<Cents> itemCost;
+    std::optional<common::Cents> itemCost;
     std::string detail;  // for unmatched/ambiguous: what was tried / which products matched
 };
 

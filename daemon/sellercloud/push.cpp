@@ -10,7 +10,7 @@
 #include "daemon/sellercloud/errors.hpp"
 #include "daemon/sellercloud/linker.hpp"
 #include "daemon/sellercloud/sink.hpp"
-#include "daemon/settlement/datetime.hpp"
+#include "daemon/common/datetime.hpp"
 #include "daemon/settlement/timezone.hpp"
 #include "daemon/store/ad_spend.hpp"
 #include "daemon/store/ads_accounts.hpp"
@@ -30,7 +30,7 @@ Poco::Logger& logger() { return Poco::Logger::get("settlebridge.sellercloud"); }
 constexpr int kWindowDays = 30;
 constexpr int kMaxSendDays = 95;
 
-std::optional<settlement::CivilDate> parseDate(std::string_view text) {
+std::optional<common::CivilDate> parseDate(std::string_view text) {
     if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
     int y = 0;
     unsigned m = 0;
@@ -47,14 +47,14 @@ std::optional<settlement::CivilDate> parseDate(std::string_view text) {
         if (text[i] < '0' || text[i] > '9') return std::nullopt;
         d = d * 10 + static_cast<unsigned>(text[i] - '0');
     }
-    if (!settlement::isValidDate(y, m, d)) return std::nullopt;
-    return settlement::CivilDate{y, m, d};
+    if (!common::isValidDate(y, m, d)) return std::nullopt;
+    return common::CivilDate{y, m, d};
 }
 
 std::string addDays(const std::string& date, std::int64_t days) {
     const auto parsed = parseDate(date);
     if (!parsed) throw SellercloudError(SellercloudError::Kind::Config, 0, "", "not a date: \"" + date + "\"");
-    return settlement::formatDate(settlement::civilFromDays(settlement::daysFromCivil(*parsed) + days));
+    return common::formatDate(common::civilFromDays(common::daysFromCivil(*parsed) + days));
 }
 
 struct ProfileInfo {
@@ -85,12 +85,12 @@ LocalDay localDay(const std::string& zoneName, const std::string& zoneInfoDir, s
     } catch (const settlement::TimeZoneError& e) {
         logger().warning("time zone %s: %s; using UTC", zoneName, std::string(e.what()));
     }
-    const settlement::CivilDateTime local = zone.toLocal(now);
-    const auto today = settlement::daysFromCivil(local.date);
+    const common::CivilDateTime local = zone.toLocal(now);
+    const auto today = common::daysFromCivil(local.date);
     LocalDay out;
-    out.yesterday = settlement::formatDate(settlement::civilFromDays(today - 1));
+    out.yesterday = common::formatDate(common::civilFromDays(today - 1));
     out.hour = local.hour;
-    out.nextDayStart = zone.startOfLocalDay(settlement::civilFromDays(today + 1));
+    out.nextDayStart = zone.startOfLocalDay(common::civilFromDays(today + 1));
     return out;
 }
 
@@ -125,7 +125,7 @@ struct SellercloudPush::CachedClient {
 };
 
 SellercloudPush::SellercloudPush(store::Store& store, const store::SecretBox& box, PushOptions options,
-                                 amazon::Clock& clock)
+                                 net::Clock& clock)
     : store_(store), box_(box), options_(std::move(options)), clock_(clock) {}
 
 SellercloudPush::~SellercloudPush() = default;
@@ -326,7 +326,7 @@ SendResult SellercloudPush::send(const store::SellercloudConnection& c, const Pl
         std::string sku;   // the advertised SKU ("" for rows without one)
         std::string key;   // the SKU, or "asin:<ASIN>" for rows without one (links are cached under it)
         std::string asin;
-        Cents day = 0, d7 = 0, d30 = 0, s30 = 0, rangeCost = 0, rangeSales = 0;
+        common::Cents day = 0, d7 = 0, d30 = 0, s30 = 0, rangeCost = 0, rangeSales = 0;
         std::int64_t rangePurchases = 0;
     };
     std::map<std::string, SkuFigures> skus;

@@ -25,7 +25,7 @@
 #include <string>
 #include <vector>
 
-#include "daemon/amazon/clock.hpp"
+#include "daemon/net/clock.hpp"
 #include "daemon/sellercloud/client.hpp"
 #include "daemon/sellercloud/connection_check.hpp"
 #include "daemon/store/records.hpp"
@@ -40,9 +40,9 @@ namespace settlebridge::sellercloud {
 struct PushOptions {
     std::string teamLookupUrl = std::string(kTeamLookupUrl);
     std::string baseUrlTemplate = std::string(kBaseUrlTemplate);
-    amazon::HttpOptions http;
-    amazon::RetryPolicy retry;
-    amazon::RateLimit rate = kSellercloudRate;
+    net::HttpOptions http;
+    net::RetryPolicy retry;
+    net::RateLimit rate = kSellercloudRate;
     /// After a failed run a connection is tried again this much later (sooner when asked to send now).
     std::chrono::seconds retryAfterError{900};
     /// Where the profiles' time zones are read from.
@@ -103,7 +103,7 @@ struct UnmapResult {
 class SellercloudPush {
 public:
     SellercloudPush(store::Store& store, const store::SecretBox& box, PushOptions options = {},
-                    amazon::Clock& clock = amazon::SystemClock::instance());
+                    net::Clock& clock = net::SystemClock::instance());
     ~SellercloudPush();
     SellercloudPush(const SellercloudPush&) = delete;
     SellercloudPush& operator=(const SellercloudPush&) = delete;
@@ -158,7 +158,7 @@ private:
     store::Store& store_;
     const store::SecretBox& box_;
     PushOptions options_;
-    amazon::Clock& clock_;
+    net::Clock& clock_;
     std::map<std::int64_t, std::unique_ptr<CachedClient>> clients_;
 };
 

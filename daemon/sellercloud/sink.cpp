@@ -2,13 +2,13 @@
 
 namespace settlebridge::sellercloud {
 
-std::optional<std::string> acosPercent(Cents spend, Cents sales) {
+std::optional<std::string> acosPercent(common::Cents spend, common::Cents sales) {
     if (sales <= 0) return std::nullopt;
     // Basis points of a percent (1/100 %): spend * 10000 / sales, rounded half away from zero.
     const bool negative = spend < 0;
-    const Cents magnitude = negative ? -spend : spend;
-    const Cents hundredths = (magnitude * 20000 + sales) / (2 * sales);
-    return settlement::formatCents(negative ? -hundredths : hundredths);
+    const common::Cents magnitude = negative ? -spend : spend;
+    const common::Cents hundredths = (magnitude * 20000 + sales) / (2 * sales);
+    return common::formatCents(negative ? -hundredths : hundredths);
 }
 
 CustomColumnsSink::CustomColumnsSink(Client& client, store::SellercloudColumns columns)

@@ -18,8 +18,8 @@ namespace settlebridge::sellercloud {
 
 struct DayFigure {
     std::string date;  // YYYY-MM-DD
-    Cents cost = 0;
-    Cents sales = 0;
+    common::Cents cost = 0;
+    common::Cents sales = 0;
 };
 
 /// One product's figures as of `asOfDate` (the last day of the send), summed over every advertised SKU linked to
@@ -28,15 +28,15 @@ struct ProductFigures {
     std::string productId;
     std::string asOfDate;
     std::string currency;
-    Cents spendDay = 0;   // on asOfDate
-    Cents spend7d = 0;    // asOfDate-6 .. asOfDate
-    Cents spend30d = 0;   // asOfDate-29 .. asOfDate
-    Cents sales30d = 0;   // attributed sales, asOfDate-29 .. asOfDate
+    common::Cents spendDay = 0;   // on asOfDate
+    common::Cents spend7d = 0;    // asOfDate-6 .. asOfDate
+    common::Cents spend30d = 0;   // asOfDate-29 .. asOfDate
+    common::Cents sales30d = 0;   // attributed sales, asOfDate-29 .. asOfDate
     std::vector<DayFigure> days;  // every day of the send (filled only for sinks that want days)
 };
 
 /// ACoS (spend / attributed sales) in percent with two decimals, rounded half up: "23.45". nullopt without sales.
-std::optional<std::string> acosPercent(Cents spend, Cents sales);
+std::optional<std::string> acosPercent(common::Cents spend, common::Cents sales);
 
 using WrittenValues = std::vector<std::pair<std::string, std::string>>;  // column → value as sent
 

@@ -7,7 +7,7 @@
 #include <functional>
 
 #include "daemon/settlement/mapping.hpp"
-#include "daemon/settlement/text.hpp"
+#include "daemon/common/text.hpp"
 
 namespace settlebridge::settlement {
 
@@ -243,7 +243,7 @@ bool globMatches(std::string_view pattern, std::string_view text) noexcept {
         if (p < pattern.size() && pattern[p] == '*') {
             star = p++;
             mark = t;
-        } else if (p < pattern.size() && asciiLower(pattern[p]) == asciiLower(text[t])) {
+        } else if (p < pattern.size() && common::asciiLower(pattern[p]) == common::asciiLower(text[t])) {
             ++p;
             ++t;
         } else if (star != std::string_view::npos) {
@@ -284,15 +284,15 @@ const CategoryInfo* findBuiltinCategory(std::string_view key) noexcept {
 }
 
 bool isRefundTransactionType(std::string_view transactionType) noexcept {
-    if (equalsIgnoreCaseAscii(transactionType, "Refund")) return true;
+    if (common::equalsIgnoreCaseAscii(transactionType, "Refund")) return true;
     // "Refund_" and " Refund" alone are not refund types: something must come after or before them.
-    if (transactionType.size() > 7 && startsWithIgnoreCaseAscii(transactionType, "Refund_")) return true;
-    return transactionType.size() > 7 && endsWithIgnoreCaseAscii(transactionType, " Refund");
+    if (transactionType.size() > 7 && common::startsWithIgnoreCaseAscii(transactionType, "Refund_")) return true;
+    return transactionType.size() > 7 && common::endsWithIgnoreCaseAscii(transactionType, " Refund");
 }
 
 bool patternMatches(std::string_view pattern, std::string_view text) noexcept {
     if (pattern == "*") return true;
-    if (pattern.find('*') == std::string_view::npos) return equalsIgnoreCaseAscii(pattern, text);
+    if (pattern.find('*') == std::string_view::npos) return common::equalsIgnoreCaseAscii(pattern, text);
     return globMatches(pattern, text);
 }
 

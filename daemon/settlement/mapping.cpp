@@ -5,7 +5,7 @@
 #include <iterator>
 
 #include "daemon/settlement/naming.hpp"
-#include "daemon/settlement/text.hpp"
+#include "daemon/common/text.hpp"
 
 namespace settlebridge::settlement {
 
@@ -71,8 +71,8 @@ MappingError::MappingError(std::string file, std::size_t line, const std::string
 bool Mapping::CaseInsensitiveLess::operator()(std::string_view a, std::string_view b) const noexcept {
     const std::size_t n = std::min(a.size(), b.size());
     for (std::size_t i = 0; i < n; ++i) {
-        const char x = asciiLower(a[i]);
-        const char y = asciiLower(b[i]);
+        const char x = common::asciiLower(a[i]);
+        const char y = common::asciiLower(b[i]);
         if (x != y) return static_cast<unsigned char>(x) < static_cast<unsigned char>(y);
     }
     return a.size() < b.size();
@@ -166,9 +166,9 @@ Mapping Mapping::parse(std::string_view text, const std::string& fileName) {
         } else if (keyword == "rule") {
             expectFields(4, 4, "transaction-type, amount-type, amount-description and category");
             for (const auto& existing : mapping.rules_) {
-                if (equalsIgnoreCaseAscii(existing.transactionType, fields[0]) &&
-                    equalsIgnoreCaseAscii(existing.amountType, fields[1]) &&
-                    equalsIgnoreCaseAscii(existing.amountDescription, fields[2])) {
+                if (common::equalsIgnoreCaseAscii(existing.transactionType, fields[0]) &&
+                    common::equalsIgnoreCaseAscii(existing.amountType, fields[1]) &&
+                    common::equalsIgnoreCaseAscii(existing.amountDescription, fields[2])) {
                     throw error(lineNumber, "the same pattern already has a rule on line " + std::to_string(existing.line));
                 }
             }
@@ -219,7 +219,7 @@ Mapping Mapping::parse(std::string_view text, const std::string& fileName) {
             if (fields.size() >= 3) {
                 bool known = false;
                 for (const auto& entry : kAccountKinds) {
-                    if (equalsIgnoreCaseAscii(entry.name, fields[2])) {
+                    if (common::equalsIgnoreCaseAscii(entry.name, fields[2])) {
                         category.accountKind = entry.kind;
                         known = true;
                     }
@@ -229,7 +229,7 @@ Mapping Mapping::parse(std::string_view text, const std::string& fileName) {
                                                 "\" is not one of Income, Expense, OtherCurrentLiability, OtherCurrentAsset, Bank");
             }
             if (fields.size() == 4) {
-                if (!equalsIgnoreCaseAscii(fields[3], "gross"))
+                if (!common::equalsIgnoreCaseAscii(fields[3], "gross"))
                     throw error(lineNumber, "the fourth field of a category can only be \"gross\"");
                 category.gross = true;
             }

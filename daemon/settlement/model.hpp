@@ -11,12 +11,14 @@
 #include <string_view>
 #include <vector>
 
-#include "daemon/settlement/money.hpp"
+#include "daemon/common/datetime.hpp"
+#include "daemon/common/money.hpp"
 
 namespace settlebridge::settlement {
 
-/// Seconds since the Unix epoch, UTC.
-using UtcSeconds = std::int64_t;
+// The vocabulary of the settlement model, from the foundation folder.
+using common::Cents;
+using common::UtcSeconds;
 
 enum class Layout { FlatFileV2, FlatFileV1 };
 

@@ -13,9 +13,9 @@
 #include <utility>
 #include <vector>
 
-#include "daemon/settlement/datetime.hpp"
-#include "daemon/settlement/money.hpp"
-#include "daemon/settlement/text.hpp"
+#include "daemon/common/datetime.hpp"
+#include "daemon/common/money.hpp"
+#include "daemon/common/text.hpp"
 
 #if defined(__SSE2__) || defined(_M_X64)
 #include <emmintrin.h>
@@ -161,7 +161,7 @@ constexpr bool isDigit(char c) noexcept { return c >= '0' && c <= '9'; }
 /// A value quoted for an error message: valid UTF-8, control characters shown as '?', at most ~60 bytes.
 std::string quoted(std::string_view value) {
     std::string scratch;
-    std::string_view text = asUtf8(value, scratch);
+    std::string_view text = common::asUtf8(value, scratch);
     constexpr std::size_t kMax = 60;
     bool cut = false;
     if (text.size() > kMax) {
@@ -210,7 +210,7 @@ public:
         if (raw.size() > kParserMaxLineLength) {
             fail(lineNo_, 0, {}, "line longer than " + std::to_string(kParserMaxLineLength >> 20) + " MiB");
         }
-        if (lineNo_ == 1) raw = stripUtf8Bom(raw);
+        if (lineNo_ == 1) raw = common::stripUtf8Bom(raw);
         std::size_t n = raw.size();
         while (n > 0 && (raw[n - 1] == '\r' || raw[n - 1] == ' ' || raw[n - 1] == '\t')) --n;
         if (n == 0) return;  // blank line
@@ -296,7 +296,7 @@ private:
         // Most cells have no blanks around them: look at both ends before calling the full trim.
         if (!v.empty() &&
             (static_cast<unsigned char>(v.front()) <= ' ' || static_cast<unsigned char>(v.back()) <= ' ')) {
-            return trimBlanks(v);
+            return common::trimBlanks(v);
         }
         return v;
     }
@@ -305,7 +305,7 @@ private:
     std::string_view text(Col c) {
         const std::string_view v = get(c);
         if (lineAscii_) return v;
-        return asUtf8(v, scratch_[c]);
+        return common::asUtf8(v, scratch_[c]);
     }
 
     std::size_t columnOf(Col c) const noexcept { return index_[c] < 0 ? 0 : static_cast<std::size_t>(index_[c]) + 1; }
@@ -314,16 +314,16 @@ private:
         fail(lineNo_, columnOf(c), kColumnNames[c], message);
     }
 
-    Cents amountOf(Col c) const {
+    common::Cents amountOf(Col c) const {
         const std::string_view v = get(c);
-        const auto cents = parseAmount(v);
+        const auto cents = common::parseAmount(v);
         if (!cents) failField(c, "cannot read " + quoted(v) + " as an amount");
         return *cents;
     }
 
-    UtcSeconds dateOf(Col c) const {
+    common::UtcSeconds dateOf(Col c) const {
         const std::string_view v = get(c);
-        const auto utc = parseDateTime(v);
+        const auto utc = common::parseDateTime(v);
         if (!utc) failField(c, "cannot read " + quoted(v) + " as a date");
         return *utc;
     }
@@ -344,10 +344,10 @@ private:
         for (std::size_t fieldNo = 0;; ++fieldNo) {
             const std::size_t tab = line.find('\t', start);
             const std::string_view name =
-                trimBlanks(line.substr(start, tab == std::string_view::npos ? std::string_view::npos : tab - start));
+                common::trimBlanks(line.substr(start, tab == std::string_view::npos ? std::string_view::npos : tab - start));
             int col = -1;
             for (std::size_t c = 0; c < kColumnCount; ++c) {
-                if (equalsIgnoreCaseAscii(name, kColumnNames[c])) {
+                if (common::equalsIgnoreCaseAscii(name, kColumnNames[c])) {
                     col = static_cast<int>(c);
                     break;
                 }
@@ -434,7 +434,7 @@ private:
             })) {
             failField(kCurrency, "currency " + quoted(currency) + " is not a three-letter ISO 4217 code");
         }
-        h.currency = asciiUpper(currency);
+        h.currency = common::asciiUpper(currency);
         h.layout = layout_;
         settlementId_ = h.settlementId;
         sink_.onHeader(h);
@@ -467,7 +467,7 @@ private:
         }
     }
 
-    UtcSeconds postedOf() {
+    common::UtcSeconds postedOf() {
         Col c = kPostedDateTime;
         std::string_view v = get(kPostedDateTime);
         if (v.empty()) {
@@ -480,12 +480,12 @@ private:
         // when posted-date-time is missing and posted-date is in an unknown style, the row simply has no date
         // (it goes to the settlement's last month part) instead of failing the whole report.
         if (c == kPostedDate && layout_ == Layout::FlatFileV2) {
-            const auto parsed = parseDateTime(v);
+            const auto parsed = common::parseDateTime(v);
             postedText_.assign(v.data(), v.size());
             postedUtc_ = parsed ? *parsed : 0;
             return postedUtc_;
         }
-        const UtcSeconds utc = dateOf(c);
+        const common::UtcSeconds utc = dateOf(c);
         postedText_.assign(v.data(), v.size());
         postedUtc_ = utc;
         return utc;
@@ -514,7 +514,7 @@ private:
 
     void transactionV1(Row& row) {
         // Read every amount of the line first, so that a bad one fails the line before any of it is delivered.
-        std::array<Cents, kV1Columns.size()> amounts{};
+        std::array<common::Cents, kV1Columns.size()> amounts{};
         std::array<bool, kV1Columns.size()> present{};
         bool anyAmount = false;
         for (std::size_t k = 0; k < kV1Columns.size(); ++k) {
@@ -603,7 +603,7 @@ private:
     bool lineAscii_ = true;
     std::string settlementId_;
     std::string postedText_;
-    UtcSeconds postedUtc_ = 0;
+    common::UtcSeconds postedUtc_ = 0;
     std::array<Pending, kPendingSlots> pending_;
     std::size_t pendingNext_ = 0;
     std::size_t pendingLive_ = 0;

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "daemon/settlement/categories.hpp"
-#include "daemon/settlement/datetime.hpp"
+#include "daemon/common/datetime.hpp"
 #include "daemon/settlement/naming.hpp"
 #include "daemon/settlement/parser.hpp"
 
@@ -25,7 +25,7 @@ constexpr std::size_t kMaxSpans = 64;    // remembered [from, until) -> part spa
 
 /// What one (part, side, line key) has accumulated.
 struct Acc {
-    Cents amount = 0;
+    common::Cents amount = 0;
     std::int64_t quantity = 0;
     std::size_t rows = 0;
 };
@@ -41,7 +41,7 @@ struct StringHash {
 };
 
 
-void addChecked(Cents& total, Cents amount) {
+void addChecked(common::Cents& total, common::Cents amount) {
     if (__builtin_add_overflow(total, amount, &total)) throw SummarizeError("amount total overflows 64 bits");
 }
 
@@ -51,21 +51,21 @@ void add(Acc& acc, const Row& row, bool withQuantity) {
     ++acc.rows;
 }
 
-int monthKey(const CivilDate& date) noexcept { return date.year * 12 + static_cast<int>(date.month) - 1; }
+int monthKey(const common::CivilDate& date) noexcept { return date.year * 12 + static_cast<int>(date.month) - 1; }
 
-CivilDate firstDayOfMonthKey(int key) noexcept {
-    const int year = static_cast<int>(floorDiv(key, 12));
-    return CivilDate{year, static_cast<unsigned>(floorMod(key, 12) + 1), 1};
+common::CivilDate firstDayOfMonthKey(int key) noexcept {
+    const int year = static_cast<int>(common::floorDiv(key, 12));
+    return common::CivilDate{year, static_cast<unsigned>(common::floorMod(key, 12) + 1), 1};
 }
 
-CivilDate lastDayOfMonthKey(int key) noexcept {
-    CivilDate date = firstDayOfMonthKey(key);
-    date.day = daysInMonth(date.year, date.month);
+common::CivilDate lastDayOfMonthKey(int key) noexcept {
+    common::CivilDate date = firstDayOfMonthKey(key);
+    date.day = common::daysInMonth(date.year, date.month);
     return date;
 }
 
-std::string money(Cents cents, const std::string& currency) {
-    return formatCents(cents) + (currency.empty() ? "" : " " + currency);
+std::string money(common::Cents cents, const std::string& currency) {
+    return common::formatCents(cents) + (currency.empty() ? "" : " " + currency);
 }
 
 }  // namespace
@@ -81,7 +81,7 @@ struct Summarizer::Impl {
     SettlementHeader header;
     std::string marketplaceName;
     std::size_t rowCount = 0;
-    Cents rowsTotal = 0;
+    common::Cents rowsTotal = 0;
 
     // Month parts as met in the stream ("slots"); sorted into parts at finish.
     std::vector<int> slotMonths;                 // month key of each slot
@@ -90,8 +90,8 @@ struct Summarizer::Impl {
     int endMonth = 0;
     // Spans of instants already placed: [from, until) belongs to slot. A few per month (one per UTC offset).
     struct SlotSpan {
-        UtcSeconds from;
-        UtcSeconds until;
+        common::UtcSeconds from;
+        common::UtcSeconds until;
         std::size_t slot;
     };
     std::vector<SlotSpan> spans;
@@ -123,7 +123,7 @@ struct Summarizer::Impl {
         return slotMonths.size() - 1;
     }
 
-    std::size_t slotFor(UtcSeconds posted) {
+    std::size_t slotFor(common::UtcSeconds posted) {
         if (!options.splitMonths) return 0;
         if (posted == 0) return slotOfMonth(kUndatedMonth);
         if (lastSpan < spans.size() && posted >= spans[lastSpan].from && posted < spans[lastSpan].until)
@@ -135,12 +135,12 @@ struct Summarizer::Impl {
             }
         }
         const ZoneOffset offset = zone->offsetAt(posted);
-        const CivilDate local = civilFromDays(floorDiv(posted + offset.utcOffset, kSecondsPerDay));
+        const common::CivilDate local = common::civilFromDays(common::floorDiv(posted + offset.utcOffset, kSecondsPerDay));
         const int key = monthKey(local);
         int clamped = key;
         if (startMonth <= endMonth) clamped = std::clamp(key, startMonth, endMonth);
-        const std::int64_t monthStart = daysFromCivil(firstDayOfMonthKey(key)) * kSecondsPerDay;
-        const std::int64_t nextMonthStart = daysFromCivil(firstDayOfMonthKey(key + 1)) * kSecondsPerDay;
+        const std::int64_t monthStart = common::daysFromCivil(firstDayOfMonthKey(key)) * kSecondsPerDay;
+        const std::int64_t nextMonthStart = common::daysFromCivil(firstDayOfMonthKey(key + 1)) * kSecondsPerDay;
         const SlotSpan span{std::max(offset.validFrom, monthStart - offset.utcOffset),
                             std::min(offset.validUntil, nextMonthStart - offset.utcOffset), slotOfMonth(clamped)};
         // A real settlement needs a handful of spans; a file with dates strewn over centuries must not make
@@ -250,9 +250,9 @@ Summary Summarizer::Impl::finish() {
     const std::string* mappedCustomer =
         options.mapping != nullptr ? options.mapping->customerFor(currency, marketplaceName) : nullptr;
     summary.customerName = mappedCustomer != nullptr ? *mappedCustomer : options.customerName;
-    summary.depositDate = formatDate(zone->localDate(header.depositUtc));
-    const CivilDate startDate = zone->localDate(header.startUtc);
-    const CivilDate endDate = zone->localDate(header.endUtc);
+    summary.depositDate = common::formatDate(zone->localDate(header.depositUtc));
+    const common::CivilDate startDate = zone->localDate(header.startUtc);
+    const common::CivilDate endDate = zone->localDate(header.endUtc);
 
     // Slots -> parts: dated months in order; undated rows join the last part.
     std::vector<int> months;
@@ -316,15 +316,15 @@ Summary Summarizer::Impl::finish() {
         return skuItemName(sku);
     };
 
-    Cents leftOut = 0;            // gross mode: what the documents leave out
+    common::Cents leftOut = 0;            // gross mode: what the documents leave out
     std::size_t leftOutRows = 0;
     const std::string fullId = header.settlementId;
-    const std::string period = formatDate(startDate) + "\u2013" + formatDate(endDate);
+    const std::string period = common::formatDate(startDate) + "\u2013" + common::formatDate(endDate);
 
     for (std::size_t part = 0; part < partCount; ++part) {
         std::vector<SummaryLine> lines[2];
         for (int side = 0; side < 2; ++side) {
-            const Cents sign = side == 0 ? 1 : -1;
+            const common::Cents sign = side == 0 ? 1 : -1;
             const std::string refundPrefix = side == 0 ? "" : "Refunds: ";
             for (const std::uint32_t i : skuOrder) {
                 const Acc& acc = skuParts[i][part].side[side];
@@ -373,12 +373,12 @@ Summary Summarizer::Impl::finish() {
         }
 
         auto total = [](const std::vector<SummaryLine>& list) {
-            Cents sum = 0;
+            common::Cents sum = 0;
             for (const auto& line : list) addChecked(sum, line.amount);
             return sum;
         };
-        const Cents receiptTotal = total(lines[0]);
-        const Cents creditTotal = total(lines[1]);
+        const common::Cents receiptTotal = total(lines[0]);
+        const common::Cents creditTotal = total(lines[1]);
         const std::string partLabel =
             partCount > 1 ? "Part " + std::to_string(part + 1) + " of " + std::to_string(partCount) + ": " : "";
         auto moveLines = [](std::vector<SummaryLine>& from, std::vector<SummaryLine>& to) {
@@ -411,8 +411,8 @@ Summary Summarizer::Impl::finish() {
 
         SummaryPart summaryPart;
         summaryPart.index = static_cast<int>(part);
-        summaryPart.month = formatYearMonth(firstDayOfMonthKey(months[part]));
-        summaryPart.txnDate = part + 1 == partCount ? formatDate(endDate) : formatDate(lastDayOfMonthKey(months[part]));
+        summaryPart.month = common::formatYearMonth(firstDayOfMonthKey(months[part]));
+        summaryPart.txnDate = part + 1 == partCount ? common::formatDate(endDate) : common::formatDate(lastDayOfMonthKey(months[part]));
         summaryPart.net = receiptTotal - creditTotal;
         summary.parts.push_back(summaryPart);
 
@@ -434,7 +434,7 @@ Summary Summarizer::Impl::finish() {
         }
     }
 
-    Cents net = 0;
+    common::Cents net = 0;
     for (const auto& document : summary.documents)
         addChecked(net, document.kind == DocumentKind::SalesReceipt ? document.total() : -document.total());
     summary.documentsNet = net;

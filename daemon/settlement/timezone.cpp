@@ -7,14 +7,14 @@
 #include <limits>
 #include <sstream>
 
-#include "daemon/settlement/text.hpp"
+#include "daemon/common/text.hpp"
 
 namespace settlebridge::settlement {
 
 namespace {
 
-constexpr UtcSeconds kMinTime = std::numeric_limits<UtcSeconds>::min();
-constexpr UtcSeconds kMaxTime = std::numeric_limits<UtcSeconds>::max();
+constexpr common::UtcSeconds kMinTime = std::numeric_limits<common::UtcSeconds>::min();
+constexpr common::UtcSeconds kMaxTime = std::numeric_limits<common::UtcSeconds>::max();
 constexpr std::int64_t kSecondsPerDay = 86400;
 constexpr std::size_t kHeaderSize = 44;
 
@@ -51,7 +51,7 @@ bool validZoneName(std::string_view name) noexcept {
 }
 
 /// Weekday of a day count since 1970-01-01 (a Thursday): 0 = Sunday.
-int weekday(std::int64_t days) noexcept { return static_cast<int>(floorMod(days + 4, 7)); }
+int weekday(std::int64_t days) noexcept { return static_cast<int>(common::floorMod(days + 4, 7)); }
 
 /// Reads the POSIX TZ rule grammar (RFC 8536 section 3.3 extensions included).
 class RuleReader {
@@ -206,7 +206,7 @@ TimeZone TimeZone::fromTzif(std::string_view bytes, const std::string& name) {
     zone.transitions_.reserve(counts.time);
     for (std::size_t i = 0; i < counts.time; ++i) {
         const std::size_t p = at + i * timeSize;
-        const UtcSeconds t = timeSize == 8 ? readBe64(bytes, p) : static_cast<std::int32_t>(readBe32(bytes, p));
+        const common::UtcSeconds t = timeSize == 8 ? readBe64(bytes, p) : static_cast<std::int32_t>(readBe32(bytes, p));
         if (!zone.transitions_.empty() && t <= zone.transitions_.back()) throw fail("transitions out of order");
         zone.transitions_.push_back(t);
     }
@@ -302,17 +302,17 @@ void TimeZone::parsePosixRule(std::string_view text, TimeZone& zone) {
 
 void TimeZone::ruleTransitionsOfYear(int year, RuleTransition* out) const {
     auto dayOf = [year](const RuleDate& date) -> std::int64_t {
-        const std::int64_t jan1 = daysFromCivil(year, 1, 1);
+        const std::int64_t jan1 = common::daysFromCivil(year, 1, 1);
         switch (date.form) {
         case RuleDate::Form::Julian1:
-            return jan1 + (date.day - 1) + ((isLeapYear(year) && date.day >= 60) ? 1 : 0);
+            return jan1 + (date.day - 1) + ((common::isLeapYear(year) && date.day >= 60) ? 1 : 0);
         case RuleDate::Form::Julian0:
             return jan1 + date.day;
         case RuleDate::Form::MonthWeekDay: {
             const auto month = static_cast<unsigned>(date.month);
-            const std::int64_t first = daysFromCivil(year, month, 1);
-            std::int64_t day = first + floorMod(date.day - weekday(first), 7) + std::int64_t{7} * (date.week - 1);
-            while (day >= first + daysInMonth(year, month)) day -= 7;
+            const std::int64_t first = common::daysFromCivil(year, month, 1);
+            std::int64_t day = first + common::floorMod(date.day - weekday(first), 7) + std::int64_t{7} * (date.week - 1);
+            while (day >= first + common::daysInMonth(year, month)) day -= 7;
             return day;
         }
         }
@@ -322,9 +322,9 @@ void TimeZone::ruleTransitionsOfYear(int year, RuleTransition* out) const {
     out[1] = RuleTransition{dayOf(dstEnd_) * kSecondsPerDay + dstEnd_.time - dstOffset_, false};
 }
 
-ZoneOffset TimeZone::fromRule(UtcSeconds utc) const {
+ZoneOffset TimeZone::fromRule(common::UtcSeconds utc) const {
     if (!ruleHasDst_) return ZoneOffset{stdOffset_, false, abbreviations_[stdAbbreviation_], kMinTime, kMaxTime};
-    const int year = civilFromDays(floorDiv(utc + stdOffset_, kSecondsPerDay)).year;
+    const int year = common::civilFromDays(common::floorDiv(utc + stdOffset_, kSecondsPerDay)).year;
     // No heap: this runs on the summarizer's per-row path when a row's month is not cached.
     std::array<RuleTransition, 6> list{};
     for (int y = year - 1; y <= year + 1; ++y) ruleTransitionsOfYear(y, &list[static_cast<std::size_t>(y - year + 1) * 2]);
@@ -333,8 +333,8 @@ ZoneOffset TimeZone::fromRule(UtcSeconds utc) const {
         return a.at != b.at ? a.at < b.at : (!a.toDst && b.toDst);
     });
     bool dst = false;
-    UtcSeconds from = kMinTime;
-    UtcSeconds until = kMaxTime;
+    common::UtcSeconds from = kMinTime;
+    common::UtcSeconds until = kMaxTime;
     bool found = false;
     for (const auto& transition : list) {
         if (transition.at <= utc) {
@@ -351,8 +351,8 @@ ZoneOffset TimeZone::fromRule(UtcSeconds utc) const {
                       from, until};
 }
 
-ZoneOffset TimeZone::offsetAt(UtcSeconds utc) const {
-    auto ofType = [this](std::size_t typeIndex, UtcSeconds from, UtcSeconds until) {
+ZoneOffset TimeZone::offsetAt(common::UtcSeconds utc) const {
+    auto ofType = [this](std::size_t typeIndex, common::UtcSeconds from, common::UtcSeconds until) {
         const Type& type = types_[typeIndex];
         return ZoneOffset{type.utcOffset, type.isDst, abbreviations_[type.abbreviation], from, until};
     };
@@ -374,16 +374,16 @@ ZoneOffset TimeZone::offsetAt(UtcSeconds utc) const {
     return ofType(transitionTypes_[index], transitions_[index], *next);
 }
 
-CivilDateTime TimeZone::toLocal(UtcSeconds utc) const { return civilFromUtc(utc + offsetAt(utc).utcOffset); }
+common::CivilDateTime TimeZone::toLocal(common::UtcSeconds utc) const { return common::civilFromUtc(utc + offsetAt(utc).utcOffset); }
 
-UtcSeconds TimeZone::startOfLocalDay(const CivilDate& date) const {
-    const std::int64_t target = daysFromCivil(date);
-    auto localDay = [this](UtcSeconds t) { return floorDiv(t + offsetAt(t).utcOffset, kSecondsPerDay); };
+common::UtcSeconds TimeZone::startOfLocalDay(const common::CivilDate& date) const {
+    const std::int64_t target = common::daysFromCivil(date);
+    auto localDay = [this](common::UtcSeconds t) { return common::floorDiv(t + offsetAt(t).utcOffset, kSecondsPerDay); };
     // Every offset in use lies within +-26 hours, so the answer is inside this window.
-    UtcSeconds low = target * kSecondsPerDay - 27 * 3600;   // local day < target here
-    UtcSeconds high = target * kSecondsPerDay + 27 * 3600;  // local day >= target here
+    common::UtcSeconds low = target * kSecondsPerDay - 27 * 3600;   // local day < target here
+    common::UtcSeconds high = target * kSecondsPerDay + 27 * 3600;  // local day >= target here
     while (high - low > 1) {
-        const UtcSeconds middle = low + (high - low) / 2;
+        const common::UtcSeconds middle = low + (high - low) / 2;
         if (localDay(middle) >= target) high = middle;
         else low = middle;
     }
@@ -395,15 +395,15 @@ std::string_view defaultZoneForMarketplace(std::string_view marketplaceName) noe
         marketplaceName.remove_prefix(1);
     while (!marketplaceName.empty() && (marketplaceName.back() == ' ' || marketplaceName.back() == '\t'))
         marketplaceName.remove_suffix(1);
-    if (marketplaceName.size() > 4 && startsWithIgnoreCaseAscii(marketplaceName, "www.")) marketplaceName.remove_prefix(4);
+    if (marketplaceName.size() > 4 && common::startsWithIgnoreCaseAscii(marketplaceName, "www.")) marketplaceName.remove_prefix(4);
     for (const auto& entry : kMarketplaceZones)
-        if (equalsIgnoreCaseAscii(entry.key, marketplaceName)) return entry.zone;
+        if (common::equalsIgnoreCaseAscii(entry.key, marketplaceName)) return entry.zone;
     return {};
 }
 
 std::string_view defaultZoneForCurrency(std::string_view currency) noexcept {
     for (const auto& entry : kCurrencyZones)
-        if (equalsIgnoreCaseAscii(entry.key, currency)) return entry.zone;
+        if (common::equalsIgnoreCaseAscii(entry.key, currency)) return entry.zone;
     return {};
 }
 

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "daemon/settlement/datetime.hpp"
+#include "daemon/common/datetime.hpp"
 #include "daemon/settlement/model.hpp"
 
 namespace settlebridge::settlement {
@@ -28,8 +28,8 @@ struct ZoneOffset {
     std::int32_t utcOffset = 0;  // seconds east of UTC (local = utc + utcOffset)
     bool isDst = false;
     std::string_view abbreviation;  // "PDT"; valid while the TimeZone lives
-    UtcSeconds validFrom = 0;       // first instant with this offset (INT64_MIN: since ever)
-    UtcSeconds validUntil = 0;      // first instant after it (INT64_MAX: for ever)
+    common::UtcSeconds validFrom = 0;       // first instant with this offset (INT64_MIN: since ever)
+    common::UtcSeconds validUntil = 0;      // first instant after it (INT64_MAX: for ever)
 };
 
 class TimeZone {
@@ -51,16 +51,16 @@ public:
     const std::string& name() const noexcept { return name_; }
 
     /// The offset in force at `utc`, with the interval it holds over.
-    ZoneOffset offsetAt(UtcSeconds utc) const;
+    ZoneOffset offsetAt(common::UtcSeconds utc) const;
 
     /// The local civil date and time at `utc`.
-    CivilDateTime toLocal(UtcSeconds utc) const;
+    common::CivilDateTime toLocal(common::UtcSeconds utc) const;
     /// The local calendar day at `utc`.
-    CivilDate localDate(UtcSeconds utc) const { return toLocal(utc).date; }
+    common::CivilDate localDate(common::UtcSeconds utc) const { return toLocal(utc).date; }
 
     /// The first instant whose local date is `date` or later (local midnight, or the end of a gap that swallows
     /// it). Used for month boundaries.
-    UtcSeconds startOfLocalDay(const CivilDate& date) const;
+    common::UtcSeconds startOfLocalDay(const common::CivilDate& date) const;
 
 private:
     struct Type {
@@ -69,17 +69,17 @@ private:
         std::size_t abbreviation = 0;  // index into abbreviations_
     };
     struct RuleTransition {
-        UtcSeconds at;
+        common::UtcSeconds at;
         bool toDst;
     };
 
-    ZoneOffset fromRule(UtcSeconds utc) const;
+    ZoneOffset fromRule(common::UtcSeconds utc) const;
     /// The DST start and end of `year` (in that order).
     void ruleTransitionsOfYear(int year, RuleTransition* out) const;
     static void parsePosixRule(std::string_view text, TimeZone& zone);
 
     std::string name_;
-    std::vector<UtcSeconds> transitions_;
+    std::vector<common::UtcSeconds> transitions_;
     std::vector<std::uint8_t> transitionTypes_;
     std::vector<Type> types_;
     std::vector<std::string> abbreviations_;

@@ -4,8 +4,8 @@
 #include <stdexcept>
 #include <string_view>
 
-#include "daemon/settlement/datetime.hpp"
-#include "daemon/settlement/money.hpp"
+#include "daemon/common/datetime.hpp"
+#include "daemon/common/money.hpp"
 
 namespace settlebridge::settlement {
 namespace {
@@ -70,13 +70,13 @@ void V2Writer::appendText(std::string_view text) {
     for (const char c : text) line_ += (c == '\t' || c == '\n') ? ' ' : c;
 }
 
-void V2Writer::appendAmount(Cents cents) {
-    line_ += formatCents(cents);  // always ends in ".dd"
+void V2Writer::appendAmount(common::Cents cents) {
+    line_ += common::formatCents(cents);  // always ends in ".dd"
     if (style_.decimalSeparator != '.') line_[line_.size() - 3] = style_.decimalSeparator;
 }
 
-void V2Writer::appendDate(UtcSeconds utc) {
-    const CivilDateTime c = civilFromUtc(utc);
+void V2Writer::appendDate(common::UtcSeconds utc) {
+    const common::CivilDateTime c = common::civilFromUtc(utc);
     if (style_.dayMonthYear) {
         appendTwo(line_, c.date.day);
         line_ += '.';
@@ -92,8 +92,8 @@ void V2Writer::appendDate(UtcSeconds utc) {
     }
 }
 
-void V2Writer::appendDateTime(UtcSeconds utc) {
-    const CivilDateTime c = civilFromUtc(utc);
+void V2Writer::appendDateTime(common::UtcSeconds utc) {
+    const common::CivilDateTime c = common::civilFromUtc(utc);
     appendDate(utc);
     line_ += ' ';
     appendTwo(line_, c.hour);

@@ -3,7 +3,7 @@
 #include <map>
 #include <tuple>
 
-#include "daemon/settlement/datetime.hpp"
+#include "daemon/common/datetime.hpp"
 #include "daemon/store/sqlite.hpp"
 
 namespace settlebridge::store {
@@ -28,7 +28,7 @@ bool validDate(std::string_view d) {
     const int year = std::stoi(std::string(d.substr(0, 4)));
     const auto month = static_cast<unsigned>(std::stoi(std::string(d.substr(5, 2))));
     const auto day = static_cast<unsigned>(std::stoi(std::string(d.substr(8, 2))));
-    return settlement::isValidDate(year, month, day);
+    return common::isValidDate(year, month, day);
 }
 
 void checkDate(std::string_view d) {

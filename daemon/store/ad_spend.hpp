@@ -39,8 +39,8 @@ struct AdSpendRow {
     std::string campaignId;  // the channel's campaign id (decimal text)
     std::string sku;         // the seller's SKU ("" when the channel gives none, e.g. Amazon vendors)
     std::string asin;        // ASIN / Walmart item id ("" when unknown)
-    Cents cost = 0;
-    Cents sales = 0;         // attributed sales (SP 7 days, SD and SB 14 days, Walmart 14 days; docs/ADS.md)
+    common::Cents cost = 0;
+    common::Cents sales = 0;         // attributed sales (SP 7 days, SD and SB 14 days, Walmart 14 days; docs/ADS.md)
     std::int64_t clicks = 0;
     std::int64_t impressions = 0;
     std::int64_t purchases = 0;
@@ -52,8 +52,8 @@ struct AdSpendRow {
 struct SkuSpend {
     std::string sku;
     std::string asin;
-    Cents cost = 0;
-    Cents sales = 0;
+    common::Cents cost = 0;
+    common::Cents sales = 0;
     std::int64_t clicks = 0;
     std::int64_t impressions = 0;
     std::int64_t purchases = 0;
@@ -63,8 +63,8 @@ struct SkuSpend {
 struct DaySpend {
     std::string date;
     std::string adProduct;
-    Cents cost = 0;
-    Cents sales = 0;
+    common::Cents cost = 0;
+    common::Cents sales = 0;
 };
 
 class AdSpend {

@@ -8,7 +8,7 @@
 
 #include <stdexcept>
 
-#include "daemon/settlement/text.hpp"
+#include "daemon/common/text.hpp"
 
 namespace settlebridge::store {
 
@@ -102,7 +102,7 @@ std::string deterministicGuid(std::string_view name) {
     auto* b = reinterpret_cast<unsigned char*>(digest.data());
     b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x50);
     b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);
-    return "{" + settlement::asciiUpper(formatUuid(b)) + "}";
+    return "{" + common::asciiUpper(formatUuid(b)) + "}";
 }
 
 std::string toHex(std::string_view bytes) {

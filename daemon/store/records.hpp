@@ -6,11 +6,11 @@
 #include <string>
 #include <string_view>
 
-#include "daemon/settlement/money.hpp"
+#include "daemon/common/money.hpp"
 
 namespace settlebridge::store {
 
-using settlement::Cents;
+using common::Cents;
 
 /// Seconds since the Unix epoch (UTC). Every "now" is passed in by the caller, so tests control time.
 using Timestamp = std::int64_t;
@@ -143,8 +143,8 @@ struct SummaryRecord {
     std::int64_t settlementRow = 0;
     std::string mappingVersion;
     bool reconciled = false;
-    Cents difference = 0;
-    Cents deposit = 0;
+    common::Cents difference = 0;
+    common::Cents deposit = 0;
     std::string currency;
     std::string summaryJson;      // the whole Summary (see summary_codec.hpp)
     Timestamp createdAt = 0;
@@ -174,7 +174,7 @@ struct Document {
     std::string externalGuid;          // {GUID} written as ExternalGUID where QuickBooks accepts one
     std::string txnDate;               // YYYY-MM-DD
     std::string customer;
-    Cents expectedTotal = 0;
+    common::Cents expectedTotal = 0;
     std::string currency;
     std::string payload;               // JSON: everything needed to render the request again
     std::optional<std::int64_t> dependsOn;  // refund payment → its credit memo
@@ -186,7 +186,7 @@ struct Document {
     Timestamp retryAfter = 0;          // do not send before (lock retries)
     std::string qbTxnId;
     std::string qbTxnDate;
-    std::optional<Cents> qbTotal;
+    std::optional<common::Cents> qbTotal;
     std::optional<int> qbStatusCode;
     std::string qbStatusMessage;
     std::string lastError;             // our own explanation (total mismatch, conflicting document...)

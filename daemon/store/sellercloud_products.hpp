@@ -19,7 +19,7 @@ struct SellercloudLink {
     std::string sku;                 // the advertised SKU
     std::string productId;           // Sellercloud's product ID
     std::string rule;                // the linking rule that matched ("sku", "upc", ...; "manual")
-    std::optional<Cents> itemCost;   // AverageCost when Sellercloud reported one
+    std::optional<common::Cents> itemCost;   // AverageCost when Sellercloud reported one
     Timestamp linkedAt = 0;
 };
 

@@ -58,10 +58,10 @@ struct SellercloudSendRecord {
     std::string asin;
     std::string productId;           // the Sellercloud product ("" when unmatched)
     std::string rule;                // the linking rule that matched
-    Cents cost = 0;                  // ad cost over the send's days
-    Cents sales = 0;                 // attributed sales over the send's days
-    std::optional<Cents> itemCost;   // the product's average cost, when Sellercloud reports one
-    std::optional<Cents> profit;     // sales - cost - itemCost x purchases, when the item cost is known
+    common::Cents cost = 0;                  // ad cost over the send's days
+    common::Cents sales = 0;                 // attributed sales over the send's days
+    std::optional<common::Cents> itemCost;   // the product's average cost, when Sellercloud reports one
+    std::optional<common::Cents> profit;     // sales - cost - itemCost x purchases, when the item cost is known
     std::string valuesWritten;       // "AdSpend7Days=12.50; ..."
     RecordStatus status = RecordStatus::Written;
     std::string error;

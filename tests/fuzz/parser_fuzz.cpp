@@ -11,10 +11,10 @@
 #include <string>
 #include <string_view>
 
-#include "daemon/settlement/datetime.hpp"
-#include "daemon/settlement/money.hpp"
+#include "daemon/common/datetime.hpp"
+#include "daemon/common/money.hpp"
 #include "daemon/settlement/parser.hpp"
-#include "daemon/settlement/text.hpp"
+#include "daemon/common/text.hpp"
 #include "daemon/settlement/v2_writer.hpp"
 
 namespace {

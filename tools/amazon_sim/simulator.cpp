@@ -26,8 +26,8 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "daemon/settlement/datetime.hpp"
-#include "daemon/settlement/text.hpp"
+#include "daemon/common/datetime.hpp"
+#include "daemon/common/text.hpp"
 
 namespace amazon_sim {
 
@@ -60,10 +60,10 @@ std::int64_t wallNow() {
         .count();
 }
 
-std::string iso(std::int64_t utc) { return settlebridge::settlement::formatIsoUtc(utc); }
+std::string iso(std::int64_t utc) { return settlebridge::common::formatIsoUtc(utc); }
 
 std::string amzDate(std::int64_t utc) {
-    const auto c = settlebridge::settlement::civilFromUtc(utc);
+    const auto c = settlebridge::common::civilFromUtc(utc);
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, "%04d%02u%02uT%02u%02u%02uZ", c.date.year, c.date.month, c.date.day, c.hour,
                   c.minute, c.second);
@@ -82,12 +82,12 @@ std::optional<std::int64_t> parseAmzDate(const std::string& text) {
     };
     const auto y = num(0, 4), mo = num(4, 2), d = num(6, 2), h = num(9, 2), mi = num(11, 2), s = num(13, 2);
     if (!y || !mo || !d || !h || !mi || !s) return std::nullopt;
-    settlebridge::settlement::CivilDateTime c;
+    settlebridge::common::CivilDateTime c;
     c.date = {static_cast<int>(*y), *mo, *d};
     c.hour = *h;
     c.minute = *mi;
     c.second = *s;
-    return settlebridge::settlement::utcFromCivil(c);
+    return settlebridge::common::utcFromCivil(c);
 }
 
 std::string stringify(const Poco::JSON::Object& object) {
@@ -227,8 +227,8 @@ SettlementHeader readSettlementHeader(const std::string& plain) {
         return "";
     };
     out.settlementId = cell("settlement-id");
-    out.startUtc = settlebridge::settlement::parseDateTime(cell("settlement-start-date")).value_or(0);
-    out.endUtc = settlebridge::settlement::parseDateTime(cell("settlement-end-date")).value_or(0);
+    out.startUtc = settlebridge::common::parseDateTime(cell("settlement-start-date")).value_or(0);
+    out.endUtc = settlebridge::common::parseDateTime(cell("settlement-end-date")).value_or(0);
     return out;
 }
 
@@ -285,7 +285,7 @@ Simulator::Report Simulator::makeReport(std::string source, std::string content,
                                         std::int64_t createdUtc) {
     Report r;
     r.reportId = std::to_string(nextReportNumber_++);
-    const std::string lowered = settlebridge::settlement::asciiLower(options_.region);
+    const std::string lowered = settlebridge::common::asciiLower(options_.region);
     r.documentId = "amzn1.spdoc.1.4." + lowered + "." + randomHex(4) + "-" + randomHex(2) + "-" + randomHex(2) + "-" +
                    randomHex(2) + "-" + randomHex(6) + ".T" + randomHex(6) + "." + r.reportId.substr(r.reportId.size() - 4);
     r.source = std::move(source);
@@ -358,7 +358,7 @@ void Simulator::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPSer
         path = uri.substr(0, question);
         query = question == std::string::npos ? "" : uri.substr(question + 1);
         for (const auto& [name, value] : request) {
-            headers[settlebridge::settlement::asciiLower(name)] = value;
+            headers[settlebridge::common::asciiLower(name)] = value;
         }
         std::string body;
         Poco::StreamCopier::copyToString(request.stream(), body);
@@ -735,7 +735,7 @@ Simulator::Reply Simulator::getReports(const std::map<std::string, std::string>&
         std::int64_t since = now - kRetentionSeconds;
         std::int64_t until = now + 3600;
         if (auto it = q.find("createdSince"); it != q.end()) {
-            const auto parsed = settlebridge::settlement::parseDateTime(it->second);
+            const auto parsed = settlebridge::common::parseDateTime(it->second);
             if (!parsed) return bad("createdSince is not an ISO 8601 date-time: " + it->second);
             if (*parsed < now - kRetentionSeconds) {
                 return bad("createdSince must be within 90 days of now: reports are retained for a maximum of 90 days.");
@@ -743,7 +743,7 @@ Simulator::Reply Simulator::getReports(const std::map<std::string, std::string>&
             since = *parsed;
         }
         if (auto it = q.find("createdUntil"); it != q.end()) {
-            const auto parsed = settlebridge::settlement::parseDateTime(it->second);
+            const auto parsed = settlebridge::common::parseDateTime(it->second);
             if (!parsed) return bad("createdUntil is not an ISO 8601 date-time: " + it->second);
             until = *parsed;
         }

@@ -24,7 +24,7 @@
 #include <thread>
 #include <vector>
 
-#include "daemon/amazon/retry.hpp"
+#include "daemon/net/retry.hpp"
 #include "tests/unit/store/temp_dir.hpp"
 
 namespace settlebridge::testing {
@@ -98,8 +98,8 @@ private:
     testing::SimulatorProcess sim_;
 };
 
-inline amazon::RetryPolicy fastAdsRetry(int attempts = 4) {
-    amazon::RetryPolicy p;
+inline net::RetryPolicy fastAdsRetry(int attempts = 4) {
+    net::RetryPolicy p;
     p.maxAttempts = attempts;
     p.baseDelay = std::chrono::milliseconds(10);
     p.maxDelay = std::chrono::milliseconds(50);

@@ -17,9 +17,9 @@
 #include "daemon/ads/errors.hpp"
 #include "daemon/ads/sync.hpp"
 #include "daemon/ads/walmart.hpp"
-#include "daemon/amazon/clock.hpp"
+#include "daemon/net/clock.hpp"
 #include "daemon/amazon/consent.hpp"
-#include "daemon/settlement/datetime.hpp"
+#include "daemon/common/datetime.hpp"
 #include "daemon/store/ad_spend.hpp"
 #include "daemon/store/ads_accounts.hpp"
 #include "daemon/store/secrets.hpp"
@@ -40,7 +40,7 @@ store::Timestamp realNow() {
 }
 
 std::string utcDaysBack(int days) {
-    return settlement::formatUtcDate(realNow() - static_cast<store::Timestamp>(days) * 86400);
+    return common::formatUtcDate(realNow() - static_cast<store::Timestamp>(days) * 86400);
 }
 
 /// The simulator's data set: 100 days of SP (SKU-A in two ad groups, SKU-B), SD (SKU-A) and one SB campaign
@@ -137,7 +137,7 @@ protected:
     TempDir dir_;
     store::Store store_;
     store::SecretBox box_;
-    amazon::ManualClock clock_;
+    net::ManualClock clock_;
 };
 
 TEST_F(AdsSyncTest, BackfillAcrossReportChunksStoresExactCentsPerDay) {
@@ -331,7 +331,7 @@ TEST_F(AdsSyncTest, ScheduleRecentHourlyRestatementDailyAndSyncNow) {
 
 TEST_F(AdsSyncTest, DaysFollowTheProfilesTimeZone) {
     // 2026-05-10 20:00 UTC is 2026-05-11 in Tokyo and 2026-05-10 in Los Angeles.
-    const store::Timestamp t = settlement::utcFromCivil({{2026, 5, 10}, 20, 0, 0});
+    const store::Timestamp t = common::utcFromCivil({{2026, 5, 10}, 20, 0, 0});
     EXPECT_EQ(profileToday("Asia/Tokyo", t), "2026-05-11");
     EXPECT_EQ(profileToday("America/Los_Angeles", t), "2026-05-10");
     EXPECT_EQ(profileToday("Not/AZone", t), "2026-05-10");  // unknown zone: UTC
@@ -380,7 +380,7 @@ TEST_F(AdsSyncTest, ConnectWithAmazonStoresTheAccountAndImportsProfiles) {
     // An expired state.
     const amazon::ConsentStart old = connect.begin("Late", amazon::Region::NA);
     clock_.advance(std::chrono::hours(1));
-    EXPECT_THROW(connect.complete("?code=x&state=" + amazon::percentEncode(old.state), realNow()), amazon::ConsentError);
+    EXPECT_THROW(connect.complete("?code=x&state=" + net::percentEncode(old.state), realNow()), amazon::ConsentError);
     EXPECT_EQ(store_.read([](store::Tx& tx) { return store::AdsAccounts(tx.database()).list(); }).size(), 1u);
     // A pasted token that Amazon refuses stores nothing either.
     EXPECT_THROW(connect.addRefreshToken("Bad", amazon::Region::NA, "not-a-token", std::nullopt, realNow()), amazon::LwaError);

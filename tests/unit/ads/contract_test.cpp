@@ -23,10 +23,10 @@
 #include "daemon/ads/amazon_reports.hpp"
 #include "daemon/ads/errors.hpp"
 #include "daemon/ads/sync.hpp"
-#include "daemon/amazon/clock.hpp"
+#include "daemon/net/clock.hpp"
 #include "daemon/amazon/lwa.hpp"
-#include "daemon/settlement/datetime.hpp"
-#include "daemon/settlement/json.hpp"
+#include "daemon/common/datetime.hpp"
+#include "daemon/common/json.hpp"
 #include "tests/unit/ads/ads_sim_process.hpp"
 #include "tests/unit/common/prism_proxy.hpp"
 
@@ -38,7 +38,7 @@ using settlebridge::testing::AdsSim;
 using settlebridge::testing::PrismProxy;
 using settlebridge::testing::prismAvailable;
 using settlebridge::testing::TempDir;
-using settlement::Json;
+using common::Json;
 
 std::string specPath() { return std::string(SETTLEBRIDGE_SHARED_DIR) + "/spec/amazon-ads/OfflineReport_prod_3p.reporting-v3.json"; }
 
@@ -47,13 +47,13 @@ TEST(AdsContract, ReportingCallsFollowTheV3ModelThroughPrism) {
     AdsSim sim;
     TempDir dir;
     const PrismProxy prism(specPath(), sim.url(), dir.file("prism.log"));
-    const std::string today = settlement::formatUtcDate(
+    const std::string today = common::formatUtcDate(
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
     sim.control(R"({"pending_polls": 1, "data": {"spend": {"999999999": {"SP": [{"date": ")" + today +
                 R"(", "campaignId": 1, "adGroupId": 2, "adId": 3, "advertisedSku": "S", "advertisedAsin": "B0", "cost": "1.99",
                     "clicks": 1, "impressions": 2, "sales7d": "0", "purchases7d": 0}]}}}})");
 
-    amazon::ManualClock clock(std::chrono::system_clock::now());
+    net::ManualClock clock(std::chrono::system_clock::now());
     amazon::LwaConfig lc;
     lc.tokenUrl = sim.url() + "/auth/o2/token";
     lc.clientId = settlebridge::testing::kAdsClientId;
@@ -70,7 +70,7 @@ TEST(AdsContract, ReportingCallsFollowTheV3ModelThroughPrism) {
     AdsApiClient client(ac, tokens, clock);
 
     for (const auto& kind : amazonReportKinds()) {
-        const Json rows = client.runReport("999999999", makeReportRequest(kind, addDays(today, -3), today));
+        const common::Json rows = client.runReport("999999999", makeReportRequest(kind, addDays(today, -3), today));
         EXPECT_TRUE(rows.isArray()) << prism.log();
     }
     // Error answers pass the model too: 425 duplicate, 429 with Retry-After, 500.
@@ -88,7 +88,7 @@ TEST(AdsContract, ReportingCallsFollowTheV3ModelThroughPrism) {
 }
 
 /// The SnapshotResponse(V2) shape: code success|failure, snapshotId string, jobStatus in the enum, details string.
-void expectSnapshotShape(const Json& j) {
+void expectSnapshotShape(const common::Json& j) {
     ASSERT_TRUE(j.isObject());
     const std::string code = j.get("code");
     EXPECT_TRUE(code == "success" || code == "failure") << code;
@@ -111,15 +111,15 @@ TEST(AdsContract, WalmartSnapshotAnswersHaveTheSpecsShape) {
         std::ifstream in(std::string(SETTLEBRIDGE_SHARED_DIR) + "/spec/walmart-connect/sponsored-products.openapi.json");
         return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     }();
-    const Json spec = Json::parse(specText);
-    const Json* v2 = spec.find("components")->find("schemas")->find("SnapshotResponseV2");
+    const common::Json spec = common::Json::parse(specText);
+    const common::Json* v2 = spec.find("components")->find("schemas")->find("SnapshotResponseV2");
     ASSERT_NE(v2, nullptr);
     std::vector<std::string> statuses;
-    for (const Json& s : v2->find("properties")->find("jobStatus")->find("enum")->items()) statuses.push_back(s.text());
+    for (const common::Json& s : v2->find("properties")->find("jobStatus")->find("enum")->items()) statuses.push_back(s.text());
     EXPECT_EQ(statuses, (std::vector<std::string>{"pending", "processing", "done", "failed", "expired"}));
     // The fixture (Walmart's own sample) has the same shape the simulator answers with.
     std::ifstream fixture(std::string(SETTLEBRIDGE_SHARED_DIR) + "/fixtures/ads/walmart/display.snapshot.response.json");
-    expectSnapshotShape(Json::parse(std::string(std::istreambuf_iterator<char>(fixture), std::istreambuf_iterator<char>())));
+    expectSnapshotShape(common::Json::parse(std::string(std::istreambuf_iterator<char>(fixture), std::istreambuf_iterator<char>())));
 
     AdsSim sim;
     sim.control(R"({"data": {"walmart": {"77": {"items": [], "adItem": []}}}})");
@@ -137,9 +137,9 @@ TEST(AdsContract, WalmartSnapshotAnswersHaveTheSpecsShape) {
         Poco::Net::HTTPResponse response;
         std::string out;
         Poco::StreamCopier::copyToString(session.receiveResponse(response), out);
-        return Json::parse(out);
+        return common::Json::parse(out);
     };
-    const Json created = post(R"({"advertiserId": 77, "reportType": "adItem", "reportMetrics": ["date", "itemId", "adSpend"],
+    const common::Json created = post(R"({"advertiserId": 77, "reportType": "adItem", "reportMetrics": ["date", "itemId", "adSpend"],
                                   "startDate": "2026-01-01", "endDate": "2026-01-02"})");
     expectSnapshotShape(created);
     expectSnapshotShape(post(R"({"advertiserId": 78, "reportType": "adItem", "reportMetrics": ["date"]})"));

@@ -12,13 +12,13 @@
 #include "daemon/ads/amazon_reports.hpp"
 #include "daemon/ads/errors.hpp"
 #include "daemon/ads/walmart.hpp"
-#include "daemon/settlement/json.hpp"
+#include "daemon/common/json.hpp"
 #include "tests/unit/store/temp_dir.hpp"
 
 namespace settlebridge::ads {
 namespace {
 
-using settlement::Json;
+using common::Json;
 
 TEST(Allocation, LargestRemainderSumsExactly) {
     EXPECT_EQ(allocateProportionally(100, {1, 1, 1}), (std::vector<std::int64_t>{34, 33, 33}));
@@ -39,16 +39,16 @@ TEST(Allocation, LargestRemainderSumsExactly) {
 TEST(AmazonReports, RowsAndRequestsFollowTheReportTypes) {
     const auto& sp = amazonReportKind("SP");
     const ReportRequest req = makeReportRequest(sp, "2026-05-01", "2026-05-31");
-    const Json body = Json::parse(req.toJson());
+    const common::Json body = common::Json::parse(req.toJson());
     EXPECT_EQ(body.get("startDate"), "2026-05-01");
-    const Json* conf = body.find("configuration");
+    const common::Json* conf = body.find("configuration");
     ASSERT_NE(conf, nullptr);
     EXPECT_EQ(conf->get("reportTypeId"), "spAdvertisedProduct");
     EXPECT_EQ(conf->get("timeUnit"), "DAILY");
     EXPECT_EQ(conf->get("format"), "GZIP_JSON");
     EXPECT_EQ(conf->find("groupBy")->items().at(0).text(), "advertiser");
 
-    const Json rows = Json::parse(R"([{"date":"2026-05-02","campaignId":158410630682987,"advertisedSku":"A","advertisedAsin":"B0A",
+    const common::Json rows = common::Json::parse(R"([{"date":"2026-05-02","campaignId":158410630682987,"advertisedSku":"A","advertisedAsin":"B0A",
         "cost":14.5,"clicks":13,"impressions":2216,"sales7d":null,"purchases7d":2}])");
     const auto out = rowsFromReport(sp, rows, "2026-05-01", "2026-05-31");
     ASSERT_EQ(out.size(), 1u);
@@ -60,15 +60,15 @@ TEST(AmazonReports, RowsAndRequestsFollowTheReportTypes) {
 
     // Bad rows are refused with the row and column named.
     try {
-        rowsFromReport(sp, Json::parse(R"([{"date":"2026-05-02","campaignId":1,"cost":"12,50"}])"), "2026-05-01", "2026-05-31");
+        rowsFromReport(sp, common::Json::parse(R"([{"date":"2026-05-02","campaignId":1,"cost":"12,50"}])"), "2026-05-01", "2026-05-31");
         FAIL();
     } catch (const AdsError& e) {
         EXPECT_NE(std::string(e.what()).find("row 1, column cost"), std::string::npos) << e.what();
     }
-    EXPECT_THROW(rowsFromReport(sp, Json::parse(R"([{"date":"2026-06-02","campaignId":1,"cost":1}])"), "2026-05-01", "2026-05-31"),
+    EXPECT_THROW(rowsFromReport(sp, common::Json::parse(R"([{"date":"2026-06-02","campaignId":1,"cost":1}])"), "2026-05-01", "2026-05-31"),
                  AdsError);
-    EXPECT_THROW(rowsFromReport(sp, Json::parse(R"([{"date":"2026-05-02","cost":1}])"), "2026-05-01", "2026-05-31"), AdsError);
-    EXPECT_THROW(rowsFromReport(sp, Json::parse(R"({"date":"2026-05-02"})"), "2026-05-01", "2026-05-31"), AdsError);
+    EXPECT_THROW(rowsFromReport(sp, common::Json::parse(R"([{"date":"2026-05-02","cost":1}])"), "2026-05-01", "2026-05-31"), AdsError);
+    EXPECT_THROW(rowsFromReport(sp, common::Json::parse(R"({"date":"2026-05-02"})"), "2026-05-01", "2026-05-31"), AdsError);
 }
 
 TEST(AmazonReports, SponsoredBrandsWithoutAdsStaysOneUnallocatedRow) {

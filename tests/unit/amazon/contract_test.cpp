@@ -17,6 +17,7 @@
 
 using namespace std::chrono_literals;
 using namespace settlebridge::amazon;
+namespace net = settlebridge::net;
 using settlebridge::testing::AmazonSim;
 using settlebridge::testing::kSimRefreshToken;
 using settlebridge::testing::lwaConfig;
@@ -44,7 +45,7 @@ TEST(Contract, ClientAndSimulatorFollowTheReportsModelThroughPrism) {
 
     SpApiConfig config = spApiConfig(sim);
     config.endpoint = prism.url();  // SP-API calls go through Prism; download links point at the simulator
-    ManualClock clock(std::chrono::system_clock::now());
+    net::ManualClock clock(std::chrono::system_clock::now());
     LwaClient lwa(lwaConfig(sim), clock);
     AccessTokenProvider tokens(lwa, kSimRefreshToken);
     ReportsClient client(config, tokens, clock);
@@ -90,7 +91,7 @@ TEST(Contract, PrismCatchesADriftingAnswerOrRequest) {
     SpApiConfig config = spApiConfig(sim);
     config.endpoint = prism.url();
     config.retry.maxAttempts = 1;
-    ManualClock clock(std::chrono::system_clock::now());
+    net::ManualClock clock(std::chrono::system_clock::now());
     LwaClient lwa(lwaConfig(sim), clock);
     AccessTokenProvider tokens(lwa, kSimRefreshToken);
     ReportsClient client(config, tokens, clock);

@@ -8,7 +8,7 @@
 
 #include "daemon/amazon/document.hpp"
 #include "daemon/amazon/errors.hpp"
-#include "daemon/amazon/http.hpp"
+#include "daemon/net/http.hpp"
 #include "tests/unit/amazon/sim_process.hpp"
 
 using settlebridge::amazon::charsetOf;
@@ -126,9 +126,9 @@ TEST(S3Error, ReadsTheRecordedExpiredLinkAnswer) {
 }
 
 TEST(Http, EncodingAndLoopback) {
-    using settlebridge::amazon::formEncode;
-    using settlebridge::amazon::isLoopbackHost;
-    using settlebridge::amazon::percentEncode;
+    using settlebridge::net::formEncode;
+    using settlebridge::net::isLoopbackHost;
+    using settlebridge::net::percentEncode;
     EXPECT_EQ(percentEncode("Atzr|IwE+/=a b"), "Atzr%7CIwE%2B%2F%3Da%20b");
     EXPECT_EQ(percentEncode("2024-09-12T19:42:16Z"), "2024-09-12T19%3A42%3A16Z");
     EXPECT_EQ(formEncode({{"grant_type", "refresh_token"}, {"refresh_token", "Atzr|x"}}),

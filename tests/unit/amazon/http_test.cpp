@@ -28,13 +28,13 @@
 #include <thread>
 
 #include "daemon/amazon/errors.hpp"
-#include "daemon/amazon/http.hpp"
+#include "daemon/net/http.hpp"
 #include "tests/unit/amazon/sim_process.hpp"
 
 using namespace std::chrono_literals;
-using settlebridge::amazon::HttpClient;
-using settlebridge::amazon::HttpOptions;
-using settlebridge::amazon::HttpRequest;
+using settlebridge::net::HttpClient;
+using settlebridge::net::HttpOptions;
+using settlebridge::net::HttpRequest;
 using settlebridge::amazon::NetworkError;
 using settlebridge::testing::TempFolder;
 

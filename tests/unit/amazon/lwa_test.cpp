@@ -16,6 +16,7 @@
 
 using namespace std::chrono_literals;
 using namespace settlebridge::amazon;
+namespace net = settlebridge::net;
 using settlebridge::testing::AmazonSim;
 using settlebridge::testing::authorizeInBrowser;
 using settlebridge::testing::kSimApplicationId;
@@ -47,7 +48,7 @@ LwaError lwaFailure(F&& f) {
 
 TEST(Lwa, RefreshGrantGivesAnAccessToken) {
     AmazonSim sim({});
-    ManualClock clock(std::chrono::system_clock::now());
+    net::ManualClock clock(std::chrono::system_clock::now());
     LwaClient lwa(lwaConfig(sim), clock);
     const TokenGrant grant = lwa.refresh(kSimRefreshToken);
     EXPECT_EQ(grant.accessToken.rfind("Atza|", 0), 0u);
@@ -64,7 +65,7 @@ TEST(Lwa, RefreshGrantGivesAnAccessToken) {
 
 TEST(Lwa, AccessTokenIsCachedUntilShortlyBeforeExpiry) {
     AmazonSim sim({});
-    ManualClock clock(std::chrono::system_clock::now());
+    net::ManualClock clock(std::chrono::system_clock::now());
     LwaClient lwa(lwaConfig(sim), clock);
     AccessTokenProvider tokens(lwa, kSimRefreshToken, 300s);
     const std::string first = tokens.accessToken();
@@ -88,7 +89,7 @@ TEST(Lwa, AccessTokenIsCachedUntilShortlyBeforeExpiry) {
 
 TEST(Lwa, ShortLivedTokensAreRefreshedBeforeHalfTheirLife) {
     AmazonSim sim({"--token-lifetime", "60"});
-    ManualClock clock(std::chrono::system_clock::now());
+    net::ManualClock clock(std::chrono::system_clock::now());
     LwaClient lwa(lwaConfig(sim), clock);
     AccessTokenProvider tokens(lwa, kSimRefreshToken, 300s);  // margin larger than the lifetime
     const std::string first = tokens.accessToken();
@@ -126,7 +127,7 @@ TEST(Lwa, RevokedRefreshTokenIsInvalidGrant) {
 
 TEST(Lwa, ServerErrorsAreRetriedWithBackoffAndRetryAfter) {
     AmazonSim sim({});
-    ManualClock clock(std::chrono::system_clock::now());
+    net::ManualClock clock(std::chrono::system_clock::now());
     LwaClient lwa(lwaConfig(sim), clock);
     sim.control(R"({"fail_next": [{"operation": "token", "status": 500},
                                   {"operation": "token", "status": 429, "retry_after": 2}]})");
@@ -209,7 +210,7 @@ TEST(ConnectWithAmazon, ConsentCodeExchangeAndRefresh) {
 
 TEST(ConnectWithAmazon, ForgedOrExpiredStateIsRefusedBeforeAnyExchange) {
     AmazonSim sim({});
-    ManualClock clock(std::chrono::system_clock::now());
+    net::ManualClock clock(std::chrono::system_clock::now());
     LwaClient lwa(lwaConfig(sim), clock);
     ConsentConfig consent;
     consent.sellerCentralUrl = sim.url();

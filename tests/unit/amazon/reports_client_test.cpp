@@ -15,12 +15,13 @@
 #include "daemon/amazon/errors.hpp"
 #include "daemon/amazon/lwa.hpp"
 #include "daemon/amazon/reports_client.hpp"
-#include "daemon/settlement/datetime.hpp"
+#include "daemon/common/datetime.hpp"
 #include "daemon/settlement/parser.hpp"
 #include "tests/unit/amazon/sim_process.hpp"
 
 using namespace std::chrono_literals;
 using namespace settlebridge::amazon;
+namespace net = settlebridge::net;
 using settlebridge::testing::AmazonSim;
 using settlebridge::testing::fastRates;
 using settlebridge::testing::kSimRefreshToken;
@@ -84,7 +85,7 @@ struct Client {
           lwa(lwaConfig(sim), clock),
           tokens(lwa, kSimRefreshToken),
           reports(config.endpoint.empty() ? spApiConfig(sim) : std::move(config), tokens, clock) {}
-    ManualClock clock;
+    net::ManualClock clock;
     LwaClient lwa;
     AccessTokenProvider tokens;
     ReportsClient reports;
@@ -507,7 +508,7 @@ TEST(ReportsClient, CreatedSinceIsKeptWithinNinetyDays) {
     // The simulator, like Amazon, refuses createdSince more than 90 days back.
     EXPECT_EQ(c.reports.listSettlementReports(c.clock.wallNow() - std::chrono::hours(24 * 200)).size(), 1u);
     const auto q = queryOf(sim.requests("getReports").front());
-    const auto since = settlebridge::settlement::parseDateTime(q.at("createdSince"));
+    const auto since = settlebridge::common::parseDateTime(q.at("createdSince"));
     ASSERT_TRUE(since.has_value());
     const auto now = std::chrono::duration_cast<std::chrono::seconds>(c.clock.wallNow().time_since_epoch()).count();
     EXPECT_LT(now - *since, 90 * 24 * 3600);

@@ -25,7 +25,7 @@
 #include <thread>
 #include <vector>
 
-#include "daemon/amazon/clock.hpp"
+#include "daemon/net/clock.hpp"
 #include "daemon/amazon/lwa.hpp"
 #include "daemon/amazon/reports_client.hpp"
 #include "tests/unit/common/sim_launcher.hpp"
@@ -198,8 +198,8 @@ inline std::string authorizeInBrowser(const AmazonSim& sim, const std::string& c
 }
 
 /// A retry policy for tests: the real shape, tiny delays.
-inline amazon::RetryPolicy fastRetry(int attempts = 5) {
-    amazon::RetryPolicy p;
+inline net::RetryPolicy fastRetry(int attempts = 5) {
+    net::RetryPolicy p;
     p.maxAttempts = attempts;
     p.baseDelay = std::chrono::milliseconds(20);
     p.maxDelay = std::chrono::milliseconds(200);

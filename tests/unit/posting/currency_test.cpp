@@ -19,7 +19,7 @@ constexpr const char* kUsd = "24000000001";
 constexpr const char* kCad = "24000000002";
 
 settlement::Summary summaryIn(const std::string& settlementId, const std::string& currency,
-                              settlement::Cents refunds = 2500) {
+                              common::Cents refunds = 2500) {
     settlement::Summary s = sampleSummary(settlementId, refunds);
     s.header.currency = currency;
     return s;

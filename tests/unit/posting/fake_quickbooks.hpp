@@ -26,7 +26,7 @@
 #include <string>
 #include <vector>
 
-#include "daemon/settlement/money.hpp"
+#include "daemon/common/money.hpp"
 #include "qbxml/response.hpp"
 
 namespace settlebridge::testing {
@@ -37,7 +37,7 @@ struct FakeTxn {
     std::string refNumber;
     std::string txnDate;
     std::string customer;
-    settlement::Cents total = 0;
+    common::Cents total = 0;
     std::string externalGuid;
     std::string memo;
     std::string from;
@@ -69,7 +69,7 @@ public:
     NameSet customers;
     std::vector<FakeTxn> ledger;
     std::map<std::string, std::deque<InjectedStatus>> failNext;  // request element name → statuses to answer with
-    settlement::Cents extraTax = 0;
+    common::Cents extraTax = 0;
     bool keepExternalGuid = true;
     std::string closingDate;
     bool multicurrency = false;
@@ -130,8 +130,8 @@ public:
 
     /// Balance of a bank account in its own currency: receipts deposited to it and transfers to it in, refunds
     /// paid from it and transfers from it out.
-    settlement::Cents balance(const std::string& account) const {
-        settlement::Cents balance = 0;
+    common::Cents balance(const std::string& account) const {
+        common::Cents balance = 0;
         const CaseInsensitiveLess less;
         auto same = [&](const std::string& a) { return !less(a, account) && !less(account, a); };
         for (const auto& t : ledger) {
@@ -144,8 +144,8 @@ public:
     }
 
     /// Balance of the clearing account: receipts in, refunds and transfers out.
-    settlement::Cents clearingBalance(const std::string& clearing) const {
-        settlement::Cents balance = 0;
+    common::Cents clearingBalance(const std::string& clearing) const {
+        common::Cents balance = 0;
         for (const auto& t : ledger) {
             if (t.type == "SalesReceipt") balance += t.total;
             if (t.type == "ARRefundCreditCard" && t.from == clearing) balance -= t.total;
@@ -343,10 +343,10 @@ private:
         if (!t.customer.empty()) ret += ref("CustomerRef", t.customer);
         if (type == "Transfer") {
             ret += leaf("TxnDate", t.txnDate) + ref("TransferFromAccountRef", t.from) + ref("TransferToAccountRef", t.to) +
-                   leaf("Amount", settlement::formatCents(t.total)) + leaf("Memo", t.memo);
+                   leaf("Amount", common::formatCents(t.total)) + leaf("Memo", t.memo);
         } else {
             ret += leaf("TxnDate", t.txnDate) + leaf("RefNumber", t.refNumber) +
-                   leaf("TotalAmount", settlement::formatCents(t.total)) + leaf("Memo", t.memo);
+                   leaf("TotalAmount", common::formatCents(t.total)) + leaf("Memo", t.memo);
             if (!t.externalGuid.empty()) ret += leaf("ExternalGUID", t.externalGuid);
         }
         return ret + "</" + type + "Ret>";

@@ -76,7 +76,7 @@ TEST(Planner, PostsEverythingOnceWithPrerequisitesFirst) {
     for (const auto& d : h.documents()) {
         EXPECT_EQ(d.state, DocState::Posted) << d.externalKey;
         EXPECT_FALSE(d.qbTxnId.empty());
-        EXPECT_EQ(d.qbTotal, std::optional<settlement::Cents>(d.expectedTotal));
+        EXPECT_EQ(d.qbTotal, std::optional<common::Cents>(d.expectedTotal));
     }
     expectEveryDocumentOnce(h, qb, summary);
     // The refund pays the credit memo out of the clearing account: the account moved by exactly the deposit.
@@ -291,7 +291,7 @@ TEST(Planner, TotalMismatchFailsLoudlyAndIsNeverDuplicated) {
     EXPECT_NE(h.lastOutcome.message.find("sales tax"), std::string::npos) << h.lastOutcome.message;
     auto doc = h.document(std::string(kSettlement) + ":R:0");
     EXPECT_EQ(doc.state, DocState::Failed);
-    EXPECT_EQ(doc.qbTotal, std::optional<settlement::Cents>(12500 + 813));
+    EXPECT_EQ(doc.qbTotal, std::optional<common::Cents>(12500 + 813));
     EXPECT_FALSE(doc.qbTxnId.empty());
     h.store->read([&](store::Tx& tx) {
         bool loud = false;

@@ -41,7 +41,7 @@ TEST(StateMachine, SendPostRecordsQuickBooksResult) {
     d = markPosted(d, QbResult{"1A2B-1", "2024-03-21", 12500, 0, "Status OK"}, 3, 101);
     EXPECT_EQ(d.state, DocState::Posted);
     EXPECT_EQ(d.qbTxnId, "1A2B-1");
-    EXPECT_EQ(d.qbTotal, std::optional<Cents>(12500));
+    EXPECT_EQ(d.qbTotal, std::optional<common::Cents>(12500));
     EXPECT_EQ(d.postedAt, 101);
     EXPECT_THROW(markSent(d, 3, 102), InvalidTransition);
     EXPECT_THROW(retry(d, 102), InvalidTransition);

@@ -10,7 +10,7 @@
 namespace settlebridge::qbxml::testing {
 
 inline settlement::SummaryLine line(std::string item, std::string description, std::int64_t quantity,
-                                    settlement::Cents amount, std::string category = "product-sales",
+                                    common::Cents amount, std::string category = "product-sales",
                                     std::string sku = {}) {
     settlement::SummaryLine out;
     out.category = std::move(category);

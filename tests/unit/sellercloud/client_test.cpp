@@ -5,7 +5,7 @@
 
 #include <Poco/Net/ServerSocket.h>
 
-#include "daemon/amazon/clock.hpp"
+#include "daemon/net/clock.hpp"
 #include "daemon/sellercloud/client.hpp"
 #include "daemon/sellercloud/connection_check.hpp"
 #include "daemon/sellercloud/errors.hpp"
@@ -73,7 +73,7 @@ TEST(Client, TokenIsCachedAndRenewedOnceWhenACallGets401) {
 
 TEST(Client, TokenExpiresInIsHonoured) {
     SellercloudSim sim({"--token-seconds", "60"});
-    amazon::ManualClock clock;
+    net::ManualClock clock;
     Client client(sctest::clientConfig(sim), clock);
     client.companyCount();
     clock.advance(std::chrono::seconds(50));
@@ -86,7 +86,7 @@ TEST(Client, TokenExpiresInIsHonoured) {
 
 TEST(Client, RetriesThrottlingAndServerErrorsWithBackoff) {
     SellercloudSim sim;
-    amazon::ManualClock clock;
+    net::ManualClock clock;
     Client client(sctest::clientConfig(sim), clock);
     sim.control(R"({"fail_next": [{"operation": "companies", "status": 429, "retry_after": 2},
                                   {"operation": "companies", "status": 500},

@@ -26,10 +26,10 @@
 #include <thread>
 #include <vector>
 
-#include "daemon/amazon/retry.hpp"
+#include "daemon/net/retry.hpp"
 #include "daemon/sellercloud/client.hpp"
 #include "daemon/sellercloud/push.hpp"
-#include "daemon/settlement/datetime.hpp"
+#include "daemon/common/datetime.hpp"
 #include "daemon/store/ad_spend.hpp"
 #include "daemon/store/ads_accounts.hpp"
 #include "daemon/store/secrets.hpp"
@@ -139,8 +139,8 @@ private:
     testing::SimulatorProcess sim_;
 };
 
-inline amazon::RetryPolicy fastRetry(int attempts = 4) {
-    amazon::RetryPolicy p;
+inline net::RetryPolicy fastRetry(int attempts = 4) {
+    net::RetryPolicy p;
     p.maxAttempts = attempts;
     p.baseDelay = std::chrono::milliseconds(10);
     p.maxDelay = std::chrono::milliseconds(50);
@@ -168,7 +168,7 @@ inline sellercloud::ClientConfig clientConfig(const SellercloudSim& sim, const s
 
 /// 12:00 UTC on a day: "now" for the push tests.
 inline store::Timestamp noonUtc(int year, unsigned month, unsigned day) {
-    return settlement::utcFromCivil({{year, month, day}, 12, 0, 0});
+    return common::utcFromCivil({{year, month, day}, 12, 0, 0});
 }
 
 /// A store with a company, an Amazon Ads account with one profile (UTC, USD) and a Sellercloud connection that

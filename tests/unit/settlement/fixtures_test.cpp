@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "daemon/settlement/datetime.hpp"
+#include "daemon/common/datetime.hpp"
 #include "daemon/settlement/naming.hpp"
 #include "daemon/settlement/parser.hpp"
 #include "daemon/settlement/summarizer.hpp"
@@ -54,8 +54,8 @@ void expectReconciled(const Summary& summary, const std::string& label) {
     EXPECT_EQ(summary.rowsTotal, summary.header.totalAmount);
     EXPECT_EQ(summary.documentsNet, summary.header.totalAmount);
     EXPECT_EQ(summary.difference, 0);
-    Cents receipts = 0;
-    Cents credits = 0;
+    common::Cents receipts = 0;
+    common::Cents credits = 0;
     std::size_t rows = 0;
     for (const auto& document : summary.documents) {
         EXPECT_GE(document.total(), 0) << document.externalKey;
@@ -72,7 +72,7 @@ void expectReconciled(const Summary& summary, const std::string& label) {
     // The clearing account: receipts deposit into it, credit memo refunds are paid out of it.
     EXPECT_EQ(receipts - credits, summary.header.totalAmount);
     EXPECT_EQ(rows, summary.rowCount);
-    Cents parts = 0;
+    common::Cents parts = 0;
     for (const auto& part : summary.parts) parts += part.net;
     EXPECT_EQ(parts, summary.header.totalAmount);
 }
@@ -95,7 +95,7 @@ TEST(Fixtures, MonthSpanningFilesSplitInTwo) {
     struct Case {
         const char* file;
         std::vector<std::string> months;
-        std::vector<Cents> nets;
+        std::vector<common::Cents> nets;
     };
     const std::vector<Case> cases = {
         {"v1flat_CA_CAD_24391894961_storage-fee_ads_shipping-promo.txt", {"2025-08", "2025-09"}, {13800, 240166}},
@@ -109,7 +109,7 @@ TEST(Fixtures, MonthSpanningFilesSplitInTwo) {
             EXPECT_EQ(summary.parts[i].month, c.months[i]) << c.file;
             EXPECT_EQ(summary.parts[i].net, c.nets[i]) << c.file;
         }
-        EXPECT_EQ(summary.parts.back().txnDate, formatDate(TimeZone::load("America/Los_Angeles").localDate(summary.header.endUtc)));
+        EXPECT_EQ(summary.parts.back().txnDate, common::formatDate(TimeZone::load("America/Los_Angeles").localDate(summary.header.endUtc)));
     }
 }
 
@@ -344,7 +344,7 @@ TEST(Fixtures, SyntheticUsFileWithTaxReservesAndAMonthEnd) {
     const auto& receipt = plain.documents[0];
     EXPECT_EQ(receipt.total(), 12320);
     EXPECT_EQ(plain.documents[1].total(), 2200);
-    std::map<std::string, Cents> byCategory;
+    std::map<std::string, common::Cents> byCategory;
     for (const auto& line : receipt.lines) byCategory[line.category] += line.amount;
     EXPECT_EQ(byCategory["product-tax"], 1560);
     EXPECT_EQ(byCategory["marketplace-tax-withheld"], -1648);  // nets the three tax lines to zero

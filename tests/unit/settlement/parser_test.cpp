@@ -11,8 +11,8 @@
 #include <utility>
 #include <vector>
 
-#include "daemon/settlement/datetime.hpp"
-#include "daemon/settlement/money.hpp"
+#include "daemon/common/datetime.hpp"
+#include "daemon/common/money.hpp"
 #include "tests/unit/settlement/row_recorder.hpp"
 
 namespace settlebridge::settlement {
@@ -250,7 +250,7 @@ struct FixtureExpectation {
     std::string start;
     std::string end;
     std::string deposit;
-    Cents total;
+    common::Cents total;
     std::string currency;
     Layout layout;
 };
@@ -284,14 +284,14 @@ TEST(ParserFixtures, EveryFixtureParsesWithExactHeaderAndRowsSumToTheDeposit) {
         ASSERT_TRUE(out.sink.header.has_value());
         const SettlementHeader& h = *out.sink.header;
         EXPECT_EQ(h.settlementId, x.id);
-        EXPECT_EQ(formatIsoUtc(h.startUtc), x.start);
-        EXPECT_EQ(formatIsoUtc(h.endUtc), x.end);
-        EXPECT_EQ(formatIsoUtc(h.depositUtc), x.deposit);
+        EXPECT_EQ(common::formatIsoUtc(h.startUtc), x.start);
+        EXPECT_EQ(common::formatIsoUtc(h.endUtc), x.end);
+        EXPECT_EQ(common::formatIsoUtc(h.depositUtc), x.deposit);
         EXPECT_EQ(h.totalAmount, x.total);
         EXPECT_EQ(h.currency, x.currency);
         EXPECT_EQ(h.layout, x.layout);
         EXPECT_FALSE(out.sink.rows.empty());
-        EXPECT_EQ(out.sink.sum(), h.totalAmount) << "rows sum " << formatCents(out.sink.sum());
+        EXPECT_EQ(out.sink.sum(), h.totalAmount) << "rows sum " << common::formatCents(out.sink.sum());
         for (const RecordedRow& r : out.sink.rows) {
             EXPECT_GE(r.line, 3U);
             EXPECT_FALSE(r.transactionType.empty()) << r;
@@ -336,7 +336,7 @@ TEST(ParserFixtures, ThirtyThreeColumnFileExactRows) {
     EXPECT_EQ(r[0].amountType, "other-transaction");
     EXPECT_EQ(r[0].amountDescription, "Inbound Transportation Fee");
     EXPECT_EQ(r[0].amount, -32169);
-    EXPECT_EQ(formatIsoUtc(r[0].postedUtc), "2025-07-31T20:13:08+00:00");
+    EXPECT_EQ(common::formatIsoUtc(r[0].postedUtc), "2025-07-31T20:13:08+00:00");
     EXPECT_EQ(r[1].amountDescription, "Subscription Fee");
     EXPECT_EQ(r[1].amount, -3209);
     EXPECT_EQ(r[2].amountDescription, "Successful charge");
@@ -359,7 +359,7 @@ TEST(ParserFixtures, V1MappingOnTheThirtySixColumnFile) {
     EXPECT_EQ(principal->orderItemCode, "135844999381281");
     EXPECT_EQ(principal->marketplaceName, "Amazon.ca");
     EXPECT_EQ(principal->fulfillmentId, "AFN");
-    EXPECT_EQ(formatIsoUtc(principal->postedUtc), "2025-08-14T06:23:59+00:00");
+    EXPECT_EQ(common::formatIsoUtc(principal->postedUtc), "2025-08-14T06:23:59+00:00");
 
     const RecordedRow* shipping = findRow(rows, "Order", "ItemPrice", "Shipping");
     ASSERT_NE(shipping, nullptr);
@@ -390,7 +390,7 @@ TEST(ParserFixtures, V1MappingOnTheThirtySixColumnFile) {
     ASSERT_NE(adsTax, nullptr);
     EXPECT_EQ(adsTax->amount, -14);
     EXPECT_EQ(adsTax->line, ads->line);
-    EXPECT_EQ(formatIsoUtc(ads->postedUtc), "2025-08-13T23:50:56+00:00");
+    EXPECT_EQ(common::formatIsoUtc(ads->postedUtc), "2025-08-13T23:50:56+00:00");
 
     for (const RecordedRow& r : rows) {
         if (&r != principal) {
@@ -413,7 +413,7 @@ TEST(ParserFixtures, V1ShipmentFeesAndReimbursements) {
     EXPECT_EQ(findRow(out.sink.rows, "other-transaction", "other-transaction", "Micro Deposit")->amount, -1);
 
     const Outcome reversal = parseOk(fixturePath(testing::v1Fixtures()[4]));
-    Cents reimbursed = 0;
+    common::Cents reimbursed = 0;
     for (const RecordedRow& r : reversal.sink.rows) {
         if (r.amountDescription == "REVERSAL_REIMBURSEMENT") {
             reimbursed += r.amount;
@@ -516,14 +516,14 @@ TEST(ParserFixtures, V2IndiaQuantitiesOnlyOnPrincipalRows) {
     const RecordedRow* principal = findRow(rows, "Order", "ItemPrice", "Principal", "FIX-SKU-A");
     ASSERT_NE(principal, nullptr);
     EXPECT_EQ(principal->amount, 39900);
-    EXPECT_EQ(formatIsoUtc(principal->postedUtc), "2026-05-26T04:45:29+00:00");
+    EXPECT_EQ(common::formatIsoUtc(principal->postedUtc), "2026-05-26T04:45:29+00:00");
     EXPECT_EQ(principal->fulfillmentId, "MFN");
     EXPECT_EQ(principal->marketplaceName, "Amazon.in");
     // Rows with no posted-date-time fall back on the date-only posted-date.
     const RecordedRow* payable = findRow(rows, "other-transaction", "other-transaction", "Payable to Amazon");
     ASSERT_NE(payable, nullptr);
     EXPECT_EQ(payable->amount, -100000);
-    EXPECT_EQ(formatIsoUtc(payable->postedUtc), "2026-05-25T00:00:00+00:00");
+    EXPECT_EQ(common::formatIsoUtc(payable->postedUtc), "2026-05-25T00:00:00+00:00");
     const RecordedRow* debt =
         findRow(rows, "Debt Adjustment", "Debt Adjustment",
                 "Debt adjustment against Electronic Transaction (Credit Card/Net Banking/GC) Accounts");
@@ -540,9 +540,9 @@ TEST(ParserSynthetic, EuropeanDecimalCommasAndDayFirstDates) {
     const Outcome out = parseOk(dataPath("v2_DE_EUR_decimal_comma.txt"));
     const SettlementHeader& h = *out.sink.header;
     EXPECT_EQ(h.settlementId, "19482314502");
-    EXPECT_EQ(formatIsoUtc(h.startUtc), "2023-03-14T07:49:55+00:00");
-    EXPECT_EQ(formatIsoUtc(h.endUtc), "2023-03-28T07:49:55+00:00");
-    EXPECT_EQ(formatIsoUtc(h.depositUtc), "2023-03-30T07:49:55+00:00");
+    EXPECT_EQ(common::formatIsoUtc(h.startUtc), "2023-03-14T07:49:55+00:00");
+    EXPECT_EQ(common::formatIsoUtc(h.endUtc), "2023-03-28T07:49:55+00:00");
+    EXPECT_EQ(common::formatIsoUtc(h.depositUtc), "2023-03-30T07:49:55+00:00");
     EXPECT_EQ(h.totalAmount, 108336);
     EXPECT_EQ(h.currency, "EUR");
     EXPECT_EQ(h.layout, Layout::FlatFileV2);
@@ -554,7 +554,7 @@ TEST(ParserSynthetic, EuropeanDecimalCommasAndDayFirstDates) {
     EXPECT_EQ(rows[0].sku,
               "DE-Kaffee-Gr\xC3\xB6\xC3\x9F"
               "e-L");  // UTF-8 kept as is
-    EXPECT_EQ(formatIsoUtc(rows[0].postedUtc), "2023-03-15T10:11:12+00:00");
+    EXPECT_EQ(common::formatIsoUtc(rows[0].postedUtc), "2023-03-15T10:11:12+00:00");
     EXPECT_EQ(rows[1].quantity, 0);  // Tax row of the same item: quantity-purchased repeated, not counted
     EXPECT_EQ(rows[2].amount, -18518);
     EXPECT_EQ(rows[4].transactionType, "Refund");
@@ -569,8 +569,8 @@ TEST(ParserSynthetic, UsMarketplaceFacilitatorTaxAndTwentyThreeColumns) {
     const Outcome out = parseOk(dataPath("v2_US_USD_marketplace_facilitator_23col.txt"));
     const SettlementHeader& h = *out.sink.header;
     EXPECT_EQ(h.settlementId, "12000000001");
-    EXPECT_EQ(formatIsoUtc(h.startUtc), "2019-05-09T07:10:09+00:00");  // 2019-05-09T00:10:09-07:00
-    EXPECT_EQ(formatIsoUtc(h.endUtc), "2019-05-23T07:10:09+00:00");
+    EXPECT_EQ(common::formatIsoUtc(h.startUtc), "2019-05-09T07:10:09+00:00");  // 2019-05-09T00:10:09-07:00
+    EXPECT_EQ(common::formatIsoUtc(h.endUtc), "2019-05-23T07:10:09+00:00");
     EXPECT_EQ(h.totalAmount, 81745);
     EXPECT_EQ(out.sink.sum(), 81745);
     const auto& rows = out.sink.rows;
@@ -585,7 +585,7 @@ TEST(ParserSynthetic, UsMarketplaceFacilitatorTaxAndTwentyThreeColumns) {
     EXPECT_EQ(findRow(rows, "Order", "ItemPrice", "Principal", "US-MUG-RED")->quantity, 1);
     EXPECT_EQ(findRow(rows, "Refund", "ItemPrice", "Principal", "US-MUG-RED")->quantity, 1);
     EXPECT_EQ(findRow(rows, "Refund", "ItemWithheldTax", "MarketplaceFacilitatorTax-Principal")->amount, 210);
-    EXPECT_EQ(formatIsoUtc(findRow(rows, "Order", "ItemPrice", "Principal", "US-MUG-RED")->postedUtc),
+    EXPECT_EQ(common::formatIsoUtc(findRow(rows, "Order", "ItemPrice", "Principal", "US-MUG-RED")->postedUtc),
               "2019-05-09T07:10:09+00:00");
     std::int64_t units = 0;
     for (const RecordedRow& r : rows) units += r.quantity;
@@ -620,7 +620,7 @@ TEST(ParserSynthetic, BomCrlfTrailingTabsBlankLinesAndBlanksInCells) {
 
 TEST(ParserSynthetic, Windows1252TextBecomesUtf8) {
     const std::string raw = readAll(dataPath("v2_FR_EUR_windows1252.txt"));
-    ASSERT_FALSE(isValidUtf8(raw));  // the input really is Windows-1252
+    ASSERT_FALSE(common::isValidUtf8(raw));  // the input really is Windows-1252
     const Outcome out = parseOk(dataPath("v2_FR_EUR_windows1252.txt"));
     const auto& rows = out.sink.rows;
     ASSERT_EQ(rows.size(), 3U);
@@ -636,14 +636,14 @@ TEST(ParserSynthetic, ColumnsFoundByNameInAnyOrderWithUnknownColumns) {
     const SettlementHeader& h = *out.sink.header;
     EXPECT_EQ(h.settlementId, "55000000001");
     EXPECT_EQ(h.currency, "USD");  // "usd" upper-cased
-    EXPECT_EQ(formatIsoUtc(h.startUtc), "2024-06-30T22:00:00+00:00");
+    EXPECT_EQ(common::formatIsoUtc(h.startUtc), "2024-06-30T22:00:00+00:00");
     const auto& rows = out.sink.rows;
     ASSERT_EQ(rows.size(), 3U);
     EXPECT_EQ(rows[0].amount, 4000);
     EXPECT_EQ(rows[0].quantity, 4);
     EXPECT_EQ(rows[0].orderItemCode, "55");
     EXPECT_EQ(rows[0].orderId, "");  // optional column absent
-    EXPECT_EQ(formatIsoUtc(rows[0].postedUtc), "2024-07-01T10:00:00+00:00");
+    EXPECT_EQ(common::formatIsoUtc(rows[0].postedUtc), "2024-07-01T10:00:00+00:00");
     EXPECT_EQ(rows[2].amount, 50);  // 0.5
     EXPECT_EQ(out.sink.sum(), h.totalAmount);
 }
@@ -864,7 +864,7 @@ TEST(ParserTolerance, PostedDateOnlyMattersWithoutPostedDateTime) {
                                    Mode::Memory);
     ASSERT_FALSE(out.failed) << out.what;
     ASSERT_EQ(out.sink.rows.size(), 1U);
-    EXPECT_EQ(formatIsoUtc(out.sink.rows[0].postedUtc), "2025-01-02T03:04:05+00:00");
+    EXPECT_EQ(common::formatIsoUtc(out.sink.rows[0].postedUtc), "2025-01-02T03:04:05+00:00");
 }
 
 TEST(ParserTolerance, RowsWithoutAnyAmountAreSkippedAndRepeatedTotalsNotSummed) {
@@ -1015,7 +1015,7 @@ TEST(ParserV1, EveryAmountColumnAndQuantityFolding) {
             const char* transactionType;
             const char* amountType;
             const char* description;
-            Cents amount;
+            common::Cents amount;
             std::int64_t quantity;
         };
         const Expect expected[] = {
@@ -1047,7 +1047,7 @@ TEST(ParserV1, EveryAmountColumnAndQuantityFolding) {
             EXPECT_EQ(r[i].amountDescription, expected[i].description);
             EXPECT_EQ(r[i].amount, expected[i].amount);
             EXPECT_EQ(r[i].quantity, expected[i].quantity);
-            EXPECT_EQ(formatIsoUtc(r[i].postedUtc), "2025-03-01T10:00:00+00:00");
+            EXPECT_EQ(common::formatIsoUtc(r[i].postedUtc), "2025-03-01T10:00:00+00:00");
         }
         EXPECT_EQ(r[0].orderId, "701-0000000-1");
         EXPECT_EQ(r[0].sku, "SKU-1");

@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "daemon/settlement/model.hpp"
-#include "daemon/settlement/money.hpp"
-#include "daemon/settlement/text.hpp"
+#include "daemon/common/money.hpp"
+#include "daemon/common/text.hpp"
 
 namespace settlebridge::settlement::testing {
 
@@ -24,14 +24,14 @@ struct RecordedRow {
     std::string transactionType;
     std::string amountType;
     std::string amountDescription;
-    Cents amount = 0;
+    common::Cents amount = 0;
     std::string orderId;
     std::string adjustmentId;
     std::string orderItemCode;
     std::string sku;
     std::string marketplaceName;
     std::string fulfillmentId;
-    UtcSeconds postedUtc = 0;
+    common::UtcSeconds postedUtc = 0;
     std::int64_t quantity = 0;
 
     /// Same content, line number aside.
@@ -47,7 +47,7 @@ struct RecordedRow {
 
 inline std::ostream& operator<<(std::ostream& os, const RecordedRow& r) {
     return os << "{line " << r.line << " " << r.transactionType << " | " << r.amountType << " | " << r.amountDescription
-              << " | " << formatCents(r.amount) << " | order " << r.orderId << " adj " << r.adjustmentId << " item "
+              << " | " << common::formatCents(r.amount) << " | order " << r.orderId << " adj " << r.adjustmentId << " item "
               << r.orderItemCode << " sku " << r.sku << " mkt " << r.marketplaceName << " ful " << r.fulfillmentId
               << " posted " << r.postedUtc << " qty " << r.quantity << "}";
 }
@@ -61,8 +61,8 @@ public:
     void onHeader(const SettlementHeader& h) override {
         ++headerCalls;
         EXPECT_TRUE(rows.empty()) << "onHeader after rows";
-        EXPECT_TRUE(isValidUtf8(h.settlementId));
-        EXPECT_TRUE(isValidUtf8(h.currency));
+        EXPECT_TRUE(common::isValidUtf8(h.settlementId));
+        EXPECT_TRUE(common::isValidUtf8(h.currency));
         header = h;
     }
 
@@ -71,7 +71,7 @@ public:
         for (const std::string_view text :
              {r.transactionType, r.amountType, r.amountDescription, r.orderId, r.adjustmentId, r.orderItemCode, r.sku,
               r.marketplaceName, r.fulfillmentId}) {
-            EXPECT_TRUE(isValidUtf8(text)) << "line " << r.line << ": not UTF-8: " << text;
+            EXPECT_TRUE(common::isValidUtf8(text)) << "line " << r.line << ": not UTF-8: " << text;
         }
         RecordedRow c;
         c.line = r.line;
@@ -90,8 +90,8 @@ public:
         rows.push_back(std::move(c));
     }
 
-    Cents sum() const {
-        Cents total = 0;
+    common::Cents sum() const {
+        common::Cents total = 0;
         for (const RecordedRow& r : rows) total += r.amount;
         return total;
     }

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "daemon/settlement/datetime.hpp"
+#include "daemon/common/datetime.hpp"
 #include "daemon/settlement/naming.hpp"
 
 // Counts heap allocations made by this thread while `gCountAllocations` is set (for the streaming test). Replacing
@@ -47,22 +47,22 @@ __attribute__((noinline)) void operator delete(void* p, std::size_t) noexcept { 
 namespace settlebridge::settlement {
 namespace {
 
-UtcSeconds utc(int y, unsigned mo, unsigned d, unsigned h = 0, unsigned mi = 0, unsigned s = 0) {
-    return utcFromCivil(CivilDateTime{CivilDate{y, mo, d}, h, mi, s});
+common::UtcSeconds utc(int y, unsigned mo, unsigned d, unsigned h = 0, unsigned mi = 0, unsigned s = 0) {
+    return common::utcFromCivil(common::CivilDateTime{common::CivilDate{y, mo, d}, h, mi, s});
 }
 
 struct TestRow {
     std::string tt;
     std::string at;
     std::string ad;
-    Cents amount = 0;
+    common::Cents amount = 0;
     std::string sku;
-    UtcSeconds posted = 0;
+    common::UtcSeconds posted = 0;
     std::int64_t quantity = 0;
     std::string marketplace = "Amazon.com";
 };
 
-SettlementHeader makeHeader(std::string id, UtcSeconds start, UtcSeconds end, UtcSeconds deposit, Cents total,
+SettlementHeader makeHeader(std::string id, common::UtcSeconds start, common::UtcSeconds end, common::UtcSeconds deposit, common::Cents total,
                             std::string currency) {
     SettlementHeader header;
     header.settlementId = std::move(id);
@@ -102,7 +102,7 @@ struct ExpectedLine {
     std::string category;
     std::string sku;
     std::int64_t quantity;
-    Cents amount;
+    common::Cents amount;
 };
 
 void expectLines(const SummaryDocument& document, const std::vector<ExpectedLine>& expected) {
@@ -119,7 +119,7 @@ void expectLines(const SummaryDocument& document, const std::vector<ExpectedLine
 /// The invariants every summary keeps: no negative document, documents net = rows (outside gross mode),
 /// parts net = documents net, every row on exactly one line.
 void expectInvariants(const Summary& summary) {
-    Cents net = 0;
+    common::Cents net = 0;
     std::size_t rows = 0;
     for (const auto& document : summary.documents) {
         EXPECT_GE(document.total(), 0) << document.externalKey;
@@ -129,7 +129,7 @@ void expectInvariants(const Summary& summary) {
         for (const auto& line : document.lines) rows += line.rows;
     }
     EXPECT_EQ(net, summary.documentsNet);
-    Cents partsNet = 0;
+    common::Cents partsNet = 0;
     for (const auto& part : summary.parts) partsNet += part.net;
     EXPECT_EQ(partsNet, summary.documentsNet);
     if (!summary.grossMode) {
@@ -453,11 +453,11 @@ TEST(Summarizer, RowsPostedOutsideTheSettlementCountInItsFirstOrLastMonth) {
     // Dates strewn over two centuries (more distinct months than the summarizer remembers): each row still lands
     // in the settlement's first month (posted before it) or last month (posted after it).
     std::vector<TestRow> rows;
-    Cents before = 0;
-    Cents after = 0;
+    common::Cents before = 0;
+    common::Cents after = 0;
     for (int i = 0; i < 400; ++i) {
         const int year = 1900 + i / 2;
-        const UtcSeconds posted = utc(year, static_cast<unsigned>(i % 12) + 1, 15, 12);
+        const common::UtcSeconds posted = utc(year, static_cast<unsigned>(i % 12) + 1, 15, 12);
         rows.push_back({"Order", "ItemPrice", "Principal", 100 + i, "SKU-A", posted, 1});
         (posted < kMonthEndHeader.startUtc ? before : after) += 100 + i;
     }
@@ -652,7 +652,7 @@ TEST(Summarizer, Misuse) {
         row.transactionType = "Order";
         row.amountType = "ItemPrice";
         row.amountDescription = "Principal";
-        row.amount = std::numeric_limits<Cents>::max();
+        row.amount = std::numeric_limits<common::Cents>::max();
         summarizer.onRow(row);
         EXPECT_THROW(summarizer.onRow(row), SummarizeError);  // overflow is refused, not wrapped
     }

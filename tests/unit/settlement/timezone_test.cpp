@@ -9,12 +9,12 @@
 namespace settlebridge::settlement {
 namespace {
 
-UtcSeconds utc(int y, unsigned mo, unsigned d, unsigned h = 0, unsigned mi = 0, unsigned s = 0) {
-    return utcFromCivil(CivilDateTime{CivilDate{y, mo, d}, h, mi, s});
+common::UtcSeconds utc(int y, unsigned mo, unsigned d, unsigned h = 0, unsigned mi = 0, unsigned s = 0) {
+    return common::utcFromCivil(common::CivilDateTime{common::CivilDate{y, mo, d}, h, mi, s});
 }
 
-std::string local(const TimeZone& zone, UtcSeconds t) {
-    const CivilDateTime c = zone.toLocal(t);
+std::string local(const TimeZone& zone, common::UtcSeconds t) {
+    const common::CivilDateTime c = zone.toLocal(t);
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u %02u:%02u:%02u", c.date.year, c.date.month, c.date.day, c.hour,
                   c.minute, c.second);
@@ -95,17 +95,17 @@ TEST(TimeZone, LosAngelesDstEndsOnAMonthEnd) {
     EXPECT_EQ(la.offsetAt(utc(2026, 11, 1, 9)).utcOffset, -8 * 3600);
     EXPECT_EQ(la.offsetAt(utc(2026, 11, 1, 9)).abbreviation, "PST");
     EXPECT_EQ(la.offsetAt(utc(2026, 11, 1, 9)).validFrom, utc(2026, 11, 1, 9));
-    EXPECT_EQ(la.startOfLocalDay(CivilDate{2026, 11, 1}), utc(2026, 11, 1, 7));
-    EXPECT_EQ(la.startOfLocalDay(CivilDate{2026, 12, 1}), utc(2026, 12, 1, 8));
+    EXPECT_EQ(la.startOfLocalDay(common::CivilDate{2026, 11, 1}), utc(2026, 11, 1, 7));
+    EXPECT_EQ(la.startOfLocalDay(common::CivilDate{2026, 12, 1}), utc(2026, 12, 1, 8));
 }
 
 TEST(TimeZone, LosAngelesSettlementEndsAreTheDayBefore) {
     // Amazon.ca settlements end at 22:07:18 UTC: still the same day in Pacific time, summer and winter.
     const TimeZone la = TimeZone::load("America/Los_Angeles");
-    EXPECT_EQ(la.localDate(utc(2025, 7, 31, 22, 7, 18)), (CivilDate{2025, 7, 31}));
-    EXPECT_EQ(la.localDate(utc(2025, 8, 1, 3, 30)), (CivilDate{2025, 7, 31}));  // a July sale in Pacific time
-    EXPECT_EQ(la.localDate(utc(2025, 12, 1, 7, 59, 59)), (CivilDate{2025, 11, 30}));
-    EXPECT_EQ(la.localDate(utc(2025, 12, 1, 8)), (CivilDate{2025, 12, 1}));
+    EXPECT_EQ(la.localDate(utc(2025, 7, 31, 22, 7, 18)), (common::CivilDate{2025, 7, 31}));
+    EXPECT_EQ(la.localDate(utc(2025, 8, 1, 3, 30)), (common::CivilDate{2025, 7, 31}));  // a July sale in Pacific time
+    EXPECT_EQ(la.localDate(utc(2025, 12, 1, 7, 59, 59)), (common::CivilDate{2025, 11, 30}));
+    EXPECT_EQ(la.localDate(utc(2025, 12, 1, 8)), (common::CivilDate{2025, 12, 1}));
     EXPECT_EQ(local(la, utc(2024, 3, 10, 9, 59, 59)), "2024-03-10 01:59:59");
     EXPECT_EQ(local(la, utc(2024, 3, 10, 10)), "2024-03-10 03:00:00");  // spring forward
 }
@@ -115,7 +115,7 @@ TEST(TimeZone, KolkataIsFiveThirtyAhead) {
     EXPECT_EQ(kolkata.offsetAt(utc(2026, 5, 26, 4, 45, 29)).utcOffset, 5 * 3600 + 30 * 60);
     EXPECT_EQ(local(kolkata, utc(2026, 5, 31, 18, 29, 59)), "2026-05-31 23:59:59");
     EXPECT_EQ(local(kolkata, utc(2026, 5, 31, 18, 30)), "2026-06-01 00:00:00");
-    EXPECT_EQ(kolkata.startOfLocalDay(CivilDate{2026, 6, 1}), utc(2026, 5, 31, 18, 30));
+    EXPECT_EQ(kolkata.startOfLocalDay(common::CivilDate{2026, 6, 1}), utc(2026, 5, 31, 18, 30));
     EXPECT_FALSE(kolkata.offsetAt(utc(2030, 1, 1)).isDst);
     EXPECT_EQ(kolkata.offsetAt(utc(2030, 1, 1)).abbreviation, "IST");
 }
@@ -125,7 +125,7 @@ TEST(TimeZone, FooterRuleAgreesWithTheFileFarAhead) {
     // same rule alone, every 6 hours for ten years, and far in the future.
     const TimeZone la = TimeZone::load("America/Los_Angeles");
     const TimeZone rule = TimeZone::fromPosixRule("PST8PDT,M3.2.0,M11.1.0", "rule");
-    for (UtcSeconds t = utc(2030, 1, 1); t < utc(2040, 1, 1); t += 6 * 3600) {
+    for (common::UtcSeconds t = utc(2030, 1, 1); t < utc(2040, 1, 1); t += 6 * 3600) {
         ASSERT_EQ(la.offsetAt(t).utcOffset, rule.offsetAt(t).utcOffset) << t;
     }
     EXPECT_EQ(local(la, utc(2100, 7, 4, 19)), "2100-07-04 12:00:00");
@@ -140,7 +140,7 @@ TEST(TimeZone, SouthernHemisphereRule) {
     EXPECT_EQ(local(sydney, utc(2025, 10, 4, 15, 59, 59)), "2025-10-05 01:59:59");
     EXPECT_EQ(local(sydney, utc(2025, 10, 4, 16)), "2025-10-05 03:00:00");
     const TimeZone rule = TimeZone::fromPosixRule("AEST-10AEDT,M10.1.0,M4.1.0/3", "rule");
-    for (UtcSeconds t = utc(2035, 1, 1); t < utc(2045, 1, 1); t += 5 * 3600) ASSERT_EQ(sydney.offsetAt(t).utcOffset, rule.offsetAt(t).utcOffset);
+    for (common::UtcSeconds t = utc(2035, 1, 1); t < utc(2045, 1, 1); t += 5 * 3600) ASSERT_EQ(sydney.offsetAt(t).utcOffset, rule.offsetAt(t).utcOffset);
 }
 
 TEST(TimeZone, PosixRuleForms) {
@@ -168,7 +168,7 @@ TEST(TimeZone, PosixRuleForms) {
 TEST(TimeZone, MidnightGapStartsTheDayAtTheTransition) {
     // DST begins at 00:00 local: local midnight of that day never happens; the day starts at the jump.
     const TimeZone zone = TimeZone::fromPosixRule("<-05>5<-04>,M3.2.0/0,M11.1.0/1", "midnight-gap");
-    EXPECT_EQ(zone.startOfLocalDay(CivilDate{2026, 3, 8}), utc(2026, 3, 8, 5));
+    EXPECT_EQ(zone.startOfLocalDay(common::CivilDate{2026, 3, 8}), utc(2026, 3, 8, 5));
     EXPECT_EQ(local(zone, utc(2026, 3, 8, 5)), "2026-03-08 01:00:00");
     EXPECT_EQ(local(zone, utc(2026, 3, 8, 4, 59, 59)), "2026-03-07 23:59:59");
 }

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "daemon/settlement/datetime.hpp"
+#include "daemon/common/datetime.hpp"
 #include "daemon/settlement/parser.hpp"
-#include "daemon/settlement/text.hpp"
+#include "daemon/common/text.hpp"
 #include "tests/unit/settlement/row_recorder.hpp"
 
 namespace settlebridge::settlement {
@@ -101,7 +101,7 @@ TEST(V2Writer, V2FilesRoundTrip) {
         SCOPED_TRACE(path);
         RowRecorder original;
         const std::string v2 = convert(path, original);
-        EXPECT_TRUE(isValidUtf8(v2));  // Windows-1252 input comes out as UTF-8
+        EXPECT_TRUE(common::isValidUtf8(v2));  // Windows-1252 input comes out as UTF-8
         RowRecorder reparsed;
         Parser("roundtrip.txt").parse(std::string_view(v2), reparsed);
         expectSameSettlement(original, reparsed);
@@ -144,9 +144,9 @@ TEST(V2Writer, EuropeanStyleText) {
     V2Writer writer(out, V2Style{',', true});
     SettlementHeader h;
     h.settlementId = "19482314502";
-    h.startUtc = *parseDateTime("2023-03-14 07:49:55 UTC");
-    h.endUtc = *parseDateTime("2023-03-28 07:49:55 UTC");
-    h.depositUtc = *parseDateTime("2023-03-30 07:49:55 UTC");
+    h.startUtc = *common::parseDateTime("2023-03-14 07:49:55 UTC");
+    h.endUtc = *common::parseDateTime("2023-03-28 07:49:55 UTC");
+    h.depositUtc = *common::parseDateTime("2023-03-30 07:49:55 UTC");
     h.totalAmount = 114118;
     h.currency = "EUR";
     writer.onHeader(h);
@@ -156,7 +156,7 @@ TEST(V2Writer, EuropeanStyleText) {
     r.amountDescription = "Principal";
     r.amount = -123456;
     r.sku = "A\tB\nC";  // cannot come from the parser; must not break the line
-    r.postedUtc = *parseDateTime("2023-03-15 10:11:12 UTC");
+    r.postedUtc = *common::parseDateTime("2023-03-15 10:11:12 UTC");
     r.quantity = 2;
     writer.onRow(r);
     const std::string text = out.str();

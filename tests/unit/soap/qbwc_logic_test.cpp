@@ -76,7 +76,7 @@ protected:
         });
     }
 
-    void importSample(const std::string& company = "acme", settlement::Cents refunds = 2500) {
+    void importSample(const std::string& company = "acme", common::Cents refunds = 2500) {
         posting::Queue queue(*store);
         queue.importSummary(company, "raw report", "report.tsv", sampleSummary(kSettlement, refunds), now);
     }

@@ -43,7 +43,7 @@ ImportedProfile usProfile(const std::string& id = "3333333333") {
 }
 
 AdSpendRow row(const std::string& product, const std::string& date, const std::string& campaign, const std::string& sku,
-               Cents cost, Cents sales = 0) {
+               common::Cents cost, common::Cents sales = 0) {
     AdSpendRow r;
     r.adProduct = product;
     r.date = date;

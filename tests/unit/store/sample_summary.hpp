@@ -10,7 +10,7 @@
 namespace settlebridge::testing {
 
 inline settlement::SummaryLine line(std::string category, std::string sku, std::string item, std::int64_t quantity,
-                                    settlement::Cents amount) {
+                                    common::Cents amount) {
     settlement::SummaryLine l;
     l.category = std::move(category);
     l.sku = std::move(sku);
@@ -40,7 +40,7 @@ inline settlement::SummaryDocument document(const std::string& settlementId, set
 /// A settlement with one receipt (two SKUs and two fee lines) and, when `refunds` is non-zero, a credit memo.
 /// Receipt total = 100.00 + 50.00 - 15.00 - 10.00 = 125.00; credit memo total = refunds.
 inline settlement::Summary sampleSummary(const std::string& settlementId = "23874396421",
-                                         settlement::Cents refunds = 2500, bool reconciled = true) {
+                                         common::Cents refunds = 2500, bool reconciled = true) {
     settlement::Summary s;
     s.header.settlementId = settlementId;
     s.header.startUtc = 1710000000;
@@ -62,7 +62,7 @@ inline settlement::Summary sampleSummary(const std::string& settlementId = "2387
     receipt.lines.push_back(line("commission", "", "Amazon Commission", 0, -1500));
     receipt.lines.push_back(line("fba-fulfilment", "", "Amazon FBA Fees", 0, -1000));
     s.documents.push_back(receipt);
-    settlement::Cents net = receipt.total();
+    common::Cents net = receipt.total();
     if (refunds != 0) {
         auto memo = document(settlementId, settlement::DocumentKind::CreditMemo, 0, "2024-03-21");
         memo.lines.push_back(line("product", "SKU-ABC-001", "SKU-ABC-001", 1, refunds));

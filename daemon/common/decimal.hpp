@@ -9,9 +9,9 @@
 #include <optional>
 #include <string_view>
 
-#include "daemon/settlement/money.hpp"
+#include "daemon/common/money.hpp"
 
-namespace settlebridge::settlement {
+namespace settlebridge::common {
 
 /// `14.5` → 1450, `-0.005` → -1, `1e2` → 10000, `  7 ` → 700. nullopt for anything that is not a plain
 /// decimal number (grouping separators, letters, empty) or does not fit.
@@ -20,4 +20,4 @@ std::optional<Cents> decimalToCents(std::string_view text);
 /// A count written as `13`, `13.0` or `1.3e1` (must be whole). nullopt otherwise.
 std::optional<std::int64_t> decimalToCount(std::string_view text);
 
-}  // namespace settlebridge::settlement
+}  // namespace settlebridge::common

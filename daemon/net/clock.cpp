@@ -1,13 +1,13 @@
-#include "daemon/amazon/clock.hpp"
+#include "daemon/net/clock.hpp"
 
 #include <condition_variable>
 #include <cstdio>
 #include <numeric>
 #include <string>
 
-#include "daemon/settlement/datetime.hpp"
+#include "daemon/common/datetime.hpp"
 
-namespace settlebridge::amazon {
+namespace settlebridge::net {
 
 SystemClock& SystemClock::instance() {
     static SystemClock clock;
@@ -61,14 +61,14 @@ std::chrono::milliseconds ManualClock::totalSlept() const {
 }
 
 namespace {
-settlement::CivilDateTime civil(Clock::Wall when) {
+common::CivilDateTime civil(Clock::Wall when) {
     const auto seconds = std::chrono::floor<std::chrono::seconds>(when.time_since_epoch()).count();
-    return settlement::civilFromUtc(static_cast<settlement::UtcSeconds>(seconds));
+    return common::civilFromUtc(static_cast<common::UtcSeconds>(seconds));
 }
 }  // namespace
 
 std::string amzDate(Clock::Wall when) {
-    const settlement::CivilDateTime c = civil(when);
+    const common::CivilDateTime c = civil(when);
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, "%04d%02u%02uT%02u%02u%02uZ", c.date.year, c.date.month, c.date.day, c.hour,
                   c.minute, c.second);
@@ -76,11 +76,11 @@ std::string amzDate(Clock::Wall when) {
 }
 
 std::string isoUtc(Clock::Wall when) {
-    const settlement::CivilDateTime c = civil(when);
+    const common::CivilDateTime c = civil(when);
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02u:%02u:%02uZ", c.date.year, c.date.month, c.date.day,
                   c.hour, c.minute, c.second);
     return buffer;
 }
 
-}  // namespace settlebridge::amazon
+}  // namespace settlebridge::net

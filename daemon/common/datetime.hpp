@@ -7,9 +7,10 @@
 #include <string>
 #include <string_view>
 
-#include "daemon/settlement/model.hpp"
+namespace settlebridge::common {
 
-namespace settlebridge::settlement {
+/// Seconds since the Unix epoch, UTC.
+using UtcSeconds = std::int64_t;
 
 /// A calendar day.
 struct CivilDate {
@@ -76,4 +77,4 @@ std::optional<UtcSeconds> parseDateTime(std::string_view text) noexcept;
 /// Parses a date only (`2025-06-05` or `05.06.2025`).
 std::optional<CivilDate> parseDate(std::string_view text) noexcept;
 
-}  // namespace settlebridge::settlement
+}  // namespace settlebridge::common

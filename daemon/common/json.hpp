@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-namespace settlebridge::settlement {
+namespace settlebridge::common {
 
 /// Malformed JSON: the message names the byte offset.
 class JsonError : public std::runtime_error {
@@ -59,4 +59,4 @@ private:
 /// JSON string literal (quotes and escapes) for building small bodies by hand.
 std::string jsonQuote(std::string_view text);
 
-}  // namespace settlebridge::settlement
+}  // namespace settlebridge::common

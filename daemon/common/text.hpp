@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-namespace settlebridge::settlement {
+namespace settlebridge::common {
 
 /// The UTF-8 byte order mark.
 inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
@@ -60,4 +60,4 @@ bool startsWithIgnoreCaseAscii(std::string_view text, std::string_view prefix) n
 /// True when `text` ends with `suffix`, ignoring the case of ASCII letters (an empty suffix always matches).
 bool endsWithIgnoreCaseAscii(std::string_view text, std::string_view suffix) noexcept;
 
-}  // namespace settlebridge::settlement
+}  // namespace settlebridge::common

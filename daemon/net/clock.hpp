@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace settlebridge::amazon {
+namespace settlebridge::net {
 
 class Clock {
 public:
@@ -60,4 +60,4 @@ std::string amzDate(Clock::Wall when);
 /// ISO 8601 UTC with seconds: `2024-09-12T19:42:16Z`.
 std::string isoUtc(Clock::Wall when);
 
-}  // namespace settlebridge::amazon
+}  // namespace settlebridge::net

@@ -1,9 +1,9 @@
-#include "daemon/settlement/text.hpp"
+#include "daemon/common/text.hpp"
 
 #include <cstdint>
 #include <cstring>
 
-namespace settlebridge::settlement {
+namespace settlebridge::common {
 namespace {
 
 // Windows-1252 bytes 0x80..0x9F; 0 marks the five undefined bytes.
@@ -163,4 +163,4 @@ bool endsWithIgnoreCaseAscii(std::string_view text, std::string_view suffix) noe
     return text.size() >= suffix.size() && equalsIgnoreCaseAscii(text.substr(text.size() - suffix.size()), suffix);
 }
 
-}  // namespace settlebridge::settlement
+}  // namespace settlebridge::common

@@ -1,4 +1,4 @@
-#include "daemon/amazon/retry.hpp"
+#include "daemon/net/retry.hpp"
 
 #include <Poco/DateTimeParser.h>
 #include <Poco/Exception.h>
@@ -8,7 +8,7 @@
 #include <cmath>
 #include <string>
 
-namespace settlebridge::amazon {
+namespace settlebridge::net {
 
 bool isRetryableStatus(int status) noexcept { return status == 429 || (status >= 500 && status <= 599); }
 
@@ -61,4 +61,4 @@ std::chrono::milliseconds Backoff::delay(int retryIndex, std::optional<std::chro
     return wait;
 }
 
-}  // namespace settlebridge::amazon
+}  // namespace settlebridge::net

@@ -1,4 +1,4 @@
-#include "daemon/settlement/money.hpp"
+#include "daemon/common/money.hpp"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include <limits>
 #include <string>
 
-namespace settlebridge::settlement {
+namespace settlebridge::common {
 namespace {
 
 struct Accepted {
@@ -147,4 +147,4 @@ TEST(FormatCents, RoundTripsThroughParseAmount) {
 }
 
 }  // namespace
-}  // namespace settlebridge::settlement
+}  // namespace settlebridge::common

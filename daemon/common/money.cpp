@@ -1,8 +1,8 @@
-#include "daemon/settlement/money.hpp"
+#include "daemon/common/money.hpp"
 
 #include <cstddef>
 
-namespace settlebridge::settlement {
+namespace settlebridge::common {
 namespace {
 
 constexpr bool isDigit(char c) noexcept { return c >= '0' && c <= '9'; }
@@ -143,4 +143,4 @@ std::string formatCents(Cents cents) {
     return std::string(buffer + pos, sizeof buffer - pos);
 }
 
-}  // namespace settlebridge::settlement
+}  // namespace settlebridge::common

@@ -1,10 +1,10 @@
-// The number-keeping JSON reader (daemon/settlement/json.hpp): numbers stay text, escapes and bad input.
+// The number-keeping JSON reader (daemon/common/json.hpp): numbers stay text, escapes and bad input.
 
-#include "daemon/settlement/json.hpp"
+#include "daemon/common/json.hpp"
 
 #include <gtest/gtest.h>
 
-namespace settlebridge::settlement {
+namespace settlebridge::common {
 namespace {
 
 TEST(Json, KeepsNumberTextAndReadsEscapes) {
@@ -24,4 +24,4 @@ TEST(Json, KeepsNumberTextAndReadsEscapes) {
 }
 
 }  // namespace
-}  // namespace settlebridge::settlement
+}  // namespace settlebridge::common

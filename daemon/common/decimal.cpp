@@ -1,9 +1,9 @@
-#include "daemon/settlement/decimal.hpp"
+#include "daemon/common/decimal.hpp"
 
 #include <limits>
 #include <string>
 
-namespace settlebridge::settlement {
+namespace settlebridge::common {
 
 namespace {
 
@@ -117,4 +117,4 @@ std::optional<std::int64_t> decimalToCount(std::string_view text) {
     return scaled(*d, 0);
 }
 
-}  // namespace settlebridge::settlement
+}  // namespace settlebridge::common

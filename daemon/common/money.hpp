@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace settlebridge::settlement {
+namespace settlebridge::common {
 
 using Cents = std::int64_t;
 
@@ -19,4 +19,4 @@ std::optional<Cents> parseAmount(std::string_view text);
 /// Formats minor units as `-1234.56` (always two decimals, no grouping): qbXML's AMTTYPE form.
 std::string formatCents(Cents cents);
 
-}  // namespace settlebridge::settlement
+}  // namespace settlebridge::common

@@ -6,19 +6,19 @@
 #include <stop_token>
 #include <thread>
 
-#include "daemon/amazon/clock.hpp"
+#include "daemon/net/clock.hpp"
 #include "daemon/amazon/errors.hpp"
-#include "daemon/amazon/rate_limiter.hpp"
-#include "daemon/amazon/retry.hpp"
+#include "daemon/net/rate_limiter.hpp"
+#include "daemon/net/retry.hpp"
 
 using namespace std::chrono_literals;
-using settlebridge::amazon::Backoff;
+using settlebridge::net::Backoff;
 using settlebridge::amazon::CancelledError;
 using settlebridge::amazon::ConfigError;
-using settlebridge::amazon::ManualClock;
-using settlebridge::amazon::RateLimiter;
-using settlebridge::amazon::RetryPolicy;
-using settlebridge::amazon::TokenBucket;
+using settlebridge::net::ManualClock;
+using settlebridge::net::RateLimiter;
+using settlebridge::net::RetryPolicy;
+using settlebridge::net::TokenBucket;
 
 TEST(TokenBucket, BurstThenOneTokenPerInterval) {
     ManualClock clock;
@@ -100,12 +100,12 @@ TEST(SystemClock, SleepIsInterruptedByAStopRequest) {
         stop.request_stop();
     });
     const auto start = std::chrono::steady_clock::now();
-    const bool completed = settlebridge::amazon::SystemClock::instance().sleepFor(30s, stop.get_token());
+    const bool completed = settlebridge::net::SystemClock::instance().sleepFor(30s, stop.get_token());
     const auto took = std::chrono::steady_clock::now() - start;
     stopper.join();
     EXPECT_FALSE(completed);
     EXPECT_LT(took, 5s);
-    EXPECT_TRUE(settlebridge::amazon::SystemClock::instance().sleepFor(1ms, {}));
+    EXPECT_TRUE(settlebridge::net::SystemClock::instance().sleepFor(1ms, {}));
 }
 
 TEST(Backoff, GrowsExponentiallyWithJitterAndHonoursRetryAfter) {
@@ -131,7 +131,7 @@ TEST(Backoff, GrowsExponentiallyWithJitterAndHonoursRetryAfter) {
 }
 
 TEST(RetryAfter, SecondsFractionsAndHttpDates) {
-    using settlebridge::amazon::parseRetryAfter;
+    using settlebridge::net::parseRetryAfter;
     const auto now = std::chrono::system_clock::time_point{std::chrono::seconds{1445412480}};  // Wed, 21 Oct 2015 07:28:00 GMT
     EXPECT_EQ(parseRetryAfter("3", now), 3000ms);
     EXPECT_EQ(parseRetryAfter(" 120 ", now), 120000ms);
@@ -141,15 +141,15 @@ TEST(RetryAfter, SecondsFractionsAndHttpDates) {
     EXPECT_FALSE(parseRetryAfter("", now).has_value());
     EXPECT_FALSE(parseRetryAfter("soon", now).has_value());
     EXPECT_FALSE(parseRetryAfter("-5", now).has_value());
-    EXPECT_TRUE(settlebridge::amazon::isRetryableStatus(429));
-    EXPECT_TRUE(settlebridge::amazon::isRetryableStatus(500));
-    EXPECT_TRUE(settlebridge::amazon::isRetryableStatus(503));
-    EXPECT_FALSE(settlebridge::amazon::isRetryableStatus(400));
-    EXPECT_FALSE(settlebridge::amazon::isRetryableStatus(403));
+    EXPECT_TRUE(settlebridge::net::isRetryableStatus(429));
+    EXPECT_TRUE(settlebridge::net::isRetryableStatus(500));
+    EXPECT_TRUE(settlebridge::net::isRetryableStatus(503));
+    EXPECT_FALSE(settlebridge::net::isRetryableStatus(400));
+    EXPECT_FALSE(settlebridge::net::isRetryableStatus(403));
 }
 
 TEST(Clock, AmzDateAndIsoFormats) {
     const auto when = std::chrono::system_clock::time_point{std::chrono::seconds{1726170136}};  // 2024-09-12 19:42:16 UTC
-    EXPECT_EQ(settlebridge::amazon::amzDate(when), "20240912T194216Z");
-    EXPECT_EQ(settlebridge::amazon::isoUtc(when), "2024-09-12T19:42:16Z");
+    EXPECT_EQ(settlebridge::net::amzDate(when), "20240912T194216Z");
+    EXPECT_EQ(settlebridge::net::isoUtc(when), "2024-09-12T19:42:16Z");
 }

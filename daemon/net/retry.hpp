@@ -9,9 +9,9 @@
 #include <random>
 #include <string_view>
 
-#include "daemon/amazon/clock.hpp"
+#include "daemon/net/clock.hpp"
 
-namespace settlebridge::amazon {
+namespace settlebridge::net {
 
 struct RetryPolicy {
     /// Tries in all (the first call included). 1 = never retry.
@@ -47,4 +47,4 @@ private:
     std::mt19937_64 engine_;
 };
 
-}  // namespace settlebridge::amazon
+}  // namespace settlebridge::net

@@ -1,10 +1,10 @@
-#include "daemon/settlement/text.hpp"
+#include "daemon/common/text.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace settlebridge::settlement {
+namespace settlebridge::common {
 namespace {
 
 TEST(Utf8, ValidInputs) {
@@ -170,4 +170,4 @@ TEST(AsciiCase, PrefixAndSuffix) {
 }
 
 }  // namespace
-}  // namespace settlebridge::settlement
+}  // namespace settlebridge::common

@@ -1,4 +1,4 @@
-#include "daemon/amazon/rate_limiter.hpp"
+#include "daemon/net/rate_limiter.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -6,9 +6,9 @@
 #include <memory>
 #include <stdexcept>
 
-#include "daemon/amazon/errors.hpp"
+#include "daemon/net/errors.hpp"
 
-namespace settlebridge::amazon {
+namespace settlebridge::net {
 
 namespace {
 void checkLimit(const RateLimit& limit) {
@@ -105,4 +105,4 @@ void RateLimiter::observeLimitHeader(std::string_view operation, std::string_vie
     if (std::abs(it->second->limit().perSecond - rate) > 1e-9) it->second->setRate(rate);
 }
 
-}  // namespace settlebridge::amazon
+}  // namespace settlebridge::net

@@ -1,4 +1,4 @@
-#include "daemon/amazon/http.hpp"
+#include "daemon/net/http.hpp"
 
 #include <Poco/Exception.h>
 #include <Poco/Net/Context.h>
@@ -18,10 +18,10 @@
 #include <memory>
 #include <mutex>
 
-#include "daemon/amazon/errors.hpp"
-#include "daemon/settlement/text.hpp"
+#include "daemon/net/errors.hpp"
+#include "daemon/common/text.hpp"
 
-namespace settlebridge::amazon {
+namespace settlebridge::net {
 
 namespace {
 
@@ -96,14 +96,14 @@ Poco::Net::Context::Ptr clientContext(const std::string& caFile) {
 
 std::optional<std::string> HttpResponse::header(std::string_view name) const {
     for (const auto& [key, value] : headers) {
-        if (settlement::equalsIgnoreCaseAscii(key, name)) return value;
+        if (common::equalsIgnoreCaseAscii(key, name)) return value;
     }
     return std::nullopt;
 }
 
 bool isLoopbackHost(std::string_view host) {
     if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-    if (settlement::equalsIgnoreCaseAscii(host, "localhost") || host == "::1") return true;
+    if (common::equalsIgnoreCaseAscii(host, "localhost") || host == "::1") return true;
     // 127.0.0.0/8 written as a dotted quad.
     if (host.substr(0, 4) != "127.") return false;
     int dots = 0;
@@ -238,4 +238,4 @@ std::string formEncode(const std::vector<std::pair<std::string, std::string>>& f
     return out;
 }
 
-}  // namespace settlebridge::amazon
+}  // namespace settlebridge::net

@@ -1,8 +1,8 @@
-#include "daemon/settlement/json.hpp"
+#include "daemon/common/json.hpp"
 
-#include "daemon/settlement/text.hpp"
+#include "daemon/common/text.hpp"
 
-namespace settlebridge::settlement {
+namespace settlebridge::common {
 
 class JsonParser {
 public:
@@ -232,4 +232,4 @@ std::string jsonQuote(std::string_view text) {
     return out;
 }
 
-}  // namespace settlebridge::settlement
+}  // namespace settlebridge::common

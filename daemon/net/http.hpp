@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-namespace settlebridge::amazon {
+namespace settlebridge::net {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
@@ -66,4 +66,4 @@ std::string formEncode(const std::vector<std::pair<std::string, std::string>>& f
 /// Percent-encodes a query component (unreserved characters kept; everything else %XX, so `,` too).
 std::string percentEncode(std::string_view text);
 
-}  // namespace settlebridge::amazon
+}  // namespace settlebridge::net

@@ -1,10 +1,10 @@
-#include "daemon/settlement/datetime.hpp"
+#include "daemon/common/datetime.hpp"
 
 #include <cstdio>
 
-#include "daemon/settlement/text.hpp"
+#include "daemon/common/text.hpp"
 
-namespace settlebridge::settlement {
+namespace settlebridge::common {
 namespace {
 
 constexpr std::int64_t kSecondsPerDay = 86400;
@@ -217,4 +217,4 @@ std::optional<UtcSeconds> parseDateTime(std::string_view text) noexcept {
     return utc;
 }
 
-}  // namespace settlebridge::settlement
+}  // namespace settlebridge::common

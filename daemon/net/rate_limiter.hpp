@@ -1,8 +1,7 @@
 #pragma once
-// SP-API usage plans are token buckets per operation (and per application–seller pair): `rate` tokens come
-// back each second up to `burst`; a call takes one. The client waits for a token before each call instead of
-// collecting 429s. Rates from the Reports API model (../shared/spec/amazon, "Usage plan" tables):
-// getReports 0.0222/s burst 10, getReportDocument 0.0167/s burst 15.
+// Usage plans as token buckets per operation (SP-API: per application–seller pair): `rate` tokens come back each
+// second up to `burst`; a call takes one. The client waits for a token before each call instead of collecting
+// 429s. The SP-API Reports rates are in daemon/amazon/reports_client.hpp.
 //
 // Amazon also tells the current rate in `x-amzn-RateLimit-Limit` (best effort, only on some answers);
 // observeLimitHeader() adopts it so a plan Amazon changed for this seller is followed.
@@ -16,17 +15,15 @@
 #include <string>
 #include <string_view>
 
-#include "daemon/amazon/clock.hpp"
+#include "daemon/net/clock.hpp"
 
-namespace settlebridge::amazon {
+namespace settlebridge::net {
 
 struct RateLimit {
     double perSecond = 1.0;  // tokens added per second (> 0)
     double burst = 1.0;      // bucket size (>= 1)
 };
 
-inline constexpr RateLimit kGetReportsLimit{0.0222, 10};
-inline constexpr RateLimit kGetReportDocumentLimit{0.0167, 15};
 
 /// One bucket. Starts full. Thread-safe.
 class TokenBucket {
@@ -73,4 +70,4 @@ private:
     std::map<std::string, std::shared_ptr<TokenBucket>, std::less<>> buckets_;
 };
 
-}  // namespace settlebridge::amazon
+}  // namespace settlebridge::net

@@ -1,10 +1,10 @@
-#include "daemon/settlement/datetime.hpp"
+#include "daemon/common/datetime.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace settlebridge::settlement {
+namespace settlebridge::common {
 namespace {
 
 struct Case {
@@ -163,4 +163,4 @@ TEST(Format, DatesAndTimes) {
 }
 
 }  // namespace
-}  // namespace settlebridge::settlement
+}  // namespace settlebridge::common

@@ -1,12 +1,12 @@
-// Exact decimal text to cents and counts (daemon/settlement/decimal.hpp): digit by digit, never a double.
+// Exact decimal text to cents and counts (daemon/common/decimal.hpp): digit by digit, never a double.
 
-#include "daemon/settlement/decimal.hpp"
+#include "daemon/common/decimal.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cstdint>
 
-namespace settlebridge::settlement {
+namespace settlebridge::common {
 namespace {
 
 TEST(Decimal, ConvertsExactlyWithoutFloatingPoint) {
@@ -34,4 +34,4 @@ TEST(Decimal, ConvertsExactlyWithoutFloatingPoint) {
 }
 
 }  // namespace
-}  // namespace settlebridge::settlement
+}  // namespace settlebridge::common
