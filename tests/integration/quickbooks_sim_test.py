@@ -537,7 +537,8 @@ class InjectionAndPersistence(SimTestCase):
         company = Company.load(state)
         self.assertEqual(company.state["preferences"]["sales_tax"], {"mode": "all-lines", "rate_percent": "8.25",
                                                                      "item": "State Tax",
-                                                                     "payable_account": "Sales Tax Payable"})
+                                                                     "payable_account": "Sales Tax Payable",
+                                                                     "taxable_code": "Tax", "non_taxable_code": "Non"})
         self.assertIsNotNone(company.find_item("Amazon Shipping Income"))
         good = run("process", state, os.path.join(SAMPLES, "ItemQueryRq.by-FullName.xml"))
         self.assertEqual(good.returncode, 0, good.stderr)
@@ -552,3 +553,165 @@ class InjectionAndPersistence(SimTestCase):
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
+
+
+class Editions(SimTestCase):
+    """The US and the Canadian company files (tools/quickbooks_sim/editions.py): their own preferences, sales tax
+    codes and element lists; QuickBooks refuses a code the file does not have and another edition's elements."""
+
+    def new_company(self, country, **options):
+        return Company.new(os.path.join(self.tmp.name, f"{country}.json"), country=country, **options)
+
+    def receipt(self, code, extra=""):
+        return rq("<SalesReceiptAddRq><SalesReceiptAdd><CustomerRef><FullName>Buyer</FullName></CustomerRef>"
+                  f"<TxnDate>2025-01-02</TxnDate><RefNumber>R1</RefNumber>{extra}"
+                  "<DepositToAccountRef><FullName>Checking</FullName></DepositToAccountRef>"
+                  "<SalesReceiptLineAdd><ItemRef><FullName>Widget</FullName></ItemRef><Amount>100.00</Amount>"
+                  f"<SalesTaxCodeRef><FullName>{code}</FullName></SalesTaxCodeRef></SalesReceiptLineAdd>"
+                  "</SalesReceiptAdd></SalesReceiptAddRq>")
+
+    def with_buyer(self, company):
+        company.create_customer("Buyer")
+        company.create_item("ItemOtherCharge", "Widget", "Sales")
+        return company
+
+    def test_each_edition_has_its_own_host_preferences_and_codes(self):
+        ca = self.new_company("CA")
+        hcp = ca.hcp_response()
+        self.assert_quickbooks_format(hcp)
+        root = parse(hcp)[0]
+        self.assertEqual(root[0].findtext("HostRet/Country"), "CA")
+        prefs = root[2].find("PreferencesRet")
+        self.assertIsNone(prefs.find("MultiLocationInventoryPreferences"), "not in QBCA (annotated listing)")
+        self.assertEqual(prefs.findtext("SalesTaxPreferences/DefaultNonTaxableSalesTaxCodeRef/FullName"), "E")
+        self.assertEqual(prefs.findtext("SalesTaxPreferences/DefaultTaxableSalesTaxCodeRef/FullName"), "G")
+        us = parse(self.company.hcp_response())[0]
+        self.assertEqual(us[0].findtext("HostRet/Country"), "US")
+        self.assertIsNotNone(us[2].find("PreferencesRet/MultiLocationInventoryPreferences"))
+        self.assertIsNone(us[2].find("PreferencesRet/SalesTaxPreferences"), "a new US file has sales tax off")
+
+        def codes(company):
+            self.company = company
+            r = self.process(rq("<SalesTaxCodeQueryRq requestID='t'/>"))
+            self.assertEqual(r.statuses[0]["statusCode"], 0)
+            return [(c.findtext("Name"), c.findtext("IsTaxable")) for c in parse(r.response).iter("SalesTaxCodeRet")]
+
+        self.assertEqual(codes(ca), [("E", "false"), ("G", "true"), ("H", "true"), ("Z", "false")])
+        self.assertEqual(codes(self.new_company("US")), [("Non", "false"), ("Tax", "true")])
+
+    def test_a_code_the_file_does_not_have_is_an_invalid_reference(self):
+        ca = self.with_buyer(self.new_company("CA"))
+        self.company = ca
+        r = self.process(self.receipt("Non"))
+        self.assertEqual(r.statuses[0]["statusCode"], 3140)
+        self.assertEqual(r.statuses[0]["statusMessage"],
+                         'There is an invalid reference to QuickBooks SalesTaxCode "Non" in the SalesReceipt line.  '
+                         + RECORD_MISSING)
+        self.assertEqual(ca.documents(), [])
+        # The taxable default code taxes the line (5 % GST); the exempt one does not.
+        self.assertEqual(self.process(self.receipt("E")).statuses[0]["statusCode"], 0)
+        self.assertEqual(ca.documents("SalesReceipt")[0]["total_cents"], 10000)
+        us = self.with_buyer(self.new_company("US"))
+        self.company = us
+        self.assertEqual(self.process(self.receipt("E")).statuses[0]["statusCode"], 3140)
+
+    def test_another_editions_element_is_a_parse_error(self):
+        us = self.with_buyer(self.new_company("US"))
+        self.company = us
+        taxed = self.receipt("Non", "<IsToBePrinted>false</IsToBePrinted><IsTaxIncluded>false</IsTaxIncluded>")
+        r = self.process(taxed)
+        self.assertEqual((r.hresult, r.message), (PARSE_HRESULT, PARSE_MESSAGE))
+        self.assertEqual(us.hard_failures()[-1]["kind"], "not-in-edition")
+        self.assertIn("SalesReceiptAddRq/SalesReceiptAdd/IsTaxIncluded", us.hard_failures()[-1]["detail"])
+        self.assertEqual(us.documents(), [])
+        ca = self.with_buyer(self.new_company("CA"))
+        self.company = ca
+        self.assertEqual(self.process(self.receipt("E", "<IsTaxIncluded>false</IsTaxIncluded>")).statuses[0]
+                         ["statusCode"], 0, "IsTaxIncluded is the Canadian edition's")
+        r = self.process(rq("<CustomerAddRq><CustomerAdd><Name>X</Name><ItemSalesTaxRef><FullName>GST</FullName>"
+                            "</ItemSalesTaxRef></CustomerAdd></CustomerAddRq>"))
+        self.assertEqual(r.hresult, PARSE_HRESULT, "a customer's ItemSalesTaxRef is not in QBCA")
+        self.assertEqual(ca.hard_failures()[-1]["kind"], "not-in-edition")
+
+    def test_edition_table_matches_intuits_annotated_listing(self):
+        """Optional: shared/spec/qbxml/qbxmlops130.annotated.xml (skips when absent)."""
+        from quickbooks_sim import editions
+        path = os.path.join(SHARED_DIR, "spec", "qbxml", "qbxmlops130.annotated.xml")
+        if not os.path.exists(path):
+            self.skipTest(f"{path} not found (shared/ is optional)")
+        from quickbooks_sim.engine import HANDLERS
+        wanted = {t for t in HANDLERS if t.endswith("Rq")}
+        table = {}
+        current, stack = None, []
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                opening = re.match(r"\s*<(\w+)( [^>]*)?>", line)
+                if current is None:
+                    if opening and opening.group(1) in wanted and "</" not in line:
+                        current, stack = opening.group(1), [opening.group(1)]
+                    continue
+                if re.match(rf"\s*</{current}>", line):
+                    current = None
+                    continue
+                closing = re.match(r"\s*</(\w+)>", line)
+                if closing:
+                    if stack and stack[-1] == closing.group(1):
+                        stack.pop()
+                    continue
+                element = re.match(r"\s*<(\w+)[^>]*>(.*</\1>)?", line)
+                if not element:
+                    continue
+                path_ = "/".join(stack + [element.group(1)])
+                if not element.group(2):
+                    stack.append(element.group(1))
+                note = re.search(r"<!--(.*)-->", line)
+                missing = re.search(r"not in ([A-Z|]+)", note.group(1)) if note else None
+                if missing:
+                    editions_ = {e for e in missing.group(1).split("|") if e in ("QBD", "QBCA")}
+                    if editions_:
+                        table[path_] = editions_
+        self.assertEqual(editions.EDITION_ONLY, table)
+
+
+class ExchangeRates(SimTestCase):
+    """CurrencyQuery answers each currency's exchange rate with its AsOfDate, or neither ("no rate"); a sent
+    ExchangeRate wins over the list's and the home-currency ledger uses it."""
+
+    def setUp(self):
+        super().setUp()
+        c = self.company
+        c.set_multicurrency(True, "US Dollar")
+        c.set_exchange_rate("CAD", "0.7312", "2025-01-31")
+        c.create_account("Clearing CAD", "Bank", currency="CAD")
+        c.create_customer("Buyer CAD", currency="CAD")
+        c.create_item("ItemOtherCharge", "Widget", "Sales")
+
+    def test_currency_query_answers_the_rate_and_its_date_or_none(self):
+        r = self.process(rq("<CurrencyQueryRq requestID='c'><FullName>Canadian Dollar</FullName>"
+                            "<FullName>Euro</FullName></CurrencyQueryRq>"))
+        self.assertEqual(r.statuses[0]["statusCode"], 0)
+        rets = {c.findtext("CurrencyCode"): c for c in parse(r.response).iter("CurrencyRet")}
+        self.assertEqual((rets["CAD"].findtext("ExchangeRate"), rets["CAD"].findtext("AsOfDate")),
+                         ("0.7312", "2025-01-31"))
+        self.assertIsNone(rets["EUR"].find("ExchangeRate"), "a currency without a rate has none")
+        self.assertIsNone(rets["EUR"].find("AsOfDate"))
+        off = Company.new(None)
+        r = off.process(rq("<CurrencyQueryRq requestID='c'/>"))
+        self.assertEqual(r.statuses[0]["statusCode"], 3250, "no currency list with multicurrency off")
+
+    def test_a_sent_rate_is_used_for_the_home_currency_ledger(self):
+        def receipt(ref, rate):
+            extra = f"<ExchangeRate>{rate}</ExchangeRate>" if rate else ""
+            return rq("<SalesReceiptAddRq><SalesReceiptAdd><CustomerRef><FullName>Buyer CAD</FullName></CustomerRef>"
+                      f"<TxnDate>2025-02-03</TxnDate><RefNumber>{ref}</RefNumber><DepositToAccountRef><FullName>"
+                      f"Clearing CAD</FullName></DepositToAccountRef>{extra}<SalesReceiptLineAdd><ItemRef><FullName>"
+                      "Widget</FullName></ItemRef><Amount>100.00</Amount></SalesReceiptLineAdd></SalesReceiptAdd>"
+                      "</SalesReceiptAddRq>")
+        self.assertEqual(self.process(receipt("R1", "0.6543")).statuses[0]["statusCode"], 0)
+        self.assertEqual(self.company.home_balance("Clearing CAD"), 6543)
+        self.assertEqual(self.process(receipt("R2", None)).statuses[0]["statusCode"], 0)
+        self.assertEqual(self.company.home_balance("Clearing CAD"), 6543 + 7312, "the list's rate when none is sent")
+        rates = {d["ref_number"]: d["exchange_rate"] for d in self.company.documents()}
+        self.assertEqual(rates, {"R1": "0.6543", "R2": "0.7312"})
+        self.assertEqual(self.process(receipt("R3", "0")).statuses[0]["statusCode"], 3180)
+        self.assertEqual(self.company.trial_balance(), 0)

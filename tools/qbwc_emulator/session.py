@@ -357,12 +357,13 @@ class Session:
                         company.set_data_ext(self.owner_id, "FileID", self.file_id)
                 hcp = company.hcp_response() if first else ""
                 version = self.qbxml_version or company.max_qbxml_version()
+                country = company.edition()  # the Web Connector reports the edition's country ("US", "CA")
             major, _, minor = version.partition(".")
             request = self.call("sendRequestXML",
                                 ["ticket", f"HCP {len(hcp) / 1024:.1f} kB" if hcp else '""', _short(company_file),
-                                 '"US"', major, minor or "0"],
+                                 f'"{country}"', major, minor or "0"],
                                 ticket=self.ticket, strHCPResponse=hcp, strCompanyFileName=company_file,
-                                qbXMLCountry="US", qbXMLMajorVers=int(major), qbXMLMinorVers=int(minor or 0))
+                                qbXMLCountry=country, qbXMLMajorVers=int(major), qbXMLMinorVers=int(minor or 0))
             first = False
             request = request or ""
             if request == "" or request == "NoOp":

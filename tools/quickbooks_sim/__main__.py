@@ -11,8 +11,9 @@ Options of init and set:
   --closing-date YYYY-MM-DD|none     closing date: documents dated on or before it are refused (3171)
   --sales-tax off|taxable-lines|all-lines[:RATE]   the sales-tax switch (RATE percent, e.g. all-lines:8.25)
   --multicurrency HOME|off           turn multicurrency on with that home currency ("US Dollar", "Euro", "USD"...)
-  --exchange-rate CODE=RATE          a currency's exchange rate, home currency per unit (e.g. CAD=0.73)
-  --country US|CA|UK                 the QuickBooks edition's country, reported in HostRet (init)
+  --exchange-rate CODE=RATE[@DATE]   a currency's exchange rate, home currency per unit, as of DATE (default: the
+                                     company's today), e.g. CAD=0.73@2025-01-31; CODE=none: no rate
+  --country US|CA|UK                 the QuickBooks edition (init): US or CA defaults (tools/README.md, "Editions")
   --qbxml-versions 1.0,...,13.0      SupportedQBXMLVersion list of the host (init)
   --today YYYY-MM-DD|none            the company's "today" (default TxnDate); none = the real date
   --account NAME=TYPE[:CURRENCY]     add an account (TYPE: Bank, Income, Expense, OtherCurrentLiability...;
@@ -69,7 +70,8 @@ def _apply_settings(company, args):
             company.set_multicurrency(True, args.multicurrency)
     for spec in args.exchange_rate:
         code, _, rate = spec.partition("=")
-        company.set_exchange_rate(code, rate)
+        rate, _, as_of = rate.partition("@")
+        company.set_exchange_rate(code, None if rate == "none" else rate, as_of or None)
     if args.today is not None:
         company.state["clock"]["today"] = None if args.today == "none" else args.today
     for spec in args.account:

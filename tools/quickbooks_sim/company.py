@@ -23,7 +23,7 @@ import os
 import tempfile
 import time
 
-from . import money
+from . import editions, money
 
 STATE_FORMAT = "settlebridge-quickbooks-sim/1"
 
@@ -51,11 +51,11 @@ DEFAULT_ACCOUNTS = [
     ("Uncategorized Income", "Income", "UncategorizedIncome"),
     ("Uncategorized Expenses", "Expense", "UncategorizedExpenses"),
 ]
-DEFAULT_SALES_TAX_CODES = [("Tax", True, "Taxable Sales"), ("Non", False, "Non-Taxable Sales")]
+# The default sales tax codes, product name and sales-tax preference are the edition's (editions.DEFAULTS).
 DEFAULT_PAYMENT_METHODS = ["Cash", "Check", "American Express", "Discover", "MasterCard", "Visa"]
 # The currency list of a company file (QuickBooks' names; docs/QBXML.md "Currencies" for the sources): every
-# currency Amazon settles a marketplace in. Exchange rates (home currency per unit) start at 1; set_exchange_rate()
-# changes one.
+# currency Amazon settles a marketplace in. A currency starts with no exchange rate (QuickBooks' "no rate" case);
+# set_exchange_rate() gives one a rate (home currency per unit) and the date it is as of.
 DEFAULT_CURRENCIES = [("US Dollar", "USD"), ("Euro", "EUR"), ("British Pound Sterling", "GBP"),
                       ("Canadian Dollar", "CAD"), ("Australian Dollar", "AUD"), ("Japanese Yen", "JPY"),
                       ("Mexican Peso", "MXN"), ("Indian Rupee", "INR"), ("Brazilian Real", "BRL"),
@@ -77,10 +77,17 @@ def _norm(name):
     return (name or "").strip().casefold()
 
 
-def new_state(name="Settlebridge Test Company", file_path=None, product="QuickBooks Pro 2014",
-              supported_versions=None, closing_date=None, sales_tax_mode="off", sales_tax_rate="0",
-              multicurrency=False, home_currency="US Dollar", today=None, utc_offset="-08:00", country="US"):
-    """A fresh company-state document (plain dict)."""
+def new_state(name="Settlebridge Test Company", file_path=None, product=None,
+              supported_versions=None, closing_date=None, sales_tax_mode=None, sales_tax_rate=None,
+              multicurrency=False, home_currency=None, today=None, utc_offset="-08:00", country="US"):
+    """A fresh company-state document (plain dict). Product name, home currency, sales tax codes and the sales-tax
+    preference default to the edition's (country "US" or "CA", editions.DEFAULTS)."""
+    country = (country or "US").upper()
+    edition = editions.defaults(country)
+    product = product or edition["product"]
+    sales_tax_mode = sales_tax_mode or edition["sales_tax_mode"]
+    sales_tax_rate = edition["sales_tax_rate"] if sales_tax_rate is None else sales_tax_rate
+    home_currency = home_currency or edition["home_currency"]
     if sales_tax_mode not in SALES_TAX_MODES:
         raise SimError(f"sales tax mode must be one of {', '.join(SALES_TAX_MODES)}")
     return {
@@ -102,8 +109,9 @@ def new_state(name="Settlebridge Test Company", file_path=None, product="QuickBo
             "closing_date": closing_date,
             "multicurrency": bool(multicurrency),
             "home_currency": home_currency,
-            "sales_tax": {"mode": sales_tax_mode, "rate_percent": str(sales_tax_rate), "item": "State Tax",
-                          "payable_account": "Sales Tax Payable"},
+            "sales_tax": {"mode": sales_tax_mode, "rate_percent": str(sales_tax_rate),
+                          "item": "GST" if country == "CA" else "State Tax", "payable_account": "Sales Tax Payable",
+                          "taxable_code": edition["taxable_code"], "non_taxable_code": edition["non_taxable_code"]},
             "using_price_levels": False,
             "using_class_tracking": False,
         },
@@ -188,14 +196,13 @@ class Company:
     def _seed(self):
         for name, acct_type, special in DEFAULT_ACCOUNTS:
             self.create_account(name, acct_type, special=special)
-        for name, taxable, desc in DEFAULT_SALES_TAX_CODES:
-            self.state["sales_tax_codes"].append(self._list_core({"name": name, "full_name": name,
-                                                                   "is_taxable": taxable, "desc": desc}))
+        for name, taxable, desc in editions.defaults(self.state["company"]["country"])["tax_codes"]:
+            self.add_sales_tax_code(name, taxable, desc)
         for name in DEFAULT_PAYMENT_METHODS:
             self.state["payment_methods"].append(self._list_core({"name": name, "full_name": name}))
         for name, iso in DEFAULT_CURRENCIES:
             self.state["currencies"].append(self._list_core({"name": name, "full_name": name, "code": iso,
-                                                             "rate": "1", "is_active": True}))
+                                                             "rate": None, "as_of": None, "is_active": True}))
         tax = self.state["preferences"]["sales_tax"]
         if tax["mode"] != "off":
             self.ensure_sales_tax_item()
@@ -329,14 +336,47 @@ class Company:
             return self.find_currency(list_id=record["currency"])
         return self.home_currency()
 
-    def set_exchange_rate(self, currency, rate):
-        """Home currency units per unit of `currency` (a name or ISO code), e.g. set_exchange_rate("CAD", "0.73")."""
+    def set_exchange_rate(self, currency, rate, as_of=None):
+        """Home currency units per unit of `currency` (a name or ISO code) as of a date (default: the company's
+        today), e.g. set_exchange_rate("CAD", "0.73", "2025-01-31"). rate None: the currency has no rate."""
         record = self.currency(currency)
         if record is None:
             raise SimError(f"no currency {currency!r}")
+        if rate is None:
+            record["rate"] = None
+            record["as_of"] = None
+            return
         if money.parse_decimal(str(rate)) <= 0:
             raise SimError(f"exchange rate must be positive: {rate!r}")
+        if as_of is not None:
+            dt.date.fromisoformat(as_of)
         record["rate"] = str(rate)
+        record["as_of"] = as_of or self.today()
+
+    def add_sales_tax_code(self, name, taxable, desc=None):
+        """A sales tax code in the company's list (QuickBooks allows at most 3 characters)."""
+        if not name or len(name) > 3:
+            raise SimError(f"a sales tax code has 1 to 3 characters: {name!r}")
+        if self.find_sales_tax_code(name) is not None:
+            raise SimError(f"sales tax code {name!r} exists")
+        record = self._list_core({"name": name, "full_name": name, "is_taxable": bool(taxable), "desc": desc,
+                                  "is_active": True})
+        self.state["sales_tax_codes"].append(record)
+        return record
+
+    def set_default_tax_codes(self, taxable=None, non_taxable=None):
+        """The sales-tax preference's default taxable / non-taxable codes (a name, or "" for none)."""
+        tax = self.state["preferences"]["sales_tax"]
+        for key, value in (("taxable_code", taxable), ("non_taxable_code", non_taxable)):
+            if value is None:
+                continue
+            if value and self.find_sales_tax_code(value) is None:
+                raise SimError(f"no sales tax code {value!r}")
+            tax[key] = value or None
+
+    def edition(self):
+        """The QuickBooks edition's country: "US" or "CA" (or "UK", reported only)."""
+        return self.state["company"].get("country") or "US"
 
     def find_txn(self, txn_id, kind=None):
         for t in self.state["transactions"]:

@@ -36,7 +36,7 @@ from decimal import Decimal
 
 from lxml import etree
 
-from . import money, schema
+from . import editions, money, schema
 from .company import CURRENCY_ACCOUNT_TYPES, DEBIT_NORMAL, EXCHANGE_ACCOUNT, posting, _norm
 from .qbxml_writer import E, document, leaf, ref
 
@@ -136,6 +136,11 @@ def process(company, qbxml, fail=None, xsd_path=None):
     msgs = tree.getroot().find("QBXMLMsgsRq")
     if msgs is None:
         return _hard_failure(company, seq, "not-a-request", "the document has no QBXMLMsgsRq", qbxml)
+    # Each edition parses against its own element list (editions.py): another edition's element is a parse error.
+    foreign = [p for rq in msgs if isinstance(rq.tag, str) for p in editions.foreign_elements(rq, company.edition())]
+    if foreign:
+        return _hard_failure(company, seq, "not-in-edition",
+                             f"not in the {company.edition()} edition of QuickBooks: {', '.join(foreign)}", qbxml)
     if msgs.get("oldMessageSetID") is not None:
         return _hard_failure(company, seq, "unsupported",
                              "qbXML error recovery (oldMessageSetID) is not simulated", qbxml)
@@ -611,8 +616,7 @@ def _company_ret(company, owner_ids):
     c = company.state["company"]
     ret = E("CompanyRet").add(
         leaf("IsSampleCompany", "false"), leaf("CompanyName", c["name"]), leaf("LegalCompanyName", c["legal_name"]),
-        E("Address", children=[leaf("City", "Seattle"), leaf("State", "WA"), leaf("PostalCode", "98101"),
-                               leaf("Country", "US")]),
+        E("Address", children=_address(company)),
         leaf("FirstMonthFiscalYear", "January"), leaf("FirstMonthIncomeTaxYear", "January"),
         leaf("TaxForm", "OtherOrNone"))
     wanted = {o.lower() for o in owner_ids}
@@ -621,6 +625,11 @@ def _company_ret(company, owner_ids):
             ret.add(E("DataExtRet", children=[leaf("OwnerID", ext["owner_id"]), leaf("DataExtName", ext["name"]),
                                               leaf("DataExtType", ext["type"]), leaf("DataExtValue", ext["value"])]))
     return ret
+
+
+def _address(company):
+    city, state, postal, country = editions.defaults(company.edition())["address"]
+    return [leaf("City", city), leaf("State", state or None), leaf("PostalCode", postal), leaf("Country", country)]
 
 
 def _preferences_ret(ctx):
@@ -653,16 +662,18 @@ def _preferences_ret(ctx):
         leaf("IsTrackingReimbursedExpensesAsIncome", "false"), leaf("IsAutoApplyingPayments", "true"),
         E("PriceLevels", children=[leaf("IsUsingPriceLevels", "true" if p.get("using_price_levels") else "false"),
                                    leaf("IsRoundingSalesPriceUp", "true")]))
+    if editions.edition_of(company.edition()) == "QBCA":
+        mli = None  # not in QBCA (annotated listing)
     ret = E("PreferencesRet").add(acct, finance, jobs, multi, mli, purchases, reports, sales)
     tax = p["sales_tax"]
     if tax["mode"] != "off":
         item = company.ensure_sales_tax_item()
-        taxable = company.find_sales_tax_code("Tax")
-        non = company.find_sales_tax_code("Non")
+        taxable = company.find_sales_tax_code(tax.get("taxable_code")) if tax.get("taxable_code") else None
+        non = company.find_sales_tax_code(tax.get("non_taxable_code")) if tax.get("non_taxable_code") else None
         ret.add(E("SalesTaxPreferences").add(
             ref("DefaultItemSalesTaxRef", item["list_id"], item["full_name"]), leaf("PaySalesTax", "Monthly"),
-            ref("DefaultTaxableSalesTaxCodeRef", taxable["list_id"], taxable["full_name"]),
-            ref("DefaultNonTaxableSalesTaxCodeRef", non["list_id"], non["full_name"])))
+            ref("DefaultTaxableSalesTaxCodeRef", taxable["list_id"], taxable["full_name"]) if taxable else None,
+            ref("DefaultNonTaxableSalesTaxCodeRef", non["list_id"], non["full_name"]) if non else None))
     ret.add(E("TimeTrackingPreferences", children=[leaf("FirstDayOfWeek", "Monday")]),
             E("CurrentAppAccessRights", children=[leaf("IsAutomaticLoginAllowed", "false"),
                                                   leaf("IsPersonalDataAccessAllowed", "false")]),
@@ -670,6 +681,53 @@ def _preferences_ret(ctx):
                 leaf("EnhancedInventoryReceivingEnabled", "false"), leaf("IsTrackingSerialOrLotNumber", "None"),
                 leaf("FIFOEnabled", "false"), leaf("IsRSBEnabled", "false"), leaf("IsBarcodeEnabled", "false")))
     return ret
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Sales tax codes and currencies (list queries)
+
+
+def _sales_tax_code_ret(ctx, code, _opts=None):
+    return E("SalesTaxCodeRet").add(
+        leaf("ListID", code["list_id"]), leaf("TimeCreated", code["time_created"]),
+        leaf("TimeModified", code["time_modified"]), leaf("EditSequence", code["edit_sequence"]),
+        leaf("Name", code["name"]), leaf("IsActive", "true" if code.get("is_active", True) else "false"),
+        leaf("IsTaxable", "true" if code["is_taxable"] else "false"), leaf("Desc", code.get("desc")))
+
+
+def h_sales_tax_code_query(ctx, rq):
+    c = ctx.company
+    records = ctx.state["sales_tax_codes"]
+    found, missing = _by_ids_or_names(rq, records, c.find_sales_tax_code)
+    max_returned = None
+    if found is None:
+        found, max_returned = _list_filter(ctx, rq, records)
+    return _finish_query(ctx, rq, found, lambda r, o: _sales_tax_code_ret(ctx, r), "sales_tax_codes", missing,
+                         max_returned)
+
+
+def _currency_ret(ctx, cur, _opts=None):
+    return E("CurrencyRet").add(
+        leaf("ListID", cur["list_id"]), leaf("TimeCreated", cur["time_created"]),
+        leaf("TimeModified", cur["time_modified"]), leaf("EditSequence", cur["edit_sequence"]),
+        leaf("Name", cur["name"]), leaf("IsActive", "true" if cur.get("is_active", True) else "false"),
+        leaf("CurrencyCode", cur.get("code")), leaf("IsUserDefinedCurrency", "false"),
+        leaf("ExchangeRate", cur.get("rate")), leaf("AsOfDate", cur.get("as_of") if cur.get("rate") else None))
+
+
+def h_currency_query(ctx, rq):
+    """The currency list with each currency's exchange rate (home currency per unit) and the date it is as of;
+    a currency without a rate has neither. Only a file with multicurrency on has a currency list (3250 otherwise:
+    inferred, tools/README.md)."""
+    if not _multicurrency(ctx):
+        raise QBError(3250, MC_OFF_MESSAGE)
+    c = ctx.company
+    records = ctx.state["currencies"]
+    found, missing = _by_ids_or_names(rq, records, c.find_currency)
+    max_returned = None
+    if found is None:
+        found, max_returned = _list_filter(ctx, rq, records)
+    return _finish_query(ctx, rq, found, lambda r, o: _currency_ret(ctx, r), "currencies", missing, max_returned)
 
 
 def h_host_query(ctx, rq):
@@ -1013,7 +1071,8 @@ def _sales_tax(ctx, lines, customer, customer_code):
             code_id = c.find_item(list_id=ln["item"]).get("sales_tax_code")
         if code_id is None:
             code_id = customer_code or (customer.get("sales_tax_code") if customer else None)
-        code = c.find_sales_tax_code(list_id=code_id) if code_id else c.find_sales_tax_code("Tax")
+        code = c.find_sales_tax_code(list_id=code_id) if code_id else \
+            c.find_sales_tax_code(tax.get("taxable_code") or "Tax")
         if code and code["is_taxable"]:
             taxable += ln["amount"]
     amount = money.round_cents(Decimal(taxable) / 100 * rate / 100)
@@ -1428,4 +1487,6 @@ HANDLERS = {
     "ARRefundCreditCardQueryRq": h_refund_query,
     "TransferAddRq": h_transfer_add,
     "TransferQueryRq": h_transfer_query,
+    "SalesTaxCodeQueryRq": h_sales_tax_code_query,
+    "CurrencyQueryRq": h_currency_query,
 }
