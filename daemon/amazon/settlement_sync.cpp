@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "daemon/amazon/errors.hpp"
+#include "daemon/common/text.hpp"
 #include "daemon/posting/queue.hpp"
 #include "daemon/settlement/mapping.hpp"
 #include "daemon/store/admin_company_options.hpp"
@@ -14,10 +15,6 @@
 namespace settlebridge::amazon {
 
 namespace {
-
-std::string plural(int n, const char* one, const char* many) {
-    return std::to_string(n) + " " + (n == 1 ? one : many);
-}
 
 store::ReportOutcome outcomeOf(posting::ImportResult::Outcome outcome) {
     switch (outcome) {
@@ -34,7 +31,7 @@ std::string describe(const ConnectionSyncReport& r) {
     auto add = [&](int n, const char* one, const char* many) {
         if (n == 0) return;
         if (!text.empty()) text += ", ";
-        text += plural(n, one, many);
+        text += common::plural(n, one, many);
     };
     add(r.imported, "new settlement", "new settlements");
     add(r.replaced, "re-issued settlement replaced", "re-issued settlements replaced");
@@ -42,7 +39,7 @@ std::string describe(const ConnectionSyncReport& r) {
     add(r.failed, "report that could not be read (kept)", "reports that could not be read (kept)");
     add(r.unchanged, "report already imported", "reports already imported");
     if (text.empty()) text = "no new settlement reports";
-    return text + " (" + plural(r.listed, "report", "reports") + " in the download window)";
+    return text + " (" + common::plural(r.listed, "report", "reports") + " in the download window)";
 }
 
 }  // namespace

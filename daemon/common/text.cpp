@@ -163,4 +163,8 @@ bool endsWithIgnoreCaseAscii(std::string_view text, std::string_view suffix) noe
     return text.size() >= suffix.size() && equalsIgnoreCaseAscii(text.substr(text.size() - suffix.size()), suffix);
 }
 
+std::string plural(long long n, std::string_view one, std::string_view many) {
+    return std::to_string(n) + " " + std::string(n == 1 ? one : many);
+}
+
 }  // namespace settlebridge::common

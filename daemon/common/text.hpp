@@ -60,4 +60,7 @@ bool startsWithIgnoreCaseAscii(std::string_view text, std::string_view prefix) n
 /// True when `text` ends with `suffix`, ignoring the case of ASCII letters (an empty suffix always matches).
 bool endsWithIgnoreCaseAscii(std::string_view text, std::string_view suffix) noexcept;
 
+/// "1 document", "3 documents": the count and the word for it.
+std::string plural(long long n, std::string_view one, std::string_view many);
+
 }  // namespace settlebridge::common

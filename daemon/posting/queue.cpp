@@ -1,5 +1,6 @@
 #include "daemon/posting/queue.hpp"
 
+#include "daemon/common/text.hpp"
 #include "daemon/posting/document_builder.hpp"
 #include "daemon/posting/state_machine.hpp"
 #include "daemon/settlement/categories.hpp"
@@ -14,10 +15,6 @@ store::Company requireCompany(store::Tx& tx, std::string_view name) {
     auto company = tx.companies().findByName(name);
     if (!company) throw QueueError("no company named \"" + std::string(name) + "\"");
     return *company;
-}
-
-std::string plural(int n, const char* one, const char* many) {
-    return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
 }  // namespace
@@ -148,7 +145,7 @@ ImportResult Queue::importSummary(std::string_view companyName, std::string_view
         }
         result.outcome = replaced ? ImportResult::Outcome::Replaced : ImportResult::Outcome::Imported;
         result.message = "Settlement " + summary.header.settlementId + (replaced ? " re-issued and replaced: " : " imported: ") +
-                         plural(result.documents, "document", "documents") + " (" + std::to_string(result.queued) +
+                         common::plural(result.documents, "document", "documents") + " (" + std::to_string(result.queued) +
                          " queued, " + std::to_string(result.held) + " held, " + std::to_string(result.failed) +
                          " failed).";
         tx.events().add(now, company.id, result.failed > 0 ? store::EventLevel::Warning : store::EventLevel::Info,
@@ -171,7 +168,7 @@ int Queue::approve(std::string_view companyName, std::string_view settlementId, 
         if (moved > 0) {
             tx.events().add(now, company.id, store::EventLevel::Info,
                             "Settlement " + std::string(settlementId) + " approved: " +
-                                plural(moved, "document", "documents") + " queued.");
+                                common::plural(moved, "document", "documents") + " queued.");
         }
         return moved;
     });

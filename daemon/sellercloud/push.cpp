@@ -7,6 +7,7 @@
 #include <set>
 #include <utility>
 
+#include "daemon/common/text.hpp"
 #include "daemon/sellercloud/errors.hpp"
 #include "daemon/sellercloud/linker.hpp"
 #include "daemon/sellercloud/sink.hpp"
@@ -101,10 +102,6 @@ std::string describe(const WrittenValues& values) {
         out += column + "=" + (value.empty() ? "(empty)" : value);
     }
     return out;
-}
-
-std::string plural(int n, const char* one, const char* many) {
-    return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
 }  // namespace
@@ -301,9 +298,9 @@ PushRunReport SellercloudPush::runPlans(const store::SellercloudConnection& c, c
             connections.setSyncState(c.id, store::SyncState::Error, failure, now,
                                      now + static_cast<store::Timestamp>(options_.retryAfterError.count()));
         } else {
-            const std::string summary = plural(static_cast<int>(report.sends.size()), "send", "sends") + ", " +
-                                        plural(written, "product written", "products written") +
-                                        (unmatched > 0 ? ", " + plural(unmatched, "SKU unmatched", "SKUs unmatched") : "");
+            const std::string summary = common::plural(static_cast<int>(report.sends.size()), "send", "sends") + ", " +
+                                        common::plural(written, "product written", "products written") +
+                                        (unmatched > 0 ? ", " + common::plural(unmatched, "SKU unmatched", "SKUs unmatched") : "");
             connections.setSyncState(c.id, store::SyncState::Ok, summary, now,
                                      nextDay + static_cast<store::Timestamp>(c.sendHour) * 3600, true);
         }
@@ -406,10 +403,10 @@ SendResult SellercloudPush::send(const store::SellercloudConnection& c, const Pl
             result.message = abortMessage;
         } else {
             result.status = (result.failed > 0 || result.unmatched > 0) ? SendStatus::Partial : SendStatus::Ok;
-            result.message = plural(result.written, "SKU written", "SKUs written");
-            if (result.unmatched > 0) result.message += ", " + plural(result.unmatched, "SKU unmatched", "SKUs unmatched");
-            if (result.failed > 0) result.message += ", " + plural(result.failed, "record failed", "records failed");
-            if (result.cleared > 0) result.message += ", " + plural(result.cleared, "product cleared", "products cleared");
+            result.message = common::plural(result.written, "SKU written", "SKUs written");
+            if (result.unmatched > 0) result.message += ", " + common::plural(result.unmatched, "SKU unmatched", "SKUs unmatched");
+            if (result.failed > 0) result.message += ", " + common::plural(result.failed, "record failed", "records failed");
+            if (result.cleared > 0) result.message += ", " + common::plural(result.cleared, "product cleared", "products cleared");
         }
         log.status = result.status;
         log.records = result.records;
@@ -840,7 +837,7 @@ UnmapResult SellercloudPush::unmap(std::int64_t profileRow, bool clear, store::T
                      std::to_string(old.scCompanyId) + ")";
     if (l.sent && clear) {
         result.message += "; " + old.scCompanyName + "'s products were recomputed without its ad spend (" +
-                          plural(result.clearedProducts, "product", "products") + " emptied)";
+                          common::plural(result.clearedProducts, "product", "products") + " emptied)";
     } else if (l.sent) {
         result.message += "; the values it wrote stay in " + old.scCompanyName + "'s products";
     }

@@ -171,3 +171,16 @@ TEST(AsciiCase, PrefixAndSuffix) {
 
 }  // namespace
 }  // namespace settlebridge::common
+
+namespace settlebridge::common {
+namespace {
+
+TEST(Plural, CountAndTheWordForIt) {
+    EXPECT_EQ(plural(0, "document", "documents"), "0 documents");
+    EXPECT_EQ(plural(1, "document", "documents"), "1 document");
+    EXPECT_EQ(plural(2, "SKU written", "SKUs written"), "2 SKUs written");
+    EXPECT_EQ(plural(-1, "day", "days"), "-1 days");
+}
+
+}  // namespace
+}  // namespace settlebridge::common
