@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   # build
-  cmake ninja-build g++ pkg-config
+  cmake ninja-build g++ pkg-config ccache
   # libraries (all from Debian)
   gsoap libgsoap-dev libpoco-dev libtinyxml2-dev libsqlite3-dev libssl-dev zlib1g-dev
   # tests: GoogleTest, qbXML schema validation, the Web Connector emulator and simulators
