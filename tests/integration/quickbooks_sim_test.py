@@ -551,10 +551,6 @@ class InjectionAndPersistence(SimTestCase):
         self.assertTrue(re.search(r'statusCode="3140"', refused.stdout))
 
 
-if __name__ == "__main__":
-    unittest.main(verbosity=2)
-
-
 class Editions(SimTestCase):
     """The US and the Canadian company files (tools/quickbooks_sim/editions.py): their own preferences, sales tax
     codes and element lists; QuickBooks refuses a code the file does not have and another edition's elements."""
@@ -715,3 +711,17 @@ class ExchangeRates(SimTestCase):
         self.assertEqual(rates, {"R1": "0.6543", "R2": "0.7312"})
         self.assertEqual(self.process(receipt("R3", "0")).statuses[0]["statusCode"], 3180)
         self.assertEqual(self.company.trial_balance(), 0)
+
+    def test_a_transfer_carries_no_exchange_rate(self):
+        self.company.create_account("Checking CAD", "Bank", currency="CAD")
+        r = self.process(rq("<TransferAddRq><TransferAdd><TxnDate>2025-02-03</TxnDate><TransferFromAccountRef>"
+                            "<FullName>Clearing CAD</FullName></TransferFromAccountRef><TransferToAccountRef><FullName>"
+                            "Checking CAD</FullName></TransferToAccountRef><Amount>5.00</Amount>"
+                            "<ExchangeRate>0.7</ExchangeRate></TransferAdd></TransferAddRq>"))
+        self.assertEqual(r.hresult, PARSE_HRESULT, "TransferAdd has no ExchangeRate in qbXML 13.0")
+        self.assertEqual(self.company.hard_failures()[-1]["kind"], "schema-invalid")
+        self.assertEqual(self.company.documents("Transfer"), [])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
