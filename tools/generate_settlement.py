@@ -9,7 +9,22 @@ promotions; refunds with commission give-back and refund commission; storage, su
 reimbursements and a reserve hold/release.
 
 usage: generate_settlement.py --orders N [--seed S] [--settlement-id ID] [--start YYYY-MM-DD]
-                              [--days D] [--marketplace Amazon.com] [--currency USD] [--eu] OUT
+                              [--days D] [--marketplace Amazon.com] [--currency USD] [--eu]
+                              [--no-account-rows] [--row SPEC]... [--tax-rate PCT] [--facilitator-every N]
+                              [--ad-spend CENTS --ad-tax-rate PCT] OUT
+
+Scenario options (for the carried-balance and tax tests; without them the output is what it always was):
+  --no-account-rows      leave out the storage, subscription, advertising, reimbursement and reserve rows
+  --row SPEC             an account-level row of your own, repeatable, in file order:
+                         "TRANSACTION-TYPE|AMOUNT-TYPE|AMOUNT-DESCRIPTION|AMOUNT[|YYYY-MM-DD HH:MM:SS]"
+                         (amount with a decimal point, e.g. -321.69; the time in UTC, default the settlement's
+                         middle day), e.g. "other-transaction|other-transaction|Payable to Amazon|-321.69"
+  --tax-rate PCT         sales tax the seller collects through Amazon (ItemPrice/Tax, e.g. 13 for Ontario HST) on
+                         every order outside Amazon.com (Amazon.com keeps its 7 % with facilitator withholding)
+  --facilitator-every N  with --tax-rate: every Nth order's tax is withheld by Amazon as marketplace facilitator
+                         (ItemWithheldTax/MarketplaceFacilitatorTax-Principal), netting that tax to zero
+  --ad-spend CENTS       one advertising charge (ServiceFee/Cost of Advertising/TransactionTotalAmount, negative)
+  --ad-tax-rate PCT      with --ad-spend: the GST/HST Amazon charges on it (ServiceFee/Cost of Advertising/TaxAmount)
 """
 import argparse
 import datetime as dt
@@ -41,6 +56,22 @@ def day(when, eu):
     return when.strftime("%d.%m.%Y") if eu else when.strftime("%Y-%m-%d")
 
 
+def parse_row(spec):
+    """--row "TYPE|AMOUNT-TYPE|DESCRIPTION|AMOUNT[|YYYY-MM-DD HH:MM:SS]" -> (type, amount type, description, cents,
+    datetime or None)."""
+    parts = spec.split("|")
+    if len(parts) not in (4, 5) or not all(parts[:3]):
+        raise SystemExit(f"--row {spec!r}: expected TYPE|AMOUNT-TYPE|DESCRIPTION|AMOUNT[|YYYY-MM-DD HH:MM:SS]")
+    text = parts[3].strip()
+    negative = text.startswith("-")
+    whole, _, frac = text.lstrip("+-").partition(".")
+    if not whole.isdigit() or not (frac == "" or (frac.isdigit() and len(frac) == 2)):
+        raise SystemExit(f"--row {spec!r}: the amount must look like -321.69")
+    cents = int(whole) * 100 + (int(frac) if frac else 0)
+    when = dt.datetime.fromisoformat(parts[4]) if len(parts) == 5 else None
+    return parts[0], parts[1], parts[2], -cents if negative else cents, when
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("out")
@@ -53,7 +84,14 @@ def main():
     ap.add_argument("--currency", default="USD")
     ap.add_argument("--skus", type=int, default=300)
     ap.add_argument("--eu", action="store_true", help="write 1.234,56 amounts and dd.MM.yyyy dates")
+    ap.add_argument("--no-account-rows", action="store_true")
+    ap.add_argument("--row", action="append", default=[])
+    ap.add_argument("--tax-rate", type=int, default=0)
+    ap.add_argument("--facilitator-every", type=int, default=0)
+    ap.add_argument("--ad-spend", type=int, default=0)
+    ap.add_argument("--ad-tax-rate", type=int, default=0)
     args = ap.parse_args()
+    extra_rows = [parse_row(spec) for spec in args.row]
 
     rnd = random.Random(args.seed)
     start = dt.datetime.fromisoformat(args.start).replace(hour=7, minute=10, second=9)
@@ -100,7 +138,8 @@ def main():
             code = str(item_seq)
             principal = price * qty
             emit("Order", order_id, "", ship_id, "ItemPrice", "Principal", principal, when, code, sku, qty)
-            tax = principal * 7 // 100 if us else 0
+            tax = principal * 7 // 100 if us else principal * args.tax_rate // 100
+            withheld = us or (args.facilitator_every > 0 and (n + 1) % args.facilitator_every == 0)
             if tax:
                 emit("Order", order_id, "", ship_id, "ItemPrice", "Tax", tax, when, code, sku, qty)
             shipping = 499 if rnd.random() < 0.25 else 0
@@ -108,7 +147,7 @@ def main():
                 emit("Order", order_id, "", ship_id, "ItemPrice", "Shipping", shipping, when, code, sku, qty)
                 emit("Order", order_id, "", ship_id, "Promotion", "Shipping", -shipping, when, code, sku, qty,
                      "Free shipping " + str(rnd.randint(1000, 9999)))
-            if tax:
+            if tax and withheld:
                 emit("Order", order_id, "", ship_id, "ItemWithheldTax", "MarketplaceFacilitatorTax-Principal", -tax,
                      when, code, sku, qty)
             emit("Order", order_id, "", ship_id, "ItemFees", "Commission", -(principal * 15 // 100), when, code,
@@ -116,13 +155,14 @@ def main():
             emit("Order", order_id, "", ship_id, "ItemFees", "FBAPerUnitFulfillmentFee", -(322 + 50 * qty), when,
                  code, sku, qty)
             if rnd.random() < 0.03:
-                refunds.append((order_id, ship_id, code, sku, qty, principal, tax))
-    for order_id, ship_id, code, sku, qty, principal, tax in refunds:
+                refunds.append((order_id, ship_id, code, sku, qty, principal, tax, withheld))
+    for order_id, ship_id, code, sku, qty, principal, tax, withheld in refunds:
         when = start + dt.timedelta(seconds=rnd.randrange(span))
         adj = str(rnd.randint(10**13, 10**14 - 1))
         emit("Refund", order_id, adj, ship_id, "ItemPrice", "Principal", -principal, when, code, sku, qty)
         if tax:
             emit("Refund", order_id, adj, ship_id, "ItemPrice", "Tax", -tax, when, code, sku, qty)
+        if tax and withheld:
             emit("Refund", order_id, adj, ship_id, "ItemWithheldTax", "MarketplaceFacilitatorTax-Principal", tax,
                  when, code, sku, qty)
         commission = principal * 15 // 100
@@ -131,6 +171,15 @@ def main():
              code, sku, qty)
     mid = start + dt.timedelta(days=args.days // 2)
     scale = max(1, args.orders // 40)
+    if args.ad_spend:
+        emit("ServiceFee", "", "", "", "Cost of Advertising", "TransactionTotalAmount", -args.ad_spend, mid, "", "", 0)
+        if args.ad_tax_rate:
+            emit("ServiceFee", "", "", "", "Cost of Advertising", "TaxAmount", -(args.ad_spend * args.ad_tax_rate // 100),
+                 mid, "", "", 0)
+    for ttype, atype, desc, cents, when in extra_rows:
+        emit(ttype, "", "", "", atype, desc, cents, when or mid, "", "", 0)
+    if args.no_account_rows:
+        return finish(args, out, body, tmp_path, rows, sid, start, end, deposit, total, eu)
     emit("other-transaction", "", "", "", "other-transaction", "Storage Fee", -(1234 * scale), mid, "", "", 0)
     emit("other-transaction", "", "", "", "other-transaction", "Subscription Fee", -3999, start, "", "", 0)
     emit("ServiceFee", "", "", "", "Cost of Advertising", "TransactionTotalAmount", -(2150 * scale), mid, "", "", 0)
@@ -141,7 +190,10 @@ def main():
          start, "", "", 0)
     emit("other-transaction", "", "", "", "other-transaction", "Current Reserve Amount", -(5100 * scale), end, "",
          "", 0)
+    return finish(args, out, body, tmp_path, rows, sid, start, end, deposit, total, eu)
 
+
+def finish(args, out, body, tmp_path, rows, sid, start, end, deposit, total, eu):
     summary = "\t".join([sid, stamp(start, eu), stamp(end, eu), stamp(deposit, eu), money(total, eu), args.currency]
                         + [""] * (len(HEADER) - 6))
     out.write("\t".join(HEADER) + "\n")

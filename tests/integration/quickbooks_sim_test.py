@@ -332,6 +332,52 @@ class Ledger(SimTestCase):
         self.assertEqual(self.company.balance("Checking"), 7585)
         self.assertEqual(self.company.trial_balance(), 0)
 
+    def test_bookkeeper_card_charge_and_deposit_coded_to_an_account(self):
+        """Enter Credit Card Charges and Make Deposits, as the carried-balance walk-through enters Amazon's card
+        charges and micro-deposit (docs/ACCOUNTING.md section 13)."""
+        c = self.company
+        c.create_account("Visa", "CreditCard")
+        c.create_account("Amazon Reserved Balances", "OtherCurrentAsset")
+        charge = ("<CreditCardChargeAddRq requestID='cc'><CreditCardChargeAdd><AccountRef><FullName>{card}</FullName>"
+                  "</AccountRef><TxnDate>{date}</TxnDate><Memo>Amazon</Memo>{lines}</CreditCardChargeAdd>"
+                  "</CreditCardChargeAddRq>")
+        line = ("<ExpenseLineAdd><AccountRef><FullName>Amazon Reserved Balances</FullName></AccountRef>"
+                "<Amount>{amount}</Amount></ExpenseLineAdd>")
+        r = self.process(rq(charge.format(card="Visa", date="2025-07-31", lines=line.format(amount="32.09"))))
+        self.assertEqual(r.statuses[0]["statusCode"], 0, r.response)
+        ret = parse(r.response).find(".//CreditCardChargeRet")
+        self.assertEqual(ret.findtext("Amount"), "32.09")
+        self.assertEqual(ret.findtext("ExpenseLineRet/AccountRef/FullName"), "Amazon Reserved Balances")
+        self.assertEqual((c.balance("Visa"), c.balance("Amazon Reserved Balances")), (3209, 3209))
+        r = self.process(rq("<DepositAddRq requestID='d'><DepositAdd><TxnDate>2025-08-20</TxnDate>"
+                            "<DepositToAccountRef><FullName>Checking</FullName></DepositToAccountRef>"
+                            "<DepositLineAdd><AccountRef><FullName>Amazon Reserved Balances</FullName></AccountRef>"
+                            "<Amount>0.01</Amount></DepositLineAdd></DepositAdd></DepositAddRq>"))
+        self.assertEqual(r.statuses[0]["statusCode"], 0, r.response)
+        self.assertEqual(parse(r.response).findtext(".//DepositRet/DepositTotal"), "0.01")
+        self.assertEqual((c.balance("Checking"), c.balance("Amazon Reserved Balances")), (1, 3208))
+        q = self.process(rq("<CreditCardChargeQueryRq requestID='q'/><DepositQueryRq requestID='q2'/>"))
+        self.assertEqual(len(parse(q.response).findall(".//CreditCardChargeRet")), 1)
+        self.assertEqual(len(parse(q.response).findall(".//DepositRet")), 1)
+        # Refused, changing nothing: a charge to a bank account, no lines, a negative total, a closed period, a
+        # deposit into an income account.
+        before = len(c.state["transactions"])
+        bad = [rq(charge.format(card="Checking", date="2025-07-31", lines=line.format(amount="1.00"))),
+               rq(charge.format(card="Visa", date="2025-07-31", lines="")),
+               rq(charge.format(card="Visa", date="2025-07-31", lines=line.format(amount="-1.00"))),
+               rq("<DepositAddRq><DepositAdd><DepositToAccountRef><FullName>Sales</FullName></DepositToAccountRef>"
+                  "<DepositLineAdd><AccountRef><FullName>Checking</FullName></AccountRef><Amount>1.00</Amount>"
+                  "</DepositLineAdd></DepositAdd></DepositAddRq>")]
+        for text in bad:
+            r = self.process(text)
+            self.assertEqual(r.statuses[0]["statusSeverity"], "Error", r.response)
+        c.set_closing_date("2025-12-31")
+        r = self.process(rq(charge.format(card="Visa", date="2025-07-31", lines=line.format(amount="1.00"))))
+        self.assertEqual(r.statuses[0]["statusCode"], 3171)
+        self.assertEqual(len(c.state["transactions"]), before)
+        self.assertEqual(c.trial_balance(), 0)
+        self.assertEqual(c.hard_failures(), [])
+
     def test_sales_tax_switch_makes_total_differ(self):
         self.setup_amazon()
         self.company.set_sales_tax("all-lines", "10")

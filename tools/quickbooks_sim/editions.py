@@ -55,6 +55,15 @@ EDITION_ONLY = {
     "CreditMemoAddRq/CreditMemoAdd/DiscountLineAdd": {"QBD", "QBCA"},
     "CreditMemoAddRq/CreditMemoAdd/SalesTaxLineAdd": {"QBD", "QBCA"},
     "CreditMemoAddRq/CreditMemoAdd/ShippingLineAdd": {"QBD", "QBCA"},
+    # What the bookkeeper enters by hand (banking.py).
+    "CreditCardChargeAddRq/CreditCardChargeAdd/IsTaxIncluded": {"QBD"},
+    "CreditCardChargeAddRq/CreditCardChargeAdd/SalesTaxCodeRef": {"QBD"},
+    "CreditCardChargeAddRq/CreditCardChargeAdd/ExpenseLineAdd/TaxAmount": {"QBD", "QBCA"},
+    "CreditCardChargeAddRq/CreditCardChargeAdd/ExpenseLineAdd/SalesTaxCodeRef": {"QBD"},
+    "CreditCardChargeAddRq/CreditCardChargeAdd/ItemLineAdd/LinkToTxn": {"QBD", "QBCA"},
+    "CreditCardChargeAddRq/CreditCardChargeAdd/ItemLineAdd/TaxAmount": {"QBD", "QBCA"},
+    "CreditCardChargeAddRq/CreditCardChargeAdd/ItemLineAdd/SalesTaxCodeRef": {"QBD"},
+    "CreditCardChargeAddRq/CreditCardChargeAdd/ItemGroupLineAdd/Desc": {"QBD", "QBCA"},
 }
 
 # Response aggregates one edition does not send (same listing): PreferencesRet/MultiLocationInventoryPreferences is

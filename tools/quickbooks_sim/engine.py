@@ -1490,3 +1490,8 @@ HANDLERS = {
     "SalesTaxCodeQueryRq": h_sales_tax_code_query,
     "CurrencyQueryRq": h_currency_query,
 }
+
+# What the bookkeeper enters by hand beside Settlebridge's documents (card charges, deposits): banking.py.
+from . import banking  # noqa: E402  (needs the helpers above)
+
+HANDLERS.update(banking.HANDLERS)
