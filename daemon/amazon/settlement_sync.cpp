@@ -1,6 +1,7 @@
 #include "daemon/amazon/settlement_sync.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <sstream>
 
 #include "daemon/amazon/errors.hpp"
@@ -135,10 +136,12 @@ ConnectionSyncReport SettlementSync::syncConnection(std::int64_t connectionId, s
                 stopped = true;
                 break;
             }
-            const bool seen = store_.read([&](store::Tx& tx) {
-                return store::AmazonConnections(tx.database()).findReport(connectionId, info.reportId).has_value();
+            // A report that could not be read (cut short, damaged) is downloaded again at every sync until a
+            // download reads; any other report seen before is not downloaded again.
+            const std::optional<store::AmazonReport> seen = store_.read([&](store::Tx& tx) {
+                return store::AmazonConnections(tx.database()).findReport(connectionId, info.reportId);
             });
-            if (seen) {
+            if (seen && seen->outcome != store::ReportOutcome::Failed) {
                 ++r.skipped;
                 continue;
             }
@@ -168,9 +171,12 @@ ConnectionSyncReport SettlementSync::syncConnection(std::int64_t connectionId, s
                 ++r.failed;
                 store_.write([&](store::Tx& tx) {
                     store::AmazonConnections(tx.database()).saveReport(record, std::string_view(document.bytes));
-                    tx.events().add(now, company.id, store::EventLevel::Error,
-                                    "Amazon report " + info.reportId + " (connection \"" + connection.name +
-                                        "\") could not be read and was kept for inspection: " + record.message);
+                    if (!seen || seen->message != record.message) {  // said once, not at every retry
+                        tx.events().add(now, company.id, store::EventLevel::Error,
+                                        "Amazon report " + info.reportId + " (connection \"" + connection.name +
+                                            "\") could not be read and was kept for inspection; it is downloaded "
+                                            "again at the next sync: " + record.message);
+                    }
                 });
                 continue;
             }

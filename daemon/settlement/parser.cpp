@@ -7,11 +7,14 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <utility>
 #include <vector>
+
+#include <zlib.h>
 
 #include "daemon/common/datetime.hpp"
 #include "daemon/common/money.hpp"
@@ -195,6 +198,44 @@ std::optional<std::int64_t> parseQuantity(std::string_view text) noexcept {
     return negative ? -value : value;
 }
 
+/// True for a number in scientific notation such as `3.04E+13`: how Excel shows (and re-saves) a long id.
+bool looksScientific(std::string_view text) noexcept {
+    const std::size_t e = text.find_first_of("Ee");
+    if (e == std::string_view::npos || e == 0 || e + 2 > text.size()) return false;
+    std::size_t i = 0;
+    bool digits = false;
+    bool dot = false;
+    for (; i < e; ++i) {
+        const char c = text[i];
+        if (isDigit(c)) {
+            digits = true;
+        } else if ((c == '.' || c == ',') && !dot) {
+            dot = true;
+        } else {
+            return false;
+        }
+    }
+    if (!digits) return false;
+    i = e + 1;
+    if (text[i] == '+' || text[i] == '-') ++i;
+    if (i == text.size()) return false;
+    for (; i < text.size(); ++i)
+        if (!isDigit(text[i])) return false;
+    return true;
+}
+
+std::string reSavedBySpreadsheet(std::string_view value) {
+    return "the value " + quoted(value) +
+           " is a long number in scientific notation: a spreadsheet program (Excel) has opened and re-saved this "
+           "file, and Excel turns long ids into numbers like 3.04E+13, so ids and amounts in this copy cannot be "
+           "trusted. Download the report again from Seller Central (Reports > Payments > All Statements) and import "
+           "the file as downloaded, without opening it in Excel";
+}
+
+std::string cutOff(std::size_t line, const std::string& detail) {
+    return "the file looks cut off at line " + std::to_string(line) + ": download it again (" + detail + ")";
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // The line-level state machine: header -> summary row -> transaction rows.
 
@@ -204,28 +245,37 @@ public:
 
     std::size_t lineNumber() const noexcept { return lineNo_; }
 
-    /// One line, without its '\n'.
-    void line(std::string_view raw) {
+    /// One line, without its '\n'; `terminated` is false for a last line that has no line end.
+    void line(std::string_view raw, bool terminated = true) {
         ++lineNo_;
         if (raw.size() > kParserMaxLineLength) {
             fail(lineNo_, 0, {}, "line longer than " + std::to_string(kParserMaxLineLength >> 20) + " MiB");
         }
         if (lineNo_ == 1) raw = common::stripUtf8Bom(raw);
+        if (!raw.empty() && raw.back() == '\r') terminated = true;  // a CRLF file cut right after its CR
         std::size_t n = raw.size();
-        while (n > 0 && (raw[n - 1] == '\r' || raw[n - 1] == ' ' || raw[n - 1] == '\t')) --n;
-        if (n == 0) return;  // blank line
+        std::size_t trailingTabs = 0;
+        while (n > 0 && (raw[n - 1] == '\r' || raw[n - 1] == ' ' || raw[n - 1] == '\t')) {
+            if (raw[n - 1] == '\t') ++trailingTabs;
+            --n;
+        }
+        if (n == 0) return;  // blank line: not a row
         raw = raw.substr(0, n);
-        switch (state_) {
-            case State::Header:
-                header(raw);
-                break;
-            case State::Summary:
-                summary(raw);
-                break;
-            case State::Rows:
-                split(raw);
-                transaction();
-                break;
+        trailingTabs_ = trailingTabs;
+        terminated_ = terminated;
+        if (terminated) {
+            dispatch(raw);
+            return;
+        }
+        try {
+            dispatch(raw);
+        } catch (const ParseError& e) {
+            // The last line has no line end and its last value is what could not be read: it was cut there.
+            if (state_ != State::Header && e.line() == lineNo_ && e.column() != 0 && e.column() >= fieldCount_) {
+                fail(lineNo_, e.column(), e.field(),
+                     cutOff(lineNo_, "the last line has no line end and its last value is incomplete: " + e.detail()));
+            }
+            throw;
         }
     }
 
@@ -243,8 +293,48 @@ public:
         throw ParseError(file_, line, column, std::string(field), message);
     }
 
+    /// The input ended inside the line being read (compressed data or a UTF-16 character cut short).
+    [[noreturn]] void failCutInput(const std::string& detail) const {
+        fail(lineNo_ + 1, 0, {}, cutOff(lineNo_ + 1, detail));
+    }
+
 private:
     enum class State { Header, Summary, Rows };
+
+    void dispatch(std::string_view raw) {
+        switch (state_) {
+            case State::Header:
+                header(raw);
+                break;
+            case State::Summary:
+                summary(raw);
+                break;
+            case State::Rows:
+                split(raw);
+                checkRowShape(raw);
+                transaction();
+                break;
+        }
+    }
+
+    /// A second header line, or a row with fewer fields than the header has columns.
+    void checkRowShape(std::string_view raw) const {
+        if (common::startsWithIgnoreCaseAscii(raw, kColumnNames[kSettlementId]) ||
+            common::equalsIgnoreCaseAscii(get(kSettlementId), kColumnNames[kSettlementId])) {
+            fail(lineNo_, 0, {},
+                 "line " + std::to_string(lineNo_) + " is a second header line (the first is line " +
+                     std::to_string(headerLine_) +
+                     "): the file holds two reports pasted together. Import each report as its own file, as "
+                     "downloaded from Amazon");
+        }
+        if (fieldCount_ < headerColumns_) {
+            const std::string counts =
+                std::to_string(fieldCount_) + " of the header's " + std::to_string(headerColumns_) + " columns";
+            fail(lineNo_, 0, {},
+                 cutOff(lineNo_, terminated_ ? "this line has only " + counts
+                                             : "the last line stops after " + counts + ", without a line end"));
+        }
+    }
 
     // ---- fields of the current line ----
 
@@ -284,6 +374,7 @@ private:
             if (static_cast<unsigned char>(c) >= 0x80) ascii = false;
         }
         endField(size);
+        fieldCount_ = field + trailingTabs_;
         for (; field < needed; ++field) fields_[colOfField_[field]] = std::string_view();  // a short line
         lineAscii_ = ascii;
     }
@@ -366,12 +457,28 @@ private:
         }
         // Every field up to the last column read maps to a slot of fields_: its column, or the spare slot
         // (kColumnCount) for columns not read; one more spare entry takes every field after them.
+        headerColumns_ = cols.size();  // every row must have at least this many fields
+        headerLine_ = lineNo_;
         cols.resize(static_cast<std::size_t>(maxIndex + 1));
         colOfField_.clear();
         for (const int col : cols) colOfField_.push_back(static_cast<std::uint8_t>(col < 0 ? kColumnCount : col));
         colOfField_.push_back(static_cast<std::uint8_t>(kColumnCount));
 
         if (!has(kSettlementId)) {
+            if (line.find('\t') == std::string_view::npos) {
+                const auto commas = std::count(line.begin(), line.end(), ',');
+                const auto semicolons = std::count(line.begin(), line.end(), ';');
+                std::string lower = common::asciiLower(line);
+                if ((commas > 0 || semicolons > 0) && lower.find(kColumnNames[kSettlementId]) != std::string::npos) {
+                    fail(lineNo_, 0, {},
+                         std::string("the file is ") + (semicolons > commas ? "semicolon" : "comma") +
+                             "-separated, not tab-separated like the report Amazon provides: a spreadsheet program "
+                             "(Excel) has opened and re-saved it as CSV. Such a copy cannot be trusted: Excel also "
+                             "turns long ids into numbers like 3.04E+13 and may rewrite dates and amounts. Download "
+                             "the report again from Seller Central (Reports > Payments > All Statements) and import "
+                             "the file as downloaded, without opening it in Excel");
+                }
+            }
             fail(lineNo_, 0, {}, "not a settlement report: the header has no 'settlement-id' column");
         }
         const bool v2 = std::any_of(kV2AmountColumns.begin(), kV2AmountColumns.end(), [&](Col c) { return has(c); });
@@ -405,6 +512,7 @@ private:
 
     void summary(std::string_view line) {
         split(line);
+        checkRowShape(line);
         if (get(kTotalAmount).empty() && get(kStartDate).empty()) {
             failField(kTotalAmount,
                       "missing settlement summary row: the first row after the header must carry "
@@ -413,6 +521,7 @@ private:
         SettlementHeader h;
         const std::string_view id = get(kSettlementId);
         if (id.empty() || id.size() > 20 || !std::all_of(id.begin(), id.end(), isDigit)) {
+            if (looksScientific(id)) failField(kSettlementId, reSavedBySpreadsheet(id));
             failField(kSettlementId, "settlement id " + quoted(id) + " is not 1 to 20 digits");
         }
         h.settlementId = std::string(id);
@@ -448,8 +557,14 @@ private:
     void transaction() {
         const std::string_view id = get(kSettlementId);
         if (id != settlementId_) {
+            if (looksScientific(id)) failField(kSettlementId, reSavedBySpreadsheet(id));
             failField(kSettlementId,
                       "row of settlement " + quoted(id) + " in the report of settlement " + settlementId_);
+        }
+        // Order item codes are 14-digit numbers: the first thing a spreadsheet re-save spoils.
+        if (const std::string_view code = get(kOrderItemCode); code.size() > 3 && code.size() < 24 &&
+                                                               looksScientific(code)) {
+            failField(kOrderItemCode, reSavedBySpreadsheet(code));
         }
         Row row;
         row.line = lineNo_;
@@ -601,6 +716,11 @@ private:
     std::array<std::string_view, kColumnCount + 1> fields_{};  // + the spare slot
     std::array<std::string, kColumnCount> scratch_;            // Windows-1252 conversions, per column
     bool lineAscii_ = true;
+    std::size_t headerColumns_ = 0;  // fields of the header line (trailing empty names not counted)
+    std::size_t headerLine_ = 1;
+    std::size_t fieldCount_ = 0;     // fields of the current line, trailing empty ones included
+    std::size_t trailingTabs_ = 0;   // tabs trimmed off the end of the current line
+    bool terminated_ = true;         // the current line ended with a line end
     std::string settlementId_;
     std::string postedText_;
     common::UtcSeconds postedUtc_ = 0;
@@ -609,10 +729,218 @@ private:
     std::size_t pendingLive_ = 0;
 };
 
-/// Feeds `engine` the lines of a byte source read in chunks of `chunkSize`; `read(buffer, max)` returns the
-/// number of bytes read, 0 at the end.
-template <typename Read>
-void runChunks(Engine& engine, std::size_t chunkSize, Read&& read) {
+// ---------------------------------------------------------------------------------------------------------
+// Byte sources: what the file is made of (plain text, gzip, UTF-16) is decided from its first bytes, and the
+// engine always receives UTF-8 text. Each source keeps a fixed-size buffer: memory does not grow with the file.
+
+/// Pulls bytes: read(out, max) returns how many it wrote (at least 1 unless the input has ended).
+class Source {
+public:
+    virtual ~Source() = default;
+    virtual std::size_t read(char* out, std::size_t max) = 0;
+};
+
+using ReadFn = std::function<std::size_t(char*, std::size_t)>;
+
+/// A reader, with the first bytes (looked at to tell what the file is) handed out first.
+class RawSource final : public Source {
+public:
+    explicit RawSource(ReadFn read) : read_(std::move(read)) {}
+
+    /// Reads until `n` bytes are held or the input ends; returns what is held.
+    std::string_view peek(std::size_t n) {
+        while (held_.size() - pos_ < n) {
+            char buffer[16];
+            const std::size_t got = read_(buffer, std::min(sizeof buffer, n - (held_.size() - pos_)));
+            if (got == 0) break;
+            held_.append(buffer, got);
+        }
+        return std::string_view(held_).substr(pos_);
+    }
+
+    void skip(std::size_t n) { pos_ += std::min(n, held_.size() - pos_); }
+
+    std::size_t read(char* out, std::size_t max) override {
+        if (pos_ < held_.size()) {
+            const std::size_t n = std::min(max, held_.size() - pos_);
+            std::memcpy(out, held_.data() + pos_, n);
+            pos_ += n;
+            return n;
+        }
+        return read_(out, max);
+    }
+
+private:
+    ReadFn read_;
+    std::string held_;
+    std::size_t pos_ = 0;
+};
+
+constexpr std::size_t kDecodeBlock = std::size_t{64} << 10;
+
+/// Inflates gzip data (RFC 1952), member after member; zero padding after the last member is ignored.
+class GzipSource final : public Source {
+public:
+    GzipSource(Source& in, const Engine& engine) : in_(in), engine_(engine), buffer_(new char[kDecodeBlock]) {
+        if (inflateInit2(&zs_, 15 + 16) != Z_OK) throw std::runtime_error("zlib could not start");
+    }
+    ~GzipSource() override { inflateEnd(&zs_); }
+    GzipSource(const GzipSource&) = delete;
+    GzipSource& operator=(const GzipSource&) = delete;
+
+    std::size_t read(char* out, std::size_t max) override {
+        if (max == 0) return 0;
+        zs_.next_out = reinterpret_cast<Bytef*>(out);
+        zs_.avail_out = static_cast<uInt>(std::min<std::size_t>(max, 0x7FFFFFFF));
+        const uInt wanted = zs_.avail_out;
+        while (zs_.avail_out == wanted) {
+            if (zs_.avail_in == 0) {
+                const std::size_t got = in_.read(buffer_.get(), kDecodeBlock);
+                if (got == 0) {
+                    if (inMember_) engine_.failCutInput("the gzip-compressed data ends early");
+                    return 0;
+                }
+                zs_.next_in = reinterpret_cast<Bytef*>(buffer_.get());
+                zs_.avail_in = static_cast<uInt>(got);
+            }
+            if (!inMember_) {
+                // Between members: zero padding is skipped; anything else must be the next member.
+                while (zs_.avail_in > 0 && *zs_.next_in == 0) {
+                    ++zs_.next_in;
+                    --zs_.avail_in;
+                }
+                if (zs_.avail_in == 0) continue;
+                if (inflateReset(&zs_) != Z_OK) throw std::runtime_error("zlib could not continue");
+                inMember_ = true;
+            }
+            const int rc = inflate(&zs_, Z_NO_FLUSH);
+            if (rc == Z_STREAM_END) {
+                inMember_ = false;
+            } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+                engine_.fail(engine_.lineNumber() + 1, 0, {},
+                             std::string("the gzip-compressed data is damaged (") +
+                                 (zs_.msg != nullptr ? zs_.msg : "invalid data") + "): download the report again");
+            }
+        }
+        return wanted - zs_.avail_out;
+    }
+
+private:
+    Source& in_;
+    const Engine& engine_;
+    std::unique_ptr<char[]> buffer_;
+    z_stream zs_{};
+    bool inMember_ = true;
+};
+
+/// UTF-16 (little- or big-endian, BOM already skipped) to UTF-8, exactly: surrogate pairs are joined, a lone
+/// surrogate is refused.
+class Utf16Source final : public Source {
+public:
+    Utf16Source(Source& in, bool bigEndian, const Engine& engine)
+        : in_(in), bigEndian_(bigEndian), engine_(engine), input_(new char[kDecodeBlock + 4]) {
+        output_.reserve(kDecodeBlock * 3 / 2 + 8);
+    }
+
+    std::size_t read(char* out, std::size_t max) override {
+        while (pos_ == output_.size()) {
+            if (!refill()) return 0;
+        }
+        const std::size_t n = std::min(max, output_.size() - pos_);
+        std::memcpy(out, output_.data() + pos_, n);
+        pos_ += n;
+        return n;
+    }
+
+private:
+    std::uint32_t unit(std::size_t i) const noexcept {
+        const auto a = static_cast<unsigned char>(input_[i]);
+        const auto b = static_cast<unsigned char>(input_[i + 1]);
+        return bigEndian_ ? (std::uint32_t{a} << 8 | b) : (std::uint32_t{b} << 8 | a);
+    }
+
+    [[noreturn]] void loneSurrogate(std::uint32_t u) const {
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "%04X", static_cast<unsigned>(u));
+        engine_.fail(engine_.lineNumber() + 1, 0, {},
+                     std::string("the UTF-16 text holds a lone surrogate (U+") + hex +
+                         "), which is no character: the file is damaged; download the report again");
+    }
+
+    bool refill() {
+        output_.clear();
+        pos_ = 0;
+        const std::size_t got = in_.read(input_.get() + carry_, kDecodeBlock);
+        if (got == 0) {
+            if (carry_ > 0) engine_.failCutInput("the UTF-16 text ends in the middle of a character");
+            return false;
+        }
+        const std::size_t total = carry_ + got;
+        std::size_t i = 0;
+        while (i + 2 <= total) {
+            std::uint32_t u = unit(i);
+            if (u >= 0xD800 && u <= 0xDBFF) {
+                if (i + 4 > total) break;  // the low half comes with the next block
+                const std::uint32_t low = unit(i + 2);
+                if (low < 0xDC00 || low > 0xDFFF) loneSurrogate(u);
+                u = 0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00);
+                i += 4;
+            } else if (u >= 0xDC00 && u <= 0xDFFF) {
+                loneSurrogate(u);
+            } else {
+                i += 2;
+            }
+            common::appendUtf8(output_, static_cast<char32_t>(u));
+        }
+        carry_ = total - i;
+        if (carry_ > 0) std::memmove(input_.get(), input_.get() + i, carry_);
+        return true;
+    }
+
+    Source& in_;
+    bool bigEndian_;
+    const Engine& engine_;
+    std::unique_ptr<char[]> input_;
+    std::size_t carry_ = 0;
+    std::string output_;
+    std::size_t pos_ = 0;
+};
+
+bool startsWithBytes(std::string_view bytes, std::string_view prefix) noexcept {
+    return bytes.size() >= prefix.size() && bytes.substr(0, prefix.size()) == prefix;
+}
+
+enum class Encoding { Text, Gzip, Utf16Le, Utf16Be };
+
+/// What the first bytes say the input is. Refuses a zip archive or an Excel workbook; skips a UTF-16 BOM.
+Encoding sniff(RawSource& source, const Engine& engine) {
+    const std::string_view head = source.peek(4);
+    if (startsWithBytes(head, "\x1f\x8b")) return Encoding::Gzip;
+    const auto notText = [&](const std::string& what) {
+        engine.fail(1, 0, {},
+                    "this is " + what +
+                        ", not the tab-separated text file Amazon provides: download the settlement report again "
+                        "from Seller Central (Reports > Payments > All Statements, the flat file) and import that "
+                        "file as downloaded, without opening it in a spreadsheet");
+    };
+    if (startsWithBytes(head, "PK\x03\x04")) notText("a zip archive or an Excel workbook (.xlsx)");
+    if (startsWithBytes(head, "\xD0\xCF\x11\xE0")) notText("an Excel workbook (.xls)");
+    if (startsWithBytes(head, "\xFF\xFE")) {
+        source.skip(2);
+        return Encoding::Utf16Le;
+    }
+    if (startsWithBytes(head, "\xFE\xFF")) {
+        source.skip(2);
+        return Encoding::Utf16Be;
+    }
+    // Without a BOM: a header starts with ASCII letters, so every other byte is zero.
+    if (head.size() == 4 && head[0] != 0 && head[1] == 0 && head[2] != 0 && head[3] == 0) return Encoding::Utf16Le;
+    if (head.size() == 4 && head[0] == 0 && head[1] != 0 && head[2] == 0 && head[3] != 0) return Encoding::Utf16Be;
+    return Encoding::Text;
+}
+
+/// Feeds `engine` the lines of a source read in chunks of `chunkSize`.
+void feedLines(Engine& engine, std::size_t chunkSize, Source& source) {
     chunkSize = std::max<std::size_t>(chunkSize, 1);
     std::size_t capacity = chunkSize;
     std::unique_ptr<char[]> buffer = std::make_unique_for_overwrite<char[]>(capacity);
@@ -629,7 +957,7 @@ void runChunks(Engine& engine, std::size_t chunkSize, Read&& read) {
             buffer = std::move(bigger);
             capacity = grown;
         }
-        const std::size_t got = read(buffer.get() + have, chunkSize);
+        const std::size_t got = source.read(buffer.get() + have, chunkSize);
         if (got == 0) break;
         const char* const base = buffer.get();
         const std::size_t end = have + got;
@@ -645,8 +973,37 @@ void runChunks(Engine& engine, std::size_t chunkSize, Read&& read) {
         have = end - start;
         if (start > 0 && have > 0) std::memmove(buffer.get(), base + start, have);
     }
-    if (have > 0) engine.line(std::string_view(buffer.get(), have));
+    if (have > 0) engine.line(std::string_view(buffer.get(), have), false);
     engine.finish();
+}
+
+/// Tells what the input is and feeds its text to `engine`, through gzip and UTF-16 decoding as needed.
+void run(Engine& engine, std::size_t chunkSize, ReadFn read) {
+    RawSource raw(std::move(read));
+    Encoding encoding = sniff(raw, engine);
+    if (encoding == Encoding::Text) {
+        feedLines(engine, chunkSize, raw);
+        return;
+    }
+    std::unique_ptr<GzipSource> gzip;
+    std::unique_ptr<RawSource> inflated;
+    Source* text = &raw;
+    if (encoding == Encoding::Gzip) {
+        gzip = std::make_unique<GzipSource>(raw, engine);
+        inflated = std::make_unique<RawSource>([g = gzip.get()](char* out, std::size_t max) { return g->read(out, max); });
+        text = inflated.get();
+        encoding = sniff(*inflated, engine);
+        if (encoding == Encoding::Gzip) {
+            engine.fail(1, 0, {}, "the file is compressed twice (gzip inside gzip): decompress it once and import "
+                                  "the result, or download the report again");
+        }
+    }
+    if (encoding == Encoding::Text) {
+        feedLines(engine, chunkSize, *text);
+        return;
+    }
+    Utf16Source utf16(*text, encoding == Encoding::Utf16Be, engine);
+    feedLines(engine, chunkSize, utf16);
 }
 
 struct FileCloser {
@@ -659,7 +1016,7 @@ Parser::Parser(std::string fileName, std::size_t chunkSize) : fileName_(std::mov
 
 void Parser::parse(std::istream& in, RowSink& sink) {
     Engine engine(fileName_, sink);
-    runChunks(engine, chunkSize_, [&](char* out, std::size_t max) -> std::size_t {
+    run(engine, chunkSize_, [&](char* out, std::size_t max) -> std::size_t {
         in.read(out, static_cast<std::streamsize>(max));
         if (in.bad()) throw std::runtime_error(fileName_ + ": read error");
         return static_cast<std::size_t>(in.gcount());
@@ -668,11 +1025,24 @@ void Parser::parse(std::istream& in, RowSink& sink) {
 
 void Parser::parse(std::string_view bytes, RowSink& sink) {
     Engine engine(fileName_, sink);
+    const bool plain = bytes.size() < 4 || !(startsWithBytes(bytes, "\x1f\x8b") || startsWithBytes(bytes, "PK") ||
+                                             startsWithBytes(bytes, "\xD0\xCF") || startsWithBytes(bytes, "\xFF\xFE") ||
+                                             startsWithBytes(bytes, "\xFE\xFF") || bytes[0] == 0 || bytes[1] == 0);
+    if (!plain) {
+        std::size_t at = 0;
+        run(engine, chunkSize_, [&](char* out, std::size_t max) -> std::size_t {
+            const std::size_t n = std::min(max, bytes.size() - at);
+            std::memcpy(out, bytes.data() + at, n);
+            at += n;
+            return n;
+        });
+        return;
+    }
     std::size_t start = 0;
     while (start < bytes.size()) {
         const auto* nl = static_cast<const char*>(std::memchr(bytes.data() + start, '\n', bytes.size() - start));
         const std::size_t end = nl == nullptr ? bytes.size() : static_cast<std::size_t>(nl - bytes.data());
-        engine.line(bytes.substr(start, end - start));
+        engine.line(bytes.substr(start, end - start), nl != nullptr);
         start = end + 1;
     }
     engine.finish();
@@ -683,7 +1053,7 @@ void parseFile(const std::string& path, RowSink& sink) {
     if (!file) throw std::runtime_error(path + ": cannot open: " + std::strerror(errno));
     std::setvbuf(file.get(), nullptr, _IONBF, 0);  // our chunks go straight to read()
     Engine engine(path, sink);
-    runChunks(engine, kParserChunkSize, [&](char* out, std::size_t max) -> std::size_t {
+    run(engine, kParserChunkSize, [&](char* out, std::size_t max) -> std::size_t {
         const std::size_t got = std::fread(out, 1, max, file.get());
         if (got == 0 && std::ferror(file.get()) != 0) {
             throw std::runtime_error(path + ": read error: " + std::strerror(errno));

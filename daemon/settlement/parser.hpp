@@ -44,9 +44,22 @@
 // upper-cased) are required there. Every later row must carry the same settlement-id. A total-amount repeated
 // on a transaction row is ignored (never summed).
 //
-// Text: UTF-8 BOM skipped; CRLF or LF; blank lines skipped; blanks around cells and trailing tabs ignored;
-// a text field that is not valid UTF-8 is read as Windows-1252 and converted, so every string_view handed to
-// the sink is valid UTF-8.
+// Text: UTF-8 BOM skipped; CRLF or LF; blank lines (nothing but blanks and tabs) are not rows; blanks around
+// cells and trailing tabs ignored; a text field that is not valid UTF-8 is read as Windows-1252 and converted, so
+// every string_view handed to the sink is valid UTF-8.
+//
+// What the bytes are, decided from the first bytes (losslessly, while streaming):
+//   - gzip (1f 8b: the compression SP-API report documents use), several members too: inflated;
+//   - UTF-16 with a BOM (LE: Excel's "Unicode text"; BE), or without one when the first characters are ASCII
+//     (x 00 x 00 / 00 x 00 x): converted to UTF-8 (surrogate pairs joined; a lone surrogate is refused);
+//   - a zip archive / Excel workbook (.xlsx, .xls): refused, saying what to download instead.
+// A comma- or semicolon-separated header (a spreadsheet's CSV re-save) is refused with what happened and what
+// to do, and so is an id in scientific notation (3.04E+13: Excel's rendering of a long number).
+//
+// Files cut short: every row must have at least as many fields as the header has columns (trailing tabs count);
+// a shorter row, compressed data that ends early, UTF-16 that ends inside a character, or a last line without
+// its line end whose last value cannot be read, is refused with "the file looks cut off at line N: download it
+// again". A second header line (two reports pasted into one file) is refused as such.
 //
 // Streaming: one pass over the input, memory bounded by the longest line (not by the file), no per-row heap
 // allocation once buffers have grown (a Windows-1252 field is converted into a reused per-column buffer).

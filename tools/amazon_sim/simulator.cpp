@@ -864,6 +864,11 @@ Simulator::Reply Simulator::download(const std::string& rawId, const std::map<st
                      {{"Server", "AmazonS3"}}};
     }
     const std::string contentType = options_.charset.empty() ? "text/plain" : "text/plain; charset=" + options_.charset;
+    if (cutNextDownloads_ > 0) {  // a damaged copy: the first half of the document, as a complete answer
+        --cutNextDownloads_;
+        return Reply{200, contentType, it->body.substr(0, it->body.size() / 2),
+                     {{"Content-Encoding", "identity"}, {"Server", "AmazonS3"}}};
+    }
     return Reply{200, contentType, it->body, {{"Content-Encoding", "identity"}, {"Server", "AmazonS3"}}};
 }
 
@@ -958,6 +963,7 @@ Simulator::Reply Simulator::control(const std::string& method, const std::string
         if (command->has("expired_token_status")) options_.expiredTokenStatus = command->getValue<int>("expired_token_status");
         if (command->has("url_lifetime")) options_.urlLifetime = command->getValue<int>("url_lifetime");
         if (command->has("expire_next_urls")) expireNextUrls_ = command->getValue<int>("expire_next_urls");
+        if (command->has("cut_next_downloads")) cutNextDownloads_ = command->getValue<int>("cut_next_downloads");
         if (command->has("expire_all_urls")) expireAllUrls_ = command->getValue<bool>("expire_all_urls");
         if (command->has("page_size_cap")) options_.pageSizeCap = command->getValue<int>("page_size_cap");
         if (command->has("charset")) options_.charset = command->getValue<std::string>("charset");

@@ -163,6 +163,7 @@ private:
     std::vector<Failure> failures_;
     std::map<std::string, Bucket> buckets_;
     int expireNextUrls_ = 0;
+    int cutNextDownloads_ = 0;  // the next N downloads serve half of the document (a damaged copy)
     bool expireAllUrls_ = false;
     std::vector<RequestRecord> requests_;
     std::uint64_t requestSeq_ = 0;

@@ -172,10 +172,60 @@ TEST(SettlementSync, AReportThatIsNotASettlementIsKeptAsFailedAndTheOthersGoOn) 
         EXPECT_EQ(raw, "this is not a settlement report\nat all\n") << "the input is kept";
     }
     EXPECT_EQ(failed, 1);
-    // Seen once, it is not retried on every sync (the message stays until someone looks).
+    // A report that could not be read is downloaded again at the next sync (the others are not); the error is
+    // logged once, not at every retry.
+    const auto errorsLogged = [&] {
+        int n = 0;
+        for (const auto& e : f.store->read([&](store::Tx& tx) { return tx.events().recent(std::nullopt, 1000); }))
+            if (e.message.find("could not be read and was kept") != std::string::npos) ++n;
+        return n;
+    };
+    EXPECT_EQ(errorsLogged(), 1);
+    const int downloadsBefore = f.sim->count("download");
     const ConnectionSyncReport again = f.sync().syncConnection(c.id, kNow + 60);
-    EXPECT_EQ(again.failed, 0);
-    EXPECT_EQ(again.skipped, 4);
+    EXPECT_EQ(again.failed, 1);
+    EXPECT_EQ(again.skipped, 3);
+    EXPECT_EQ(f.sim->count("download"), downloadsBefore + 1);
+    EXPECT_EQ(errorsLogged(), 1);
+}
+
+TEST(SettlementSync, AReportDownloadedCutShortIsKeptDamagedAndDownloadedAgainAtTheNextSync) {
+    const std::string kProjectReport = std::string(SETTLEBRIDGE_SOURCE_DIR) + "/tests/data/settlements/v2_DE_EUR_decimal_comma.txt";
+    SyncFixture f({}, false);
+    // A project-made report (tests/data), served cut in half once: the parser says it was cut off.
+    f.sim->control(R"({"add_report":{"file":")" + kProjectReport +
+                   R"("}})");
+    const auto c = f.connectWithToken();
+    f.sim->control(R"({"cut_next_downloads":1})");
+    ConnectionSyncReport r = f.sync().syncConnection(c.id, kNow);
+    EXPECT_TRUE(r.ok) << r.message;
+    EXPECT_EQ(r.failed, 1);
+    EXPECT_EQ(r.imported, 0);
+    auto seen = f.reportsSeen(c.id);
+    ASSERT_EQ(seen.size(), 1U);
+    EXPECT_EQ(seen[0].outcome, store::ReportOutcome::Failed);
+    EXPECT_NE(seen[0].message.find("the file looks cut off at line"), std::string::npos) << seen[0].message;
+    EXPECT_NE(seen[0].message.find("download it again"), std::string::npos) << seen[0].message;
+    const std::string kept = f.store->read(
+        [&](store::Tx& tx) { return store::AmazonConnections(tx.database()).reportRawDocument(seen[0].id); });
+    EXPECT_EQ(kept.size(), testing::readBytes(kProjectReport).size() / 2)
+        << "the damaged copy is kept for inspection";
+    EXPECT_TRUE(f.documents().empty()) << "nothing is queued from a damaged copy";
+
+    r = f.sync().syncConnection(c.id, kNow + 60);
+    EXPECT_TRUE(r.ok) << r.message;
+    EXPECT_EQ(r.imported, 1) << r.message;
+    EXPECT_EQ(r.failed, 0);
+    seen = f.reportsSeen(c.id);
+    ASSERT_EQ(seen.size(), 1U);
+    EXPECT_EQ(seen[0].outcome, store::ReportOutcome::Imported) << seen[0].message;
+    EXPECT_TRUE(seen[0].settlementRow.has_value());
+    EXPECT_FALSE(f.documents().empty());
+    // Imported now: not downloaded a third time.
+    const int downloads = f.sim->count("download");
+    r = f.sync().syncConnection(c.id, kNow + 120);
+    EXPECT_EQ(r.skipped, 1);
+    EXPECT_EQ(f.sim->count("download"), downloads);
 }
 
 TEST(SettlementSync, AReissueReplacesTheReportBeforePostingAndIsFlaggedAfter) {

@@ -3,13 +3,17 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <map>
 #include <sstream>
 #include <streambuf>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <zlib.h>
 
 #include "daemon/common/datetime.hpp"
 #include "daemon/common/money.hpp"
@@ -733,8 +737,12 @@ TEST(ParserErrors, HeaderProblems) {
     ASSERT_TRUE(out.failed);
     EXPECT_NE(out.what.find("empty file"), std::string::npos);
 
-    // Binary junk.
+    // Binary junk that starts like gzip: a compressed file cut short.
     out = parseBytes(std::string("\x1f\x8b\x08\0\0\0", 6), Mode::Memory);
+    ASSERT_TRUE(out.failed);
+    EXPECT_NE(out.what.find("gzip-compressed data ends early"), std::string::npos) << out.what;
+    // Binary junk.
+    out = parseBytes(std::string("\x01\x02\x03\x04\x05\n", 6), Mode::Memory);
     ASSERT_TRUE(out.failed);
     EXPECT_NE(out.what.find("not a settlement report"), std::string::npos);
 }
@@ -1208,6 +1216,307 @@ TEST(ParserStreaming, ParseFileReportsAMissingFile) {
         ADD_FAILURE() << "a missing file is not a parse error";
     } catch (const std::runtime_error& e) {
         EXPECT_NE(std::string(e.what()).find("no_such_file.txt"), std::string::npos);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Files cut short, or not what they seem (issue 15 part 4). Built from the project's own files in tests/data.
+
+std::string gzipOf(const std::string& bytes) {
+    z_stream zs{};
+    EXPECT_EQ(deflateInit2(&zs, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    std::string out(deflateBound(&zs, static_cast<uLong>(bytes.size())) + 64, '\0');
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
+    zs.avail_in = static_cast<uInt>(bytes.size());
+    zs.next_out = reinterpret_cast<Bytef*>(out.data());
+    zs.avail_out = static_cast<uInt>(out.size());
+    EXPECT_EQ(deflate(&zs, Z_FINISH), Z_STREAM_END);
+    out.resize(zs.total_out);
+    deflateEnd(&zs);
+    return out;
+}
+
+/// UTF-8 to UTF-16 (with surrogate pairs), optionally with a BOM.
+std::string utf16Of(const std::string& utf8, bool bigEndian, bool bom) {
+    std::string out;
+    const auto put = [&](std::uint32_t unit) {
+        const char hi = static_cast<char>(unit >> 8);
+        const char lo = static_cast<char>(unit & 0xFF);
+        out += bigEndian ? hi : lo;
+        out += bigEndian ? lo : hi;
+    };
+    if (bom) put(0xFEFF);
+    for (std::size_t i = 0; i < utf8.size();) {
+        const auto c = static_cast<unsigned char>(utf8[i]);
+        std::uint32_t cp = 0;
+        std::size_t n = 1;
+        if (c < 0x80) {
+            cp = c;
+        } else if (c < 0xE0) {
+            cp = c & 0x1F;
+            n = 2;
+        } else if (c < 0xF0) {
+            cp = c & 0x0F;
+            n = 3;
+        } else {
+            cp = c & 0x07;
+            n = 4;
+        }
+        for (std::size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(utf8[i + k]) & 0x3F);
+        i += n;
+        if (cp >= 0x10000) {
+            put(0xD800 + ((cp - 0x10000) >> 10));
+            put(0xDC00 + ((cp - 0x10000) & 0x3FF));
+        } else {
+            put(cp);
+        }
+    }
+    return out;
+}
+
+/// The lines of a file (without their '\n').
+std::vector<std::string> linesOf(const std::string& bytes) {
+    std::vector<std::string> lines;
+    std::size_t start = 0;
+    while (start < bytes.size()) {
+        const std::size_t nl = bytes.find('\n', start);
+        lines.push_back(bytes.substr(start, nl == std::string::npos ? std::string::npos : nl - start));
+        start = nl == std::string::npos ? bytes.size() : nl + 1;
+    }
+    return lines;
+}
+
+std::string joinLines(const std::vector<std::string>& lines, std::size_t count) {
+    std::string out;
+    for (std::size_t i = 0; i < count; ++i) out += lines[i] + "\n";
+    return out;
+}
+
+constexpr Mode kAllModes[] = {Mode::Memory, Mode::Stream, Mode::TinyChunks, Mode::OneByteChunks};
+
+void expectCutOff(const std::string& bytes, std::size_t line, const std::string& detail) {
+    for (const Mode mode : kAllModes) {
+        SCOPED_TRACE(static_cast<int>(mode));
+        const Outcome out = parseBytes(bytes, mode);
+        ASSERT_TRUE(out.failed) << "rows: " << out.sink.rows.size();
+        EXPECT_EQ(out.line, line) << out.what;
+        EXPECT_NE(out.what.find("the file looks cut off at line " + std::to_string(line) + ": download it again"),
+                  std::string::npos)
+            << out.what;
+        EXPECT_NE(out.what.find(detail), std::string::npos) << out.what;
+    }
+}
+
+TEST(ParserDamaged, TheIssuesCutsAreRefusedAsCutOff) {
+    // The DE file: 24 columns, its last line an order row with a SKU (Größe-...), ending with a line end.
+    const std::string whole = readAll(dataPath("v2_DE_EUR_decimal_comma.txt"));
+    const std::vector<std::string> lines = linesOf(whole);
+    std::size_t order = lines.size() - 1;
+    while (splitTabs(lines[order]).at(21).empty()) --order;  // the last row with a SKU
+    const std::vector<std::string> cells = splitTabs(lines[order]);
+    ASSERT_EQ(cells.size(), 24U);
+    const std::string before = joinLines(lines, order);
+    std::string upToSku;
+    for (std::size_t i = 0; i < 21; ++i) upToSku += cells[i] + "\t";
+
+    // Cut inside the SKU column of the last line.
+    expectCutOff(before + upToSku + cells[21].substr(0, 3), order + 1, "the last line stops after 22 of the header's 24");
+    // Cut right after the amount column (field 15).
+    std::string upToAmount;
+    for (std::size_t i = 0; i < 15; ++i) upToAmount += (i ? "\t" : "") + cells[i];
+    expectCutOff(before + upToAmount, order + 1, "15 of the header's 24");
+    // Cut inside the amount (-3,96 -> -3,9 in the issue).
+    ASSERT_GT(cells[14].size(), 2U);
+    expectCutOff(before + upToAmount.substr(0, upToAmount.size() - 1), order + 1, "15 of the header's 24");
+    // A row with 4 of 24 fields, in the middle of the file, with its line end.
+    std::vector<std::string> four = lines;
+    four.insert(four.begin() + 3, cells[0] + "\t\t\t");
+    expectCutOff(joinLines(four, four.size()), 4, "this line has only 4 of the header's 24 columns");
+    // The summary row cut short.
+    expectCutOff(lines[0] + "\n" + lines[1].substr(0, 40), 2, "of the header's 24");
+}
+
+TEST(ParserDamaged, ALastLineWithoutLineEndWhoseLastValueCannotBeReadWasCutThere) {
+    // Columns in another order: posted-date-time last, so a cut inside it leaves every field in place.
+    const std::vector<std::string> header = {"settlement-id", "settlement-start-date", "settlement-end-date",
+                                             "deposit-date",  "total-amount",          "currency",
+                                             "transaction-type", "amount-type", "amount-description", "amount",
+                                             "posted-date-time"};
+    const std::string start =
+        joinTabs(header) + tsv(header, {{"settlement-id", "5"},
+                                        {"settlement-start-date", "2025-01-01 00:00:00 UTC"},
+                                        {"settlement-end-date", "2025-01-15 00:00:00 UTC"},
+                                        {"deposit-date", "2025-01-17 00:00:00 UTC"},
+                                        {"total-amount", "5.00"},
+                                        {"currency", "USD"}});
+    std::string row = tsv(header, {{"settlement-id", "5"},
+                                   {"transaction-type", "Order"},
+                                   {"amount-type", "ItemPrice"},
+                                   {"amount-description", "Principal"},
+                                   {"amount", "5.00"},
+                                   {"posted-date-time", "2025-01-02 00:0"}});
+    row.pop_back();  // no line end
+    expectCutOff(start + row, 3, "its last value is incomplete");
+    // The same line with its line end is a bad date, not a cut.
+    const Outcome out = parseBytes(start + row + "\n", Mode::Memory);
+    ASSERT_TRUE(out.failed);
+    EXPECT_EQ(out.what.find("cut off"), std::string::npos) << out.what;
+    EXPECT_NE(out.what.find("as a date"), std::string::npos) << out.what;
+    // A CRLF file cut right after a line's CR lost nothing.
+    std::string complete = tsv(header, {{"settlement-id", "5"},
+                                        {"transaction-type", "Order"},
+                                        {"amount-type", "ItemPrice"},
+                                        {"amount-description", "Principal"},
+                                        {"amount", "5.00"},
+                                        {"posted-date-time", "2025-01-02 00:00:00 UTC"}});
+    complete.back() = '\r';
+    EXPECT_FALSE(parseBytes(start + complete, Mode::Stream).failed);
+}
+
+TEST(ParserDamaged, BlankLinesAreNotRowsAndWideRowsAreFine) {
+    // The GB file: trailing tabs (rows wider than the header), blank and whitespace-only lines, a final blank line.
+    const Outcome out = parseOk(dataPath("v2_GB_GBP_bom_crlf_trailing_tabs_blank_lines.txt"));
+    EXPECT_EQ(out.sink.rows.size(), 3U);
+}
+
+TEST(ParserDamaged, GzipAndUtf16AreReadLosslessly) {
+    // A non-BMP character (a surrogate pair in UTF-16) in a SKU, besides the DE file's umlauts.
+    std::string source = readAll(dataPath("v2_DE_EUR_decimal_comma.txt"));
+    const std::size_t sku = source.find("Gr\xC3\xB6\xC3\x9F" "e");
+    ASSERT_NE(sku, std::string::npos);
+    source.insert(sku, "\xF0\x9F\x93\xA6");  // U+1F4E6
+    const Outcome plain = parseBytes(source, Mode::Memory);
+    ASSERT_FALSE(plain.failed) << plain.what;
+    ASSERT_FALSE(plain.sink.rows.empty());
+    const std::string crlf = [&] {
+        std::string s;
+        for (const char c : source) s += c == '\n' ? std::string("\r\n") : std::string(1, c);
+        return s;
+    }();
+    const std::vector<std::pair<std::string, std::string>> variants = {
+        {"gzip", gzipOf(source)},
+        {"two gzip members and zero padding", gzipOf(source.substr(0, 500)) + gzipOf(source.substr(500)) +
+                                                  std::string(8, '\0')},
+        {"UTF-16LE with BOM (Excel Unicode text, CRLF)", utf16Of(crlf, false, true)},
+        {"UTF-16BE with BOM", utf16Of(source, true, true)},
+        {"UTF-16LE without BOM", utf16Of(source, false, false)},
+        {"UTF-16BE without BOM", utf16Of(source, true, false)},
+        {"gzip of UTF-16LE", gzipOf(utf16Of(source, false, true))},
+    };
+    for (const auto& [name, bytes] : variants) {
+        for (const Mode mode : kAllModes) {
+            SCOPED_TRACE(name + " mode " + std::to_string(static_cast<int>(mode)));
+            const Outcome out = parseBytes(bytes, mode);
+            ASSERT_FALSE(out.failed) << out.what;
+            ASSERT_TRUE(out.sink.header.has_value());
+            EXPECT_EQ(out.sink.header->settlementId, plain.sink.header->settlementId);
+            EXPECT_EQ(out.sink.header->totalAmount, plain.sink.header->totalAmount);
+            ASSERT_EQ(out.sink.rows.size(), plain.sink.rows.size());
+            for (std::size_t i = 0; i < out.sink.rows.size(); ++i) {
+                EXPECT_EQ(out.sink.rows[i].sku, plain.sink.rows[i].sku);
+                EXPECT_EQ(out.sink.rows[i].amount, plain.sink.rows[i].amount);
+                EXPECT_EQ(out.sink.rows[i].amountDescription, plain.sink.rows[i].amountDescription);
+                EXPECT_EQ(out.sink.rows[i].line, plain.sink.rows[i].line);
+            }
+        }
+    }
+    // And from a file on disk.
+    const std::string path = ::testing::TempDir() + "/settlement-gzip-test.txt.gz";
+    {
+        std::ofstream f(path, std::ios::binary);
+        f << gzipOf(source);
+    }
+    const Outcome fromFile = parsePath(path);
+    ASSERT_FALSE(fromFile.failed) << fromFile.what;
+    EXPECT_EQ(fromFile.sink.rows.size(), plain.sink.rows.size());
+    std::remove(path.c_str());
+}
+
+TEST(ParserDamaged, CutOrDamagedEncodingsAreRefused) {
+    const std::string source = readAll(dataPath("v2_DE_EUR_decimal_comma.txt"));
+    const std::string packed = gzipOf(source);
+    for (const Mode mode : kAllModes) {
+        const Outcome cut = parseBytes(packed.substr(0, packed.size() / 2), mode);
+        ASSERT_TRUE(cut.failed);
+        EXPECT_NE(cut.what.find("the file looks cut off at line"), std::string::npos) << cut.what;
+        EXPECT_NE(cut.what.find("gzip-compressed data ends early"), std::string::npos) << cut.what;
+    }
+    std::string damaged = packed;
+    damaged[damaged.size() / 2] = static_cast<char>(damaged[damaged.size() / 2] ^ 0x55);
+    damaged[damaged.size() / 2 + 1] = static_cast<char>(damaged[damaged.size() / 2 + 1] ^ 0x55);
+    const Outcome bad = parseBytes(damaged, Mode::Stream);
+    ASSERT_TRUE(bad.failed);
+    EXPECT_NE(bad.what.find("download"), std::string::npos) << bad.what;
+
+    const std::string wide = utf16Of(source, false, true);
+    const Outcome odd = parseBytes(wide.substr(0, wide.size() - 1), Mode::TinyChunks);
+    ASSERT_TRUE(odd.failed);
+    EXPECT_NE(odd.what.find("UTF-16 text ends in the middle of a character"), std::string::npos) << odd.what;
+
+    std::string lone = utf16Of("settlement-id\tx\n", false, true);
+    lone += std::string("\x00\xDC", 2);  // a low surrogate alone
+    const Outcome surrogate = parseBytes(lone, Mode::Memory);
+    ASSERT_TRUE(surrogate.failed);
+    EXPECT_NE(surrogate.what.find("lone surrogate (U+DC00)"), std::string::npos) << surrogate.what;
+
+    for (const std::string& head : {std::string("PK\x03\x04", 4) + "rest", std::string("\xD0\xCF\x11\xE0rest")}) {
+        const Outcome zip = parseBytes(head, Mode::Memory);
+        ASSERT_TRUE(zip.failed);
+        EXPECT_NE(zip.what.find("Excel workbook"), std::string::npos) << zip.what;
+        EXPECT_NE(zip.what.find("download the settlement report again"), std::string::npos) << zip.what;
+    }
+}
+
+TEST(ParserDamaged, SpreadsheetResavesAreRefusedSayingWhatToDo) {
+    const std::string source = readAll(dataPath("v2_DE_EUR_decimal_comma.txt"));
+    for (const char separator : {',', ';'}) {
+        std::string csv = source;
+        std::replace(csv.begin(), csv.end(), '\t', separator);
+        const Outcome out = parseBytes(csv, Mode::Memory);
+        ASSERT_TRUE(out.failed);
+        EXPECT_EQ(out.line, 1U);
+        EXPECT_NE(out.what.find(separator == ',' ? "comma-separated" : "semicolon-separated"), std::string::npos)
+            << out.what;
+        EXPECT_NE(out.what.find("3.04E+13"), std::string::npos) << out.what;
+        EXPECT_NE(out.what.find("Download the report again"), std::string::npos) << out.what;
+        EXPECT_EQ(out.what.find("no 'settlement-id' column"), std::string::npos) << out.what;
+    }
+    // Tab-separated, but long ids turned into scientific notation (Excel's "Unicode text" or tab re-save).
+    std::vector<std::string> lines = linesOf(source);
+    std::vector<std::string> summary = splitTabs(lines[1]);
+    summary[0] = "3.3E+10";
+    std::string joined;
+    for (const auto& cell : summary) joined += (joined.empty() ? "" : "\t") + cell;
+    lines[1] = joined;
+    Outcome out = parseBytes(joinLines(lines, lines.size()), Mode::Memory);
+    ASSERT_TRUE(out.failed);
+    EXPECT_EQ(out.field, "settlement-id");
+    EXPECT_NE(out.what.find("3.04E+13"), std::string::npos) << out.what;
+
+    lines = linesOf(source);
+    std::vector<std::string> row = splitTabs(lines[2]);
+    ASSERT_FALSE(row[18].empty());
+    row[18] = "1.35845E+14";
+    joined.clear();
+    for (const auto& cell : row) joined += (joined.empty() ? "" : "\t") + cell;
+    lines[2] = joined;
+    out = parseBytes(joinLines(lines, lines.size()), Mode::Memory);
+    ASSERT_TRUE(out.failed);
+    EXPECT_EQ(out.field, "order-item-code");
+    EXPECT_EQ(out.line, 3U);
+    EXPECT_NE(out.what.find("Excel"), std::string::npos) << out.what;
+}
+
+TEST(ParserDamaged, TwoReportsInOneFileAreNamedAsSuch) {
+    const std::string source = readAll(dataPath("v2_DE_EUR_decimal_comma.txt"));
+    const std::size_t lineCount = linesOf(source).size();
+    for (const Mode mode : kAllModes) {
+        const Outcome out = parseBytes(source + source, mode);
+        ASSERT_TRUE(out.failed);
+        EXPECT_EQ(out.line, lineCount + 1);
+        EXPECT_NE(out.what.find("second header line"), std::string::npos) << out.what;
+        EXPECT_NE(out.what.find("two reports"), std::string::npos) << out.what;
+        EXPECT_EQ(out.what.find("row of settlement"), std::string::npos) << out.what;
     }
 }
 
