@@ -20,6 +20,7 @@
 #include "daemon/admin/queue_api.hpp"
 #include "daemon/admin/sellercloud_api.hpp"
 #include "daemon/admin/settings_api.hpp"
+#include "daemon/admin/unmapped_api.hpp"
 #include "daemon/admin/wc_api.hpp"
 #include "daemon/store/crypto.hpp"
 
@@ -53,6 +54,8 @@ const Route kRoutes[] = {
     {"GET", {"companies", "#", "preview"}, previewGet},
     {"GET", {"companies", "#", "settings"}, settingsGet},
     {"PUT", {"companies", "#", "settings"}, settingsPut},
+    {"GET", {"companies", "#", "unmapped"}, unmappedGet},
+    {"POST", {"companies", "#", "unmapped", "map"}, unmappedMapPost},
     {"GET", {"companies", "#", "qwc"}, qwcGet},
     {"GET", {"companies", "#", "sessions"}, sessionsGet},
     {"GET", {"events"}, eventsGet},

@@ -17,6 +17,7 @@
 #include "daemon/app/amazon_commands.hpp"
 #include "daemon/app/arguments.hpp"
 #include "daemon/app/commands.hpp"
+#include "daemon/store/unmapped_types.hpp"
 #include "daemon/app/ads_commands.hpp"
 #include "daemon/app/sellercloud_commands.hpp"
 #include "soap/qwc.hpp"
@@ -58,6 +59,11 @@ const char* kUsage =
     "  retry DOCUMENT_ID                        Queue a failed document again.\n"
     "  status [--company NAME] [--format text|json]   The posting queue per company and state.\n"
     "  qwc --company NAME --url URL [--out FILE]      The .qwc file to add to the QuickBooks Web Connector.\n"
+    "  unmapped --company NAME [--format text|json]\n"
+    "      The kinds of settlement rows no mapping rule covers (on \"Amazon Unmapped\" lines), across every\n"
+    "      imported settlement, with their rows and amounts.\n"
+    "  unmapped map --company NAME --transaction-type T --amount-type A --description D --category KEY\n"
+    "      Map one kind to a category: one rule added to the company's mapping (its next version).\n"
     "  serve [--config FILE] [--listen ADDR] [--port PORT] [--cert PEM --key PEM] [--ready-file FILE]\n"
     "        [--session-timeout S] [--tick S] [--log-file FILE] [--log-level LEVEL] [--daemon --pidfile FILE]\n"
     "        [--engine event-loop|thread-per-connection] [--io-threads N]\n"
@@ -141,6 +147,7 @@ int runCommand(const std::vector<std::string>& args, std::ostream& out, std::ost
         if (command == "approve") return approveCommand(args, out, err);
         if (command == "retry") return retryCommand(args, out, err);
         if (command == "status") return statusCommand(args, out, err);
+        if (command == "unmapped") return unmappedCommand(args, out, err);
         if (command == "qwc") return qwcCommand(args, out, err);
         if (command == "serve") return serveCommand(args, out, err);
         if (command == "amazon") return amazonCommand(args, std::cin, out, err);
@@ -174,6 +181,9 @@ int runCommand(const std::vector<std::string>& args, std::ostream& out, std::ost
         err << "settlebridge: " << e.what() << "\n";
         return kExitBadInput;
     } catch (const settlement::ParseError& e) {
+        err << "settlebridge: " << e.what() << "\n";
+        return kExitBadInput;
+    } catch (const store::UnmappedMappingError& e) {
         err << "settlebridge: " << e.what() << "\n";
         return kExitBadInput;
     } catch (const settlement::MappingError& e) {

@@ -10,6 +10,8 @@
 #include "daemon/app/json_writer.hpp"
 #include "daemon/app/service.hpp"
 #include "daemon/common/money.hpp"
+#include "daemon/store/admin_company_options.hpp"
+#include "daemon/store/unmapped_types.hpp"
 
 namespace settlebridge::app {
 
@@ -261,6 +263,108 @@ int qwcCommand(const std::vector<std::string>& args, std::ostream& out, std::ost
         if (!(file << text)) throw BadInput("cannot write " + arguments.get("out"));
     } else {
         out << text;
+    }
+    return kExitOk;
+}
+
+int unmappedCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream&) {
+    const bool map = args.size() > 1 && args[1] == "map";
+    const Arguments arguments(args, map ? 2 : 1, {},
+                              {"data-dir", "company", "format", "transaction-type", "amount-type", "description",
+                               "category"});
+    if (!arguments.positional().empty()) throw UsageError("unmapped takes no FILE; see `settlebridge help`");
+    const std::string companyName = requireCompany(arguments);
+    Service service(dataDirOf(arguments));
+    const store::Company owner = service.company(companyName);
+    if (map) {
+        const std::string category = arguments.get("category", "");
+        if (category.empty()) throw UsageError("unmapped map needs --category KEY");
+        const store::MappedType mapped = service.store().write([&](store::Tx& tx) {
+            return store::mapUnmappedType(tx, owner.id, arguments.get("transaction-type", ""),
+                                          arguments.get("amount-type", ""), arguments.get("description", ""),
+                                          category, "the command line", nowSeconds());
+        });
+        out << "mapped: " << mapped.rule << "\n"
+            << "rows of this kind now go to \"" << mapped.categoryLabel << "\" (mapping " << mapped.mappingVersion
+            << "); settlements imported from now on use it\n";
+        return kExitOk;
+    }
+    const std::string format = arguments.get("format", "text");
+    if (format != "text" && format != "json") throw UsageError("--format must be text or json");
+    std::string version;
+    const auto types = service.store().read([&](store::Tx& tx) {
+        const store::CompanyOptions options = store::CompanyOptionsRepo(tx.database()).get(owner.id);
+        version = store::companyMappingVersion(options.mappingText, options.mappingRevision);
+        return store::listUnmappedTypes(tx, owner.id);
+    });
+    if (format == "json") {
+        JsonWriter json(out);
+        json.beginObject().key("company").value(owner.name).key("mapping_version").value(version);
+        json.key("types").beginArray();
+        for (const auto& t : types) {
+            json.beginObject();
+            json.key("transaction_type").value(t.transactionType);
+            json.key("amount_type").value(t.amountType);
+            json.key("amount_description").value(t.amountDescription);
+            json.key("rows").value(t.rows);
+            json.key("mapped_to").value(t.mappedTo);
+            json.key("totals").beginArray();
+            for (const auto& [currency, cents] : t.totals) {
+                json.beginObject().key("currency").value(currency).key("amount_cents").value(cents).endObject();
+            }
+            json.endArray();
+            json.key("settlements").beginArray();
+            for (const auto& s : t.settlements) {
+                json.beginObject();
+                json.key("settlement_id").value(s.settlementId);
+                json.key("currency").value(s.currency);
+                json.key("rows").value(s.rows);
+                json.key("amount_cents").value(s.amount);
+                json.key("first_line").value(s.firstLine);
+                json.endObject();
+            }
+            json.endArray();
+            json.endObject();
+        }
+        json.endArray().endObject();
+        out << "\n";
+        return kExitOk;
+    }
+    const auto describe = [](const store::UnmappedType& t) {
+        std::string text = "  " + t.transactionType + " / " + t.amountType + " / " + t.amountDescription + ": " +
+                           std::to_string(t.rows) + (t.rows == 1 ? " row, " : " rows, ");
+        bool first = true;
+        for (const auto& [currency, cents] : t.totals) {
+            text += (first ? "" : " + ") + common::formatCents(cents) + " " + currency;
+            first = false;
+        }
+        text += "; settlements";
+        for (const auto& s : t.settlements) {
+            text += " " + s.settlementId + " (" + std::to_string(s.rows) + (s.rows == 1 ? " row, " : " rows, ") +
+                    common::formatCents(s.amount) + " " + s.currency + ", first at line " +
+                    std::to_string(s.firstLine) + ")";
+        }
+        return text;
+    };
+    std::size_t open = 0;
+    for (const auto& t : types) open += t.mappedTo.empty() ? 1 : 0;
+    if (open == 0) {
+        out << "Every row of every imported settlement of \"" << owner.name << "\" has a category (mapping " << version
+            << ").\n";
+    } else {
+        out << "Row kinds no rule maps yet in the settlements of \"" << owner.name << "\" (mapping " << version
+            << "); they post to \"Amazon Unmapped\":\n";
+        for (const auto& t : types)
+            if (t.mappedTo.empty()) out << describe(t) << "\n";
+        out << "Map one: settlebridge unmapped map --company NAME --transaction-type T --amount-type A "
+               "--description D --category KEY\n";
+    }
+    bool header = false;
+    for (const auto& t : types) {
+        if (t.mappedTo.empty()) continue;
+        if (!header) out << "Mapped since they were imported (settlements imported later use the rule):\n";
+        header = true;
+        out << describe(t) << " -> " << t.mappedTo << "\n";
     }
     return kExitOk;
 }

@@ -15,5 +15,8 @@ int retryCommand(const std::vector<std::string>& args, std::ostream& out, std::o
 int statusCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int qwcCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int serveCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+/// `unmapped --company NAME [--format text|json]`: the kinds of rows no rule maps, across every settlement;
+/// `unmapped map --company NAME --transaction-type T --amount-type A --description D --category KEY` maps one.
+int unmappedCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace settlebridge::app

@@ -221,6 +221,22 @@ constexpr CategoryRule kRules[] = {
     // Retro-charges are tax adjustments after the fact.
     {"Order_Retrocharge", "*", "*", "product-tax"},
     {"Refund_Retrocharge", "*", "*", "product-tax"},
+    // Labels from published lists that quote Amazon's exact strings (none is in a file we hold yet).
+    // Amazon MWS "Fee Types" (FeeType values of financial events; settlement V2 writes the same names):
+    // https://docs.developer.amazonservices.com/en_CA/finances/Finances_FeeTypes.html
+    {"*", "*", "ReferralFee", "commission"},
+    {"*", "*", "SalesTaxCollectionFee", "other-selling-fees"},
+    {"*", "*", "ImagingServicesFee", "other-selling-fees"},
+    {"*", "*", "AmazonUpstreamProcessingFee", "inbound"},
+    // My Real Profit, "Amazon Fees Glossary" (Amazon API names):
+    // https://intercom.help/myrealprofit/en/articles/14116503-amazon-fees-glossary-every-fee-type-explained
+    {"*", "*", "CommissionCorrection", "commission"},
+    {"*", "*", "DealParticipationFee", "coupons-deals"},
+    {"*", "*", "DealPerformanceFee", "coupons-deals"},
+    {"*", "*", "CustomerReturnHRRUnitFee", "fba-fulfilment"},
+    {"*", "*", "COMPENSATED_CLAWBACK", "reimbursements"},
+    {"*", "*", "CRETURN_WRONG_ITEM", "reimbursements"},
+    {"*", "*", "CS_ERROR_NON_ITEMIZED", "reimbursements"},
     // New fees Amazon adds under known amount types land in that family rather than "unmapped".
     {"*", "ItemFees", "*", "other-selling-fees"},
     {"*", "ShipmentFees", "*", "other-selling-fees"},

@@ -721,7 +721,63 @@ async function settingsView() {
     }
     errorsBox.focus();
   });
-  show(h("h1", {}, "Settings \u2014 " + c.name), form);
+  const unmapped = await unmappedCard(c);
+  show(h("h1", {}, "Settings \u2014 " + c.name), unmapped, form);
+}
+
+// The kinds of rows no rule maps yet, across every settlement of the company, each mapped with a click.
+async function unmappedCard(c) {
+  const section = h("section", { class: "card", id: "unmapped", "aria-labelledby": "unmapped-title" },
+    h("h2", { id: "unmapped-title" }, "Row kinds no rule maps yet"), h("p", { class: "muted" }, "Loading\u2026"));
+  const r = await api("GET", "/api/companies/" + c.id + "/unmapped");
+  if (!r.ok) {
+    fill(section, h("h2", { id: "unmapped-title" }, "Row kinds no rule maps yet"), h("p", { class: "bad" }, r.data.error));
+    return section;
+  }
+  const d = r.data;
+  const open = d.types.filter((t) => !t.mapped_to);
+  const done = d.types.filter((t) => t.mapped_to);
+  const totals = (t) => t.totals.map((x) => x.amount).join(", ");
+  const where = (t) => t.settlements.map((s) => s.settlement_id + " (" + s.rows + (s.rows === 1 ? " row, " : " rows, ") + s.amount + ")").join("; ");
+  const rows = open.map((t, i) => {
+    const select = h("select", { id: "unmapped-category-" + i, "aria-label": "Category for " + t.transaction_type + " / " + t.amount_type + " / " + t.amount_description },
+      h("option", { value: "" }, "Choose a category\u2026"),
+      d.categories.map((cat) => h("option", { value: cat.key }, cat.label)));
+    const error = h("p", { class: "error-text", id: "unmapped-error-" + i });
+    const button = h("button", { type: "button", class: "primary", id: "unmapped-map-" + i, "data-map": "1" }, "Map");
+    button.addEventListener("click", async () => {
+      error.textContent = "";
+      if (!select.value) { error.textContent = "Choose the category these rows belong to."; select.focus(); return; }
+      button.disabled = true;
+      const result = await api("POST", "/api/companies/" + c.id + "/unmapped/map", {
+        transaction_type: t.transaction_type, amount_type: t.amount_type, amount_description: t.amount_description, category: select.value });
+      button.disabled = false;
+      if (!result.ok) { error.textContent = result.data.error; return; }
+      flash(result.data.message, "ok");
+      settingsView();
+    });
+    return h("tr", {}, cell(t.transaction_type), cell(t.amount_type), cell(t.amount_description),
+      cell(String(t.rows), "num"), cell(totals(t), "num"), cell(where(t)), h("td", {}, select, " ", button, error));
+  });
+  const parts = [h("h2", { id: "unmapped-title" }, "Row kinds no rule maps yet")];
+  if (!d.types.length) {
+    parts.push(h("p", { id: "unmapped-none" }, "Every row of every imported settlement has a category."));
+  } else {
+    parts.push(h("p", { class: "hint" }, "Rows nothing maps go to \u201cAmazon Unmapped\u201d lines (the Amazon Suspense account). Mapping a kind adds one rule to this company's mapping (now " + d.mapping_version + "); settlements imported from then on use it, settlements already imported keep their documents."));
+    if (open.length) {
+      parts.push(table(["Transaction type", "Amount type", "Description", "Rows", "Amount", "Settlements", "Category"], rows, { label: "Unmapped row kinds" }));
+    } else {
+      parts.push(h("p", { id: "unmapped-none" }, "Every kind seen so far has a rule now."));
+    }
+    if (done.length) {
+      parts.push(h("h3", {}, "Mapped since they were imported"),
+        table(["Transaction type", "Amount type", "Description", "Rows", "Amount", "Settlements", "Now goes to"],
+          done.map((t) => h("tr", {}, cell(t.transaction_type), cell(t.amount_type), cell(t.amount_description),
+            cell(String(t.rows), "num"), cell(totals(t), "num"), cell(where(t)), cell(t.mapped_to_label))), { label: "Row kinds mapped since" }));
+    }
+  }
+  fill(section, ...parts);
+  return section;
 }
 
 // ---------------------------------------------------------------------------------------------------------

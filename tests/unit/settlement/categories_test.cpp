@@ -165,6 +165,26 @@ TEST(Categories, EveryCombinationOfTheResearchTable) {
     }
 }
 
+TEST(Categories, LabelsFromPublishedFeeListsAsAccountRowsAndItemFees) {
+    // Each label quoted by a published list (cited in categories.cpp) goes to its family, not to "unmapped" (as an
+    // account-level row) nor to "other selling fees" (as an item fee).
+    CategoryTable table;
+    const std::pair<const char*, const char*> cases[] = {
+        {"ReferralFee", "commission"},          {"SalesTaxCollectionFee", "other-selling-fees"},
+        {"ImagingServicesFee", "other-selling-fees"}, {"AmazonUpstreamProcessingFee", "inbound"},
+        {"CommissionCorrection", "commission"}, {"DealParticipationFee", "coupons-deals"},
+        {"DealPerformanceFee", "coupons-deals"}, {"CustomerReturnHRRUnitFee", "fba-fulfilment"},
+        {"COMPENSATED_CLAWBACK", "reimbursements"}, {"CRETURN_WRONG_ITEM", "reimbursements"},
+        {"CS_ERROR_NON_ITEMIZED", "reimbursements"},
+    };
+    for (const auto& [label, key] : cases) {
+        for (const auto& [tt, at] : {std::pair{"other-transaction", "other-transaction"}, std::pair{"Order", "ItemFees"}}) {
+            SCOPED_TRACE(std::string(tt) + " / " + at + " / " + label);
+            EXPECT_EQ(table.categories()[table.classify(tt, at, label).category].key, key);
+        }
+    }
+}
+
 TEST(Categories, CaseInsensitiveAndRefundSide) {
     CategoryTable table;
     EXPECT_EQ(keyOf(table, "order", "itemprice", "principal"), "product");
