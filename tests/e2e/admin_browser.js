@@ -155,6 +155,19 @@ async function preview(page, from, to) {
     check((await page.inputValue("#set-download_window_days")) === "45", "the new download window should be kept");
     await shot(page, "09-settings");
 
+    // Settings: the kinds of rows no rule maps, across the settlements, and mapping one with a click.
+    await page.waitForSelector("#unmapped table");
+    check((await text(page, "#unmapped")).includes("Seller Fulfilled Prime Penalty"), "the unmapped kind should be listed");
+    check((await text(page, "#unmapped")).includes("25000000009"), "with the settlement it came in");
+    await page.click("#unmapped-map-0");
+    check((await text(page, "#unmapped-error-0")).includes("Choose the category"), "a category must be chosen first");
+    await page.selectOption("#unmapped-category-0", "account-fees");
+    await page.click("#unmapped-map-0");
+    await page.waitForFunction(() => document.getElementById("flash").textContent.includes("now go to"));
+    await page.waitForSelector("#unmapped-none");
+    check((await text(page, "#unmapped")).includes("Mapped since they were imported"), "the kind should be listed as mapped");
+    await shot(page, "09b-settings-unmapped-mapped");
+
     // Logs.
     await page.click("nav a[data-page=logs]");
     await page.waitForSelector("main table");

@@ -79,6 +79,13 @@ class AdminPageTest(unittest.TestCase):
             h.add_company(data, "acme", PASSWORD, mode="testing", extra=("--time-zone", "America/Los_Angeles"))
             h.import_file(data, "acme", FIRST)
             h.import_file(data, "acme", SECOND)
+            # An older settlement with a kind of row no rule maps: the Settings page lists it and maps it.
+            unmapped = ws.path("unmapped-kind.txt")
+            subprocess.run([sys.executable, os.path.join(h.SOURCE_DIR, "tools", "generate_settlement.py"), "--orders",
+                            "3", "--settlement-id", "25000000009", "--start", "2026-03-01", "--row",
+                            "other-transaction|other-transaction|Seller Fulfilled Prime Penalty|-1.25", unmapped],
+                           check=True, capture_output=True)
+            h.import_file(data, "acme", unmapped)
             # A real Amazon connection to the simulator (serving the same two reports), asked to sync but disabled
             # for now: the page shows it yellow ("sync requested") until the test enables it, then the daemon's
             # own schedule syncs it for real and it turns green.
@@ -197,6 +204,10 @@ class AdminPageTest(unittest.TestCase):
                 states.setdefault(d["settlement_id"], set()).add(d["state"])
             self.assertEqual(states["25000000018"], {"posted"})
             self.assertEqual(states["25000000017"], {"held"})
+            # The kind mapped on the Settings page: one rule in the company's mapping, its next revision.
+            [(text, revision)] = query(data, "SELECT mapping_text, mapping_revision FROM company_options")
+            self.assertIn("rule other-transaction\tother-transaction\tSeller Fulfilled Prime Penalty\taccount-fees", text)
+            self.assertEqual(revision, 1)
             # The Sellercloud mapping deleted on the page: gone, and what it wrote cleared in Sellercloud first.
             self.assertEqual(query(data, "SELECT count(*) FROM sellercloud_mappings"), [(0,)])
             self.assertIsNone(h.sim_control(sc_url)["values"]["SKU-A"]["Spend7Days"])
