@@ -319,8 +319,13 @@ private:
 
     /// A second header line, or a row with fewer fields than the header has columns.
     void checkRowShape(std::string_view raw) const {
-        if (common::startsWithIgnoreCaseAscii(raw, kColumnNames[kSettlementId]) ||
-            common::equalsIgnoreCaseAscii(get(kSettlementId), kColumnNames[kSettlementId])) {
+        // Rows start with digits: one byte rules a header out for almost every line.
+        const std::string_view id = get(kSettlementId);
+        const auto headerLike = [](std::string_view text) {
+            return !text.empty() && (text[0] | 0x20) == 's' &&
+                   common::startsWithIgnoreCaseAscii(text, kColumnNames[kSettlementId]);
+        };
+        if (headerLike(raw) || (id.size() == kColumnNames[kSettlementId].size() && headerLike(id))) {
             fail(lineNo_, 0, {},
                  "line " + std::to_string(lineNo_) + " is a second header line (the first is line " +
                      std::to_string(headerLine_) +
@@ -562,8 +567,8 @@ private:
                       "row of settlement " + quoted(id) + " in the report of settlement " + settlementId_);
         }
         // Order item codes are 14-digit numbers: the first thing a spreadsheet re-save spoils.
-        if (const std::string_view code = get(kOrderItemCode); code.size() > 3 && code.size() < 24 &&
-                                                               looksScientific(code)) {
+        if (const std::string_view code = get(kOrderItemCode);
+            code.size() > 3 && code.find('+') != std::string_view::npos && looksScientific(code)) {
             failField(kOrderItemCode, reSavedBySpreadsheet(code));
         }
         Row row;
@@ -879,6 +884,11 @@ private:
         std::size_t i = 0;
         while (i + 2 <= total) {
             std::uint32_t u = unit(i);
+            if (u < 0x80) {  // most of a report
+                output_.push_back(static_cast<char>(u));
+                i += 2;
+                continue;
+            }
             if (u >= 0xD800 && u <= 0xDBFF) {
                 if (i + 4 > total) break;  // the low half comes with the next block
                 const std::uint32_t low = unit(i + 2);
