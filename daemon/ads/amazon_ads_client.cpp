@@ -6,6 +6,7 @@
 #include "daemon/ads/errors.hpp"
 #include "daemon/amazon/document.hpp"
 #include "daemon/amazon/errors.hpp"
+#include "daemon/net/send.hpp"
 
 namespace settlebridge::ads {
 
@@ -120,12 +121,11 @@ AdsApiClient::AdsApiClient(AdsApiConfig config, amazon::AccessTokenProvider& tok
 net::HttpResponse AdsApiClient::call(const std::string& operation, const std::string& method,
                                         const std::string& path, std::string_view profileId, const std::string& body,
                                         const std::string& contentType, const std::string& accept) {
-    const int maxAttempts = std::max(1, config_.retry.maxAttempts);
     bool refreshedToken = false;
-    int attempt = 0;
-    for (;;) {
-        if (config_.stop.stop_requested()) throw amazon::CancelledError();
-        const std::string token = tokens_.accessToken();
+    std::string token;
+    net::SendHooks hooks;
+    hooks.build = [&] {
+        token = tokens_.accessToken();
         net::HttpRequest request;
         request.method = method;
         request.url = endpoint_ + path;
@@ -141,35 +141,24 @@ net::HttpResponse AdsApiClient::call(const std::string& operation, const std::st
             // Amazon's own Postman collection sends the report content type on the status GET too.
             request.headers.emplace_back("Content-Type", contentType);
         }
-        net::HttpResponse response;
-        try {
-            response = http_.send(request);
-        } catch (const amazon::NetworkError& e) {
-            const bool transient =
-                e.kind() == amazon::NetworkError::Kind::Timeout || e.kind() == amazon::NetworkError::Kind::Closed;
-            if (!transient || attempt + 1 >= maxAttempts) throw;
-            if (!clock_.sleepFor(backoff_.delay(attempt, std::nullopt), config_.stop)) throw amazon::CancelledError();
-            ++attempt;
-            continue;
-        }
-        if (response.status >= 200 && response.status < 300) return response;
-        if (response.status == 425) return response;  // the caller reads the duplicate's id
+        return request;
+    };
+    hooks.inspect = [&](const net::HttpResponse& response) {
+        if (response.status >= 200 && response.status < 300) return net::Verdict::Final;
+        if (response.status == 425) return net::Verdict::Final;  // the caller reads the duplicate's id
         if (response.status == 401 && !refreshedToken) {
             tokens_.invalidate(token);
             refreshedToken = true;
-            continue;
+            return net::Verdict::SendAgain;
         }
-        if (net::isRetryableStatus(response.status) && attempt + 1 < maxAttempts) {
-            std::optional<std::chrono::milliseconds> retryAfter;
-            if (auto value = response.header("Retry-After")) retryAfter = net::parseRetryAfter(*value, clock_.wallNow());
-            if (!retryAfter || *retryAfter <= config_.retry.maxRetryAfter) {
-                if (!clock_.sleepFor(backoff_.delay(attempt, retryAfter), config_.stop)) throw amazon::CancelledError();
-                ++attempt;
-                continue;
-            }
-        }
-        throw errorFor(operation, response.status, response.body, attempt + 1);
-    }
+        return net::Verdict::Retryable;
+    };
+    net::SendRules rules;
+    rules.stopBeforeEachTry = true;
+    net::SendOutcome outcome = net::sendWithRetry(http_, clock_, backoff_, config_.stop, hooks, rules);
+    const int status = outcome.response.status;
+    if ((status >= 200 && status < 300) || status == 425) return std::move(outcome.response);
+    throw errorFor(operation, status, outcome.response.body, outcome.attempts);
 }
 
 std::vector<store::ImportedProfile> AdsApiClient::listProfiles() {
@@ -277,36 +266,31 @@ ReportStatus AdsApiClient::waitForReport(std::string_view profileId, std::string
 }
 
 std::string AdsApiClient::download(const std::string& url) {
-    int attempt = 0;
-    const int maxAttempts = std::max(1, config_.retry.maxAttempts);
-    for (;;) {
+    net::SendHooks hooks;
+    hooks.build = [&] {
         net::HttpRequest request;  // a presigned link: no Amazon headers at all
         request.url = url;
-        net::HttpResponse response;
+        return request;
+    };
+    hooks.inspect = [](const net::HttpResponse& response) {
+        return response.status == 200 ? net::Verdict::Final : net::Verdict::Retryable;
+    };
+    net::SendRules rules;
+    rules.retryAnyNetworkFailure = true;
+    rules.honourAskedWait = false;
+    const net::HttpResponse response = net::sendWithRetry(http_, clock_, backoff_, config_.stop, hooks, rules).response;
+    if (response.status == 200) {
         try {
-            response = http_.send(request);
-        } catch (const amazon::NetworkError& e) {
-            if (attempt + 1 >= maxAttempts) throw;
-            if (!clock_.sleepFor(backoff_.delay(attempt++, std::nullopt), config_.stop)) throw amazon::CancelledError();
-            continue;
+            return amazon::looksGzipped(response.body) ? amazon::gunzip(response.body) : response.body;
+        } catch (const amazon::DownloadError& e) {
+            throw AdsError(AdsError::Kind::Download, 200, "", e.what(),
+                           std::string("the Amazon Ads report file is damaged: ") + e.what());
         }
-        if (response.status == 200) {
-            try {
-                return amazon::looksGzipped(response.body) ? amazon::gunzip(response.body) : response.body;
-            } catch (const amazon::DownloadError& e) {
-                throw AdsError(AdsError::Kind::Download, 200, "", e.what(),
-                               std::string("the Amazon Ads report file is damaged: ") + e.what());
-            }
-        }
-        if (net::isRetryableStatus(response.status) && attempt + 1 < maxAttempts) {
-            if (!clock_.sleepFor(backoff_.delay(attempt++, std::nullopt), config_.stop)) throw amazon::CancelledError();
-            continue;
-        }
-        const auto s3 = amazon::parseS3Error(response.body);
-        throw AdsError(AdsError::Kind::Download, response.status, s3 ? s3->code : "", s3 ? s3->message : "",
-                       "the Amazon Ads report file could not be downloaded (HTTP " + std::to_string(response.status) +
-                           (s3 ? " " + s3->code + ": " + s3->message : "") + ")");
     }
+    const auto s3 = amazon::parseS3Error(response.body);
+    throw AdsError(AdsError::Kind::Download, response.status, s3 ? s3->code : "", s3 ? s3->message : "",
+                   "the Amazon Ads report file could not be downloaded (HTTP " + std::to_string(response.status) +
+                       (s3 ? " " + s3->code + ": " + s3->message : "") + ")");
 }
 
 Json AdsApiClient::runReport(std::string_view profileId, const ReportRequest& request) {

@@ -15,6 +15,7 @@
 #include "daemon/common/decimal.hpp"
 #include "daemon/common/json.hpp"
 #include "daemon/common/text.hpp"
+#include "daemon/net/send.hpp"
 
 namespace settlebridge::ads {
 
@@ -325,9 +326,8 @@ std::string WalmartClient::signature(std::string_view timestamp) const {
 
 net::HttpResponse WalmartClient::call(const std::string& what, const std::string& method, const std::string& url,
                                          const std::string& body) {
-    const int maxAttempts = std::max(1, config_.retry.maxAttempts);
-    for (int attempt = 0;; ++attempt) {
-        if (config_.stop.stop_requested()) throw amazon::CancelledError();
+    net::SendHooks hooks;
+    hooks.build = [&] {
         const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock_.wallNow().time_since_epoch()).count();
         const std::string timestamp = std::to_string(ms);
         net::HttpRequest request;
@@ -343,29 +343,21 @@ net::HttpResponse WalmartClient::call(const std::string& what, const std::string
             request.body = body;
             request.contentType = "application/json";
         }
-        net::HttpResponse response;
-        try {
-            response = http_.send(request);
-        } catch (const amazon::NetworkError&) {
-            if (attempt + 1 >= maxAttempts) throw;
-            if (!clock_.sleepFor(backoff_.delay(attempt, std::nullopt), config_.stop)) throw amazon::CancelledError();
-            continue;
-        }
-        if (response.status >= 200 && response.status < 300) return response;
-        if (net::isRetryableStatus(response.status) && attempt + 1 < maxAttempts) {
-            std::optional<std::chrono::milliseconds> retryAfter;
-            if (auto v = response.header("Retry-After")) retryAfter = net::parseRetryAfter(*v, clock_.wallNow());
-            if (!clock_.sleepFor(backoff_.delay(attempt, retryAfter), config_.stop)) throw amazon::CancelledError();
-            continue;
-        }
-        const AdsError::Kind kind = response.status == 401 || response.status == 403 ? AdsError::Kind::AccessDenied
-                                    : response.status == 429                        ? AdsError::Kind::Throttled
-                                    : response.status >= 500                        ? AdsError::Kind::Server
-                                                                                    : AdsError::Kind::BadRequest;
-        throw AdsError(kind, response.status, "", response.body.substr(0, 300),
-                       "Walmart Connect refused " + what + " (HTTP " + std::to_string(response.status) + ")" +
-                           (kind == AdsError::Kind::AccessDenied ? ": check the auth token, consumer id and key" : ""));
-    }
+        return request;
+    };
+    net::SendRules rules;
+    rules.retryAnyNetworkFailure = true;
+    rules.capRetryAfter = false;
+    rules.stopBeforeEachTry = true;
+    net::HttpResponse response = net::sendWithRetry(http_, clock_, backoff_, config_.stop, hooks, rules).response;
+    if (response.status >= 200 && response.status < 300) return response;
+    const AdsError::Kind kind = response.status == 401 || response.status == 403 ? AdsError::Kind::AccessDenied
+                                : response.status == 429                        ? AdsError::Kind::Throttled
+                                : response.status >= 500                        ? AdsError::Kind::Server
+                                                                                : AdsError::Kind::BadRequest;
+    throw AdsError(kind, response.status, "", response.body.substr(0, 300),
+                   "Walmart Connect refused " + what + " (HTTP " + std::to_string(response.status) + ")" +
+                       (kind == AdsError::Kind::AccessDenied ? ": check the auth token, consumer id and key" : ""));
 }
 
 std::string WalmartClient::snapshot(std::string_view advertiserId, std::string_view reportType,

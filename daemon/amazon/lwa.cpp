@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "daemon/amazon/errors.hpp"
+#include "daemon/net/send.hpp"
 
 #ifndef SETTLEBRIDGE_VERSION
 #define SETTLEBRIDGE_VERSION "0.0.0"
@@ -165,34 +166,27 @@ TokenGrant LwaClient::post(const std::string& grantType,
     request.body = net::formEncode(fields);
     request.headers = {{"User-Agent", config_.userAgent}, {"Accept", "application/json"}};
 
-    const int attempts = std::max(1, config_.retry.maxAttempts);
-    for (int attempt = 0;; ++attempt) {
-        const bool last = attempt + 1 >= attempts;
-        std::optional<std::chrono::milliseconds> retryAfter;
-        try {
-            const net::HttpResponse response = http_.send(request);
-            if (response.status == 200) return parseGrant(response.body);
-            if (!net::isRetryableStatus(response.status)) throwRefusal(grantType, response.status, response.body);
-            if (last) {
-                const LwaAnswer answer = parseError(response.body);
-                throw LwaError(LwaError::Kind::Unavailable, response.status, answer.error, answer.description,
-                               "Login with Amazon is not available right now (HTTP " +
-                                   std::to_string(response.status) + " after " + std::to_string(attempts) +
-                                   " tries): try again later");
-            }
-            if (auto value = response.header("Retry-After")) retryAfter = net::parseRetryAfter(*value, clock_.wallNow());
-            if (retryAfter && *retryAfter > config_.retry.maxRetryAfter) {
-                throw LwaError(LwaError::Kind::Unavailable, response.status, "", "",
-                               "Login with Amazon asked to wait longer than Settlebridge waits: try again later");
-            }
-            logger().warning("LWA answered %d; retrying", response.status);
-        } catch (const NetworkError& e) {
-            const bool transient = e.kind() == NetworkError::Kind::Timeout || e.kind() == NetworkError::Kind::Closed;
-            if (!transient || last) throw;
-            logger().warning("LWA token request failed (%s); retrying", std::string(e.what()));
+    net::SendHooks hooks;
+    hooks.build = [&] { return request; };
+    hooks.onRetry = [](const net::HttpResponse* answer, const std::string& failure, std::chrono::milliseconds) {
+        if (answer == nullptr) {
+            logger().warning("LWA token request failed (%s); retrying", failure);
+        } else {
+            logger().warning("LWA answered %d; retrying", answer->status);
         }
-        if (!clock_.sleepFor(backoff_.delay(attempt, retryAfter), config_.stop)) throw CancelledError();
+    };
+    const net::SendOutcome outcome = net::sendWithRetry(http_, clock_, backoff_, config_.stop, hooks);
+    const net::HttpResponse& response = outcome.response;
+    if (response.status == 200) return parseGrant(response.body);
+    if (!net::isRetryableStatus(response.status)) throwRefusal(grantType, response.status, response.body);
+    if (outcome.waitTooLong) {
+        throw LwaError(LwaError::Kind::Unavailable, response.status, "", "",
+                       "Login with Amazon asked to wait longer than Settlebridge waits: try again later");
     }
+    const LwaAnswer answer = parseError(response.body);
+    throw LwaError(LwaError::Kind::Unavailable, response.status, answer.error, answer.description,
+                   "Login with Amazon is not available right now (HTTP " + std::to_string(response.status) +
+                       " after " + std::to_string(std::max(1, config_.retry.maxAttempts)) + " tries): try again later");
 }
 
 AccessTokenProvider::AccessTokenProvider(const LwaClient& lwa, std::string refreshToken,

@@ -13,6 +13,7 @@
 #include "daemon/amazon/document.hpp"
 #include "daemon/amazon/errors.hpp"
 #include "daemon/common/datetime.hpp"
+#include "daemon/net/send.hpp"
 
 namespace settlebridge::amazon {
 
@@ -165,59 +166,50 @@ ReportsClient::ReportsClient(SpApiConfig config, AccessTokenProvider& tokens, ne
 }
 
 ReportsClient::Answer ReportsClient::call(const std::string& operation, const std::string& pathAndQuery) {
-    const int maxAttempts = std::max(1, config_.retry.maxAttempts);
     bool refreshedToken = false;
-    int attempt = 0;
-    for (;;) {
+    std::string token;
+    net::SendHooks hooks;
+    hooks.build = [&] {
         limiter_.acquire(operation, config_.stop);
-        const std::string token = tokens_.accessToken();
+        token = tokens_.accessToken();
         net::HttpRequest request;
         request.url = endpoint_ + pathAndQuery;
         request.headers = {{"x-amz-access-token", token},
                            {"x-amz-date", net::amzDate(clock_.wallNow())},
                            {"User-Agent", config_.userAgent},
                            {"Accept", "application/json"}};
-        net::HttpResponse response;
-        try {
-            response = http_.send(request);
-        } catch (const NetworkError& e) {
-            const bool transient = e.kind() == NetworkError::Kind::Timeout || e.kind() == NetworkError::Kind::Closed;
-            if (!transient || attempt + 1 >= maxAttempts) throw;
-            logger().warning("%s: %s; retrying", operation, std::string(e.what()));
-            if (!clock_.sleepFor(backoff_.delay(attempt, std::nullopt), config_.stop)) throw CancelledError();
-            ++attempt;
-            continue;
-        }
-        const std::string requestId = response.header("x-amzn-RequestId").value_or("");
+        return request;
+    };
+    hooks.inspect = [&](const net::HttpResponse& response) {
         if (config_.adoptRateLimitHeader) {
             if (auto limit = response.header("x-amzn-RateLimit-Limit")) limiter_.observeLimitHeader(operation, *limit);
         }
-        if (response.status >= 200 && response.status < 300) return Answer{response.status, std::move(response.body), requestId};
-
-        const ErrorEntry error = firstError(response.body);
+        if (response.status >= 200 && response.status < 300) return net::Verdict::Final;
         if ((response.status == 401 || response.status == 403) && !refreshedToken) {
             // An expired or revoked access token: one fresh token, one more try (LwaError if LWA refuses).
             logger().information("%s: HTTP %d %s; refreshing the access token once", operation, response.status,
-                                 error.code);
+                                 firstError(response.body).code);
             tokens_.invalidate(token);
             refreshedToken = true;
-            continue;
+            return net::Verdict::SendAgain;
         }
-        if (net::isRetryableStatus(response.status) && attempt + 1 < maxAttempts) {
-            std::optional<std::chrono::milliseconds> retryAfter;
-            if (auto value = response.header("Retry-After")) retryAfter = net::parseRetryAfter(*value, clock_.wallNow());
-            if (!retryAfter || *retryAfter <= config_.retry.maxRetryAfter) {
-                const auto wait = backoff_.delay(attempt, retryAfter);
-                logger().warning("%s: HTTP %d %s; retrying in %s ms", operation, response.status, error.code,
-                                 std::to_string(wait.count()));
-                if (!clock_.sleepFor(wait, config_.stop)) throw CancelledError();
-                ++attempt;
-                continue;
-            }
+        return net::Verdict::Retryable;
+    };
+    hooks.onRetry = [&](const net::HttpResponse* answer, const std::string& failure, std::chrono::milliseconds wait) {
+        if (answer == nullptr) {
+            logger().warning("%s: %s; retrying", operation, failure);
+        } else {
+            logger().warning("%s: HTTP %d %s; retrying in %s ms", operation, answer->status,
+                             firstError(answer->body).code, std::to_string(wait.count()));
         }
-        throw SpApiError(operation, response.status, error.code, error.message, error.details, requestId,
-                         friendlyMessage(operation, response.status, error, config_.region, attempt + 1, requestId));
-    }
+    };
+    net::SendOutcome outcome = net::sendWithRetry(http_, clock_, backoff_, config_.stop, hooks);
+    net::HttpResponse& response = outcome.response;
+    const std::string requestId = response.header("x-amzn-RequestId").value_or("");
+    if (response.status >= 200 && response.status < 300) return Answer{response.status, std::move(response.body), requestId};
+    const ErrorEntry error = firstError(response.body);
+    throw SpApiError(operation, response.status, error.code, error.message, error.details, requestId,
+                     friendlyMessage(operation, response.status, error, config_.region, outcome.attempts, requestId));
 }
 
 ReportsPage ReportsClient::getReports(const ReportsQuery& query) {
@@ -291,25 +283,26 @@ ReportDocument ReportsClient::getReportDocument(std::string_view reportDocumentI
 }
 
 net::HttpResponse ReportsClient::fetchDocument(const std::string& url) {
-    const int maxAttempts = std::max(1, config_.retry.maxAttempts);
-    net::HttpRequest request;
-    request.url = url;
-    request.headers = {{"User-Agent", config_.userAgent}};  // a presigned link: no SP-API headers
-    for (int attempt = 0;; ++attempt) {
-        const bool last = attempt + 1 >= maxAttempts;
-        std::optional<std::chrono::milliseconds> retryAfter;
-        try {
-            net::HttpResponse response = http_.send(request);
-            if (!net::isRetryableStatus(response.status) || last) return response;
-            if (auto value = response.header("Retry-After")) retryAfter = net::parseRetryAfter(*value, clock_.wallNow());
-            logger().warning("report download: HTTP %d; retrying", response.status);
-        } catch (const NetworkError& e) {
-            const bool transient = e.kind() == NetworkError::Kind::Timeout || e.kind() == NetworkError::Kind::Closed;
-            if (!transient || last) throw;
-            logger().warning("report download: %s; retrying", std::string(e.what()));
+    net::SendHooks hooks;
+    hooks.build = [&] {
+        net::HttpRequest request;
+        request.url = url;
+        request.headers = {{"User-Agent", config_.userAgent}};  // a presigned link: no SP-API headers
+        return request;
+    };
+    hooks.inspect = [](const net::HttpResponse& response) {
+        return net::isRetryableStatus(response.status) ? net::Verdict::Retryable : net::Verdict::Final;
+    };
+    hooks.onRetry = [](const net::HttpResponse* answer, const std::string& failure, std::chrono::milliseconds) {
+        if (answer == nullptr) {
+            logger().warning("report download: %s; retrying", failure);
+        } else {
+            logger().warning("report download: HTTP %d; retrying", answer->status);
         }
-        if (!clock_.sleepFor(backoff_.delay(attempt, retryAfter), config_.stop)) throw CancelledError();
-    }
+    };
+    net::SendRules rules;
+    rules.capRetryAfter = false;  // S3 rarely asks; when it does, the download waits for it
+    return net::sendWithRetry(http_, clock_, backoff_, config_.stop, hooks, rules).response;
 }
 
 DownloadedReport ReportsClient::downloadDocument(std::string_view reportDocumentId) {

@@ -13,6 +13,7 @@
 #include "daemon/common/decimal.hpp"
 #include "daemon/common/json.hpp"
 #include "daemon/common/text.hpp"
+#include "daemon/net/send.hpp"
 
 namespace settlebridge::sellercloud {
 
@@ -219,15 +220,10 @@ std::string Client::accessToken() {
 
 Client::Answer Client::call(const std::string& operation, const std::string& method, const std::string& pathAndQuery,
                             const std::string& body, bool authenticated) {
-    const int maxAttempts = std::max(1, config_.transport.retry.maxAttempts);
     bool renewed = false;
-    int attempt = 0;
-    for (;;) {
-        try {
-            limiter_.acquire("api", config_.transport.stop);
-        } catch (const amazon::CancelledError&) {
-            throw SellercloudError(Kind::Cancelled, 0, operation, "stopped while waiting to call Sellercloud");
-        }
+    net::SendHooks hooks;
+    hooks.build = [&] {
+        limiter_.acquire("api", config_.transport.stop);
         net::HttpRequest request;
         request.method = method;
         request.url = config_.baseUrl + pathAndQuery;
@@ -237,24 +233,10 @@ Client::Answer Client::call(const std::string& operation, const std::string& met
             request.body = body;
             request.contentType = "application/json";
         }
-        net::HttpResponse response;
-        try {
-            response = http_.send(request);
-        } catch (const amazon::NetworkError& e) {
-            const bool transient =
-                e.kind() == amazon::NetworkError::Kind::Timeout || e.kind() == amazon::NetworkError::Kind::Closed;
-            if (!transient || attempt + 1 >= maxAttempts) throw fromNetwork(e, operation);
-            logger().warning("%s: %s; retrying", operation, std::string(e.what()));
-            if (!clock_.sleepFor(backoff_.delay(attempt, std::nullopt), config_.transport.stop)) {
-                throw SellercloudError(Kind::Cancelled, 0, operation, "stopped while waiting to call Sellercloud");
-            }
-            ++attempt;
-            continue;
-        } catch (const amazon::ConfigError& e) {
-            throw SellercloudError(Kind::Config, 0, operation, e.what());
-        }
-        if (response.status >= 200 && response.status < 300) return Answer{response.status, std::move(response.body)};
-
+        return request;
+    };
+    hooks.inspect = [&](const net::HttpResponse& response) {
+        if (response.status >= 200 && response.status < 300) return net::Verdict::Final;
         const std::string said = sellercloudText(response.body);
         if (!authenticated && (response.status == 400 || response.status == 401 || response.status == 403)) {
             throw SellercloudError(Kind::BadCredentials, response.status, operation,
@@ -273,24 +255,35 @@ Client::Answer Client::call(const std::string& operation, const std::string& met
             logger().information("%s: HTTP 401; renewing the Sellercloud token once", operation);
             token_.clear();
             renewed = true;
-            continue;
+            return net::Verdict::SendAgain;
         }
-        if (net::isRetryableStatus(response.status) && attempt + 1 < maxAttempts) {
-            const auto asked = response.status == 429 ? throttleWait(response, clock_.wallNow()) : std::nullopt;
-            if (!asked || *asked <= config_.transport.retry.maxRetryAfter) {
-                const auto wait = backoff_.delay(attempt, asked);
-                logger().warning("%s: HTTP %d; retrying in %s ms", operation, response.status,
-                                 std::to_string(wait.count()));
-                if (!clock_.sleepFor(wait, config_.transport.stop)) {
-                    throw SellercloudError(Kind::Cancelled, 0, operation, "stopped while waiting to call Sellercloud");
-                }
-                ++attempt;
-                continue;
-            }
+        return net::Verdict::Retryable;
+    };
+    hooks.askedWait = [](const net::HttpResponse& response, net::Clock::Wall now) {
+        return response.status == 429 ? throttleWait(response, now) : std::nullopt;
+    };
+    hooks.onRetry = [&](const net::HttpResponse* answer, const std::string& failure, std::chrono::milliseconds wait) {
+        if (answer == nullptr) {
+            logger().warning("%s: %s; retrying", operation, failure);
+        } else {
+            logger().warning("%s: HTTP %d; retrying in %s ms", operation, answer->status, std::to_string(wait.count()));
         }
-        throw SellercloudError(kindOfStatus(response.status), response.status, operation,
-                               friendly(operation, response.status, said, attempt + 1), said);
+    };
+    net::SendOutcome outcome;
+    try {
+        outcome = net::sendWithRetry(http_, clock_, backoff_, config_.transport.stop, hooks);
+    } catch (const amazon::CancelledError&) {
+        throw SellercloudError(Kind::Cancelled, 0, operation, "stopped while waiting to call Sellercloud");
+    } catch (const amazon::NetworkError& e) {
+        throw fromNetwork(e, operation);
+    } catch (const amazon::ConfigError& e) {
+        throw SellercloudError(Kind::Config, 0, operation, e.what());
     }
+    net::HttpResponse& response = outcome.response;
+    if (response.status >= 200 && response.status < 300) return Answer{response.status, std::move(response.body)};
+    const std::string said = sellercloudText(response.body);
+    throw SellercloudError(kindOfStatus(response.status), response.status, operation,
+                           friendly(operation, response.status, said, outcome.attempts), said);
 }
 
 std::vector<Company> Client::companies() {
@@ -366,62 +359,54 @@ TeamServer resolveTeam(std::string_view team, const std::string& lookupUrl, cons
     const std::string base = lookupUrl.empty() ? std::string(kTeamLookupUrl) : lookupUrl;
     net::HttpClient http(transport.http);
     net::Backoff backoff(transport.retry, transport.jitter);
-    const int maxAttempts = std::max(1, transport.retry.maxAttempts);
-    for (int attempt = 0;; ++attempt) {
+    net::SendHooks hooks;
+    hooks.build = [&] {
         net::HttpRequest request;
         request.url = base + (base.find('?') == std::string::npos ? "?" : "&") + "team=" + net::percentEncode(team);
         request.headers.emplace_back("Accept", "application/json");
-        net::HttpResponse response;
-        try {
-            response = http.send(request);
-        } catch (const amazon::NetworkError& e) {
-            const bool transient =
-                e.kind() == amazon::NetworkError::Kind::Timeout || e.kind() == amazon::NetworkError::Kind::Closed;
-            if (transient && attempt + 1 < maxAttempts) {
-                if (!clock.sleepFor(backoff.delay(attempt, std::nullopt), transport.stop)) {
-                    throw SellercloudError(Kind::Cancelled, 0, "serverByTeam", "stopped while looking up the team");
-                }
-                continue;
-            }
-            // The lookup host is Sellercloud's own: failing to reach it is a network problem, not a bad team.
-            throw SellercloudError(Kind::Network, 0, "serverByTeam", std::string(e.what()), e.detail());
-        } catch (const amazon::ConfigError& e) {
-            throw SellercloudError(Kind::Config, 0, "serverByTeam", e.what());
-        }
-        if (net::isRetryableStatus(response.status) && attempt + 1 < maxAttempts) {
-            const auto asked = response.header("Retry-After")
-                                   ? net::parseRetryAfter(*response.header("Retry-After"), clock.wallNow())
-                                   : std::nullopt;
-            if (!clock.sleepFor(backoff.delay(attempt, asked), transport.stop)) {
-                throw SellercloudError(Kind::Cancelled, 0, "serverByTeam", "stopped while looking up the team");
-            }
-            continue;
-        }
-        const std::string unknown = "Sellercloud does not know the team \"" + std::string(team) +
-                                    "\": check the team name (as on the Sellercloud login page) or enter the server id";
-        if (response.status == 404 || response.status == 400) {
-            throw SellercloudError(Kind::UnknownTeam, response.status, "serverByTeam", unknown,
-                                   sellercloudText(response.body));
-        }
-        if (response.status < 200 || response.status >= 300) {
-            throw SellercloudError(kindOfStatus(response.status), response.status, "serverByTeam",
-                                   friendly("serverByTeam", response.status, sellercloudText(response.body),
-                                            attempt + 1),
-                                   sellercloudText(response.body));
-        }
-        const common::Json json = parseBody(response.body, "serverByTeam");
-        TeamServer out;
-        out.apiUrl = json.isObject() ? json.get("ApiUrl") : std::string();
-        if (out.apiUrl.empty()) throw SellercloudError(Kind::UnknownTeam, response.status, "serverByTeam", unknown);
-        out.restBase = normalizeRestBase(out.apiUrl);
-        out.serverId = json.get("ServerID");
-        if (out.serverId.empty()) {
-            const std::string host = Poco::URI(out.restBase).getHost();
-            const auto dot = host.find('.');
-            out.serverId = host.substr(0, dot);
-        }
-        return out;
+        return request;
+    };
+    hooks.inspect = [](const net::HttpResponse& response) {
+        return net::isRetryableStatus(response.status) ? net::Verdict::Retryable : net::Verdict::Final;
+    };
+    net::SendRules rules;
+    rules.capRetryAfter = false;
+    net::SendOutcome outcome;
+    try {
+        outcome = net::sendWithRetry(http, clock, backoff, transport.stop, hooks, rules);
+    } catch (const amazon::CancelledError&) {
+        throw SellercloudError(Kind::Cancelled, 0, "serverByTeam", "stopped while looking up the team");
+    } catch (const amazon::NetworkError& e) {
+        // The lookup host is Sellercloud's own: failing to reach it is a network problem, not a bad team.
+        throw SellercloudError(Kind::Network, 0, "serverByTeam", std::string(e.what()), e.detail());
+    } catch (const amazon::ConfigError& e) {
+        throw SellercloudError(Kind::Config, 0, "serverByTeam", e.what());
     }
+    const net::HttpResponse& response = outcome.response;
+    const std::string unknown = "Sellercloud does not know the team \"" + std::string(team) +
+                                "\": check the team name (as on the Sellercloud login page) or enter the server id";
+    if (response.status == 404 || response.status == 400) {
+        throw SellercloudError(Kind::UnknownTeam, response.status, "serverByTeam", unknown,
+                               sellercloudText(response.body));
+    }
+    if (response.status < 200 || response.status >= 300) {
+        throw SellercloudError(kindOfStatus(response.status), response.status, "serverByTeam",
+                               friendly("serverByTeam", response.status, sellercloudText(response.body),
+                                        outcome.attempts),
+                               sellercloudText(response.body));
+    }
+    const common::Json json = parseBody(response.body, "serverByTeam");
+    TeamServer out;
+    out.apiUrl = json.isObject() ? json.get("ApiUrl") : std::string();
+    if (out.apiUrl.empty()) throw SellercloudError(Kind::UnknownTeam, response.status, "serverByTeam", unknown);
+    out.restBase = normalizeRestBase(out.apiUrl);
+    out.serverId = json.get("ServerID");
+    if (out.serverId.empty()) {
+        const std::string host = Poco::URI(out.restBase).getHost();
+        const auto dot = host.find('.');
+        out.serverId = host.substr(0, dot);
+    }
+    return out;
 }
 
 }  // namespace settlebridge::sellercloud
