@@ -37,13 +37,6 @@ ApiError upstreamError(const SellercloudError& e) {
     }
 }
 
-bool hasControl(std::string_view text) {
-    return std::any_of(text.begin(), text.end(), [](char c) {
-        const auto u = static_cast<unsigned char>(c);
-        return u < 0x20 || u == 0x7f;
-    });
-}
-
 JsonArray stringArray(const std::vector<std::string>& items) {
     JsonArray a = array();
     for (const auto& item : items) a->add(item);
@@ -264,57 +257,19 @@ ApiReply sellercloudPut(SiteContext& ctx, const ApiRequest& request) {
             return {};
         }
     };
-    const auto trim = [](std::string s) {
-        while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
-        std::size_t i = 0;
-        while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-        return s.substr(i);
-    };
-    const std::string team = trim(textOf("team_name"));
-    const std::string serverId = trim(textOf("server_id"));
-    const std::string baseUrl = trim(textOf("base_url"));
-    const std::string username = trim(textOf("username"));
-    const std::string password = textOf("password");
-
-    const int ways = (team.empty() ? 0 : 1) + (serverId.empty() ? 0 : 1) + (baseUrl.empty() ? 0 : 1);
-    if (ways == 0) {
-        errors.push_back({"team_name", "enter the Sellercloud team name (what you type on Sellercloud's login page) "
-                                       "or the server id"});
-    } else if (ways > 1) {
-        errors.push_back({"team_name", "enter the team name or the server id, not both"});
-    }
-    if (!team.empty() && (team.size() > 100 || hasControl(team))) {
-        errors.push_back({"team_name", "a team name has at most 100 characters and no control characters"});
-    }
-    if (!serverId.empty()) {
-        const bool ok = serverId.size() <= 63 && serverId.front() != '-' && serverId.back() != '-' &&
-                        std::all_of(serverId.begin(), serverId.end(), [](char c) {
-                            return std::isalnum(static_cast<unsigned char>(c)) || c == '-';
-                        });
-        if (!ok) {
-            errors.push_back({"server_id", "a server id is the first part of your Sellercloud address "
-                                           "(xx in xx.cwa.sellercloud.com): letters, digits and hyphens"});
-        }
-    }
-    if (!baseUrl.empty() && ((baseUrl.rfind("https://", 0) != 0 && baseUrl.rfind("http://", 0) != 0) ||
-                             baseUrl.size() > 500 || hasControl(baseUrl) ||
-                             baseUrl.find(' ') != std::string::npos)) {
-        errors.push_back({"base_url", "the REST address must be an https:// URL"});
-    }
-    if (username.empty()) {
-        errors.push_back({"username", "enter the Sellercloud user name"});
-    } else if (username.size() > 256 || hasControl(username)) {
-        errors.push_back({"username", "a user name has at most 256 characters and no control characters"});
-    }
-    if (password.size() > 1024 || hasControl(password)) {
-        errors.push_back({"password", "a password has at most 1024 characters and no control characters"});
-    }
+    store::SellercloudLogin login;
+    login.teamName = textOf("team_name");
+    login.serverId = textOf("server_id");
+    login.baseUrl = textOf("base_url");
+    login.username = textOf("username");
+    login.password = textOf("password");
     const auto existing = ctx.store().read([&](store::Tx& tx) {
         requireCompany(tx, companyId);
         return store::SellercloudConnections(tx.database()).findByCompany(companyId);
     });
-    if (password.empty() && (!existing || !existing->hasPassword)) {
-        errors.push_back({"password", "enter the Sellercloud password"});
+    // The same rules as the CLI's `sellercloud connect` (store/sellercloud_settings.hpp).
+    for (auto& problem : store::checkSellercloudLogin(login, existing && existing->hasPassword)) {
+        errors.push_back({problem.field, problem.message});
     }
     if (!errors.empty()) {
         throw ApiError(400, errors.front().message, errors.front().field).withErrors(errors);
@@ -323,33 +278,12 @@ ApiReply sellercloudPut(SiteContext& ctx, const ApiRequest& request) {
     const store::Timestamp now = ctx.now();
     const store::SecretBox& box = ctx.box();
     const auto saved = ctx.store().write([&](store::Tx& tx) {
-        store::SellercloudConnections connections(tx.database());
-        // Read again here: the daemon may have changed the sync state since the check above.
-        store::SellercloudConnection c = connections.findByCompany(companyId).value_or(store::SellercloudConnection{});
-        const bool fresh = c.id == 0;
-        const bool endpointChanged =
-            c.teamName != team || c.baseUrl != baseUrl || (!serverId.empty() && c.serverId != serverId);
-        c.companyId = companyId;
-        if (endpointChanged) {
-            c.teamName = team;
-            c.serverId = serverId;  // a team name's server is looked up again
-            c.baseUrl = baseUrl;
-        }
-        const bool loginChanged = c.username != username || !password.empty();
-        c.username = username;
-        if (endpointChanged || loginChanged) {
-            c.testVerdict.clear();
-            c.testMessage.clear();
-            c.testedAt = 0;
-        }
-        const std::int64_t id = fresh ? connections.create(c, now).id : (connections.update(c, now), c.id);
-        if (!password.empty()) connections.setPassword(id, box, password, now);
-        // Another server means other products: the cached links go (the ones made by hand stay).
-        if (!fresh && endpointChanged) store::SellercloudProducts(tx.database()).dropLinks(id);
+        // Saved in one transaction with what the daemon may have changed since the check above.
+        const store::SellercloudLoginSaved result = store::saveSellercloudLogin(tx.database(), box, companyId, login, now);
         tx.events().add(now, companyId, store::EventLevel::Info,
-                        std::string("Sellercloud connection ") + (fresh ? "added" : "changed") + " by " +
+                        std::string("Sellercloud connection ") + (result.added ? "added" : "changed") + " by " +
                             request.session->userName);
-        return *connections.find(id);
+        return result.connection;
     });
     JsonObject out = connectionJson(saved);
     out->set("message", "Saved. Use Test Connection to check the login.");

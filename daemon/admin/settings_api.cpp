@@ -7,8 +7,8 @@
 
 #include "daemon/settlement/categories.hpp"
 #include "daemon/settlement/mapping.hpp"
-#include "daemon/settlement/timezone.hpp"
 #include "daemon/store/admin_company_options.hpp"
+#include "daemon/store/company_settings.hpp"
 #include "daemon/store/amazon_connections.hpp"
 #include "qbxml/render.hpp"
 
@@ -193,22 +193,15 @@ ApiReply settingsPut(SiteContext& ctx, const ApiRequest& request) {
                                     "Amazon is checked for new settlements every 1 to 168 hours", errors);
     const auto runEvery = intField(request, "run_every_minutes", 1, 1440,
                                    "the Web Connector runs every 1 to 1440 minutes (a day)", errors);
-    const auto autoLive = intField(request, "auto_live_days", 0, 365,
-                                   "switch to Live after 0 (never automatically) to 365 days", errors);
+    // The same rules as the CLI's `company add|set` (store/company_settings.hpp).
+    const auto autoLive = intField(request, "auto_live_days", 0, static_cast<int>(store::kMaxAutoLiveDays),
+                                   store::checkAutoLiveDays(-1)->message, errors);
     const auto customer = textField(request, "customer_name", errors);
-    if (customer && !settlement::isValidCustomerName(*customer)) {
-        errors.add("customer_name",
-                   "the customer name must have 1 to 41 characters per ':'-separated part and no control characters");
+    if (const auto problem = customer ? store::checkCustomerName(*customer) : std::nullopt) {
+        errors.add(problem->field, problem->message);
     }
     const auto zone = textField(request, "time_zone", errors);
-    if (zone && !zone->empty()) {
-        try {
-            (void)settlement::TimeZone::load(*zone);
-        } catch (const settlement::TimeZoneError&) {
-            errors.add("time_zone", "\"" + *zone + "\" is not a time zone this machine knows (use a name like "
-                                    "America/Los_Angeles, or leave it empty for the marketplace's zone)");
-        }
-    }
+    if (const auto problem = zone ? store::checkTimeZone(*zone) : std::nullopt) errors.add(problem->field, problem->message);
     std::optional<bool> split;
     try {
         split = request.optionalBool("split_months");

@@ -16,6 +16,7 @@
 #include "daemon/app/cli.hpp"
 #include "daemon/app/json_writer.hpp"
 #include "daemon/app/service.hpp"
+#include "daemon/app/settings.hpp"
 #include "daemon/common/money.hpp"
 #include "daemon/ads/app_config.hpp"
 #include "daemon/store/ad_spend.hpp"
@@ -24,32 +25,7 @@
 
 namespace settlebridge::app {
 
-const char* const kAdsUsage =
-    "  ads app [--client-id ID] [--client-secret-stdin] [--redirect-uri URL]\n"
-    "      The operator's Amazon Ads app (LWA client) used by Connect with Amazon for ads; stored (secret sealed).\n"
-    "  ads connect --name NAME --region NA|EU|FE --redirect-uri URL [--company NAME]\n"
-    "      Print the \"Connect with Amazon\" URL for a new Amazon Ads account (the daemon's\n"
-    "      /oauth/amazon-ads/callback completes it). The Ads app: `ads app` (or $SETTLEBRIDGE_ADS_CLIENT_ID\n"
-    "      and $SETTLEBRIDGE_ADS_CLIENT_SECRET).\n"
-    "  ads connect --callback URL --redirect-uri URL   Complete a connection from the URL Amazon sent the browser to.\n"
-    "  ads add-token --name NAME --region NA|EU|FE [--company NAME]\n"
-    "      Add an Amazon Ads account from a refresh token ($SETTLEBRIDGE_ADS_REFRESH_TOKEN or the first line of stdin).\n"
-    "  ads add-walmart --name NAME --advertiser ID [--time-zone ZONE] [--currency CUR] [--company NAME]\n"
-    "      Add a Walmart Connect advertiser ($SETTLEBRIDGE_WALMART_AUTH_TOKEN, _CONSUMER_ID, _PRIVATE_KEY_FILE, _KEY_VERSION).\n"
-    "  ads list [--format text|json]                        Ads accounts and their sync state.\n"
-    "  ads profiles [--all] [--format text|json]            Profiles (hidden ones with --all).\n"
-    "  ads profile set ID [--name NAME] [--enable|--disable] [--hide|--show] [--backfill-days N]\n"
-    "  ads sync [--profile ID] [--days N] [--request]\n"
-    "      Pull ad spend now (all enabled profiles, or one), with a progress bar; --request only asks a\n"
-    "      running daemon to do it.\n"
-    "  ads spend --from YYYY-MM-DD --to YYYY-MM-DD [--profile ID] [--sku SKU] [--format text|json]\n"
-    "      Spend per SKU (summed over days and ad products) as a table.\n";
-
 namespace {
-
-std::filesystem::path dataDir(const Arguments& a) {
-    return a.has("data-dir") ? std::filesystem::path(a.get("data-dir")) : defaultDataDir();
-}
 
 std::string env(const char* name) {
     const char* v = std::getenv(name);
@@ -90,7 +66,7 @@ ads::AdsConnectConfig connectConfig(const Arguments& a, Service& service, const 
 }
 
 int app(const Arguments& a, std::istream& in, std::ostream& out) {
-    Service service(dataDir(a));
+    Service service(dataDirOf(a));
     const auto box = store::SecretBox::openKeyFile(service.dataDir() / "secrets.key");
     std::string secret;
     if (a.has("client-secret-stdin")) {
@@ -153,7 +129,7 @@ std::string firstLine(std::istream& in) {
 }
 
 int connect(const Arguments& a, std::ostream& out) {
-    Service service(dataDir(a));
+    Service service(dataDirOf(a));
     const auto box = store::SecretBox::openKeyFile(service.dataDir() / "secrets.key");
     ads::AdsConnect connect(service.store(), box, connectConfig(a, service, box));
     if (a.has("callback")) {
@@ -172,7 +148,7 @@ int addToken(const Arguments& a, std::istream& in, std::ostream& out) {
     std::string token = env("SETTLEBRIDGE_ADS_REFRESH_TOKEN");
     if (token.empty()) token = firstLine(in);
     if (token.empty()) throw BadInput("no refresh token: set $SETTLEBRIDGE_ADS_REFRESH_TOKEN or give it on stdin");
-    Service service(dataDir(a));
+    Service service(dataDirOf(a));
     const auto box = store::SecretBox::openKeyFile(service.dataDir() / "secrets.key");
     ads::AdsConnect connect(service.store(), box, connectConfig(a, service, box));
     printConnected(out, connect.addRefreshToken(a.get("name"), regionOf(a), token, companyOf(service, a), nowSeconds()));
@@ -191,7 +167,7 @@ int addWalmart(const Arguments& a, std::ostream& out) {
         if (!f) throw BadInput("cannot read " + keyFile);
         creds.privateKey.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
     }
-    Service service(dataDir(a));
+    Service service(dataDirOf(a));
     const auto box = store::SecretBox::openKeyFile(service.dataDir() / "secrets.key");
     ads::AdsConnectConfig c;
     c.backfillDays = intOption(a, "backfill-days", 30, 1, 90);
@@ -210,7 +186,7 @@ void syncJson(JsonWriter& json, const store::AdsSyncStatus& s) {
 }
 
 int list(const Arguments& a, std::ostream& out) {
-    Service service(dataDir(a));
+    Service service(dataDirOf(a));
     const auto accounts = service.store().read([](store::Tx& tx) { return store::AdsAccounts(tx.database()).list(); });
     if (a.get("format", "text") == "json") {
         JsonWriter json(out);
@@ -237,7 +213,7 @@ int list(const Arguments& a, std::ostream& out) {
 }
 
 int profiles(const Arguments& a, std::ostream& out) {
-    Service service(dataDir(a));
+    Service service(dataDirOf(a));
     const auto ps = service.store().read(
         [&](store::Tx& tx) { return store::AdsProfiles(tx.database()).list(std::nullopt, a.has("all")); });
     if (a.get("format", "text") == "json") {
@@ -277,7 +253,7 @@ int profileSet(const Arguments& a, std::ostream& out) {
     if (a.positional().size() != 1) throw UsageError("ads profile set needs exactly one profile ID");
     if (a.has("enable") && a.has("disable")) throw UsageError("--enable and --disable together");
     if (a.has("hide") && a.has("show")) throw UsageError("--hide and --show together");
-    Service service(dataDir(a));
+    Service service(dataDirOf(a));
     const store::AdsProfile p = findProfile(service, a.positional().front());
     const int days = intOption(a, "backfill-days", p.backfillDays, 1, 95);
     const auto now = nowSeconds();
@@ -296,7 +272,7 @@ int profileSet(const Arguments& a, std::ostream& out) {
 
 int sync(const Arguments& a, std::ostream& out, std::ostream& err) {
     const int days = intOption(a, "days", 0, 0, 95);
-    Service service(dataDir(a));
+    Service service(dataDirOf(a));
     std::vector<store::AdsProfile> targets;
     if (a.has("profile")) {
         targets.push_back(findProfile(service, a.get("profile")));
@@ -340,7 +316,7 @@ int sync(const Arguments& a, std::ostream& out, std::ostream& err) {
 
 int spend(const Arguments& a, std::ostream& out) {
     if (!a.has("from") || !a.has("to")) throw UsageError("ads spend needs --from and --to (YYYY-MM-DD)");
-    Service service(dataDir(a));
+    Service service(dataDirOf(a));
     std::vector<store::AdsProfile> targets;
     if (a.has("profile")) {
         targets.push_back(findProfile(service, a.get("profile")));
@@ -392,20 +368,13 @@ int spend(const Arguments& a, std::ostream& out) {
 int adsCommand(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err) {
     if (args.size() < 2) throw UsageError("ads needs a subcommand: connect, add-token, add-walmart, list, profiles, profile, sync, spend");
     const std::string& sub = args[1];
-    if (sub == "help" || sub == "--help") {
-        out << "usage: settlebridge ads <subcommand> [options] [--data-dir DIR]\n\n" << kAdsUsage;
-        return kExitOk;
-    }
-    const std::vector<std::string> flags{"all", "enable", "disable", "hide", "show", "request", "client-secret-stdin"};
-    const std::vector<std::string> valued{"data-dir", "name", "region", "company", "redirect-uri", "callback", "format",
-                                          "profile", "days", "from", "to", "sku", "backfill-days", "advertiser",
-                                          "time-zone", "currency", "client-id"};
     try {
         if (sub == "profile") {
             if (args.size() < 3 || args[2] != "set") throw UsageError("ads profile needs the subcommand set");
-            return profileSet(Arguments(args, 3, flags, valued), out);
+            return profileSet(Arguments(args, 3, commandSpec("ads profile set")), out);
         }
-        const Arguments a(args, 2, flags, valued);
+        if (findCommand("ads " + sub) == nullptr) throw UsageError("unknown ads subcommand \"" + sub + "\"");
+        const Arguments a(args, 2, commandSpec("ads " + sub));
         if (sub == "app") return app(a, in, out);
         if (sub == "connect") return connect(a, out);
         if (sub == "add-token") return addToken(a, in, out);

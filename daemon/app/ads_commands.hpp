@@ -10,7 +10,4 @@ namespace settlebridge::app {
 /// args[0] == "ads". Returns the exit code (cli.hpp).
 int adsCommand(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err);
 
-/// The usage lines of the ads commands (for the CLI's help).
-extern const char* const kAdsUsage;
-
 }  // namespace settlebridge::app

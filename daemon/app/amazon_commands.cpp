@@ -10,15 +10,12 @@
 #include "daemon/app/cli.hpp"
 #include "daemon/app/json_writer.hpp"
 #include "daemon/app/service.hpp"
+#include "daemon/app/settings.hpp"
 #include "daemon/store/amazon_connections.hpp"
 
 namespace settlebridge::app {
 
 namespace {
-
-std::filesystem::path dataDirOf(const Arguments& arguments) {
-    return arguments.has("data-dir") ? std::filesystem::path(arguments.get("data-dir")) : defaultDataDir();
-}
 
 /// A secret from an environment variable, else the next line of standard input. Never argv.
 std::string readSecret(std::istream& in, const char* env, const std::string& what) {
@@ -137,9 +134,8 @@ int appCommand(const Arguments& arguments, std::istream& in, std::ostream& out) 
 int amazonCommand(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err) {
     if (args.size() < 2) throw UsageError("amazon needs a subcommand: app, connect, add-token, test, list, set, sync or reports");
     const std::string& sub = args[1];
-    const Arguments arguments(args, 2, {"draft", "production", "client-secret-stdin", "request", "enable", "disable"},
-                              {"data-dir", "company", "name", "region", "marketplaces", "window", "every",
-                               "application-id", "client-id", "redirect-uri", "endpoint", "seller-id", "format"});
+    if (findCommand("amazon " + sub) == nullptr) throw UsageError("unknown amazon subcommand \"" + sub + "\"");
+    const Arguments arguments(args, 2, commandSpec("amazon " + sub));
     if (!arguments.positional().empty()) throw UsageError("amazon " + sub + " takes no positional arguments");
     if (sub == "app") return appCommand(arguments, in, out);
 

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "daemon/app/command_table.hpp"
+
 namespace settlebridge::app {
 
 /// A usage problem: reported with the command's help, exit code 2.
@@ -60,6 +62,11 @@ public:
         }
     }
 
+    /// The options of `spec` (command_table.hpp), the global ones, and --help: the one table decides what a
+    /// command accepts.
+    Arguments(const std::vector<std::string>& args, std::size_t first, const CommandSpec& spec)
+        : Arguments(args, first, namesOf(spec, true), namesOf(spec, false)) {}
+
     bool has(const std::string& name) const { return values_.count(name) != 0; }
     std::string get(const std::string& name, const std::string& fallback = "") const {
         const auto it = values_.find(name);
@@ -68,6 +75,17 @@ public:
     const std::vector<std::string>& positional() const { return positional_; }
 
 private:
+    static std::vector<std::string> namesOf(const CommandSpec& spec, bool flags) {
+        std::vector<std::string> names;
+        if (flags) names.emplace_back("help");
+        for (const auto* list : {&spec.options, &globalOptions()}) {
+            for (const OptionSpec& option : *list) {
+                if (option.flag() == flags) names.emplace_back(option.name);
+            }
+        }
+        return names;
+    }
+
     std::map<std::string, std::string> values_;
     std::vector<std::string> positional_;
 };

@@ -1,9 +1,17 @@
 #include "daemon/app/cli.hpp"
 
+#include <Poco/AutoPtr.h>
+#include <Poco/ConsoleChannel.h>
+#include <Poco/FormattingChannel.h>
+#include <Poco/Logger.h>
+#include <Poco/PatternFormatter.h>
+
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <fstream>
 #include <functional>
 #include <iostream>
 #include <map>
@@ -16,6 +24,7 @@
 #include "daemon/amazon/errors.hpp"
 #include "daemon/app/amazon_commands.hpp"
 #include "daemon/app/arguments.hpp"
+#include "daemon/app/command_table.hpp"
 #include "daemon/app/commands.hpp"
 #include "daemon/store/unmapped_types.hpp"
 #include "daemon/app/ads_commands.hpp"
@@ -36,62 +45,8 @@ namespace {
 
 constexpr const char* kVersion = "0.1.0";
 
-const char* kUsage =
-    "usage: settlebridge <command> [options]\n"
-    "\n"
-    "commands:\n"
-    "  summarize FILE [--format text|json|qbxml] [--split-months] [--map MAPFILE]\n"
-    "                 [--time-zone ZONE] [--customer NAME] [--gross]\n"
-    "      Summarize one Amazon settlement report (Flat File V2 or the legacy flat file) into the\n"
-    "      sales receipt and credit memo that would be posted to QuickBooks.\n"
-    "      Exit codes: 0 reconciled to the deposit, 1 not reconciled, 2 bad input.\n"
-    "  company add NAME [--mode testing|live] [--time-zone ZONE] [--customer NAME] [--company-file PATH]\n"
-    "      Add a QuickBooks company (= Web Connector user). The password comes from $SETTLEBRIDGE_PASSWORD\n"
-    "      or the first line of standard input, never the command line.\n"
-    "      --currency ISO: the company file's currency when multicurrency is off (settlements in another\n"
-    "      currency are held, not posted).\n"
-    "      --auto-live-days N: Testing becomes Live after N days once a settlement was approved and posted\n"
-    "      (default 30, 0 = never automatically).\n"
-    "  company set NAME [same options] [--password-stdin]      company list [--format text|json]\n"
-    "  import FILE --company NAME [--split-months] [--map MAPFILE]\n"
-    "      Import a settlement report downloaded from Seller Central: summarize, store, queue.\n"
-    "  approve SETTLEMENT_ID --company NAME     Release a held settlement's documents for posting.\n"
-    "  retry DOCUMENT_ID                        Queue a failed document again.\n"
-    "  status [--company NAME] [--format text|json]   The posting queue per company and state.\n"
-    "  qwc --company NAME --url URL [--out FILE]      The .qwc file to add to the QuickBooks Web Connector.\n"
-    "  unmapped --company NAME [--format text|json]\n"
-    "      The kinds of settlement rows no mapping rule covers (on \"Amazon Unmapped\" lines), across every\n"
-    "      imported settlement, with their rows and amounts.\n"
-    "  unmapped map --company NAME --transaction-type T --amount-type A --description D --category KEY\n"
-    "      Map one kind to a category: one rule added to the company's mapping (its next version).\n"
-    "  serve [--config FILE] [--listen ADDR] [--port PORT] [--cert PEM --key PEM] [--ready-file FILE]\n"
-    "        [--session-timeout S] [--tick S] [--log-file FILE] [--log-level LEVEL] [--daemon --pidfile FILE]\n"
-    "        [--engine event-loop|thread-per-connection] [--io-threads N]\n"
-    "      Run the daemon: the Web Connector endpoint (/qbwc), the Amazon consent callback, and the schedules\n"
-    "      (settlement sync, Testing to Live), until SIGTERM or Ctrl-C. Settings: docs/DAEMON.md.\n"
-    "      A Web Connector session idle for S seconds (default 1800) expires, freeing the company.\n"
-    "  amazon app [--application-id ID] [--client-id ID] [--client-secret-stdin] [--redirect-uri URL] [--draft]\n"
-    "      The operator's SP-API app used by Connect with Amazon (secret: $SETTLEBRIDGE_AMAZON_CLIENT_SECRET or stdin).\n"
-    "  amazon connect --company NAME [--name N] [--region NA|EU|FE] [--window DAYS] [--every MINUTES]\n"
-    "      Connect with Amazon: prints the consent address; the daemon receives Amazon's answer.\n"
-    "  amazon add-token --company NAME [--name N] [--region R] [--client-id ID] [--seller-id S] [...]\n"
-    "      A self-authorized app's refresh token ($SETTLEBRIDGE_REFRESH_TOKEN or stdin; client secret after it).\n"
-    "  amazon test|set|sync [--request]|reports --company NAME [--name N]      amazon list [--format json]\n"
-    "      Test a connection; change its window/interval; sync now (--request: ask the running daemon);\n"
-    "      the reports the syncs saw, with what became of each.\n"
-    "  ads connect|add-token|add-walmart|list|profiles|profile set|sync|spend [...]\n"
-    "      Ad spend per SKU per day from Amazon Ads and Walmart Connect (`settlebridge ads help`; docs/ADS.md).\n"
-    "  sellercloud connect|test|companies|map|link-rules|link|columns|send|log --company NAME [...]\n"
-    "      Push per-product ad spend into Sellercloud (`settlebridge sellercloud help`; docs/SELLERCLOUD.md).\n"
-    "\n"
-    "  Every command that uses stored data takes --data-dir DIR (default $SETTLEBRIDGE_DATA_DIR, else\n"
-    "  settlebridge.data_dir of /etc/settlebridge/settlebridge.properties when that file exists, else\n"
-    "  /var/lib/settlebridge as root, ~/.local/share/settlebridge otherwise).\n"
-    "  version        Print the version.\n"
-    "  help           Print this help.\n";
-
 int summarize(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    const Arguments arguments(args, 1, {"split-months", "gross"}, {"format", "map", "time-zone", "customer"});
+    const Arguments arguments(args, 1, commandSpec("summarize"));
     if (arguments.positional().size() != 1) throw UsageError("summarize needs exactly one FILE");
     const std::string& file = arguments.positional().front();
     if (std::FILE* probe = std::fopen(file.c_str(), "rb")) {
@@ -132,15 +87,150 @@ int summarize(const std::vector<std::string>& args, std::ostream& out, std::ostr
     return kExitOk;
 }
 
+/// Where the command words end and what they name: the table entry, or a group ("company") without one.
+struct Invocation {
+    std::vector<std::string> args;  // the command words first, every global option moved after them
+    std::string path;               // "company add", "company", or "" when the first word is no command
+    std::size_t words = 0;          // how many of args are command words
+    const CommandSpec* spec = nullptr;
+};
+
+bool isGlobalOption(const std::string& name) {
+    for (const auto& option : globalOptions()) {
+        if (option.name == name) return true;
+    }
+    return false;
+}
+
+/// Global options may come before the command, or between a group and its subcommand: they are moved after the
+/// command words (as --name=value), where every command's Arguments accepts them.
+Invocation parseInvocation(const std::vector<std::string>& args) {
+    Invocation call;
+    std::vector<std::string> words;
+    std::vector<std::string> globals;
+    std::size_t i = 0;
+    while (i < args.size()) {
+        const std::string& arg = args[i];
+        if (arg.rfind("--", 0) == 0 && arg != "--help" && arg != "--version") {
+            if (findCommand(call.path) != nullptr) break;  // a whole command: the rest is its own
+            std::string name = arg.substr(2);
+            const auto eq = name.find('=');
+            if (eq != std::string::npos) name.resize(eq);
+            if (!isGlobalOption(name)) {
+                if (!call.path.empty()) break;  // the group's handler says what is missing
+                throw UsageError("unknown option " + arg + " before the command (only --data-dir, --config and "
+                                 "--log-level go there)");
+            }
+            if (eq != std::string::npos) {
+                globals.push_back(arg);
+            } else if (i + 1 < args.size()) {
+                globals.push_back("--" + name + "=" + args[++i]);
+            } else {
+                throw UsageError("option --" + name + " needs a value");
+            }
+            ++i;
+            continue;
+        }
+        const std::string candidate = call.path.empty() ? arg : call.path + " " + arg;
+        if (findCommand(candidate) == nullptr && !isGroup(candidate)) break;
+        call.path = candidate;
+        words.push_back(arg);
+        ++i;
+    }
+    call.words = words.size();
+    call.spec = findCommand(call.path);
+    call.args = words;
+    call.args.insert(call.args.end(), args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
+    if (call.args.empty()) return call;  // only global options: no command
+    call.args.insert(call.args.end(), globals.begin(), globals.end());
+    return call;
+}
+
+/// True when the command line asks for help: --help or -h (not as an option's value), or `GROUP help`.
+bool wantsHelp(const Invocation& call) {
+    if (call.spec != nullptr) {
+        const Arguments arguments(call.args, call.words, *call.spec);  // refuses unknown options first
+        const auto& positional = arguments.positional();
+        return arguments.has("help") || std::find(positional.begin(), positional.end(), "-h") != positional.end();
+    }
+    for (std::size_t i = call.words; i < call.args.size(); ++i) {
+        if (call.args[i] == "--help" || call.args[i] == "-h" || (i == call.words && call.args[i] == "help")) return true;
+    }
+    return false;
+}
+
+std::string helpFor(const std::string& path) {
+    if (const CommandSpec* spec = findCommand(path)) return commandHelp(*spec);
+    if (isGroup(path)) return groupHelp(path);
+    return overviewHelp();
+}
+
+/// `settlebridge help [COMMAND [SUBCOMMAND]]`.
+int helpCommand(const std::vector<std::string>& args, std::ostream& out) {
+    const std::vector<std::string> words(args.begin() + 1, args.end());
+    std::vector<std::string> asked;
+    for (const auto& word : words) {
+        if (word.rfind("--", 0) != 0) asked.push_back(word);
+    }
+    std::size_t used = 0;
+    const std::string path = matchPath(asked, used);
+    if (used != asked.size()) {
+        std::string name;
+        for (const auto& word : asked) name += (name.empty() ? "" : " ") + word;
+        throw UsageError("no command \"" + name + "\"");
+    }
+    out << helpFor(path);
+    return kExitOk;
+}
+
+/// --log-level for the commands other than serve: their log messages (syncs, sends) go to standard error from that
+/// level up.
+void applyLogLevel(const Arguments& arguments) {
+    if (!arguments.has("log-level")) return;
+    const std::string level = arguments.get("log-level");
+    checkLogLevel(level, "--log-level");
+    Poco::AutoPtr<Poco::PatternFormatter> formatter(new Poco::PatternFormatter("%p %s: %t"));
+    Poco::AutoPtr<Poco::ConsoleChannel> console(new Poco::ConsoleChannel(std::cerr));
+    Poco::AutoPtr<Poco::FormattingChannel> channel(new Poco::FormattingChannel(formatter, console));
+    Poco::Logger::root().setChannel(channel);
+    Poco::Logger::setChannel("", channel);
+    Poco::Logger::setLevel("", level == "none" ? 0 : Poco::Logger::parseLevel(level));
+}
+
 }  // namespace
 
-int runCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+int runCommand(const std::vector<std::string>& rawArgs, std::ostream& out, std::ostream& err) {
+    Invocation call;
+    try {
+        call = parseInvocation(rawArgs);
+    } catch (const UsageError& e) {
+        err << "settlebridge: " << e.what() << "\n\n" << overviewHelp();
+        return kExitBadInput;
+    }
+    const std::vector<std::string>& args = call.args;
     if (args.empty()) {
-        err << kUsage;
+        err << overviewHelp();
         return kExitBadInput;
     }
     const std::string& command = args.front();
     try {
+        if (wantsHelp(call)) {
+            out << helpFor(call.path);
+            return kExitOk;
+        }
+        if (command == "help") return helpCommand(args, out);
+        if (call.spec != nullptr && call.path != "serve") applyLogLevel(Arguments(args, call.words, *call.spec));
+        if (command == "completion") {
+            const Arguments arguments(args, 1, commandSpec("completion"));
+            if (arguments.positional() != std::vector<std::string>{"bash"}) throw UsageError("completion needs the shell: bash");
+            if (!arguments.has("out")) {
+                out << bashCompletion();
+                return kExitOk;
+            }
+            std::ofstream file(arguments.get("out"), std::ios::binary | std::ios::trunc);
+            if (!(file << bashCompletion()) || !file.flush()) throw BadInput("cannot write " + arguments.get("out"));
+            return kExitOk;
+        }
         if (command == "summarize") return summarize(args, out, err);
         if (command == "company") return companyCommand(args, std::cin, out, err);
         if (command == "import") return importCommand(args, out, err);
@@ -154,16 +244,13 @@ int runCommand(const std::vector<std::string>& args, std::ostream& out, std::ost
         if (command == "ads") return adsCommand(args, std::cin, out, err);
         if (command == "sellercloud") return sellercloudCommand(args, std::cin, out, err);
         if (command == "version" || command == "--version") {
+            (void)Arguments(args, 1, commandSpec("version"));
             out << "settlebridge " << kVersion << "\n";
-            return kExitOk;
-        }
-        if (command == "help" || command == "--help" || command == "-h") {
-            out << kUsage;
             return kExitOk;
         }
         throw UsageError("unknown command \"" + command + "\"");
     } catch (const UsageError& e) {
-        err << "settlebridge: " << e.what() << "\n\n" << kUsage;
+        err << "settlebridge: " << e.what() << "\n\n" << helpFor(call.path);
         return kExitBadInput;
     } catch (const ServiceError& e) {
         err << "settlebridge: " << e.what() << "\n";

@@ -1,5 +1,6 @@
 #include "daemon/app/commands.hpp"
 
+#include <cerrno>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -9,6 +10,7 @@
 #include "daemon/app/cli.hpp"
 #include "daemon/app/json_writer.hpp"
 #include "daemon/app/service.hpp"
+#include "daemon/app/settings.hpp"
 #include "daemon/common/money.hpp"
 #include "daemon/store/admin_company_options.hpp"
 #include "daemon/store/unmapped_types.hpp"
@@ -16,10 +18,6 @@
 namespace settlebridge::app {
 
 namespace {
-
-std::filesystem::path dataDirOf(const Arguments& arguments) {
-    return arguments.has("data-dir") ? std::filesystem::path(arguments.get("data-dir")) : defaultDataDir();
-}
 
 std::optional<std::string> optionalValue(const Arguments& arguments, const std::string& name) {
     if (!arguments.has(name)) return std::nullopt;
@@ -37,13 +35,12 @@ CompanySettings settingsOf(const Arguments& arguments) {
     settings.companyFile = optionalValue(arguments, "company-file");
     settings.homeCurrency = optionalValue(arguments, "currency");
     if (arguments.has("auto-live-days")) {
+        // Not a whole number: refused by the service like a number out of range (the admin page's words).
         const std::string text = arguments.get("auto-live-days");
         char* end = nullptr;
-        const long days = std::strtol(text.c_str(), &end, 10);
-        if (text.empty() || *end != '\0' || days < 0 || days > 3650) {
-            throw UsageError("--auto-live-days must be a number of days from 0 (never) to 3650");
-        }
-        settings.autoLiveDays = static_cast<int>(days);
+        errno = 0;
+        const long long days = std::strtoll(text.c_str(), &end, 10);
+        settings.autoLiveDays = text.empty() || *end != '\0' || errno == ERANGE ? -1 : days;
     }
     return settings;
 }
@@ -79,8 +76,8 @@ const char* kindKey(store::DocKind kind) {
 int companyCommand(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream&) {
     if (args.size() < 2) throw UsageError("company needs a subcommand: add, set or list");
     const std::string& sub = args[1];
-    const Arguments arguments(args, 2, {"password-stdin"},
-                              {"data-dir", "mode", "time-zone", "customer", "company-file", "format", "auto-live-days", "currency"});
+    if (findCommand("company " + sub) == nullptr) throw UsageError("unknown company subcommand \"" + sub + "\"");
+    const Arguments arguments(args, 2, commandSpec("company " + sub));
     if (sub == "list") {
         Service service(dataDirOf(arguments));
         const auto companies = service.companies();
@@ -130,7 +127,7 @@ int companyCommand(const std::vector<std::string>& args, std::istream& in, std::
 }
 
 int importCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream&) {
-    const Arguments arguments(args, 1, {"split-months"}, {"data-dir", "company", "map"});
+    const Arguments arguments(args, 1, commandSpec("import"));
     if (arguments.positional().size() != 1) throw UsageError("import needs exactly one FILE");
     const std::string company = requireCompany(arguments);
     ImportOptions options;
@@ -164,7 +161,7 @@ int importCommand(const std::vector<std::string>& args, std::ostream& out, std::
 }
 
 int approveCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream&) {
-    const Arguments arguments(args, 1, {}, {"data-dir", "company"});
+    const Arguments arguments(args, 1, commandSpec("approve"));
     if (arguments.positional().size() != 1) throw UsageError("approve needs exactly one SETTLEMENT_ID");
     Service service(dataDirOf(arguments));
     const int moved = service.approve(requireCompany(arguments), arguments.positional().front());
@@ -173,7 +170,7 @@ int approveCommand(const std::vector<std::string>& args, std::ostream& out, std:
 }
 
 int retryCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream&) {
-    const Arguments arguments(args, 1, {}, {"data-dir"});
+    const Arguments arguments(args, 1, commandSpec("retry"));
     if (arguments.positional().size() != 1) throw UsageError("retry needs exactly one DOCUMENT_ID");
     char* end = nullptr;
     const long long id = std::strtoll(arguments.positional().front().c_str(), &end, 10);
@@ -186,7 +183,7 @@ int retryCommand(const std::vector<std::string>& args, std::ostream& out, std::o
 }
 
 int statusCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream&) {
-    const Arguments arguments(args, 1, {}, {"data-dir", "company", "format"});
+    const Arguments arguments(args, 1, commandSpec("status"));
     const std::string format = arguments.get("format", "text");
     if (format != "text" && format != "json") throw UsageError("--format must be text or json");
     Service service(dataDirOf(arguments));
@@ -254,7 +251,7 @@ int statusCommand(const std::vector<std::string>& args, std::ostream& out, std::
 }
 
 int qwcCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream&) {
-    const Arguments arguments(args, 1, {}, {"data-dir", "company", "url", "out"});
+    const Arguments arguments(args, 1, commandSpec("qwc"));
     if (!arguments.has("url")) throw UsageError("--url URL is required (e.g. http://localhost:8080/qbwc)");
     Service service(dataDirOf(arguments));
     const std::string text = service.qwc(requireCompany(arguments), arguments.get("url"));
@@ -269,9 +266,7 @@ int qwcCommand(const std::vector<std::string>& args, std::ostream& out, std::ost
 
 int unmappedCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream&) {
     const bool map = args.size() > 1 && args[1] == "map";
-    const Arguments arguments(args, map ? 2 : 1, {},
-                              {"data-dir", "company", "format", "transaction-type", "amount-type", "description",
-                               "category"});
+    const Arguments arguments(args, map ? 2 : 1, commandSpec(map ? "unmapped map" : "unmapped"));
     if (!arguments.positional().empty()) throw UsageError("unmapped takes no FILE; see `settlebridge help`");
     const std::string companyName = requireCompany(arguments);
     Service service(dataDirOf(arguments));

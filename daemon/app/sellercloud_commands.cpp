@@ -9,6 +9,7 @@
 #include "daemon/app/cli.hpp"
 #include "daemon/app/json_writer.hpp"
 #include "daemon/app/service.hpp"
+#include "daemon/app/settings.hpp"
 #include "daemon/sellercloud/errors.hpp"
 #include "daemon/sellercloud/linker.hpp"
 #include "daemon/sellercloud/push.hpp"
@@ -27,37 +28,17 @@ namespace {
 
 using sellercloud::SellercloudError;
 
-constexpr const char* kUsage =
-    "usage: settlebridge sellercloud <subcommand> --company NAME [options]   (all take --data-dir DIR)\n"
-    "  connect (--team TEAM | --server-id ID | --base-url URL) --username USER\n"
-    "      Store the company's Sellercloud login (password from $SETTLEBRIDGE_SELLERCLOUD_PASSWORD or the first\n"
-    "      line of standard input) and test it.\n"
-    "  test [--format json]                 Test the connection: ok, bad_credentials, unknown_team, ...\n"
-    "  companies [--format json]            The companies Sellercloud lists (ids for map).\n"
-    "  map PROFILE COMPANY_ID [--ad-products SP,SD,SB,WALMART] [--channels amazon,walmart] [--confirm]\n"
-    "      Send an ads profile's spend to a Sellercloud company. Remapping a profile that already sent data\n"
-    "      needs --confirm: its values are cleared from the old company's products first.\n"
-    "  link-rules [RULE,RULE,...]           Show or set the product linking order (sku, amazon_sku, upc, asin,\n"
-    "                                       ean, mpn, walmart_id); setting it drops the cached links.\n"
-    "  link SKU PRODUCT_ID --sc-company ID  Link an advertised SKU to a product by hand (used before any rule).\n"
-    "  columns [--day N] [--7d N] [--30d N] [--sales N] [--acos N] [--send-hour H]\n"
-    "      Show or set the custom column names (\"\" = not written) and the local hour of the daily send.\n"
-    "  send [--profile P] [--channel amazon|walmart] [--days N] [--queue]\n"
-    "      Send now (the last N days when given: the first-time backfill); --queue leaves it to the daemon.\n"
-    "  log [--limit N] [--send ID] [--format json]   The send log (with --send: its records).\n";
-
-std::filesystem::path dataDirOf(const Arguments& a) {
-    return a.has("data-dir") ? std::filesystem::path(a.get("data-dir")) : defaultDataDir();
-}
-
-std::string readSecret(std::istream& in) {
+/// The password: $SETTLEBRIDGE_SELLERCLOUD_PASSWORD, else the first line of standard input; "" (keep the stored
+/// one) when standard input has none and a password is stored. Never argv.
+std::string readSecret(std::istream& in, bool passwordStored) {
     if (const char* env = std::getenv("SETTLEBRIDGE_SELLERCLOUD_PASSWORD"); env != nullptr && *env != '\0') return env;
     std::string line;
     if (!std::getline(in, line)) {
+        if (passwordStored) return {};
         throw BadInput("no password: set SETTLEBRIDGE_SELLERCLOUD_PASSWORD or give it on the first line of standard input");
     }
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) throw BadInput("the Sellercloud password is empty");
+    if (line.empty() && !passwordStored) throw BadInput("the Sellercloud password is empty");
     return line;
 }
 
@@ -136,31 +117,37 @@ int verdictExit(const sellercloud::ConnectionCheck& check, std::ostream& out, bo
 
 int connect(const Arguments& a, std::istream& in, std::ostream& out) {
     const std::string companyName = requireCompany(a);
-    const int ways = (a.has("team") ? 1 : 0) + (a.has("server-id") ? 1 : 0) + (a.has("base-url") ? 1 : 0);
-    if (ways != 1) throw UsageError("connect needs one of --team, --server-id or --base-url");
-    if (a.get("username").empty()) throw UsageError("connect needs --username");
-    const std::string password = readSecret(in);
+    store::SellercloudLogin login;
+    login.teamName = a.get("team");
+    login.serverId = a.get("server-id");
+    login.baseUrl = a.get("base-url");
+    login.username = a.get("username");
     Context ctx(a);
     const store::Company company = ctx.service.company(companyName);
+    const auto existing = ctx.service.store().read(
+        [&](store::Tx& tx) { return store::SellercloudConnections(tx.database()).findByCompany(company.id); });
+    const bool passwordStored = existing && existing->hasPassword;
+    login.password = readSecret(in, passwordStored);
+    // The same rules as the admin page's connection form (store/sellercloud_settings.hpp), named as on this command
+    // line; the same reconnect rule too.
+    const std::map<std::string, std::string> options{{"team_name", "--team"}, {"server_id", "--server-id"},
+                                                     {"base_url", "--base-url"}, {"username", "--username"},
+                                                     {"password", "the password"}};
+    if (const auto problems = store::checkSellercloudLogin(login, passwordStored); !problems.empty()) {
+        throw BadInput(options.at(problems.front().field) + ": " + problems.front().message);
+    }
     const auto now = nowSeconds();
-    const std::int64_t id = ctx.service.store().write([&](store::Tx& tx) {
-        store::SellercloudConnections connections(tx.database());
-        store::SellercloudConnection c = connections.findByCompany(company.id).value_or(store::SellercloudConnection{});
-        const bool fresh = c.id == 0;
-        c.companyId = company.id;
-        c.teamName = a.get("team");
-        c.serverId = a.get("server-id");
-        c.baseUrl = a.get("base-url");
-        c.username = a.get("username");
-        c.testVerdict.clear();
-        const std::int64_t rowId = fresh ? connections.create(c, now).id : (connections.update(c, now), c.id);
-        connections.setPassword(rowId, ctx.box, password, now);
-        if (!fresh) store::SellercloudProducts(tx.database()).dropLinks(rowId);
-        return rowId;
+    const store::SellercloudLoginSaved saved = ctx.service.store().write([&](store::Tx& tx) {
+        const auto result = store::saveSellercloudLogin(tx.database(), ctx.box, company.id, login, now);
+        tx.events().add(now, company.id, store::EventLevel::Info,
+                        std::string("Sellercloud connection ") + (result.added ? "added" : "changed") + " from the command line");
+        return result;
     });
-    out << "Sellercloud connection stored for \"" << company.name << "\"\n";
+    out << "Sellercloud connection " << (saved.added ? "stored" : "changed") << " for \"" << company.name << "\"";
+    if (saved.linksDropped > 0) out << "; " << saved.linksDropped << " cached product links dropped (another server)";
+    out << "\n";
     sellercloud::SellercloudPush push(ctx.service.store(), ctx.box, pushOptions());
-    return verdictExit(push.test(id, nowSeconds()), out, false);
+    return verdictExit(push.test(saved.connection.id, nowSeconds()), out, false);
 }
 
 int mapCommand(const Arguments& a, std::ostream& out) {
@@ -387,15 +374,13 @@ int logCommand(const Arguments& a, std::ostream& out) {
 }  // namespace
 
 int sellercloudCommand(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err) {
-    if (args.size() < 2 || args[1] == "help" || args[1] == "--help") {
-        (args.size() < 2 ? err : out) << kUsage;
-        return args.size() < 2 ? kExitBadInput : kExitOk;
+    if (args.size() < 2) {
+        throw UsageError("sellercloud needs a subcommand: connect, test, companies, map, link-rules, link, columns, "
+                         "send or log");
     }
     const std::string& sub = args[1];
-    const Arguments a(args, 2, {"confirm", "queue"},
-                      {"data-dir", "company", "team", "server-id", "base-url", "username", "format", "ad-products",
-                       "channels", "profile", "channel", "days", "limit", "send", "sc-company", "day", "7d", "30d",
-                       "sales", "acos", "send-hour"});
+    if (findCommand("sellercloud " + sub) == nullptr) throw UsageError("unknown sellercloud subcommand \"" + sub + "\"");
+    const Arguments a(args, 2, commandSpec("sellercloud " + sub));
     try {
         if (sub == "connect") return connect(a, in, out);
         if (sub == "test") {
@@ -439,7 +424,7 @@ int sellercloudCommand(const std::vector<std::string>& args, std::istream& in, s
         err << "settlebridge: " << e.what() << "\n";
         return kExitFailure;
     }
-    throw UsageError(std::string("unknown sellercloud subcommand \"") + sub + "\"\n" + kUsage);
+    throw UsageError("unknown sellercloud subcommand \"" + sub + "\"");
 }
 
 }  // namespace settlebridge::app

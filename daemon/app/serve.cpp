@@ -11,9 +11,7 @@
 namespace settlebridge::app {
 
 int serveCommand(const std::vector<std::string>& args, std::ostream&, std::ostream& err) {
-    const Arguments arguments(args, 1, {"daemon"},
-                              {"config", "data-dir", "listen", "port", "cert", "key", "ready-file", "session-timeout",
-                               "tick", "log-file", "log-level", "pidfile", "engine", "io-threads"});
+    const Arguments arguments(args, 1, commandSpec("serve"));
     if (!arguments.positional().empty()) throw UsageError("serve takes no positional arguments");
     Settings settings;
     try {

@@ -11,6 +11,7 @@
 #include "daemon/settlement/mapping.hpp"
 #include "qbxml/currency.hpp"
 #include "daemon/store/admin_company_options.hpp"
+#include "daemon/store/company_settings.hpp"
 #include "daemon/settlement/summarizer.hpp"
 #include "daemon/common/text.hpp"
 #include "daemon/app/data_directory.hpp"
@@ -53,15 +54,17 @@ void apply(store::Company& company, const CompanySettings& settings) {
         }
         company.homeCurrency = code;
     }
+    // The same rules as the admin page's settings (store/company_settings.hpp).
     if (settings.autoLiveDays) {
-        if (*settings.autoLiveDays < 0 || *settings.autoLiveDays > 3650) {
-            throw ServiceError("--auto-live-days must be 0 (never) to 3650");
-        }
-        company.autoLiveDays = *settings.autoLiveDays;
+        if (const auto problem = store::checkAutoLiveDays(*settings.autoLiveDays)) throw ServiceError(problem->message);
+        company.autoLiveDays = static_cast<int>(*settings.autoLiveDays);
     }
-    if (settings.timeZone) company.timeZone = *settings.timeZone;
+    if (settings.timeZone) {
+        if (const auto problem = store::checkTimeZone(*settings.timeZone)) throw ServiceError(problem->message);
+        company.timeZone = *settings.timeZone;
+    }
     if (settings.customerName) {
-        if (settings.customerName->empty()) throw ServiceError("the customer name cannot be empty");
+        if (const auto problem = store::checkCustomerName(*settings.customerName)) throw ServiceError(problem->message);
         company.customerName = *settings.customerName;
     }
     if (settings.companyFile) company.companyFile = *settings.companyFile;

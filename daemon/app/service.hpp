@@ -31,7 +31,7 @@ struct CompanySettings {
     std::optional<std::string> timeZone;
     std::optional<std::string> customerName;
     std::optional<std::string> companyFile;
-    std::optional<int> autoLiveDays;
+    std::optional<std::int64_t> autoLiveDays;  // checked by store::checkAutoLiveDays, like the admin page
     std::optional<std::string> homeCurrency;  // ISO code of the company file's currency ("" = unknown)
 };
 

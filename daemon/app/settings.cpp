@@ -41,7 +41,9 @@ fs::path absolute(const std::string& path) {
     return error ? fs::path(path) : result.lexically_normal();
 }
 
-void checkLevel(const std::string& level, const std::string& where) {
+}  // namespace
+
+void checkLogLevel(const std::string& level, const std::string& where) {
     static const std::set<std::string> levels = {"none", "fatal", "critical", "error", "warning",
                                                  "notice", "information", "debug", "trace"};
     if (levels.count(level) == 0) {
@@ -49,6 +51,8 @@ void checkLevel(const std::string& level, const std::string& where) {
                                     "trace (got \"" + level + "\")");
     }
 }
+
+namespace {
 
 HttpEngine parseEngine(const std::string& text, const std::string& where) {
     if (text == "thread-per-connection") return HttpEngine::ThreadPerConnection;
@@ -113,6 +117,24 @@ fs::path platformDataDir() {
 #endif
 }
 
+fs::path dataDirOf(const Arguments& arguments) {
+    if (arguments.has("data-dir")) {
+        if (arguments.get("data-dir").empty()) throw SettingsError("--data-dir is empty: name the data directory");
+        return arguments.get("data-dir");
+    }
+    if (arguments.has("config")) {
+        const std::string name = arguments.get("config");
+        if (name.empty()) throw SettingsError("--config is empty: name the properties file");
+        const auto file = readPropertiesFile(name);
+        if (file->hasProperty("settlebridge.data_dir")) {
+            return dataDirSetting(file->getString("settlebridge.data_dir"), name + ": settlebridge.data_dir");
+        }
+        if (const auto env = dataDirFromEnvironment()) return *env;
+        return platformDataDir();
+    }
+    return defaultDataDirFrom(systemConfigFile());
+}
+
 fs::path defaultDataDirFrom(const fs::path& configFile) {
     if (const auto env = dataDirFromEnvironment()) return *env;
     std::error_code error;
@@ -129,7 +151,6 @@ fs::path defaultDataDirFrom(const fs::path& configFile) {
 Settings loadSettings(const Arguments& arguments) {
     Settings s;
     const auto envDataDir = dataDirFromEnvironment();
-    s.dataDir = envDataDir ? *envDataDir : platformDataDir();
 
     std::string configFile = arguments.get("config");
     if (configFile.empty() && !arguments.has("data-dir") && !envDataDir) {
@@ -164,7 +185,6 @@ Settings loadSettings(const Arguments& arguments) {
             return file->getString(full);
         };
         const std::string where = configFile + ": settlebridge.";
-        if (auto v = get("data_dir")) s.dataDir = dataDirSetting(*v, where + "data_dir");
         if (auto v = get("listen")) s.http.listenAddress = *v;
         if (auto v = get("port")) s.http.port = static_cast<std::uint16_t>(parseNumber(*v, 0, 65535, where + "port"));
         if (auto v = get("tls.certificate")) s.http.certificateFile = *v;
@@ -179,14 +199,14 @@ Settings loadSettings(const Arguments& arguments) {
         if (auto v = get("tick")) s.tick = std::chrono::seconds(parseNumber(*v, 1, 3600, where + "tick"));
         if (auto v = get("log.file")) s.logFile = *v;
         if (auto v = get("log.level")) {
-            checkLevel(*v, where + "log.level");
+            checkLogLevel(*v, where + "log.level");
             s.logLevel = *v;
         }
         if (auto v = get("log.rotation")) s.logRotation = *v;
         if (auto v = get("log.keep")) s.logKeep = static_cast<int>(parseNumber(*v, 1, 1000, where + "log.keep"));
     }
 
-    if (arguments.has("data-dir")) s.dataDir = arguments.get("data-dir");
+    s.dataDir = dataDirOf(arguments);  // the one resolution every command uses
     if (arguments.has("listen")) s.http.listenAddress = arguments.get("listen");
     if (arguments.has("port")) s.http.port = static_cast<std::uint16_t>(parseNumber(arguments.get("port"), 0, 65535, "--port"));
     if (arguments.has("cert")) s.http.certificateFile = arguments.get("cert");
@@ -204,7 +224,7 @@ Settings loadSettings(const Arguments& arguments) {
     if (arguments.has("ready-file")) s.readyFile = arguments.get("ready-file");
     if (arguments.has("log-file")) s.logFile = arguments.get("log-file");
     if (arguments.has("log-level")) {
-        checkLevel(arguments.get("log-level"), "--log-level");
+        checkLogLevel(arguments.get("log-level"), "--log-level");
         s.logLevel = arguments.get("log-level");
     }
     s.daemon = arguments.has("daemon");

@@ -68,4 +68,13 @@ std::filesystem::path platformDataDir();
 /// empty settlebridge.data_dir, throws SettingsError. defaultDataDir() (service.hpp) is this with systemConfigFile().
 std::filesystem::path defaultDataDirFrom(const std::filesystem::path& configFile);
 
+/// The data directory of every command (the one place that resolves it; docs/CLI.md): --data-dir DIR; else, when
+/// --config FILE is given, its settlebridge.data_dir (FILE must be readable), else $SETTLEBRIDGE_DATA_DIR, else
+/// platformDataDir(); without --config, defaultDataDirFrom(systemConfigFile()). An empty --data-dir or --config, a
+/// FILE that cannot be read or an empty settlebridge.data_dir throws SettingsError.
+std::filesystem::path dataDirOf(const Arguments& arguments);
+
+/// fatal, critical, error, warning, notice, information, debug, trace (and none); else SettingsError naming `where`.
+void checkLogLevel(const std::string& level, const std::string& where);
+
 }  // namespace settlebridge::app

@@ -1,6 +1,11 @@
 #include "daemon/store/sellercloud_settings.hpp"
 
 #include <algorithm>
+#include <cctype>
+
+#include "daemon/store/secrets.hpp"
+#include "daemon/store/sellercloud_products.hpp"
+#include "daemon/store/sqlite.hpp"
 
 namespace settlebridge::store {
 
@@ -29,6 +34,14 @@ std::string textProblem(std::string_view what, std::string_view value, std::size
         return std::string(what) + " " + quoted + " starts or ends with a space: remove it (names are compared exactly)";
     }
     return {};
+}
+
+std::string trimmed(std::string text) {
+    const auto blank = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
+    while (!text.empty() && blank(text.back())) text.pop_back();
+    std::size_t first = 0;
+    while (first < text.size() && blank(text[first])) ++first;
+    return text.substr(first);
 }
 
 }  // namespace
@@ -99,6 +112,78 @@ std::vector<SellercloudSettingProblem> checkSellercloudManualLink(std::string_vi
                                              "(see the companies Sellercloud lists)"});
     }
     return problems;
+}
+
+std::vector<SellercloudSettingProblem> checkSellercloudLogin(SellercloudLogin& login, bool passwordStored) {
+    login.teamName = trimmed(login.teamName);
+    login.serverId = trimmed(login.serverId);
+    login.baseUrl = trimmed(login.baseUrl);
+    login.username = trimmed(login.username);
+    std::vector<SellercloudSettingProblem> problems;
+    const int ways = (login.teamName.empty() ? 0 : 1) + (login.serverId.empty() ? 0 : 1) + (login.baseUrl.empty() ? 0 : 1);
+    if (ways == 0) {
+        problems.push_back({"team_name", "give the Sellercloud team name (what you type on Sellercloud's login page), "
+                                         "the server id or the REST address"});
+    } else if (ways > 1) {
+        problems.push_back({"team_name", "give only one of the team name, the server id and the REST address"});
+    }
+    if (!login.teamName.empty() && (login.teamName.size() > 100 || hasControl(login.teamName))) {
+        problems.push_back({"team_name", "a team name has at most 100 characters and no control characters"});
+    }
+    if (const std::string& id = login.serverId; !id.empty()) {
+        const bool ok = id.size() <= 63 && id.front() != '-' && id.back() != '-' &&
+                        std::all_of(id.begin(), id.end(), [](char c) {
+                            return std::isalnum(static_cast<unsigned char>(c)) || c == '-';
+                        });
+        if (!ok) {
+            problems.push_back({"server_id", "a server id is the first part of your Sellercloud address "
+                                             "(xx in xx.cwa.sellercloud.com): letters, digits and hyphens"});
+        }
+    }
+    if (const std::string& url = login.baseUrl;
+        !url.empty() && ((url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0) || url.size() > 500 ||
+                         hasControl(url) || url.find(' ') != std::string::npos)) {
+        problems.push_back({"base_url", "the REST address must be an https:// URL"});
+    }
+    if (login.username.empty()) {
+        problems.push_back({"username", "enter the Sellercloud user name"});
+    } else if (login.username.size() > 256 || hasControl(login.username)) {
+        problems.push_back({"username", "a user name has at most 256 characters and no control characters"});
+    }
+    if (login.password.size() > 1024 || hasControl(login.password)) {
+        problems.push_back({"password", "a password has at most 1024 characters and no control characters"});
+    } else if (login.password.empty() && !passwordStored) {
+        problems.push_back({"password", "enter the Sellercloud password"});
+    }
+    return problems;
+}
+
+SellercloudLoginSaved saveSellercloudLogin(Database& db, const SecretBox& box, std::int64_t companyId,
+                                           const SellercloudLogin& login, Timestamp now) {
+    SellercloudConnections connections(db);
+    SellercloudLoginSaved saved;
+    SellercloudConnection c = connections.findByCompany(companyId).value_or(SellercloudConnection{});
+    saved.added = c.id == 0;
+    saved.endpointChanged = c.teamName != login.teamName || c.baseUrl != login.baseUrl ||
+                            (!login.serverId.empty() && c.serverId != login.serverId);
+    c.companyId = companyId;
+    if (saved.endpointChanged) {
+        c.teamName = login.teamName;
+        c.serverId = login.serverId;  // a team name's server is looked up again
+        c.baseUrl = login.baseUrl;
+    }
+    const bool loginChanged = c.username != login.username || !login.password.empty();
+    c.username = login.username;
+    if (saved.endpointChanged || loginChanged) {
+        c.testVerdict.clear();
+        c.testMessage.clear();
+        c.testedAt = 0;
+    }
+    const std::int64_t id = saved.added ? connections.create(c, now).id : (connections.update(c, now), c.id);
+    if (!login.password.empty()) connections.setPassword(id, box, login.password, now);
+    if (!saved.added && saved.endpointChanged) saved.linksDropped = SellercloudProducts(db).dropLinks(id);
+    saved.connection = *connections.find(id);
+    return saved;
 }
 
 }  // namespace settlebridge::store

@@ -1,7 +1,8 @@
 #pragma once
-// The rules for the Sellercloud push settings a person sets (the custom column names, the hour of the daily send,
-// SKUs linked by hand), shared by the CLI (`settlebridge sellercloud columns|link`) and the admin page so both
-// refuse the same values with the same words. The product linking rules are checked by
+// The rules for the Sellercloud settings a person sets (the login and what reconnecting changes, the custom column
+// names, the hour of the daily send, SKUs linked by hand), shared by the CLI (`settlebridge sellercloud columns|link`) and the admin page so both
+// refuse the same values with the same words (`sellercloud connect` and the connection form save the login through
+// saveSellercloudLogin, so they also reconnect the same way). The product linking rules are checked by
 // sellercloud::parseLinkRules (they are the sellercloud layer's names).
 //
 //     auto problems = store::checkSellercloudColumns(connection.columns);
@@ -14,11 +15,15 @@
 #include <string_view>
 #include <vector>
 
+#include "daemon/store/records.hpp"
 #include "daemon/store/sellercloud_connections.hpp"
 
 namespace settlebridge::store {
 
-/// One refused value: the setting's key ("column_day", "column_7d", "column_30d", "column_sales", "column_acos",
+class Database;
+class SecretBox;
+
+/// One refused value: the setting's key ("team_name", "server_id", "base_url", "username", "password", "column_day", "column_7d", "column_30d", "column_sales", "column_acos",
 /// "send_hour", "sku", "product_id", "sc_company_id") and a message for people that names the setting.
 struct SellercloudSettingProblem {
     std::string field;
@@ -48,5 +53,38 @@ std::optional<SellercloudSettingProblem> checkSellercloudSendHour(std::int64_t h
 /// characters or blanks at either end; the Sellercloud company id 1 to 2,000,000,000.
 std::vector<SellercloudSettingProblem> checkSellercloudManualLink(std::string_view sku, std::string_view productId,
                                                                   std::int64_t scCompanyId);
+
+/// A Sellercloud login as a person gives it: where (one of the team name, the server id and the REST address) and
+/// who. An empty password keeps the stored one.
+struct SellercloudLogin {
+    std::string teamName;
+    std::string serverId;
+    std::string baseUrl;
+    std::string username;
+    std::string password;
+};
+
+/// Trims the blanks around the team name, server id, REST address and user name, then checks: exactly one of team
+/// name (at most 100 characters), server id (letters, digits and inner hyphens, at most 63) and REST address
+/// (http(s)://, at most 500 characters, no blanks); a user name of 1 to 256 characters; a password of at most 1024
+/// characters, required when `passwordStored` is false; no control characters anywhere.
+std::vector<SellercloudSettingProblem> checkSellercloudLogin(SellercloudLogin& login, bool passwordStored);
+
+/// What saveSellercloudLogin did.
+struct SellercloudLoginSaved {
+    SellercloudConnection connection;
+    bool added = false;            // the company had no connection
+    bool endpointChanged = false;  // another team name, REST address or server id than before
+    int linksDropped = 0;          // cached product links dropped because the endpoint changed
+};
+
+/// The reconnect rule, in the caller's transaction: a company without a connection gets one; else the existing one
+/// changes: another endpoint (team name, REST address, or a server id that differs from the stored one) replaces
+/// the endpoint (a team name's server is looked up again) and drops the cached product links, the hand-made ones
+/// stay (another server means other products); the same endpoint keeps the links and the server found for a team.
+/// Another endpoint, user name or a new password clears the last test's verdict. The password is replaced only when
+/// one is given. `login` must have passed checkSellercloudLogin.
+SellercloudLoginSaved saveSellercloudLogin(Database& db, const SecretBox& box, std::int64_t companyId,
+                                           const SellercloudLogin& login, Timestamp now);
 
 }  // namespace settlebridge::store
