@@ -116,23 +116,41 @@ class SimTestCase(unittest.TestCase):
 
 class SchemaValidation(SimTestCase):
     def test_every_invalid_sample_is_a_hard_failure_answered_like_quickbooks(self):
+        """Structure errors make the whole document unparseable; a string over its length is answered 3070 for its
+        request (QuickBooks' own answer, not a parse failure)."""
         files = sorted(glob.glob(os.path.join(SAMPLES, "invalid", "*.xml")))
         self.assertEqual(len(files), 5)
         self.setup_amazon()
         before = len(self.company.state["transactions"]), len(self.company.state["items"])
-        for i, path in enumerate(files, 1):
+        too_long = {"ItemNonInventoryAddRq.Name-35-chars.xml": ("Name", "SKU-ABCDEFGHIJKLMNOPQRSTUVWXYZ-0123"),
+                    "SalesReceiptAddRq.RefNumber-12-chars.xml": ("RefNumber", None)}
+        hard = 0
+        for path in files:
             with open(path, encoding="utf-8") as f:
                 result = self.process(f.read())
+            name = os.path.basename(path)
+            if name in too_long:
+                field, value = too_long[name]
+                self.assertIsNone(result.hresult, name)
+                self.assertEqual(result.statuses[0]["statusCode"], 3070, name)
+                message = result.statuses[0]["statusMessage"]
+                self.assertRegex(message, r'^The string "[^"]+" in the field "%s" is too long\.$' % field)
+                if value:
+                    self.assertIn(value, message)
+                continue
+            hard += 1
             self.assertIsNone(result.response, path)
             self.assertEqual(result.hresult, PARSE_HRESULT)
             self.assertEqual(result.message, "QuickBooks found an error when parsing the provided XML text stream.")
             failures = self.company.hard_failures()
-            self.assertEqual(len(failures), i)
+            self.assertEqual(len(failures), hard)
             self.assertEqual(failures[-1]["kind"], "schema-invalid")
+        self.assertEqual(hard, 3)
         self.assertEqual((len(self.company.state["transactions"]), len(self.company.state["items"])), before)
         details = " ".join(f["detail"] for f in self.company.hard_failures())
-        for expected in ("maxLength", "45.0", "onError", "Memo", "31"):
+        for expected in ("45.0", "onError", "Memo"):
             self.assertIn(expected, details)
+        self.assertNotIn("maxLength", details)
 
     def test_every_valid_sample_validates_and_none_is_a_hard_failure(self):
         files = sorted(glob.glob(os.path.join(SAMPLES, "*.xml")))
@@ -459,11 +477,15 @@ class QuickBooksRules(SimTestCase):
                          "Transaction amount must be positive.")
         self.assertEqual(self.company.customer_balance("Amazon.com"), 0)
 
-    def test_refnumber_longer_than_11_is_a_schema_failure(self):
+    def test_refnumber_longer_than_11_is_answered_3070(self):
         self.setup_amazon()
         result = self.process(sample("SalesReceiptAddRq.xml").replace("S1234567890", "S12345678901"))
-        self.assertEqual(result.hresult, PARSE_HRESULT)
-        self.assertIn("maxLength", self.company.hard_failures()[-1]["detail"])
+        self.assertIsNone(result.hresult)
+        self.assertEqual(statuses(result), [("SalesReceiptAddRq", 3070)])
+        self.assertEqual(result.statuses[0]["statusMessage"],
+                         'The string "S12345678901" in the field "RefNumber" is too long.')
+        self.assertEqual(self.company.hard_failures(), [])
+        self.assertEqual(self.company.documents(), [])
 
     def test_exactly_once_counters_and_refnumber_queries(self):
         self.setup_amazon()
@@ -767,6 +789,111 @@ class ExchangeRates(SimTestCase):
         self.assertEqual(r.hresult, PARSE_HRESULT, "TransferAdd has no ExchangeRate in qbXML 13.0")
         self.assertEqual(self.company.hard_failures()[-1]["kind"], "schema-invalid")
         self.assertEqual(self.company.documents("Transfer"), [])
+
+
+class TextLengthsPermissionsNumbering(SimTestCase):
+    """QuickBooks' text rules (ASCII with Latin-1 references), 3070 per request, 3260/3261, numbering."""
+
+    def receipt(self, ref="S1234567890", memo="Amazon settlement", customer="Amazon.com", extra_line=""):
+        return sample("SalesReceiptAddRq.xml").replace("S1234567890", ref) \
+            .replace("Amazon settlement 12345678901, 2024-03-01 to 2024-03-15 (summary)", memo) \
+            .replace("<FullName>Amazon.com</FullName>", f"<FullName>{customer}</FullName>", 1)
+
+    def test_raw_non_ascii_is_refused_like_unparseable_xml(self):
+        self.setup_amazon()
+        for text in (rq("<CustomerAddRq><CustomerAdd><Name>Steel D\u00e9cor</Name></CustomerAdd></CustomerAddRq>"),
+                     self.receipt(memo="Amazon settlement 1 \u2013 summary")):
+            result = self.process(text)
+            self.assertEqual((result.hresult, result.message), (PARSE_HRESULT, PARSE_MESSAGE))
+            self.assertEqual(self.company.hard_failures()[-1]["kind"], "not-ascii")
+            self.assertIn("U+", self.company.hard_failures()[-1]["detail"])
+        self.assertIsNone(self.company.find_customer("Steel D\u00e9cor"))
+        self.assertEqual(self.company.documents(), [])
+        # bytes as they travel: the UTF-8 of an é is refused the same way
+        raw = rq("<CustomerAddRq><CustomerAdd><Name>Caf\u00e9</Name></CustomerAdd></CustomerAddRq>").encode("utf-8")
+        self.assertEqual(self.company.process(raw).hresult, PARSE_HRESULT)
+
+    def test_latin1_references_are_stored_and_others_become_question_marks(self):
+        result = self.process(rq("<CustomerAddRq><CustomerAdd><Name>Steel D&#233;cor</Name></CustomerAdd>"
+                                 "</CustomerAddRq><CustomerAddRq><CustomerAdd><Name>A &#8211; B &#x20AC;</Name>"
+                                 "</CustomerAdd></CustomerAddRq>"))
+        self.assertEqual(statuses(result), [("CustomerAddRq", 0), ("CustomerAddRq", 0)])
+        self.assertIsNotNone(self.company.find_customer("Steel D\u00e9cor"))
+        self.assertIsNotNone(self.company.find_customer("A ? B ?"))
+        self.assertEqual(self.company.hard_failures(), [])
+
+    def test_each_field_settlebridge_sends_is_answered_3070_when_too_long(self):
+        self.setup_amazon()
+        cases = {
+            "CustomerAdd/Name (41)": rq("<CustomerAddRq><CustomerAdd><Name>%s</Name></CustomerAdd></CustomerAddRq>"
+                                        % ("C" * 42)),
+            "AccountAdd/Name (31)": rq("<AccountAddRq><AccountAdd><Name>%s</Name><AccountType>Bank</AccountType>"
+                                       "</AccountAdd></AccountAddRq>" % ("A" * 32)),
+            "AccountAdd/Desc (200)": rq("<AccountAddRq><AccountAdd><Name>Fine</Name><AccountType>Bank</AccountType>"
+                                        "<Desc>%s</Desc></AccountAdd></AccountAddRq>" % ("d" * 201)),
+            "ItemOtherChargeAdd/Name (31)": rq(item_add("ItemOtherCharge", "I" * 32, "Amazon Selling Fees")),
+            "Memo (4095)": self.receipt(memo="m" * 4096),
+            "Desc (4095)": self.receipt().replace("<Desc>Shipping credits</Desc>", "<Desc>%s</Desc>" % ("x" * 4096)),
+            "CustomerRef/FullName (209)": self.receipt(customer="c" * 210),
+            "DepositToAccountRef/FullName (159)": self.receipt().replace("<FullName>Amazon Clearing</FullName>",
+                                                                         "<FullName>%s</FullName>" % ("a" * 160)),
+            "RefNumber (11)": self.receipt(ref="R" * 12),
+        }
+        for label, text in cases.items():
+            result = self.process(text)
+            self.assertIsNone(result.hresult, label)
+            self.assertEqual(result.statuses[0]["statusCode"], 3070, label)
+            self.assertRegex(result.statuses[0]["statusMessage"], r'^The string "[^"]*" in the field "\w+" is too long\.$')
+        self.assertEqual(self.company.hard_failures(), [])
+        self.assertEqual(self.company.documents(), [])
+
+    def test_3070_is_per_request_and_counts_characters_not_bytes(self):
+        name = "&#233;" * 41   # 41 characters, 246 bytes on the wire
+        result = self.process(rq("<CustomerAddRq requestID='long'><CustomerAdd><Name>%s&#233;</Name></CustomerAdd>"
+                                 "</CustomerAddRq><CustomerAddRq requestID='fits'><CustomerAdd><Name>%s</Name>"
+                                 "</CustomerAdd></CustomerAddRq>" % (name, name), on_error="continueOnError"))
+        self.assertEqual(statuses(result), [("CustomerAddRq", 3070), ("CustomerAddRq", 0)])
+        self.assertIsNotNone(self.company.find_customer("\u00e9" * 41))
+
+    def test_a_date_or_yes_no_quickbooks_cannot_convert_is_answered_3020_or_3010(self):
+        self.setup_amazon()
+        bad_date = self.process(self.receipt().replace("<TxnDate>2024-03-15</TxnDate>", "<TxnDate>15.03.2024</TxnDate>"))
+        self.assertIsNone(bad_date.hresult)
+        self.assertEqual(statuses(bad_date), [("SalesReceiptAddRq", 3020)])
+        self.assertEqual(bad_date.statuses[0]["statusMessage"],
+                         'There was an error when converting the date value "15.03.2024" in the field "TxnDate".')
+        bad_bool = self.process(rq("<CustomerAddRq><CustomerAdd><Name>Yes No</Name><IsActive>yes</IsActive>"
+                                   "</CustomerAdd></CustomerAddRq>"))
+        self.assertEqual(statuses(bad_bool), [("CustomerAddRq", 3010)])
+        self.assertIn('boolean value "yes" in the field "IsActive"', bad_bool.statuses[0]["statusMessage"])
+        self.assertEqual(self.company.hard_failures(), [])
+        self.assertEqual(self.company.documents(), [])
+        self.assertIsNone(self.company.find_customer("Yes No"))
+
+    def test_3260_when_the_user_may_not_and_3261_for_personal_data(self):
+        self.setup_amazon()
+        self.company.set_permissions(denied=["SalesReceiptAdd"])
+        result = self.process(self.receipt())
+        self.assertEqual(statuses(result), [("SalesReceiptAddRq", 3260)])
+        self.assertEqual(result.statuses[0]["statusMessage"], "Insufficient permission level to perform this action.")
+        self.assertEqual(self.company.documents(), [])
+        self.assertEqual(statuses(self.process(sample("CreditMemoAddRq.xml"))), [("CreditMemoAddRq", 0)])
+        card = rq("<CustomerAddRq><CustomerAdd><Name>Card Holder</Name><CreditCardInfo><CreditCardNumber>4111"
+                  "</CreditCardNumber></CreditCardInfo></CustomerAdd></CustomerAddRq>")
+        refused = self.process(card)
+        self.assertEqual(statuses(refused), [("CustomerAddRq", 3261)])
+        self.assertIsNone(self.company.find_customer("Card Holder"))
+
+    def test_an_add_without_refnumber_continues_the_last_number_ending_in_a_digit(self):
+        self.setup_amazon()
+        no_ref = self.receipt().replace("<RefNumber>S1234567890</RefNumber>", "")
+        for ref in ("1001", "AYU766D0R"):          # the user's number, then one in Settlebridge's form
+            self.assertEqual(statuses(self.process(self.receipt(ref=ref))), [("SalesReceiptAddRq", 0)])
+        self.process(no_ref)
+        self.assertEqual(self.company.documents("SalesReceipt")[-1]["ref_number"], "1002")
+        self.process(self.receipt(ref="INV-0099"))
+        self.process(no_ref)
+        self.assertEqual(self.company.documents("SalesReceipt")[-1]["ref_number"], "INV-0100")
 
 
 if __name__ == "__main__":

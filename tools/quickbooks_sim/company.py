@@ -496,6 +496,16 @@ class Company:
         if on and self.find_account(EXCHANGE_ACCOUNT) is None:
             self.create_account(EXCHANGE_ACCOUNT, "OtherExpense", special="ExchangeGainLoss")
 
+    def set_permissions(self, denied=None, personal_data=None):
+        """What the QuickBooks user the application logs in as may do: `denied` request names (without "Rq",
+        e.g. ["SalesReceiptAdd"]) are answered 3260; `personal_data` False answers requests that carry credit card
+        details 3261 (the default, as QuickBooks' integrated-application preference)."""
+        perms = self.state.setdefault("permissions", {"denied": [], "personal_data": False})
+        if denied is not None:
+            perms["denied"] = list(denied)
+        if personal_data is not None:
+            perms["personal_data"] = bool(personal_data)
+
     def set_data_ext(self, owner_id, name, value):
         """A private DataExt on the company (the Web Connector stores the .qwc FileID this way)."""
         exts = self.state["company"]["data_ext"]

@@ -14,6 +14,9 @@ choices where no source gives the wording are marked "sim" and listed in tools/R
     500   The query request has not been fully completed. There was a required element ("X") that could not
           be found in QuickBooks.                                             (Warn)
     1030  request type or feature the simulator does not implement (also recorded as a hard failure: sim)
+    3070  The string "X" in the field "F" is too long.   (a string over its maxLength: per request, not a parse
+          failure; see textrules.py)
+    3010/3020  There was an error when converting the boolean/date value "X" in the field "F".   (Intuit's table)
     3100  The name "X" of the list element is already in use.
     3120  Object "X" specified in the request cannot be found.  QuickBooks error message: Invalid argument.
           The specified record does not exist in the list.
@@ -23,6 +26,8 @@ choices where no source gives the wording are marked "sim" and listed in tools/R
     3180  There was an error when saving a SalesReceipt.  QuickBooks error message: Transaction amount must
           be positive.                        (negative totals; the "error when saving" form of 3180)
     3210  The "RefundAmount" field has an invalid value "X".  QuickBooks error message: ... (sim wording)
+    3260  Insufficient permission level to perform this action.   (Company.set_permissions(denied=[...]))
+    3261  The integrated application has no permission to access personal data.   (credit card details; sim wording)
     3250  This feature is not enabled or not available in this version of QuickBooks.   (a CurrencyRef or an
           ExchangeRate in a company file with multicurrency off)
     3180  ... QuickBooks error message: The currency of ... (sim wording): a multicurrency rule broken — an account
@@ -36,7 +41,7 @@ from decimal import Decimal
 
 from lxml import etree
 
-from . import editions, money, schema
+from . import editions, money, schema, textrules
 from .company import CURRENCY_ACCOUNT_TYPES, DEBIT_NORMAL, EXCHANGE_ACCOUNT, posting, _norm
 from .qbxml_writer import E, document, leaf, ref
 
@@ -119,6 +124,9 @@ def process(company, qbxml, fail=None, xsd_path=None):
                                              "message": fail.message, "injected": True})
         return Result(hresult=fail.hresult, message=fail.message, seq=seq)
 
+    raw = textrules.raw_text_problem(qbxml)
+    if raw is not None:
+        return _hard_failure(company, seq, "not-ascii", raw, qbxml)
     tree, kind, detail = _parse(qbxml)
     if tree is None:
         return _hard_failure(company, seq, kind, detail, qbxml)
@@ -130,9 +138,10 @@ def process(company, qbxml, fail=None, xsd_path=None):
         return _hard_failure(company, seq, "unsupported-version",
                              f"qbXML version {version} is not supported by "
                              f"{company.state['company']['product_name']}", qbxml)
-    errors = schema.validate(tree, xsd_path)
+    value_errors, errors = textrules.split_value_errors(tree, schema.validate_entries(tree, xsd_path), xsd_path)
     if errors:
         return _hard_failure(company, seq, "schema-invalid", "; ".join(errors), qbxml)
+    textrules.store_as_quickbooks(tree)
     msgs = tree.getroot().find("QBXMLMsgsRq")
     if msgs is None:
         return _hard_failure(company, seq, "not-a-request", "the document has no QBXMLMsgsRq", qbxml)
@@ -146,6 +155,7 @@ def process(company, qbxml, fail=None, xsd_path=None):
                              "qbXML error recovery (oldMessageSetID) is not simulated", qbxml)
 
     ctx = Context(company, seq, xsd_path)
+    ctx.value_errors = value_errors
     on_error = msgs.get("onError")
     include_none = msgs.get("responseData") == "includeNone"
     snapshot = company.snapshot() if on_error == "rollbackOnError" else None
@@ -237,6 +247,7 @@ class Context:
         self.xsd_path = xsd_path
         self.macros = {}
         self.failures = []   # hard failures found while running the set (kept even if the set is rolled back)
+        self.value_errors = {}   # *Rq element -> (code, message): a value QuickBooks cannot take (3070/3020/3010)
 
     def unsupported(self, what):
         raise Unsupported(what)
@@ -273,6 +284,9 @@ def _run_one(ctx, rq, injected, include_none):
                       injected=True)
         return _rs(tag, request_id, injected.code, injected.message), status
     try:
+        refused = textrules.refusal(ctx, rq)
+        if refused is not None:
+            raise QBError(*refused)
         if handler is None:
             raise Unsupported(f"{tag} is not simulated")
         # Adds validate before they change anything; the snapshot makes "a refused request changes nothing"
@@ -1191,7 +1205,8 @@ def _sales_document_add(ctx, rq, kind):
     epoch, iso = c.now()
     t = {"kind": kind, "txn_id": c.next_txn_id(), "txn_number": c.next_txn_number(), "time_created": iso,
          "time_modified": iso, "edit_sequence": str(epoch), "txn_date": txn_date,
-         "ref_number": add.findtext("RefNumber"), "customer": customer["list_id"] if customer else None,
+         "ref_number": add.findtext("RefNumber") or textrules.next_ref_number(ctx.state, kind),
+         "customer": customer["list_id"] if customer else None,
          "memo": add.findtext("Memo"), "external_guid": add.findtext("ExternalGUID"), "other": add.findtext("Other"),
          "is_pending": add.findtext("IsPending") == "true", "due_date": add.findtext("DueDate"),
          "ship_date": add.findtext("ShipDate"), "fob": add.findtext("FOB"),
@@ -1248,7 +1263,8 @@ def _refund_ret(ctx, t, _opts):
             _ref_of(c.find_account, t.get("refund_from"), "RefundFromAccountRef"),
             _ref_of(c.find_account, t.get("ar_account"), "ARAccountRef"), leaf("TxnDate", t["txn_date"]),
             leaf("RefNumber", t.get("ref_number")), leaf("TotalAmount", money.format_amount(t["total"])),
-            _currency_ref(ctx, t), _ref_of(c.find_payment_method, t.get("payment_method"), "PaymentMethodRef"),
+            _currency_ref(ctx, t), leaf("ExchangeRate", t.get("exchange_rate")),
+            _ref_of(c.find_payment_method, t.get("payment_method"), "PaymentMethodRef"),
             leaf("Memo", t.get("memo")), leaf("ExternalGUID", t.get("external_guid")))
     for app in t["applied"]:
         cm = c.find_txn(app["txn_id"])

@@ -36,7 +36,12 @@ def load(path=None):
 
 def validate(tree, path=None):
     """[] when the document is valid, else one "line N: message" string per schema error."""
+    return [f"line {e.line}: {e.message}" for e in validate_entries(tree, path)]
+
+
+def validate_entries(tree, path=None):
+    """[] when the document is valid, else lxml's error entries (line, path, message, type_name)."""
     schema = load(path)
     if schema.validate(tree):
         return []
-    return [f"line {e.line}: {e.message}" for e in schema.error_log]
+    return list(schema.error_log)
