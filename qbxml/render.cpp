@@ -72,6 +72,11 @@ std::string checkedFullName(std::string_view fullName, std::size_t maxSegment, s
             throw RenderError(field, std::string(what) + " name " + quoted(name) +
                                          " has an empty level (a ':' at the start, at the end or doubled)");
         }
+        if (segment.front() == ' ' || segment.back() == ' ') {
+            throw RenderError(field, std::string(what) + " name " + quoted(name) +
+                                         " has a blank at the start or end of a level (QuickBooks drops it, so the "
+                                         "name would not match itself); remove it");
+        }
         const std::size_t chars = characterCount(segment);
         if (chars > maxSegment) {
             throw RenderError(field, std::string(what) + " name " + quoted(name) + " has a part of " +
@@ -215,9 +220,10 @@ std::string freeText(std::string_view text, std::size_t max) {
     return truncateCharacters(toQuickBooksText(text), max);
 }
 
-/// Text for an XML comment: sanitized, no "--" and no trailing '-'.
+/// Text for an XML comment: plain ASCII (a character reference is not one inside a comment), no "--" and no
+/// trailing '-'.
 std::string commentText(std::string_view text) {
-    std::string out = toQuickBooksText(text);
+    std::string out = toAsciiText(text);
     std::size_t pos = 0;
     while ((pos = out.find("--", pos)) != std::string::npos) {
         out.replace(pos, 2, "- -");
@@ -270,9 +276,13 @@ public:
         if (!trailingComment.empty()) {
             printer_.PushComment(commentText(trailingComment).c_str());
         }
-        std::string out(printer_.CStr(), static_cast<std::size_t>(printer_.CStrSize() - 1));
+        // QuickBooks reads a request as ASCII: Latin-1 text goes as character references (qbxml/text.hpp).
+        std::string out = toXmlAscii(std::string_view(printer_.CStr(), static_cast<std::size_t>(printer_.CStrSize() - 1)));
         if (out.empty() || out.back() != '\n') {
             out.push_back('\n');
+        }
+        if (!isPrintableAscii(out)) {
+            throw RenderError("qbXML", "the rendered request is not printable ASCII (a Settlebridge bug)");
         }
         return out;
     }
@@ -314,7 +324,7 @@ CheckedDocument checkDocument(const Summary& summary, const SummaryDocument& doc
     const std::string prefix = addName;
     CheckedDocument out;
     out.requestId = checkedRequestId(requestId);
-    out.customer = checkedFullName(customerOf(summary, ctx), kMaxCustomerNameSegment, kMaxItemFullName,
+    out.customer = checkedFullName(customerOf(summary, ctx), kMaxCustomerNameSegment, kMaxCustomerFullName,
                                    prefix + "/CustomerRef/FullName", "customer");
     out.txnDate = checkedDate(doc.txnDate, prefix + "/TxnDate");
     out.refNumber = checkedRefNumber(doc.refNumber, prefix + "/RefNumber");
@@ -432,7 +442,7 @@ CheckedRefund checkRefund(const Summary& summary, const SummaryDocument& creditM
     }
     CheckedRefund out;
     out.requestId = checkedRequestId(requestId);
-    out.customer = checkedFullName(customerOf(summary, ctx), kMaxCustomerNameSegment, kMaxItemFullName,
+    out.customer = checkedFullName(customerOf(summary, ctx), kMaxCustomerNameSegment, kMaxCustomerFullName,
                                    prefix + "/CustomerRef/FullName", "customer");
     out.clearing = checkedFullName(ctx.clearingAccount, kMaxItemNameSegment, kMaxListFullName,
                                    prefix + "/RefundFromAccountRef/FullName", "account");
@@ -674,7 +684,7 @@ std::string normalizeAccountName(std::string_view fullName) {
 }
 
 std::string normalizeCustomerName(std::string_view fullName) {
-    return checkedFullName(fullName, kMaxCustomerNameSegment, kMaxItemFullName, "CustomerRef/FullName", "customer");
+    return checkedFullName(fullName, kMaxCustomerNameSegment, kMaxCustomerFullName, "CustomerRef/FullName", "customer");
 }
 
 std::vector<std::string> parentNames(std::string_view fullName) {
@@ -806,7 +816,7 @@ std::string renderCustomerAdd(std::string_view fullName, std::string_view curren
                               std::string_view requestId) {
     const std::string id = checkedRequestId(requestId);
     const std::string checked =
-        checkedFullName(fullName, kMaxCustomerNameSegment, kMaxItemFullName, "CustomerAdd/Name", "customer");
+        checkedFullName(fullName, kMaxCustomerNameSegment, kMaxCustomerFullName, "CustomerAdd/Name", "customer");
     const auto [parent, name] = splitParent(checked);
     std::string currency = toQuickBooksText(currencyName);
     if (!currency.empty()) {

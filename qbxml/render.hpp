@@ -9,7 +9,8 @@
 // Adds use onError="stopOnError"; queries use "continueOnError" (a query that finds nothing answers with a
 // warning, which some Web Connector set-ups treat as a stop; with one request per document the two are otherwise
 // the same). Elements follow the schema's sequences exactly; amounts have exactly two decimals; text goes through
-// toQuickBooksText() (qbxml/text.hpp) and is escaped by tinyxml2.
+// toQuickBooksText() (qbxml/text.hpp) and is escaped by tinyxml2; the finished document is printable ASCII, with
+// Latin-1 characters as references (&#233;), since QuickBooks refuses any raw byte above 0x7F.
 //
 // Nothing invalid is ever rendered: a value QuickBooks would refuse (a name segment over 31 characters, a RefNumber
 // over 11, a date that is not YYYY-MM-DD, an amount beyond 13 integer digits, a document without lines or with a
@@ -63,7 +64,8 @@ inline constexpr std::size_t kMaxMemo = 4095;
 inline constexpr std::size_t kMaxDesc = 4095;
 inline constexpr std::size_t kMaxItemNameSegment = 31;      ///< item and account names, per ':'-separated level
 inline constexpr std::size_t kMaxCustomerNameSegment = 41;  ///< customer names, per level
-inline constexpr std::size_t kMaxItemFullName = 209;        ///< item and customer full names
+inline constexpr std::size_t kMaxItemFullName = 159;        ///< item full names (Item*Ret/FullName, Intuit's listing)
+inline constexpr std::size_t kMaxCustomerFullName = 209;    ///< customer full names (CustomerRef/FullName)
 inline constexpr std::size_t kMaxListFullName = 159;        ///< account full names (ListRef)
 inline constexpr std::size_t kMaxSalesTaxCode = 3;
 inline constexpr std::size_t kMaxCurrencyName = 64;
@@ -96,7 +98,8 @@ std::string qbxmlVersionText(const RenderContext& ctx);
 // Names
 
 /// An item's full name as QuickBooks will store it (toQuickBooksText), checked: 1..5 non-empty ':'-separated
-/// levels of at most 31 characters, at most 209 in all. Throws RenderError (field "ItemRef/FullName").
+/// levels of at most 31 characters, none starting or ending with a blank, at most 159 in all (Intuit's listing).
+/// Throws RenderError (field "ItemRef/FullName").
 /// Use this form as the key when comparing with names QuickBooks returns.
 std::string normalizeItemName(std::string_view fullName);
 /// Same for an account full name (levels of at most 31, at most 159 in all).

@@ -55,6 +55,10 @@ constexpr Known kKnown[] = {
     {3020, StatusClass::fatal, "QuickBooks refused a date in the request."},
     {3030, StatusClass::fatal, "QuickBooks refused a date range in the request."},
     {3031, StatusClass::fatal, "QuickBooks refused a text range in the request."},
+    {3070, StatusClass::fatal,
+     "A text in the document is longer than QuickBooks allows for its field (QuickBooks names the field and the "
+     "text). Nothing was posted. Settlebridge checks every length before it sends, so this is a Settlebridge bug: "
+     "please report it; meanwhile shorten the name in Settlebridge's mapping or settings."},
     {3100, StatusClass::duplicate,
      "An entry with this name already exists in the QuickBooks list (item, account or customer); Settlebridge uses "
      "the existing one."},
@@ -74,11 +78,14 @@ constexpr Known kKnown[] = {
     {3210, StatusClass::fatal, "QuickBooks refused a value in the document."},
     {3250, StatusClass::fatal, "This feature is not turned on or not available in this QuickBooks edition."},
     {3260, StatusClass::fatal,
-     "The QuickBooks user the Web Connector logs in as lacks permission for this; give the integrated application "
-     "the access it needs in QuickBooks' Integrated Applications preferences."},
+     "The QuickBooks user the Web Connector logs in as lacks the permission for this. Nothing was posted. In "
+     "QuickBooks, as Admin: Edit > Preferences > Integrated Applications > Company Preferences > Settlebridge > "
+     "Properties: check the \"Login as\" user, and give that user (Company > Users) the right to create sales "
+     "receipts, credit memos, refunds and list entries; then retry the document."},
     {3261, StatusClass::fatal,
-     "The application is not allowed to read personal data in this company file (Integrated Applications "
-     "preferences)."},
+     "The application is not allowed to use personal data (such as credit card numbers) in this company file. "
+     "Nothing was posted. Settlebridge never sends such data, so report this; the right is in QuickBooks' "
+     "Integrated Applications preferences (\"Allow this application to access personal data\")."},
 };
 
 const Known* findKnown(int code) {
@@ -147,6 +154,14 @@ StatusInfo classifyStatus(int statusCode, std::string_view statusMessage) {
     } else if (statusCode == 3180 && containsAny(message, {"credit limit"})) {
         text = "QuickBooks could not save the document because the customer's credit limit would be exceeded; "
                "raise or remove the credit limit of the summary customer in QuickBooks.";
+    } else if (statusCode == 3180 && containsAny(message, {"amount must be positive"})) {
+        text = "QuickBooks could not save the document because its total is negative. Settlebridge moves lines so "
+               "that no document it posts has a negative total, so QuickBooks must have added its own lines or tax "
+               "(check the customer's and the items' sales tax settings), then retry the document.";
+    } else if (statusCode == 3180 && containsAny(message, {"currency"})) {
+        text = "QuickBooks could not save the document because of a currency: an account or the customer is in "
+               "another currency than the document. Check the currency of the summary customer and of the "
+               "clearing account in QuickBooks, then retry the document.";
     } else if (info.kind == StatusClass::closedPeriod) {
         text += " Settlebridge holds it until the period is reopened or the document re-dated.";
     }

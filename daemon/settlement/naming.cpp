@@ -34,6 +34,66 @@ bool segmentOk(std::string_view segment) noexcept {
     return true;
 }
 
+/// One code point of UTF-8 text at `i` (advancing past it); 0xFFFD for a byte that does not start a valid sequence.
+char32_t nextCodePoint(std::string_view text, std::size_t& i) noexcept {
+    const auto b0 = static_cast<unsigned char>(text[i]);
+    std::size_t width = 0;
+    char32_t cp = 0;
+    char32_t min = 0;
+    if (b0 < 0x80) {
+        ++i;
+        return b0;
+    } else if (b0 >= 0xC2 && b0 <= 0xDF) {
+        width = 2;
+        cp = b0 & 0x1Fu;
+        min = 0x80;
+    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+        width = 3;
+        cp = b0 & 0x0Fu;
+        min = 0x800;
+    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+        width = 4;
+        cp = b0 & 0x07u;
+        min = 0x10000;
+    } else {
+        ++i;
+        return 0xFFFD;
+    }
+    if (i + width > text.size()) {
+        ++i;
+        return 0xFFFD;
+    }
+    for (std::size_t k = 1; k < width; ++k) {
+        const auto b = static_cast<unsigned char>(text[i + k]);
+        if ((b & 0xC0u) != 0x80u) {
+            ++i;
+            return 0xFFFD;
+        }
+        cp = (cp << 6) | (b & 0x3Fu);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+        ++i;
+        return 0xFFFD;
+    }
+    i += width;
+    return cp;
+}
+
+/// A character Settlebridge sends to QuickBooks unchanged (qbxml/text.hpp): printable ASCII, or Latin-1 from U+00A1
+/// except the soft hyphen (dropped as invisible).
+bool storable(char32_t cp) noexcept {
+    return (cp >= 0x20 && cp < 0x7F) || (cp >= 0xA1 && cp <= 0xFF && cp != 0xAD);
+}
+
+void appendCodePoint(std::string& out, char32_t cp) {
+    if (cp < 0x80) {
+        out.push_back(static_cast<char>(cp));
+    } else {  // only U+00A1..U+00FF reach here
+        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+}
+
 }  // namespace
 
 std::string toBase36(std::uint64_t value) {
@@ -90,8 +150,8 @@ char partCharacter(int part) {
 
 std::string makeRefNumber(std::string_view settlementId, RefKind kind, int part) {
     std::string ref = refNumberStem(settlementId);
-    ref.push_back(static_cast<char>(kind));
     ref.push_back(partCharacter(part));
+    ref.push_back(static_cast<char>(kind));  // last: a RefNumber never ends in a digit QuickBooks could count on
     return ref;
 }
 
@@ -104,7 +164,10 @@ std::size_t utf8Length(std::string_view text) noexcept {
 
 bool skuIsItemName(std::string_view sku) noexcept {
     if (!segmentOk(sku)) return false;
-    return sku.find(':') == std::string_view::npos && sku.find('~') == std::string_view::npos;
+    if (sku.find(':') != std::string_view::npos || sku.find('~') != std::string_view::npos) return false;
+    for (std::size_t i = 0; i < sku.size();)
+        if (!storable(nextCodePoint(sku, i))) return false;
+    return true;
 }
 
 std::string skuItemName(std::string_view sku) {
@@ -112,24 +175,13 @@ std::string skuItemName(std::string_view sku) {
     if (skuIsItemName(sku)) return std::string(sku);
 
     std::string prefix;
-    prefix.reserve(kSkuPrefixLength * 4);
+    prefix.reserve(kSkuPrefixLength * 2);
     std::size_t characters = 0;
-    for (std::size_t i = 0; i < sku.size() && characters < kSkuPrefixLength;) {
-        const auto lead = static_cast<unsigned char>(sku[i]);
-        std::size_t width = 1;
-        if (lead >= 0xF0) width = 4;
-        else if (lead >= 0xE0) width = 3;
-        else if (lead >= 0xC0) width = 2;
-        if (i + width > sku.size()) width = sku.size() - i;  // truncated sequence: copy what is there
-        if (width == 1) {
-            if (lead == ':') prefix.push_back('-');
-            else if (isControl(lead)) prefix.push_back('_');
-            else prefix.push_back(static_cast<char>(lead));
-        } else {
-            prefix.append(sku.substr(i, width));
-        }
-        i += width;
-        ++characters;
+    for (std::size_t i = 0; i < sku.size() && characters < kSkuPrefixLength; ++characters) {
+        const char32_t cp = nextCodePoint(sku, i);
+        if (cp == ':') prefix.push_back('-');
+        else if (storable(cp)) appendCodePoint(prefix, cp);
+        else prefix.push_back('_');  // control characters and anything QuickBooks cannot store as it is
     }
     while (!prefix.empty() && isBlank(static_cast<unsigned char>(prefix.back()))) prefix.pop_back();
     std::size_t start = 0;

@@ -17,7 +17,7 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-/// The document a RefNumber names; the letter is the 10th-from-last character of the RefNumber.
+/// The document a RefNumber names; the letter is the last character of the RefNumber.
 enum class RefKind : char {
     SalesReceipt = 'R',
     CreditMemo = 'C',
@@ -51,7 +51,11 @@ bool refNumberIsExact(std::string_view settlementId);
 /// Throws NamingError for an empty id or one with a character other than 0-9.
 std::string refNumberStem(std::string_view settlementId);
 
-/// RefNumber = stem + kind letter + part character (0-9, A-Z): at most 11 characters.
+/// RefNumber = stem + part character (0-9, A-Z) + kind letter: at most 11 characters, always ending in a letter.
+/// QuickBooks proposes the next number of a form by adding one to the digits at the end of the last number entered
+/// ("1001" -> "1002"); a RefNumber that ends in a letter gives it nothing to add to, so a user's next manual sales
+/// receipt or credit memo keeps following the user's own numbers (docs/ACCOUNTING.md "Names and numbers"; checked
+/// on a real company file by tools/qb-acceptance).
 /// Throws NamingError for a bad id or a part outside 0..35.
 std::string makeRefNumber(std::string_view settlementId, RefKind kind, int part);
 
@@ -61,17 +65,20 @@ char partCharacter(int part);
 /// Number of Unicode characters (code points) in UTF-8 text (bytes that are not continuation bytes).
 std::size_t utf8Length(std::string_view text) noexcept;
 
-/// True when `sku` can be a QuickBooks item name as it is: 1-31 characters, no ':' (it would make a sub-item),
-/// no '~' (reserved for the folded names below), no control characters, no leading or trailing blank.
+/// True when `sku` can be a QuickBooks item name as it is: 1-31 characters, each printable ASCII or Latin-1 from
+/// U+00A1 (what QuickBooks stores unchanged, qbxml/text.hpp), no ':' (it would make a sub-item), no '~' (reserved
+/// for the folded names below), no leading or trailing blank.
 bool skuIsItemName(std::string_view sku) noexcept;
 
 /// The QuickBooks item name for a SKU:
 ///   - the SKU itself when skuIsItemName(sku);
-///   - otherwise a sanitised prefix of up to 24 characters (':' -> '-', control characters -> '_', blanks at
-///     either end dropped, cut on a character boundary), then '~', then 6 base-36 characters of FNV-1a-64 of the
-///     whole SKU (zero-padded): at most 31 characters. Two SKUs that share a prefix get different names unless
-///     their hashes collide (about 1 in 2 * 10^9 per pair), and a folded name never equals an unfolded one
-///     (unfolded names never contain '~').
+///   - otherwise a sanitised prefix of up to 24 characters (':' -> '-'; every character QuickBooks would not store
+///     as it is -- control characters, the no-break space, anything outside ASCII and Latin-1, such as an en dash
+///     or an emoji -- -> '_'; blanks at either end dropped), then '~', then 6 base-36 characters of FNV-1a-64 of
+///     the whole SKU (zero-padded): at most 31 characters, all of them stored unchanged by QuickBooks, so the
+///     length holds after conversion. Two SKUs that share a prefix ("A–1" and "A-1", which QuickBooks would
+///     otherwise store alike) get different names unless their hashes collide (about 1 in 2 * 10^9 per pair), and
+///     a folded name never equals an unfolded one (unfolded names never contain '~').
 /// Throws NamingError for an empty SKU.
 std::string skuItemName(std::string_view sku);
 

@@ -82,6 +82,11 @@ public:
 
     /// Answers one qbXML request document.
     std::string answer(const std::string& requestXml) {
+        // QuickBooks reads a request as ASCII and refuses a raw byte above 0x7F as unparseable XML (the simulator's
+        // rule too: tools/quickbooks_sim/textrules.py): every request the planner renders must be ASCII.
+        if (std::any_of(requestXml.begin(), requestXml.end(), [](char c) { return (c & 0x80) != 0; })) {
+            throw std::runtime_error("FakeQuickBooks: QuickBooks cannot parse a request with a raw byte above 0x7F");
+        }
         tinyxml2::XMLDocument doc;
         if (doc.Parse(requestXml.c_str(), requestXml.size()) != tinyxml2::XML_SUCCESS) {
             throw std::runtime_error("FakeQuickBooks: request is not XML");

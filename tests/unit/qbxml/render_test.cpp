@@ -214,11 +214,56 @@ TEST(RenderTest, NonAsciiTextIsKeptOrTransliteratedToWhatQuickBooksStores) {
     receipt.lines[1].item = "Amazon Sales:Ærø-Ø-ß-Ş";
     const std::string xml = renderSalesReceiptAdd(s, receipt, RenderContext{}, "sr-1");
     EXPECT_VALID(xml);
-    EXPECT_EQ(firstText(xml, "Memo"), "Café Crème – 5 € … Lódz ?? ?");
+    EXPECT_EQ(firstText(xml, "Memo"), "Café Crème - 5 EUR ... Lódz ?? ?");
     EXPECT_EQ(firstText(xml, "Desc"), "Größe XL rot");
-    EXPECT_NE(xml.find("<FullName>Amazon Sales:Ærø-Ø-ß-S</FullName>"), std::string::npos) << xml;
-    // Valid UTF-8 throughout, every character in Windows-1252.
-    EXPECT_TRUE(isUtf8(xml));
+    // On the wire: printable ASCII only, Latin-1 as decimal references (QuickBooks refuses any raw byte > 0x7F).
+    EXPECT_NE(xml.find("<Memo>Caf&#233; Cr&#232;me - 5 EUR ... L&#243;dz ?? ?</Memo>"), std::string::npos) << xml;
+    EXPECT_NE(xml.find("<FullName>Amazon Sales:&#198;r&#248;-&#216;-&#223;-S</FullName>"), std::string::npos) << xml;
+    EXPECT_TRUE(isPrintableAscii(xml)) << xml;
+}
+
+TEST(RenderTest, EveryRequestIsPrintableAsciiAndThePreviewsCommentsTooWithoutReferences) {
+    auto s = sampleSummary();
+    s.customerName = "Amazon.ca \xE2\x80\x93 Caf\xC3\xA9";
+    s.documents[0].memo = "Settlement \xE2\x80\x9Cquoted\xE2\x80\x9D \xE2\x84\xA2";
+    RenderContext ctx;
+    ctx.transferToAccount = "Checking \xC3\x9C";
+    const std::string preview = renderPreview(s, ctx);
+    EXPECT_TRUE(isPrintableAscii(preview)) << preview;
+    EXPECT_NE(preview.find("<FullName>Amazon.ca - Caf&#233;</FullName>"), std::string::npos) << preview;
+    EXPECT_NE(preview.find("<Memo>Settlement \"quoted\" TM</Memo>"), std::string::npos) << preview;
+    // comments are folded to plain ASCII: a reference is not read inside a comment
+    EXPECT_EQ(preview.find("<!--", 0) == std::string::npos, false);
+    for (std::size_t at = preview.find("<!--"); at != std::string::npos; at = preview.find("<!--", at + 4)) {
+        const std::string comment = preview.substr(at, preview.find("-->", at) - at);
+        EXPECT_EQ(comment.find("&#"), std::string::npos) << comment;
+    }
+    EXPECT_NE(preview.find("Checking U"), std::string::npos) << preview;
+    for (const TxnType type : {TxnType::SalesReceipt, TxnType::CreditMemo, TxnType::ARRefundCreditCard}) {
+        EXPECT_TRUE(isPrintableAscii(renderTxnQueryByRefNumber(type, "AYU766D0R", ctx, "q-1")));
+    }
+    EXPECT_TRUE(isPrintableAscii(renderCustomerAdd("Caf\xC3\xA9 \xE2\x80\x93 \xE6\x9D\xB1", "", ctx, "c-1")));
+    EXPECT_TRUE(isPrintableAscii(renderItemQuery({"Amazon Sales:\xC3\xA9t\xC3\xA9"}, ctx, "i-1")));
+}
+
+TEST(RenderTest, NameLengthsAreCheckedAfterConversion) {
+    auto s = sampleSummary();
+    // 29 characters + "€€" = 31 characters as written, 35 once QuickBooks stores "EUREUR": refused before sending.
+    s.documents[0].lines[2].item = "Amazon Sales:" + std::string(29, 'X') + "\xE2\x82\xAC\xE2\x82\xAC";
+    try {
+        (void)renderSalesReceiptAdd(s, s.documents[0], RenderContext{}, "sr-1");
+        FAIL() << "the converted name has 35 characters";
+    } catch (const RenderError& e) {
+        EXPECT_NE(std::string(e.what()).find("35 characters"), std::string::npos) << e.what();
+    }
+    // a 41-character customer name with é fits (é stays one character, although it travels as &#233;)
+    RenderContext ctx;
+    ctx.customerName = std::string(40, 'c') + "\xC3\xA9";
+    s = sampleSummary();
+    const std::string xml = renderSalesReceiptAdd(s, s.documents[0], ctx, "sr-1");
+    EXPECT_NE(xml.find(std::string(40, 'c') + "&#233;</FullName>"), std::string::npos) << xml;
+    ctx.customerName = std::string(40, 'c') + "\xE2\x80\xA6";  // … becomes "...": 43 characters
+    EXPECT_THROW(renderSalesReceiptAdd(s, s.documents[0], ctx, "sr-1"), RenderError);
 }
 
 TEST(RenderTest, ItemNameLongerThanQuickBooksAllowsIsRefusedBeforeRendering) {
@@ -307,7 +352,7 @@ TEST(RenderTest, LongMemoAndDescriptionAreCutNotRefused) {
     EXPECT_VALID(xml);
     const std::string memo = firstText(xml, "Memo");
     EXPECT_EQ(characterCount(memo), kMaxMemo);
-    EXPECT_EQ(memo.substr(memo.size() - 3), "\xE2\x80\xA6");
+    EXPECT_EQ(memo.substr(memo.size() - 3), "...");
     EXPECT_EQ(characterCount(firstText(xml, "Desc")), kMaxDesc);
 }
 
@@ -490,7 +535,7 @@ TEST(RenderTest, PreviewShowsEveryDocumentValidAndHonestAboutTheRefund) {
     EXPECT_NE(docs[0].find("document 1 of 2: SalesReceiptAdd, RefNumber AYU766DR0"), std::string::npos);
     EXPECT_NE(docs[1].find("document 2 of 2: CreditMemoAdd, RefNumber AYU766DC0"), std::string::npos);
     // The refund is described, never rendered with an invented TxnID.
-    EXPECT_NE(docs[1].find("Then ARRefundCreditCardAdd, RefNumber AYU766DP0: refund of 17.59 CAD"),
+    EXPECT_NE(docs[1].find("Then ARRefundCreditCardAdd, RefNumber AYU766D0P: refund of 17.59 CAD"),
               std::string::npos)
         << docs[1];
     EXPECT_EQ(preview.find("<ARRefundCreditCardAddRq"), std::string::npos);

@@ -77,6 +77,24 @@ TEST(StatusTest, ExplanationsCarryQuickBooksCodeAndMessage) {
     EXPECT_EQ(toString(StatusClass::invalidReference), "invalidReference");
 }
 
+TEST(StatusTest, TooLongPermissionsAndOther3180sInPlainWords) {
+    const StatusInfo tooLong = classifyStatus(3070, "The string \"x\" in the field \"Memo\" is too long.");
+    EXPECT_EQ(tooLong.kind, StatusClass::fatal);
+    EXPECT_NE(tooLong.explanation.find("longer than QuickBooks allows"), std::string::npos) << tooLong.explanation;
+    EXPECT_NE(tooLong.explanation.find("in the field \"Memo\""), std::string::npos) << tooLong.explanation;
+    const StatusInfo denied = classifyStatus(3260, "Insufficient permission level to perform this action.");
+    EXPECT_EQ(denied.kind, StatusClass::fatal);
+    EXPECT_NE(denied.explanation.find("Integrated Applications"), std::string::npos) << denied.explanation;
+    EXPECT_NE(classifyStatus(3261, "").explanation.find("personal data"), std::string::npos);
+    EXPECT_NE(classifyStatus(3180, "There was an error when saving a SalesReceipt.  QuickBooks error message: "
+                                   "Transaction amount must be positive.")
+                  .explanation.find("total is negative"),
+              std::string::npos);
+    EXPECT_NE(classifyStatus(3180, "QuickBooks error message: The currency of the deposit account").explanation.find(
+                  "currency"),
+              std::string::npos);
+}
+
 TEST(StatusTest, ExplainsWebConnectorHresults) {
     EXPECT_NE(explainHresult("0x80040400", "QuickBooks found an error when parsing the provided XML text stream.")
                   .find("could not read the request"),

@@ -7,13 +7,40 @@
 namespace settlebridge::qbxml {
 namespace {
 
-TEST(TextTest, KeepsWhatWindows1252Has) {
-    const std::string kept = "Plain ASCII ~ Café Crème Größe ÆØÅ æøå ñ ç ü ß € „quoted“ ‘single’ – — … ™ Š š Ž ž Œ œ Ÿ ƒ † ‡ •";
+TEST(TextTest, KeepsAsciiAndLatin1) {
+    const std::string kept = "Plain ASCII ~ & < > \" ' Café Crème Größe ÆØÅ æøå ñ ç ü ß ÿ";
     EXPECT_EQ(toQuickBooksText(kept), kept);
-    EXPECT_EQ(toQuickBooksText("¡¿©®°±µ¶·×÷"), "¡¿©®°±µ¶·×÷");
+    EXPECT_EQ(toQuickBooksText("¡¿©®°±µ¶·×÷£¥"), "¡¿©®°±µ¶·×÷£¥");
 }
 
-TEST(TextTest, TransliteratesLatinLettersWindows1252Lacks) {
+TEST(TextTest, MapsWindows1252PunctuationToAscii) {
+    EXPECT_EQ(toQuickBooksText("a – b — c"), "a - b - c");
+    EXPECT_EQ(toQuickBooksText("‘single’ “double” „low“ ‚x"), "'single' \"double\" \"low\" ,x");
+    EXPECT_EQ(toQuickBooksText("wait… 5 € Brand™"), "wait... 5 EUR BrandTM");
+    EXPECT_EQ(toQuickBooksText("• † ‡ ‰ ‹ › ˆ ˜"), "* + + o/oo < > ^ ~");
+    EXPECT_EQ(toQuickBooksText("Š š Ž ž Œ œ Ÿ ƒ"), "S s Z z OE oe Y f");
+    // every character of Windows-1252's 0x80..0x9F range leaves nothing above U+00FF
+    for (unsigned b = 0x80; b <= 0x9F; ++b) {
+        const std::string text = toQuickBooksText(windows1252ToUtf8(std::string(1, static_cast<char>(b))));
+        EXPECT_TRUE(isPrintableAscii(text)) << b << " -> " << text;
+    }
+}
+
+TEST(TextTest, WritesLatin1AsReferencesSoTheDocumentIsAscii) {
+    EXPECT_EQ(toXmlAscii("<Name>Café Ÿ</Name>"), "<Name>Caf&#233; &#376;</Name>");
+    EXPECT_EQ(toXmlAscii("plain &amp; text\n"), "plain &amp; text\n");
+    EXPECT_EQ(toXmlAscii("bad \xFF"), "bad &#65533;");
+    EXPECT_TRUE(isPrintableAscii(toXmlAscii(toQuickBooksText("Łódź “x” 東京 🙂 Café"))));
+    EXPECT_FALSE(isPrintableAscii("caf\xC3\xA9"));
+    EXPECT_FALSE(isPrintableAscii(std::string(1, '\x01')));
+}
+
+TEST(TextTest, FoldsToPlainAsciiForComments) {
+    EXPECT_EQ(toAsciiText("Café Größe Æsir © – € 東"), "Cafe Grosse AEsir (c) - EUR ?");
+    EXPECT_TRUE(isPrintableAscii(toAsciiText("¡¿©®°±µ¶·×÷ÀÿÞþ")));
+}
+
+TEST(TextTest, TransliteratesLatinLettersLatin1Lacks) {
     EXPECT_EQ(toQuickBooksText("Łódź Kraków"), "Lódz Kraków");  // ó is Latin-1: kept
     EXPECT_EQ(toQuickBooksText("Ąą Ćć Ęę Ńń Śś Źź Żż"), "Aa Cc Ee Nn Ss Zz Zz");
     EXPECT_EQ(toQuickBooksText("Ğğ İı Şş Țț Ő ő Ű ű Č č Ř ř Ě ě Ů ů Đ đ Ħ ħ"),
@@ -54,8 +81,9 @@ TEST(TextTest, CountsAndCutsCharactersNotBytes) {
     EXPECT_EQ(characterCount("Café"), 4u);
     EXPECT_EQ(characterCount("€€€"), 3u);
     EXPECT_EQ(truncateCharacters("Café", 4), "Café");
-    EXPECT_EQ(truncateCharacters("Cafés", 4), "Caf\xE2\x80\xA6");
-    EXPECT_EQ(truncateCharacters("ééééé", 3), "éé\xE2\x80\xA6");
+    EXPECT_EQ(truncateCharacters("Cafés", 4), "C...");
+    EXPECT_EQ(truncateCharacters("ééééé", 4), "é...");
+    EXPECT_EQ(truncateCharacters("ééééé", 2), "éé");  // no room for the marker
     EXPECT_EQ(characterCount(truncateCharacters(std::string(5000, 'x'), 4095)), 4095u);
     EXPECT_EQ(truncateCharacters("abc", 0), "");
 }

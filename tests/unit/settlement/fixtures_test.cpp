@@ -130,8 +130,8 @@ TEST(Fixtures, NegativeThenRecoveredPair) {
     }
     EXPECT_EQ(first.header.totalAmount, -32169);
     EXPECT_EQ(second.header.totalAmount, -6231);
-    EXPECT_EQ(first.documents[0].refNumber, "AYU766DC0");
-    EXPECT_EQ(second.documents[0].refNumber, "AYU76PTC0");
+    EXPECT_EQ(first.documents[0].refNumber, "AYU766D0C");
+    EXPECT_EQ(second.documents[0].refNumber, "AYU76PT0C");
     // The previous balance collected in the second settlement is exactly the first one's total.
     bool sawPayable = false;
     bool sawCharge = false;

@@ -17,11 +17,25 @@ TEST(Naming, Base36) {
 }
 
 TEST(Naming, RefNumbersOfRealIds) {
-    EXPECT_EQ(makeRefNumber("23874396421", RefKind::SalesReceipt, 0), "AYU766DR0");
-    EXPECT_EQ(makeRefNumber("23874396421", RefKind::CreditMemo, 0), "AYU766DC0");
-    EXPECT_EQ(makeRefNumber("23874396421", RefKind::RefundPayment, 2), "AYU766DP2");
-    EXPECT_EQ(makeRefNumber("23874397121", RefKind::SalesReceipt, 35), "AYU76PTRZ");
-    EXPECT_EQ(makeRefNumber("99000000001", RefKind::SalesReceipt, 10), "19HA1KW1RA");
+    EXPECT_EQ(makeRefNumber("23874396421", RefKind::SalesReceipt, 0), "AYU766D0R");
+    EXPECT_EQ(makeRefNumber("23874396421", RefKind::CreditMemo, 0), "AYU766D0C");
+    EXPECT_EQ(makeRefNumber("23874396421", RefKind::RefundPayment, 2), "AYU766D2P");
+    EXPECT_EQ(makeRefNumber("23874397121", RefKind::SalesReceipt, 35), "AYU76PTZR");
+    EXPECT_EQ(makeRefNumber("99000000001", RefKind::SalesReceipt, 10), "19HA1KW1AR");
+}
+
+TEST(Naming, RefNumbersNeverEndInADigit) {
+    // QuickBooks proposes the next number by adding one to the digits at the end of the last number entered: a
+    // RefNumber ending in a letter never becomes the seed of the user's own numbering (docs/ACCOUNTING.md).
+    for (const char* id : {"1", "9", "23874396421", "99999999999999", "12345678901234567890", "0123"}) {
+        for (int part = 0; part < kMaxParts; ++part) {
+            for (const RefKind kind : {RefKind::SalesReceipt, RefKind::CreditMemo, RefKind::RefundPayment}) {
+                const std::string ref = makeRefNumber(id, kind, part);
+                EXPECT_EQ(ref.back(), static_cast<char>(kind)) << ref;
+                EXPECT_FALSE(ref.back() >= '0' && ref.back() <= '9') << ref;
+            }
+        }
+    }
 }
 
 TEST(Naming, ExactBelowThirtySixToTheNinth) {
@@ -37,7 +51,7 @@ TEST(Naming, ExactBelowThirtySixToTheNinth) {
 
 TEST(Naming, LongestRefNumberFitsQuickBooks) {
     const std::string ref = makeRefNumber("101559956668415", RefKind::CreditMemo, 35);
-    EXPECT_EQ(ref, "ZZZZZZZZZCZ");
+    EXPECT_EQ(ref, "ZZZZZZZZZZC");
     EXPECT_EQ(ref.size(), kMaxRefNumberLength);
     EXPECT_EQ(makeRefNumber("12345678901234567890", RefKind::SalesReceipt, 1).size(), kMaxRefNumberLength);
 }
@@ -153,6 +167,26 @@ TEST(Naming, LongNonAsciiSkuIsCutOnACharacterBoundary) {
     EXPECT_EQ(utf8Length(name), kMaxItemNameLength);
     EXPECT_TRUE(isValidQuickBooksFullName(name));
     EXPECT_EQ(name.substr(0, 48), sku.substr(0, 48));  // 24 characters of 2 bytes
+}
+
+TEST(Naming, SkuQuickBooksWouldChangeIsFoldedSoTwoSkusNeverShareAName) {
+    // QuickBooks stores an en dash, a curly quote or a euro sign as something else ("-", "'", "EUR" after
+    // qbxml::toQuickBooksText), so "A–1" would become "A-1", the name of another SKU: such a SKU is folded.
+    EXPECT_FALSE(skuIsItemName("A\xE2\x80\x93" "1"));  // en dash
+    EXPECT_FALSE(skuIsItemName("PRICE\xE2\x82\xAC" "9"));  // euro sign, 3 characters once stored
+    EXPECT_FALSE(skuIsItemName("\xE6\x9D\xB1\xE4\xBA\xAC-1"));  // CJK
+    EXPECT_FALSE(skuIsItemName("NBSP\xC2\xA0" "1"));
+    EXPECT_TRUE(skuIsItemName("CAF\xC3\x89-1"));  // É is Latin-1: stored as it is
+    const std::string dash = skuItemName("A\xE2\x80\x93" "1");
+    EXPECT_EQ(dash.substr(0, 4), "A_1~");
+    EXPECT_NE(dash, skuItemName("A-1"));
+    EXPECT_NE(dash, skuItemName("A\xE2\x80\x94" "1"));  // em dash: same prefix, another hash
+    for (const std::string& name : {dash, skuItemName("\xF0\x9F\x99\x82 emoji SKU")}) {
+        for (const char c : name) {
+            const auto b = static_cast<unsigned char>(c);
+            EXPECT_TRUE(b >= 0x20 && b < 0x7F) << name;
+        }
+    }
 }
 
 TEST(Naming, QuickBooksFullNames) {

@@ -185,7 +185,7 @@ TEST(Summarizer, ReceiptAndCreditMemo) {
     ASSERT_EQ(summary.documents.size(), 2u);
     const SummaryDocument& receipt = summary.documents[0];
     EXPECT_EQ(receipt.kind, DocumentKind::SalesReceipt);
-    EXPECT_EQ(receipt.refNumber, "5O6AQT1R0");
+    EXPECT_EQ(receipt.refNumber, "5O6AQT10R");
     EXPECT_EQ(receipt.externalKey, "12345678901:R:0");
     EXPECT_EQ(receipt.txnDate, "2025-09-15");
     EXPECT_EQ(receipt.memo, "Amazon settlement 12345678901 2025-09-01\u20132025-09-15 key 12345678901:R:0");
@@ -209,7 +209,7 @@ TEST(Summarizer, ReceiptAndCreditMemo) {
 
     const SummaryDocument& credit = summary.documents[1];
     EXPECT_EQ(credit.kind, DocumentKind::CreditMemo);
-    EXPECT_EQ(credit.refNumber, "5O6AQT1C0");
+    EXPECT_EQ(credit.refNumber, "5O6AQT10C");
     EXPECT_EQ(credit.externalKey, "12345678901:C:0");
     EXPECT_EQ(credit.txnDate, "2025-09-15");
     // A refunded principal of -10.00 is a +10.00 credit line; the commission give-back of +1.50 a -1.50 line.
@@ -381,14 +381,14 @@ TEST(Summarizer, MonthEndSplit) {
     ASSERT_EQ(summary.documents.size(), 3u);
     const auto& july = summary.documents[0];
     EXPECT_EQ(july.part, 0);
-    EXPECT_EQ(july.refNumber, "5O6AQT8R0");
+    EXPECT_EQ(july.refNumber, "5O6AQT80R");
     EXPECT_EQ(july.externalKey, "12345678908:R:0");
     EXPECT_EQ(july.txnDate, "2025-07-31");
     EXPECT_EQ(july.memo, "Amazon settlement 12345678908 2025-07-25\u20132025-08-08 part 1 of 2 key 12345678908:R:0");
     expectLines(july, {{"product", "SKU-A", 3, 3000}, {"commission", "", 0, -150}, {"subscription", "", 0, -399}});
     const auto& august = summary.documents[1];
     EXPECT_EQ(august.part, 1);
-    EXPECT_EQ(august.refNumber, "5O6AQT8R1");
+    EXPECT_EQ(august.refNumber, "5O6AQT81R");
     EXPECT_EQ(august.txnDate, "2025-08-08");
     expectLines(august, {{"product", "SKU-B", 2, 5000},
                          {"commission", "", 0, -75},
@@ -396,7 +396,7 @@ TEST(Summarizer, MonthEndSplit) {
                          {"micro-deposit", "", 0, -1}});
     const auto& augustCredit = summary.documents[2];
     EXPECT_EQ(augustCredit.kind, DocumentKind::CreditMemo);
-    EXPECT_EQ(augustCredit.refNumber, "5O6AQT8C1");
+    EXPECT_EQ(augustCredit.refNumber, "5O6AQT81C");
     EXPECT_EQ(augustCredit.externalKey, "12345678908:C:1");
     expectLines(augustCredit, {{"product", "SKU-A", 1, 1000}});
     EXPECT_EQ(summary.parts[0].net + summary.parts[1].net, kMonthEndHeader.totalAmount);
@@ -444,7 +444,7 @@ TEST(Summarizer, ThreeMonthSettlementGetsThreeParts) {
     EXPECT_EQ(summary.parts[2].txnDate, "2025-08-14");
     EXPECT_EQ(summary.parts[2].net, 3050);
     ASSERT_EQ(summary.documents.size(), 3u);
-    EXPECT_EQ(summary.documents[2].refNumber, "AYU766DR2");
+    EXPECT_EQ(summary.documents[2].refNumber, "AYU766D2R");
     EXPECT_NE(summary.documents[2].memo.find("part 3 of 3"), std::string::npos);
     expectLines(summary.documents[2], {{"product", "SKU-B", 3, 3000}, {"card-charge", "", 0, 50}});
 }
