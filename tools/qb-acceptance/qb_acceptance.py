@@ -131,6 +131,8 @@ class Kit:
                       self._check_host))
         s.append(Step("preferences", lambda k: qbxml("<PreferencesQueryRq requestID='prefs'/>", k.version,
                                                      "continueOnError"), self._check_prefs))
+        s.append(Step("tax codes of this edition", lambda k: qbxml(
+            "<SalesTaxCodeQueryRq requestID='codes'/>", k.version, "continueOnError"), self._check_tax_codes))
         for name, kind in (("SBX Clearing", "Bank"), ("SBX Bank", "Bank"), ("SBX Reserved", "OtherCurrentAsset"),
                            ("SBX Income", "Income"), ("SBX Fees", "Expense")):
             s.append(Step(f"setup: account {name} ({kind})",
@@ -151,8 +153,6 @@ class Kit:
             "<SalesOrPurchase><Desc>Settlebridge acceptance fee</Desc>" + ref("AccountRef", "SBX Fees") +
             "</SalesOrPurchase></ItemOtherChargeAdd></ItemOtherChargeAddRq>", k.version),
             self._check_list_add("Item", "SBX Fee"), setup=True))
-        s.append(Step("tax codes of this edition", lambda k: qbxml(
-            "<SalesTaxCodeQueryRq requestID='codes'/>", k.version, "continueOnError"), self._check_tax_codes))
 
         # Text: what QuickBooks does with Latin-1 and other characters, as references and raw.
         s.append(Step("text: e-acute as &#233; is stored as e-acute", lambda k: qbxml(
