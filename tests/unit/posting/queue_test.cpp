@@ -66,10 +66,10 @@ TEST(Queue, ImportBuildsReceiptCreditMemoAndRefund) {
     EXPECT_EQ(docs[2].kind, DocKind::RefundPayment);
     EXPECT_EQ(docs[2].externalKey, "23874396421:P:0");
     ASSERT_EQ(docs[2].refNumber.size(), docs[1].refNumber.size());
-    const std::size_t stem = docs[1].refNumber.size() - 2;
-    EXPECT_EQ(docs[2].refNumber.substr(0, stem), docs[1].refNumber.substr(0, stem));
-    EXPECT_EQ(docs[1].refNumber[stem], 'C');
-    EXPECT_EQ(docs[2].refNumber[stem], 'P');
+    const std::size_t kind = docs[1].refNumber.size() - 1;  // stem, part, then the kind letter last
+    EXPECT_EQ(docs[2].refNumber.substr(0, kind), docs[1].refNumber.substr(0, kind));
+    EXPECT_EQ(docs[1].refNumber[kind], 'C');
+    EXPECT_EQ(docs[2].refNumber[kind], 'P');
     EXPECT_EQ(docs[2].dependsOn, std::optional<std::int64_t>(docs[1].id));
     EXPECT_EQ(docs[2].expectedTotal, 2500);
     // The raw report and the summary are kept so the documents can be rebuilt.

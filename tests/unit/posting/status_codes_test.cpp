@@ -102,7 +102,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "There was an error when saving a SalesReceipt.  QuickBooks error message: The transaction date is on "
                 "or before the closing date of this company file.",
                 DocState::Held, "closed-period", "closing date"}),
-    [](const ::testing::TestParamInfo<Refusal>& info) { return std::string(info.param.name); });
+    [](const ::testing::TestParamInfo<Refusal>& p) { return std::string(p.param.name); });
 
 }  // namespace
 }  // namespace settlebridge::posting
