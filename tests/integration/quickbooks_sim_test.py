@@ -34,7 +34,7 @@ sys.path.insert(0, os.path.join(SOURCE_DIR, "tools"))
 
 from lxml import etree  # noqa: E402
 
-from quickbooks_sim import Company, Fail, PARSE_HRESULT, PARSE_MESSAGE, open_locked, schema  # noqa: E402
+from quickbooks_sim import Company, Fail, PARSE_HRESULT, PARSE_MESSAGE, SimError, open_locked, schema  # noqa: E402
 
 SAMPLES = os.path.join(SHARED_DIR, "spec", "qbxml", "samples")
 RECORD_MISSING = "QuickBooks error message: Invalid argument.  The specified record does not exist in the list."
@@ -181,8 +181,8 @@ class SchemaValidation(SimTestCase):
             self.assertEqual(self.company.hard_failures()[-1]["kind"], kind)
 
     def test_unsimulated_request_is_answered_1030_and_recorded(self):
-        result = self.process(rq("<VendorQueryRq requestID='v'/>"))
-        self.assertEqual(statuses(result), [("VendorQueryRq", 1030)])
+        result = self.process(rq("<ClassQueryRq requestID='v'/>"))
+        self.assertEqual(statuses(result), [("ClassQueryRq", 1030)])
         self.assertEqual(self.company.hard_failures()[-1]["kind"], "unsupported")
 
 
@@ -535,6 +535,174 @@ class QuickBooksRules(SimTestCase):
         self.assertEqual((len(more), more.get("iteratorRemainingCount")), (3, "0"))
         names = [r.findtext("Name") for r in list(start) + list(more)]
         self.assertEqual(len(set(names)), 7)
+
+
+def receipt(item, deposit="Amazon Clearing", customer="Amazon.com", ref_number="S1"):
+    return (f"<SalesReceiptAddRq requestID='sr'><SalesReceiptAdd><CustomerRef><FullName>{customer}</FullName>"
+            f"</CustomerRef><TxnDate>2024-03-15</TxnDate><RefNumber>{ref_number}</RefNumber><DepositToAccountRef>"
+            f"<FullName>{deposit}</FullName></DepositToAccountRef><SalesReceiptLineAdd><ItemRef><FullName>{item}"
+            "</FullName></ItemRef><Amount>10.00</Amount></SalesReceiptLineAdd></SalesReceiptAdd></SalesReceiptAddRq>")
+
+
+def invalid(what, name, where):
+    return f'There is an invalid reference to QuickBooks {what} "{name}" in the {where}.  {RECORD_MISSING}'
+
+
+class TypesAndNames(SimTestCase):
+    """Issue 13, items 2-4: item types on sales lines, account types per reference, one name list (rules.json)."""
+
+    def every_item_type(self):
+        c = self.company
+        c.create_account("Equipment", "FixedAsset")
+        c.create_account("Amazon Discounts", "Income")
+        made = {
+            "ItemService": c.create_item("ItemService", "Svc", "Sales"),
+            "ItemNonInventory": c.create_item("ItemNonInventory", "NonInv", "Sales", expense_account="Amazon Selling Fees"),
+            "ItemOtherCharge": c.create_item("ItemOtherCharge", "Charge", "Amazon Selling Fees"),
+            "ItemInventory": c.create_item("ItemInventory", "Widget", "Sales"),
+            "ItemInventoryAssembly": c.create_item("ItemInventoryAssembly", "Kit", "Sales"),
+            "ItemFixedAsset": c.create_item("ItemFixedAsset", "Forklift", "Equipment"),
+            "ItemSubtotal": c.create_item("ItemSubtotal", "Subtotal"),
+            "ItemDiscount": c.create_item("ItemDiscount", "Promo", "Amazon Discounts"),
+            "ItemPayment": c.create_item("ItemPayment", "Paid"),
+            "ItemSalesTaxGroup": c.create_item("ItemSalesTaxGroup", "All Taxes"),
+            "ItemGroup": c.create_item("ItemGroup", "SKU-BUNDLE"),
+        }
+        c.set_sales_tax("taxable-lines", "5")
+        made["ItemSalesTax"] = c.find_item("State Tax")
+        return made
+
+    def test_item_query_returns_every_item_type_schema_valid(self):
+        self.setup_amazon()
+        made = self.every_item_type()
+        result = self.process(rq("<ItemQueryRq requestID='q'>" + "".join(
+            f"<FullName>{r['full_name']}</FullName>" for r in made.values()) + "</ItemQueryRq>"))
+        self.assertEqual(result.statuses[0]["statusCode"], 0)
+        tags = [e.tag for e in parse(result.response).find(".//ItemQueryRs")]
+        self.assertEqual(sorted(tags), sorted(t + "Ret" for t in made))
+        widget = parse(result.response).find(".//ItemInventoryRet")
+        self.assertEqual(widget.findtext("COGSAccountRef/FullName"), "Cost of Goods Sold")
+        self.assertEqual(widget.findtext("AssetAccountRef/FullName"), "Inventory Asset")
+        non_inv = parse(result.response).find(".//ItemNonInventoryRet")
+        self.assertEqual(non_inv.findtext("SalesAndPurchase/IncomeAccountRef/FullName"), "Sales")
+        self.assertEqual(non_inv.findtext("SalesAndPurchase/ExpenseAccountRef/FullName"), "Amazon Selling Fees")
+
+    def test_sales_lines_take_only_service_non_inventory_other_charge_inventory_and_assembly(self):
+        self.setup_amazon()
+        made = self.every_item_type()
+        for n, (kind, record) in enumerate(made.items()):
+            result = self.process(rq(receipt(record["full_name"], ref_number=f"S{n}")))
+            if kind in ("ItemService", "ItemNonInventory", "ItemOtherCharge", "ItemInventory", "ItemInventoryAssembly"):
+                self.assertEqual(result.statuses[0]["statusCode"], 0, (kind, result.statuses))
+            else:
+                self.assertEqual(result.statuses[0]["statusCode"], 3140, kind)
+                self.assertEqual(result.statuses[0]["statusMessage"],
+                                 invalid("Item", record["full_name"], "SalesReceipt line"), kind)
+                self.assertEqual(self.company.add_count("SalesReceipt", f"S{n}"), 0)
+        # a group item belongs in a line group, which the simulator lists but does not expand
+        group = self.process(rq("<SalesReceiptAddRq><SalesReceiptAdd><CustomerRef><FullName>Amazon.com</FullName>"
+                                "</CustomerRef><SalesReceiptLineGroupAdd><ItemGroupRef><FullName>SKU-BUNDLE</FullName>"
+                                "</ItemGroupRef></SalesReceiptLineGroupAdd></SalesReceiptAdd></SalesReceiptAddRq>"))
+        self.assertEqual(group.statuses[0]["statusCode"], 1030)
+        self.company.state["hard_failures"].clear()
+        self.assertEqual(self.company.trial_balance(), 0)
+
+    def test_sub_items_and_sub_accounts_have_their_parents_type(self):
+        self.setup_amazon()
+        result = self.process(rq(item_add("ItemNonInventory", "SKU-1", "Amazon Selling Fees", parent="Amazon Fees")))
+        self.assertEqual(result.statuses[0]["statusCode"], 3180)
+        self.assertEqual(result.statuses[0]["statusMessage"],
+                         "There was an error when saving a ItemNonInventory.  QuickBooks error message: A subitem must "
+                         'be of the same type as its parent item ("Amazon Fees" is ItemOtherCharge).')
+        result = self.process(rq("<AccountAddRq><AccountAdd><Name>Referral</Name><ParentRef><FullName>Amazon Selling "
+                                 "Fees</FullName></ParentRef><AccountType>OtherExpense</AccountType></AccountAdd>"
+                                 "</AccountAddRq>"))
+        self.assertEqual(result.statuses[0]["statusCode"], 3180)
+        self.assertIn("A subaccount must be of the same type as its parent account", result.statuses[0]["statusMessage"])
+        self.assertIsNone(self.company.find_account("Amazon Selling Fees:Referral"))
+        ok = self.process(rq("<AccountAddRq><AccountAdd><Name>Referral</Name><ParentRef><FullName>Amazon Selling "
+                             "Fees</FullName></ParentRef><AccountType>Expense</AccountType></AccountAdd></AccountAddRq>"))
+        self.assertEqual(ok.statuses[0]["statusCode"], 0)
+
+    def test_account_references_take_only_their_types(self):
+        self.setup_amazon()
+        c = self.company
+        c.create_account("Amazon Reserved Balances", "OtherCurrentAsset")
+        c.create_account("Amazon Card", "CreditCard")
+        c.create_account("Loan", "LongTermLiability")
+        # deposit: Bank or OtherCurrentAsset
+        for n, (account, ok) in enumerate((("Amazon Clearing", True), ("Amazon Reserved Balances", True),
+                                           ("Amazon Selling Fees", False), ("Accounts Receivable", False),
+                                           ("Amazon Card", False), ("Sales", False))):
+            result = self.process(rq(receipt("Amazon Sales:SKU-XYZ-42", deposit=account, ref_number=f"D{n}")))
+            if ok:
+                self.assertEqual(result.statuses[0]["statusCode"], 0, account)
+            else:
+                self.assertEqual((result.statuses[0]["statusCode"], result.statuses[0]["statusMessage"]),
+                                 (3140, invalid("Account", account, "SalesReceipt")), account)
+        # refund: Bank or OtherCurrentAsset
+        memo = self.process(rq("<CreditMemoAddRq><CreditMemoAdd><CustomerRef><FullName>Amazon.com</FullName>"
+                               "</CustomerRef><TxnDate>2024-03-15</TxnDate><RefNumber>C1</RefNumber><CreditMemoLineAdd>"
+                               "<ItemRef><FullName>Amazon Sales:SKU-XYZ-42</FullName></ItemRef><Amount>5.00</Amount>"
+                               "</CreditMemoLineAdd></CreditMemoAdd></CreditMemoAddRq>"))
+        memo_id = parse(memo.response).findtext(".//TxnID")
+        for account, ok in (("Amazon Selling Fees", False), ("Amazon Card", False), ("Accounts Receivable", False),
+                            ("Amazon Reserved Balances", True)):
+            result = self.process(rq(
+                "<ARRefundCreditCardAddRq><ARRefundCreditCardAdd><CustomerRef><FullName>Amazon.com</FullName>"
+                f"</CustomerRef><RefundFromAccountRef><FullName>{account}</FullName></RefundFromAccountRef>"
+                f"<RefundAppliedToTxnAdd><TxnID>{memo_id}</TxnID><RefundAmount>1.00</RefundAmount>"
+                "</RefundAppliedToTxnAdd></ARRefundCreditCardAdd></ARRefundCreditCardAddRq>"))
+            expected = (0, "Status OK") if ok else (3140, invalid("Account", account, "ARRefundCreditCard"))
+            self.assertEqual((result.statuses[0]["statusCode"], result.statuses[0]["statusMessage"]), expected, account)
+        # transfer: balance-sheet accounts other than A/R and A/P
+        for to, ok in (("Sales", False), ("Amazon Selling Fees", False), ("Accounts Receivable", False),
+                       ("Loan", True), ("Amazon Card", True), ("Checking", True)):
+            result = self.process(rq("<TransferAddRq><TransferAdd><TxnDate>2024-03-16</TxnDate><TransferFromAccountRef>"
+                                     "<FullName>Amazon Clearing</FullName></TransferFromAccountRef><TransferToAccountRef>"
+                                     f"<FullName>{to}</FullName></TransferToAccountRef><Amount>1.00</Amount>"
+                                     "</TransferAdd></TransferAddRq>"))
+            expected = (0, "Status OK") if ok else (3140, invalid("Account", to, "Transfer"))
+            self.assertEqual((result.statuses[0]["statusCode"], result.statuses[0]["statusMessage"]), expected, to)
+        # item accounts: anything but A/R and A/P (and non-posting)
+        c.create_account("Accounts Payable", "AccountsPayable")
+        for n, (account, ok) in enumerate((("Accounts Receivable", False), ("Accounts Payable", False),
+                                           ("Amazon Reserved Balances", True), ("Sales", True))):
+            result = self.process(rq(item_add("ItemOtherCharge", f"Charge {n}", account)))
+            expected = (0, "Status OK") if ok else (3140, invalid("Account", account, "ItemOtherCharge"))
+            self.assertEqual((result.statuses[0]["statusCode"], result.statuses[0]["statusMessage"]), expected, account)
+        result = self.process(rq("<ItemNonInventoryAddRq><ItemNonInventoryAdd><Name>SKU-9</Name><SalesAndPurchase>"
+                                 "<IncomeAccountRef><FullName>Sales</FullName></IncomeAccountRef><ExpenseAccountRef>"
+                                 "<FullName>Accounts Payable</FullName></ExpenseAccountRef></SalesAndPurchase>"
+                                 "</ItemNonInventoryAdd></ItemNonInventoryAddRq>"))
+        self.assertEqual(result.statuses[0]["statusMessage"], invalid("Account", "Accounts Payable", "ItemNonInventory"))
+        self.assertEqual(c.hard_failures(), [])
+        self.assertEqual(c.trial_balance(), 0)
+
+    def test_customers_vendors_employees_and_other_names_are_one_list(self):
+        c = self.company
+        c.create_vendor("Amazon")
+        c.create_employee("Pat Doe")
+        c.create_other_name("Owner")
+        for name in ("Amazon", "AMAZON", "Pat Doe", "Owner"):
+            result = self.process(rq(f"<CustomerAddRq><CustomerAdd><Name>{name}</Name></CustomerAdd></CustomerAddRq>"))
+            self.assertEqual((result.statuses[0]["statusCode"], result.statuses[0]["statusMessage"]),
+                             (3100, f'The name "{name}" of the list element is already in use.'), name)
+        self.assertEqual(c.state["customers"], [])
+        # and the other way round: a vendor or other name may not take a customer's name
+        self.assertEqual(self.process(rq("<CustomerAddRq><CustomerAdd><Name>Amazon Summary</Name></CustomerAdd>"
+                                         "</CustomerAddRq>")).statuses[0]["statusCode"], 0)
+        for create in (c.create_vendor, c.create_other_name, c.create_employee):
+            with self.assertRaises(SimError):
+                create("amazon summary")
+        # the queries find each name in its own list only
+        found = self.process(rq("<VendorQueryRq requestID='v'><FullName>Amazon</FullName></VendorQueryRq>"
+                                "<EmployeeQueryRq requestID='e'><FullName>Amazon</FullName></EmployeeQueryRq>"
+                                "<OtherNameQueryRq requestID='o'><FullName>Owner</FullName></OtherNameQueryRq>",
+                                on_error="continueOnError"))
+        self.assertEqual(statuses(found), [("VendorQueryRq", 0), ("EmployeeQueryRq", 500), ("OtherNameQueryRq", 0)])
+        self.assertEqual(parse(found.response).findtext(".//VendorRet/Name"), "Amazon")
+        self.assertEqual(c.hard_failures(), [])
 
 
 class InjectionAndPersistence(SimTestCase):

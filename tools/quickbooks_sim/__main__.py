@@ -55,6 +55,9 @@ def _add_settings(parser, init):
     parser.add_argument("--account", action="append", default=[])
     parser.add_argument("--customer", action="append", default=[])
     parser.add_argument("--item", action="append", default=[])
+    parser.add_argument("--vendor", action="append", default=[])
+    parser.add_argument("--employee", action="append", default=[])
+    parser.add_argument("--other-name", action="append", default=[])
 
 
 def _apply_settings(company, args):
@@ -86,7 +89,13 @@ def _apply_settings(company, args):
         item_type, _, rest = spec.partition(":")
         name, _, account = rest.partition("=")
         parent, _, leaf = name.rpartition(":")
-        company.create_item(item_type, leaf, account, parent=parent or None)
+        company.create_item(item_type, leaf, account or None, parent=parent or None)
+    for name in args.vendor:
+        company.create_vendor(name)
+    for name in args.employee:
+        company.create_employee(name)
+    for name in args.other_name:
+        company.create_other_name(name)
 
 
 def main(argv=None):

@@ -23,7 +23,7 @@ import os
 import tempfile
 import time
 
-from . import editions, money
+from . import editions, money, rules
 
 STATE_FORMAT = "settlebridge-quickbooks-sim/1"
 
@@ -67,6 +67,16 @@ CURRENCY_ACCOUNT_TYPES = {"Bank", "CreditCard", "AccountsReceivable", "AccountsP
 EXCHANGE_ACCOUNT = "Exchange Gain or Loss"
 
 SALES_TAX_MODES = ("off", "taxable-lines", "all-lines")
+
+# The name lists that share one name space in QuickBooks (rules.json "name_lists") and where the state keeps them.
+NAME_LIST_KEYS = {"Customer": "customers", "Vendor": "vendors", "Employee": "employees", "OtherName": "other_names"}
+assert set(NAME_LIST_KEYS) == set(rules.NAME_LISTS)
+
+# Item types and what each needs (create_item): the accounts of inventory parts that QuickBooks adds with the first one.
+INVENTORY_ACCOUNTS = (("Cost of Goods Sold", "CostOfGoodsSold"), ("Inventory Asset", "OtherCurrentAsset"))
+# Item types whose records have a full name (they can be sub-items); the others have a name only.
+ITEM_TYPES_WITH_PARENTS = {"ItemService", "ItemNonInventory", "ItemOtherCharge", "ItemInventory",
+                           "ItemInventoryAssembly", "ItemDiscount"}
 
 
 class SimError(Exception):
@@ -119,6 +129,9 @@ def new_state(name="Settlebridge Test Company", file_path=None, product=None,
         "seq": {"list": 1, "txn": 0x1A2B, "txn_number": 1, "request": 0},
         "accounts": [],
         "customers": [],
+        "vendors": [],
+        "employees": [],
+        "other_names": [],
         "items": [],
         "sales_tax_codes": [],
         "currencies": [],
@@ -138,6 +151,8 @@ class Company:
             raise SimError(f"not a company-state file (format {state.get('format')!r}, want {STATE_FORMAT!r})")
         self.state = state
         self.path = path
+        for key in NAME_LIST_KEYS.values():
+            state.setdefault(key, [])   # files written before the other name lists were simulated
 
     # ------------------------------------------------------------------------------------------------------
     # Creation and persistence
@@ -308,6 +323,24 @@ class Company:
     def find_item(self, name=None, list_id=None):
         return self._find(self.state["items"], name, list_id)
 
+    def find_vendor(self, name=None, list_id=None):
+        return self._find(self.state["vendors"], name, list_id)
+
+    def find_employee(self, name=None, list_id=None):
+        return self._find(self.state["employees"], name, list_id)
+
+    def find_other_name(self, name=None, list_id=None):
+        return self._find(self.state["other_names"], name, list_id)
+
+    def name_in_use(self, full_name):
+        """(list, record) of the customer, vendor, employee or other name called `full_name` (one name space in
+        QuickBooks), or (None, None)."""
+        for list_name, key in NAME_LIST_KEYS.items():
+            record = self._find(self.state[key], full_name)
+            if record is not None:
+                return list_name, record
+        return None, None
+
     def find_sales_tax_code(self, name=None, list_id=None):
         return self._find(self.state["sales_tax_codes"], name, list_id)
 
@@ -425,8 +458,9 @@ class Company:
         if parent and parent_record is None:
             raise SimError(f"no parent customer {parent!r}")
         full_name = f"{parent_record['full_name']}:{name}" if parent_record else name
-        if self.find_customer(full_name) is not None:
-            raise SimError(f"customer {full_name!r} exists")
+        used_by, _ = self.name_in_use(full_name)
+        if used_by is not None:
+            raise SimError(f"the name {full_name!r} is already a {used_by} (one name list)")
         currency_record = None
         if currency:
             currency_record = self.currency(currency)
@@ -440,16 +474,50 @@ class Company:
         self.state["customers"].append(record)
         return record
 
-    def create_item(self, item_type, name, account, parent=None, desc=None, price=None, sales_tax_code=None):
-        """Add an ItemNonInventory / ItemOtherCharge / ItemService with a SalesOrPurchase account."""
-        if item_type not in ("ItemNonInventory", "ItemOtherCharge", "ItemService"):
-            raise SimError(f"unsupported item type {item_type!r}")
-        account_record = self.find_account(account)
-        if account_record is None:
+    def create_other_name_entry(self, list_name, name, company_name=None):
+        """A vendor, employee or other name (test setup: names a customer may not have)."""
+        used_by, _ = self.name_in_use(name)
+        if used_by is not None:
+            raise SimError(f"the name {name!r} is already a {used_by} (one name list)")
+        record = self._list_core({"name": name, "full_name": name, "is_active": True, "company_name": company_name})
+        self.state[NAME_LIST_KEYS[list_name]].append(record)
+        return record
+
+    def create_vendor(self, name, company_name=None):
+        return self.create_other_name_entry("Vendor", name, company_name)
+
+    def create_employee(self, name):
+        return self.create_other_name_entry("Employee", name)
+
+    def create_other_name(self, name, company_name=None):
+        return self.create_other_name_entry("OtherName", name, company_name)
+
+    def create_item(self, item_type, name, account=None, parent=None, desc=None, price=None, sales_tax_code=None,
+                    expense_account=None):
+        """Add an item of any type QuickBooks has (rules.json "item_types"). Service, non-inventory and other charge
+        items post to `account` (SalesOrPurchase), or, with `expense_account`, sell through `account` and buy through
+        `expense_account` (SalesAndPurchase); inventory parts and assemblies sell through `account` and buy through
+        Cost of Goods Sold and Inventory Asset (added when missing, as QuickBooks does); a discount posts to
+        `account`, a fixed asset item to a fixed asset account `account`; group, subtotal, payment and sales tax group
+        items have no account. A sub-item has its parent's type."""
+        if item_type not in rules.ITEM_TYPES:
+            raise SimError(f"unknown item type {item_type!r}")
+        if item_type == "ItemSalesTax":
+            raise SimError("the sales tax item comes from set_sales_tax()")
+        account_record = self.find_account(account) if account else None
+        if account and account_record is None:
             raise SimError(f"no account {account!r}")
+        needs_account = item_type in ("ItemService", "ItemNonInventory", "ItemOtherCharge", "ItemInventory",
+                                      "ItemInventoryAssembly", "ItemDiscount", "ItemFixedAsset")
+        if needs_account and account_record is None:
+            raise SimError(f"an {item_type} needs an account")
         parent_record = self.find_item(parent) if parent else None
         if parent and parent_record is None:
             raise SimError(f"no parent item {parent!r}")
+        if parent_record is not None and parent_record["type"] != item_type:
+            raise SimError(f"a sub-item has its parent's type ({parent_record['type']})")
+        if parent_record is not None and item_type not in ITEM_TYPES_WITH_PARENTS:
+            raise SimError(f"an {item_type} cannot be a sub-item")
         full_name = f"{parent_record['full_name']}:{name}" if parent_record else name
         if self.find_item(full_name) is not None:
             raise SimError(f"item {full_name!r} exists")
@@ -457,8 +525,20 @@ class Company:
         record = self._list_core({"type": item_type, "name": name, "full_name": full_name,
                                   "parent": parent_record["list_id"] if parent_record else None,
                                   "is_active": True, "desc": desc, "price": price, "price_percent": None,
-                                  "account": account_record["list_id"], "sales_and_purchase": None,
+                                  "account": account_record["list_id"] if account_record else None,
+                                  "sales_and_purchase": None,
                                   "sales_tax_code": code["list_id"] if code else None, "external_guid": None})
+        if item_type in ("ItemInventory", "ItemInventoryAssembly"):
+            cogs, asset = (self.find_account(n) or self.create_account(n, t) for n, t in INVENTORY_ACCOUNTS)
+            record["sales_and_purchase"] = {"sales_desc": desc, "sales_price": price, "purchase_desc": None,
+                                            "purchase_cost": None, "expense_account": cogs["list_id"],
+                                            "asset_account": asset["list_id"]}
+        elif expense_account:
+            expense = self.find_account(expense_account)
+            if expense is None:
+                raise SimError(f"no account {expense_account!r}")
+            record["sales_and_purchase"] = {"sales_desc": desc, "sales_price": price, "purchase_desc": None,
+                                            "purchase_cost": None, "expense_account": expense["list_id"]}
         self.state["items"].append(record)
         return record
 

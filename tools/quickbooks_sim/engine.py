@@ -17,7 +17,8 @@ choices where no source gives the wording are marked "sim" and listed in tools/R
     3070  The string "X" in the field "F" is too long.   (a string over its maxLength: per request, not a parse
           failure; see textrules.py)
     3010/3020  There was an error when converting the boolean/date value "X" in the field "F".   (Intuit's table)
-    3100  The name "X" of the list element is already in use.
+    3100  The name "X" of the list element is already in use.   (also a customer, vendor, employee or other name
+          that another of those four lists has: they are one name list in QuickBooks)
     3120  Object "X" specified in the request cannot be found.  QuickBooks error message: Invalid argument.
           The specified record does not exist in the list.
     3140  There is an invalid reference to QuickBooks Item "X" in the SalesReceipt line.  QuickBooks error
@@ -34,6 +35,11 @@ choices where no source gives the wording are marked "sim" and listed in tools/R
           in another currency than the transaction's customer (deposit and refund accounts may also be in the home
           currency; an A/R account must be in the customer's), a transfer between two currencies, a CurrencyRef on an
           account type that is always in the home currency.
+    3140  also for a reference whose account or item exists but is of a type the field does not take (rules.json:
+          deposit and refund accounts, transfer accounts, item accounts; sales lines take service, non-inventory,
+          other charge, inventory and assembly items): the form's list does not offer it (sim)
+    3180  ... QuickBooks error message: A subaccount must be of the same type as its parent account. / A subitem must
+          be of the same type as its parent item.                            (sim wording)
 """
 import re
 import uuid
@@ -41,8 +47,8 @@ from decimal import Decimal
 
 from lxml import etree
 
-from . import editions, money, schema, textrules
-from .company import CURRENCY_ACCOUNT_TYPES, DEBIT_NORMAL, EXCHANGE_ACCOUNT, posting, _norm
+from . import editions, money, rules, schema, textrules
+from .company import CURRENCY_ACCOUNT_TYPES, DEBIT_NORMAL, EXCHANGE_ACCOUNT, NAME_LIST_KEYS, posting, _norm
 from .qbxml_writer import E, document, leaf, ref
 
 PARSE_HRESULT = "0x80040400"
@@ -492,6 +498,20 @@ def _check_name_unique(records, full_name, name):
             raise QBError(3100, f'The name "{name}" of the list element is already in use.')
 
 
+def _check_name_list(ctx, full_name, name):
+    """Customers, vendors, employees and other names are one list in QuickBooks: a name one of them has is taken."""
+    used_by, _ = ctx.company.name_in_use(full_name)
+    if used_by is not None:
+        raise QBError(3100, f'The name "{name}" of the list element is already in use.')
+
+
+def _check_account_role(account, role, where):
+    """An account reference of a type the field does not take (rules.json "account_roles"): QuickBooks' form does not
+    offer it, so the reference does not resolve (3140, sim)."""
+    if account is not None and not rules.account_allowed(role, account["type"]):
+        raise _invalid_ref("Account", account["full_name"], where)
+
+
 def _date_key(text):
     return text[:19] if text and len(text) > 10 else (text or "")
 
@@ -802,6 +822,10 @@ def h_account_add(ctx, rq):
     parent = _resolve_opt(ctx, add, "ParentRef", c.find_account, "Account", "Account")
     full_name = f"{parent['full_name']}:{name}" if parent else name
     _check_name_unique(ctx.state["accounts"], full_name, name)
+    if parent is not None and parent["type"] != add.findtext("AccountType"):
+        raise QBError(3180, "There was an error when saving a Account.  QuickBooks error message: A subaccount must "
+                            f'be of the same type as its parent account ("{parent["full_name"]}" is '
+                            f'{parent["type"]}).')
     currency = None
     if add.find("CurrencyRef") is not None:
         if not _multicurrency(ctx):
@@ -900,7 +924,7 @@ def h_customer_add(ctx, rq):
     name = add.findtext("Name")
     parent = _resolve_opt(ctx, add, "ParentRef", c.find_customer, "Customer", "Customer")
     full_name = f"{parent['full_name']}:{name}" if parent else name
-    _check_name_unique(ctx.state["customers"], full_name, name)
+    _check_name_list(ctx, full_name, name)
     if add.findtext("OpenBalance") and money.parse_amount(add.findtext("OpenBalance")) != 0:
         ctx.unsupported("CustomerAdd/OpenBalance")
     currency = None
@@ -921,6 +945,39 @@ def h_customer_add(ctx, rq):
 
 
 # ----------------------------------------------------------------------------------------------------------
+# Vendors, employees, other names: listed only so that the one name list can be checked (a customer may not take a
+# name one of them has). Queries answer ListID, Name, IsActive (and CompanyName); they are made by the test-setup
+# helpers (create_vendor, create_employee, create_other_name), not by qbXML adds.
+
+
+NAME_ENTRY_RETS = {"Vendor": "VendorRet", "Employee": "EmployeeRet", "OtherName": "OtherNameRet"}
+
+
+def _name_entry_ret(list_name, record):
+    ret = E(NAME_ENTRY_RETS[list_name]).add(
+        leaf("ListID", record["list_id"]), leaf("TimeCreated", record["time_created"]),
+        leaf("TimeModified", record["time_modified"]), leaf("EditSequence", record["edit_sequence"]),
+        leaf("Name", record["name"]), _active(record))
+    if list_name != "Employee":
+        ret.add(leaf("CompanyName", record.get("company_name")))
+    return ret
+
+
+def _name_entry_query(list_name):
+    key = NAME_LIST_KEYS[list_name]
+
+    def handler(ctx, rq):
+        records = ctx.state[key]
+        finder = lambda name=None, list_id=None: ctx.company._find(records, name, list_id)  # noqa: E731
+        found, missing = _by_ids_or_names(rq, records, finder)
+        max_returned = None
+        if found is None:
+            found, max_returned = _list_filter(ctx, rq, records)
+        return _finish_query(ctx, rq, found, lambda r, o: _name_entry_ret(list_name, r), key, missing, max_returned)
+    return handler
+
+
+# ----------------------------------------------------------------------------------------------------------
 # Items
 
 
@@ -929,21 +986,47 @@ ITEM_ADD_TAGS = {"ItemNonInventoryAddRq": ("ItemNonInventoryAdd", "ItemNonInvent
                  "ItemServiceAddRq": ("ItemServiceAdd", "ItemService")}
 
 
+def _item_core(item):
+    return [leaf("ListID", item["list_id"]), leaf("TimeCreated", item["time_created"]),
+            leaf("TimeModified", item["time_modified"]), leaf("EditSequence", item["edit_sequence"]),
+            leaf("Name", item["name"])]
+
+
+def _active(item):
+    return leaf("IsActive", "true" if item.get("is_active", True) else "false")
+
+
 def _item_ret(ctx, item, _opts=None):
+    """An item's Ret element in the XSD's order for its type (ItemQueryRs answers every type)."""
     c = ctx.company
     kind = item["type"]
-    ret = E(kind + "Ret").add(
-        leaf("ListID", item["list_id"]), leaf("TimeCreated", item["time_created"]),
-        leaf("TimeModified", item["time_modified"]), leaf("EditSequence", item["edit_sequence"]),
-        leaf("Name", item["name"]))
+    ret = E(kind + "Ret").add(*_item_core(item))
+    account = _ref_of(c.find_account, item.get("account"), "AccountRef")
     if kind == "ItemSalesTax":
-        return ret.add(leaf("IsActive", "true" if item.get("is_active", True) else "false"),
-                       leaf("ItemDesc", item.get("desc")),
+        return ret.add(_active(item), leaf("ItemDesc", item.get("desc")),
                        leaf("TaxRate", money.format_decimal(money.parse_decimal(item.get("tax_rate") or "0"), 2, 5)))
-    ret.add(leaf("FullName", item["full_name"]), leaf("IsActive", "true" if item.get("is_active", True) else "false"),
-            _ref_of(c.find_item, item.get("parent"), "ParentRef"), leaf("Sublevel", str(item["full_name"].count(":"))),
-            _ref_of(c.find_sales_tax_code, item.get("sales_tax_code"), "SalesTaxCodeRef"))
+    if kind in ("ItemSubtotal", "ItemGroup", "ItemSalesTaxGroup"):
+        return ret.add(_active(item), leaf("ItemDesc", item.get("desc")))
+    if kind == "ItemPayment":
+        return ret.add(_active(item), leaf("ItemDesc", item.get("desc")),
+                       _ref_of(c.find_account, item.get("account"), "DepositToAccountRef"))
+    if kind == "ItemFixedAsset":
+        return ret.add(_active(item), leaf("AcquiredAs", "New"), leaf("PurchaseDesc", item.get("desc")),
+                       _ref_of(c.find_account, item.get("account"), "AssetAccountRef"))
+    ret.add(leaf("FullName", item["full_name"]), _active(item),
+            _ref_of(c.find_item, item.get("parent"), "ParentRef"), leaf("Sublevel", str(item["full_name"].count(":"))))
+    if kind == "ItemDiscount":
+        return ret.add(leaf("ItemDesc", item.get("desc")),
+                       _ref_of(c.find_sales_tax_code, item.get("sales_tax_code"), "SalesTaxCodeRef"),
+                       leaf("DiscountRate", item.get("price") or "0.00"), account)
+    ret.add(_ref_of(c.find_sales_tax_code, item.get("sales_tax_code"), "SalesTaxCodeRef"))
     sp = item.get("sales_and_purchase")
+    if kind in ("ItemInventory", "ItemInventoryAssembly"):
+        return ret.add(leaf("SalesDesc", item.get("desc")), leaf("SalesPrice", item.get("price")),
+                       _ref_of(c.find_account, item.get("account"), "IncomeAccountRef"),
+                       _ref_of(c.find_account, sp.get("expense_account"), "COGSAccountRef"),
+                       _ref_of(c.find_account, sp.get("asset_account"), "AssetAccountRef"),
+                       leaf("QuantityOnHand", "0"), leaf("ExternalGUID", item.get("external_guid")))
     if sp:
         ret.add(E("SalesAndPurchase").add(
             leaf("SalesDesc", sp.get("sales_desc")), leaf("SalesPrice", sp.get("sales_price")),
@@ -953,8 +1036,7 @@ def _item_ret(ctx, item, _opts=None):
     else:
         price = leaf("Price", item.get("price")) if item.get("price") is not None else \
             leaf("PricePercent", item.get("price_percent"))
-        ret.add(E("SalesOrPurchase").add(leaf("Desc", item.get("desc")), price,
-                                         _ref_of(c.find_account, item.get("account"), "AccountRef")))
+        ret.add(E("SalesOrPurchase").add(leaf("Desc", item.get("desc")), price, account))
     return ret.add(leaf("ExternalGUID", item.get("external_guid")))
 
 
@@ -977,6 +1059,9 @@ def h_item_add(ctx, rq):
     parent = _resolve_opt(ctx, add, "ParentRef", c.find_item, "Item", kind)
     full_name = f"{parent['full_name']}:{name}" if parent else name
     _check_name_unique(ctx.state["items"], full_name, name)
+    if parent is not None and parent["type"] != kind:
+        raise QBError(3180, f"There was an error when saving a {kind}.  QuickBooks error message: A subitem must be "
+                            f'of the same type as its parent item ("{parent["full_name"]}" is {parent["type"]}).')
     code = _resolve_opt(ctx, add, "SalesTaxCodeRef", c.find_sales_tax_code, "SalesTaxCode", kind)
     record = {"type": kind, "name": name, "full_name": full_name, "parent": parent["list_id"] if parent else None,
               "is_active": add.findtext("IsActive") != "false", "desc": None, "price": None, "price_percent": None,
@@ -986,12 +1071,15 @@ def h_item_add(ctx, rq):
     sap = add.find("SalesAndPurchase")
     if sop is not None:
         account = _resolve_opt(ctx, sop, "AccountRef", c.find_account, "Account", kind)
+        _check_account_role(account, "item", kind)
         record.update(desc=sop.findtext("Desc"), price=sop.findtext("Price"),
                       price_percent=sop.findtext("PricePercent"), account=account["list_id"] if account else None)
     else:
         _reject(ctx, sap, ["PurchaseTaxCodeRef", "PrefVendorRef"])
         income = _resolve_opt(ctx, sap, "IncomeAccountRef", c.find_account, "Account", kind)
         expense = _resolve_opt(ctx, sap, "ExpenseAccountRef", c.find_account, "Account", kind)
+        _check_account_role(income, "item", kind)
+        _check_account_role(expense, "item", kind)
         record.update(desc=sap.findtext("SalesDesc"), price=sap.findtext("SalesPrice"),
                       account=income["list_id"] if income else None,
                       sales_and_purchase={"sales_desc": sap.findtext("SalesDesc"),
@@ -1025,12 +1113,18 @@ def _lines(ctx, add, line_tag, group_tag, object_name):
     lines = []
     for ln in add:
         if ln.tag == group_tag:
-            # Group items are not part of the simulated item list, so the reference cannot resolve.
-            _resolve(c.find_item, _given_ref(ln, "ItemGroupRef"), "Item", where)
+            group = _resolve(c.find_item, _given_ref(ln, "ItemGroupRef"), "Item", where)
+            if group["type"] != "ItemGroup":
+                raise _invalid_ref("Item", group["full_name"], where)
+            ctx.unsupported(f"{group_tag} (group items are listed, not expanded)")
         if ln.tag != line_tag:
             continue
         _reject(ctx, ln, LINE_UNMODELLED)
         item = _resolve_opt(ctx, ln, "ItemRef", c.find_item, "Item", where)
+        if item is not None and item["type"] not in rules.SALES_LINE_ITEM_TYPES:
+            # A group item belongs in a line group; subtotal, discount, payment and sales tax items compute their own
+            # amounts; a fixed asset item sells an asset. The line's item list does not offer them (sim).
+            raise _invalid_ref("Item", item["full_name"], where)
         override = _resolve_opt(ctx, ln, "OverrideItemAccountRef", c.find_account, "Account", where)
         code = _resolve_opt(ctx, ln, "SalesTaxCodeRef", c.find_sales_tax_code, "SalesTaxCode", where)
         qty_text, rate_text, amount_text = ln.findtext("Quantity"), ln.findtext("Rate"), ln.findtext("Amount")
@@ -1051,8 +1145,6 @@ def _lines(ctx, add, line_tag, group_tag, object_name):
             if amount:
                 raise QBError(3180, f"There was an error when saving a {object_name}.  QuickBooks error message: "
                                     "A line with an amount must have an item.")
-        elif item["type"] == "ItemSalesTax":
-            account = c.find_account(ctx.state["preferences"]["sales_tax"]["payable_account"])["list_id"]
         else:
             account = item["account"]
         if override is not None:
@@ -1187,6 +1279,7 @@ def _sales_document_add(ctx, rq, kind):
     if kind == "SalesReceipt":
         account = _resolve_opt(ctx, add, "DepositToAccountRef", c.find_account, "Account", kind) \
             or c.find_account("Undeposited Funds")
+        _check_account_role(account, "deposit", kind)
         _check_account_currency(ctx, account, txn_currency, kind, "deposit")
     else:
         given = _resolve_opt(ctx, add, "ARAccountRef", c.find_account, "Account", kind)
@@ -1284,6 +1377,7 @@ def h_refund_add(ctx, rq):
     method = _resolve_opt(ctx, add, "PaymentMethodRef", c.find_payment_method, "PaymentMethod", kind)
     refund_from = _resolve_opt(ctx, add, "RefundFromAccountRef", c.find_account, "Account", kind) \
         or c.find_account("Undeposited Funds")
+    _check_account_role(refund_from, "refund", kind)
     txn_currency = _txn_currency(ctx, customer)
     _check_account_currency(ctx, refund_from, txn_currency, kind, "refund")
     ar = _ar_account(ctx, _resolve_opt(ctx, add, "ARAccountRef", c.find_account, "Account", kind), txn_currency,
@@ -1354,6 +1448,8 @@ def h_transfer_add(ctx, rq):
     if frm is None or to is None or frm["list_id"] == to["list_id"]:
         raise QBError(3180, "There was an error when saving a Transfer.  QuickBooks error message: "
                             "A transfer needs two different accounts.")
+    _check_account_role(frm, "transfer", kind)
+    _check_account_role(to, "transfer", kind)
     amount = money.parse_amount(add.findtext("Amount") or "0")
     _check_positive(amount, kind, allow_zero=False)
     txn_currency = None
@@ -1491,6 +1587,9 @@ HANDLERS = {
     "AccountAddRq": h_account_add,
     "CustomerQueryRq": h_customer_query,
     "CustomerAddRq": h_customer_add,
+    "VendorQueryRq": _name_entry_query("Vendor"),
+    "EmployeeQueryRq": _name_entry_query("Employee"),
+    "OtherNameQueryRq": _name_entry_query("OtherName"),
     "ItemQueryRq": h_item_query,
     "ItemNonInventoryAddRq": h_item_add,
     "ItemOtherChargeAddRq": h_item_add,
