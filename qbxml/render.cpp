@@ -587,8 +587,8 @@ std::pair<std::string, std::string> splitParent(const std::string& fullName) {
     return {fullName.substr(0, colon), fullName.substr(colon + 1)};
 }
 
-/// ItemNonInventoryAdd and ItemOtherChargeAdd differ only around ClassRef and ManufacturerPartNumber, which are never
-/// written: Name, ParentRef, SalesTaxCodeRef, SalesOrPurchase is a valid order for both.
+/// ItemNonInventoryAdd, ItemOtherChargeAdd and ItemServiceAdd differ only around ClassRef and ManufacturerPartNumber,
+/// which are never written: Name, ParentRef, SalesTaxCodeRef, SalesOrPurchase|SalesAndPurchase is a valid order for all.
 std::string itemAdd(const char* requestName, const char* addName, const ItemSpec& item, const RenderContext& ctx,
                     std::string_view requestId) {
     const std::string prefix = addName;
@@ -598,8 +598,15 @@ std::string itemAdd(const char* requestName, const char* addName, const ItemSpec
     const auto [parent, name] = splitParent(fullName);
     const std::string taxCode = checkedTaxCode(ctx, prefix + "/SalesTaxCodeRef/FullName");
     const std::string desc = freeText(item.description, kMaxDesc);
-    const std::string account = checkedFullName(item.account, kMaxItemNameSegment, kMaxListFullName,
-                                                prefix + "/SalesOrPurchase/AccountRef/FullName", "account");
+    const bool split = !item.expenseAccount.empty();
+    const std::string account =
+        checkedFullName(item.account, kMaxItemNameSegment, kMaxListFullName,
+                        prefix + (split ? "/SalesAndPurchase/IncomeAccountRef/FullName" : "/SalesOrPurchase/AccountRef/FullName"),
+                        "account");
+    const std::string expense =
+        split ? checkedFullName(item.expenseAccount, kMaxItemNameSegment, kMaxListFullName,
+                                prefix + "/SalesAndPurchase/ExpenseAccountRef/FullName", "account")
+              : std::string();
     Writer w(qbxmlVersionText(ctx), OnError::Stop);
     w.open(requestName);
     w.attribute("requestID", id);
@@ -611,12 +618,22 @@ std::string itemAdd(const char* requestName, const char* addName, const ItemSpec
     if (!taxCode.empty()) {
         w.ref("SalesTaxCodeRef", taxCode);
     }
-    w.open("SalesOrPurchase");
-    if (!desc.empty()) {
-        w.leaf("Desc", desc);
+    if (split) {
+        w.open("SalesAndPurchase");
+        if (!desc.empty()) {
+            w.leaf("SalesDesc", desc);
+        }
+        w.ref("IncomeAccountRef", account);
+        w.ref("ExpenseAccountRef", expense);
+        w.close();
+    } else {
+        w.open("SalesOrPurchase");
+        if (!desc.empty()) {
+            w.leaf("Desc", desc);
+        }
+        w.ref("AccountRef", account);
+        w.close();
     }
-    w.ref("AccountRef", account);
-    w.close();
     w.close();
     w.close();
     return w.finish();
@@ -800,6 +817,34 @@ std::string renderAccountQuery(const std::vector<std::string>& fullNames, const 
                      requestId);
 }
 
+std::string renderOtherNamesQuery(const std::vector<std::string>& fullNames, const RenderContext& ctx,
+                                  std::string_view requestId) {
+    if (fullNames.empty()) {
+        throw RenderError("VendorQueryRq/FullName", "no names to look up");
+    }
+    std::vector<std::string> names;
+    names.reserve(fullNames.size());
+    for (const std::string& name : fullNames) {
+        names.push_back(normalizeCustomerName(name));
+    }
+    const std::string base(requestId);
+    Writer w(qbxmlVersionText(ctx), OnError::Continue);
+    for (const auto& [request, suffix] : {std::pair<const char*, const char*>{"VendorQueryRq", "-v"},
+                                          {"EmployeeQueryRq", "-e"},
+                                          {"OtherNameQueryRq", "-o"}}) {
+        w.open(request);
+        w.attribute("requestID", checkedRequestId(base + suffix));
+        for (const std::string& name : names) {
+            w.leaf("FullName", name);
+        }
+        for (const char* element : {"ListID", "Name", "IsActive"}) {
+            w.leaf("IncludeRetElement", element);
+        }
+        w.close();
+    }
+    return w.finish();
+}
+
 std::string renderHostQuery(const RenderContext& ctx, std::string_view requestId) {
     return emptyQuery("HostQueryRq", ctx, requestId);
 }
@@ -904,6 +949,10 @@ std::string renderItemNonInventoryAdd(const ItemSpec& item, const RenderContext&
 
 std::string renderItemOtherChargeAdd(const ItemSpec& item, const RenderContext& ctx, std::string_view requestId) {
     return itemAdd("ItemOtherChargeAddRq", "ItemOtherChargeAdd", item, ctx, requestId);
+}
+
+std::string renderItemServiceAdd(const ItemSpec& item, const RenderContext& ctx, std::string_view requestId) {
+    return itemAdd("ItemServiceAddRq", "ItemServiceAdd", item, ctx, requestId);
 }
 
 std::string renderPreview(const Summary& summary, const RenderContext& ctx) {

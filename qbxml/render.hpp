@@ -177,6 +177,12 @@ std::string renderCustomerQuery(const std::vector<std::string>& fullNames, const
 std::string renderAccountQuery(const std::vector<std::string>& fullNames, const RenderContext& ctx,
                                std::string_view requestId);
 
+/// VendorQuery, EmployeeQuery and OtherNameQuery by FullName in one message set (continueOnError; requestIDs
+/// `requestId` + "-v", "-e", "-o"): ListID, Name, IsActive of each found. QuickBooks keeps customers, vendors,
+/// employees and other names in one name list, so a customer cannot take a name one of them has.
+std::string renderOtherNamesQuery(const std::vector<std::string>& fullNames, const RenderContext& ctx,
+                                  std::string_view requestId);
+
 std::string renderHostQuery(const RenderContext& ctx, std::string_view requestId);
 std::string renderPreferencesQuery(const RenderContext& ctx, std::string_view requestId);
 std::string renderCompanyQuery(const RenderContext& ctx, std::string_view requestId);
@@ -201,15 +207,22 @@ std::string renderAccountAdd(std::string_view fullName, AccountType type, std::s
 /// A QuickBooks item Settlebridge creates.
 struct ItemSpec {
     std::string fullName;     ///< "Amazon Sales:SKU-1" → Name "SKU-1" under the existing item "Amazon Sales"
-    std::string description;  ///< SalesOrPurchase/Desc (cut to 4095)
-    std::string account;      ///< SalesOrPurchase/AccountRef: income account for SKUs, the category's account for fees
+    std::string description;  ///< SalesOrPurchase/Desc or SalesAndPurchase/SalesDesc (cut to 4095)
+    std::string account;      ///< the account sales post to: income account for SKUs, the category's account for fees
+    /// Empty: one account for sales and purchases (SalesOrPurchase/AccountRef = account). Set: the item is sold
+    /// through `account` and bought through this one (SalesAndPurchase: IncomeAccountRef, ExpenseAccountRef), so a
+    /// bill that uses the item costs money instead of reducing income (docs/ACCOUNTING.md, "Items Settlebridge creates").
+    std::string expenseAccount;
 };
 
-/// ItemNonInventoryAdd (SKU items): Name, ParentRef, SalesTaxCodeRef (ctx.nonTaxableCode), SalesOrPurchase
-/// {Desc, AccountRef}. No price: lines carry their amounts.
+/// ItemNonInventoryAdd (SKU items): Name, ParentRef, SalesTaxCodeRef (ctx.nonTaxableCode), then SalesOrPurchase
+/// {Desc, AccountRef} or SalesAndPurchase {SalesDesc, IncomeAccountRef, ExpenseAccountRef}. No price: lines carry their
+/// amounts.
 std::string renderItemNonInventoryAdd(const ItemSpec& item, const RenderContext& ctx, std::string_view requestId);
 /// ItemOtherChargeAdd (category items: fees, tax, shipping, reserves...), laid out the same way.
 std::string renderItemOtherChargeAdd(const ItemSpec& item, const RenderContext& ctx, std::string_view requestId);
+/// ItemServiceAdd, laid out the same way (a sub-item under a service item has its parent's type).
+std::string renderItemServiceAdd(const ItemSpec& item, const RenderContext& ctx, std::string_view requestId);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Preview

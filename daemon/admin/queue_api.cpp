@@ -57,6 +57,9 @@ std::string explainDocument(const store::Document& d) {
                 text = "Held for review: the company is in Testing mode. Check it in the previewer, then approve.";
             } else if (d.holdReason == "unreconciled") {
                 text = "Held: the settlement does not add up to its deposit. Approve only if you mean to post it anyway.";
+            } else if (d.holdReason == "item-type" || d.holdReason == "account-type" || d.holdReason == "name-in-use") {
+                text = "Held before anything was sent: QuickBooks would not take it as it is. Change what the message "
+                       "says, then approve.";
             } else if (d.holdReason == "closed-period") {
                 text = "Held: it is dated in a closed period of the company file. Reopen the period, then approve.";
             } else {

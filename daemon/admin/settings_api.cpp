@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "daemon/posting/account_check.hpp"
 #include "daemon/settlement/categories.hpp"
 #include "daemon/settlement/mapping.hpp"
 #include "daemon/store/admin_company_options.hpp"
@@ -265,6 +266,11 @@ ApiReply settingsPut(SiteContext& ctx, const ApiRequest& request) {
                         } catch (const qbxml::RenderError& e) {
                             errors.add(field + ".account", "the account for \"" + key + "\" is not a name QuickBooks accepts: " + e.what());
                         }
+                        // An account QuickBooks has with a type no item can post to (A/R, A/P): refused now.
+                        const std::string problem = ctx.store().read([&](store::Tx& tx) {
+                            return posting::knownItemAccountProblem(tx, companyId, account);
+                        });
+                        if (!problem.empty()) errors.add(field + ".account", "the account for \"" + key + "\": " + problem);
                     }
                     if (!item.empty() || !account.empty()) form->overrides.push_back({key, item, account});
                 }
@@ -312,7 +318,10 @@ ApiReply settingsPut(SiteContext& ctx, const ApiRequest& request) {
         }
         if (!mappingText.empty()) {
             try {
-                (void)settlement::Mapping::parse(mappingText, "mapping");
+                const auto parsed = settlement::Mapping::parse(mappingText, "mapping");
+                const auto problems = ctx.store().read(
+                    [&](store::Tx& tx) { return posting::mappingAccountProblems(tx, companyId, parsed); });
+                if (!problems.empty()) errors.add("mapping_extra", "the mapping's account lines: " + problems.front());
             } catch (const settlement::MappingError& e) {
                 // Lines of the extra text come last: say which of its lines is wrong.
                 const std::size_t extraLines = static_cast<std::size_t>(std::count(form->extra.begin(), form->extra.end(), '\n')) +

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "soap/qwc.hpp"
+#include "daemon/posting/account_check.hpp"
 #include "daemon/settlement/mapping.hpp"
 #include "qbxml/currency.hpp"
 #include "daemon/store/admin_company_options.hpp"
@@ -126,6 +127,10 @@ posting::ImportResult Service::importReport(const std::string& companyName, cons
     std::optional<settlement::Mapping> mapping;
     if (options.mapFile) {
         mapping = settlement::Mapping::loadFile(*options.mapFile);
+        // An account line naming an account QuickBooks has with a type no item can post to: refused now.
+        const auto problems = store_->read(
+            [&](store::Tx& tx) { return posting::mappingAccountProblems(tx, owner.id, *mapping); });
+        if (!problems.empty()) throw ServiceError(*options.mapFile + ": " + problems.front());
     } else if (!stored.mappingText.empty()) {
         mapping = settlement::Mapping::parse(stored.mappingText, owner.name + " mapping (revision " +
                                                                      std::to_string(stored.mappingRevision) + ")");

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 #include <utility>
 
 #include "daemon/posting/currency.hpp"
@@ -14,6 +15,7 @@
 #include "qbxml/guid.hpp"
 #include "qbxml/render.hpp"
 #include "qbxml/response.hpp"
+#include "qbxml/rules.hpp"
 #include "qbxml/status.hpp"
 #include "qbxml/version.hpp"
 
@@ -45,6 +47,20 @@ constexpr std::string_view kMarkAccountCurrency = "account-currency";
 constexpr std::string_view kVerified = "verified";
 constexpr std::string_view kMarkCurrencyWarning = "currency-warning";  // the unknown-currency warning was logged
 constexpr std::string_view kHoldCurrency = "currency";  // hold reason: the company file cannot take the currency
+// Types and names QuickBooks will not take (issue 13; qbxml/rules.hpp). Mark statuses: an account or item that
+// exists with a type its reference does not take, or cannot be created with the type it needs; a customer name that a
+// vendor, employee or other name has. The documents that need it are held with the mark's message.
+constexpr std::string_view kWrongType = "wrong-type";
+constexpr std::string_view kNameInUse = "name-in-use";
+constexpr std::string_view kMarkNameList = "name-list";  // a customer name checked against the other name lists
+constexpr std::string_view kMarkAccountType = "account-type";  // status: the type QuickBooks gave an account held for it
+constexpr std::string_view kHoldItemType = "item-type";
+constexpr std::string_view kHoldAccountType = "account-type";
+constexpr std::string_view kHoldNameInUse = "name-in-use";
+// The account items Settlebridge creates are bought through when they sell through an income account (SalesAndPurchase:
+// a bill that uses the item is a cost, not less income). QuickBooks' own name and type for it.
+constexpr std::string_view kPurchaseAccount = "Cost of Goods Sold";
+constexpr std::string_view kPurchaseAccountType = "CostOfGoodsSold";
 
 std::string_view markKind(ListKind kind) {
     switch (kind) {
@@ -168,11 +184,37 @@ std::optional<std::pair<ListKind, std::string>> referenceInMessage(std::string_v
 
 /// What Settlebridge creates for an item that QuickBooks lacks.
 struct ItemPlan {
-    bool sku = false;            // SKU item → ItemNonInventoryAdd; else ItemOtherChargeAdd
+    bool sku = false;            // SKU item → ItemNonInventoryAdd; else ItemOtherChargeAdd (a sub-item: its parent's type)
     std::string description;
     std::string account;         // normalized account full name
     std::string accountType;
+    std::string expenseAccount;  // set for items that sell through an income account (SalesAndPurchase)
 };
+
+/// "a Group", "an Inventory Part".
+std::string withArticle(std::string_view label) {
+    return (label.find_first_of("AEIOU") == 0 ? "an " : "a ") + std::string(label);
+}
+
+bool isIncomeType(std::string_view accountType) {
+    return equalsIgnoreCaseAscii(accountType, "Income") || equalsIgnoreCaseAscii(accountType, "OtherIncome");
+}
+
+/// "Item "X" is a Group item in QuickBooks, ..." for a line that uses an item of a type a sales line cannot take.
+std::string itemTypeMessage(const std::string& name, const std::string& type, bool sku) {
+    const std::string label(qbxml::itemTypeLabel(type));
+    std::string allowed;
+    const auto types = qbxml::salesLineItemTypes();
+    for (std::size_t i = 0; i < types.size(); ++i) {
+        allowed += i == 0 ? "" : (i + 1 == types.size() ? " or " : ", ");
+        allowed += qbxml::itemTypeLabel(types[i]);
+    }
+    return "Item \"" + name + "\" is " + withArticle(label) + " item in QuickBooks; a SKU or category line can only use a " + allowed +
+           " item. Rename that item in QuickBooks (Settlebridge then creates \"" + name + "\" as " +
+           (sku ? "a Non-inventory Part" : "an Other Charge") + " item), or map the " + (sku ? "SKU" : "category") +
+           " to another item (a `" + (sku ? "sku" : "item") + "` line of the mapping), then approve the settlement "
+           "again.";
+}
 
 /// What a document needs from QuickBooks' lists in a multicurrency company file: a customer or bank account in this
 /// currency (QuickBooks' name), created with a CurrencyRef when `foreign`.
@@ -292,6 +334,29 @@ private:
     }
     std::optional<Request> ensureQueried(ListKind kind, const std::vector<std::string>& names);
     std::optional<Request> ensureAdded(ListKind kind, const std::vector<std::string>& names);
+    /// Customers about to be created are first looked for among vendors, employees and other names (one name list).
+    std::optional<Request> ensureNamesFree(const std::vector<std::string>& customers);
+    /// Why the account `name` (known to QuickBooks, or seen with a wrong type earlier in this session) cannot be
+    /// used for what the documents need, or "".
+    std::string accountTypeConflict(const std::string& name) {
+        std::string fullName = name;
+        std::string type;
+        if (auto entry = tx_.lists().find(company_.id, ListKind::Account, name)) {
+            fullName = entry->fullName;
+            type = entry->type;
+        } else if (const SessionMark* m = mark(kMarkAccountType, name)) {
+            type = m->status;
+        }
+        if (type.empty()) return {};
+        auto roles = accountRoles_.find(asciiLower(name));
+        if (roles == accountRoles_.end()) return {};
+        for (const auto role : roles->second) {
+            std::string problem = qbxml::accountTypeProblem(role, fullName, type);
+            if (!problem.empty()) return problem;
+        }
+        return {};
+    }
+    void roleOf(const std::string& account, qbxml::AccountRole role) { accountRoles_[asciiLower(account)].insert(role); }
 
     // --- requests ----------------------------------------------------------------------------------------
     std::string nextRequestId() const { return "s" + std::to_string(session_.id) + "-" + std::to_string(session_.requestsSent + 1); }
@@ -351,6 +416,7 @@ private:
     std::map<std::string, CurrencyNeed> customerCurrency_;            // lower-case name → currency it must be in
     std::map<std::string, CurrencyNeed> accountCurrency_;
     std::map<std::string, std::string> accountTypes_;                 // lower-case account name → type for AccountAdd
+    std::map<std::string, std::set<qbxml::AccountRole>> accountRoles_; // lower-case account name → what it is used for
     std::vector<std::string> items_;                                  // every item the ready documents use
     std::map<std::string, const settlement::SummaryLine*> itemLines_; // lower-case item name → its first line
     std::map<std::string, ItemPlan> itemPlans_;                       // lower-case item name → how to create it
@@ -384,6 +450,7 @@ ItemPlan Pass::planItem(const settlement::SummaryLine* line) {
         plan.accountType = company_.chargeAccountType;
     }
     plan.account = normalizeName(ListKind::Account, plan.account);
+    if (isIncomeType(plan.accountType)) plan.expenseAccount = std::string(kPurchaseAccount);
     return plan;
 }
 
@@ -479,6 +546,28 @@ std::optional<Request> Pass::ensureAdded(ListKind kind, const std::vector<std::s
                             }
                         }
                     }
+                    // A sub-account has its parent's type: an existing parent decides it.
+                    std::optional<store::QbListEntry> parentEntry;
+                    if (!parent.empty()) {
+                        parentEntry = tx_.lists().find(company_.id, ListKind::Account, parent);
+                        if (parentEntry && !parentEntry->type.empty()) typeName = parentEntry->type;
+                    }
+                    if (auto roles = accountRoles_.find(key); roles != accountRoles_.end() && parentEntry) {
+                        std::string problem;
+                        for (const auto role : roles->second) {
+                            if (problem.empty()) {
+                                problem = qbxml::accountTypeProblem(role, parentEntry->fullName, typeName);
+                            }
+                        }
+                        if (!problem.empty()) {
+                            setMark(markKind(kind), name, kWrongType,
+                                    "Account \"" + name + "\" cannot be created under \"" + parentEntry->fullName +
+                                        "\": a sub-account has its parent's type, and " + problem +
+                                        ". Choose another account in Settings or the mapping, or create it in "
+                                        "QuickBooks, then approve the settlement again.");
+                            continue;
+                        }
+                    }
                     auto type = parseAccountType(typeName);
                     if (!type) {
                         setMark(markKind(kind), name, kFailed,
@@ -497,14 +586,50 @@ std::optional<Request> Pass::ensureAdded(ListKind kind, const std::vector<std::s
                     break;
                 case ListKind::Item: {
                     const ItemPlan& plan = itemPlan(name);
-                    if (!cached(ListKind::Account, plan.account)) {
-                        setMark(markKind(kind), name, kFailed,
-                                "its account \"" + plan.account + "\" is not in QuickBooks and could not be created");
-                        continue;
+                    std::string itemType = plan.sku ? "ItemNonInventory" : "ItemOtherCharge";
+                    // A sub-item has its parent's type (QuickBooks' user's guide, "Creating subitems").
+                    if (!parent.empty()) {
+                        if (auto parentEntry = tx_.lists().find(company_.id, ListKind::Item, parent);
+                            parentEntry && !parentEntry->type.empty()) {
+                            if (!qbxml::isCreatableItemType(parentEntry->type)) {
+                                setMark(markKind(kind), name, kWrongType,
+                                        "Item \"" + name + "\" would be a sub-item of \"" + parentEntry->fullName +
+                                            "\", " + withArticle(qbxml::itemTypeLabel(parentEntry->type)) +
+                                            " item in QuickBooks, and a sub-item has its parent's type; Settlebridge "
+                                            "creates only Service, Non-inventory Part and Other Charge items. Create "
+                                            "it in QuickBooks, or map it to another item, then approve the "
+                                            "settlement again.");
+                                continue;
+                            }
+                            itemType = parentEntry->type;
+                        }
                     }
-                    qbxml::ItemSpec spec{name, plan.description, plan.account};
-                    xml = plan.sku ? qbxml::renderItemNonInventoryAdd(spec, ctx, id)
-                                   : qbxml::renderItemOtherChargeAdd(spec, ctx, id);
+                    std::string accountProblem;
+                    for (const std::string* account : {&plan.account, &plan.expenseAccount}) {
+                        if (account->empty() || !accountProblem.empty()) continue;
+                        if (!cached(ListKind::Account, *account)) {
+                            setMark(markKind(kind), name, kFailed,
+                                    "its account \"" + *account + "\" is not in QuickBooks and could not be created");
+                            accountProblem = "-";
+                            continue;
+                        }
+                        auto entry = tx_.lists().find(company_.id, ListKind::Account, *account);
+                        if (!entry->type.empty()) {
+                            accountProblem = qbxml::accountTypeProblem(qbxml::AccountRole::Item, entry->fullName,
+                                                                       entry->type);
+                            if (!accountProblem.empty()) {
+                                setMark(markKind(kind), name, kWrongType,
+                                        "Item \"" + name + "\" cannot be created: " + accountProblem +
+                                            ". Choose another account for it in Settings or the mapping, then approve "
+                                            "the settlement again.");
+                            }
+                        }
+                    }
+                    if (!accountProblem.empty()) continue;
+                    qbxml::ItemSpec spec{name, plan.description, plan.account, plan.expenseAccount};
+                    xml = itemType == "ItemService"        ? qbxml::renderItemServiceAdd(spec, ctx, id)
+                          : itemType == "ItemNonInventory" ? qbxml::renderItemNonInventoryAdd(spec, ctx, id)
+                                                           : qbxml::renderItemOtherChargeAdd(spec, ctx, id);
                     break;
                 }
             }
@@ -517,6 +642,28 @@ std::optional<Request> Pass::ensureAdded(ListKind kind, const std::vector<std::s
         return issue(pending, id, std::move(xml), what, std::nullopt, {name});
     }
     return std::nullopt;
+}
+
+std::optional<Request> Pass::ensureNamesFree(const std::vector<std::string>& customers) {
+    std::vector<std::string> toCheck;
+    for (const auto& name : withAncestors(customers)) {
+        const SessionMark* m = mark(markKind(ListKind::Customer), name);
+        if (m == nullptr || m->status != kMissing || mark(kMarkNameList, name) != nullptr) continue;
+        toCheck.push_back(name);
+        if (toCheck.size() >= options_.maxNamesPerQuery) break;
+    }
+    if (toCheck.empty()) return std::nullopt;
+    const std::string id = nextRequestId();
+    std::string xml;
+    try {
+        xml = qbxml::renderOtherNamesQuery(toCheck, context(), id);
+    } catch (const qbxml::RenderError&) {
+        for (const auto& name : toCheck) setMark(kMarkNameList, name, "unchecked", "");
+        return std::nullopt;  // the customer add reports the bad name
+    }
+    return issue(PendingKind::NameQuery, id, std::move(xml),
+                 "vendor, employee and other name query (" + std::to_string(toCheck.size()) + " names)", std::nullopt,
+                 toCheck);
 }
 
 void Pass::warnAboutUnknownCurrency(const std::vector<store::Document>& ready) {
@@ -618,12 +765,16 @@ std::optional<Request> Pass::run() {
         addUnique(accounts, accountKeys, clearing);
         accountTypes_[asciiLower(clearing)] = "Bank";
         require(ListKind::Account, clearing, plan);
+        if (d.kind == DocKind::Receipt) roleOf(clearing, qbxml::AccountRole::Deposit);
+        if (d.kind == DocKind::RefundPayment) roleOf(clearing, qbxml::AccountRole::Refund);
         if (d.kind == DocKind::Transfer) {
             const std::string to = normalizeName(ListKind::Account, plan.transferAccount);
             docTransferTo[d.id] = to;
             addUnique(accounts, accountKeys, to);
             if (!accountTypes_.count(asciiLower(to))) accountTypes_[asciiLower(to)] = "Bank";
             require(ListKind::Account, to, plan);
+            roleOf(clearing, qbxml::AccountRole::Transfer);
+            roleOf(to, qbxml::AccountRole::Transfer);
             continue;
         }
         const std::string customer = normalizeName(ListKind::Customer, plan.customer);
@@ -643,6 +794,7 @@ std::optional<Request> Pass::run() {
     if (auto r = ensureQueried(ListKind::Account, accounts)) return r;
     if (auto r = ensureAdded(ListKind::Account, accounts)) return r;
     if (auto r = ensureQueried(ListKind::Customer, customers)) return r;
+    if (auto r = ensureNamesFree(customers)) return r;
     if (auto r = ensureAdded(ListKind::Customer, customers)) return r;
     if (auto r = ensureQueried(ListKind::Item, items_)) return r;
     std::vector<std::string> missingItems;
@@ -657,6 +809,14 @@ std::optional<Request> Pass::run() {
             const ItemPlan& plan = itemPlan(name);
             addUnique(itemAccounts, itemAccountKeys, plan.account);
             if (!accountTypes_.count(asciiLower(plan.account))) accountTypes_[asciiLower(plan.account)] = plan.accountType;
+            roleOf(plan.account, qbxml::AccountRole::Item);
+            if (!plan.expenseAccount.empty()) {
+                addUnique(itemAccounts, itemAccountKeys, plan.expenseAccount);
+                if (!accountTypes_.count(asciiLower(plan.expenseAccount))) {
+                    accountTypes_[asciiLower(plan.expenseAccount)] = std::string(kPurchaseAccountType);
+                }
+                roleOf(plan.expenseAccount, qbxml::AccountRole::Item);
+            }
         }
         if (auto r = ensureQueried(ListKind::Account, itemAccounts)) return r;
         if (auto r = ensureAdded(ListKind::Account, itemAccounts)) return r;
@@ -693,6 +853,78 @@ std::optional<Request> Pass::run() {
             if (customerConflict && !dry_) tx_.lists().forget(company_.id, ListKind::Customer, customer);
             continue;
         }
+        // Types and names QuickBooks will not take: held before anything is sent (issue 13).
+        std::string held;
+        std::string_view holdReason = kHoldAccountType;
+        std::vector<std::string> docAccounts;
+        if (d.kind != DocKind::CreditMemo) docAccounts.push_back(clearing);
+        if (d.kind == DocKind::Transfer) docAccounts.push_back(transferTo);
+        for (const auto& account : docAccounts) {
+            if (!held.empty()) break;
+            if (std::string problem = accountTypeConflict(account); !problem.empty()) {
+                held = upperFirst(problem) + ". Choose another account in Settings (or change that account in "
+                       "QuickBooks), then approve the settlement again.";
+                if (auto entry = tx_.lists().find(company_.id, ListKind::Account, account)) {
+                    // Asked again next session (the account may have been changed in QuickBooks by then); the marks
+                    // keep QuickBooks' answer for the other documents of this one.
+                    setMark(kMarkAccountType, account, entry->type, "");
+                    setMark(markKind(ListKind::Account), account, kWrongType, held);
+                    if (!dry_) tx_.lists().forget(company_.id, ListKind::Account, account);
+                }
+            } else if (const SessionMark* m = mark(markKind(ListKind::Account), account); m && m->status == kWrongType) {
+                held = m->message;
+            }
+        }
+        if (held.empty() && d.kind != DocKind::Transfer) {
+            std::vector<std::string> names = qbxml::parentNames(customer);
+            names.push_back(customer);
+            for (const auto& name : names) {
+                if (const SessionMark* m = mark(markKind(ListKind::Customer), name); m && m->status == kNameInUse) {
+                    held = m->message;
+                    holdReason = kHoldNameInUse;
+                    break;
+                }
+            }
+        }
+        if (held.empty()) {
+            if (auto used = docItems.find(d.id); used != docItems.end()) {
+                for (std::size_t i = 0; i < used->second->names.size() && held.empty(); ++i) {
+                    const std::string& name = used->second->names[i];
+                    const settlement::SummaryLine* line = used->second->lines[i];
+                    const bool sku = line != nullptr && !line->sku.empty() &&
+                                     line->category == settlement::kProductCategory;
+                    if (const SessionMark* m = mark(markKind(ListKind::Item), name); m && m->status == kWrongType) {
+                        held = m->message;
+                        holdReason = kHoldItemType;
+                    } else if (auto entry = tx_.lists().find(company_.id, ListKind::Item, name);
+                               entry && !entry->type.empty() && !qbxml::isSalesLineItemType(entry->type)) {
+                        held = itemTypeMessage(entry->fullName, entry->type, sku);
+                        holdReason = kHoldItemType;
+                        setMark(markKind(ListKind::Item), name, kWrongType, held);
+                        if (!dry_) tx_.lists().forget(company_.id, ListKind::Item, name);
+                    }
+                }
+            }
+        }
+        if (held.empty() && fallbackKnown) {
+            if (auto entry = tx_.lists().find(company_.id, ListKind::Item, fallback);
+                entry && !entry->type.empty() && !qbxml::isSalesLineItemType(entry->type)) {
+                const auto used = docItems.find(d.id);
+                const bool needsFallback =
+                    used != docItems.end() &&
+                    std::any_of(used->second->names.begin(), used->second->names.end(),
+                                [&](const std::string& name) { return !cached(ListKind::Item, name); });
+                if (needsFallback) {
+                    held = "The fallback item: " + itemTypeMessage(entry->fullName, entry->type, false);
+                    holdReason = kHoldItemType;
+                }
+            }
+        }
+        if (!held.empty()) {
+            holdDocument(d, holdReason, "Settlement " + d.settlementId + " cannot be posted as it is. " + held);
+            continue;
+        }
+
         std::map<std::string, std::string> substitutions;
         std::string blocked;
         if (d.kind != DocKind::CreditMemo) blocked = unresolved(ListKind::Account, clearing);
@@ -785,6 +1017,7 @@ private:
     ResponseOutcome applyPreferences(const qbxml::ResponseSet& set);
     ResponseOutcome applyListQuery(ListKind kind, const qbxml::Response& rs);
     ResponseOutcome applyListAdd(ListKind kind, const qbxml::Response& rs);
+    ResponseOutcome applyNameQuery(const qbxml::ResponseSet& set, const std::string& requestId);
     ResponseOutcome applyLookup(const qbxml::Response& rs);
     ResponseOutcome applyAdd(const qbxml::Response& rs);
     void forgetReferences(const store::Document& doc, std::string_view message);
@@ -827,6 +1060,8 @@ ResponseOutcome Applier::apply(std::string_view xml) {
     ResponseOutcome outcome;
     if (kind == PendingKind::Preferences) {
         outcome = applyPreferences(set);
+    } else if (kind == PendingKind::NameQuery) {
+        outcome = applyNameQuery(set, requestId);
     } else {
         const qbxml::Response* rs = set.find(requestId);
         if (rs == nullptr) {
@@ -843,7 +1078,8 @@ ResponseOutcome Applier::apply(std::string_view xml) {
             case PendingKind::DocumentLookup: outcome = applyLookup(*rs); break;
             case PendingKind::DocumentAdd: outcome = applyAdd(*rs); break;
             case PendingKind::None:
-            case PendingKind::Preferences: break;
+            case PendingKind::Preferences:
+            case PendingKind::NameQuery: break;
         }
     }
     session_.pendingKind = PendingKind::None;
@@ -918,9 +1154,39 @@ ResponseOutcome Applier::applyListQuery(ListKind kind, const qbxml::Response& rs
         if (previous && previous->status == kRequery) {
             setMark(markKind(kind), name, kFailed,
                     "QuickBooks says the name is already in use, but not by an active " + std::string(listWord(kind)) +
+                        (kind == ListKind::Customer
+                             ? " (a vendor, employee or other name may have it: QuickBooks keeps them in one list "
+                               "with customers)"
+                             : std::string()) +
                         ": rename or reactivate that entry in QuickBooks");
         } else if (!previous || previous->status != kFailed) {
             setMark(markKind(kind), name, kMissing, "");
+        }
+    }
+    return {};
+}
+
+ResponseOutcome Applier::applyNameQuery(const qbxml::ResponseSet& set, const std::string& requestId) {
+    const std::vector<std::string> names = splitLines(session_.pendingNames);
+    for (const auto& name : names) setMark(kMarkNameList, name, "checked", "");
+    for (const auto& [suffix, word, list] : {std::tuple<const char*, const char*, const char*>{"-v", "a vendor", "Vendor"},
+                                             {"-e", "an employee", "Employee"},
+                                             {"-o", "an other name", "Other Name"}}) {
+        const qbxml::Response* rs = set.find(requestId + suffix);
+        if (rs == nullptr) continue;
+        const auto cls = qbxml::classifyStatus(rs->statusCode, rs->statusMessage);
+        if (cls.kind != qbxml::StatusClass::ok && cls.kind != qbxml::StatusClass::warning) continue;
+        for (const auto& ret : rs->lists) {
+            const std::string& name = ret.fullName;
+            if (name.empty()) continue;
+            const std::string message =
+                "The customer name \"" + name + "\" is " + word + (ret.isActive ? "" : " (inactive)") +
+                " in QuickBooks, and QuickBooks keeps customers, vendors, employees and other names in one list, so "
+                "Settlebridge cannot create a customer by that name. Rename the " + list + " in QuickBooks (for "
+                "example to \"" + name + " (" + list + ")\"), or choose another customer name in Settings (or a "
+                "`customer` line of the mapping), then approve the settlement again.";
+            setMark(markKind(ListKind::Customer), name, kNameInUse, message);
+            event(store::EventLevel::Warning, message);
         }
     }
     return {};
@@ -1369,7 +1635,8 @@ SessionReport Planner::report(store::Tx& tx, const store::WcSession& session) co
                 break;
             }
             case DocState::Held:
-                if (d.holdReason == "closed-period" || d.holdReason == kHoldCurrency) {
+                if (d.holdReason == "closed-period" || d.holdReason == kHoldCurrency || d.holdReason == kHoldItemType ||
+                    d.holdReason == kHoldAccountType || d.holdReason == kHoldNameInUse) {
                     r.held.push_back(docLabel(d) + ": " + d.lastError);
                 }
                 break;

@@ -224,6 +224,14 @@ Mapping Mapping::parse(std::string_view text, const std::string& fileName) {
                         known = true;
                     }
                 }
+                // Types no item can post to (qbxml/rules.hpp, "item" accounts): said so, not just "unknown".
+                for (const std::string_view never : {"AccountsReceivable", "AccountsPayable", "NonPosting"}) {
+                    if (!known && common::equalsIgnoreCaseAscii(never, fields[2]))
+                        throw error(lineNumber, "account kind \"" + std::string(fields[2]) +
+                                                    "\": a QuickBooks item cannot post to an Accounts Receivable, "
+                                                    "Accounts Payable or non-posting account; use Income, Expense, "
+                                                    "OtherCurrentLiability, OtherCurrentAsset or Bank");
+                }
                 if (!known)
                     throw error(lineNumber, "account kind \"" + std::string(fields[2]) +
                                                 "\" is not one of Income, Expense, OtherCurrentLiability, OtherCurrentAsset, Bank");
@@ -270,6 +278,12 @@ const std::string* Mapping::itemFor(std::string_view category) const {
 const std::string* Mapping::accountFor(std::string_view category) const {
     const auto it = accounts_.find(category);
     return it == accounts_.end() ? nullptr : &it->second.first;
+}
+
+std::vector<Mapping::AccountLine> Mapping::accountLines() const {
+    std::vector<AccountLine> out;
+    for (const auto& [category, value] : accounts_) out.push_back({category, value.first, value.second});
+    return out;
 }
 
 const std::string* Mapping::skuItemFor(std::string_view sku) const {

@@ -79,6 +79,13 @@ public:
     const std::string* itemFor(std::string_view category) const;
     const std::string* accountFor(std::string_view category) const;
     const std::string* skuItemFor(std::string_view sku) const;
+    /// The `account` lines, in category order: the account each names and the line it is on.
+    struct AccountLine {
+        std::string category;
+        std::string account;
+        std::size_t line = 0;
+    };
+    std::vector<AccountLine> accountLines() const;
     /// The customer for a settlement: a rule naming the marketplace wins over one naming the currency (both
     /// compared without regard to ASCII case); nullptr when neither is set.
     const std::string* customerFor(std::string_view currency, std::string_view marketplaceName) const;

@@ -34,7 +34,7 @@ constexpr std::array<std::pair<SessionState, std::string_view>, 3> kSessionState
     {SessionState::Expired, "expired"},
 }};
 
-constexpr std::array<std::pair<PendingKind, std::string_view>, 10> kPendingKinds{{
+constexpr std::array<std::pair<PendingKind, std::string_view>, 11> kPendingKinds{{
     {PendingKind::None, ""},
     {PendingKind::Preferences, "preferences"},
     {PendingKind::AccountQuery, "account-query"},
@@ -45,6 +45,7 @@ constexpr std::array<std::pair<PendingKind, std::string_view>, 10> kPendingKinds
     {PendingKind::ItemAdd, "item-add"},
     {PendingKind::DocumentLookup, "document-lookup"},
     {PendingKind::DocumentAdd, "document-add"},
+    {PendingKind::NameQuery, "name-query"},
 }};
 
 constexpr std::array<std::pair<SettlementState, std::string_view>, 2> kSettlementStates{{

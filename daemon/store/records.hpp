@@ -83,6 +83,7 @@ enum class PendingKind {
     ItemAdd,
     DocumentLookup,  // query by RefNumber of a document whose fate is unknown
     DocumentAdd,
+    NameQuery,       // vendors, employees and other names that have a customer name Settlebridge needs
 };
 
 std::string_view toString(PendingKind kind);

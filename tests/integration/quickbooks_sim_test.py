@@ -704,6 +704,13 @@ class TypesAndNames(SimTestCase):
         self.assertEqual(parse(found.response).findtext(".//VendorRet/Name"), "Amazon")
         self.assertEqual(c.hard_failures(), [])
 
+    def test_rules_file_is_the_one_the_cpp_fake_reads(self):
+        from quickbooks_sim import rules
+        with open(os.path.join(SOURCE_DIR, "tests", "unit", "posting", "fake_quickbooks.hpp"), encoding="utf-8") as f:
+            self.assertIn("tools/quickbooks_sim/rules.json", f.read())
+        self.assertEqual(rules.ACCOUNT_ROLES["deposit"], {"Bank", "OtherCurrentAsset"})
+        self.assertNotIn("AccountsReceivable", rules.ACCOUNT_ROLES["item"])
+
 
 class InjectionAndPersistence(SimTestCase):
     def test_injected_status_and_hresult(self):

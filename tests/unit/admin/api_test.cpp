@@ -192,6 +192,29 @@ TEST(SettingsApi, MappingMistakesNameTheField) {
     EXPECT_NE(r.error().find("two customers"), std::string::npos);
 }
 
+TEST(SettingsApi, AnAccountQuickBooksHasAsReceivablesIsRefusedForAnItem) {
+    AdminHarness h;
+    h.setup();
+    // QuickBooks told Settlebridge (an AccountQuery answer) that this account is Accounts Receivable.
+    h.store->write([&](store::Tx& tx) {
+        tx.lists().remember(h.company.id, store::ListKind::Account,
+                            store::QbListEntry{"Accounts Receivable", "80000002-1", "AccountsReceivable", settlebridge::testing::kAdminT0});
+    });
+    auto r = h.put(h.companyPath("/settings"), R"({"categories":[{"key":"commission","account":"accounts receivable"}]})");
+    ASSERT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(r.json()->getValue<std::string>("field"), "categories.commission.account");
+    EXPECT_NE(r.error().find("the account \"Accounts Receivable\" is an Accounts Receivable account in QuickBooks; an "
+                             "item's account is any account but Accounts Receivable, Accounts Payable and non-posting"),
+              std::string::npos)
+        << r.error();
+    r = h.put(h.companyPath("/settings"), R"({"mapping_extra":"account\tcommission\tAccounts Receivable\n"})");
+    ASSERT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(r.json()->getValue<std::string>("field"), "mapping_extra");
+    // Nothing was saved; an account of a type an item takes is.
+    r = h.put(h.companyPath("/settings"), R"({"categories":[{"key":"commission","account":"Selling Fees"}]})");
+    EXPECT_EQ(r.status, 200) << r.body;
+}
+
 TEST(WebConnectorApi, QwcDownloadAndRefusedUrls) {
     AdminHarness h;
     h.setup();

@@ -13,12 +13,20 @@
 // accountCurrency, QuickBooks' names; absent = the home currency), reported as CurrencyRef; a CurrencyRef on an add
 // with multicurrency off is refused (3250); a receipt's deposit account and a refund's account must be in the
 // customer's currency or the home currency, a transfer's two accounts in one currency (3180 otherwise).
+//
+// Types and names (issue 13) follow the one rule table, tools/quickbooks_sim/rules.json, which the simulated
+// QuickBooks reads too: items of every type (`items` maps a name to its type, e.g. "ItemGroup") are answered by
+// ItemQuery, but a sales line takes only the types the table lists (3140 otherwise, as the simulator answers); a
+// deposit, refund, transfer or item account must be of a type the table lists for that reference (3140); a sub-item
+// or sub-account has its parent's type (3180); customers, vendors, employees and other names are one name list (3100).
 
 #include <tinyxml2.h>
 
 #include <algorithm>
 #include <cctype>
 #include <deque>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
@@ -29,7 +37,38 @@
 #include "daemon/common/money.hpp"
 #include "qbxml/response.hpp"
 
+#include "daemon/common/json.hpp"
+
 namespace settlebridge::testing {
+
+/// tools/quickbooks_sim/rules.json: the rules the simulated QuickBooks and this fake share.
+struct FakeRules {
+    std::set<std::string> salesLineItemTypes;
+    std::map<std::string, std::set<std::string>> accountRoles;  // "deposit", "refund", "transfer", "item" → types
+
+    static const FakeRules& get() {
+        static const FakeRules rules = load(std::string(SETTLEBRIDGE_SOURCE_DIR) + "/tools/quickbooks_sim/rules.json");
+        return rules;
+    }
+    static FakeRules load(const std::string& path) {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) throw std::runtime_error("FakeQuickBooks: cannot read " + path);
+        const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        const auto json = common::Json::parse(text);
+        FakeRules rules;
+        for (const auto& t : json.find("sales_line_item_types")->find("types")->items()) {
+            rules.salesLineItemTypes.insert(t.text());
+        }
+        for (const auto& [role, spec] : json.find("account_roles")->members()) {
+            for (const auto& t : spec.find("types")->items()) rules.accountRoles[role].insert(t.text());
+        }
+        return rules;
+    }
+    bool accountAllowed(const std::string& role, const std::string& type) const {
+        auto it = accountRoles.find(role);
+        return it != accountRoles.end() && it->second.count(type) > 0;
+    }
+};
 
 struct FakeTxn {
     std::string type;  // "SalesReceipt", "CreditMemo", "ARRefundCreditCard", "Transfer"
@@ -64,9 +103,12 @@ public:
     };
     using NameSet = std::map<std::string, std::string, CaseInsensitiveLess>;  // full name → list id / type
 
-    NameSet items;
+    NameSet items;      // value: item type ("ItemNonInventory", "ItemGroup", ...)
     NameSet accounts;   // value: account type
     NameSet customers;
+    NameSet vendors;    // with employees and other names: the rest of the one name list
+    NameSet employees;
+    NameSet otherNames;
     std::vector<FakeTxn> ledger;
     std::map<std::string, std::deque<InjectedStatus>> failNext;  // request element name → statuses to answer with
     common::Cents extraTax = 0;
@@ -77,10 +119,12 @@ public:
     NameSet customerCurrency;  // customer → currency (QuickBooks' name); absent = home
     NameSet accountCurrency;   // bank account → currency; absent = home
     NameSet inactiveCurrencies;  // currencies a CurrencyRef may not name (3140, as an inactive currency is)
+    NameSet itemAccount;         // item → the account it sells through (AccountRef or IncomeAccountRef)
+    NameSet itemExpenseAccount;  // item → the account it buys through (SalesAndPurchase/ExpenseAccountRef)
     int requests = 0;
     std::vector<std::string> requestNames;  // every request element answered, in order
 
-    /// Answers one qbXML request document.
+    /// Answers one qbXML request document (every request of the message set, in order).
     std::string answer(const std::string& requestXml) {
         // QuickBooks reads a request as ASCII and refuses a raw byte above 0x7F as unparseable XML (the simulator's
         // rule too: tools/quickbooks_sim/textrules.py): every request the planner renders must be ASCII.
@@ -92,8 +136,21 @@ public:
             throw std::runtime_error("FakeQuickBooks: request is not XML");
         }
         const auto* msgs = doc.RootElement() ? doc.RootElement()->FirstChildElement("QBXMLMsgsRq") : nullptr;
-        const auto* rq = msgs ? msgs->FirstChildElement() : nullptr;
-        if (rq == nullptr) throw std::runtime_error("FakeQuickBooks: no request element");
+        const auto* first = msgs ? msgs->FirstChildElement() : nullptr;
+        if (first == nullptr) throw std::runtime_error("FakeQuickBooks: no request element");
+        if (first->NextSiblingElement() == nullptr) return answerOne(*first);
+        std::string bodies;
+        for (const auto* rq = first; rq != nullptr; rq = rq->NextSiblingElement()) {
+            const std::string one = answerOne(*rq);
+            const auto from = one.find("<QBXMLMsgsRs>\n") + 14;
+            bodies += (bodies.empty() ? "" : "\n") + one.substr(from, one.rfind("\n</QBXMLMsgsRs>") - from);
+        }
+        return wrap(bodies);
+    }
+
+    /// Answers one request element.
+    std::string answerOne(const tinyxml2::XMLElement& request) {
+        const auto* rq = &request;
         ++requests;
         const std::string name = rq->Name();
         requestNames.push_back(name);
@@ -108,6 +165,9 @@ public:
         if (name == "ItemQueryRq") return listQuery(*rq, rsName, id, items, "ItemNonInventoryRet");
         if (name == "AccountQueryRq") return listQuery(*rq, rsName, id, accounts, "AccountRet");
         if (name == "CustomerQueryRq") return listQuery(*rq, rsName, id, customers, "CustomerRet");
+        if (name == "VendorQueryRq") return listQuery(*rq, rsName, id, vendors, "VendorRet");
+        if (name == "EmployeeQueryRq") return listQuery(*rq, rsName, id, employees, "EmployeeRet");
+        if (name == "OtherNameQueryRq") return listQuery(*rq, rsName, id, otherNames, "OtherNameRet");
         if (name == "AccountAddRq") return listAdd(*rq, "AccountAdd", rsName, id, accounts, "AccountRet");
         if (name == "CustomerAddRq") return listAdd(*rq, "CustomerAdd", rsName, id, customers, "CustomerRet");
         if (name == "ItemNonInventoryAddRq") {
@@ -116,6 +176,7 @@ public:
         if (name == "ItemOtherChargeAddRq") {
             return listAdd(*rq, "ItemOtherChargeAdd", rsName, id, items, "ItemOtherChargeRet");
         }
+        if (name == "ItemServiceAddRq") return listAdd(*rq, "ItemServiceAdd", rsName, id, items, "ItemServiceRet");
         if (name == "SalesReceiptAddRq") return txnAdd(*rq, "SalesReceipt", rsName, id);
         if (name == "CreditMemoAddRq") return txnAdd(*rq, "CreditMemo", rsName, id);
         if (name == "ARRefundCreditCardAddRq") return refundAdd(*rq, rsName, id);
@@ -203,6 +264,25 @@ private:
     std::string listWord(const NameSet& set) const {
         return &set == &accounts ? "Account" : &set == &customers ? "Customer" : "Item";
     }
+    /// Customers, vendors, employees and other names share one name space.
+    bool nameInUse(const std::string& fullName) const {
+        return customers.count(fullName) || vendors.count(fullName) || employees.count(fullName) ||
+               otherNames.count(fullName);
+    }
+    /// Item types whose Ret has a FullName (those that can be sub-items); the others answer a Name only.
+    static bool hasFullName(const std::string& type) {
+        return type == "ItemService" || type == "ItemNonInventory" || type == "ItemOtherCharge" ||
+               type == "ItemInventory" || type == "ItemInventoryAssembly" || type == "ItemDiscount" ||
+               type == "Account" || type == "Customer";
+    }
+    /// 3140 when `account` exists but its type does not fit the reference (rules.json "account_roles").
+    std::optional<std::string> wrongAccountType(const std::string& rsName, const std::string& id,
+                                                const std::string& role, const std::string& account,
+                                                const std::string& where) {
+        auto it = accounts.find(account);
+        if (it == accounts.end() || FakeRules::get().accountAllowed(role, it->second)) return std::nullopt;
+        return invalidReference(rsName, id, "Account", it->first, where);
+    }
     std::string nextId(const char* prefix) { return std::string(prefix) + std::to_string(++sequence_) + "-1710500000"; }
 
     /// The currency of a customer or account (QuickBooks' name; the home currency when it has none of its own).
@@ -260,7 +340,8 @@ private:
             if (&set == &items && it->second.rfind("Item", 0) == 0) ret = it->second + "Ret";
             rets += "<" + ret + "><ListID>" + std::to_string(std::hash<std::string>{}(it->first) % 100000) +
                     "-1700000000</ListID>" + leaf("Name", it->first.substr(it->first.rfind(':') + 1)) +
-                    leaf("FullName", it->first) + "<IsActive>true</IsActive>";
+                    (hasFullName(ret.substr(0, ret.size() - 3)) ? leaf("FullName", it->first) : std::string()) +
+                    "<IsActive>true</IsActive>";
             if (&set == &accounts) rets += leaf("AccountType", it->second);
             if (multicurrency && (&set == &customers || (&set == &accounts && it->second == "Bank"))) {
                 rets += ref("CurrencyRef", currencyOf(set, it->first));
@@ -292,9 +373,18 @@ private:
                                    ".  QuickBooks error message: Invalid argument.  The specified record does not "
                                    "exist in the list.") + "/>");
         }
-        if (set.count(fullName)) {
+        if (set.count(fullName) || (&set == &customers && nameInUse(fullName))) {
             return wrap(status(rsName, id, 3100, "Error",
                                "The name \"" + fullName + "\" of the list element is already in use.") + "/>");
+        }
+        const std::string addType = &set == &accounts ? text(*add, "AccountType") : retName.substr(0, retName.size() - 3);
+        if (!parent.empty() && (&set == &accounts || &set == &items) && set.at(parent) != addType) {
+            const bool account = &set == &accounts;
+            return wrap(status(rsName, id, 3180, "Error",
+                               "There was an error when saving a " + std::string(account ? "Account" : addType) +
+                                   ".  QuickBooks error message: A " + (account ? "subaccount" : "subitem") +
+                                   " must be of the same type as its parent " + (account ? "account" : "item") +
+                                   " (\"" + parent + "\" is " + set.at(parent) + ").") + "/>");
         }
         const std::string currency = refName(*add, "CurrencyRef");
         if (!currency.empty()) {
@@ -311,15 +401,21 @@ private:
         if (&set == &accounts) {
             set[fullName] = text(*add, "AccountType");
         } else if (&set == &items) {
-            set[fullName] = retName.substr(0, retName.size() - 3);
-            const std::string account = refName(*add->FirstChildElement("SalesOrPurchase"), "AccountRef");
-            if (!accounts.count(account)) {
-                set.erase(fullName);
-                return wrap(status(rsName, id, 3140, "Error",
-                                   "There is an invalid reference to QuickBooks Account \"" + account +
-                                       "\" in the Item.  QuickBooks error message: Invalid argument.  The specified "
-                                       "record does not exist in the list.") + "/>");
+            const std::string type = retName.substr(0, retName.size() - 3);
+            std::vector<std::string> itemAccounts;
+            if (const auto* sop = add->FirstChildElement("SalesOrPurchase")) {
+                itemAccounts.push_back(refName(*sop, "AccountRef"));
+            } else if (const auto* sap = add->FirstChildElement("SalesAndPurchase")) {
+                itemAccounts.push_back(refName(*sap, "IncomeAccountRef"));
+                itemAccounts.push_back(refName(*sap, "ExpenseAccountRef"));
             }
+            for (const auto& account : itemAccounts) {
+                if (!accounts.count(account)) return invalidReference(rsName, id, "Account", account, type);
+                if (auto wrong = wrongAccountType(rsName, id, "item", account, type)) return *wrong;
+            }
+            set[fullName] = type;
+            if (!itemAccounts.empty()) itemAccount[fullName] = itemAccounts.front();
+            if (itemAccounts.size() > 1) itemExpenseAccount[fullName] = itemAccounts.back();
         } else {
             set[fullName] = "";
         }
@@ -372,6 +468,7 @@ private:
         if (type == "SalesReceipt") {
             const std::string deposit = refName(*add, "DepositToAccountRef");
             if (!accounts.count(deposit)) return invalidReference(rsName, id, "Account", deposit, type);
+            if (auto wrong = wrongAccountType(rsName, id, "deposit", deposit, type)) return *wrong;
             if (auto wrong = wrongAccountCurrency(rsName, id, type, deposit, t.currency)) return *wrong;
             t.depositTo = deposit;
         }
@@ -383,7 +480,10 @@ private:
         for (const auto* line = add->FirstChildElement(lineName.c_str()); line;
              line = line->NextSiblingElement(lineName.c_str())) {
             const std::string item = refName(*line, "ItemRef");
-            if (!items.count(item)) return invalidReference(rsName, id, "Item", item, type + " line");
+            auto found = items.find(item);
+            if (found == items.end() || !FakeRules::get().salesLineItemTypes.count(found->second)) {
+                return invalidReference(rsName, id, "Item", found == items.end() ? item : found->first, type + " line");
+            }
             t.total += qbxml::parseAmountCents(text(*line, "Amount")).value_or(0);
         }
         if (type == "SalesReceipt") t.total += extraTax;
@@ -405,6 +505,7 @@ private:
         t.externalGuid = text(*add, "ExternalGUID");
         if (!customers.count(t.customer)) return invalidReference(rsName, id, "Customer", t.customer, "ARRefundCreditCard");
         if (!accounts.count(t.from)) return invalidReference(rsName, id, "Account", t.from, "ARRefundCreditCard");
+        if (auto wrong = wrongAccountType(rsName, id, "refund", t.from, "ARRefundCreditCard")) return *wrong;
         if (multicurrency) {
             t.currency = currencyOf(customers, t.customer);
             if (auto wrong = wrongAccountCurrency(rsName, id, "ARRefundCreditCard", t.from, t.currency)) return *wrong;
@@ -438,6 +539,8 @@ private:
         t.total = qbxml::parseAmountCents(text(*add, "Amount")).value_or(0);
         if (!accounts.count(t.from)) return invalidReference(rsName, id, "Account", t.from, "Transfer");
         if (!accounts.count(t.to)) return invalidReference(rsName, id, "Account", t.to, "Transfer");
+        if (auto wrong = wrongAccountType(rsName, id, "transfer", t.from, "Transfer")) return *wrong;
+        if (auto wrong = wrongAccountType(rsName, id, "transfer", t.to, "Transfer")) return *wrong;
         if (multicurrency && currencyOf(accounts, t.from) != currencyOf(accounts, t.to)) {
             return wrap(status(rsName, id, 3180, "Error",
                                "There was an error when saving a Transfer.  QuickBooks error message: A transfer moves "

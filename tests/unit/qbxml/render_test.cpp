@@ -479,7 +479,7 @@ TEST(RenderTest, ListAddsAreSchemaValid) {
     expectInOrder(sub, {"<Name>Amazon Fees</Name>", "<ParentRef>", "<FullName>Selling Fees</FullName>",
                         "<AccountType>Expense</AccountType>"});
 
-    const ItemSpec sku{"Amazon Sales:SKU-ABC-001", "Amazon SKU SKU-ABC-001", "Sales:Amazon Sales"};
+    const ItemSpec sku{"Amazon Sales:SKU-ABC-001", "Amazon SKU SKU-ABC-001", "Sales:Amazon Sales", ""};
     const std::string nonInventory = renderItemNonInventoryAdd(sku, ctx, "i-1");
     EXPECT_VALID(nonInventory);
     expectInOrder(nonInventory, {"<ItemNonInventoryAdd>", "<Name>SKU-ABC-001</Name>", "<ParentRef>",
@@ -488,17 +488,40 @@ TEST(RenderTest, ListAddsAreSchemaValid) {
                                  "<FullName>Sales:Amazon Sales</FullName>"});
     EXPECT_EQ(nonInventory.find("<Price>"), std::string::npos);
 
-    const ItemSpec fee{"FBA Fulfillment", "Amazon FBA per-unit fulfillment fee", "Amazon Selling Fees"};
+    const ItemSpec fee{"FBA Fulfillment", "Amazon FBA per-unit fulfillment fee", "Amazon Selling Fees", ""};
     const std::string otherCharge = renderItemOtherChargeAdd(fee, ctx, "i-2");
     EXPECT_VALID(otherCharge);
     EXPECT_EQ(otherCharge.find("ParentRef"), std::string::npos);
     const std::string feeSub =
-        renderItemOtherChargeAdd({"Amazon Fees:Commission", "Referral fees", "Amazon Selling Fees"}, ctx, "i-3");
+        renderItemOtherChargeAdd({"Amazon Fees:Commission", "Referral fees", "Amazon Selling Fees", ""}, ctx, "i-3");
     EXPECT_VALID(feeSub);
 
-    const ItemSpec tooLong{"Amazon Sales:" + std::string(35, 'S'), "", "Sales"};
+    const ItemSpec tooLong{"Amazon Sales:" + std::string(35, 'S'), "", "Sales", ""};
     EXPECT_THROW(renderItemNonInventoryAdd(tooLong, ctx, "i-4"), RenderError);
-    EXPECT_THROW(renderItemOtherChargeAdd({"Fee", "", ""}, ctx, "i-5"), RenderError);  // no account
+    EXPECT_THROW(renderItemOtherChargeAdd({"Fee", "", "", ""}, ctx, "i-5"), RenderError);  // no account
+
+    // Sold through an income account, bought through cost of goods sold (issue 13): SalesAndPurchase.
+    const ItemSpec split{"SKU-ABC-001", "SKU-ABC-001", "Amazon Sales", "Cost of Goods Sold"};
+    const std::string both = renderItemNonInventoryAdd(split, ctx, "i-6");
+    EXPECT_VALID(both);
+    expectInOrder(both, {"<SalesAndPurchase>", "<SalesDesc>SKU-ABC-001</SalesDesc>", "<IncomeAccountRef>",
+                         "<FullName>Amazon Sales</FullName>", "<ExpenseAccountRef>",
+                         "<FullName>Cost of Goods Sold</FullName>", "</SalesAndPurchase>"});
+    EXPECT_EQ(both.find("SalesOrPurchase"), std::string::npos);
+    const std::string service = renderItemServiceAdd({"Products:SKU-1", "", "Sales", ""}, ctx, "i-7");
+    EXPECT_VALID(service);
+    expectInOrder(service, {"<ItemServiceAddRq", "<Name>SKU-1</Name>", "<ParentRef>", "<SalesOrPurchase>"});
+    EXPECT_THROW(renderItemServiceAdd({"Svc", "", "Sales", std::string(40, 'E')}, ctx, "i-8"), RenderError);
+}
+
+TEST(RenderTest, OtherNamesQueryLooksInVendorsEmployeesAndOtherNames) {
+    const RenderContext ctx;
+    const std::string xml = renderOtherNamesQuery({"Amazon Summary", "Amazon"}, ctx, "s1-4");
+    EXPECT_VALID(xml);
+    expectInOrder(xml, {"continueOnError", "<VendorQueryRq requestID=\"s1-4-v\">", "<FullName>Amazon Summary</FullName>",
+                        "<FullName>Amazon</FullName>", "<IncludeRetElement>Name</IncludeRetElement>",
+                        "<EmployeeQueryRq requestID=\"s1-4-e\">", "<OtherNameQueryRq requestID=\"s1-4-o\">"});
+    EXPECT_THROW(renderOtherNamesQuery({}, ctx, "s1-5"), RenderError);
 }
 
 TEST(RenderTest, NamesAreNormalizedAndTheirParentsListed) {

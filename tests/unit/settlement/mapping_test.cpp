@@ -108,6 +108,10 @@ TEST(Mapping, BadLinesNameTheirLine) {
     expectError("version 1\ncategory\tcommission\tLabel\n", 2, "is built in");
     expectError("version 1\ncategory\tmine\tMine\ncategory\tmine\tAgain\n", 3, "already declared on line 2");
     expectError("version 1\ncategory\tmine\tMine\tRevenue\n", 2, "account kind \"Revenue\"");
+    // A type no item can post to (issue 13): refused with the rule, in the CLI (--map) and the admin page alike.
+    expectError("version 1\ncategory\tmine\tMine\tAccountsReceivable\n", 2,
+                "a QuickBooks item cannot post to an Accounts Receivable, Accounts Payable or non-posting account");
+    expectError("version 1\ncategory\tmine\tMine\taccountspayable\n", 2, "account kind \"accountspayable\": a QuickBooks item");
     expectError("version 1\ncategory\tmine\tMine\tIncome\tnet\n", 2, "can only be \"gross\"");
     expectError("version 1\ncategory\tmine\tA label far too long for a QuickBooks item name\n", 2, "needs an item line");
     expectError("# nothing but comments\nitem\tstorage\tX\n", 0, "no version line");
