@@ -1565,6 +1565,13 @@ int Planner::progress(store::Tx& tx, const store::WcSession& session, Timestamp 
     store::WcSession copy = session;
     Pass pass(options_, *cache_, tx, copy, now, true);
     bool more = pass.run().has_value();
+    if (!more) {
+        // Nothing left to send: what the dry pass only noted (documents to hold before anything is sent, documents
+        // waiting with a reason) is written now, since the Web Connector asks for no further request.
+        store::WcSession settleCopy = session;
+        Pass settle(options_, *cache_, tx, settleCopy, now, false);
+        (void)settle.run();
+    }
     int remaining = 0;
     bool soon = false;
     for (const auto& d : tx.documents().listIn(session.companyId, {DocState::Queued, DocState::Sent})) {
