@@ -13,6 +13,7 @@
 #include <Poco/Net/SocketAddress.h>
 
 #include "daemon/common/text.hpp"
+#include "daemon/net/request_reader.hpp"
 
 namespace settlebridge::soap {
 namespace {
@@ -69,21 +70,6 @@ bool isWsdlQuery(std::string_view query) {
     return common::equalsIgnoreCaseAscii(query.substr(0, end), "wsdl");
 }
 
-// Reads what is left of the request body so the connection can carry the next request. Returns false when
-// the body could not be read to its end within `budget` bytes (the connection must then be closed).
-bool drainBody(std::istream& body, std::size_t budget) {
-    std::array<char, 16384> buf{};
-    std::size_t total = 0;
-    while (body.good()) {
-        body.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-        total += static_cast<std::size_t>(body.gcount());
-        if (total > budget) {
-            return false;
-        }
-    }
-    return body.eof() && !body.bad();
-}
-
 class EndpointHandler final : public Poco::Net::HTTPRequestHandler {
 public:
     EndpointHandler(const QbwcHttpEndpoint& endpoint, bool bodyTooLarge)
@@ -101,7 +87,7 @@ class NotFoundHandler final : public Poco::Net::HTTPRequestHandler {
 public:
     void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
         try {
-            response.setKeepAlive(response.getKeepAlive() && drainRequestBody(request, kSmallBodyBudget));
+            response.setKeepAlive(response.getKeepAlive() && net::drainRequestBody(request, kSmallBodyBudget));
             sendText(response, HTTPResponse::HTTP_NOT_FOUND, "Not found\n");
         } catch (...) {  // the client went away; nothing to answer
         }
@@ -109,13 +95,6 @@ public:
 };
 
 }  // namespace
-
-bool drainRequestBody(HTTPServerRequest& request, std::size_t budget) {
-    if (!request.hasContentLength() && !request.getChunkedTransferEncoding()) {
-        return true;
-    }
-    return drainBody(request.stream(), budget);
-}
 
 QbwcHttpEndpoint::QbwcHttpEndpoint(QbwcOperations& ops, QbwcHttpOptions options)
     : ops_(ops), options_(std::move(options)), log_(Poco::Logger::get("settlebridge.soap")) {
@@ -176,7 +155,7 @@ void QbwcHttpEndpoint::handle(HTTPServerRequest& request, HTTPServerResponse& re
                 serveSoap(request, response, bodyTooLarge);
             } else {
                 response.set("Allow", "POST");
-                response.setKeepAlive(response.getKeepAlive() && drainRequestBody(request, kSmallBodyBudget));
+                response.setKeepAlive(response.getKeepAlive() && net::drainRequestBody(request, kSmallBodyBudget));
                 sendText(response, HTTPResponse::HTTP_METHOD_NOT_ALLOWED,
                          "The QuickBooks Web Connector endpoint takes SOAP requests by POST; its WSDL is at " +
                              options_.mountPath + "?wsdl\n");
@@ -187,12 +166,12 @@ void QbwcHttpEndpoint::handle(HTTPServerRequest& request, HTTPServerResponse& re
                 serveWsdl(request, response);
             } else {
                 response.set("Allow", "GET");
-                response.setKeepAlive(response.getKeepAlive() && drainRequestBody(request, kSmallBodyBudget));
+                response.setKeepAlive(response.getKeepAlive() && net::drainRequestBody(request, kSmallBodyBudget));
                 sendText(response, HTTPResponse::HTTP_METHOD_NOT_ALLOWED, "The WSDL is served by GET\n");
             }
             return;
         case Target::NotFound:
-            response.setKeepAlive(response.getKeepAlive() && drainRequestBody(request, kSmallBodyBudget));
+            response.setKeepAlive(response.getKeepAlive() && net::drainRequestBody(request, kSmallBodyBudget));
             sendText(response, HTTPResponse::HTTP_NOT_FOUND, "Not found\n");
             return;
         }
@@ -229,7 +208,7 @@ void QbwcHttpEndpoint::serveSoap(HTTPServerRequest& request, HTTPServerResponse&
         reply = handleSoap(body, ops_, options_.limits);
         // gSOAP stops reading at the end of the envelope, or at the first error: read the rest (bounded by the
         // same limit) so a keep-alive connection stays in step; close it if that is not possible.
-        if (!drainBody(body, options_.limits.maxRequestBytes > 0 ? options_.limits.maxRequestBytes : 65536)) {
+        if (!net::drainBody(body, options_.limits.maxRequestBytes > 0 ? options_.limits.maxRequestBytes : 65536)) {
             response.setKeepAlive(false);
         }
     }
@@ -243,7 +222,7 @@ void QbwcHttpEndpoint::serveSoap(HTTPServerRequest& request, HTTPServerResponse&
 }
 
 void QbwcHttpEndpoint::serveWsdl(HTTPServerRequest& request, HTTPServerResponse& response) const {
-    response.setKeepAlive(response.getKeepAlive() && drainRequestBody(request, kSmallBodyBudget));
+    response.setKeepAlive(response.getKeepAlive() && net::drainRequestBody(request, kSmallBodyBudget));
     const std::string wsdl = wsdlWithAddress(serviceUrlFor(request));
     response.setStatusAndReason(HTTPResponse::HTTP_OK);
     response.setContentType(std::string(kXmlContentType));

@@ -37,11 +37,6 @@ struct QbwcHttpOptions {
     SoapLimits limits;
 };
 
-/// Reads and discards what is left of a request body, at most `budget` bytes, so the connection can carry the
-/// next request. Returns false when the body is longer (or broken): then answer with keep-alive off. A request
-/// without Content-Length or chunked encoding has no body (HTTP/1.1), so nothing is read for it.
-bool drainRequestBody(Poco::Net::HTTPServerRequest& request, std::size_t budget);
-
 /// Serves the Web Connector endpoint. Also a Poco request handler factory for a server that serves nothing
 /// else (paths outside mountPath get 404); the daemon's router calls createRequestHandler() for its "/qbwc" route.
 /// Thread-safe: one instance serves all connections; it holds no per-request state.

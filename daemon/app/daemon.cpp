@@ -29,7 +29,8 @@
 #include "daemon/amazon/settlement_sync.hpp"
 #include "daemon/app/cli.hpp"
 #include "daemon/app/scheduler.hpp"
-#include "daemon/app/server.hpp"
+#include "daemon/app/qbwc_route.hpp"
+#include "daemon/net/http_server.hpp"
 #include "daemon/app/service.hpp"
 #include "daemon/posting/lifecycle.hpp"
 #include "daemon/sellercloud/push.hpp"
@@ -131,7 +132,7 @@ protected:
         Poco::Logger& log = Poco::Logger::get("settlebridge");
         try {
             return serve(log);
-        } catch (const HttpServerError& e) {
+        } catch (const net::HttpServerError& e) {
             log.fatal("cannot start: %s", std::string(e.what()));
             return kExitBadInput;
         } catch (const std::exception& e) {
@@ -153,8 +154,8 @@ private:
         qbwcOptions.ticketIdle = settings_.sessionTimeout;
         soap::QbwcLogic qbwc(service.store(), qbwcOptions);
 
-        HttpServer server(settings_.http);
-        server.mountQbwc(qbwc);
+        net::HttpServer server(settings_.http);
+        mountQbwc(server, qbwc);
         amazon::Accounts accounts(service.store(), box);
         server.route(std::string(amazon::kCallbackPath),
                      [&](Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {

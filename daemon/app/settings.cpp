@@ -54,11 +54,11 @@ void checkLogLevel(const std::string& level, const std::string& where) {
 
 namespace {
 
-HttpEngine parseEngine(const std::string& text, const std::string& where) {
-    if (text == "thread-per-connection") return HttpEngine::ThreadPerConnection;
+net::HttpEngine parseEngine(const std::string& text, const std::string& where) {
+    if (text == "thread-per-connection") return net::HttpEngine::ThreadPerConnection;
     if (text == "event-loop") {
 #ifdef __linux__
-        return HttpEngine::EventLoop;
+        return net::HttpEngine::EventLoop;
 #else
         throw SettingsError(where + ": the event-loop engine needs Linux; use thread-per-connection");
 #endif

@@ -23,7 +23,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "daemon/app/server.hpp"
+#include "daemon/net/http_server.hpp"
 
 namespace settlebridge::app {
 
@@ -37,7 +37,7 @@ public:
 
 struct Settings {
     std::filesystem::path dataDir;
-    HttpServerConfig http;
+    net::HttpServerConfig http;
     std::chrono::seconds sessionTimeout{1800};
     std::chrono::milliseconds tick{30'000};
     std::string readyFile;

@@ -1,6 +1,7 @@
 // daemon/app/server: the daemon's HTTP(S) front on 127.0.0.1 port 0 — routing, the Web Connector endpoint
 // behind it, HTTPS with a self-signed certificate made here, configuration errors, and a clean stop.
-#include "daemon/app/server.hpp"
+#include "daemon/app/qbwc_route.hpp"
+#include "daemon/net/http_server.hpp"
 
 #include <gtest/gtest.h>
 
@@ -36,6 +37,11 @@
 
 namespace settlebridge::app {
 namespace {
+
+using net::HttpEngine;
+using net::HttpServer;
+using net::HttpServerConfig;
+using net::HttpServerError;
 
 using Poco::Net::HTTPClientSession;
 using Poco::Net::HTTPMessage;
@@ -155,7 +161,7 @@ INSTANTIATE_TEST_SUITE_P(Engines, HttpServerTest, ::testing::ValuesIn(engines())
 TEST_P(HttpServerTest, PortZeroPicksAFreePortAndServesTheWebConnector) {
     CountingOperations ops;
     HttpServer server(localConfig());
-    server.mountQbwc(ops);
+    mountQbwc(server, ops);
     EXPECT_FALSE(server.running());
     server.start();
     ASSERT_TRUE(server.running());
@@ -181,7 +187,7 @@ TEST_P(HttpServerTest, PortZeroPicksAFreePortAndServesTheWebConnector) {
 TEST_P(HttpServerTest, RoutesByLongestPrefixAndAnswers404ForTheRest) {
     CountingOperations ops;
     HttpServer server(localConfig());
-    server.mountQbwc(ops);
+    mountQbwc(server, ops);
     server.route("/api/", [](auto& req, auto& resp) {
         const std::string text = "api:" + req.getURI();
         resp.setContentType("text/plain");
@@ -336,7 +342,7 @@ TEST_P(HttpServerTest, ExpectContinueIsRefusedThroughTheRouterForAnOversizedBody
     HttpServer server(localConfig());
     soap::QbwcHttpOptions options;
     options.limits.maxRequestBytes = 1000;
-    server.mountQbwc(ops, options);
+    mountQbwc(server, ops, options);
     server.start();
     Poco::Net::StreamSocket sock(Poco::Net::SocketAddress("127.0.0.1", server.port()));
     sock.setReceiveTimeout(Poco::Timespan(10, 0));
@@ -461,7 +467,7 @@ std::string authenticateAs(const std::string& user) {
 TEST_P(HttpServerTest, TheWebConnectorsExpectContinueDanceOnOneKeepAliveConnection) {
     CountingOperations ops;
     HttpServer server(localConfig());
-    server.mountQbwc(ops);
+    mountQbwc(server, ops);
     server.start();
     RawClient client(server.port());
     for (const std::string op : {"serverVersion", "clientVersion", "authenticate"}) {
@@ -489,7 +495,7 @@ TEST_P(HttpServerTest, TheWebConnectorsExpectContinueDanceOnOneKeepAliveConnecti
 TEST_P(HttpServerTest, InterleavedCompaniesAndAMalformedCallOnOneConnectionKeepTheirOwnAnswers) {
     CountingOperations ops;
     HttpServer server(localConfig());
-    server.mountQbwc(ops);
+    mountQbwc(server, ops);
     server.start();
     HTTPClientSession s("127.0.0.1", server.port());
     for (int round = 0; round < 20; ++round) {
@@ -535,7 +541,7 @@ TEST_P(HttpServerTest, PipelinedRequestsAreAnsweredInOrder) {
 TEST_P(HttpServerTest, AChunkedBodyReachesTheWebConnectorEndpoint) {
     CountingOperations ops;
     HttpServer server(localConfig());
-    server.mountQbwc(ops);
+    mountQbwc(server, ops);
     server.start();
     RawClient client(server.port());
     const std::string body = envelopeFile("clientVersion.request.xml");
@@ -738,7 +744,7 @@ TEST_P(HttpServerTest, ManyConnectionsAtOnceAllGetTheirAnswers) {
     HttpServerConfig config = localConfig();
     config.maxThreads = 64;
     HttpServer server(config);
-    server.mountQbwc(ops);
+    mountQbwc(server, ops);
     server.start();
     const std::string body = envelopeFile("clientVersion.request.xml");
     std::atomic<int> ok{0};
@@ -803,7 +809,7 @@ protected:
 TEST_P(HttpsServer, AWebConnectorSessionRunsOverTlsOnOneConnection) {
     CountingOperations ops;
     HttpServer server(tlsConfig());
-    server.mountQbwc(ops);
+    mountQbwc(server, ops);
     server.start();
     EXPECT_TRUE(server.secure());
     EXPECT_EQ(server.baseUrl(), "https://127.0.0.1:" + std::to_string(server.port()));
@@ -837,7 +843,7 @@ TEST_P(HttpsServer, AWebConnectorSessionRunsOverTlsOnOneConnection) {
 TEST_P(HttpsServer, PlainHttpAndUntrustingClientsAreRefused) {
     CountingOperations ops;
     HttpServer server(tlsConfig());
-    server.mountQbwc(ops);
+    mountQbwc(server, ops);
     server.start();
 
     HTTPClientSession plain("127.0.0.1", server.port());
@@ -862,7 +868,7 @@ TEST_P(HttpsServer, PlainHttpAndUntrustingClientsAreRefused) {
 TEST_P(HttpsServer, OldTlsVersionsAreRefused) {
     CountingOperations ops;
     HttpServer server(tlsConfig());
-    server.mountQbwc(ops);
+    mountQbwc(server, ops);
     server.start();
     Poco::Net::Context::Ptr old = trustingContext();
     old->disableProtocols(Poco::Net::Context::PROTO_TLSV1_2 | Poco::Net::Context::PROTO_TLSV1_3);
@@ -874,7 +880,7 @@ TEST_P(HttpsServer, OldTlsVersionsAreRefused) {
 TEST_P(HttpsServer, ConcurrentTlsSessionsAndLargeBodies) {
     CountingOperations ops;
     HttpServer server(tlsConfig());
-    server.mountQbwc(ops);
+    mountQbwc(server, ops);
     server.route("/big", [](auto& req, auto& resp) {
         std::string in;
         Poco::StreamCopier::copyToString(req.stream(), in);

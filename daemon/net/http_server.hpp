@@ -1,9 +1,9 @@
 #pragma once
-// The daemon's one HTTP(S) server: the Web Connector endpoint (/qbwc), and later the admin page (/) and its API
-// (/api/), all on one port, behind one router.
+// The daemon's one HTTP(S) server: the Web Connector endpoint (/qbwc), the admin page (/) and its API (/api/),
+// all on one port, behind one router.
 //
 //   HttpServer server(config);                       // nothing is bound or started yet
-//   server.mountQbwc(operations);                    // POST /qbwc, GET /qbwc?wsdl
+//   app::mountQbwc(server, operations);              // POST /qbwc, GET /qbwc?wsdl (daemon/app/qbwc_route.hpp)
 //   server.route("/api/", [](auto& req, auto& resp) { ... });
 //   server.start();                                  // binds, listens, serves; server.port() = the real port
 //   ...
@@ -41,10 +41,7 @@
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 
-#include "soap/http_handler.hpp"
-#include "soap/qbwc_operations.hpp"
-
-namespace settlebridge::app {
+namespace settlebridge::net {
 
 /// How connections are served (see the top of this file).
 enum class HttpEngine {
@@ -120,9 +117,6 @@ public:
     void route(std::string prefix, Handler handler);
     void routeFactory(std::string prefix, HandlerFactory factory);
 
-    /// The Web Connector endpoint at options.mountPath ("/qbwc"). `ops` must outlive the server.
-    void mountQbwc(soap::QbwcOperations& ops, soap::QbwcHttpOptions options = {});
-
     /// Binds, listens and starts serving. Throws HttpServerError if that fails (nothing is left running).
     void start();
     /// Stops accepting; requests being served finish and get their answer; idle keep-alive connections are
@@ -144,7 +138,7 @@ public:
         HandlerFactory factory;
     };
 
-    /// What serves the connections (one of the engines above; defined in server.cpp).
+    /// What serves the connections (one of the engines above; daemon/net/engine.hpp).
     class Engine;
 
 private:
@@ -154,4 +148,4 @@ private:
     std::uint16_t boundPort_ = 0;
 };
 
-}  // namespace settlebridge::app
+}  // namespace settlebridge::net
