@@ -1,6 +1,7 @@
 #include "daemon/app/settings.hpp"
 
 #include <Poco/AutoPtr.h>
+#include <Poco/Environment.h>
 #include <Poco/Exception.h>
 #include <Poco/Util/PropertyFileConfiguration.h>
 
@@ -22,6 +23,8 @@ namespace {
 const std::set<std::string> kKnownKeys = {
     "data_dir", "listen", "port", "tls.certificate", "tls.private_key", "session_timeout", "tick",
     "log.file", "log.level", "log.rotation", "log.keep", "http.engine", "http.io_threads",
+    "http.max_connections", "http.max_connections_per_address", "http.header_timeout", "http.min_transfer_rate",
+    "http.max_buffered_mb", "http.host_names",
 };
 
 long parseNumber(const std::string& text, long min, long max, const std::string& what) {
@@ -64,6 +67,23 @@ net::HttpEngine parseEngine(const std::string& text, const std::string& where) {
 #endif
     }
     throw SettingsError(where + " must be event-loop or thread-per-connection (got \"" + text + "\")");
+}
+
+// "books.example.com, Shop-PC" -> {"books.example.com", "shop-pc"}: the names besides IP addresses and localhost
+// that the Host header may carry (net::HostCheck).
+std::vector<std::string> hostNames(const std::string& text) {
+    std::vector<std::string> names;
+    std::string name;
+    for (const char c : text + ",") {
+        if (c == ',' || c == ' ' || c == '\t') {
+            while (!name.empty() && name.back() == '.') name.pop_back();
+            if (!name.empty()) names.push_back(name);
+            name.clear();
+        } else {
+            name += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+        }
+    }
+    return names;
 }
 
 std::optional<fs::path> dataDirFromEnvironment() {
@@ -150,6 +170,8 @@ fs::path defaultDataDirFrom(const fs::path& configFile) {
 
 Settings loadSettings(const Arguments& arguments) {
     Settings s;
+    s.http.hostCheck.enabled = true;  // the daemon answers only to its own names (DNS rebinding)
+    s.http.hostCheck.names = hostNames(Poco::Environment::nodeName());
     const auto envDataDir = dataDirFromEnvironment();
 
     std::string configFile = arguments.get("config");
@@ -192,6 +214,27 @@ Settings loadSettings(const Arguments& arguments) {
         if (auto v = get("http.engine")) s.http.engine = parseEngine(*v, where + "http.engine");
         if (auto v = get("http.io_threads")) {
             s.http.ioThreads = static_cast<int>(parseNumber(*v, 1, 16, where + "http.io_threads"));
+        }
+        if (auto v = get("http.host_names")) {
+            for (auto& name : hostNames(*v)) s.http.hostCheck.names.push_back(std::move(name));
+        }
+        if (auto v = get("http.max_connections")) {
+            s.http.maxConnections = static_cast<int>(parseNumber(*v, 16, 100'000, where + "http.max_connections"));
+        }
+        if (auto v = get("http.max_connections_per_address")) {
+            s.http.maxConnectionsPerAddress =
+                static_cast<int>(parseNumber(*v, 1, 100'000, where + "http.max_connections_per_address"));
+        }
+        if (auto v = get("http.header_timeout")) {
+            s.http.headerTimeout = std::chrono::seconds(parseNumber(*v, 1, 600, where + "http.header_timeout"));
+        }
+        if (auto v = get("http.min_transfer_rate")) {
+            s.http.minTransferRate =
+                static_cast<std::size_t>(parseNumber(*v, 1, 100'000'000, where + "http.min_transfer_rate"));
+        }
+        if (auto v = get("http.max_buffered_mb")) {
+            s.http.maxBufferedBytes =
+                static_cast<std::size_t>(parseNumber(*v, 1, 65'536, where + "http.max_buffered_mb")) * 1024U * 1024U;
         }
         if (auto v = get("session_timeout")) {
             s.sessionTimeout = std::chrono::seconds(parseNumber(*v, 10, 86'400, where + "session_timeout"));

@@ -95,7 +95,7 @@ private:
 
 class BufferedRequest final : public Poco::Net::HTTPServerRequest {
 public:
-    BufferedRequest(BufferedResponse& response, const Poco::Net::SocketAddress& client,
+    BufferedRequest(Poco::Net::HTTPServerResponse& response, const Poco::Net::SocketAddress& client,
                     const Poco::Net::SocketAddress& server, const Poco::Net::HTTPServerParams& params, bool secure)
         : response_(response), client_(client), server_(server), params_(params), secure_(secure), body_(&view_) {}
 
@@ -118,7 +118,7 @@ public:
     }
 
 private:
-    BufferedResponse& response_;
+    Poco::Net::HTTPServerResponse& response_;
     const Poco::Net::SocketAddress& client_;
     const Poco::Net::SocketAddress& server_;
     const Poco::Net::HTTPServerParams& params_;

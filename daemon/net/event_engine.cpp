@@ -12,6 +12,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 
@@ -31,6 +32,7 @@
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -85,6 +87,12 @@ struct Connection {
     std::atomic<Phase> phase{Phase::Idle};
     std::atomic<std::int64_t> lastActivity{0};
     std::atomic<bool> shutDown{false};  // the watchdog or stop() shut the socket down (the owner closes it)
+    std::string address;       // the peer's host address (the per-address connection cap)
+    std::size_t accounted = 0; // this connection's bytes in EventEngine::buffered_
+    // For the sweep's deadlines (written by the owner thread, read by the watchdog):
+    std::atomic<std::int64_t> requestSince{0};   // first byte of the request being received (0 = none)
+    std::atomic<std::int64_t> transferSince{0};  // start of the body being received or the answer being sent
+    std::atomic<std::uint64_t> transferred{0};   // bytes of that body or answer moved so far
 
     // The request being received: its head is parsed and its handler made; it waits for (the rest of) its body.
     struct Exchange {
@@ -98,8 +106,10 @@ struct Connection {
         std::uint64_t contentLength = 0;
         bool refused = false;       // the factory answered before the body (status no longer 200)
         bool continueSent = false;
+        std::size_t bodyLimit = 0;      // the route's limit
         ChunkedDecoder decoder;
         std::string chunkedBody;
+        std::uint64_t chunkedRaw = 0;   // raw bytes of a chunked body already decoded and dropped from Connection::in
     };
     std::unique_ptr<Exchange> exchange;
 };
@@ -118,12 +128,13 @@ struct Slot {
 class EventEngine final : public HttpServer::Engine {
 public:
     EventEngine(const HttpServerConfig& config, std::vector<HttpServer::Route> routes)
-        : config_(config), router_(std::move(routes)), params_(serverParams(config)) {}
+        : config_(config), router_(std::move(routes), config.hostCheck), params_(serverParams(config)) {}
     ~EventEngine() override { closeFds(); }
     EventEngine(const EventEngine&) = delete;
     EventEngine& operator=(const EventEngine&) = delete;
 
     void start(Poco::Net::ServerSocket socket, Poco::Net::Context::Ptr tls) override {
+        raiseOpenFileLimit();
         tls_ = std::move(tls);
         listenSocket_ = socket;  // keeps the socket (and its fd) alive until the engine is gone
         listenFd_ = socket.impl()->sockfd();
@@ -173,7 +184,9 @@ public:
         ::shutdown(listenFd_, SHUT_RDWR);
         // Idle connections close now; those in the middle of a request finish it (answered with Connection:
         // close), those that stall are cut after ioTimeout.
-        const std::int64_t deadline = nowMs() + static_cast<std::int64_t>(config_.ioTimeout.count()) * 1000;
+        // (At most 10 s: a daemon asked to stop does not wait a minute for a client that sends nothing.)
+        const std::int64_t deadline =
+            nowMs() + std::min<std::int64_t>(static_cast<std::int64_t>(config_.ioTimeout.count()), 10) * 1000;
         {
             std::unique_lock lock(registryMutex_);
             for (;;) {
@@ -215,6 +228,27 @@ private:
         std::mutex readyMutex;
         std::deque<std::pair<Connection*, std::uint32_t>> ready;  // events taken from epoll, not served yet
     };
+
+    // Room for maxConnections sockets beside the database, logs and listening socket, as far as the hard limit
+    // allows (the soft limit is often 1024).
+    void raiseOpenFileLimit() const {
+        rlimit limit{};
+        if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+            return;
+        }
+        const rlim_t wanted = static_cast<rlim_t>(config_.maxConnections) + 256;
+        if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < wanted) {
+            const rlim_t raised = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
+            if (raised > limit.rlim_cur) {
+                limit.rlim_cur = raised;
+                ::setrlimit(RLIMIT_NOFILE, &limit);
+            }
+            if (raised < wanted) {
+                httpLog().warning("the open-file limit (%lu) is below what %d connections need; fewer are served",
+                                  static_cast<unsigned long>(raised), config_.maxConnections);
+            }
+        }
+    }
 
     static void setNonBlocking(int fd) {
         const int flags = ::fcntl(fd, F_GETFL, 0);
@@ -381,17 +415,35 @@ private:
         }
     }
 
-    // Cuts connections idle past keepAliveTimeout and transfers stalled past ioTimeout.
+    // Cuts connections idle past keepAliveTimeout, transfers stalled past ioTimeout, request heads not complete
+    // within headerTimeout of their first byte, and bodies or answers moving slower than minTransferRate. A byte now
+    // and then does not keep a connection: the head deadline and the rate count from the start, not from the last
+    // byte.
     void sweep(std::int64_t now) {
         const std::int64_t keepAliveMs = static_cast<std::int64_t>(config_.keepAliveTimeout.count()) * 1000;
         const std::int64_t ioMs = static_cast<std::int64_t>(config_.ioTimeout.count()) * 1000;
+        const std::int64_t headMs = static_cast<std::int64_t>(config_.headerTimeout.count()) * 1000;
+        const std::int64_t graceMs = static_cast<std::int64_t>(config_.bodyGrace.count()) * 1000;
+        const auto tooSlow = [&](const Connection& c) {
+            const std::int64_t since = c.transferSince.load();
+            if (since == 0 || now - since <= graceMs) return false;
+            const auto expected = static_cast<std::uint64_t>(now - since - graceMs) * config_.minTransferRate / 1000;
+            return c.transferred.load() < expected;
+        };
         std::lock_guard lock(registryMutex_);
         for (Connection* c : connections_) {
             const Phase phase = c->phase.load();
             const std::int64_t quiet = now - c->lastActivity.load();
+            const std::int64_t requestSince = c->requestSince.load();
+            const bool slowHead = phase == Phase::Reading && c->transferSince.load() == 0 && requestSince != 0 &&
+                                  now - requestSince >= headMs;
             if ((phase == Phase::Idle && quiet >= keepAliveMs) ||
                 ((phase == Phase::Reading || phase == Phase::Writing) && quiet >= ioMs) ||
-                (phase == Phase::Lingering && quiet >= kLingerMs)) {
+                (phase == Phase::Lingering && quiet >= kLingerMs) || slowHead ||
+                ((phase == Phase::Reading || phase == Phase::Writing) && tooSlow(*c))) {
+                if (slowHead || quiet < ioMs) {
+                    ++slowClosed_;
+                }
                 shutDownLocked(*c);
             }
         }
@@ -423,15 +475,27 @@ private:
                 }
                 return;
             }
-            if (stopping_ || open_.load() >= config_.maxThreads + config_.maxQueued) {
+            if (stopping_ || open_.load() >= config_.maxConnections) {
                 ::close(fd);  // as Poco's dispatcher does when its queue is full
+                ++refusedConnections_;
                 continue;
             }
-            const int one = 1;
-            ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
             auto conn = std::make_unique<Connection>();
             conn->fd = fd;
             conn->peer = Poco::Net::SocketAddress(reinterpret_cast<const sockaddr*>(&addr), length);
+            conn->address = conn->peer.host().toString();
+            {
+                std::lock_guard lock(registryMutex_);
+                int& fromThere = perAddress_[conn->address];
+                if (fromThere >= config_.maxConnectionsPerAddress) {
+                    ::close(fd);
+                    ++refusedConnections_;
+                    continue;
+                }
+                ++fromThere;
+            }
+            const int one = 1;
+            ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
             sockaddr_storage local{};
             socklen_t localLength = sizeof local;
             if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &localLength) == 0) {
@@ -442,6 +506,8 @@ private:
                 if (conn->ssl == nullptr || SSL_set_fd(conn->ssl, fd) != 1) {
                     if (conn->ssl != nullptr) SSL_free(conn->ssl);
                     ::close(fd);
+                    std::lock_guard lock(registryMutex_);
+                    releaseAddressLocked(conn->address);
                     continue;
                 }
                 SSL_set_mode(conn->ssl, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
@@ -477,11 +543,20 @@ private:
         }
     }
 
+    void releaseAddressLocked(const std::string& address) {
+        const auto it = perAddress_.find(address);
+        if (it != perAddress_.end() && --it->second <= 0) {
+            perAddress_.erase(it);
+        }
+    }
+
     void destroy(Connection* c) {
         {
             std::lock_guard lock(registryMutex_);
             connections_.erase(c);
+            releaseAddressLocked(c->address);
         }
+        buffered_.fetch_sub(c->accounted);
         if (c->ssl != nullptr) {
             if (!c->peerClosed && !c->shutDown && !c->lingering) {
                 ERR_clear_error();
@@ -545,6 +620,7 @@ private:
                 const int n = SSL_write(c.ssl, data, static_cast<int>(std::min<std::size_t>(size, 1U << 30)));
                 if (n > 0) {
                     c.sent += static_cast<std::size_t>(n);
+                    c.transferred += static_cast<std::uint64_t>(n);
                     continue;
                 }
                 const int error = SSL_get_error(c.ssl, n);
@@ -554,6 +630,7 @@ private:
             const ssize_t n = ::send(c.fd, data, size, MSG_NOSIGNAL);
             if (n >= 0) {
                 c.sent += static_cast<std::size_t>(n);
+                c.transferred += static_cast<std::uint64_t>(n);
                 continue;
             }
             if (errno == EAGAIN || errno == EWOULDBLOCK) return Io::WouldBlock;
@@ -612,12 +689,27 @@ private:
         if (c.peerClosed) return destroy(&c);
         c.tlsWantsWrite = false;
         const Io read = receive(c);
-        process(c, slot);  // every complete request received (pipelined ones too), answered in order into c.out
+        account(c);
+        if (c.requestSince.load() == 0 && c.consumed < c.in.size()) {
+            c.requestSince = nowMs();  // the head deadline counts from the request's first byte
+        }
+        if (buffered_.load() > config_.maxBufferedBytes && c.accounted > kFairShare) {
+            // The memory for request bodies is used up: the larger requests wait for their turn elsewhere.
+            ++overBudget_;
+            fail(c, HTTPResponse::HTTP_SERVICE_UNAVAILABLE,
+                 "Busy: too many large requests at once; try again shortly\n", 5);
+            compact(c);
+        } else {
+            process(c, slot);  // every complete request received (pipelined ones too), answered in order into c.out
+        }
+        account(c);
         if (!c.out.empty()) {
             // The timeouts count from the answer, not from the request: a handler that ran for seconds (a password
             // hash behind others) must not eat into the client's keep-alive time for its next request.
             c.lastActivity = nowMs();
             c.phase = Phase::Writing;
+            c.transferred = 0;
+            c.transferSince = nowMs();
             if (read != Io::Closed) {
                 // Written with the rest of the batch: each write wakes the client, and a woken client takes the
                 // core from this thread; one round of writes per batch costs one such switch, not one per answer.
@@ -632,7 +724,7 @@ private:
         if (read == Io::Closed) return destroy(&c);
         if (c.closeAfterWrite) return finish(c);
         c.lastActivity = nowMs();
-        c.phase = (c.exchange != nullptr || c.consumed < c.in.size()) ? Phase::Reading : Phase::Idle;
+        readyForMore(c);
         rearm(c, c.tlsWantsWrite);
     }
 
@@ -656,11 +748,41 @@ private:
                 finish(*c);
             } else {
                 c->lastActivity = nowMs();
-                c->phase = (c->exchange != nullptr || c->consumed < c->in.size()) ? Phase::Reading : Phase::Idle;
+                readyForMore(*c);
                 rearm(*c, c->tlsWantsWrite);
             }
         }
         batch.clear();
+    }
+
+    // Between answers: reading the next request (some of it is here, or its body is awaited) or idle.
+    static void readyForMore(Connection& c) {
+        const bool partial = c.exchange != nullptr || c.consumed < c.in.size();
+        c.phase = partial ? Phase::Reading : Phase::Idle;
+        if (c.exchange == nullptr) {
+            c.transferSince = 0;
+            c.transferred = 0;
+        }
+    }
+
+    // Keeps this connection's share of the buffered-bytes budget up to date.
+    void account(Connection& c) {
+        const std::size_t now = c.in.size() + (c.exchange ? c.exchange->chunkedBody.size() : 0);
+        if (now >= c.accounted) {
+            buffered_.fetch_add(now - c.accounted);
+        } else {
+            buffered_.fetch_sub(c.accounted - now);
+        }
+        c.accounted = now;
+    }
+
+    // An empty buffer, its memory given back when a large request had grown it.
+    static void emptyBuffer(std::string& buffer) {
+        if (buffer.capacity() > kKeepCapacity) {
+            std::string().swap(buffer);
+        } else {
+            buffer.clear();
+        }
     }
 
     // Answers every complete request in c.in (into c.out), or stops at the first incomplete one.
@@ -668,9 +790,10 @@ private:
         while (!c.closeAfterWrite) {
             if (!c.exchange) {
                 if (c.consumed == c.in.size()) {
-                    c.in.clear();
+                    emptyBuffer(c.in);
                     c.consumed = 0;
                     c.headScan = 0;
+                    c.requestSince = 0;
                     return;
                 }
                 const Start started = startExchange(c);
@@ -691,7 +814,7 @@ private:
                 end = c.in.size();
                 c.closeAfterWrite = true;
             } else if (ex.chunked) {
-                const auto result = ex.decoder.run(c.in, ex.chunkedBody, config_.maxRequestBytes);
+                const auto result = ex.decoder.run(c.in, ex.chunkedBody, ex.bodyLimit);
                 if (result == ChunkedDecoder::Result::Malformed) {
                     return fail(c, HTTPResponse::HTTP_BAD_REQUEST, "Malformed chunked request body\n");
                 }
@@ -699,6 +822,14 @@ private:
                     return fail(c, HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, "Request body too large\n");
                 }
                 if (result == ChunkedDecoder::Result::NeedMore) {
+                    // The raw chunks decoded so far are dropped: a chunked body is held once, not twice.
+                    const std::size_t decoded = ex.decoder.end() - ex.bodyStart;
+                    if (decoded > 0) {
+                        c.in.erase(ex.bodyStart, decoded);
+                        ex.decoder.shift(decoded);
+                        ex.chunkedRaw += decoded;
+                    }
+                    c.transferred = ex.chunkedRaw + (c.in.size() - ex.bodyStart);
                     awaitBody(c, ex);
                     return compact(c);
                 }
@@ -707,6 +838,7 @@ private:
                 bodySize = ex.chunkedBody.size();
             } else {
                 if (c.in.size() - ex.bodyStart < ex.contentLength) {
+                    c.transferred = c.in.size() - ex.bodyStart;
                     awaitBody(c, ex);
                     return compact(c);
                 }
@@ -722,10 +854,15 @@ private:
             c.headScan = end;
             appendResponse(c, ex.request, ex.response);
             c.exchange.reset();
+            c.transferSince = 0;
+            c.transferred = 0;
             if (c.consumed == c.in.size()) {
-                c.in.clear();
+                emptyBuffer(c.in);
                 c.consumed = 0;
                 c.headScan = 0;
+                c.requestSince = 0;
+            } else {
+                c.requestSince = nowMs();  // a pipelined request follows
             }
         }
     }
@@ -807,27 +944,26 @@ private:
         auto ex = std::make_unique<Connection::Exchange>(c, *params_, tls_ != nullptr);
         try {
             ex->request.parseHead(c.in.data() + first, headEnd - first);
-            const std::string& version = ex->request.getVersion();
-            if (version != Poco::Net::HTTPMessage::HTTP_1_1 && version != Poco::Net::HTTPMessage::HTTP_1_0) {
-                throw Poco::Net::MessageException("not an HTTP/1.x request");
-            }
-            ex->chunked = ex->request.getChunkedTransferEncoding();
-            if (!ex->chunked && ex->request.has(Poco::Net::HTTPMessage::TRANSFER_ENCODING)) {
-                fail(c, HTTPResponse::HTTP_NOT_IMPLEMENTED, "Transfer-Encoding not supported\n");
-                return Start::Failed;
-            }
-            if (!ex->chunked && ex->request.hasContentLength()) {
-                const Poco::Int64 length = ex->request.getContentLength64();
-                if (length < 0) {
-                    throw Poco::Net::MessageException("negative Content-Length");
-                }
-                ex->contentLength = static_cast<std::uint64_t>(length);
-            }
         } catch (const Poco::Exception&) {
             fail(c, HTTPResponse::HTTP_BAD_REQUEST, "Bad request\n");
             return Start::Failed;
         } catch (const std::exception&) {
             fail(c, HTTPResponse::HTTP_BAD_REQUEST, "Bad request\n");
+            return Start::Failed;
+        }
+        // The shared head checks (framing, the route's body limit) before any of the body is read or awaited.
+        ex->bodyLimit = router_.bodyLimit(ex->request.getURI());
+        const HeadCheck head = checkHead(ex->request, ex->bodyLimit);
+        if (!head.ok()) {
+            fail(c, head.status, head.reason);
+            return Start::Failed;
+        }
+        ex->chunked = head.chunked;
+        ex->contentLength = head.contentLength;
+        if (ex->contentLength > kFairShare && buffered_.load() + ex->contentLength > config_.maxBufferedBytes) {
+            ++overBudget_;
+            fail(c, HTTPResponse::HTTP_SERVICE_UNAVAILABLE,
+                 "Busy: too many large requests at once; try again shortly\n", 5);
             return Start::Failed;
         }
         ex->bodyStart = headEnd;
@@ -856,9 +992,10 @@ private:
         const bool bodyHere = !ex->chunked && c.in.size() - headEnd >= ex->contentLength;
         if (hasBody && !bodyHere && response.getStatus() != HTTPResponse::HTTP_OK) {
             ex->refused = true;
-        } else if (!ex->chunked && ex->contentLength > config_.maxRequestBytes) {
-            fail(c, HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, "Request body too large\n");
-            return Start::Failed;
+        }
+        if (hasBody) {
+            c.transferred = 0;
+            c.transferSince = nowMs();  // from here the body must keep minTransferRate
         }
         c.exchange = std::move(ex);
         return Start::Started;
@@ -921,12 +1058,15 @@ private:
     }
 
     // An answer of the server's own to a request it cannot hand to a route; the connection closes after it.
-    void fail(Connection& c, HTTPResponse::HTTPStatus status, const std::string& text) {
+    void fail(Connection& c, HTTPResponse::HTTPStatus status, const std::string& text, int retryAfter = 0) {
         BufferedResponse response;
         response.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
         response.set("Date", httpDate());
         if (!config_.serverHeader.empty()) {
             response.set("Server", config_.serverHeader);
+        }
+        if (retryAfter > 0) {
+            response.set("Retry-After", std::to_string(retryAfter));
         }
         response.setKeepAlive(false);
         sendPlain(response, status, text);
@@ -939,7 +1079,11 @@ private:
         appendResponse(c, request, response);
     }
 
-    static constexpr std::size_t kReadPerEvent = 4U * 1024U * 1024U;
+    static constexpr std::size_t kReadPerEvent = 1024U * 1024U;
+    // A request holding less than this is never refused for the global budget (maxBufferedBytes): small requests
+    // (a Web Connector call, an admin page click) get through while large bodies fill the budget.
+    static constexpr std::size_t kFairShare = 256U * 1024U;
+    static constexpr std::size_t kKeepCapacity = 64U * 1024U;  // a connection's buffer keeps at most this when empty
 
     const HttpServerConfig& config_;
     Router router_;
@@ -953,10 +1097,15 @@ private:
     std::atomic<bool> stopping_{false};
     std::atomic<int> accepted_{0};
     std::atomic<int> open_{0};
+    std::atomic<std::size_t> buffered_{0};           // request bytes held by all connections
+    std::atomic<std::uint64_t> refusedConnections_{0};  // over maxConnections or maxConnectionsPerAddress
+    std::atomic<std::uint64_t> slowClosed_{0};          // cut by the head deadline or the minimum rate
+    std::atomic<std::uint64_t> overBudget_{0};          // requests refused for the buffered-bytes budget
 
     std::mutex registryMutex_;
     std::condition_variable registryChanged_;
     std::unordered_set<Connection*> connections_;
+    std::unordered_map<std::string, int> perAddress_;  // open connections per client address
 
     std::vector<std::unique_ptr<Loop>> loops_;  // fixed while running
     std::atomic<unsigned> nextLoop_{0};

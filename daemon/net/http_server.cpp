@@ -31,7 +31,9 @@ HttpServer::HttpServer(HttpServerConfig config) : config_(std::move(config)) {
     if (config_.minThreads < 1 || config_.maxThreads < config_.minThreads || config_.maxQueued < 1 ||
         config_.backlog < 1 || config_.ioTimeout.count() <= 0 || config_.keepAliveTimeout.count() <= 0 ||
         config_.maxKeepAliveRequests < 0 || config_.ioThreads < 1 || config_.ioThreads > config_.maxThreads ||
-        config_.stallThreshold.count() <= 0 || config_.maxHeaderBytes < 256) {
+        config_.stallThreshold.count() <= 0 || config_.maxHeaderBytes < 256 || config_.maxRequestBytes == 0 ||
+        config_.maxConnections < 1 || config_.maxConnectionsPerAddress < 1 || config_.headerTimeout.count() <= 0 ||
+        config_.bodyGrace.count() < 0 || config_.maxBufferedBytes < config_.maxHeaderBytes) {
         throw HttpServerError("invalid HTTP server limits (threads, queue, backlog, timeouts or sizes)");
     }
     if (config_.listenAddress.empty()) {
@@ -51,7 +53,7 @@ HttpServer::~HttpServer() {
     }
 }
 
-void HttpServer::route(std::string prefix, Handler handler) {
+void HttpServer::route(std::string prefix, Handler handler, RouteOptions options) {
     if (!handler) {
         throw std::invalid_argument("HttpServer::route: empty handler for " + prefix);
     }
@@ -59,10 +61,10 @@ void HttpServer::route(std::string prefix, Handler handler) {
     auto fn = std::make_shared<Handler>(std::move(handler));
     routeFactory(std::move(prefix), [fn](const HTTPServerRequest&) -> HTTPRequestHandler* {
         return new FunctionHandler(*fn);
-    });
+    }, options);
 }
 
-void HttpServer::routeFactory(std::string prefix, HandlerFactory factory) {
+void HttpServer::routeFactory(std::string prefix, HandlerFactory factory, RouteOptions options) {
     if (engine_) {
         throw std::logic_error("HttpServer: routes are fixed once the server has started");
     }
@@ -76,7 +78,8 @@ void HttpServer::routeFactory(std::string prefix, HandlerFactory factory) {
     if (std::any_of(routes_.begin(), routes_.end(), same)) {
         throw std::logic_error("HttpServer: route " + prefix + " is already registered");
     }
-    routes_.push_back({std::move(prefix), std::move(factory)});
+    const std::size_t limit = options.maxBodyBytes > 0 ? options.maxBodyBytes : config_.maxRequestBytes;
+    routes_.push_back({std::move(prefix), std::move(factory), limit});
     std::stable_sort(routes_.begin(), routes_.end(),
                      [](const Route& a, const Route& b) { return a.prefix.size() > b.prefix.size(); });
 }

@@ -55,6 +55,15 @@ enum class HttpEngine {
 /// tail latency at 64 connections and two the higher throughput (BENCHMARKS.md, Web Connector endpoint).
 int defaultIoThreads();
 
+/// Which Host headers the server answers (DNS rebinding: a page on attacker.example that the attacker's DNS
+/// points at this machine sends Host: attacker.example). IP addresses and "localhost" are always accepted (a
+/// browser's origin for them is the address itself); other names only when listed. Off by default (the daemon
+/// turns it on); a request for another name gets 421 and the connection closes.
+struct HostCheck {
+    bool enabled = false;
+    std::vector<std::string> names;  // lower case, without port
+};
+
 struct HttpServerConfig {
     /// Address to listen on: "127.0.0.1" (default: this machine only), "0.0.0.0", "::", or a host's address.
     std::string listenAddress = "127.0.0.1";
@@ -84,11 +93,39 @@ struct HttpServerConfig {
     int maxKeepAliveRequests = 0;                  // 0 = unlimited requests per connection
     std::string serverHeader = "Settlebridge";     // the Server: header ("" = none)
 
+    /// A route's request body limit unless the route sets its own (RouteOptions); a larger body gets 413 as soon
+    /// as its Content-Length is read, or as soon as a chunked body grows past it.
+    std::size_t maxRequestBytes = 1024U * 1024U;
+
     // EventLoop only.
     int ioThreads = defaultIoThreads();            // event loops, each run by one thread (1 to maxThreads)
     std::chrono::milliseconds stallThreshold{10};  // a handler running longer frees its loop for another thread
-    std::size_t maxRequestBytes = 64U * 1024U * 1024U;  // larger request bodies get 413 (routes may limit less)
-    std::size_t maxHeaderBytes = 64U * 1024U;      // request line and headers; more gets 431
+    std::size_t maxHeaderBytes = 16U * 1024U;      // request line and headers; more gets 431
+
+    // EventLoop only: limits against slow and greedy clients (docs/SECURITY.md lists them with their reasons).
+    /// Open connections at once (one more is accepted and closed at once); the process's open-file limit is
+    /// raised to fit when the hard limit allows.
+    int maxConnections = 1024;
+    /// Open connections from one client address; more are accepted and closed at once.
+    int maxConnectionsPerAddress = 32;
+    /// A request's line and headers must all arrive within this from its first byte (408 and close otherwise).
+    std::chrono::seconds headerTimeout{10};
+    /// A request body, and an answer the client is reading, must move at least minTransferRate bytes a second on
+    /// average, counted from bodyGrace after it started; slower connections are closed.
+    std::chrono::seconds bodyGrace{10};
+    std::size_t minTransferRate = 4096;
+    /// Request bytes held in memory across all connections (heads, bodies, chunked bodies being decoded). A
+    /// request that would take more than its share when the budget is used up gets 503 and the connection closes.
+    std::size_t maxBufferedBytes = 48U * 1024U * 1024U;
+
+    /// Both engines.
+    HostCheck hostCheck;
+};
+
+/// Per-route settings (HttpServer::route, routeFactory).
+struct RouteOptions {
+    /// The largest request body this route takes; 0 = HttpServerConfig::maxRequestBytes.
+    std::size_t maxBodyBytes = 0;
 };
 
 /// A configuration or start-up failure (address in use, unreadable certificate...), with a message for the user.
@@ -114,8 +151,8 @@ public:
     /// Routes requests whose path starts with `prefix` to `handler`. The longest matching prefix wins.
     /// "/api/" matches "/api/x"; "/qbwc" matches "/qbwc", "/qbwc/..." and "/qbwc?..." but not "/qbwcx";
     /// "/" matches everything (the fallback). Unmatched paths get 404. Before start() only; a prefix once only.
-    void route(std::string prefix, Handler handler);
-    void routeFactory(std::string prefix, HandlerFactory factory);
+    void route(std::string prefix, Handler handler, RouteOptions options = {});
+    void routeFactory(std::string prefix, HandlerFactory factory, RouteOptions options = {});
 
     /// Binds, listens and starts serving. Throws HttpServerError if that fails (nothing is left running).
     void start();
@@ -136,6 +173,7 @@ public:
     struct Route {
         std::string prefix;
         HandlerFactory factory;
+        std::size_t maxBodyBytes = 0;  // resolved: never 0 once routed
     };
 
     /// What serves the connections (one of the engines above; daemon/net/engine.hpp).

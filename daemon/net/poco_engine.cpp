@@ -34,7 +34,8 @@ public:
     void start(Poco::Net::ServerSocket socket, Poco::Net::Context::Ptr /*tls: in the SecureServerSocket*/) override {
         // The pool's threads are created here, not in the constructor (a Poco daemon forks after construction).
         pool_ = std::make_unique<Poco::ThreadPool>("http", config_.minThreads, config_.maxThreads);
-        server_ = std::make_unique<Poco::Net::HTTPServer>(new Router(routes_), *pool_, socket, serverParams(config_));
+        server_ = std::make_unique<Poco::Net::HTTPServer>(new Router(routes_, config_.hostCheck, /*readBodies=*/true), *pool_, socket,
+                                                          serverParams(config_));
         server_->start();
     }
     void stop() override {

@@ -1,13 +1,37 @@
 #pragma once
-// Reading requests off the wire: the chunked body decoder, and reading what is left of a body nobody wants.
+// Reading requests off the wire, the same for both engines: the checks every request head must pass before its
+// body is read (framing that two parsers could read differently is refused: request smuggling), the chunked body
+// decoder, and reading what is left of a body nobody wants.
 
 #include <cstddef>
+#include <cstdint>
 #include <istream>
 #include <string>
 
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPServerRequest.h>
 
 namespace settlebridge::net {
+
+/// What the head says about the body, or why the request is refused (then answer `status` and close).
+struct HeadCheck {
+    Poco::Net::HTTPResponse::HTTPStatus status = Poco::Net::HTTPResponse::HTTP_OK;  // OK = acceptable
+    std::string reason;
+    bool chunked = false;
+    std::uint64_t contentLength = 0;  // when not chunked (0 without Content-Length)
+
+    [[nodiscard]] bool ok() const noexcept { return status == Poco::Net::HTTPResponse::HTTP_OK; }
+};
+
+/// The checks on a parsed request head, before any of its body is read:
+/// - HTTP/1.0 or 1.1;
+/// - header names are tokens (no white space before the colon: "Transfer-Encoding :" is refused);
+/// - at most one Content-Length, made of digits only; at most one Transfer-Encoding, and then exactly "chunked";
+/// - never both Content-Length and Transfer-Encoding (RFC 9112 §6.1: a sign of request smuggling);
+/// - the body (Content-Length) no larger than `maxBody` (413).
+/// Everything refused here is answered and the connection closed.
+HeadCheck checkHead(const Poco::Net::HTTPRequest& request, std::size_t maxBody);
 
 /// Incremental decoder of a chunked request body (RFC 9112 §7.1); chunk extensions and trailers are skipped.
 class ChunkedDecoder {

@@ -1,10 +1,18 @@
 #include "daemon/net/router.hpp"
 
+#include <algorithm>
 #include <exception>
+#include <istream>
+#include <memory>
 #include <utility>
 
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/IPAddress.h>
+
+#include "daemon/net/buffered_message.hpp"
 #include "daemon/net/engine.hpp"
 #include "daemon/net/request_reader.hpp"
+#include "daemon/net/tls.hpp"
 
 namespace settlebridge::net {
 
@@ -30,6 +38,55 @@ void sendPlainAfterDrain(HTTPServerRequest& request, HTTPServerResponse& respons
     response.setKeepAlive(response.getKeepAlive() && drained);
     sendPlain(response, status, text);
 }
+
+// Thread-per-connection: reads the body whole (Content-Length or chunked) within the route's limit before the
+// route's handler runs, and hands that handler the same in-memory request the event loop gives it. A body that
+// grows past the limit gets 413 and the connection closes.
+class BodyFirstHandler final : public HTTPRequestHandler {
+public:
+    BodyFirstHandler(HTTPRequestHandler* inner, std::size_t limit) : inner_(inner), limit_(limit) {}
+    void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
+        std::string body;
+        try {
+            if (request.hasContentLength() || request.getChunkedTransferEncoding()) {
+                std::istream& in = request.stream();
+                char buffer[16384];
+                while (in.read(buffer, sizeof buffer), in.gcount() > 0) {
+                    body.append(buffer, static_cast<std::size_t>(in.gcount()));
+                    if (body.size() > limit_) {
+                        response.setKeepAlive(false);
+                        sendPlain(response, HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, "Request body too large\n");
+                        return;
+                    }
+                }
+                if (in.bad()) {
+                    return;  // the client went away
+                }
+            }
+        } catch (...) {  // a malformed chunked body, or the client went away
+            try {
+                response.setKeepAlive(false);
+                sendPlain(response, HTTPResponse::HTTP_BAD_REQUEST, "Bad request\n");
+            } catch (...) {
+            }
+            return;
+        }
+        BufferedRequest whole(response, request.clientAddress(), request.serverAddress(), request.serverParams(),
+                              request.secure());
+        whole.setMethod(request.getMethod());
+        whole.setURI(request.getURI());
+        whole.setVersion(request.getVersion());
+        for (const auto& [name, value] : request) {
+            whole.add(name, value);
+        }
+        whole.setBody(body.data(), body.size());
+        inner_->handleRequest(whole, response);
+    }
+
+private:
+    std::unique_ptr<HTTPRequestHandler> inner_;
+    std::size_t limit_;
+};
 
 }  // namespace
 
@@ -62,6 +119,11 @@ void FunctionHandler::handleRequest(HTTPServerRequest& request, HTTPServerRespon
 
 void StatusHandler::handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) {
     try {
+        if (close_) {
+            response.setKeepAlive(false);
+            sendPlain(response, status_, text_);
+            return;
+        }
         sendPlainAfterDrain(request, response, status_, text_);
     } catch (...) {  // the client went away
     }
@@ -78,21 +140,77 @@ bool prefixMatches(const std::string& prefix, const std::string& uri) {
     return next == '/' || next == '?';
 }
 
+const HttpServer::Route* Router::match(const std::string& uri) const {
+    for (const auto& route : routes_) {
+        if (prefixMatches(route.prefix, uri)) {
+            return &route;
+        }
+    }
+    return nullptr;
+}
+
+std::size_t Router::bodyLimit(const std::string& uri) const {
+    const HttpServer::Route* route = match(uri);
+    return route != nullptr ? route->maxBodyBytes : kUnroutedBodyBytes;
+}
+
+bool Router::hostAllowed(const HTTPServerRequest& request) const {
+    if (!hosts_.enabled || !request.has(Poco::Net::HTTPRequest::HOST)) {
+        return true;  // (HTTP/1.0 without Host: nothing to rebind)
+    }
+    std::string host = request.get(Poco::Net::HTTPRequest::HOST);
+    // Strip the port: "[::1]:8080" -> "::1", "books.example:443" -> "books.example".
+    if (!host.empty() && host.front() == '[') {
+        const std::size_t close = host.find(']');
+        if (close == std::string::npos) return false;
+        host = host.substr(1, close - 1);
+    } else if (const std::size_t colon = host.find(':'); colon != std::string::npos) {
+        host.resize(colon);
+    }
+    for (char& c : host) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    while (!host.empty() && host.back() == '.') host.pop_back();  // "localhost." is "localhost"
+    Poco::Net::IPAddress ip;
+    if (host == "localhost" || Poco::Net::IPAddress::tryParse(host, ip)) {
+        return true;
+    }
+    return std::find(hosts_.names.begin(), hosts_.names.end(), host) != hosts_.names.end();
+}
+
 HTTPRequestHandler* Router::createRequestHandler(const HTTPServerRequest& request) {
     const std::string& uri = request.getURI();
-    for (const auto& route : routes_) {
-        if (!prefixMatches(route.prefix, uri)) {
-            continue;
-        }
+    if (request.secure()) {
+        request.response().set("Strict-Transport-Security", std::string(kHstsValue));
+    }
+    if (!hostAllowed(request)) {
+        request.response().setStatusAndReason(HTTPResponse::HTTP_MISDIRECTED_REQUEST);
+        request.response().setKeepAlive(false);
+        return new StatusHandler(HTTPResponse::HTTP_MISDIRECTED_REQUEST,
+                                 "This server does not answer to that host name (settlebridge.http.host_names)\n",
+                                 /*close=*/true);
+    }
+    const HttpServer::Route* route = match(uri);
+    const HeadCheck head = checkHead(request, route != nullptr ? route->maxBodyBytes : kUnroutedBodyBytes);
+    if (!head.ok()) {
+        // Not 200 any more: no "100 Continue" goes out, and the body is never read.
+        request.response().setStatusAndReason(head.status);
+        request.response().setKeepAlive(false);
+        return new StatusHandler(head.status, head.reason, /*close=*/true);
+    }
+    if (route != nullptr) {
         try {
-            if (HTTPRequestHandler* handler = route.factory(request)) {
+            if (HTTPRequestHandler* handler = route->factory(request)) {
+                if (readBodies_ && request.response().getStatus() == HTTPResponse::HTTP_OK) {
+                    return new BodyFirstHandler(handler, route->maxBodyBytes);
+                }
                 return handler;
             }
         } catch (const std::exception& e) {
             httpLog().error("%s %s: no handler: %s", request.getMethod(), uri, std::string(e.what()));
             return new StatusHandler(HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "Internal error\n");
         }
-        break;  // the route declined (nullptr): 404, never Poco's bare 501
+        // the route declined (nullptr): 404, never Poco's bare 501
     }
     return new StatusHandler(HTTPResponse::HTTP_NOT_FOUND, "Not found\n");
 }

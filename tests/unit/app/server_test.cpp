@@ -355,7 +355,7 @@ TEST_P(HttpServerTest, ExpectContinueIsRefusedThroughTheRouterForAnOversizedBody
     const int n = sock.receiveBytes(buf, sizeof buf);
     ASSERT_GT(n, 0);
     const std::string answer(buf, static_cast<std::size_t>(n));
-    EXPECT_EQ(answer.rfind("HTTP/1.1 500", 0), 0U) << answer;
+    EXPECT_EQ(answer.rfind("HTTP/1.1 413", 0), 0U) << answer;  // the route's limit is the endpoint's
     EXPECT_EQ(ops.calls("receiveResponseXML"), 0);
 }
 
@@ -724,7 +724,7 @@ TEST_P(HttpServerTest, LargeBodiesGoBothWaysWhole) {
         out += std::string(6U * 1024U * 1024U, 'z');
         resp.setContentType("application/octet-stream");
         resp.send() << out;
-    });
+    }, net::RouteOptions{4U * 1024U * 1024U});
     server.start();
     std::string payload(3U * 1024U * 1024U, ' ');
     for (std::size_t i = 0; i < payload.size(); ++i) {
@@ -912,6 +912,190 @@ TEST_P(HttpsServer, ConcurrentTlsSessionsAndLargeBodies) {
     EXPECT_EQ(ok, 6 * 11);
     EXPECT_EQ(server.totalConnections(), 6);
 }
+
+// ---- limits against hostile clients (issue 16; tests/security/ runs the same attacks against the daemon) ---------
+
+TEST_P(HttpServerTest, AmbiguousFramingIsRefusedAndNothingAfterItIsServed) {
+    HttpServer server(localConfig());
+    std::atomic<int> served{0};
+    server.route("/", [&](auto& req, auto& resp) {
+        ++served;
+        std::string in;
+        Poco::StreamCopier::copyToString(req.stream(), in);
+        resp.sendBuffer("ok", 2);
+    });
+    server.start();
+    const std::string smuggled = "GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"Content-Length and chunked",
+         "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"},
+        {"two Content-Length", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nContent-Length: 36\r\n\r\n"},
+        {"same Content-Length twice", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nContent-Length: 0\r\n\r\n"},
+        {"space before the colon",
+         "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding : chunked\r\n\r\n0\r\n\r\n"},
+        {"two codings", "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n"},
+        {"signed length", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: +0\r\n\r\n"},
+    };
+    for (const auto& [name, bytes] : cases) {
+        SCOPED_TRACE(name);
+        RawClient client(server.port());
+        client.send(bytes + smuggled);
+        const auto answer = client.response();
+        EXPECT_TRUE(answer.first.rfind("HTTP/1.1 400", 0) == 0 || answer.first.rfind("HTTP/1.1 501", 0) == 0)
+            << answer.first;
+        EXPECT_TRUE(client.closedByServer()) << "the connection stays open after an ambiguous request";
+    }
+    EXPECT_EQ(served, 0) << "neither the ambiguous requests nor what followed them reached a handler";
+}
+
+TEST_P(HttpServerTest, EachRouteHasItsBodyLimitAlsoForChunkedBodies) {
+    HttpServerConfig config = localConfig();
+    config.maxRequestBytes = 1000;
+    HttpServer server(config);
+    const auto echoSize = [](auto& req, auto& resp) {
+        std::string in;
+        Poco::StreamCopier::copyToString(req.stream(), in);
+        const std::string size = std::to_string(in.size());
+        resp.sendBuffer(size.data(), size.size());
+    };
+    server.route("/small", echoSize);
+    server.route("/large", echoSize, net::RouteOptions{100'000});
+    server.start();
+    HTTPClientSession s("127.0.0.1", server.port());
+    EXPECT_EQ(exchange(s, "POST", "/small", std::string(1000, 'a')).body, "1000");
+    EXPECT_EQ(exchange(s, "POST", "/large", std::string(50'000, 'a')).body, "50000");
+    HTTPClientSession s2("127.0.0.1", server.port());
+    EXPECT_EQ(exchange(s2, "POST", "/small", std::string(1001, 'a')).status, 413);
+    for (const std::string path : {"/small", "/large"}) {
+        SCOPED_TRACE(path);
+        RawClient client(server.port());
+        std::string chunks;
+        for (int i = 0; i < 200; ++i) chunks += "400\r\n" + std::string(1024, 'c') + "\r\n";  // 200 KiB
+        try {
+            client.send("POST " + path + " HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks +
+                        "0\r\n\r\n");
+        } catch (const Poco::Net::NetException&) {  // the server may close while the body is still going out
+        }
+        const auto answer = client.response();
+        EXPECT_EQ(answer.first.rfind("HTTP/1.1 413", 0), 0U) << answer.first;
+    }
+}
+
+TEST_P(HttpServerTest, TheHostHeaderMustNameThisServerWhenChecked) {
+    HttpServerConfig config = localConfig();
+    config.hostCheck.enabled = true;
+    config.hostCheck.names = {"books.example.com"};
+    HttpServer server(config);
+    server.route("/", [](auto&, auto& resp) { resp.sendBuffer("ok", 2); });
+    server.start();
+    for (const std::string host : {"127.0.0.1:8080", "localhost", "[::1]:1", "Books.Example.COM:443", "10.1.2.3"}) {
+        SCOPED_TRACE(host);
+        RawClient client(server.port());
+        client.send("GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
+        EXPECT_EQ(client.response().second, "ok");
+    }
+    for (const std::string host : {"attacker.example", "books.example.com.evil", "localhost.attacker.example"}) {
+        SCOPED_TRACE(host);
+        RawClient client(server.port());
+        client.send("GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
+        EXPECT_EQ(client.response().first.rfind("HTTP/1.1 421", 0), 0U);
+    }
+}
+
+#ifdef __linux__
+// The event loop only: a thread-per-connection server gives each connection a thread (docs/SECURITY.md).
+class EventLoopLimits : public ::testing::Test {
+protected:
+    void SetUp() override { currentEngine = HttpEngine::EventLoop; }
+};
+
+TEST_F(EventLoopLimits, ARequestHeadSentSlowlyIsCutAtTheHeadDeadline) {
+    HttpServerConfig config = localConfig();
+    config.headerTimeout = std::chrono::seconds(1);
+    HttpServer server(config);
+    server.route("/", [](auto&, auto& resp) { resp.sendBuffer("ok", 2); });
+    server.start();
+    RawClient slow(server.port());
+    const auto started = std::chrono::steady_clock::now();
+    bool cut = false;
+    const std::string head = "GET / HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    for (const char c : head) {
+        try {
+            slow.send(std::string(1, c));  // a byte every 100 ms: never quiet for long, never done
+        } catch (const Poco::Net::NetException&) {
+            cut = true;
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        if (std::chrono::steady_clock::now() - started > std::chrono::seconds(4)) break;
+    }
+    EXPECT_TRUE(cut || slow.closedByServer());
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(4));
+    HTTPClientSession s("127.0.0.1", server.port());
+    EXPECT_EQ(exchange(s, "GET", "/").body, "ok");
+}
+
+TEST_F(EventLoopLimits, ABodySentBelowTheMinimumRateIsCut) {
+    HttpServerConfig config = localConfig();
+    config.bodyGrace = std::chrono::seconds(1);
+    config.minTransferRate = 1000;
+    HttpServer server(config);
+    server.route("/", [](auto&, auto& resp) { resp.sendBuffer("ok", 2); });
+    server.start();
+    RawClient slow(server.port());
+    slow.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n");
+    const auto started = std::chrono::steady_clock::now();
+    bool cut = false;
+    while (!cut && std::chrono::steady_clock::now() - started < std::chrono::seconds(6)) {
+        try {
+            slow.send(std::string(50, 'b'));  // 500 bytes/s
+        } catch (const Poco::Net::NetException&) {
+            cut = true;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_TRUE(cut || slow.closedByServer());
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(6));
+}
+
+TEST_F(EventLoopLimits, OneAddressGetsAtMostItsShareOfConnections) {
+    HttpServerConfig config = localConfig();
+    config.maxConnectionsPerAddress = 4;
+    HttpServer server(config);
+    server.route("/", [](auto&, auto& resp) { resp.sendBuffer("ok", 2); });
+    server.start();
+    std::vector<std::unique_ptr<RawClient>> held;
+    for (int i = 0; i < 4; ++i) held.push_back(std::make_unique<RawClient>(server.port()));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    RawClient fifth(server.port());
+    EXPECT_TRUE(fifth.closedByServer());
+    held.pop_back();  // one closes: there is room again
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    HTTPClientSession s("127.0.0.1", server.port());
+    EXPECT_EQ(exchange(s, "GET", "/").body, "ok");
+}
+
+TEST_F(EventLoopLimits, LargeBodiesShareABudgetAndSmallRequestsStillGetThrough) {
+    HttpServerConfig config = localConfig();
+    config.maxBufferedBytes = 2U * 1024U * 1024U;
+    HttpServer server(config);
+    server.route("/", [](auto&, auto& resp) { resp.sendBuffer("ok", 2); }, net::RouteOptions{16U * 1024U * 1024U});
+    server.start();
+    // Two 1.5 MiB bodies, sent half-way: the second does not fit beside the first.
+    RawClient first(server.port());
+    first.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1572864\r\n\r\n" + std::string(700'000, 'a'));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    RawClient second(server.port());
+    second.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1572864\r\n\r\n");
+    const auto refused = second.response();
+    EXPECT_EQ(refused.first.rfind("HTTP/1.1 503", 0), 0U) << refused.first;
+    EXPECT_NE(RawClient::lowered(refused.first).find("retry-after:"), std::string::npos);
+    HTTPClientSession s("127.0.0.1", server.port());
+    EXPECT_EQ(exchange(s, "GET", "/").body, "ok");
+    first.send(std::string(1572864 - 700'000, 'a'));
+    EXPECT_EQ(first.response().second, "ok");
+}
+#endif
 
 INSTANTIATE_TEST_SUITE_P(Engines, HttpsServer, ::testing::ValuesIn(engines()), engineName);
 
