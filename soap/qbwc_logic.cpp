@@ -37,6 +37,11 @@ std::optional<std::vector<int>> parseDotted(std::string_view text) {
     return parts;
 }
 
+std::optional<store::WcSession> findSession(store::Tx& tx, const std::string& ticket) {
+    if (ticket.size() > QbwcLogic::kMaxTicketBytes) return std::nullopt;  // never a real ticket
+    return tx.sessions().findByTicket(ticket);
+}
+
 bool versionBelow(const std::vector<int>& a, const std::vector<int>& b) {
     const std::size_t n = std::max(a.size(), b.size());
     for (std::size_t i = 0; i < n; ++i) {
@@ -49,8 +54,38 @@ bool versionBelow(const std::vector<int>& a, const std::vector<int>& b) {
 
 }  // namespace
 
+namespace {
+
+common::SignInGuard::Options guardOptions(const QbwcOptions& o) {
+    common::SignInGuard::Options g;
+    g.freePairFailures = o.failuresBeforeThrottle;
+    g.freeAddressFailures = o.failuresPerAddress;
+    g.freeNameFailures = o.failuresPerName;
+    g.nameInterval = o.nameInterval;
+    g.lockBase = o.throttleBase;
+    g.lockMax = o.throttleMax;
+    g.maxEntries = kMaxTrackedUsers;
+    return g;
+}
+
+// A user name as it goes into the event log: at most 64 characters, never the megabytes an attacker may send.
+std::string loggedName(const std::string& user) {
+    constexpr std::size_t kShown = 64;
+    if (user.size() <= kShown) return user;
+    std::size_t cut = kShown;
+    while (cut > 0 && (static_cast<unsigned char>(user[cut]) & 0xC0U) == 0x80U) --cut;  // not inside a UTF-8 character
+    return user.substr(0, cut) + "\u2026 (" + std::to_string(user.size()) + " bytes)";
+}
+
+}  // namespace
+
 QbwcLogic::QbwcLogic(store::Store& store, QbwcOptions options)
-    : store_(store), options_(std::move(options)), planner_(options_.planner) {
+    : store_(store),
+      options_(std::move(options)),
+      planner_(options_.planner),
+      guard_(guardOptions(options_)),
+      verified_(kMaxTrackedUsers),
+      ticketErrors_(kMaxTicketErrors) {
     processKey_ = store::randomBytes(32);
     unknownUser_.salt = store::randomBytes(16);
     unknownUser_.hash = store::randomBytes(32);
@@ -87,59 +122,43 @@ std::string QbwcLogic::clientVersion(const std::string& strVersion) {
 // ---------------------------------------------------------------------------------------------------------------
 // authenticate
 
-bool QbwcLogic::throttled(const std::string& userKey, store::Timestamp now) {
-    std::lock_guard lock(mutex_);
-    auto it = failures_.find(userKey);
-    return it != failures_.end() && it->second.count >= options_.failuresBeforeThrottle && now < it->second.lockedUntil;
-}
-
-void QbwcLogic::recordFailure(const std::string& userKey, store::Timestamp now) {
-    std::lock_guard lock(mutex_);
-    if (failures_.size() >= kMaxTrackedUsers && !failures_.count(userKey)) {
-        for (auto it = failures_.begin(); it != failures_.end();) {
-            it = now - it->second.last > options_.throttleMax.count() * 2 ? failures_.erase(it) : std::next(it);
-        }
-        if (failures_.size() >= kMaxTrackedUsers) failures_.clear();
-    }
-    Failures& f = failures_[userKey];
-    f.count += 1;
-    f.last = now;
-    if (f.count >= options_.failuresBeforeThrottle) {
-        const int doublings = std::min(f.count - options_.failuresBeforeThrottle, 20);
-        const std::int64_t delay =
-            std::min<std::int64_t>(options_.throttleBase.count() << doublings, options_.throttleMax.count());
-        f.lockedUntil = now + delay;
-    }
-}
-
-void QbwcLogic::recordSuccess(const std::string& userKey, const std::string& cacheKey, store::Timestamp now) {
-    std::lock_guard lock(mutex_);
-    failures_.erase(userKey);
+void QbwcLogic::recordSuccess(const std::string& cacheKey, store::Timestamp now) {
     if (options_.verifiedPasswordCache.count() <= 0) return;
-    if (verified_.size() >= kMaxTrackedUsers) {
-        for (auto it = verified_.begin(); it != verified_.end();) it = it->second <= now ? verified_.erase(it) : std::next(it);
-        if (verified_.size() >= kMaxTrackedUsers) verified_.clear();
-    }
-    verified_[cacheKey] = now + options_.verifiedPasswordCache.count();
+    std::lock_guard lock(mutex_);
+    verified_.touch(cacheKey) = now + options_.verifiedPasswordCache.count();
 }
 
 bool QbwcLogic::cachedSuccess(const std::string& cacheKey, store::Timestamp now) {
     std::lock_guard lock(mutex_);
-    auto it = verified_.find(cacheKey);
-    if (it == verified_.end()) return false;
-    if (it->second <= now) {
-        verified_.erase(it);
+    store::Timestamp* until = verified_.peek(cacheKey);
+    if (until == nullptr) return false;
+    if (*until <= now) {
+        verified_.erase(cacheKey);
         return false;
     }
     return true;
 }
 
 std::vector<std::string> QbwcLogic::authenticate(const std::string& user, const std::string& password) {
+    return authenticateFrom(user, password, std::string());
+}
+
+std::vector<std::string> QbwcLogic::authenticateFrom(const std::string& user, const std::string& password,
+                                                     const std::string& clientAddress) {
     const store::Timestamp t = now();
-    const std::string userKey = common::asciiLower(user);
     const std::vector<std::string> nvu{"", "nvu"};
     try {
-        if (user.empty() || throttled(userKey, t)) return nvu;
+        if (user.empty() || user.size() > kMaxUserNameBytes || password.size() > kMaxUserNameBytes) {
+            if (!user.empty()) {
+                store_.write([&](store::Tx& tx) {
+                    tx.events().add(t, std::nullopt, store::EventLevel::Warning,
+                                    "Web Connector sign-in refused for user \"" + loggedName(user) +
+                                        "\" (user name or password longer than any real one).");
+                });
+            }
+            return nvu;
+        }
+        const std::string userKey = common::asciiLower(user);
 
         const auto stored = store_.read([&](store::Tx& tx) { return tx.companies().passwordHash(user); });
         // The cache key covers the stored hash, so a password change ends every cached sign-in.
@@ -147,19 +166,27 @@ std::vector<std::string> QbwcLogic::authenticate(const std::string& user, const 
             store::hmacSha256(processKey_, userKey + '\0' + password + '\0' + (stored ? stored->hash : std::string()));
         bool ok = stored.has_value() && cachedSuccess(cacheKey, t);
         if (!ok) {
+            // The try counts before the hash; at most a few hashes run at once (common::PasswordGate).
+            common::SignInGuard::Attempt attempt = guard_.begin(userKey, clientAddress, t);
+            if (attempt.verdict == common::SignInGuard::Verdict::Busy) {
+                return {"", "busy", std::to_string(kBusyRetrySeconds)};
+            }
+            if (attempt.verdict == common::SignInGuard::Verdict::Refused) return nvu;
             // Unknown users go through the same PBKDF2 work and constant-time compare as known ones.
             const bool match = store::verifyPassword(stored ? *stored : unknownUser_, password);
             ok = match && stored.has_value();
+            guard_.finish(attempt, ok, t);
         }
         if (!ok) {
-            recordFailure(userKey, t);
             store_.write([&](store::Tx& tx) {
                 tx.events().add(t, std::nullopt, store::EventLevel::Warning,
-                                "Web Connector sign-in refused for user \"" + user + "\" (unknown user or wrong password).");
+                                "Web Connector sign-in refused for user \"" + loggedName(user) + "\"" +
+                                    (clientAddress.empty() ? std::string() : " from " + clientAddress) +
+                                    " (unknown user or wrong password).");
             });
             return nvu;
         }
-        recordSuccess(userKey, cacheKey, t);
+        recordSuccess(cacheKey, t);
 
         return store_.write([&](store::Tx& tx) -> std::vector<std::string> {
             auto company = tx.companies().findByName(user);
@@ -212,19 +239,22 @@ std::vector<std::string> QbwcLogic::authenticate(const std::string& user, const 
 // tickets
 
 void QbwcLogic::rememberTicketError(const std::string& ticket, const std::string& message) {
+    if (ticket.size() > kMaxTicketBytes) return;  // never a real ticket: nothing to remember
+    const std::string key = store::sha256Hex(ticket);
     std::lock_guard lock(mutex_);
-    if (ticketErrors_.size() >= kMaxTicketErrors) ticketErrors_.clear();
-    ticketErrors_[ticket] = message;
+    ticketErrors_.touch(key) = message;
 }
 
 std::string QbwcLogic::ticketError(const std::string& ticket) {
+    if (ticket.size() > kMaxTicketBytes) return {};
+    const std::string key = store::sha256Hex(ticket);
     std::lock_guard lock(mutex_);
-    auto it = ticketErrors_.find(ticket);
-    return it == ticketErrors_.end() ? std::string() : it->second;
+    const std::string* message = ticketErrors_.peek(key);
+    return message == nullptr ? std::string() : *message;
 }
 
 std::optional<store::WcSession> QbwcLogic::openSession(store::Tx& tx, const std::string& ticket, store::Timestamp t) {
-    auto session = tx.sessions().findByTicket(ticket);
+    auto session = findSession(tx, ticket);
     if (!session) {
         rememberTicketError(ticket, "Settlebridge does not know this session (ticket \"" + ticket +
                                         "\"). Run the Web Connector again to start a new one.");
@@ -334,7 +364,7 @@ std::string QbwcLogic::connectionError(const std::string& ticket, const std::str
     const store::Timestamp t = now();
     try {
         store_.write([&](store::Tx& tx) {
-            auto session = tx.sessions().findByTicket(ticket);
+            auto session = findSession(tx, ticket);
             if (!session) return;
             const std::string text = qbxml::explainHresult(hresult, message);
             planner_.interrupt(tx, *session, text, false, t);
@@ -357,7 +387,7 @@ std::string QbwcLogic::getLastError(const std::string& ticket) {
     try {
         const std::string remembered = ticketError(ticket);
         return store_.write([&](store::Tx& tx) -> std::string {
-            auto session = tx.sessions().findByTicket(ticket);
+            auto session = findSession(tx, ticket);
             if (!session) {
                 return remembered.empty() ? "Settlebridge does not know this session. Run the Web Connector again."
                                           : remembered;
@@ -368,7 +398,7 @@ std::string QbwcLogic::getLastError(const std::string& ticket) {
                     tx.sessions().update(*open);
                     session = open;
                 } else {
-                    session = tx.sessions().findByTicket(ticket);
+                    session = findSession(tx, ticket);
                 }
             }
             if (!session->lastError.empty()) return session->lastError;
@@ -384,7 +414,7 @@ std::string QbwcLogic::closeConnection(const std::string& ticket) {
     const store::Timestamp t = now();
     try {
         return store_.write([&](store::Tx& tx) -> std::string {
-            auto session = tx.sessions().findByTicket(ticket);
+            auto session = findSession(tx, ticket);
             if (!session) {
                 const std::string remembered = ticketError(ticket);
                 return remembered.empty() ? "Settlebridge: nothing to post right now." : remembered;

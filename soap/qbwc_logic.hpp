@@ -1,8 +1,9 @@
 #pragma once
 // The QuickBooks Web Connector's eight operations with their real semantics, over the store and the posting
 // planner (soap/endpoint.cpp decodes SOAP and calls these). All session state lives in the store, so the daemon
-// can be killed at any point and a new process carries on; the only in-memory state is the sign-in throttle and
-// a short cache of verified passwords (lost on restart, by design).
+// can be killed at any point and a new process carries on; the only in-memory state is the sign-in guard
+// (daemon/common/sign_in_guard.hpp), a short cache of verified passwords and the last errors of unknown tickets
+// (all bounded, least recently used dropped first; lost on restart, by design).
 //
 // Thread-safe: the Web Connector's calls arrive on the HTTP server's threads; store transactions are serialised
 // and the in-memory state has its own mutex. PBKDF2 runs outside every lock.
@@ -16,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "daemon/common/sign_in_guard.hpp"
 #include "daemon/posting/planner.hpp"
 #include "daemon/store/crypto.hpp"
 #include "daemon/store/store.hpp"
@@ -31,10 +33,15 @@ struct QbwcOptions {
     /// 8-operation contract; 2.1 and later ship with QuickBooks 2011+.
     std::string minClientVersion = "2.0";
     std::string recommendedClientVersion = "2.1";
-    /// Sign-in throttle: after this many consecutive failures for one user name, that user is refused without a
-    /// password check for a delay that doubles from `throttleBase` up to `throttleMax` (other users unaffected,
-    /// no thread sleeps).
+    /// Sign-in throttle (daemon/common/sign_in_guard.hpp): after this many failures for one user name from one
+    /// address, that address is refused for that name without a password check for a delay that doubles from
+    /// `throttleBase` up to `throttleMax`. Other addresses are not affected, the address that last signed in as
+    /// that name never is, and no thread sleeps. Per address (any name) after `failuresPerAddress`; per name
+    /// across addresses, after `failuresPerName` the name's checks are limited to one per `nameInterval`.
     int failuresBeforeThrottle = 3;
+    int failuresPerAddress = 10;
+    int failuresPerName = 20;
+    std::chrono::seconds nameInterval{5};
     std::chrono::seconds throttleBase{2};
     std::chrono::seconds throttleMax{5 * 60};
     /// A correct password is remembered (as an HMAC under a per-process key) this long, so repeated sign-ins
@@ -54,6 +61,8 @@ public:
     std::string serverVersion() override;
     std::string clientVersion(const std::string& strVersion) override;
     std::vector<std::string> authenticate(const std::string& user, const std::string& password) override;
+    std::vector<std::string> authenticateFrom(const std::string& user, const std::string& password,
+                                              const std::string& clientAddress) override;
     std::string sendRequestXML(const SendRequestInput& in) override;
     int receiveResponseXML(const ReceiveResponseInput& in) override;
     std::string connectionError(const std::string& ticket, const std::string& hresult,
@@ -63,18 +72,16 @@ public:
 
     /// The number receiveResponseXML returns on an error (the SDK sample's value).
     static constexpr int kErrorPercent = -101;
+    /// Longest user name and ticket taken (a company name is at most 159 characters in QuickBooks; tickets are
+    /// UUIDs): longer ones are refused without a password check or a database lookup.
+    static constexpr std::size_t kMaxUserNameBytes = 255;
+    static constexpr std::size_t kMaxTicketBytes = 64;
+    /// Seconds the Web Connector is asked to wait when every password check is busy.
+    static constexpr int kBusyRetrySeconds = 5;
 
 private:
-    struct Failures {
-        int count = 0;
-        store::Timestamp lockedUntil = 0;
-        store::Timestamp last = 0;
-    };
-
     store::Timestamp now() const;
-    bool throttled(const std::string& userKey, store::Timestamp now);
-    void recordFailure(const std::string& userKey, store::Timestamp now);
-    void recordSuccess(const std::string& userKey, const std::string& cacheKey, store::Timestamp now);
+    void recordSuccess(const std::string& cacheKey, store::Timestamp now);
     bool cachedSuccess(const std::string& cacheKey, store::Timestamp now);
     void rememberTicketError(const std::string& ticket, const std::string& message);
     std::string ticketError(const std::string& ticket);
@@ -87,10 +94,10 @@ private:
     std::string processKey_;           // HMAC key of the verified-password cache
     store::PasswordHash unknownUser_;  // what an unknown user name is checked against
 
+    common::SignInGuard guard_;
     std::mutex mutex_;
-    std::unordered_map<std::string, Failures> failures_;
-    std::unordered_map<std::string, store::Timestamp> verified_;
-    std::map<std::string, std::string> ticketErrors_;
+    common::LruMap<store::Timestamp> verified_;
+    common::LruMap<std::string> ticketErrors_;  // by the ticket's SHA-256
 };
 
 }  // namespace settlebridge::soap

@@ -37,6 +37,13 @@ public:
     /// [ticket, status(, seconds until next update(, minimum run-every-N seconds))]. status: "" or a company
     /// file path = go; "none" = nothing to do; "nvu" = not a valid user; "busy" = try later.
     virtual std::vector<std::string> authenticate(const std::string& user, const std::string& password) = 0;
+    /// authenticate() with the client's address (the HTTP front knows it; sign-in throttles are per address).
+    /// By default the address is not used.
+    virtual std::vector<std::string> authenticateFrom(const std::string& user, const std::string& password,
+                                                      const std::string& clientAddress) {
+        (void)clientAddress;
+        return authenticate(user, password);
+    }
     /// The next qbXML request, or "" when there is nothing more (or on error: then getLastError is called).
     virtual std::string sendRequestXML(const SendRequestInput& in) = 0;
     /// Percent done: 0..100 (100 = finished), negative on error (the Web Connector then calls getLastError).

@@ -113,7 +113,21 @@ void setPaging(JsonObject out, const LogPaging& paging, bool more, std::int64_t 
     out->set("next_offset", more ? paging.offset + paging.limit : 0);
 }
 
-SiteContext::SiteContext(store::Store& store, AdminOptions options) : store_(store), options_(std::move(options)) {}
+namespace {
+
+common::SignInGuard::Options guardOptions(const ThrottlePolicy& policy) {
+    common::SignInGuard::Options g;
+    g.freePairFailures = policy.freeFailures;
+    g.freeAddressFailures = policy.freeFailuresPerAddress;
+    g.lockBase = policy.firstBlock;
+    g.lockMax = policy.maxBlock;
+    return g;
+}
+
+}  // namespace
+
+SiteContext::SiteContext(store::Store& store, AdminOptions options)
+    : store_(store), options_(std::move(options)), guard_(guardOptions(options_.throttle)) {}
 
 store::Timestamp SiteContext::now() const {
     if (options_.clock) return options_.clock();

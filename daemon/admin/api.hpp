@@ -19,6 +19,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
+#include "daemon/common/sign_in_guard.hpp"
 #include "daemon/sellercloud/push.hpp"
 #include "daemon/store/admin_users.hpp"
 #include "daemon/store/crypto.hpp"
@@ -185,6 +186,9 @@ public:
     store::Timestamp now() const;
     /// The data directory's SecretBox (secrets.key), opened on first use. Throws ApiError 500 when it cannot be.
     const store::SecretBox& box();
+    /// The login guard (daemon/common/sign_in_guard.hpp): bounded password checks, tries counted before the
+    /// hash, per-(name, address) lockouts that never refuse the address that last logged in as that name.
+    common::SignInGuard& signInGuard() noexcept { return guard_; }
 
     /// Runs `f` with the site's own SellercloudPush (created on first use; it caches tokens and is not
     /// thread-safe, so calls are serialized). The daemon's scheduled push is a separate instance.
@@ -200,6 +204,7 @@ private:
 
     store::Store& store_;
     AdminOptions options_;
+    common::SignInGuard guard_;
     std::mutex boxMutex_;
     std::unique_ptr<store::SecretBox> box_;
     std::mutex pushMutex_;

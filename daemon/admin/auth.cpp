@@ -9,7 +9,10 @@ namespace settlebridge::admin {
 
 namespace {
 
-std::string userKey(std::string_view name) { return "user:" + common::asciiLower(name); }
+// Failures are kept per (name, address): a stranger's guesses never lock the admin out from their own address.
+std::string userKey(std::string_view name, std::string_view address) {
+    return "user:" + common::asciiLower(name) + "@" + std::string(address);
+}
 std::string addressKey(std::string_view address) { return "ip:" + std::string(address); }
 
 void checkName(const std::string& name) {
@@ -92,13 +95,28 @@ void Auth::recordFailure(store::Tx& tx, const std::string& key, int freeFailures
 }
 
 LoginResult Auth::login(const std::string& name, const std::string& password, const std::string& clientAddress) {
-    const std::string uKey = userKey(name);
+    const std::string uKey = userKey(name, clientAddress);
     const std::string aKey = addressKey(clientAddress);
     // Throttle check and the stored hash in one read; PBKDF2 runs outside any transaction.
     const auto stored = ctx_.store().read([&](store::Tx& tx) {
         checkThrottle(tx, uKey, aKey);
         return store::AdminUsers(tx.database()).passwordHash(name);
     });
+    // The try counts before the hash, and only a few hashes run at once (common::PasswordGate).
+    common::SignInGuard& guard = ctx_.signInGuard();
+    common::SignInGuard::Attempt attempt = guard.begin(common::asciiLower(name), clientAddress, ctx_.now());
+    if (attempt.verdict == common::SignInGuard::Verdict::Busy) {
+        const auto wait = static_cast<int>(attempt.retryAfter);
+        throw ApiError(503, "the server is busy checking other passwords: try again in " + std::to_string(wait) +
+                                " seconds")
+            .withRetryAfter(wait);
+    }
+    if (attempt.verdict == common::SignInGuard::Verdict::Refused) {
+        const auto wait = static_cast<int>(std::max<std::int64_t>(1, attempt.retryAfter));
+        throw ApiError(429, "too many failed logins: try again in " + std::to_string(wait) +
+                                (wait == 1 ? " second" : " seconds"))
+            .withRetryAfter(wait);
+    }
     bool good = false;
     if (stored) {
         good = store::verifyPassword(*stored, password);
@@ -109,6 +127,7 @@ LoginResult Auth::login(const std::string& name, const std::string& password, co
         costly.iterations = ctx_.options().pbkdf2Iterations;
         (void)store::verifyPassword(costly, password);
     }
+    guard.finish(attempt, good, ctx_.now());
     std::optional<LoginResult> result = ctx_.store().write([&](store::Tx& tx) -> std::optional<LoginResult> {
         checkThrottle(tx, uKey, aKey);  // another attempt may have failed meanwhile
         auto user = store::AdminUsers(tx.database()).findByName(name);

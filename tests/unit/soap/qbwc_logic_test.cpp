@@ -185,23 +185,52 @@ TEST_F(QbwcLogicTest, BusyWhileAnotherSessionIsOpen) {
     EXPECT_EQ(fourth[1], "");
 }
 
-TEST_F(QbwcLogicTest, RepeatedFailuresAreThrottledPerUser) {
+TEST_F(QbwcLogicTest, RepeatedFailuresAreThrottledPerNameAndAddress) {
     addCompany("acme", "pw", store::CompanyMode::Live);
     addCompany("globex", "pw2", store::CompanyMode::Live);
-    for (int i = 0; i < 3; ++i) EXPECT_EQ(logic->authenticate("acme", "guess")[1], "nvu");
-    EXPECT_EQ(logic->authenticate("acme", "pw")[1], "nvu") << "throttled: even the right password waits";
-    EXPECT_EQ(logic->authenticate("globex", "pw2")[1], "none") << "another user is not affected";
+    const std::string guesser = "198.51.100.7";
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(logic->authenticateFrom("acme", "guess", guesser)[1], "nvu");
+    EXPECT_EQ(logic->authenticateFrom("acme", "pw", guesser)[1], "nvu") << "throttled: even the right password waits";
+    EXPECT_EQ(logic->authenticateFrom("globex", "pw2", guesser)[1], "none") << "another user is not affected";
+    EXPECT_EQ(logic->authenticateFrom("acme", "pw", "192.0.2.1")[1], "none") << "another address is not affected";
     now += 2;  // the first delay is over
-    EXPECT_EQ(logic->authenticate("acme", "pw")[1], "none");
     // Attempts while throttled are refused unchecked; each failure after a delay doubles the next one.
-    for (int i = 0; i < 3; ++i) logic->authenticate("acme", "guess");
-    for (int i = 0; i < 10; ++i) EXPECT_EQ(logic->authenticate("acme", "guess")[1], "nvu");
+    for (int i = 0; i < 10; ++i) EXPECT_EQ(logic->authenticateFrom("acme", "guess", guesser)[1], "nvu");
     now += 2;
-    logic->authenticate("acme", "guess");  // fourth failure: 4 seconds
+    logic->authenticateFrom("acme", "guess", guesser);  // fourth failure: 4 seconds
     now += 3;
-    EXPECT_EQ(logic->authenticate("acme", "pw")[1], "nvu");
+    EXPECT_EQ(logic->authenticateFrom("acme", "pw", guesser)[1], "nvu");
     now += 1;
-    EXPECT_EQ(logic->authenticate("acme", "pw")[1], "none");
+    EXPECT_EQ(logic->authenticateFrom("acme", "pw", guesser)[1], "none");
+}
+
+TEST_F(QbwcLogicTest, NobodyCanLockTheOwnerOut) {
+    addCompany("acme", "pw", store::CompanyMode::Live);
+    const std::string owner = "192.0.2.1";
+    EXPECT_EQ(logic->authenticateFrom("acme", "pw", owner)[1], "none");
+    // Guesses for the company's name (it is printed in the .qwc file) from many addresses...
+    for (int i = 0; i < 40; ++i) {
+        EXPECT_EQ(logic->authenticateFrom("ACME", "guess", "198.51.100." + std::to_string(i))[1], "nvu");
+    }
+    // ...rate-limit the name for every other address, even with the right password...
+    EXPECT_EQ(logic->authenticateFrom("acme", "pw", "203.0.113.9")[1], "nvu");
+    // ...but the address that signed in last is never refused.
+    EXPECT_EQ(logic->authenticateFrom("acme", "pw", owner)[1], "none");
+    for (int i = 0; i < 5; ++i) EXPECT_EQ(logic->authenticateFrom("acme", "typo", owner)[1], "nvu");
+    EXPECT_EQ(logic->authenticateFrom("acme", "pw", owner)[1], "none");
+}
+
+TEST_F(QbwcLogicTest, OversizedNamesAndTicketsAreRefusedWithoutBeingKept) {
+    addCompany("acme", "pw", store::CompanyMode::Live);
+    const std::string huge(1U << 20, 'u');
+    EXPECT_EQ(logic->authenticate(huge, "pw")[1], "nvu");
+    const auto logged = store->read([&](store::Tx& tx) { return tx.events().recent(std::nullopt, 100); });
+    std::size_t longest = 0;
+    for (const auto& e : logged) longest = std::max(longest, e.message.size());
+    EXPECT_LT(longest, 400U) << "the event log keeps at most the start of a user name";
+    const std::string ticket(1U << 20, 't');
+    EXPECT_EQ(logic->sendRequestXML(first(ticket)), "");
+    EXPECT_LT(logic->getLastError(ticket).size(), 200U) << "an oversized ticket is neither remembered nor echoed";
 }
 
 TEST_F(QbwcLogicTest, UnknownAndExpiredTicketsAreRefused) {
