@@ -85,7 +85,8 @@ class QbwcService final : public QBWebConnectorSvcSoapService {
 public:
     // Serves on `ctx`, which the caller owns (the thread's context, see ThreadContext); sets its modes and the
     // namespace table.
-    QbwcService(struct soap* ctx, QbwcOperations& ops) : QBWebConnectorSvcSoapService(ctx), ops_(ops) {}
+    QbwcService(struct soap* ctx, QbwcOperations& ops, std::string clientAddress = {})
+        : QBWebConnectorSvcSoapService(ctx), ops_(ops), clientAddress_(std::move(clientAddress)) {}
 
     // Only gSOAP's own socket server copies a service (it is never used here: one context per thread instead);
     // the copy owns a fresh context of its own.
@@ -112,7 +113,7 @@ public:
     int authenticate(_qbwc__authenticate* in, _qbwc__authenticateResponse& out) override {
         return guarded("authenticate", [&] {
             auto* result = soap_new_qbwc__ArrayOfString(soap);
-            result->string = ops_.authenticate(valueOr(in->strUserName), valueOr(in->strPassword));
+            result->string = ops_.authenticateFrom(valueOr(in->strUserName), valueOr(in->strPassword), clientAddress_);
             for (auto& item : result->string) {
                 item = xmlSafe(std::move(item));
             }
@@ -186,6 +187,7 @@ private:
     }
 
     QbwcOperations& ops_;
+    std::string clientAddress_;
 };
 
 // A Client fault serialized by gSOAP on a context of its own (for requests refused before gSOAP saw them).
@@ -270,8 +272,31 @@ ThreadContext& threadContext() {
 
 }  // namespace
 
-SoapReply handleSoap(std::istream& body, QbwcOperations& ops, const SoapLimits& limits) {
+SoapReply handleSoap(std::istream& input, QbwcOperations& ops, const SoapLimits& limits,
+                     const std::string& clientAddress) {
     SoapReply reply;
+    // Read whole (bounded), then the cheap pre-scan: nothing gSOAP would spend seconds on gets to it.
+    std::string data;
+    {
+        const std::size_t limit = limits.maxRequestBytes > 0 ? limits.maxRequestBytes : limits.envelope.maxReceiveResponseBytes;
+        char buffer[16384];
+        while (input.read(buffer, sizeof buffer), input.gcount() > 0) {
+            data.append(buffer, static_cast<std::size_t>(input.gcount()));
+            if (data.size() > limit) {
+                reply.status = 500;
+                reply.body = soapClientFault("The request is larger than the " + std::to_string(limit) +
+                                             " bytes this service accepts.");
+                return reply;
+            }
+        }
+    }
+    const EnvelopeScan scan = scanEnvelope(data, limits.envelope);
+    if (!scan.ok) {
+        reply.status = 500;
+        reply.body = soapClientFault(scan.problem);
+        return reply;
+    }
+    std::istringstream body(std::move(data));
     ThreadContext& context = threadContext();
     struct soap* ctx = context.get();
     ctx->is = &body;
@@ -287,7 +312,7 @@ SoapReply handleSoap(std::istream& body, QbwcOperations& ops, const SoapLimits& 
     // error serialize the fault that gSOAP recorded. serve() would loop for keep-alive; the HTTP front owns that.
     // (soap_begin_serve sends its own fault when it fails.)
     {
-        QbwcService svc(ctx, ops);  // shares the thread's context (does not own or free it)
+        QbwcService svc(ctx, ops, clientAddress);  // shares the thread's context (does not own or free it)
         if (soap_begin_serve(ctx) != SOAP_OK) {
             reply.status = 500;
         } else if (svc.dispatch() != SOAP_OK) {

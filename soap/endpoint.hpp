@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "soap/envelope_scan.hpp"
 #include "soap/qbwc_operations.hpp"
 
 namespace settlebridge::soap {
@@ -23,7 +24,10 @@ namespace settlebridge::soap {
 struct SoapLimits {
     /// Largest request body accepted, in bytes; a larger one is answered with a fault. qbXML responses the
     /// Web Connector relays can be a few MB; 16 MiB leaves room without letting one request eat the memory.
+    /// Only receiveResponseXML may be that large: the other operations have smaller limits (soap/envelope_scan.hpp).
     std::size_t maxRequestBytes = 16U * 1024U * 1024U;
+    /// What the cheap pre-scan refuses before gSOAP parses anything (attributes, namespaces, per-operation sizes).
+    EnvelopeLimits envelope;
 };
 
 struct SoapReply {
@@ -34,7 +38,10 @@ struct SoapReply {
 /// Serves one SOAP request read from `body` (the HTTP entity, without headers). Each thread has one gSOAP context
 /// of its own, reused from call to call and fully reset between them (re-initialised after a request that failed),
 /// so concurrent calls from several threads are safe as long as `ops` is, and nothing of one call reaches the next.
-SoapReply handleSoap(std::istream& body, QbwcOperations& ops, const SoapLimits& limits = {});
+/// The body is read whole (up to limits.maxRequestBytes) and pre-scanned (soap/envelope_scan.hpp) before gSOAP sees
+/// it. `clientAddress` goes to QbwcOperations::authenticateFrom.
+SoapReply handleSoap(std::istream& body, QbwcOperations& ops, const SoapLimits& limits = {},
+                     const std::string& clientAddress = {});
 
 /// A SOAP 1.1 Client fault envelope with this message (for requests refused before they are parsed).
 std::string soapClientFault(std::string_view message);

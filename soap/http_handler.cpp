@@ -83,6 +83,31 @@ private:
     bool bodyTooLarge_;
 };
 
+// A POST that is not a SOAP request as the Web Connector sends it: answered without reading its body.
+class RefusedHandler final : public Poco::Net::HTTPRequestHandler {
+public:
+    RefusedHandler(int status, std::string text) : status_(status), text_(std::move(text)) {}
+    void handleRequest(HTTPServerRequest& /*request*/, HTTPServerResponse& response) override {
+        try {
+            response.setKeepAlive(false);  // the body (if any) was not read
+            sendText(response, static_cast<HTTPResponse::HTTPStatus>(status_), text_);
+        } catch (...) {  // the client went away
+        }
+    }
+
+private:
+    int status_;
+    std::string text_;
+};
+
+bool isSoapContentType(const std::string& value) {
+    // "text/xml", optionally with parameters ("; charset=utf-8"), in any case.
+    const std::string_view type = std::string_view(value).substr(0, value.find(';'));
+    std::size_t end = type.size();
+    while (end > 0 && (type[end - 1] == ' ' || type[end - 1] == '\t')) --end;
+    return common::equalsIgnoreCaseAscii(type.substr(0, end), "text/xml");
+}
+
 class NotFoundHandler final : public Poco::Net::HTTPRequestHandler {
 public:
     void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
@@ -114,10 +139,30 @@ QbwcHttpEndpoint::QbwcHttpEndpoint(QbwcOperations& ops, QbwcHttpOptions options)
     wsdlTail_ = std::string(wsdl.substr(valueEnd));
 }
 
+int QbwcHttpEndpoint::refusal(const HTTPServerRequest& request, std::string* text) {
+    if (!isSoapContentType(request.getContentType())) {
+        *text = "The QuickBooks Web Connector endpoint takes SOAP 1.1 requests (Content-Type: text/xml)\n";
+        return HTTPResponse::HTTP_UNSUPPORTEDMEDIATYPE;
+    }
+    if (!request.has("SOAPAction")) {
+        *text = "A SOAP request to this endpoint needs a SOAPAction header\n";
+        return HTTPResponse::HTTP_BAD_REQUEST;
+    }
+    return 0;
+}
+
 Poco::Net::HTTPRequestHandler* QbwcHttpEndpoint::createRequestHandler(const HTTPServerRequest& request) {
     const Target target = classify(request.getURI());
     if (target == Target::NotFound) {
         return new NotFoundHandler;
+    }
+    if (target == Target::Soap && request.getMethod() == HTTPRequest::HTTP_POST) {
+        std::string text;
+        if (const int status = refusal(request, &text); status != 0) {
+            // Not 200 any more: no "100 Continue" goes out, and the body is never read.
+            request.response().setStatusAndReason(static_cast<HTTPResponse::HTTPStatus>(status));
+            return new RefusedHandler(status, text);
+        }
     }
     bool tooLarge = false;
     if (target == Target::Soap && request.getMethod() == HTTPRequest::HTTP_POST && request.hasContentLength() &&
@@ -205,7 +250,7 @@ void QbwcHttpEndpoint::serveSoap(HTTPServerRequest& request, HTTPServerResponse&
         reply = handleSoap(empty, ops_, options_.limits);
     } else {
         std::istream& body = request.stream();
-        reply = handleSoap(body, ops_, options_.limits);
+        reply = handleSoap(body, ops_, options_.limits, request.clientAddress().host().toString());
         // gSOAP stops reading at the end of the envelope, or at the first error: read the rest (bounded by the
         // same limit) so a keep-alive connection stays in step; close it if that is not possible.
         if (!net::drainBody(body, options_.limits.maxRequestBytes > 0 ? options_.limits.maxRequestBytes : 65536)) {

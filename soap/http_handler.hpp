@@ -2,7 +2,11 @@
 // The Web Connector endpoint on a Poco HTTPServer.
 //
 //   POST <mount>                    → the SOAP request (soap/endpoint.hpp), answered as text/xml; charset=utf-8:
-//                                     200 with the response envelope, or 500 with a SOAP fault.
+//                                     200 with the response envelope, or 500 with a SOAP fault. The request must
+//                                     be a SOAP 1.1 one, as the Web Connector sends it: Content-Type text/xml and a
+//                                     SOAPAction header (a form or fetch() from another site's page cannot send
+//                                     both without the browser asking first); otherwise 415 / 400 before its body
+//                                     is read, and the connection closes.
 //   GET  <mount>?wsdl, <mount>/wsdl → wsdl/qbwc.wsdl with soap:address set to this endpoint's address.
 //   other methods                   → 405 with an Allow header; other paths below <mount> → 404.
 //
@@ -65,6 +69,8 @@ private:
     [[nodiscard]] Target classify(const std::string& uri) const;
     void serveSoap(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
                    bool bodyTooLarge) const;
+    /// Why a POST to the SOAP address is refused before its body is read (an HTTP status and text), or 0.
+    [[nodiscard]] static int refusal(const Poco::Net::HTTPServerRequest& request, std::string* text);
     void serveWsdl(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) const;
 
     QbwcOperations& ops_;

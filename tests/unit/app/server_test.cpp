@@ -753,7 +753,7 @@ TEST_P(HttpServerTest, ManyConnectionsAtOnceAllGetTheirAnswers) {
         clients.emplace_back([&] {
             HTTPClientSession s("127.0.0.1", server.port());
             for (int k = 0; k < 20; ++k) {
-                if (exchange(s, "POST", "/qbwc", body, k % 2 == 0 ? "clientVersion" : "").status == 200) {
+                if (exchange(s, "POST", "/qbwc", body, "clientVersion").status == 200) {
                     ++ok;
                 }
             }

@@ -345,7 +345,8 @@ TEST_F(QbwcHttpTest, APostWithoutLengthHasNoBodyAndDoesNotHang) {
     start();
     Poco::Net::StreamSocket sock(Poco::Net::SocketAddress("127.0.0.1", port_));
     sock.setReceiveTimeout(Poco::Timespan(5, 0));
-    const std::string request = "POST /qbwc HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/xml\r\n\r\n";
+    const std::string request = "POST /qbwc HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/xml\r\n"
+                                "SOAPAction: \"http://developer.intuit.com/serverVersion\"\r\n\r\n";
     sock.sendBytes(request.data(), static_cast<int>(request.size()));
     std::string buffered;
     const auto [head, payload] = readResponse(sock, buffered);
