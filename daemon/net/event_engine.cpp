@@ -20,6 +20,7 @@
 #include <Poco/Net/HTTPMessage.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/IPAddress.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SocketAddress.h>
 
@@ -46,6 +47,16 @@ using Poco::Net::HTTPRequestHandler;
 using Poco::Net::HTTPResponse;
 
 namespace {
+
+// What the per-address connection cap counts by: the IPv4 address, or an IPv6 client's /64 network (one
+// subscriber usually has a whole /64).
+std::string addressKey(Poco::Net::IPAddress host) {
+    if (host.family() == Poco::Net::IPAddress::IPv6 && !host.isIPv4Mapped()) {
+        host.mask(Poco::Net::IPAddress(64, Poco::Net::IPAddress::IPv6));  // (in place)
+        return host.toString() + "/64";
+    }
+    return host.toString();
+}
 
 std::int64_t nowMs() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
@@ -483,7 +494,7 @@ private:
             auto conn = std::make_unique<Connection>();
             conn->fd = fd;
             conn->peer = Poco::Net::SocketAddress(reinterpret_cast<const sockaddr*>(&addr), length);
-            conn->address = conn->peer.host().toString();
+            conn->address = addressKey(conn->peer.host());
             {
                 std::lock_guard lock(registryMutex_);
                 int& fromThere = perAddress_[conn->address];
@@ -765,9 +776,10 @@ private:
         }
     }
 
-    // Keeps this connection's share of the buffered-bytes budget up to date.
+    // Keeps this connection's share of the buffered-bytes budget up to date (the memory its buffers hold, which a
+    // growing string rounds up).
     void account(Connection& c) {
-        const std::size_t now = c.in.size() + (c.exchange ? c.exchange->chunkedBody.size() : 0);
+        const std::size_t now = c.in.capacity() + (c.exchange ? c.exchange->chunkedBody.capacity() : 0);
         if (now >= c.accounted) {
             buffered_.fetch_add(now - c.accounted);
         } else {

@@ -106,8 +106,10 @@ struct HttpServerConfig {
     /// Open connections at once (one more is accepted and closed at once); the process's open-file limit is
     /// raised to fit when the hard limit allows.
     int maxConnections = 1024;
-    /// Open connections from one client address; more are accepted and closed at once.
-    int maxConnectionsPerAddress = 32;
+    /// Open connections from one client address (an IPv6 client: from its /64 network); more are accepted and
+    /// closed at once. Above the 64 connections of the reference benchmark (BENCHMARKS.md), far below
+    /// maxConnections.
+    int maxConnectionsPerAddress = 128;
     /// A request's line and headers must all arrive within this from its first byte (408 and close otherwise).
     std::chrono::seconds headerTimeout{10};
     /// A request body, and an answer the client is reading, must move at least minTransferRate bytes a second on
