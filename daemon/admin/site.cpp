@@ -4,6 +4,7 @@
 #include <array>
 #include <functional>
 
+#include <Poco/Net/IPAddress.h>
 #include <Poco/Exception.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Logger.h>
@@ -151,6 +152,13 @@ std::string readBody(HTTPServerRequest& request) {
         if (body.size() > kMaxBody) throw ApiError(413, "the request is too large");
     }
     return body;
+}
+
+/// A client on this machine: 127.0.0.0/8 or ::1 (also as an IPv4-mapped IPv6 address).
+bool isLoopbackClient(const std::string& address) {
+    Poco::Net::IPAddress ip;
+    if (!Poco::Net::IPAddress::tryParse(address, ip)) return false;
+    return ip.isLoopback() || (ip.isIPv4Mapped() && address.rfind("::ffff:127.", 0) == 0);
 }
 
 /// "host:port" of an Origin header value ("https://host:port"), with the default port left out as browsers do.
@@ -326,6 +334,11 @@ ApiReply AdminSite::dispatch(ApiRequest& api, const std::string& csrfHeader) {
             return ApiReply::ok(o);
         }
         if ((what == "login" || what == "setup") && api.method == "POST") {
+            if (what == "setup" && !isLoopbackClient(api.clientAddress)) {
+                // The first admin is made by someone at the machine, never by the first visitor from afar.
+                throw ApiError(403, "the first admin user is created on the server itself: open this page there "
+                                    "(http://localhost:PORT/), or run `settlebridge admin add NAME`");
+            }
             const std::string user = api.text("user");
             const std::string password = api.text("password");
             const LoginResult result = what == "login" ? auth_->login(user, password, api.clientAddress)

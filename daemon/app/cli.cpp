@@ -28,6 +28,7 @@
 #include "daemon/app/commands.hpp"
 #include "daemon/store/unmapped_types.hpp"
 #include "daemon/app/ads_commands.hpp"
+#include "daemon/app/admin_commands.hpp"
 #include "daemon/app/sellercloud_commands.hpp"
 #include "soap/qwc.hpp"
 #include "daemon/app/service.hpp"
@@ -38,6 +39,10 @@
 #include "daemon/settlement/summarizer.hpp"
 #include "daemon/settlement/timezone.hpp"
 #include "qbxml/render.hpp"
+
+#ifndef _WIN32
+#include <sys/stat.h>
+#endif
 
 namespace settlebridge::app {
 
@@ -243,6 +248,7 @@ int runCommand(const std::vector<std::string>& rawArgs, std::ostream& out, std::
         if (command == "amazon") return amazonCommand(args, std::cin, out, err);
         if (command == "ads") return adsCommand(args, std::cin, out, err);
         if (command == "sellercloud") return sellercloudCommand(args, std::cin, out, err);
+        if (command == "admin") return adminCommand(args, std::cin, out, err);
         if (command == "version" || command == "--version") {
             (void)Arguments(args, 1, commandSpec("version"));
             out << "settlebridge " << kVersion << "\n";
@@ -298,6 +304,10 @@ int runCommand(const std::vector<std::string>& rawArgs, std::ostream& out, std::
 }
 
 int runCli(int argc, char** argv) {
+#ifndef _WIN32
+    // Everything Settlebridge creates (the database and its WAL, logs, key files, exports) is its owner's alone.
+    ::umask(077);
+#endif
     std::vector<std::string> args;
     for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
     return runCommand(args, std::cout, std::cerr);
