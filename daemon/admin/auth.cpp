@@ -133,6 +133,8 @@ LoginResult Auth::login(const std::string& name, const std::string& password, co
         auto user = store::AdminUsers(tx.database()).findByName(name);
         if (!good || !user) {
             // Recorded and committed; the 401 is thrown after the transaction.
+            // Counters of keys quiet for a day go: the table holds what attacks are going on, not their history.
+            store::LoginThrottle(tx.database()).purge(ctx_.now() - 24 * 3600, ctx_.now());
             recordFailure(tx, uKey, ctx_.options().throttle.freeFailures);
             recordFailure(tx, aKey, ctx_.options().throttle.freeFailuresPerAddress);
             tx.events().add(ctx_.now(), std::nullopt, store::EventLevel::Warning,

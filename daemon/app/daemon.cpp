@@ -19,6 +19,7 @@
 #ifndef _WIN32
 #include <pthread.h>
 #include <signal.h>
+#include <sys/stat.h>
 #endif
 
 #include "daemon/admin/site.hpp"
@@ -65,10 +66,29 @@ void sendPage(Poco::Net::HTTPServerResponse& response, Poco::Net::HTTPResponse::
     response.setStatus(status);
     response.setContentType("text/html; charset=utf-8");
     response.set("Cache-Control", "no-store");
+    // The admin page's security headers; the page's one inline style is all it may use.
     response.set("Referrer-Policy", "no-referrer");
+    response.set("X-Content-Type-Options", "nosniff");
+    response.set("X-Frame-Options", "DENY");
+    response.set("Content-Security-Policy",
+                 "default-src 'none'; style-src 'unsafe-inline'; form-action 'none'; frame-ancestors 'none'; "
+                 "base-uri 'none'");
     response.setContentLength(static_cast<std::streamsize>(body.size()));
     response.send() << body;
 }
+
+#ifndef _WIN32
+// A warning when other users could read a file or folder that holds secrets (the data folder: the database, the
+// key file, the logs; the TLS private key).
+void warnIfReadable(Poco::Logger& log, const std::string& path, const char* what) {
+    struct stat info {};
+    if (path.empty() || ::stat(path.c_str(), &info) != 0) return;
+    if ((info.st_mode & 077) != 0) {
+        log.warning("%s %s can be read by other users (mode %03o): run chmod go-rwx on it", std::string(what), path,
+                    static_cast<unsigned>(info.st_mode & 0777));
+    }
+}
+#endif
 
 std::string env(const char* name) {
     const char* value = std::getenv(name);
@@ -143,6 +163,10 @@ protected:
 
 private:
     int serve(Poco::Logger& log) {
+#ifndef _WIN32
+        warnIfReadable(log, settings_.dataDir.string(), "The data folder");
+        warnIfReadable(log, settings_.http.privateKeyFile, "The TLS private key");
+#endif
         Service service(settings_.dataDir);
         const store::SecretBox box = store::SecretBox::openKeyFile(settings_.dataDir / "secrets.key");
         admin::AdminOptions adminOptions;

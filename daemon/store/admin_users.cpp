@@ -141,4 +141,11 @@ void LoginThrottle::clear(std::string_view key) {
     db_.query("DELETE FROM admin_login_failures WHERE key = ?1").bind(1, key).run();
 }
 
+int LoginThrottle::purge(Timestamp before, Timestamp now) {
+    return db_.query("DELETE FROM admin_login_failures WHERE last_at < ?1 AND blocked_until <= ?2")
+        .bind(1, before)
+        .bind(2, now)
+        .run();
+}
+
 }  // namespace settlebridge::store

@@ -86,6 +86,8 @@ public:
     LoginFailures get(std::string_view key);
     void save(const LoginFailures& failures);
     void clear(std::string_view key);
+    /// Forgets the counters of keys that last failed before `before` and are not blocked now. Returns how many.
+    int purge(Timestamp before, Timestamp now);
 
 private:
     Database& db_;
