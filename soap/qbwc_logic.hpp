@@ -77,7 +77,7 @@ public:
     static constexpr std::size_t kMaxUserNameBytes = 255;
     static constexpr std::size_t kMaxTicketBytes = 64;
     /// Seconds the Web Connector is asked to wait when every password check is busy.
-    static constexpr int kBusyRetrySeconds = 5;
+    static constexpr int kBusyRetrySeconds = 2;
 
 private:
     store::Timestamp now() const;
