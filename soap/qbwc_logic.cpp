@@ -164,7 +164,11 @@ std::vector<std::string> QbwcLogic::authenticateFrom(const std::string& user, co
         // The cache key covers the stored hash, so a password change ends every cached sign-in.
         const std::string cacheKey =
             store::hmacSha256(processKey_, userKey + '\0' + password + '\0' + (stored ? stored->hash : std::string()));
+        // A locked-out address is refused before anything else, also with a remembered password (or it could
+        // guess at full speed while the owner's sign-in is remembered).
+        if (guard_.refusedFor(userKey, clientAddress, t) > 0) return nvu;
         bool ok = stored.has_value() && cachedSuccess(cacheKey, t);
+        if (ok) guard_.succeeded(userKey, clientAddress);
         if (!ok) {
             // The try counts before the hash; at most a few hashes run at once (common::PasswordGate).
             common::SignInGuard::Attempt attempt = guard_.begin(userKey, clientAddress, t);

@@ -1,6 +1,5 @@
 #include "daemon/app/admin_commands.hpp"
 
-#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <istream>
@@ -30,11 +29,6 @@ std::string readAdminPassword(std::istream& in) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (const std::string problem = admin::Auth::passwordProblem(line); !problem.empty()) throw BadInput(problem);
     return line;
-}
-
-store::Timestamp nowSeconds() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
 }
 
 }  // namespace

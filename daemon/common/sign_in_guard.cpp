@@ -33,6 +33,34 @@ void SignInGuard::countFailure(Failures& f, int free, std::int64_t now) const {
     }
 }
 
+std::int64_t SignInGuard::lockedUntilLocked(const std::string& name, const std::string& address, std::int64_t now) {
+    NameState* state = names_.peek(name);
+    if (state != nullptr && !state->owner.empty() && state->owner == address) return 0;
+    Failures* pair = pairs_.peek(pairKey(name, address));
+    Failures* byAddress = addresses_.peek(address);
+    std::int64_t until = 0;
+    if (locked(pair, options_.freePairFailures, now)) until = std::max(until, pair->lockedUntil);
+    if (locked(byAddress, options_.freeAddressFailures, now)) until = std::max(until, byAddress->lockedUntil);
+    if (state != nullptr && state->failures.count >= options_.freeNameFailures &&
+        now - state->failures.last <= options_.lockMax.count() && now < state->nextAllowed) {
+        until = std::max(until, state->nextAllowed);
+    }
+    return until > now ? until : 0;
+}
+
+std::int64_t SignInGuard::refusedFor(const std::string& name, const std::string& address, std::int64_t now) {
+    std::lock_guard lock(mutex_);
+    const std::int64_t until = lockedUntilLocked(name, address, now);
+    return until > now ? until - now : 0;
+}
+
+void SignInGuard::succeeded(const std::string& name, const std::string& address) {
+    std::lock_guard lock(mutex_);
+    pairs_.erase(pairKey(name, address));
+    addresses_.erase(address);
+    names_.touch(name).owner = address;
+}
+
 SignInGuard::Attempt SignInGuard::begin(const std::string& name, const std::string& address, std::int64_t now) {
     Attempt attempt;
     attempt.name_ = name;
@@ -47,13 +75,7 @@ SignInGuard::Attempt SignInGuard::begin(const std::string& name, const std::stri
         } else {
             Failures* pair = pairs_.peek(pairKey(name, address));
             Failures* byAddress = addresses_.peek(address);
-            std::int64_t until = 0;
-            if (locked(pair, options_.freePairFailures, now)) until = std::max(until, pair->lockedUntil);
-            if (locked(byAddress, options_.freeAddressFailures, now)) until = std::max(until, byAddress->lockedUntil);
-            if (state != nullptr && state->failures.count >= options_.freeNameFailures &&
-                now - state->failures.last <= options_.lockMax.count()) {
-                if (now < state->nextAllowed) until = std::max(until, state->nextAllowed);
-            }
+            const std::int64_t until = lockedUntilLocked(name, address, now);
             if (until > now) {
                 attempt.verdict = Verdict::Refused;
                 attempt.retryAfter = until - now;

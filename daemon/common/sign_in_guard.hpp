@@ -112,6 +112,12 @@ public:
     /// Records the outcome of a Go attempt and frees its gate slot.
     void finish(Attempt& attempt, bool success, std::int64_t now);
 
+    /// Seconds `address` is still refused for `name` (0 = not refused); counts nothing. For callers that can answer
+    /// without a password check (a remembered sign-in): a locked-out address must not get in that way either.
+    std::int64_t refusedFor(const std::string& name, const std::string& address, std::int64_t now);
+    /// A sign-in that succeeded without a check through begin() (a remembered one): `address` owns `name` now.
+    void succeeded(const std::string& name, const std::string& address);
+
     /// The address that last signed in successfully as `name` ("" if none is known).
     std::string owner(const std::string& name);
 
@@ -127,6 +133,7 @@ private:
         std::string owner;
     };
     void countFailure(Failures& f, int free, std::int64_t now) const;
+    std::int64_t lockedUntilLocked(const std::string& name, const std::string& address, std::int64_t now);
     [[nodiscard]] bool locked(const Failures* f, int free, std::int64_t now) const;
 
     Options options_;

@@ -121,6 +121,7 @@ struct Connection {
         ChunkedDecoder decoder;
         std::string chunkedBody;
         std::uint64_t chunkedRaw = 0;   // raw bytes of a chunked body already decoded and dropped from Connection::in
+        std::size_t reserved = 0;       // this body's share of EventEngine::reserved_
     };
     std::unique_ptr<Exchange> exchange;
 };
@@ -568,6 +569,7 @@ private:
             releaseAddressLocked(c->address);
         }
         buffered_.fetch_sub(c->accounted);
+        endExchange(*c);
         if (c->ssl != nullptr) {
             if (!c->peerClosed && !c->shutDown && !c->lingering) {
                 ERR_clear_error();
@@ -704,7 +706,10 @@ private:
         if (c.requestSince.load() == 0 && c.consumed < c.in.size()) {
             c.requestSince = nowMs();  // the head deadline counts from the request's first byte
         }
-        if (buffered_.load() > config_.maxBufferedBytes && c.accounted > kFairShare) {
+        // (A body with a Content-Length was admitted against the budget when its head came: only heads and chunked
+        // bodies, whose size nobody announced, are refused here.)
+        const bool admitted = c.exchange != nullptr && !c.exchange->chunked;
+        if (!admitted && buffered_.load() > config_.maxBufferedBytes && c.accounted > kFairShare) {
             // The memory for request bodies is used up: the larger requests wait for their turn elsewhere.
             ++overBudget_;
             fail(c, HTTPResponse::HTTP_SERVICE_UNAVAILABLE,
@@ -764,6 +769,14 @@ private:
             }
         }
         batch.clear();
+    }
+
+    // The request is done (answered or refused): its reservation of the buffered-bytes budget goes.
+    void endExchange(Connection& c) {
+        if (c.exchange) {
+            reserved_.fetch_sub(c.exchange->reserved);
+            c.exchange.reset();
+        }
     }
 
     // Between answers: reading the next request (some of it is here, or its body is awaited) or idle.
@@ -865,7 +878,7 @@ private:
             c.consumed = end;
             c.headScan = end;
             appendResponse(c, ex.request, ex.response);
-            c.exchange.reset();
+            endExchange(c);
             c.transferSince = 0;
             c.transferred = 0;
             if (c.consumed == c.in.size()) {
@@ -972,11 +985,16 @@ private:
         }
         ex->chunked = head.chunked;
         ex->contentLength = head.contentLength;
-        if (ex->contentLength > kFairShare && buffered_.load() + ex->contentLength > config_.maxBufferedBytes) {
+        if (ex->contentLength > kFairShare &&
+            buffered_.load() + reserved_.load() + ex->contentLength > config_.maxBufferedBytes) {
             ++overBudget_;
             fail(c, HTTPResponse::HTTP_SERVICE_UNAVAILABLE,
                  "Busy: too many large requests at once; try again shortly\n", 5);
             return Start::Failed;
+        }
+        if (ex->contentLength > kFairShare) {
+            ex->reserved = static_cast<std::size_t>(ex->contentLength);  // held until the exchange ends
+            reserved_ += ex->reserved;
         }
         ex->bodyStart = headEnd;
         if (ex->chunked) {
@@ -1085,7 +1103,7 @@ private:
         Poco::Net::SocketAddress none;
         BufferedRequest request(response, none, none, *params_, false);
         c.closeAfterWrite = true;
-        c.exchange.reset();
+        endExchange(c);
         c.consumed = c.in.size();
         --c.served;  // not a request answered
         appendResponse(c, request, response);
@@ -1110,6 +1128,7 @@ private:
     std::atomic<int> accepted_{0};
     std::atomic<int> open_{0};
     std::atomic<std::size_t> buffered_{0};           // request bytes held by all connections
+    std::atomic<std::size_t> reserved_{0};           // announced bodies admitted and not yet done
     std::atomic<std::uint64_t> refusedConnections_{0};  // over maxConnections or maxConnectionsPerAddress
     std::atomic<std::uint64_t> slowClosed_{0};          // cut by the head deadline or the minimum rate
     std::atomic<std::uint64_t> overBudget_{0};          // requests refused for the buffered-bytes budget

@@ -56,7 +56,7 @@ class EndpointAttacks:
     def events_bytes(self):
         db = sqlite3.connect(os.path.join(self.data, "settlebridge.db"), timeout=30)
         try:
-            return db.execute("SELECT COALESCE(SUM(LENGTH(message)), 0), COUNT(*) FROM events").fetchone()
+            return db.execute("SELECT COALESCE(SUM(LENGTH(message)), 0), COUNT(*) FROM event_log").fetchone()
         finally:
             db.close()
 

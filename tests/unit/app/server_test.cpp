@@ -554,6 +554,7 @@ TEST_P(HttpServerTest, AChunkedBodyReachesTheWebConnectorEndpoint) {
     }
     chunked += "0\r\nX-Trailer: t\r\n\r\n";
     client.send("POST /qbwc HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml; charset=utf-8\r\n"
+                "SOAPAction: \"http://developer.intuit.com/clientVersion\"\r\n"
                 "Transfer-Encoding: chunked\r\n\r\n" + chunked);
     const auto [head, answer] = client.response();
     EXPECT_EQ(head.rfind("HTTP/1.1 200", 0), 0U) << head;
@@ -1022,7 +1023,7 @@ TEST_F(EventLoopLimits, ARequestHeadSentSlowlyIsCutAtTheHeadDeadline) {
     for (const char c : head) {
         try {
             slow.send(std::string(1, c));  // a byte every 100 ms: never quiet for long, never done
-        } catch (const Poco::Net::NetException&) {
+        } catch (const Poco::Exception&) {  // EPIPE / ECONNRESET: the server closed it
             cut = true;
             break;
         }
@@ -1049,7 +1050,7 @@ TEST_F(EventLoopLimits, ABodySentBelowTheMinimumRateIsCut) {
     while (!cut && std::chrono::steady_clock::now() - started < std::chrono::seconds(6)) {
         try {
             slow.send(std::string(50, 'b'));  // 500 bytes/s
-        } catch (const Poco::Net::NetException&) {
+        } catch (const Poco::Exception&) {
             cut = true;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(100));

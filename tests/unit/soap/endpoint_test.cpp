@@ -290,11 +290,18 @@ TEST(SoapEndpoint, ADeeplyNestedHeaderIsSkippedWithoutRecursion) {
     }
     RecordingOperations ops;
     ops.stringResult = "v";
-    const SoapReply reply =
-        serve(R"(<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Header>)" + open +
-                  close + R"(</soap:Header><soap:Body><serverVersion xmlns="http://developer.intuit.com/"/>)"
-                          R"(</soap:Body></soap:Envelope>)",
-              ops);
+    const std::string request =
+        R"(<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Header>)" + open + close +
+        R"(</soap:Header><soap:Body><serverVersion xmlns="http://developer.intuit.com/"/></soap:Body></soap:Envelope>)";
+    // The pre-scan refuses it before gSOAP (serverVersion's size limit, the element count)...
+    const SoapReply refused = serve(request, ops);
+    EXPECT_EQ(refused.status, 500);
+    EXPECT_TRUE(ops.calls().empty());
+    // ...and gSOAP itself, given it with the pre-scan's limits out of the way, skips the header without recursion.
+    SoapLimits open_;
+    open_.envelope.maxOtherBytes = request.size();
+    open_.envelope.maxElements = 1'000'000;
+    const SoapReply reply = serve(request, ops, open_);
     EXPECT_EQ(reply.status, 200) << reply.body.substr(0, 500);
     ASSERT_EQ(ops.calls().size(), 1U);
     EXPECT_EQ(ops.calls()[0].operation, "serverVersion");
@@ -312,6 +319,8 @@ TEST(SoapEndpoint, ABodyOverTheLimitIsRefusedWithAFault) {
     EXPECT_TRUE(ops.calls().empty());
 
     limits.maxRequestBytes = big.size() + 1;  // the same body within the limit goes through
+    EXPECT_EQ(serve(big, ops, limits).status, 500) << "clientVersion's own limit (64 KiB) still refuses it";
+    limits.envelope.maxOtherBytes = big.size();
     reply = serve(big, ops, limits);
     EXPECT_EQ(reply.status, 200);
     ASSERT_EQ(ops.calls().size(), 1U);

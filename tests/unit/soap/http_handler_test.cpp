@@ -296,6 +296,7 @@ TEST_F(QbwcHttpTest, AChunkedBodyOverTheLimitGetsAFault) {
     HTTPClientSession& s = *sp;
     HTTPRequest req(HTTPRequest::HTTP_POST, "/qbwc", HTTPMessage::HTTP_1_1);
     req.setContentType("text/xml; charset=utf-8");
+    req.set("SOAPAction", "\"http://developer.intuit.com/clientVersion\"");
     req.setChunkedTransferEncoding(true);
     std::ostream& os = s.sendRequest(req);
     os << "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body>"
