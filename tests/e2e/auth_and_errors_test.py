@@ -175,7 +175,11 @@ class AuthAndErrorsTest(unittest.TestCase):
         for t in threads:
             t.join(60)
         statuses = sorted((a[1] or "") for a in answers)
-        self.assertEqual(statuses, [""] + ["busy"] * (len(clients) - 1), answers)
+        # One session opens; the others are "busy" (the session is open, or no password check came free) or "nvu":
+        # tries count before their hash (docs/SECURITY.md), so six at once from one address pass the 3 free ones.
+        self.assertEqual(statuses.count(""), 1, answers)
+        self.assertTrue(set(statuses[1:]) <= {"busy", "nvu"}, answers)
+        self.assertIn("busy", statuses, answers)
         ticket = next(a[0] for a in answers if not a[1])
         clients[0][1].closeConnection(ticket=ticket)
         ok = self.run_session(name, qb)
