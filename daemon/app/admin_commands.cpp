@@ -16,10 +16,6 @@ namespace settlebridge::app {
 
 namespace {
 
-std::filesystem::path dataDirOf(const Arguments& arguments) {
-    return arguments.has("data-dir") ? std::filesystem::path(arguments.get("data-dir")) : defaultDataDir();
-}
-
 std::string readAdminPassword(std::istream& in) {
     if (const char* env = std::getenv("SETTLEBRIDGE_PASSWORD"); env != nullptr && *env != '\0') return env;
     std::string line;
