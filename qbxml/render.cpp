@@ -10,6 +10,7 @@
 #include <tinyxml2.h>
 
 #include "daemon/common/money.hpp"
+#include "daemon/settlement/categories.hpp"
 #include "daemon/settlement/naming.hpp"
 #include "qbxml/guid.hpp"
 #include "qbxml/text.hpp"
@@ -329,7 +330,7 @@ CheckedDocument checkDocument(const Summary& summary, const SummaryDocument& doc
     out.txnDate = checkedDate(doc.txnDate, prefix + "/TxnDate");
     out.refNumber = checkedRefNumber(doc.refNumber, prefix + "/RefNumber");
     out.memo = freeText(doc.memo, kMaxMemo);
-    out.clearing = checkedFullName(ctx.clearingAccount, kMaxItemNameSegment, kMaxListFullName,
+    out.clearing = checkedFullName(settlementAccount(summary, ctx), kMaxItemNameSegment, kMaxListFullName,
                                    prefix + "/DepositToAccountRef/FullName", "account");
     if (doc.externalKey.empty()) {
         throw RenderError(prefix + "/ExternalGUID", "the document has no external key to derive its ExternalGUID from");
@@ -444,7 +445,7 @@ CheckedRefund checkRefund(const Summary& summary, const SummaryDocument& creditM
     out.requestId = checkedRequestId(requestId);
     out.customer = checkedFullName(customerOf(summary, ctx), kMaxCustomerNameSegment, kMaxCustomerFullName,
                                    prefix + "/CustomerRef/FullName", "customer");
-    out.clearing = checkedFullName(ctx.clearingAccount, kMaxItemNameSegment, kMaxListFullName,
+    out.clearing = checkedFullName(settlementAccount(summary, ctx), kMaxItemNameSegment, kMaxListFullName,
                                    prefix + "/RefundFromAccountRef/FullName", "account");
     out.exchangeRate = checkedExchangeRate(ctx, prefix + "/ExchangeRate");
     out.txnDate = checkedDate(creditMemo.txnDate, prefix + "/TxnDate");
@@ -457,7 +458,7 @@ CheckedRefund checkRefund(const Summary& summary, const SummaryDocument& creditM
                               "; only a positive credit can be refunded");
     }
     out.amount = checkedAmount(total, prefix + "/RefundAppliedToTxnAdd/RefundAmount");
-    const std::string memo = "Refund of credit memo " + creditMemo.refNumber + " paid out of " + ctx.clearingAccount +
+    const std::string memo = "Refund of credit memo " + creditMemo.refNumber + " paid out of " + out.clearing +
                              " (" + refundExternalKey(creditMemo) + "). " + creditMemo.memo;
     out.memo = freeText(memo, kMaxMemo);
     out.externalGuid = externalGuid(refundExternalKey(creditMemo));
@@ -664,7 +665,7 @@ std::string summaryComment(const Summary& summary, const RenderContext& ctx) {
     std::string text = "Amazon settlement " + summary.header.settlementId + " (" + summary.header.currency +
                        "), deposit " + common::formatCents(summary.header.totalAmount) +
                        ", documents net " + common::formatCents(summary.documentsNet) + " through " +
-                       ctx.clearingAccount + ", customer " + customerOf(summary, ctx) + ". ";
+                       settlementAccount(summary, ctx) + ", customer " + customerOf(summary, ctx) + ". ";
     if (summary.grossMode) {
         text += "GROSS MODE: fee lines are left out, so these documents do NOT match the deposit. ";
     } else if (summary.reconciled) {
@@ -743,6 +744,51 @@ std::string renderARRefundCreditCardAdd(const Summary& summary, const SummaryDoc
                                         const RefundParams& params, const RenderContext& ctx,
                                         std::string_view requestId) {
     return writeRefund(checkRefund(summary, creditMemo, params, ctx, requestId), ctx);
+}
+
+std::string settlementAccount(const Summary& summary, const RenderContext& ctx) {
+    if (!summary.throughCarriedBalance()) return ctx.clearingAccount;
+    if (!ctx.carriedBalanceAccount.empty()) return ctx.carriedBalanceAccount;
+    return summary.carriedBalanceAccount.empty() ? std::string(settlement::kCarriedBalanceAccount)
+                                                 : summary.carriedBalanceAccount;
+}
+
+std::string returnedPayoutExternalKey(const Summary& summary, std::size_t index) {
+    return summary.header.settlementId + ":F:" + std::to_string(index);
+}
+
+std::string renderReturnedPayoutTransfer(const Summary& summary, std::size_t index, const RenderContext& ctx,
+                                         std::string_view requestId) {
+    const std::string prefix = "TransferAdd";
+    if (index >= summary.returnedPayouts.size()) {
+        throw RenderError(prefix, "settlement " + summary.header.settlementId + " has no returned payout " +
+                                      std::to_string(index));
+    }
+    const settlement::ReturnedPayout& returned = summary.returnedPayouts[index];
+    if (returned.amount <= 0) {
+        throw RenderError(prefix + "/Amount", "the Failed disbursement rows of " + returned.date + " total " +
+                                                  common::formatCents(returned.amount) +
+                                                  ": only a payout put back (positive) is transferred back");
+    }
+    CheckedTransfer out;
+    out.requestId = checkedRequestId(requestId);
+    out.txnDate = checkedDate(returned.date, prefix + "/TxnDate");
+    // From the bank the returned payout had been transferred to, back to the carried-balance account.
+    out.from = checkedFullName(ctx.transferToAccount, kMaxItemNameSegment, kMaxListFullName,
+                               prefix + "/TransferFromAccountRef/FullName", "account");
+    const std::string to = ctx.carriedBalanceAccount.empty() ? summary.carriedBalanceAccount : ctx.carriedBalanceAccount;
+    out.to = checkedFullName(to, kMaxItemNameSegment, kMaxListFullName, prefix + "/TransferToAccountRef/FullName",
+                             "account");
+    if (out.from == out.to) {
+        throw RenderError(prefix + "/TransferToAccountRef/FullName",
+                          "the returned payout would be transferred from " + quoted(out.from) + " to itself");
+    }
+    out.amount = checkedAmount(returned.amount, prefix + "/Amount");
+    out.memo = freeText("Amazon settlement " + summary.header.settlementId + ": payout returned by the bank "
+                        "(Failed disbursement of " + returned.date + "), transferred back to " + out.to + " (" +
+                        returnedPayoutExternalKey(summary, index) + ")",
+                        kMaxMemo);
+    return writeTransfer(out, ctx);
 }
 
 std::string transferExternalKey(const Summary& summary) {
@@ -980,7 +1026,7 @@ std::string renderPreview(const Summary& summary, const RenderContext& ctx) {
             entry.trailing = "Then ARRefundCreditCardAdd" + refundRef + ": refund of " +
                              common::formatCents(doc.total()) + " " +
                              summary.header.currency + " to " + customerOf(summary, ctx) + ", paid out of " +
-                             ctx.clearingAccount + ", dated " + doc.txnDate + ", applied to this credit memo, " +
+                             settlementAccount(summary, ctx) + ", dated " + doc.txnDate + ", applied to this credit memo, " +
                              "ExternalGUID " + externalGuid(refundExternalKey(doc)) +
                              ". It is sent only after QuickBooks has recorded the credit memo, because it names the "
                              "credit memo by the TxnID QuickBooks assigns then; so no customer credit stays open "

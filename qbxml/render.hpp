@@ -56,6 +56,10 @@ struct RenderContext {
     /// document's currency, a plain decimal such as "0.7312"); empty = none, QuickBooks uses the rate of its
     /// currency list for the transaction date. Needs `multicurrency`.
     std::string exchangeRate;
+    /// The account a negative settlement's documents deposit to and refund from instead of `clearingAccount`, and the
+    /// one a returned payout is transferred back to; empty = the summary's carriedBalanceAccount (docs/ACCOUNTING.md
+    /// section 14).
+    std::string carriedBalanceAccount;
 };
 
 // Limits QuickBooks enforces (characters, after toQuickBooksText).
@@ -151,6 +155,19 @@ std::string transferExternalKey(const settlement::Summary& summary);
 
 /// TransferAdd moving the deposit from the clearing account to ctx.transferToAccount on the deposit date. nullopt
 /// when the deposit is not positive (nothing to move). Throws RenderError when ctx.transferToAccount is empty.
+/// The account a settlement's sales receipts deposit to and its refunds are paid from: `ctx.clearingAccount`, or for a
+/// settlement whose total is negative the carried-balance account (ctx.carriedBalanceAccount, else the summary's).
+std::string settlementAccount(const settlement::Summary& summary, const RenderContext& ctx);
+
+/// "<settlement id>:F:<index>": the transfer back of summary.returnedPayouts[index].
+std::string returnedPayoutExternalKey(const settlement::Summary& summary, std::size_t index);
+
+/// TransferAdd of a payout the bank returned (summary.returnedPayouts[index], which must be positive): from the bank
+/// account (`ctx.transferToAccount`, where the deposit transfer had moved it) back to the carried-balance account,
+/// dated at the day of the Failed disbursement rows; the memo names its external key. Throws RenderError.
+std::string renderReturnedPayoutTransfer(const settlement::Summary& summary, std::size_t index,
+                                         const RenderContext& ctx, std::string_view requestId);
+
 std::optional<std::string> renderTransferAdd(const settlement::Summary& summary, const RenderContext& ctx,
                                              std::string_view requestId);
 

@@ -6,6 +6,9 @@
 #include <sstream>
 
 #include "daemon/posting/account_check.hpp"
+#include "daemon/common/money.hpp"
+#include "daemon/common/text.hpp"
+#include "daemon/posting/tax_report.hpp"
 #include "daemon/settlement/categories.hpp"
 #include "daemon/settlement/mapping.hpp"
 #include "daemon/store/admin_company_options.hpp"
@@ -96,6 +99,9 @@ JsonObject settingsJson(store::Tx& tx, const store::Company& company) {
     out->set("customer_name", company.customerName);
     out->set("time_zone", company.timeZone);
     out->set("split_months", options.splitMonths);
+    out->set("tax_registered", options.taxRegistered);
+    out->set("bank_account", company.bankAccount);
+    out->set("post_transfer", company.postTransfer);
     out->set("qbxml_version", company.qbxmlVersion);
     out->set("qb_product", company.qbProduct);
     out->set("mapping_version",
@@ -112,6 +118,8 @@ JsonObject settingsJson(store::Tx& tx, const store::Company& company) {
         c->set("default_item", std::string(info.defaultItem));
         c->set("default_account", std::string(info.defaultAccount));
         c->set("account_type", std::string(settlement::accountKindName(info.accountKind)));
+        // Categories that must share the carried-balance account (docs/ACCOUNTING.md section 14).
+        c->set("carried_balance", settlement::isCarriedBalanceCategory(info.key));
         const auto it = overrides.find(std::string(info.key));
         c->set("item", it == overrides.end() ? std::string() : it->second.item);
         c->set("account", it == overrides.end() ? std::string() : it->second.account);
@@ -209,6 +217,19 @@ ApiReply settingsPut(SiteContext& ctx, const ApiRequest& request) {
     } catch (const ApiError& e) {
         errors.add("split_months", e.what());
     }
+    std::optional<bool> taxRegistered;
+    try {
+        taxRegistered = request.optionalBool("tax_registered");
+    } catch (const ApiError& e) {
+        errors.add("tax_registered", e.what());
+    }
+    std::optional<bool> postTransfer;
+    try {
+        postTransfer = request.optionalBool("post_transfer");
+    } catch (const ApiError& e) {
+        errors.add("post_transfer", e.what());
+    }
+    const auto bankAccount = textField(request, "bank_account", errors);
     const auto qbxmlVersion = textField(request, "qbxml_version", errors);
     if (qbxmlVersion && !qbxmlVersion->empty()) {
         static const std::set<std::string> kKnown = {"13.0", "14.0", "15.0", "16.0"};
@@ -227,6 +248,21 @@ ApiReply settingsPut(SiteContext& ctx, const ApiRequest& request) {
         company = requireCompany(tx, companyId);
         stored = store::CompanyOptionsRepo(tx.database()).get(companyId);
     });
+    if (bankAccount && !bankAccount->empty()) {
+        try {
+            (void)qbxml::normalizeAccountName(*bankAccount);
+            if (common::equalsIgnoreCaseAscii(*bankAccount, company.clearingAccount)) {
+                errors.add("bank_account", "the bank account must not be the clearing account \"" +
+                                               company.clearingAccount + "\": the transfer moves each deposit from "
+                                               "the clearing account to the bank");
+            }
+        } catch (const qbxml::RenderError& e) {
+            errors.add("bank_account", std::string("the bank account is not a name QuickBooks accepts: ") + e.what());
+        }
+    }
+    if (postTransfer.value_or(company.postTransfer) && bankAccount.value_or(company.bankAccount).empty()) {
+        errors.add("bank_account", "name the QuickBooks bank account Amazon pays into, or turn the transfer off");
+    }
     if (mappingGiven) {
         form = readMapping(stored.mappingText);
         if (request.has("categories")) {
@@ -346,11 +382,14 @@ ApiReply settingsPut(SiteContext& ctx, const ApiRequest& request) {
         if (customer) c.customerName = *customer;
         if (zone) c.timeZone = *zone;
         if (qbxmlVersion) c.qbxmlVersion = *qbxmlVersion;
+        if (bankAccount) c.bankAccount = *bankAccount;
+        if (postTransfer) c.postTransfer = *postTransfer;
         tx.companies().update(c, now);
 
         store::CompanyOptionsRepo repo(tx.database());
         store::CompanyOptions options = repo.get(companyId);
         if (split) options.splitMonths = *split;
+        if (taxRegistered) options.taxRegistered = *taxRegistered;
         if (window) options.downloadWindowDays = *window;
         if (syncHours) options.syncEveryMinutes = *syncHours * 60;
         options.mappingText = mappingText;
@@ -381,6 +420,62 @@ ApiReply settingsPut(SiteContext& ctx, const ApiRequest& request) {
         tx.events().add(now, companyId, store::EventLevel::Info,
                         "settings of \"" + c.name + "\" changed by " + request.session->userName);
         return ApiReply::ok(settingsJson(tx, c));
+    });
+}
+
+ApiReply taxReportGet(SiteContext& ctx, const ApiRequest& request) {
+    const std::int64_t companyId = request.idAt(1);
+    const std::string from = request.param("from");
+    const std::string to = request.param("to");
+    return ctx.store().read([&](store::Tx& tx) {
+        (void)requireCompany(tx, companyId);
+        posting::TaxReport report;
+        try {
+            report = posting::buildTaxReport(tx, companyId, from, to);
+        } catch (const std::invalid_argument& e) {
+            throw ApiError(400, e.what(), "from");
+        }
+        auto figures = [](JsonObject& o, const settlement::TaxFigures& f) {
+            o->set("collected_cents", f.collected);
+            o->set("remitted_by_amazon_cents", f.remittedByAmazon);
+            o->set("to_remit_cents", f.toRemit());
+            o->set("fee_tax_cents", f.feeTax());
+            o->set("fee_tax_recoverable_cents", f.feeTaxRecoverable);
+            o->set("fee_tax_expensed_cents", f.feeTaxExpensed);
+            o->set("collected", common::formatCents(f.collected));
+            o->set("remitted_by_amazon", common::formatCents(f.remittedByAmazon));
+            o->set("to_remit", common::formatCents(f.toRemit()));
+            o->set("fee_tax", common::formatCents(f.feeTax()));
+            o->set("fee_tax_recoverable", common::formatCents(f.feeTaxRecoverable));
+            o->set("fee_tax_expensed", common::formatCents(f.feeTaxExpensed));
+        };
+        JsonObject out = object();
+        out->set("company", report.company);
+        out->set("tax_registered", report.registered);
+        out->set("from", report.from);
+        out->set("to", report.to);
+        JsonArray rows = array();
+        for (const auto& row : report.rows) {
+            JsonObject o = object();
+            o->set("settlement_id", row.settlementId);
+            o->set("txn_date", row.txnDate);
+            o->set("currency", row.currency);
+            o->set("tax_registered", row.registered);
+            o->set("posted", row.posted);
+            figures(o, row.figures);
+            rows->add(o);
+        }
+        out->set("settlements", rows);
+        JsonArray months = array();
+        for (const auto& month : report.months) {
+            JsonObject o = object();
+            o->set("month", month.month);
+            o->set("currency", month.currency);
+            figures(o, month.figures);
+            months->add(o);
+        }
+        out->set("months", months);
+        return ApiReply::ok(out);
     });
 }
 

@@ -18,6 +18,9 @@ ApiReply settingsGet(SiteContext& ctx, const ApiRequest& request);
 /// PUT /api/companies/{id}/settings — any subset of the fields GET answers; nothing is saved when one is wrong
 /// (400 with `errors`: one message per field).
 ApiReply settingsPut(SiteContext& ctx, const ApiRequest& request);
+/// GET /api/companies/{id}/tax-report?from=YYYY-MM-DD&to=YYYY-MM-DD: the figures for the GST/HST or VAT return
+/// (posting::buildTaxReport; docs/ACCOUNTING.md section 15).
+ApiReply taxReportGet(SiteContext& ctx, const ApiRequest& request);
 
 /// The parts of a mapping text the settings page edits, and everything else kept as it is.
 struct MappingForm {

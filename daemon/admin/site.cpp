@@ -57,6 +57,7 @@ const Route kRoutes[] = {
     {"PUT", {"companies", "#", "settings"}, settingsPut},
     {"GET", {"companies", "#", "unmapped"}, unmappedGet},
     {"POST", {"companies", "#", "unmapped", "map"}, unmappedMapPost},
+    {"GET", {"companies", "#", "tax-report"}, taxReportGet},
     {"GET", {"companies", "#", "qwc"}, qwcGet},
     {"GET", {"companies", "#", "sessions"}, sessionsGet},
     {"GET", {"events"}, eventsGet},

@@ -120,6 +120,7 @@ ConnectionSyncReport SettlementSync::syncConnection(std::int64_t connectionId, s
 
         settlement::SummarizeOptions summarize;
         summarize.splitMonths = options_.splitMonths || companyOptions.splitMonths;
+        summarize.taxRegistered = companyOptions.taxRegistered;
         std::optional<settlement::Mapping> mapping;
         if (!companyOptions.mappingText.empty()) {
             mapping = settlement::Mapping::parse(companyOptions.mappingText,

@@ -70,6 +70,7 @@ int summarize(const std::vector<std::string>& args, std::ostream& out, std::ostr
     settlement::SummarizeOptions options;
     options.splitMonths = arguments.has("split-months");
     options.grossMode = arguments.has("gross");
+    options.taxRegistered = arguments.has("tax-registered");
     options.timeZone = arguments.get("time-zone");
     if (arguments.has("customer")) options.customerName = arguments.get("customer");
     if (mapping) options.mapping = &*mapping;
@@ -243,6 +244,7 @@ int runCommand(const std::vector<std::string>& rawArgs, std::ostream& out, std::
         if (command == "retry") return retryCommand(args, out, err);
         if (command == "status") return statusCommand(args, out, err);
         if (command == "unmapped") return unmappedCommand(args, out, err);
+        if (command == "tax-report") return taxReportCommand(args, out, err);
         if (command == "qwc") return qwcCommand(args, out, err);
         if (command == "serve") return serveCommand(args, out, err);
         if (command == "amazon") return amazonCommand(args, std::cin, out, err);

@@ -23,7 +23,12 @@ constexpr OptionSpec kSellercloudCompany{"company", "NAME", "the QuickBooks comp
         OptionSpec{"company-file", "PATH", "the QuickBooks company file this user may post to"},                        \
         OptionSpec{"currency", "ISO", "the company file's currency when multicurrency is off (others are held)"},      \
         OptionSpec{"auto-live-days", "N", "Testing becomes Live N days after a first approved posting (0 to 365; "     \
-                                          "0 = never; default 30)"}
+                                          "0 = never; default 30)"},                                                  \
+        OptionSpec{"bank-account", "NAME", "the QuickBooks bank account Amazon pays into (for --transfer)"},           \
+        OptionSpec{"transfer", "yes|no", "transfer each deposit from Amazon Clearing to the bank account on its "       \
+                                         "date, and a payout the bank returned back to Amazon Reserved Balances"},   \
+        OptionSpec{"tax-registered", "yes|no", "registered for GST/HST or VAT: tax on Amazon's fees is recoverable "  \
+                                               "(docs/ACCOUNTING.md section 15)"}
 
 const std::vector<CommandSpec> kCommands = {
     {"summarize", "FILE",
@@ -35,7 +40,8 @@ const std::vector<CommandSpec> kCommands = {
       {"map", "MAPFILE", "category / item / account overrides (docs/ACCOUNTING.md)"},
       {"time-zone", "ZONE", "IANA time zone for dates (default: the marketplace's)"},
       {"customer", "NAME", "QuickBooks customer (default \"Amazon Summary\")"},
-      {"gross", "", "no fee lines (the documents will not match the deposit: exit 1)"}},
+      {"gross", "", "no fee lines (the documents will not match the deposit: exit 1)"},
+      {"tax-registered", "", "as a company registered for GST/HST or VAT: tax on Amazon's fees is recoverable"}},
      {"settlebridge summarize settlement.txt --format json"},
      false},
     {"company add", "NAME",
@@ -68,6 +74,14 @@ const std::vector<CommandSpec> kCommands = {
       {"url", "URL", "the daemon's /qbwc address (https unless localhost)"},
       {"out", "FILE", "write it to FILE instead of standard output"}},
      {"settlebridge qwc --company \"Acme Books\" --url http://localhost:8080/qbwc --out acme.qwc"}},
+    {"tax-report", "",
+     "Tax collected through Amazon and tax on Amazon's fees, per settlement and per month of the documents' date,\n"
+     "for the GST/HST or VAT return (docs/ACCOUNTING.md section 15).",
+     {kCompany,
+      {"from", "YYYY-MM-DD", "documents dated on or after this day"},
+      {"to", "YYYY-MM-DD", "documents dated on or before this day"},
+      kFormatTextJson},
+     {"settlebridge tax-report --company \"Acme Books\" --from 2025-07-01 --to 2025-09-30"}},
     {"unmapped", "",
      "The kinds of settlement rows no mapping rule covers (on \"Amazon Unmapped\" lines), across every imported\n"
      "settlement, with their rows and amounts. `settlebridge unmapped map` maps one.",

@@ -14,6 +14,7 @@
 #include "daemon/common/money.hpp"
 #include "daemon/store/admin_company_options.hpp"
 #include "daemon/store/unmapped_types.hpp"
+#include "daemon/common/text.hpp"
 
 namespace settlebridge::app {
 
@@ -34,6 +35,16 @@ CompanySettings settingsOf(const Arguments& arguments) {
     settings.customerName = optionalValue(arguments, "customer");
     settings.companyFile = optionalValue(arguments, "company-file");
     settings.homeCurrency = optionalValue(arguments, "currency");
+    settings.bankAccount = optionalValue(arguments, "bank-account");
+    auto yesNo = [&](const std::string& name) -> std::optional<bool> {
+        if (!arguments.has(name)) return std::nullopt;
+        const std::string value = common::asciiLower(arguments.get(name));
+        if (value == "yes" || value == "on" || value == "true") return true;
+        if (value == "no" || value == "off" || value == "false") return false;
+        throw UsageError("--" + name + " must be yes or no");
+    };
+    settings.postTransfer = yesNo("transfer");
+    settings.taxRegistered = yesNo("tax-registered");
     if (arguments.has("auto-live-days")) {
         // Not a whole number: refused by the service like a number out of range (the admin page's words).
         const std::string text = arguments.get("auto-live-days");
@@ -179,6 +190,82 @@ int retryCommand(const std::vector<std::string>& args, std::ostream& out, std::o
     const store::Document document = service.retry(id);
     out << "document " << document.id << " (" << document.refNumber << ") is " << store::toString(document.state)
         << "\n";
+    return kExitOk;
+}
+
+int taxReportCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream&) {
+    const Arguments arguments(args, 1, commandSpec("tax-report"));
+    const std::string format = arguments.get("format", "text");
+    if (format != "text" && format != "json") throw UsageError("--format must be text or json");
+    if (!arguments.positional().empty()) throw UsageError("tax-report takes no FILE: use --company NAME");
+    Service service(dataDirOf(arguments));
+    const posting::TaxReport report =
+        service.taxReport(requireCompany(arguments), arguments.get("from"), arguments.get("to"));
+    auto figures = [](JsonWriter& json, const settlement::TaxFigures& f) {
+        json.key("collected_cents").value(f.collected);
+        json.key("remitted_by_amazon_cents").value(f.remittedByAmazon);
+        json.key("to_remit_cents").value(f.toRemit());
+        json.key("fee_tax_cents").value(f.feeTax());
+        json.key("fee_tax_recoverable_cents").value(f.feeTaxRecoverable);
+        json.key("fee_tax_expensed_cents").value(f.feeTaxExpensed);
+    };
+    if (format == "json") {
+        JsonWriter json(out);
+        json.beginObject();
+        json.key("company").value(report.company);
+        json.key("tax_registered").value(report.registered);
+        json.key("from").value(report.from);
+        json.key("to").value(report.to);
+        json.key("settlements").beginArray();
+        for (const auto& row : report.rows) {
+            json.beginObject();
+            json.key("settlement_id").value(row.settlementId);
+            json.key("txn_date").value(row.txnDate);
+            json.key("currency").value(row.currency);
+            json.key("tax_registered").value(row.registered);
+            json.key("posted").value(row.posted);
+            figures(json, row.figures);
+            json.endObject();
+        }
+        json.endArray();
+        json.key("months").beginArray();
+        for (const auto& month : report.months) {
+            json.beginObject();
+            json.key("month").value(month.month);
+            json.key("currency").value(month.currency);
+            figures(json, month.figures);
+            json.endObject();
+        }
+        json.endArray();
+        json.endObject();
+        return kExitOk;
+    }
+    auto cell = [](common::Cents cents) {
+        std::string text = common::formatCents(cents);
+        return std::string(text.size() < 12 ? 12 - text.size() : 0, ' ') + text;
+    };
+    out << "Tax report for \"" << report.company << "\" ("
+        << (report.registered ? "registered for GST/HST or VAT: tax on Amazon's fees is recoverable"
+                              : "not registered: tax on Amazon's fees is an expense")
+        << "), documents dated " << (report.from.empty() ? std::string("from the start") : "from " + report.from)
+        << (report.to.empty() ? std::string(" to the end") : " to " + report.to) << "\n\n";
+    out << "Settlement   Date        Cur     Collected  By Amazon    To remit Tax on fees  Booked as\n";
+    for (const auto& row : report.rows) {
+        out << row.settlementId << std::string(row.settlementId.size() < 12 ? 13 - row.settlementId.size() : 1, ' ')
+            << row.txnDate << "  " << row.currency << " " << cell(row.figures.collected)
+            << cell(row.figures.remittedByAmazon) << cell(row.figures.toRemit()) << cell(row.figures.feeTax()) << "  "
+            << (row.figures.feeTax() == 0 ? "-" : row.registered ? "recoverable" : "expense")
+            << (row.posted ? "" : " (not yet in QuickBooks)") << "\n";
+    }
+    if (report.rows.empty()) out << "(no settlement documents in this period)\n";
+    out << "\nMonth    Cur     Collected  By Amazon    To remit Tax on fees  Recoverable     Expense\n";
+    for (const auto& month : report.months) {
+        out << month.month << "  " << month.currency << " " << cell(month.figures.collected)
+            << cell(month.figures.remittedByAmazon) << cell(month.figures.toRemit()) << cell(month.figures.feeTax())
+            << " " << cell(month.figures.feeTaxRecoverable) << cell(month.figures.feeTaxExpensed) << "\n";
+    }
+    out << "\nGST/HST return: \"To remit\" goes with the tax you collected (line 105), \"Recoverable\" with your input "
+           "tax credits (line 108); docs/ACCOUNTING.md section 15.\n";
     return kExitOk;
 }
 

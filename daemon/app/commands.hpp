@@ -12,6 +12,7 @@ int companyCommand(const std::vector<std::string>& args, std::istream& in, std::
 int importCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int approveCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int retryCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int taxReportCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int statusCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int qwcCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int serveCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);

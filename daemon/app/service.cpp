@@ -11,6 +11,7 @@
 #include "daemon/posting/account_check.hpp"
 #include "daemon/settlement/mapping.hpp"
 #include "qbxml/currency.hpp"
+#include "qbxml/render.hpp"
 #include "daemon/store/admin_company_options.hpp"
 #include "daemon/store/company_settings.hpp"
 #include "daemon/settlement/summarizer.hpp"
@@ -69,6 +70,35 @@ void apply(store::Company& company, const CompanySettings& settings) {
         company.customerName = *settings.customerName;
     }
     if (settings.companyFile) company.companyFile = *settings.companyFile;
+    if (settings.bankAccount) {
+        if (!settings.bankAccount->empty()) {
+            try {
+                (void)qbxml::normalizeAccountName(*settings.bankAccount);
+            } catch (const qbxml::RenderError& e) {
+                throw ServiceError("the bank account \"" + *settings.bankAccount +
+                                   "\" is not a name QuickBooks accepts: " + e.what());
+            }
+            if (common::equalsIgnoreCaseAscii(*settings.bankAccount, company.clearingAccount)) {
+                throw ServiceError("the bank account must not be the clearing account \"" + company.clearingAccount +
+                                   "\": the transfer moves each deposit from the clearing account to the bank");
+            }
+        }
+        company.bankAccount = *settings.bankAccount;
+    }
+    if (settings.postTransfer) company.postTransfer = *settings.postTransfer;
+    if (company.postTransfer && company.bankAccount.empty()) {
+        throw ServiceError("--transfer on needs a bank account: give --bank-account NAME (the QuickBooks bank account "
+                           "Amazon pays into)");
+    }
+}
+
+/// Company options the CLI sets beside the company record (the admin page edits the same ones).
+void applyOptions(store::Tx& tx, std::int64_t companyId, const CompanySettings& settings) {
+    if (!settings.taxRegistered) return;
+    store::CompanyOptionsRepo repo(tx.database());
+    store::CompanyOptions options = repo.get(companyId);
+    options.taxRegistered = *settings.taxRegistered;
+    repo.save(options, nowSeconds());
 }
 
 void checkPassword(const std::string& password) {
@@ -87,6 +117,7 @@ store::Company Service::addCompany(const std::string& name, const std::string& p
     return store_->write([&](store::Tx& tx) {
         if (tx.companies().findByName(name)) throw ServiceError("a company named \"" + name + "\" already exists");
         store::Company created = tx.companies().create(company, password, nowSeconds());
+        applyOptions(tx, created.id, settings);
         tx.events().add(nowSeconds(), created.id, store::EventLevel::Info, "company \"" + name + "\" added");
         return created;
     });
@@ -100,6 +131,7 @@ store::Company Service::updateCompany(const std::string& name, const CompanySett
         if (!company) throw ServiceError("no company named \"" + name + "\"");
         apply(*company, settings);
         tx.companies().update(*company, nowSeconds());
+        applyOptions(tx, company->id, settings);
         if (newPassword) tx.companies().setPassword(company->id, *newPassword, nowSeconds());
         return *company;
     });
@@ -137,6 +169,7 @@ posting::ImportResult Service::importReport(const std::string& companyName, cons
     }
     settlement::SummarizeOptions summarize;
     summarize.splitMonths = options.splitMonths || stored.splitMonths;
+    summarize.taxRegistered = stored.taxRegistered;
     summarize.timeZone = owner.timeZone;
     summarize.customerName = owner.customerName;
     if (mapping) summarize.mapping = &*mapping;
@@ -165,6 +198,16 @@ std::vector<posting::QueueStatus> Service::status(const std::optional<std::strin
     }
     for (const auto& c : companies()) result.push_back(queue.status(c.name));
     return result;
+}
+
+posting::TaxReport Service::taxReport(const std::string& companyName, const std::string& from,
+                                     const std::string& to) {
+    const store::Company owner = company(companyName);
+    try {
+        return store_->read([&](store::Tx& tx) { return posting::buildTaxReport(tx, owner.id, from, to); });
+    } catch (const std::invalid_argument& e) {
+        throw ServiceError(e.what());
+    }
 }
 
 std::string Service::qwc(const std::string& companyName, const std::string& url) {

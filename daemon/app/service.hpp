@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "daemon/posting/queue.hpp"
+#include "daemon/posting/tax_report.hpp"
 #include "daemon/store/records.hpp"
 #include "daemon/store/store.hpp"
 
@@ -33,6 +34,9 @@ struct CompanySettings {
     std::optional<std::string> companyFile;
     std::optional<std::int64_t> autoLiveDays;  // checked by store::checkAutoLiveDays, like the admin page
     std::optional<std::string> homeCurrency;  // ISO code of the company file's currency ("" = unknown)
+    std::optional<std::string> bankAccount;   // where the optional transfer moves each deposit ("" = none)
+    std::optional<bool> postTransfer;         // post the transfers (needs a bank account)
+    std::optional<bool> taxRegistered;        // registered for GST/HST or VAT (tax on fees is recoverable)
 };
 
 struct ImportOptions {
@@ -63,6 +67,8 @@ public:
     int approve(const std::string& companyName, const std::string& settlementId);
     store::Document retry(std::int64_t documentId);
     std::vector<posting::QueueStatus> status(const std::optional<std::string>& companyName);
+    /// Tax collected and tax on Amazon's fees of a company's settlements dated within [from, to] ("" = open).
+    posting::TaxReport taxReport(const std::string& companyName, const std::string& from, const std::string& to);
 
     /// The .qwc file for a company (its OwnerID and FileID come from the store, stable per company).
     std::string qwc(const std::string& companyName, const std::string& url);

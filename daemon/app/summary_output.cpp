@@ -191,6 +191,19 @@ void writeSummaryJson(std::ostream& out, const settlement::Summary& summary) {
     json.key("notes").beginArray();
     for (const auto& note : summary.notes) json.value(note);
     json.endArray();
+    // The account the documents deposit to and refund from ("" = the company's clearing account): the carried-balance
+    // account for a negative settlement (docs/ACCOUNTING.md section 14).
+    json.key("carried_balance_account").value(summary.throughCarriedBalance() ? summary.carriedBalanceAccount
+                                                                              : std::string());
+    json.key("returned_payouts").beginArray();
+    for (const auto& returned : summary.returnedPayouts) {
+        json.beginObject();
+        json.key("date").value(returned.date);
+        json.key("amount_cents").value(returned.amount);
+        json.endObject();
+    }
+    json.endArray();
+    json.key("tax_registered").value(summary.taxRegistered);
     json.endObject();
 }
 

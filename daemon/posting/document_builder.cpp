@@ -71,6 +71,7 @@ std::string encodePayload(const Payload& p) {
     if (!p.sentCustomer.empty()) o.set("sentCustomer", p.sentCustomer);
     if (!p.sentAccount.empty()) o.set("sentAccount", p.sentAccount);
     if (!p.sentTransferTo.empty()) o.set("sentTransferTo", p.sentTransferTo);
+    if (p.returnedIndex >= 0) o.set("returnedIndex", p.returnedIndex);
     std::ostringstream out;
     o.stringify(out);
     return out.str();
@@ -87,7 +88,12 @@ Payload decodePayload(const std::string& json) {
         p.sentCustomer = o->optValue<std::string>("sentCustomer", "");
         p.sentAccount = o->optValue<std::string>("sentAccount", "");
         p.sentTransferTo = o->optValue<std::string>("sentTransferTo", "");
-        if (p.type != kPayloadSummary && p.type != kPayloadRefund && p.type != kPayloadTransfer) {
+        p.returnedIndex = o->optValue<int>("returnedIndex", -1);
+        if (p.type == kPayloadReturned && p.returnedIndex < 0) {
+            throw std::runtime_error("a returned-payout transfer payload without its index");
+        }
+        if (p.type != kPayloadSummary && p.type != kPayloadRefund && p.type != kPayloadTransfer &&
+            p.type != kPayloadReturned) {
             throw std::runtime_error("unknown document payload type \"" + p.type + "\"");
         }
         return p;
@@ -111,7 +117,7 @@ std::vector<PlannedDocument> buildDocuments(const settlement::Summary& summary, 
         d.externalGuid = qbxml::externalGuid(source.externalKey);
         d.txnDate = source.txnDate;
         d.expectedTotal = source.total();
-        d.payload = encodePayload(Payload{kPayloadSummary, source.externalKey, "", "", "", ""});
+        d.payload = encodePayload(Payload{kPayloadSummary, source.externalKey, "", "", "", "", -1});
         setInitialState(d, summary, company);
         renderCheck(d, summary, ctx);
         const std::size_t memoIndex = out.size();
@@ -128,7 +134,7 @@ std::vector<PlannedDocument> buildDocuments(const settlement::Summary& summary, 
             r.externalGuid = qbxml::externalGuid(r.externalKey);
             r.txnDate = source.txnDate;
             r.expectedTotal = d.expectedTotal;
-            r.payload = encodePayload(Payload{kPayloadRefund, source.externalKey, "", "", "", ""});
+            r.payload = encodePayload(Payload{kPayloadRefund, source.externalKey, "", "", "", "", -1});
             setInitialState(r, summary, company);
             if (d.state == DocState::Failed) {
                 r.state = DocState::Failed;
@@ -149,10 +155,32 @@ std::vector<PlannedDocument> buildDocuments(const settlement::Summary& summary, 
         t.customer = "";
         t.txnDate = summary.depositDate;
         t.expectedTotal = summary.header.totalAmount;
-        t.payload = encodePayload(Payload{kPayloadTransfer, "", company.bankAccount, "", "", ""});
+        t.payload = encodePayload(Payload{kPayloadTransfer, "", company.bankAccount, "", "", "", -1});
         setInitialState(t, summary, company);
         renderCheck(t, summary, ctx);
         out.push_back(PlannedDocument{t, std::nullopt});
+    }
+    if (company.postTransfer && !company.bankAccount.empty()) {
+        for (std::size_t i = 0; i < summary.returnedPayouts.size(); ++i) {
+            const settlement::ReturnedPayout& returned = summary.returnedPayouts[i];
+            if (returned.amount <= 0) continue;  // the summary notes it: nothing to undo
+            store::Document t = baseDocument(summary, company, settlementRow, now);
+            t.kind = DocKind::Transfer;
+            t.part = summary.parts.empty() ? 0 : summary.parts.back().index;
+            t.seq = 1001 + static_cast<int>(i);
+            t.refNumber = "";
+            t.externalKey = qbxml::returnedPayoutExternalKey(summary, i);
+            t.externalGuid = "";
+            t.customer = "";
+            t.txnDate = returned.date;
+            t.expectedTotal = returned.amount;
+            Payload payload{kPayloadReturned, "", company.bankAccount, "", "", "", -1};
+            payload.returnedIndex = static_cast<int>(i);
+            t.payload = encodePayload(payload);
+            setInitialState(t, summary, company);
+            renderCheck(t, summary, ctx);
+            out.push_back(PlannedDocument{t, std::nullopt});
+        }
     }
     return out;
 }

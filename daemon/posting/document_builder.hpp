@@ -23,8 +23,13 @@ struct PlannedDocument {
 inline constexpr const char* kPayloadSummary = "summary";    // a summary document, by external key
 inline constexpr const char* kPayloadRefund = "refund";      // the refund of the credit memo with "creditMemoKey"
 inline constexpr const char* kPayloadTransfer = "transfer";  // the deposit, clearing → "to"
+/// A payout the bank returned (summary.returnedPayouts[returnedIndex]): bank "to" → the carried-balance account.
+inline constexpr const char* kPayloadReturned = "returned";
 
-/// The documents of one settlement for `company`, in posting order (seq), all in the initial state:
+/// The documents of one settlement for `company`, in posting order (seq), all in the initial state. With the transfer
+/// option on, a settlement paid out gets a transfer of its deposit to the bank, and each day of "Failed disbursement"
+/// rows that put a returned payout back gets a transfer from the bank back to the carried-balance account (the one
+/// that moved the returned payout to the bank is undone; docs/ACCOUNTING.md section 14).
 ///   held ("testing") when the company is in Testing mode; held ("unreconciled") when the summary does not
 ///   reconcile; otherwise queued. A document QuickBooks could never accept (qbXML render check) is failed at
 ///   once with the reason. `summary.customerName` must be set.
@@ -41,6 +46,7 @@ struct Payload {
     std::string sentCustomer;
     std::string sentAccount;        // the clearing account (deposit to, refund from, transfer from)
     std::string sentTransferTo;     // transfer: the bank account
+    int returnedIndex = -1;         // returned: the index in summary.returnedPayouts
 };
 std::string encodePayload(const Payload& payload);
 /// Throws std::runtime_error for a payload this version did not write.

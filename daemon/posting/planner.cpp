@@ -400,6 +400,13 @@ private:
     ItemPlan planItem(const settlement::SummaryLine* line);
     /// How Settlebridge creates the item `name` (planned on first use: only missing items need a plan).
     const ItemPlan& itemPlan(const std::string& name);
+    /// The account of the carried-balance categories: the company's account for payable-to-amazon, else the default.
+    std::string carriedBalanceAccount() {
+        auto chosen = tx_.companies().categoryAccount(company_.id, "payable-to-amazon");
+        return normalizeName(ListKind::Account, chosen && !chosen->account.empty()
+                                                    ? chosen->account
+                                                    : std::string(settlement::kCarriedBalanceAccount));
+    }
     void warnAboutUnknownCurrency(const std::vector<store::Document>& ready);
 
     const PlannerOptions& options_;
@@ -731,6 +738,14 @@ std::optional<Request> Pass::run() {
             holdDocument(d, kHoldCurrency, plan.refusal);
             continue;
         }
+        if (payload.type == kPayloadReturned && plan.foreign) {
+            holdDocument(d, kHoldCurrency,
+                         "Settlement " + d.settlementId + " is in " + plan.currency + ", but \"" + carriedBalanceAccount() +
+                             "\" is kept in the home currency, and QuickBooks transfers money only between accounts "
+                             "of one currency. Record the returned payout with a journal entry instead (docs/ACCOUNTING.md "
+                             "section 14); this transfer stays held.");
+            continue;
+        }
         plans_[d.id] = std::move(plan);
         payloads_[d.id] = std::move(payload);
         ready.push_back(std::move(d));
@@ -758,13 +773,33 @@ std::optional<Request> Pass::run() {
     std::map<std::int64_t, const DocumentItems*> docItems;
     const std::string fallback =
         company_.fallbackItem.empty() ? std::string() : normalizeName(ListKind::Item, company_.fallbackItem);
+    // The carried-balance account (docs/ACCOUNTING.md section 14): what a negative settlement's documents go through
+    // and where a returned payout is transferred back to; named like the items of its categories, so one account.
+    const std::string carried = carriedBalanceAccount();
     for (const auto& d : ready) {
         const CurrencyPlan& plan = plans_[d.id];
-        const std::string clearing = normalizeName(ListKind::Account, plan.clearingAccount);
+        if (d.kind == DocKind::Transfer && payloads_[d.id].type == kPayloadReturned) {
+            // Bank → carried-balance account. That account is kept in the home currency (an other current asset).
+            const std::string from = normalizeName(ListKind::Account, plan.transferAccount);
+            docClearing[d.id] = from;
+            docTransferTo[d.id] = carried;
+            addUnique(accounts, accountKeys, from);
+            if (!accountTypes_.count(asciiLower(from))) accountTypes_[asciiLower(from)] = "Bank";
+            require(ListKind::Account, from, plan);
+            addUnique(accounts, accountKeys, carried);
+            if (!accountTypes_.count(asciiLower(carried))) accountTypes_[asciiLower(carried)] = "OtherCurrentAsset";
+            continue;
+        }
+        const bool throughCarried = d.kind != DocKind::Transfer && summaryFor(d.settlementRow).summary().throughCarriedBalance();
+        const std::string clearing = throughCarried ? carried : normalizeName(ListKind::Account, plan.clearingAccount);
         docClearing[d.id] = clearing;
         addUnique(accounts, accountKeys, clearing);
-        accountTypes_[asciiLower(clearing)] = "Bank";
-        require(ListKind::Account, clearing, plan);
+        if (throughCarried) {
+            if (!accountTypes_.count(asciiLower(clearing))) accountTypes_[asciiLower(clearing)] = "OtherCurrentAsset";
+        } else {
+            accountTypes_[asciiLower(clearing)] = "Bank";
+            require(ListKind::Account, clearing, plan);
+        }
         if (d.kind == DocKind::Receipt) roleOf(clearing, qbxml::AccountRole::Deposit);
         if (d.kind == DocKind::RefundPayment) roleOf(clearing, qbxml::AccountRole::Refund);
         if (d.kind == DocKind::Transfer) {
@@ -954,7 +989,12 @@ std::optional<Request> Pass::run() {
         qbxml::RenderContext ctx = context();
         ctx.customerName = customer;
         ctx.clearingAccount = clearing;
+        ctx.carriedBalanceAccount = carried;
         if (d.kind == DocKind::Transfer) ctx.transferToAccount = transferTo;
+        if (d.kind == DocKind::Transfer && payloads_[d.id].type == kPayloadReturned) {
+            ctx.transferToAccount = clearing;  // the bank it comes back from
+            ctx.carriedBalanceAccount = transferTo;
+        }
         std::string xml;
         try {
             xml = renderAdd(d, summaryFor(d.settlementRow).summary(), ctx, id, creditMemoTxnId, substitutions);

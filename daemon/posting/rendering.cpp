@@ -96,6 +96,10 @@ std::string renderAdd(const store::Document& doc, const settlement::Summary& sum
         case store::DocKind::Transfer: {
             qbxml::RenderContext transferCtx = ctx;
             if (transferCtx.transferToAccount.empty()) transferCtx.transferToAccount = payload.transferTo;
+            if (payload.type == kPayloadReturned) {
+                return qbxml::renderReturnedPayoutTransfer(summary, static_cast<std::size_t>(payload.returnedIndex),
+                                                           transferCtx, requestId);
+            }
             auto xml = qbxml::renderTransferAdd(summary, transferCtx, requestId);
             if (!xml) throw std::runtime_error("settlement " + doc.settlementId + " has no positive deposit to transfer");
             return *xml;

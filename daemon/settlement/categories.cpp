@@ -17,7 +17,7 @@ using AK = AccountKind;
 
 // The built-in categories, in the order their lines appear on a document: what the buyer paid first, then
 // Amazon's fees, then account-level money, then "unmapped".
-constexpr std::array<CategoryInfo, 34> kCategories{{
+constexpr std::array<CategoryInfo, 37> kCategories{{
     // key                        label                                                     default item                      account kind               default account               gross
     {"product",                  "Product sales",                                          "Amazon Sales",                   AK::Income,                "Amazon Sales",               true},
     {"product-tax",              "Sales tax collected on products",                        "Amazon Sales Tax",               AK::OtherCurrentLiability, "Amazon Sales Tax Payable",   true},
@@ -45,6 +45,9 @@ constexpr std::array<CategoryInfo, 34> kCategories{{
     {"coupons-deals",            "Coupon, deal and Vine fees",           "Amazon Coupons and Deals",       AK::Expense,               "Advertising and Promotion",  false},
     {"subscription",             "Seller subscription",                                    "Amazon Subscription",            AK::Expense,               "Amazon Selling Fees",        false},
     {"fee-tax",                  "Tax on Amazon fees (GST/HST, IGST)",        "Amazon Tax on Fees",             AK::Expense,               "Amazon Tax on Fees",         false},
+    // The same tax for a seller registered for GST/HST or VAT (SummarizeOptions::taxRegistered): an input tax credit.
+    {"fee-tax-recoverable",      "Recoverable tax on Amazon fees (input tax credit)",
+                                                                                           "Amazon Tax on Fees Recoverable", AK::OtherCurrentAsset,     "Tax Recoverable on Amazon Fees", false},
     {"account-fees",             "Other account fees and adjustments",                     "Amazon Account Adjustments",     AK::Expense,               "Amazon Selling Fees",        false},
     {"reimbursements",           "FBA inventory reimbursements",                           "Amazon Reimbursements",          AK::Income,                "Amazon Reimbursements",      false},
     {"liquidations",             "FBA liquidation proceeds",                               "Amazon Liquidations",            AK::Income,                "Amazon Liquidations",        false},
@@ -53,6 +56,8 @@ constexpr std::array<CategoryInfo, 34> kCategories{{
                                                                                            "Amazon Payable Balance",         AK::OtherCurrentAsset,     "Amazon Reserved Balances",   false},
     {"card-charge",              "Card charged by Amazon",             "Amazon Card Charges",            AK::OtherCurrentAsset,     "Amazon Reserved Balances",   false},
     {"micro-deposit",            "Bank account verification deposits",                     "Amazon Micro Deposits",          AK::OtherCurrentAsset,     "Amazon Reserved Balances",   false},
+    {"carried-balance",          "Balance carried between settlements",                    "Amazon Carried Balance",         AK::OtherCurrentAsset,     "Amazon Reserved Balances",   false},
+    {"failed-disbursement",      "Payout returned by the bank (failed disbursement)",      "Amazon Failed Disbursements",    AK::OtherCurrentAsset,     "Amazon Reserved Balances",   false},
     {"lending",                  "Amazon Lending repayments",                              "Amazon Loan Repayment",          AK::OtherCurrentLiability, "Amazon Lending Loan",        false},
     {"unmapped",                 "Unmapped (needs a mapping rule)",                        "Amazon Unmapped",                AK::OtherCurrentAsset,     "Amazon Suspense",            true},
 }};
@@ -202,9 +207,11 @@ constexpr CategoryRule kRules[] = {
     // Balance-sheet money: reserves, the previous negative balance, card charges, bank checks, lending.
     {"*", "*", "Current Reserve Amount", "reserve"},
     {"*", "*", "Previous Reserve Amount Balance", "reserve"},
-    {"*", "*", "Carryover", "reserve"},
-    {"*", "*", "Previous statements unavailable balance", "reserve"},
-    {"*", "*", "Failed disbursement", "reserve"},
+    // Balances Amazon carries from one settlement to another, and a payout the bank returned (docs/ACCOUNTING.md
+    // section 14; labels from a real-file transaction list, shared/research/settlement.md section a.5 "BC").
+    {"*", "*", "Carryover", "carried-balance"},
+    {"*", "*", "Previous statements unavailable balance", "carried-balance"},
+    {"*", "*", "Failed disbursement", "failed-disbursement"},
     {"*", "*", "*Reserve*", "reserve"},
     {"*", "*", "Payable to Amazon", "payable-to-amazon"},
     {"Debt Adjustment", "*", "*", "payable-to-amazon"},
@@ -291,6 +298,33 @@ std::string_view accountKindName(AccountKind kind) noexcept {
 }
 
 std::span<const CategoryInfo> builtinCategories() noexcept { return kCategories; }
+
+std::span<const std::string_view> carriedBalanceCategories() noexcept {
+    static constexpr std::string_view kCarried[] = {"payable-to-amazon", "card-charge", "carried-balance",
+                                                    "failed-disbursement", "micro-deposit"};
+    return kCarried;
+}
+
+bool isCarriedBalanceCategory(std::string_view key) noexcept {
+    for (const std::string_view carried : carriedBalanceCategories())
+        if (carried == key) return true;
+    return false;
+}
+
+std::span<const CategoryRule> carriedBalanceSamples() noexcept {
+    // Triples as real files write them (V1 rows already turned into the V2 shape, section 5 of docs/ACCOUNTING.md).
+    static constexpr CategoryRule kSamples[] = {
+        {"other-transaction", "other-transaction", "Payable to Amazon", "payable-to-amazon"},
+        {"Debt Adjustment", "Debt Adjustment",
+         "Debt adjustment against Electronic Transaction (Credit Card/Net Banking/GC) Accounts", "payable-to-amazon"},
+        {"other-transaction", "other-transaction", "Successful charge", "card-charge"},
+        {"other-transaction", "other-transaction", "Carryover", "carried-balance"},
+        {"other-transaction", "other-transaction", "Previous statements unavailable balance", "carried-balance"},
+        {"other-transaction", "other-transaction", "Failed disbursement", "failed-disbursement"},
+        {"other-transaction", "other-transaction", "Micro Deposit", "micro-deposit"},
+    };
+    return kSamples;
+}
 std::span<const CategoryRule> builtinCategoryRules() noexcept { return kRules; }
 
 const CategoryInfo* findBuiltinCategory(std::string_view key) noexcept {

@@ -50,7 +50,7 @@ struct CategoryRule {
 };
 
 /// Version of the built-in categories and table; recorded in every summary.
-inline constexpr std::string_view kBuiltinMappingVersion = "builtin-1";
+inline constexpr std::string_view kBuiltinMappingVersion = "builtin-2";
 
 /// Keys of the categories the summarizer treats specially.
 inline constexpr std::string_view kProductCategory = "product";
@@ -58,6 +58,20 @@ inline constexpr std::string_view kUnmappedCategory = "unmapped";
 
 /// The built-in categories, in the order their lines appear on a document.
 std::span<const CategoryInfo> builtinCategories() noexcept;
+/// The categories by which Amazon carries or collects a balance between payouts (Payable to Amazon, Successful
+/// charge, Debt adjustment, carried or unavailable balances, Failed disbursement, Micro Deposit). They must all post to
+/// one account, the one a negative settlement is booked through (default "Amazon Reserved Balances"): a mapping that
+/// sends one elsewhere is refused (Mapping::parse). docs/ACCOUNTING.md section 14.
+std::span<const std::string_view> carriedBalanceCategories() noexcept;
+bool isCarriedBalanceCategory(std::string_view key) noexcept;
+/// Real triples of those categories (the fourth field names the category), to test a user rule against.
+std::span<const CategoryRule> carriedBalanceSamples() noexcept;
+/// The default account of the carried-balance categories and of negative settlements.
+inline constexpr std::string_view kCarriedBalanceAccount = "Amazon Reserved Balances";
+/// Keys of the tax on Amazon's fees: an expense, or (SummarizeOptions::taxRegistered) a recoverable input tax credit.
+inline constexpr std::string_view kFeeTaxCategory = "fee-tax";
+inline constexpr std::string_view kFeeTaxRecoverableCategory = "fee-tax-recoverable";
+
 /// The built-in table, in priority order among equally specific patterns.
 std::span<const CategoryRule> builtinCategoryRules() noexcept;
 /// The built-in category with this key, or nullptr.
@@ -118,7 +132,7 @@ public:
     /// Index of a category key, or -1.
     int indexOf(std::string_view key) const noexcept;
 
-    /// "builtin-1" or "builtin-1+<mapping version>".
+    /// "builtin-2" or "builtin-2+<mapping version>".
     const std::string& version() const noexcept;
 
 private:

@@ -1,5 +1,6 @@
 #include "daemon/settlement/mapping.hpp"
 
+#include <algorithm>
 #include <array>
 #include <fstream>
 #include <iterator>
@@ -266,8 +267,64 @@ Mapping Mapping::parse(std::string_view text, const std::string& fileName) {
                                            "\" needs an item line: its label is not a valid QuickBooks item name");
         }
     }
+    mapping.checkCarriedBalances();
     if (versionLine == 0) throw error(0, "no version line (every mapping must say its version, e.g. \"version 2025-10-01\")");
     return mapping;
+}
+
+std::string Mapping::carriedBalanceAccount() const {
+    for (const std::string_view key : carriedBalanceCategories())
+        if (const std::string* account = accountFor(key)) return *account;
+    return std::string(kCarriedBalanceAccount);
+}
+
+void Mapping::checkCarriedBalances() const {
+    const std::string why =
+        ": Amazon carries what the seller owes it between payouts in one account, where a negative settlement is "
+        "booked and where Payable to Amazon, Successful charge, Debt adjustment, carried balances, Failed "
+        "disbursement and Micro Deposit collect or return it; a debt booked in one account and collected in another "
+        "never returns to zero (docs/ACCOUNTING.md section 14)";
+    // Accounts: all five categories name one account (the default, or the same override).
+    std::vector<std::pair<std::string, std::string>> groups;  // account -> its categories, in category order
+    std::size_t lastLine = 0;
+    for (const std::string_view key : carriedBalanceCategories()) {
+        const auto it = accounts_.find(key);
+        const std::string mine = it == accounts_.end() ? std::string(kCarriedBalanceAccount) : it->second.first;
+        if (it != accounts_.end()) lastLine = std::max(lastLine, it->second.second);
+        auto group = std::find_if(groups.begin(), groups.end(),
+                                  [&](const auto& g) { return common::equalsIgnoreCaseAscii(g.first, mine); });
+        if (group == groups.end()) {
+            groups.emplace_back(mine, std::string(key));
+        } else {
+            group->second += ", " + std::string(key);
+        }
+    }
+    if (groups.size() > 1) {
+        std::string split;
+        for (const auto& [account, keys] : groups) split += (split.empty() ? "" : "; ") + keys + " to \"" + account + "\"";
+        throw MappingError(fileName_, lastLine,
+                           "the categories payable-to-amazon, card-charge, carried-balance, failed-disbursement and "
+                           "micro-deposit must all post to the same account, but this mapping sends " + split + why +
+                               ". Give all five the same account line, or none (\"" +
+                               std::string(kCarriedBalanceAccount) + "\")");
+    }
+    // Rules: none may take a carried-balance row to a category that posts elsewhere.
+    for (const auto& rule : rules_) {
+        if (isCarriedBalanceCategory(rule.category)) continue;
+        for (const auto& sample : carriedBalanceSamples()) {
+            if (patternMatches(rule.transactionType, sample.transactionType) &&
+                patternMatches(rule.amountType, sample.amountType) &&
+                patternMatches(rule.amountDescription, sample.amountDescription)) {
+                throw MappingError(fileName_, rule.line,
+                                   "this rule sends Amazon's \"" + std::string(sample.amountDescription) +
+                                       "\" rows to category " + rule.category + " instead of " +
+                                       std::string(sample.category) + why +
+                                       ". Narrow the rule so it does not match them, or send them to one of "
+                                       "payable-to-amazon, card-charge, carried-balance, failed-disbursement, "
+                                       "micro-deposit");
+            }
+        }
+    }
 }
 
 const std::string* Mapping::itemFor(std::string_view category) const {

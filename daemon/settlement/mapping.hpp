@@ -90,7 +90,14 @@ public:
     /// compared without regard to ASCII case); nullptr when neither is set.
     const std::string* customerFor(std::string_view currency, std::string_view marketplaceName) const;
 
+    /// The account of the carried-balance categories (carriedBalanceCategories()), and so of a negative settlement's
+    /// documents: their common `account` line, else "Amazon Reserved Balances". parse() refuses a mapping where they
+    /// differ, or a rule that takes one of their rows to another category.
+    std::string carriedBalanceAccount() const;
+
 private:
+    void checkCarriedBalances() const;
+
     struct CaseInsensitiveLess {
         using is_transparent = void;
         bool operator()(std::string_view a, std::string_view b) const noexcept;

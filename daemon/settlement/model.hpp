@@ -126,6 +126,12 @@ struct UnmappedCombination {
     std::size_t firstLine = 0;
 };
 
+/// A payout the bank returned, as Amazon puts it back in a later settlement ("Failed disbursement" rows), per day.
+struct ReturnedPayout {
+    std::string date;          // YYYY-MM-DD posted date in the company's zone (the settlement end when undated)
+    Cents amount = 0;          // sum of that day's rows (positive: the payout is put back)
+};
+
 struct Summary {
     SettlementHeader header;
     std::string marketplaceName;     // first non-empty marketplace-name seen
@@ -143,6 +149,14 @@ struct Summary {
     bool grossMode = false;          // fees left out: documents do not match the deposit
     std::string mappingVersion;      // version of the category mapping used
     std::vector<std::string> notes;  // human-readable remarks (e.g. why a document moved)
+    /// The account Amazon's carried balances post to (Mapping::carriedBalanceAccount()); a negative settlement's
+    /// documents deposit to and refund from it instead of the clearing account (docs/ACCOUNTING.md section 14).
+    std::string carriedBalanceAccount = "Amazon Reserved Balances";
+    std::vector<ReturnedPayout> returnedPayouts;  // "Failed disbursement" rows per day, in date order
+    bool taxRegistered = false;      // tax on Amazon's fees went to fee-tax-recoverable (SummarizeOptions)
+
+    /// A negative total is booked through the carried-balance account, every month part of it.
+    bool throughCarriedBalance() const noexcept { return header.totalAmount < 0; }
 };
 
 }  // namespace settlebridge::settlement

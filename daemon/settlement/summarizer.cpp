@@ -5,6 +5,7 @@
 #include <climits>
 #include <functional>
 #include <limits>
+#include <map>
 #include <optional>
 #include <tuple>
 #include <unordered_map>
@@ -107,7 +108,16 @@ struct Summarizer::Impl {
     std::vector<UnmappedCombination> unmapped;
     std::vector<std::vector<SideAcc>> byUnmapped;  // [combination][slot]
 
+    // Tax on fees for a registrant, and the payouts the bank returned (per local day).
+    std::uint32_t feeTax = 0;
+    std::uint32_t feeTaxRecoverable = 0;
+    std::uint32_t failedDisbursement = 0;
+    std::map<std::string, Cents> returnedPayouts;
+
     explicit Impl(SummarizeOptions o) : options(std::move(o)), table(options.mapping) {
+        feeTax = static_cast<std::uint32_t>(table.indexOf(kFeeTaxCategory));
+        feeTaxRecoverable = static_cast<std::uint32_t>(table.indexOf(kFeeTaxRecoverableCategory));
+        failedDisbursement = static_cast<std::uint32_t>(table.indexOf("failed-disbursement"));
         if (!isValidCustomerName(options.customerName)) {
             throw SummarizeError("customer name \"" + options.customerName +
                                  "\" is not valid in QuickBooks (1-41 characters per ':'-separated part)");
@@ -191,7 +201,12 @@ struct Summarizer::Impl {
         addChecked(rowsTotal, row.amount);
         if (marketplaceName.empty() && !row.marketplaceName.empty()) marketplaceName = std::string(row.marketplaceName);
 
-        const Classification cls = table.classify(row.transactionType, row.amountType, row.amountDescription);
+        Classification cls = table.classify(row.transactionType, row.amountType, row.amountDescription);
+        if (options.taxRegistered && cls.category == feeTax) cls.category = feeTaxRecoverable;
+        if (cls.category == failedDisbursement) {
+            const UtcSeconds when = row.postedUtc != 0 ? row.postedUtc : header.endUtc;
+            addChecked(returnedPayouts[common::formatDate(zone->localDate(when))], row.amount);
+        }
         const std::size_t slot = slotFor(row.postedUtc);
         const int side = cls.refund ? 1 : 0;
 
@@ -246,6 +261,9 @@ Summary Summarizer::Impl::finish() {
     summary.rowsTotal = rowsTotal;
     summary.difference = header.totalAmount - rowsTotal;
     summary.unmapped = unmapped;
+    summary.taxRegistered = options.taxRegistered;
+    if (options.mapping != nullptr) summary.carriedBalanceAccount = options.mapping->carriedBalanceAccount();
+    for (const auto& [date, amount] : returnedPayouts) summary.returnedPayouts.push_back(ReturnedPayout{date, amount});
     const std::string& currency = header.currency;
     const std::string* mappedCustomer =
         options.mapping != nullptr ? options.mapping->customerFor(currency, marketplaceName) : nullptr;
@@ -441,6 +459,20 @@ Summary Summarizer::Impl::finish() {
     summary.reconciled = !options.grossMode && rowsTotal == header.totalAmount && net == header.totalAmount;
 
     if (!zoneNote.empty()) summary.notes.push_back(zoneNote);
+    if (summary.throughCarriedBalance()) {
+        summary.notes.push_back("The settlement ends at " + money(header.totalAmount, currency) +
+                                ": nothing is paid out, the seller owes Amazon. Its documents go through \"" +
+                                summary.carriedBalanceAccount +
+                                "\" instead of the clearing account, where Amazon's later collection (Payable to "
+                                "Amazon, a card charge) clears it (docs/ACCOUNTING.md section 14).");
+    }
+    for (const auto& returned : summary.returnedPayouts) {
+        if (returned.amount >= 0) continue;
+        summary.notes.push_back("The Failed disbursement rows of " + returned.date + " total " +
+                                money(returned.amount, currency) +
+                                " (negative): no transfer back is made for them; check the bank statement and record "
+                                "what it shows against \"" + summary.carriedBalanceAccount + "\".");
+    }
     if (rowsTotal != header.totalAmount) {
         summary.notes.push_back("The report's rows sum to " + money(rowsTotal, currency) + " but its total-amount is " +
                                 money(header.totalAmount, currency) + " (difference " +

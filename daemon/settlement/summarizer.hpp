@@ -23,6 +23,9 @@ struct SummarizeOptions {
     bool splitMonths = false;
     /// Leave fees and account-level money off the documents (they then do not match the deposit).
     bool grossMode = false;
+    /// The company is registered for GST/HST or VAT: tax Amazon charges on its fees ("fee-tax" rows) is an input tax
+    /// credit and goes to "fee-tax-recoverable" instead of the expense.
+    bool taxRegistered = false;
     /// QuickBooks customer when the mapping has no customer rule for the currency or marketplace.
     std::string customerName = "Amazon Summary";
     /// The user's mapping (may be null); must outlive the Summarizer.

@@ -22,6 +22,7 @@ struct CompanyOptions {
     int mappingRevision = 0;    // bumped by every change of mappingText
     int downloadWindowDays = 30;  // 1..90
     int syncEveryMinutes = 360;   // settlement sync interval, >= 5
+    bool taxRegistered = false;   // registered for GST/HST or VAT → SummarizeOptions::taxRegistered (schema version 6)
     Timestamp updatedAt = 0;
 };
 

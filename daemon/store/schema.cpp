@@ -209,6 +209,8 @@ const std::vector<Migration>& migrations() {
         {3, "ads accounts, ads profiles, ad spend per SKU per day", adsSchemaSql()},
         {4, "Sellercloud connections, profile to company mappings, product links, send log", sellercloudSchemaSql()},
         {5, "admin page users, sessions, login throttling; company posting options", adminSchemaSql()},
+        {6, "company option: registered for GST/HST or VAT (tax on Amazon's fees is recoverable)",
+         "ALTER TABLE company_options ADD COLUMN tax_registered INTEGER NOT NULL DEFAULT 0;"},
     };
     return all;
 }

@@ -151,6 +151,16 @@ std::string encodeSummary(const settlement::Summary& s) {
     Array::Ptr notes = new Array;
     for (const auto& n : s.notes) notes->add(n);
     root->set("notes", notes);
+    root->set("carriedBalanceAccount", s.carriedBalanceAccount);
+    Array::Ptr returned = new Array;
+    for (const auto& r : s.returnedPayouts) {
+        Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        o->set("date", r.date);
+        o->set("amount", static_cast<Poco::Int64>(r.amount));
+        returned->add(o);
+    }
+    root->set("returnedPayouts", returned);
+    root->set("taxRegistered", s.taxRegistered);
     std::ostringstream out;
     root->stringify(out);
     return out.str();
@@ -208,6 +218,16 @@ settlement::Summary decodeSummary(std::string_view json) {
         s.mappingVersion = getString(root, "mappingVersion");
         Array::Ptr notes = getArray(root, "notes");
         for (unsigned i = 0; i < notes->size(); ++i) s.notes.push_back(notes->getElement<std::string>(i));
+        // Summaries stored before carried balances and tax registration were recorded keep the defaults.
+        if (root->has("carriedBalanceAccount")) s.carriedBalanceAccount = getString(root, "carriedBalanceAccount");
+        if (root->has("returnedPayouts")) {
+            Array::Ptr returned = getArray(root, "returnedPayouts");
+            for (unsigned i = 0; i < returned->size(); ++i) {
+                Object::Ptr o = objectAt(returned, i);
+                s.returnedPayouts.push_back(settlement::ReturnedPayout{getString(o, "date"), getInt(o, "amount")});
+            }
+        }
+        if (root->has("taxRegistered")) s.taxRegistered = root->getValue<bool>("taxRegistered");
         return s;
     } catch (const StoreError&) {
         throw;

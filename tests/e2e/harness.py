@@ -228,11 +228,19 @@ def expected_documents(reports):
     return out
 
 
+def settlement_account(summary):
+    """The account a settlement's receipts deposit to and refunds are paid from: Amazon Clearing, or Amazon Reserved
+    Balances for a settlement whose total is negative (docs/ACCOUNTING.md section 14)."""
+    return summary.get("carried_balance_account") or CLEARING
+
+
 def expected_clearing_balance(reports):
     """The clearing account's balance after posting these reports: the sum of their deposits (docs/ACCOUNTING.md
     §1: receipts deposited into it minus the credit memos' refunds paid out of it; the card-charge, payable-to-Amazon
-    and micro-deposit lines post to Amazon Reserved Balances, not to the clearing account)."""
-    return sum(summary_of(entry)["deposit_cents"] for entry in reports)
+    and micro-deposit lines post to Amazon Reserved Balances, not to the clearing account). A negative settlement
+    deposits nothing: it goes through Amazon Reserved Balances (section 14)."""
+    return sum(summary_of(entry)["deposit_cents"] for entry in reports
+               if settlement_account(summary_of(entry)) == CLEARING)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -516,35 +524,39 @@ def ledger_problems(qb_path, reports, data_dir=None, company=None):
         if total > 0 and refunded.get(ref) != [total]:
             problems.append(f"credit memo {ref} ({total}) refunded {refunded.get(ref)} (want exactly [{total}])")
     for key, n in sorted(counts.items(), key=str):
-        if n != 1:
+        if n != 1 and key[1] is not None:  # transfers have no RefNumber (checked against the status below)
             problems.append(f"{key[0]} {key[1]} added {n} times")
         if key[0] in ("SalesReceipt", "CreditMemo") and key not in expected:
             problems.append(f"unexpected {key[0]} {key[1]} in QuickBooks")
-    # Per settlement: receipts deposited into the clearing account minus refunds paid out of it = the deposit.
+    # Per settlement: receipts deposited into its account minus refunds paid out of it = the deposit (the clearing
+    # account, or Amazon Reserved Balances for a negative settlement).
     by_ref = {d["ref_number"]: d for d in qb.documents()}
     for entry in reports:
         s = summary_of(entry)
+        account = settlement_account(s)
         moved = 0
         for d in s["documents"]:
             if d["kind"] == "sales_receipt":
                 got = by_ref.get(d["ref_number"])
-                if got and got["account"] == CLEARING:
+                if got and got["account"] == account:
                     moved += got["total_cents"]
                 elif got:
-                    problems.append(f"sales receipt {d['ref_number']} deposited to {got['account']!r}")
+                    problems.append(f"sales receipt {d['ref_number']} deposited to {got['account']!r} (want {account!r})")
         for d in s["documents"]:
             if d["kind"] == "credit_memo" and d["total_cents"] > 0:
                 memo = by_ref.get(d["ref_number"])
                 for refund in qb.documents("ARRefundCreditCard"):
                     if memo and any(a.get("txn_id") == memo["txn_id"] for a in refund["applied_to"]):
-                        if refund["account"] != CLEARING:
-                            problems.append(f"refund of {d['ref_number']} paid from {refund['account']!r}")
+                        if refund["account"] != account:
+                            problems.append(f"refund of {d['ref_number']} paid from {refund['account']!r} "
+                                            f"(want {account!r})")
                         moved -= refund["total_cents"]
         if moved != s["deposit_cents"]:
             problems.append(f"settlement {s['settlement_id']}: clearing moved {moved} by its documents, "
                             f"deposit {s['deposit_cents']}")
     if qb.find_account(CLEARING) is None:
-        problems.append(f"no {CLEARING!r} account in QuickBooks")
+        if any(settlement_account(summary_of(entry)) == CLEARING for entry in reports):
+            problems.append(f"no {CLEARING!r} account in QuickBooks")
     else:
         want = expected_clearing_balance(reports)
         if qb.balance(CLEARING) != want:
@@ -557,11 +569,16 @@ def ledger_problems(qb_path, reports, data_dir=None, company=None):
         problems.append(f"hard failures: {[(f['kind'], f['detail'][:200]) for f in qb.hard_failures()]}")
     if data_dir is not None:
         txn_ids = {(d["kind"], d["ref_number"]): d["txn_id"] for d in qb.documents()}
+        transfer_ids = {d["txn_id"] for d in qb.documents("Transfer")}  # transfers have no RefNumber: several per file
         for d in documents(data_dir, company):
             key = (STATUS_KIND_TO_QB.get(d["kind"]), d["ref_number"])
             if d["state"] != "posted":
                 problems.append(f"{d['kind']} {d['ref_number']} is {d['state']} in status (want posted): "
                                 f"{d.get('last_error') or d.get('qb_status_message') or d.get('hold_reason')}")
+            elif d["kind"] == "transfer":
+                if d["qb_txn_id"] not in transfer_ids:
+                    problems.append(f"transfer of settlement {d['settlement_id']}: status TxnID {d['qb_txn_id']} is "
+                                    f"not a transfer in QuickBooks")
             elif d["qb_txn_id"] != txn_ids.get(key):
                 problems.append(f"{d['kind']} {d['ref_number']}: status TxnID {d['qb_txn_id']} != QuickBooks' "
                                 f"{txn_ids.get(key)}")

@@ -103,7 +103,7 @@ class KillTest(unittest.TestCase):
         self.assertEqual(problems, [], f"run {run} (seed {self.seed}, kill {point}):\n" + "\n".join(problems)
                          + f"\n{first!r}\n{results[0]!r}")
         company = h.load_qb(qb)
-        self.assertEqual(company.balance(h.CLEARING), sum(h.summarize(p)["deposit_cents"] for p in REPORTS))
+        self.assertEqual(company.balance(h.CLEARING), h.expected_clearing_balance(REPORTS))
         self.assertTrue(all(c == 1 for c in company.add_counts().values()), company.add_counts())
         self.assertEqual(h.company_status(data, name)["counts"]["posted"], self.total_documents)
         daemon.stop()

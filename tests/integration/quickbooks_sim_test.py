@@ -352,7 +352,7 @@ class Ledger(SimTestCase):
 
     def test_bookkeeper_card_charge_and_deposit_coded_to_an_account(self):
         """Enter Credit Card Charges and Make Deposits, as the carried-balance walk-through enters Amazon's card
-        charges and micro-deposit (docs/ACCOUNTING.md section 13)."""
+        charges and micro-deposit (docs/ACCOUNTING.md section 14)."""
         c = self.company
         c.create_account("Visa", "CreditCard")
         c.create_account("Amazon Reserved Balances", "OtherCurrentAsset")

@@ -633,7 +633,7 @@ async function settingsView() {
   const categoryRows = s.categories.map((cat) => {
     const item = h("input", { value: cat.item, placeholder: cat.default_item, "aria-label": "Item for " + cat.label, "data-key": cat.key, "data-kind": "item" });
     const account = h("input", { value: cat.account, placeholder: cat.default_account, "aria-label": "Account for " + cat.label, "data-key": cat.key, "data-kind": "account" });
-    return h("tr", {}, h("th", { scope: "row" }, cat.label, h("div", { class: "muted small" }, cat.key)), h("td", {}, item), h("td", {}, account), cell(cat.account_type));
+    return h("tr", {}, h("th", { scope: "row" }, cat.label + (cat.carried_balance ? " \u2020" : ""), h("div", { class: "muted small" }, cat.key)), h("td", {}, item), h("td", {}, account), cell(cat.account_type));
   });
   const customerBody = h("tbody", {});
   function customerRow(match, customer) {
@@ -649,6 +649,10 @@ async function settingsView() {
   inputs.mapping_extra = extra;
   const split = h("input", { type: "checkbox", id: "set-split_months", checked: s.split_months });
   inputs.split_months = split;
+  const registered = h("input", { type: "checkbox", id: "set-tax_registered", checked: s.tax_registered });
+  inputs.tax_registered = registered;
+  const transfer = h("input", { type: "checkbox", id: "set-post_transfer", checked: s.post_transfer });
+  inputs.post_transfer = transfer;
   const form = h("form", { novalidate: true },
     errorsBox,
     h("section", { class: "card" }, h("h2", {}, "Schedules"), h("div", { class: "grid2" },
@@ -663,13 +667,23 @@ async function settingsView() {
         "13.0 (QuickBooks 2014) to 16.0. Each Web Connector session uses what QuickBooks reports" + (s.qb_product ? " (" + s.qb_product + ")" : "") + ".")),
       h("div", { class: "field" }, split, " ", h("label", { for: "set-split_months" }, "Split settlements at the month end"),
         h("p", { class: "hint" }, "Accrual books: each month's part is dated at its last day; the parts still net to the one deposit."),
-        h("p", { id: "err-split_months", class: "error-text" }))),
+        h("p", { id: "err-split_months", class: "error-text" })),
+      h("div", { class: "field" }, registered, " ", h("label", { for: "set-tax_registered" }, "Registered for GST/HST (or VAT)"),
+        h("p", { class: "hint" }, "On: the tax Amazon charges on its fees is an input tax credit (category fee-tax-recoverable) instead of an expense. Applies to settlements imported from now on. The Tax report shows the figures for the return."),
+        h("p", { id: "err-tax_registered", class: "error-text" })),
+      h("div", { class: "grid2" },
+        field("bank_account", "Bank account", h("input", { value: s.bank_account, placeholder: "none" }), "The QuickBooks bank account Amazon pays into."),
+        h("div", { class: "field" }, transfer, " ", h("label", { for: "set-post_transfer" }, "Transfer each deposit to the bank account"),
+          h("p", { class: "hint" }, "On the deposit date, from Amazon Clearing; a payout the bank returned is transferred back to Amazon Reserved Balances."),
+          h("p", { id: "err-post_transfer", class: "error-text" })))),
     h("section", { class: "card" }, h("h2", {}, "Customers per currency or marketplace"),
       h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, "Currency or marketplace"), h("th", {}, "Customer"), h("th", {}, ""))), customerBody),
       h("p", {}, h("button", { type: "button", onclick: () => customerRow("", "") }, "Add a customer")),
       h("p", { id: "err-customers", class: "error-text" })),
     h("section", { class: "card" }, h("h2", {}, "Categories: QuickBooks items and accounts"),
-      h("p", { class: "hint" }, "Leave a box empty to keep the default shown in grey. Mapping version: " + s.mapping_version + "."),
+      h("p", { class: "hint" }, "Leave a box empty to keep the default shown in grey. Mapping version: " + s.mapping_version + ". " +
+        "The categories marked \u2020 hold what Amazon carries between payouts and must share one account (Amazon Reserved Balances unless you rename it for all of them)."),
+      h("p", { class: "hint" }, h("a", { href: "#", id: "tax-report-link", onclick: (e) => { e.preventDefault(); taxReportView(); } }, "Tax report for the GST/HST or VAT return")),
       h("p", { id: "err-categories", class: "error-text" }),
       table(["Category", "Item", "Account", "Account type"], categoryRows, { label: "Category mapping" }),
       h("h3", {}, h("label", { for: "set-mapping_extra" }, "More mapping rules")),
@@ -687,6 +701,9 @@ async function settingsView() {
       time_zone: inputs.time_zone.value,
       qbxml_version: inputs.qbxml_version.value,
       split_months: split.checked,
+      tax_registered: registered.checked,
+      post_transfer: transfer.checked,
+      bank_account: inputs.bank_account.value.trim(),
       mapping_extra: extra.value,
       categories: s.categories.map((cat) => ({
         key: cat.key,
@@ -778,6 +795,39 @@ async function unmappedCard(c) {
   }
   fill(section, ...parts);
   return section;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Tax report (docs/ACCOUNTING.md section 15)
+
+async function taxReportView(from, to) {
+  if (needCompany("Tax report")) return;
+  const c = company();
+  const q = "?from=" + encodeURIComponent(from || "") + "&to=" + encodeURIComponent(to || "");
+  const r = await api("GET", "/api/companies/" + c.id + "/tax-report" + q);
+  const fromInput = h("input", { type: "date", id: "tax-from", value: from || "" });
+  const toInput = h("input", { type: "date", id: "tax-to", value: to || "" });
+  const form = h("form", { class: "inline" },
+    h("label", { for: "tax-from" }, "Documents dated from "), fromInput, h("label", { for: "tax-to" }, " to "), toInput, " ",
+    h("button", { type: "submit" }, "Show"));
+  form.addEventListener("submit", (event) => { event.preventDefault(); taxReportView(fromInput.value, toInput.value); });
+  if (!r.ok) { show(h("h1", {}, "Tax report"), form, h("p", { class: "bad", role: "alert" }, r.data.error)); return; }
+  const t = r.data;
+  const money = (text) => cell(text, "num");
+  const rows = t.settlements.map((x) => h("tr", {}, cell(x.settlement_id), cell(x.txn_date), cell(x.currency),
+    money(x.collected), money(x.remitted_by_amazon), money(x.to_remit), money(x.fee_tax),
+    cell(x.fee_tax_cents === 0 ? "\u2014" : x.tax_registered ? "recoverable" : "expense"), cell(x.posted ? "yes" : "not yet")));
+  const months = t.months.map((m) => h("tr", {}, cell(m.month), cell(m.currency), money(m.collected),
+    money(m.remitted_by_amazon), money(m.to_remit), money(m.fee_tax), money(m.fee_tax_recoverable),
+    money(m.fee_tax_expensed)));
+  show(h("h1", {}, "Tax report \u2014 " + c.name), form,
+    h("p", {}, t.tax_registered ? "Registered for GST/HST or VAT: the tax Amazon charges on its fees is booked as recoverable."
+                                : "Not registered: the tax Amazon charges on its fees is booked as an expense."),
+    h("section", { class: "card" }, h("h2", {}, "Per month"),
+      table(["Month", "Currency", "Collected", "Remitted by Amazon", "To remit", "Tax on fees", "Recoverable", "Expense"], months, { label: "Tax per month" })),
+    h("section", { class: "card" }, h("h2", {}, "Per settlement"),
+      table(["Settlement", "Date", "Currency", "Collected", "Remitted by Amazon", "To remit", "Tax on fees", "Booked as", "In QuickBooks"], rows, { label: "Tax per settlement" })),
+    h("p", { class: "hint" }, "GST/HST return: \u201cTo remit\u201d goes with the tax you collected (line 105), \u201cRecoverable\u201d with your input tax credits (line 108). docs/ACCOUNTING.md section 15."));
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -129,7 +129,7 @@ TEST(SettingsApi, SavesAndAppliesToConnectionsAndTheMapping) {
         "mapping_extra": "rule\tother-transaction\tother-transaction\tBrand Registry Fee\taccount-fees\n"})");
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(r.json()->getValue<int>("download_window_days"), 60);
-    EXPECT_EQ(r.json()->getValue<std::string>("mapping_version"), "builtin-1+admin-1");
+    EXPECT_EQ(r.json()->getValue<std::string>("mapping_version"), "builtin-2+admin-1");
 
     const auto saved = h.store->read([&](store::Tx& tx) {
         return std::make_tuple(store::CompanyOptionsRepo(tx.database()).get(h.company.id),
@@ -170,7 +170,7 @@ TEST(SettingsApi, SavesAndAppliesToConnectionsAndTheMapping) {
     EXPECT_EQ(r.json()->getArray("customers")->getObject(0)->getValue<std::string>("customer"), "Amazon Canada");
     r = h.put(h.companyPath("/settings"), R"({"categories": [{"key":"commission","item":"Amazon Fees:Referral"},
         {"key":"fee-tax","account":"GST/HST Payable"}]})");
-    EXPECT_EQ(r.json()->getValue<std::string>("mapping_version"), "builtin-1+admin-1");
+    EXPECT_EQ(r.json()->getValue<std::string>("mapping_version"), "builtin-2+admin-1");
 }
 
 TEST(SettingsApi, MappingMistakesNameTheField) {
@@ -213,6 +213,65 @@ TEST(SettingsApi, AnAccountQuickBooksHasAsReceivablesIsRefusedForAnItem) {
     // Nothing was saved; an account of a type an item takes is.
     r = h.put(h.companyPath("/settings"), R"({"categories":[{"key":"commission","account":"Selling Fees"}]})");
     EXPECT_EQ(r.status, 200) << r.body;
+// Issue 15: the page refuses, like the CLI (one check, Mapping::parse), a mapping that would book a carried balance in
+// one account and its collection in another; and it saves the tax registration and the transfer.
+TEST(SettingsApi, CarriedBalancesTaxRegistrationAndTransfer) {
+    AdminHarness h;
+    h.setup();
+    auto r = h.put(h.companyPath("/settings"), R"({"categories":[{"key":"card-charge","account":"Visa 1234"}]})");
+    ASSERT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(r.json()->getValue<std::string>("field"), "categories");
+    EXPECT_NE(r.error().find("must all post to the same account"), std::string::npos) << r.error();
+    EXPECT_NE(r.error().find("never returns to zero"), std::string::npos) << r.error();
+    r = h.put(h.companyPath("/settings"),
+              R"({"mapping_extra":"rule\t*\t*\tPayable to Amazon\taccount-fees\n"})");
+    ASSERT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(r.json()->getValue<std::string>("field"), "mapping_extra");
+    EXPECT_NE(r.error().find("Payable to Amazon"), std::string::npos) << r.error();
+    r = h.put(h.companyPath("/settings"), R"({"post_transfer": true})");
+    ASSERT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(r.json()->getValue<std::string>("field"), "bank_account");
+    r = h.put(h.companyPath("/settings"), R"({"bank_account": "Amazon Clearing", "post_transfer": true})");
+    ASSERT_EQ(r.status, 400) << r.body;
+    EXPECT_NE(r.error().find("must not be the clearing account"), std::string::npos) << r.error();
+    EXPECT_EQ(r.json()->getArray("errors")->size(), 1U);
+
+    // All five renamed together, registered, transfer on: saved.
+    r = h.put(h.companyPath("/settings"), R"({"tax_registered": true, "bank_account": "Checking", "post_transfer": true,
+        "categories": [{"key":"payable-to-amazon","account":"Amazon Owed"},{"key":"card-charge","account":"Amazon Owed"},
+                       {"key":"carried-balance","account":"Amazon Owed"},{"key":"failed-disbursement","account":"Amazon Owed"},
+                       {"key":"micro-deposit","account":"Amazon Owed"}]})");
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_TRUE(r.json()->getValue<bool>("tax_registered"));
+    EXPECT_TRUE(r.json()->getValue<bool>("post_transfer"));
+    EXPECT_EQ(r.json()->getValue<std::string>("bank_account"), "Checking");
+    const auto saved = h.store->read([&](store::Tx& tx) {
+        return std::make_tuple(store::CompanyOptionsRepo(tx.database()).get(h.company.id),
+                               *tx.companies().find(h.company.id),
+                               tx.companies().categoryAccount(h.company.id, "payable-to-amazon"));
+    });
+    const auto& [options, company, payable] = saved;
+    EXPECT_TRUE(options.taxRegistered);
+    EXPECT_TRUE(company.postTransfer);
+    EXPECT_EQ(company.bankAccount, "Checking");
+    ASSERT_TRUE(payable);
+    EXPECT_EQ(payable->account, "Amazon Owed");
+    bool marked = false;
+    const auto cats = r.json()->getArray("categories");
+    for (std::size_t i = 0; i < cats->size(); ++i) {
+        auto c = cats->getObject(static_cast<unsigned>(i));
+        if (c->getValue<std::string>("key") == "micro-deposit") marked = c->getValue<bool>("carried_balance");
+    }
+    EXPECT_TRUE(marked);
+
+    // The tax report of a company without settlements: empty, and a bad period is refused naming the field.
+    r = h.get(h.companyPath("/tax-report?from=2026-01-01&to=2026-03-31"));
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_TRUE(r.json()->getValue<bool>("tax_registered"));
+    EXPECT_EQ(r.json()->getArray("settlements")->size(), 0U);
+    r = h.get(h.companyPath("/tax-report?from=2026-04-01&to=2026-03-31"));
+    ASSERT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(r.json()->getValue<std::string>("field"), "from");
 }
 
 TEST(WebConnectorApi, QwcDownloadAndRefusedUrls) {

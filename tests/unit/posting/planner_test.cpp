@@ -550,6 +550,78 @@ TEST(Planner, TransferLostAnswerIsFoundByItsMemo) {
     EXPECT_EQ(qb.clearingBalance("Amazon Clearing"), 0) << "the deposit moved on to the bank";
 }
 
+// Issue 15 part 1 (docs/ACCOUNTING.md section 14): a negative settlement deposits nothing; its documents go through
+// the carried-balance account, created as an other current asset, never through Amazon Clearing.
+TEST(Planner, NegativeSettlementGoesThroughReservedBalances) {
+    PostingHarness h;
+    FakeQuickBooks qb;
+    const auto summary = sampleSummary(kSettlement, 20000);  // receipt 125.00, credit memo 200.00: total -75.00
+    ASSERT_LT(summary.header.totalAmount, 0);
+    h.import(summary);
+    auto session = h.startSession();
+    const auto sent = h.run(session, qb);
+    for (const auto& r : sent) EXPECT_EQ(qbxmlSchemaErrors(r.qbxml), "") << r.what << "\n" << r.qbxml;
+    for (const auto& d : h.documents()) EXPECT_EQ(d.state, DocState::Posted) << d.externalKey << " " << d.lastError;
+    EXPECT_EQ(qb.accounts.count("Amazon Clearing"), 0U) << "nothing needed the clearing account";
+    ASSERT_EQ(qb.accounts.count("Amazon Reserved Balances"), 1U);
+    EXPECT_EQ(qb.accounts.at("Amazon Reserved Balances"), "OtherCurrentAsset");
+    EXPECT_EQ(qb.balance("Amazon Reserved Balances"), -7500);
+    EXPECT_EQ(qb.balance("Amazon Clearing"), 0);
+    for (const auto& t : qb.ledger) {
+        if (t.type == "SalesReceipt") EXPECT_EQ(t.depositTo, "Amazon Reserved Balances");
+        if (t.type == "ARRefundCreditCard") EXPECT_EQ(t.from, "Amazon Reserved Balances");
+    }
+    // The company's own account for the carried-balance categories is used for the documents too.
+    PostingHarness renamed;
+    FakeQuickBooks qb2;
+    renamed.store->write([&](store::Tx& tx) {
+        tx.companies().setCategoryAccount(renamed.company.id, {"payable-to-amazon", "Amazon Owed", "OtherCurrentAsset"});
+    });
+    renamed.import(sampleSummary(kSettlement, 20000));
+    auto s2 = renamed.startSession();
+    renamed.run(s2, qb2);
+    EXPECT_EQ(qb2.balance("Amazon Owed"), -7500);
+}
+
+// A payout the bank returned: with the transfer option, the Failed disbursement's day gets a transfer from the bank back
+// to Amazon Reserved Balances; its lost answer is found again by the memo, never sent twice.
+TEST(Planner, ReturnedPayoutIsTransferredBackFromTheBank) {
+    PostingHarness h;
+    FakeQuickBooks qb;
+    qb.accounts["Checking"] = "Bank";
+    h.updateCompany([](store::Company& c) {
+        c.postTransfer = true;
+        c.bankAccount = "Checking";
+    });
+    auto summary = sampleSummary(kSettlement, 0);
+    summary.returnedPayouts.push_back({"2024-03-19", 4000});
+    summary.returnedPayouts.push_back({"2024-03-20", -100});  // noted by the summarizer, nothing to transfer
+    h.import(summary);
+    auto s1 = h.startSession();
+    h.run(s1, qb, 200, [](const Request& r) { return r.what.find(":F:0") != std::string::npos; });
+    h.now += 3600;
+    auto s2 = h.startSession();
+    const auto sent = h.run(s2, qb);
+    for (const auto& r : sent) EXPECT_EQ(qbxmlSchemaErrors(r.qbxml), "") << r.what << "\n" << r.qbxml;
+    const auto back = h.document(std::string(kSettlement) + ":F:0");
+    EXPECT_EQ(back.kind, DocKind::Transfer);
+    EXPECT_EQ(back.state, DocState::Posted) << back.lastError;
+    EXPECT_EQ(back.txnDate, "2024-03-19");
+    EXPECT_EQ(back.expectedTotal, 4000);
+    EXPECT_EQ(h.documents().size(), 3U) << "receipt, deposit transfer, one transfer back";
+    int returned = 0;
+    for (const auto& t : qb.ledger) {
+        if (t.type != "Transfer" || t.from != "Checking") continue;
+        ++returned;
+        EXPECT_EQ(t.to, "Amazon Reserved Balances");
+        EXPECT_EQ(t.total, 4000);
+        EXPECT_EQ(t.txnDate, "2024-03-19");
+    }
+    EXPECT_EQ(returned, 1);
+    EXPECT_EQ(qb.balance("Checking"), summary.header.totalAmount - 4000);
+    EXPECT_EQ(qb.balance("Amazon Clearing"), 0);
+}
+
 TEST(Planner, QuickBooksOlderThan2014IsRefused) {
     PostingHarness h;
     FakeQuickBooks qb;

@@ -408,6 +408,48 @@ TEST(RenderTest, TransferOnlyForAPositiveDepositAndAConfiguredBank) {
     EXPECT_THROW(renderTransferAdd(s, ctx, "t-1"), RenderError);
 }
 
+// Issue 15 part 1: a negative settlement's receipt deposits to, and its refund is paid from, the carried-balance
+// account; a returned payout goes back from the bank to it (docs/ACCOUNTING.md section 14).
+TEST(RenderTest, NegativeSettlementGoesThroughTheCarriedBalanceAccount) {
+    auto s = sampleSummary();
+    s.header.totalAmount = -1500;
+    RenderContext ctx;
+    EXPECT_EQ(settlementAccount(s, ctx), "Amazon Reserved Balances");
+    const std::string receipt = renderSalesReceiptAdd(s, receiptOf(s), ctx, "sr-1");
+    EXPECT_VALID(receipt);
+    expectInOrder(receipt, {"<DepositToAccountRef>", "<FullName>Amazon Reserved Balances</FullName>"});
+    const std::string refund =
+        renderARRefundCreditCardAdd(s, creditMemoOf(s), RefundParams{"1A3F-1710500100", "AYU766DP0"}, ctx, "p-1");
+    EXPECT_VALID(refund);
+    expectInOrder(refund, {"<RefundFromAccountRef>", "<FullName>Amazon Reserved Balances</FullName>",
+                           "<Memo>Refund of credit memo AYU766DC0 paid out of Amazon Reserved Balances"});
+    s.carriedBalanceAccount = "Amazon Owed";
+    EXPECT_EQ(settlementAccount(s, ctx), "Amazon Owed");
+    ctx.carriedBalanceAccount = "Owed By Seller";  // the planner's: the company's account for these categories
+    EXPECT_EQ(settlementAccount(s, ctx), "Owed By Seller");
+    s.header.totalAmount = 0;
+    EXPECT_EQ(settlementAccount(s, ctx), "Amazon Clearing") << "a zero settlement stays in the clearing account";
+}
+
+TEST(RenderTest, ReturnedPayoutIsTransferredBackFromTheBank) {
+    auto s = sampleSummary();
+    s.returnedPayouts.push_back({"2025-06-03", 41257});
+    s.returnedPayouts.push_back({"2025-06-04", -100});
+    RenderContext ctx;
+    ctx.transferToAccount = "Checking";
+    EXPECT_EQ(returnedPayoutExternalKey(s, 0), "23874396421:F:0");
+    const std::string xml = renderReturnedPayoutTransfer(s, 0, ctx, "t-2");
+    EXPECT_VALID(xml);
+    expectInOrder(xml, {"<TransferAddRq requestID=\"t-2\">", "<TxnDate>2025-06-03</TxnDate>", "<TransferFromAccountRef>",
+                        "<FullName>Checking</FullName>", "<TransferToAccountRef>",
+                        "<FullName>Amazon Reserved Balances</FullName>", "<Amount>412.57</Amount>",
+                        "(23874396421:F:0)</Memo>"});
+    EXPECT_THROW(renderReturnedPayoutTransfer(s, 1, ctx, "t-3"), RenderError) << "a negative day is not transferred";
+    EXPECT_THROW(renderReturnedPayoutTransfer(s, 2, ctx, "t-3"), RenderError);
+    ctx.transferToAccount = "Amazon Reserved Balances";
+    EXPECT_THROW(renderReturnedPayoutTransfer(s, 0, ctx, "t-3"), RenderError);
+}
+
 TEST(RenderTest, EveryQueryIsSchemaValidAndAsksOnlyForWhatPostingNeeds) {
     const RenderContext ctx;
     for (const TxnType type : {TxnType::SalesReceipt, TxnType::CreditMemo, TxnType::ARRefundCreditCard}) {

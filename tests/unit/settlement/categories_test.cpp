@@ -144,7 +144,9 @@ TEST(Categories, EveryCombinationOfTheResearchTable) {
         {"other-transaction", "other-transaction", "SAFE-T Reimbursement", "reimbursements"},
         {"other-transaction", "other-transaction", "Current Reserve Amount", "reserve"},
         {"other-transaction", "other-transaction", "Previous Reserve Amount Balance", "reserve"},
-        {"other-transaction", "other-transaction", "Failed disbursement", "reserve"},
+        {"other-transaction", "other-transaction", "Failed disbursement", "failed-disbursement"},
+        {"other-transaction", "other-transaction", "Carryover", "carried-balance"},
+        {"other-transaction", "other-transaction", "Previous statements unavailable balance", "carried-balance"},
         {"other-transaction", "other-transaction", "Payable to Amazon", "payable-to-amazon"},
         {"other-transaction", "other-transaction", "Successful charge", "card-charge"},
         {"other-transaction", "other-transaction", "Micro Deposit", "micro-deposit"},
@@ -227,7 +229,7 @@ TEST(Categories, MappingRulesComeFirstAndOverrideItems) {
         "account\tstorage\tWarehouse Costs\n",
         "test.map");
     CategoryTable table(&mapping);
-    EXPECT_EQ(table.version(), "builtin-1+7");
+    EXPECT_EQ(table.version(), "builtin-2+7");
     // The user's catch-all wins over the built-in exact rule...
     EXPECT_EQ(keyOf(table, "other-transaction", "other-transaction", "Storage Fee"), "account-fees");
     // ...and among the user's rules the most specific wins.

@@ -146,9 +146,54 @@ TEST(Mapping, TheDocumentedExampleIsValid) {
     const Mapping mapping = Mapping::parse(doc.substr(start + 4, end - start - 4), "ACCOUNTING.md example");
     EXPECT_EQ(mapping.version(), "2025-10-01");
     EXPECT_EQ(mapping.rules().size(), 3u);
-    EXPECT_EQ(*mapping.accountFor("card-charge"), "Visa 1234");
+    EXPECT_EQ(*mapping.accountFor("storage"), "Amazon FBA Storage Fees");
     EXPECT_EQ(*mapping.customerFor("CAD", "Amazon.ca"), "Amazon Canada");
     EXPECT_EQ(mapping.categories().size(), 1u);
+}
+
+// Issue 15 part 1: a debt booked in one account and collected in another never clears, so the carried-balance
+// categories must share one account and no rule may take their rows elsewhere (docs/ACCOUNTING.md section 14).
+TEST(Mapping, CarriedBalanceCategoriesShareTheirAccount) {
+    const Mapping defaults = Mapping::parse("version 1\n", "my.map");
+    EXPECT_EQ(defaults.carriedBalanceAccount(), "Amazon Reserved Balances");
+
+    // One of them elsewhere: refused, naming the line and the reason.
+    expectError("version 1\naccount\tcard-charge\tVisa 1234\n", 2, "must all post to the same account");
+    expectError("version 1\naccount\tcard-charge\tVisa 1234\n", 2, "never returns to zero");
+    expectError("version 1\naccount\tcard-charge\tVisa 1234\n", 2, "card-charge to \"Visa 1234\"");
+    expectError("version 1\naccount\tpayable-to-amazon\tAmazon Owed\naccount\tcard-charge\tAmazon Owed\n", 3,
+                "sends payable-to-amazon, card-charge to \"Amazon Owed\"; carried-balance, failed-disbursement, "
+                "micro-deposit to \"Amazon Reserved Balances\"");
+    // The same account in other capitals is the same QuickBooks account.
+    EXPECT_NO_THROW(Mapping::parse("version 1\naccount\tmicro-deposit\tAMAZON RESERVED BALANCES\n", "my.map"));
+
+    // All five renamed together: accepted, and that is where negative settlements go.
+    const Mapping renamed = Mapping::parse(
+        "version 1\n"
+        "account\tpayable-to-amazon\tAmazon Owed Balance\n"
+        "account\tcard-charge\tAmazon Owed Balance\n"
+        "account\tcarried-balance\tAmazon Owed Balance\n"
+        "account\tfailed-disbursement\tAmazon Owed Balance\n"
+        "account\tmicro-deposit\tAmazon Owed Balance\n"
+        "item\tcard-charge\tAmazon Card Payments\n",
+        "my.map");
+    EXPECT_EQ(renamed.carriedBalanceAccount(), "Amazon Owed Balance");
+
+    // Other categories keep their freedom: reserves, fees.
+    EXPECT_NO_THROW(Mapping::parse("version 1\naccount\treserve\tAmazon Reserve Held\n", "my.map"));
+}
+
+TEST(Mapping, RulesCannotTakeCarriedBalanceRowsElsewhere) {
+    expectError("version 1\nrule\t*\t*\tPayable to Amazon\taccount-fees\n", 2,
+                "sends Amazon's \"Payable to Amazon\" rows to category account-fees instead of payable-to-amazon");
+    expectError("version 1\nrule\t*\t*\tSuccessful*\tother-selling-fees\n", 2, "Successful charge");
+    expectError("version 1\nrule\tDebt Adjustment\t*\t*\treserve\n", 2, "Debt adjustment against");
+    expectError("version 1\nrule\t*\t*\tMicro*\tbank-fees\ncategory\tbank-fees\tBank fees\n", 2, "Micro Deposit");
+    expectError("version 1\nrule\t*\t*\t*\taccount-fees\n", 2, "instead of");
+    // Into another carried-balance category, or rules that do not touch those rows: fine.
+    EXPECT_NO_THROW(Mapping::parse("version 1\nrule\t*\t*\tSuccessful charge\tpayable-to-amazon\n", "my.map"));
+    EXPECT_NO_THROW(Mapping::parse("version 1\nrule\t*\t*\tAmazon Debt Collected\tcard-charge\n", "my.map"));
+    EXPECT_NO_THROW(Mapping::parse("version 1\nrule\t*\t*\tPayable*Fee\taccount-fees\n", "my.map"));
 }
 
 }  // namespace

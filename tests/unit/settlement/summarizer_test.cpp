@@ -173,7 +173,7 @@ TEST(Summarizer, ReceiptAndCreditMemo) {
     EXPECT_EQ(summary.marketplaceName, "Amazon.com");
     EXPECT_EQ(summary.timeZone, "America/Los_Angeles");  // USD -> Amazon.com's zone
     EXPECT_EQ(summary.customerName, "Amazon Summary");
-    EXPECT_EQ(summary.mappingVersion, "builtin-1");
+    EXPECT_EQ(summary.mappingVersion, "builtin-2");
     EXPECT_EQ(summary.depositDate, "2025-09-17");
     EXPECT_TRUE(summary.unmapped.empty());
     EXPECT_TRUE(summary.notes.empty());
@@ -546,7 +546,7 @@ TEST(Summarizer, MappingOverridesCustomerItemsAndVersion) {
     options.customerName = "Ignored When Mapped";
     const Summary summary = run(kUsHeader, usRows(), options);
     expectInvariants(summary);
-    EXPECT_EQ(summary.mappingVersion, "builtin-1+v5");
+    EXPECT_EQ(summary.mappingVersion, "builtin-2+v5");
     EXPECT_EQ(summary.customerName, "Amazon US");
     const auto& receipt = summary.documents[0];
     EXPECT_EQ(receipt.lines[0].item, "Products:Widget A");
@@ -710,6 +710,120 @@ TEST(Summarizer, SummarizeStreamRunsTheParser) {
     std::istringstream bad("not a settlement report\n");
     EXPECT_THROW(summarizeStream(bad, "bad.txt", {}), ParseError);
     EXPECT_THROW(summarizeFile("/nonexistent/settlement.txt", {}), std::runtime_error);
+}
+
+// Issue 15 part 2: a registrant's tax on Amazon's fees is an input tax credit; collected tax stays exact on its
+// liability line; facilitator rows still net the tax they withhold to zero.
+std::vector<TestRow> caTaxRows() {
+    return {
+        {"Order", "ItemPrice", "Principal", 10000, "SKU-A", utc(2025, 9, 3, 18), 1, "Amazon.ca"},
+        {"Order", "ItemPrice", "Tax", 1300, "SKU-A", utc(2025, 9, 3, 18), 0, "Amazon.ca"},
+        {"Order", "ItemFees", "Commission", -1500, "SKU-A", utc(2025, 9, 3, 18), 0, "Amazon.ca"},
+        {"Order", "ItemPrice", "Principal", 5000, "SKU-B", utc(2025, 9, 4, 18), 1, "Amazon.ca"},
+        {"Order", "ItemPrice", "Tax", 350, "SKU-B", utc(2025, 9, 4, 18), 0, "Amazon.ca"},
+        {"Order", "ItemWithheldTax", "MarketplaceFacilitatorTax-Principal", -350, "SKU-B", utc(2025, 9, 4, 18), 0,
+         "Amazon.ca"},
+        {"Refund", "ItemPrice", "Principal", -2000, "SKU-A", utc(2025, 9, 5, 18), 1, "Amazon.ca"},
+        {"Refund", "ItemPrice", "Tax", -260, "SKU-A", utc(2025, 9, 5, 18), 0, "Amazon.ca"},
+        {"ServiceFee", "Cost of Advertising", "TransactionTotalAmount", -1000, "", utc(2025, 9, 6), 0, ""},
+        {"ServiceFee", "Cost of Advertising", "TaxAmount", -130, "", utc(2025, 9, 6), 0, ""},
+    };
+}
+
+TEST(Summarizer, TaxOnFeesIsRecoverableForARegistrant) {
+    const SettlementHeader header =
+        makeHeader("12000000015", utc(2025, 9, 1, 8), utc(2025, 9, 15, 8), utc(2025, 9, 17, 8), 11410, "CAD");
+    auto lineOf = [](const Summary& summary, const std::string& category) -> const SummaryLine* {
+        for (const auto& document : summary.documents)
+            for (const auto& line : document.lines)
+                if (line.category == category) return &line;
+        return nullptr;
+    };
+    const Summary unregistered = run(header, caTaxRows());
+    expectInvariants(unregistered);
+    EXPECT_TRUE(unregistered.reconciled);
+    EXPECT_FALSE(unregistered.taxRegistered);
+    ASSERT_NE(lineOf(unregistered, "fee-tax"), nullptr);
+    EXPECT_EQ(lineOf(unregistered, "fee-tax")->amount, -130);
+    EXPECT_EQ(lineOf(unregistered, "fee-tax")->item, "Amazon Tax on Fees");
+    EXPECT_EQ(lineOf(unregistered, "fee-tax-recoverable"), nullptr);
+
+    SummarizeOptions options;
+    options.taxRegistered = true;
+    const Summary registered = run(header, caTaxRows(), options);
+    expectInvariants(registered);
+    EXPECT_TRUE(registered.reconciled);
+    EXPECT_TRUE(registered.taxRegistered);
+    EXPECT_EQ(lineOf(registered, "fee-tax"), nullptr);
+    ASSERT_NE(lineOf(registered, "fee-tax-recoverable"), nullptr);
+    EXPECT_EQ(lineOf(registered, "fee-tax-recoverable")->amount, -130);
+    EXPECT_EQ(lineOf(registered, "fee-tax-recoverable")->item, "Amazon Tax on Fees Recoverable");
+    // Collected tax exact to the cent on its own lines, the same for both: 13.00 + 3.50 on the receipt, the refunded
+    // 2.60 on the credit memo; the facilitator's 3.50 nets the withheld order's tax to zero.
+    for (const Summary* s : {&unregistered, &registered}) {
+        ASSERT_NE(lineOf(*s, "product-tax"), nullptr);
+        EXPECT_EQ(lineOf(*s, "product-tax")->amount, 1650);
+        EXPECT_EQ(lineOf(*s, "marketplace-tax-withheld")->amount, -350);
+        const auto& memo = s->documents.back();
+        ASSERT_EQ(memo.kind, DocumentKind::CreditMemo);
+        bool refundedTax = false;
+        for (const auto& line : memo.lines) refundedTax = refundedTax || (line.category == "product-tax" && line.amount == 260);
+        EXPECT_TRUE(refundedTax);
+    }
+}
+
+// Issue 15 part 1: a negative settlement goes through the carried-balance account; returned payouts are listed per day.
+TEST(Summarizer, NegativeSettlementAndReturnedPayouts) {
+    const SettlementHeader negative =
+        makeHeader("23874396421", utc(2025, 6, 5, 22), utc(2025, 7, 31, 22), utc(2025, 8, 2, 22), -32169, "CAD");
+    const Summary summary = run(negative, {
+        {"Inbound Transportation Fee", "other-transaction", "Inbound Transportation Fee", -32169, "", utc(2025, 7, 31, 20)},
+        {"Subscription Fee", "other-transaction", "Subscription Fee", -3209, "", utc(2025, 6, 6, 1)},
+        {"Successful charge", "other-transaction", "Successful charge", 3209, "", utc(2025, 6, 6, 2)},
+    });
+    expectInvariants(summary);
+    EXPECT_TRUE(summary.throughCarriedBalance());
+    EXPECT_EQ(summary.carriedBalanceAccount, "Amazon Reserved Balances");
+    bool said = false;
+    for (const auto& note : summary.notes) said = said || note.find("go through \"Amazon Reserved Balances\"") != std::string::npos;
+    EXPECT_TRUE(said);
+    EXPECT_TRUE(summary.returnedPayouts.empty());
+
+    // The mapping may rename the account (all five categories together).
+    const Mapping renamed = Mapping::parse(
+        "version r\naccount\tpayable-to-amazon\tOwed\naccount\tcard-charge\tOwed\naccount\tcarried-balance\tOwed\n"
+        "account\tfailed-disbursement\tOwed\naccount\tmicro-deposit\tOwed\n",
+        "r.map");
+    SummarizeOptions options;
+    options.mapping = &renamed;
+    EXPECT_EQ(run(negative, {{"other-transaction", "other-transaction", "Subscription Fee", -32169, ""}}, options)
+                  .carriedBalanceAccount,
+              "Owed");
+
+    // Failed disbursement rows: their own category, summed per local day (Pacific time for CAD), undated ones on the
+    // settlement's end day; a negative day is noted, not transferred.
+    const SettlementHeader positive =
+        makeHeader("24288684721", utc(2025, 8, 14, 22), utc(2025, 8, 28, 22), utc(2025, 8, 30, 22), 51257 + 1000 - 200, "CAD");
+    const Summary returned = run(positive, {
+        {"other-transaction", "other-transaction", "Failed disbursement", 41257, "", utc(2025, 8, 20, 3)},  // Aug 19 PDT
+        {"other-transaction", "other-transaction", "Failed disbursement", 10000, "", utc(2025, 8, 19, 20)},
+        {"other-transaction", "other-transaction", "Failed disbursement", -200, "", 0},
+        {"Order", "ItemPrice", "Principal", 1000, "SKU-A", utc(2025, 8, 20), 1, "Amazon.ca"},
+    });
+    expectInvariants(returned);
+    EXPECT_FALSE(returned.throughCarriedBalance());
+    ASSERT_EQ(returned.returnedPayouts.size(), 2u);
+    EXPECT_EQ(returned.returnedPayouts[0].date, "2025-08-19");
+    EXPECT_EQ(returned.returnedPayouts[0].amount, 51257);
+    EXPECT_EQ(returned.returnedPayouts[1].date, "2025-08-28");
+    EXPECT_EQ(returned.returnedPayouts[1].amount, -200);
+    bool noted = false;
+    for (const auto& note : returned.notes) noted = noted || note.find("no transfer back") != std::string::npos;
+    EXPECT_TRUE(noted);
+    bool onLine = false;
+    for (const auto& line : returned.documents.front().lines)
+        onLine = onLine || (line.category == "failed-disbursement" && line.amount == 51057 && line.rows == 3);
+    EXPECT_TRUE(onLine);
 }
 
 }  // namespace

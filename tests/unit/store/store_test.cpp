@@ -265,6 +265,31 @@ TEST(SummaryCodec, RoundTripsEveryField) {
     EXPECT_THROW(decodeSummary("not json"), StoreError);
 }
 
+TEST(SummaryCodec, CarriedBalancesAndTaxRegistration) {
+    settlement::Summary s = settlebridge::testing::sampleSummary("12345678901", 2500);
+    s.carriedBalanceAccount = "Amazon Owed";
+    s.returnedPayouts.push_back({"2024-03-19", 41257});
+    s.returnedPayouts.push_back({"2024-03-20", -1});
+    s.taxRegistered = true;
+    const settlement::Summary back = decodeSummary(encodeSummary(s));
+    EXPECT_EQ(encodeSummary(back), encodeSummary(s));
+    EXPECT_EQ(back.carriedBalanceAccount, "Amazon Owed");
+    ASSERT_EQ(back.returnedPayouts.size(), 2U);
+    EXPECT_EQ(back.returnedPayouts[0].date, "2024-03-19");
+    EXPECT_EQ(back.returnedPayouts[0].amount, 41257);
+    EXPECT_EQ(back.returnedPayouts[1].amount, -1);
+    EXPECT_TRUE(back.taxRegistered);
+    // A summary stored before these fields existed reads with the defaults.
+    std::string old = encodeSummary(settlebridge::testing::sampleSummary("12345678901", 2500));
+    const auto cut = old.find(",\"carriedBalanceAccount\"");
+    ASSERT_NE(cut, std::string::npos);
+    old = old.substr(0, cut) + "}";
+    const settlement::Summary legacy = decodeSummary(old);
+    EXPECT_EQ(legacy.carriedBalanceAccount, "Amazon Reserved Balances");
+    EXPECT_TRUE(legacy.returnedPayouts.empty());
+    EXPECT_FALSE(legacy.taxRegistered);
+}
+
 TEST(Crypto, UuidTicketsAndGuids) {
     const std::string a = uuidV4();
     const std::string b = uuidV4();
