@@ -59,7 +59,7 @@ private:
 
 struct MappedType {
     std::string rule;             // the mapping line added
-    std::string mappingVersion;   // e.g. "builtin-1+admin-4"
+    std::string mappingVersion;   // e.g. "builtin-2+admin-4"
     int mappingRevision = 0;
     std::string category;
     std::string categoryLabel;
@@ -73,7 +73,7 @@ MappedType mapUnmappedType(Tx& tx, std::int64_t companyId, const std::string& tr
                            const std::string& amountType, const std::string& amountDescription,
                            const std::string& category, const std::string& byUser, Timestamp now);
 
-/// "builtin-1" or "builtin-1+admin-N": the version summaries record with the company's stored mapping.
+/// "builtin-2" or "builtin-2+admin-N": the version summaries record with the company's stored mapping.
 std::string companyMappingVersion(const std::string& mappingText, int revision);
 
 }  // namespace settlebridge::store

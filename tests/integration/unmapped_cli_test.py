@@ -53,7 +53,7 @@ class UnmappedCli(unittest.TestCase):
         self.import_generated("25000000101", "2026-09-01", [PENALTY + "-1.25"])
         self.import_generated("25000000102", "2026-09-15", [PENALTY + "-2.50", BONUS + "4.00"])
         data = self.listing()
-        self.assertEqual(data["mapping_version"], "builtin-1")
+        self.assertEqual(data["mapping_version"], "builtin-2")
         kinds = {t["amount_description"]: t for t in data["types"]}
         self.assertEqual(set(kinds), {"Seller Fulfilled Prime Penalty", "Brand Registry Bonus"})
         penalty = kinds["Seller Fulfilled Prime Penalty"]
@@ -75,10 +75,10 @@ class UnmappedCli(unittest.TestCase):
         self.assertIn("\"penalties\" is not a category", bad.stderr)
         proc = run("unmapped", "map", "--company", "acme", *kind, "--category", "account-fees", data_dir=self.data)
         self.assertEqual(proc.returncode, 0, proc.stderr)
-        self.assertIn("builtin-1+admin-1", proc.stdout)
+        self.assertIn("builtin-2+admin-1", proc.stdout)
 
         data = self.listing()
-        self.assertEqual(data["mapping_version"], "builtin-1+admin-1")
+        self.assertEqual(data["mapping_version"], "builtin-2+admin-1")
         self.assertEqual(data["types"][0]["amount_description"], "Brand Registry Bonus", "still unmapped first")
         self.assertEqual(data["types"][1]["mapped_to"], "account-fees")
         again = run("unmapped", "map", "--company", "acme", *kind, "--category", "subscription", data_dir=self.data)

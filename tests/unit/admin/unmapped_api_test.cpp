@@ -55,7 +55,7 @@ TEST(UnmappedApi, ListsEveryUnmappedKindAcrossSettlementsAndMapsOneWithAClick) {
     auto r = h.get(h.companyPath("/unmapped"));
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(r.json()->getArray("types")->size(), 0U);
-    EXPECT_EQ(r.json()->getValue<std::string>("mapping_version"), "builtin-1");
+    EXPECT_EQ(r.json()->getValue<std::string>("mapping_version"), "builtin-2");
 
     h.import(reportWith("22000000002", "2026-01-13", {{"Seller Fulfilled Prime Penalty", "-1.25"},
                                                       {"Storage Fee", "-3.00"}}));
@@ -120,7 +120,7 @@ TEST(UnmappedApi, ListsEveryUnmappedKindAcrossSettlementsAndMapsOneWithAClick) {
     // Mapped with a click: one rule, the mapping's next version, an entry in the log.
     r = h.post(h.companyPath("/unmapped/map"), "{" + kind + R"(,"category":"account-fees"})");
     ASSERT_EQ(r.status, 200) << r.body;
-    EXPECT_EQ(r.json()->getValue<std::string>("mapping_version"), "builtin-1+admin-1");
+    EXPECT_EQ(r.json()->getValue<std::string>("mapping_version"), "builtin-2+admin-1");
     EXPECT_EQ(r.json()->getValue<std::string>("rule"),
               "rule other-transaction\tother-transaction\tSeller Fulfilled Prime Penalty\taccount-fees");
     const store::CompanyOptions options =
@@ -128,7 +128,7 @@ TEST(UnmappedApi, ListsEveryUnmappedKindAcrossSettlementsAndMapsOneWithAClick) {
     EXPECT_EQ(options.mappingRevision, 1);
     EXPECT_NE(options.mappingText.find("version admin-1\n"), std::string::npos) << options.mappingText;
     r = h.get(h.companyPath("/settings"));
-    EXPECT_EQ(r.json()->getValue<std::string>("mapping_version"), "builtin-1+admin-1");
+    EXPECT_EQ(r.json()->getValue<std::string>("mapping_version"), "builtin-2+admin-1");
     EXPECT_NE(r.json()->getValue<std::string>("mapping_extra").find("Seller Fulfilled Prime Penalty\taccount-fees"),
               std::string::npos);
     bool logged = false;
@@ -154,7 +154,7 @@ TEST(UnmappedApi, ListsEveryUnmappedKindAcrossSettlementsAndMapsOneWithAClick) {
     std::istringstream in(reportWith("22000000004", "2026-02-10", {{"Seller Fulfilled Prime Penalty", "-1.00"}}));
     const settlement::Summary summary = settlement::summarizeStream(in, "report.txt", summarize);
     EXPECT_TRUE(summary.unmapped.empty());
-    EXPECT_EQ(summary.mappingVersion, "builtin-1+admin-1");
+    EXPECT_EQ(summary.mappingVersion, "builtin-2+admin-1");
     bool onAccountFees = false;
     for (const auto& d : summary.documents)
         for (const auto& l : d.lines) onAccountFees = onAccountFees || (l.category == "account-fees" && l.amount != 0);

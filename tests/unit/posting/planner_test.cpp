@@ -568,8 +568,12 @@ TEST(Planner, NegativeSettlementGoesThroughReservedBalances) {
     EXPECT_EQ(qb.balance("Amazon Reserved Balances"), -7500);
     EXPECT_EQ(qb.balance("Amazon Clearing"), 0);
     for (const auto& t : qb.ledger) {
-        if (t.type == "SalesReceipt") EXPECT_EQ(t.depositTo, "Amazon Reserved Balances");
-        if (t.type == "ARRefundCreditCard") EXPECT_EQ(t.from, "Amazon Reserved Balances");
+        if (t.type == "SalesReceipt") {
+            EXPECT_EQ(t.depositTo, "Amazon Reserved Balances");
+        }
+        if (t.type == "ARRefundCreditCard") {
+            EXPECT_EQ(t.from, "Amazon Reserved Balances");
+        }
     }
     // The company's own account for the carried-balance categories is used for the documents too.
     PostingHarness renamed;
