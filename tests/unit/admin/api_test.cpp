@@ -213,6 +213,8 @@ TEST(SettingsApi, AnAccountQuickBooksHasAsReceivablesIsRefusedForAnItem) {
     // Nothing was saved; an account of a type an item takes is.
     r = h.put(h.companyPath("/settings"), R"({"categories":[{"key":"commission","account":"Selling Fees"}]})");
     EXPECT_EQ(r.status, 200) << r.body;
+}
+
 // Issue 15: the page refuses, like the CLI (one check, Mapping::parse), a mapping that would book a carried balance in
 // one account and its collection in another; and it saves the tax registration and the transfer.
 TEST(SettingsApi, CarriedBalancesTaxRegistrationAndTransfer) {
