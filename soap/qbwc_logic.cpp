@@ -221,6 +221,7 @@ std::vector<std::string> QbwcLogic::authenticateFrom(const std::string& user, co
             session.lastSeenAt = t;
             session.expiresAt = t + options_.ticketIdle.count();
             session.initialWork = work.documents;
+            if (tx.sessions().takeRestartNotice(company->id)) session.notice = kRestartNotice;
             session = tx.sessions().create(session);
             tx.events().add(t, company->id, store::EventLevel::Info,
                             "Web Connector session started: " + std::to_string(work.documents) + " document(s) to handle.");
@@ -237,6 +238,27 @@ std::vector<std::string> QbwcLogic::authenticateFrom(const std::string& user, co
         }
         return {"", "none"};
     }
+}
+
+int QbwcLogic::endSessionsLeftOpen() {
+    const store::Timestamp t = now();
+    return store_.write([&](store::Tx& tx) {
+        int ended = 0;
+        for (auto session : tx.sessions().listOpen()) {
+            planner_.interrupt(tx, session, "Settlebridge stopped during the session", false, t);
+            session.state = store::SessionState::Closed;
+            session.closedAt = t;
+            session.lastError = "Settlebridge stopped during this session and was started again; run the Web Connector "
+                                "again: nothing is lost (anything left unanswered is checked in QuickBooks first).";
+            session.endedByRestart = 1;
+            tx.sessions().update(session);
+            tx.events().add(t, session.companyId, store::EventLevel::Warning,
+                            "A Web Connector session left open when Settlebridge stopped was ended at its start; the "
+                            "next session carries on (anything in flight is checked in QuickBooks first).");
+            ++ended;
+        }
+        return ended;
+    });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -405,7 +427,10 @@ std::string QbwcLogic::getLastError(const std::string& ticket) {
                     session = findSession(tx, ticket);
                 }
             }
-            if (!session->lastError.empty()) return session->lastError;
+            if (session->lastError == "NoOp") return session->lastError;
+            if (!session->lastError.empty()) {
+                return session->notice.empty() ? session->lastError : session->notice + " " + session->lastError;
+            }
             if (!remembered.empty()) return remembered;
             return "Settlebridge: " + planner_.report(tx, *session).text();
         });

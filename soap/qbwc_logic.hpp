@@ -70,6 +70,16 @@ public:
     std::string getLastError(const std::string& ticket) override;
     std::string closeConnection(const std::string& ticket) override;
 
+    /// At the daemon's start, once it holds the data directory's lock (no other process can be serving these
+    /// sessions): ends every session a previous process left open, as if its answer were lost (a document in flight
+    /// stays `sent`, to be looked up), so the next authenticate gets a ticket at once instead of "busy"; the next
+    /// session of each company tells the Web Connector user (kRestartNotice). Returns how many were ended.
+    int endSessionsLeftOpen();
+
+    /// What the first session after such an end says with its summary (getLastError, closeConnection).
+    static constexpr const char* kRestartNotice =
+        "The previous sync was interrupted (Settlebridge stopped during it); resumed.";
+
     /// The number receiveResponseXML returns on an error (the SDK sample's value).
     static constexpr int kErrorPercent = -101;
     /// Longest user name and ticket taken (a company name is at most 159 characters in QuickBooks; tickets are

@@ -40,6 +40,11 @@ JsonObject documentJson(const store::Document& d) {
     o->set("last_error", d.lastError);
     o->set("explanation", explainDocument(d));
     o->set("attempts", d.attempts);
+    o->set("resends", d.resends);
+    o->set("needs_checking", !d.checkReason.empty());
+    o->set("check_reason", d.checkReason);
+    o->set("add_answer", d.addAnswer);
+    o->set("lookup_answer", d.lookupAnswer);
     o->set("updated_at", d.updatedAt);
     o->set("posted_at", d.postedAt);
     o->set("can_approve", d.state == store::DocState::Held);
@@ -69,9 +74,11 @@ std::string explainDocument(const store::Document& d) {
         case store::DocState::Queued: text = "Waiting for the next Web Connector run."; break;
         case store::DocState::Sent: text = "Sent to QuickBooks; the answer has not arrived yet (it is checked before anything is sent again)."; break;
         case store::DocState::Posted: text = "In QuickBooks" + (d.qbTxnId.empty() ? std::string(".") : " (TxnID " + d.qbTxnId + ")."); break;
-        case store::DocState::Failed: text = "Failed."; break;
+        case store::DocState::Failed:
+            text = d.checkReason.empty() ? "Failed." : "Needs checking in QuickBooks: Settlebridge will not send it again by itself.";
+            break;
     }
-    if (d.qbStatusCode && *d.qbStatusCode != 0) {
+    if (d.qbStatusCode && *d.qbStatusCode != 0 && d.checkReason.empty()) {
         text += " " + qbxml::classifyStatus(*d.qbStatusCode, d.qbStatusMessage).explanation;
     }
     const bool saidAlready = d.state == store::DocState::Held && d.holdReason == "testing";
@@ -101,6 +108,9 @@ ApiReply queueGet(SiteContext& ctx, const ApiRequest& request) {
             const auto it = byState.find(s);
             counts->set(std::string(store::toString(s)), it == byState.end() ? 0 : it->second);
         }
+        int checking = 0;
+        for (const auto& d : tx.documents().list(company.id, store::DocState::Failed)) checking += d.checkReason.empty() ? 0 : 1;
+        counts->set("needs_checking", checking);
         out->set("counts", counts);
         JsonArray docs = array();
         for (const auto& d : tx.documents().list(company.id, state)) docs->add(documentJson(d));

@@ -311,6 +311,12 @@ int statusCommand(const std::vector<std::string>& args, std::ostream& out, std::
                 json.key("qb_status_message").value(d.qbStatusMessage);
                 json.key("last_error").value(d.lastError);
                 json.key("hold_reason").value(d.holdReason);
+                json.key("attempts").value(d.attempts);
+                json.key("resends").value(d.resends);
+                json.key("needs_checking").value(!d.checkReason.empty());
+                json.key("check_reason").value(d.checkReason);
+                json.key("add_answer").value(d.addAnswer);
+                json.key("lookup_answer").value(d.lookupAnswer);
                 json.endObject();
             }
             json.endArray();
@@ -326,11 +332,15 @@ int statusCommand(const std::vector<std::string>& args, std::ostream& out, std::
         for (const auto& d : s.attention) {
             out << "  #" << d.id << " " << kindKey(d.kind) << " " << d.refNumber << " (settlement " << d.settlementId
                 << ", " << common::formatCents(d.expectedTotal) << " " << d.currency << ") "
-                << store::toString(d.state);
+                << (d.checkReason.empty() ? store::toString(d.state) : std::string_view("needs checking"));
             if (!d.holdReason.empty()) out << ": " << d.holdReason;
-            if (d.qbStatusCode) out << ": QuickBooks " << *d.qbStatusCode << " " << d.qbStatusMessage;
+            if (d.qbStatusCode && d.checkReason.empty()) out << ": QuickBooks " << *d.qbStatusCode << " " << d.qbStatusMessage;
             if (!d.lastError.empty()) out << ": " << d.lastError;
             out << "\n";
+            if (!d.checkReason.empty()) {
+                if (!d.addAnswer.empty()) out << "      QuickBooks' answer to the add: " << d.addAnswer << "\n";
+                if (!d.lookupAnswer.empty()) out << "      to the query: " << d.lookupAnswer << "\n";
+            }
         }
     }
     if (statuses.empty()) out << "no companies yet: settlebridge company add NAME\n";

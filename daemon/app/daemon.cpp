@@ -29,6 +29,7 @@
 #include "daemon/amazon/accounts.hpp"
 #include "daemon/amazon/settlement_sync.hpp"
 #include "daemon/app/cli.hpp"
+#include "daemon/app/data_directory.hpp"
 #include "daemon/app/scheduler.hpp"
 #include "daemon/app/qbwc_route.hpp"
 #include "daemon/net/http_server.hpp"
@@ -152,6 +153,9 @@ protected:
         Poco::Logger& log = Poco::Logger::get("settlebridge");
         try {
             return serve(log);
+        } catch (const DataDirectoryBusy& e) {
+            log.fatal("cannot start: %s", std::string(e.what()));
+            return kExitBadInput;
         } catch (const net::HttpServerError& e) {
             log.fatal("cannot start: %s", std::string(e.what()));
             return kExitBadInput;
@@ -163,6 +167,11 @@ protected:
 
 private:
     int serve(Poco::Logger& log) {
+        // One daemon per data directory: the lock proves no other process serves its Web Connector sessions, so the
+        // ones a previous run left open (it was killed, the power went) are ended before anyone signs in.
+        std::error_code dirError;
+        createDataDirectory(settings_.dataDir, dirError);  // an existing directory is left as it is
+        const DataDirectoryLock dataLock(settings_.dataDir);
 #ifndef _WIN32
         warnIfReadable(log, settings_.dataDir.string(), "The data folder");
         warnIfReadable(log, settings_.http.privateKeyFile, "The TLS private key");
@@ -177,6 +186,11 @@ private:
         soap::QbwcOptions qbwcOptions;
         qbwcOptions.ticketIdle = settings_.sessionTimeout;
         soap::QbwcLogic qbwc(service.store(), qbwcOptions);
+        if (const int ended = qbwc.endSessionsLeftOpen(); ended > 0) {
+            log.warning("ended %d Web Connector session(s) left open when Settlebridge last stopped; the next sync "
+                        "carries on where they were",
+                        ended);
+        }
 
         net::HttpServer server(settings_.http);
         mountQbwc(server, qbwc);

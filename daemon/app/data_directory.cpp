@@ -10,10 +10,15 @@
 #include <string>
 #include <vector>
 #else
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #endif
+
+#include <string>
 
 namespace settlebridge::app {
 
@@ -128,6 +133,85 @@ void createDataDirectory(const fs::path& dir, std::error_code& error) {
 }
 
 void protectDataDirectory(const fs::path&, std::error_code& error) { error.clear(); }
+
+#endif
+
+// ---------------------------------------------------------------------------------------------------------------
+// The data directory lock
+
+namespace {
+
+std::string busyMessage(const fs::path& dir, const std::string& holder) {
+    std::string text = "the data folder " + dir.string() + " is in use by another Settlebridge daemon";
+    if (!holder.empty()) text += " (process " + holder + ")";
+    return text + ": stop that one first, or give this one another --data-dir";
+}
+
+std::string firstLine(const std::string& text) {
+    std::string line = text.substr(0, text.find_first_of("\r\n"));
+    if (line.size() > 40) line.resize(40);
+    return line;
+}
+
+}  // namespace
+
+#ifdef _WIN32
+
+DataDirectoryLock::DataDirectoryLock(const fs::path& dir) : path_(dir / "settlebridge.lock") {
+    HANDLE file = CreateFileW(path_.c_str(), GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, nullptr,
+                              OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, nullptr);
+    if (file == INVALID_HANDLE_VALUE) throw std::system_error(lastError(), "cannot open " + path_.string());
+    // One byte at 4 GiB, past anything the file holds: the process id at its start stays readable by others.
+    OVERLAPPED region{};
+    region.OffsetHigh = 1;
+    if (!LockFileEx(file, LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, &region)) {
+        const DWORD code = GetLastError();
+        std::string holder;
+        char buffer[64] = {};
+        DWORD got = 0;
+        if (ReadFile(file, buffer, sizeof buffer - 1, &got, nullptr)) holder = firstLine(std::string(buffer, got));
+        CloseHandle(file);
+        if (code == ERROR_LOCK_VIOLATION || code == ERROR_IO_PENDING) throw DataDirectoryBusy(busyMessage(dir, holder));
+        throw std::system_error(std::error_code(static_cast<int>(code), std::system_category()),
+                                "cannot lock " + path_.string());
+    }
+    const std::string pid = std::to_string(GetCurrentProcessId()) + "\n";
+    SetFilePointer(file, 0, nullptr, FILE_BEGIN);
+    SetEndOfFile(file);
+    DWORD written = 0;
+    WriteFile(file, pid.data(), static_cast<DWORD>(pid.size()), &written, nullptr);
+    handle_ = file;
+}
+
+DataDirectoryLock::~DataDirectoryLock() {
+    if (handle_ != nullptr) CloseHandle(static_cast<HANDLE>(handle_));  // closing releases the lock
+}
+
+#else
+
+DataDirectoryLock::DataDirectoryLock(const fs::path& dir) : path_(dir / "settlebridge.lock") {
+    fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd_ < 0) throw std::system_error(errno, std::generic_category(), "cannot open " + path_.string());
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+        const int code = errno;
+        std::string holder;
+        char buffer[64] = {};
+        const ssize_t got = ::pread(fd_, buffer, sizeof buffer - 1, 0);
+        if (got > 0) holder = firstLine(std::string(buffer, static_cast<std::size_t>(got)));
+        ::close(fd_);
+        fd_ = -1;
+        if (code == EWOULDBLOCK) throw DataDirectoryBusy(busyMessage(dir, holder));
+        throw std::system_error(code, std::generic_category(), "cannot lock " + path_.string());
+    }
+    const std::string pid = std::to_string(::getpid()) + "\n";
+    if (::ftruncate(fd_, 0) == 0) {
+        [[maybe_unused]] const ssize_t written = ::pwrite(fd_, pid.data(), pid.size(), 0);
+    }
+}
+
+DataDirectoryLock::~DataDirectoryLock() {
+    if (fd_ >= 0) ::close(fd_);  // closing releases the lock
+}
 
 #endif
 

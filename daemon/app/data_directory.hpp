@@ -8,6 +8,7 @@
 //    is). Files and folders inside inherit it. In SDDL: D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)[(A;OICI;FA;;;<user SID>)].
 
 #include <filesystem>
+#include <stdexcept>
 #include <system_error>
 
 namespace settlebridge::app {
@@ -20,5 +21,35 @@ void createDataDirectory(const std::filesystem::path& dir, std::error_code& erro
 /// does this at every start, which also closes a directory that an older version created with the inherited
 /// ACL). Unix: nothing to do (the directory keeps its mode). Sets `error` on failure.
 void protectDataDirectory(const std::filesystem::path& dir, std::error_code& error);
+
+/// The data directory is used by one daemon at a time: `serve` holds an exclusive lock on `settlebridge.lock` in it
+/// for as long as it runs (flock on Unix, LockFileEx on Windows). The operating system releases it when the process
+/// ends in any way, kill -9 and power loss included, so holding it proves no other process serves this directory:
+/// the daemon may then end every Web Connector session a previous run left open. CLI commands do not take it.
+class DataDirectoryLock {
+public:
+    /// Takes the lock (creating the lock file) and writes this process's id into the file; throws
+    /// DataDirectoryBusy when another process holds it, std::system_error when the file cannot be opened.
+    explicit DataDirectoryLock(const std::filesystem::path& dir);
+    ~DataDirectoryLock();
+    DataDirectoryLock(const DataDirectoryLock&) = delete;
+    DataDirectoryLock& operator=(const DataDirectoryLock&) = delete;
+
+    const std::filesystem::path& path() const noexcept { return path_; }
+
+private:
+    std::filesystem::path path_;
+#ifdef _WIN32
+    void* handle_ = nullptr;
+#else
+    int fd_ = -1;
+#endif
+};
+
+/// Another process (normally another `settlebridge serve`) holds the data directory's lock.
+class DataDirectoryBusy : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
 
 }  // namespace settlebridge::app

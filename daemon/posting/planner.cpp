@@ -117,6 +117,58 @@ std::string docLabel(const store::Document& d) {
     return label;
 }
 
+// Why a failed document needs a person (documents.check_reason).
+constexpr std::string_view kCheckAnswered = "answered";         // QuickBooks answered the add; a query finds nothing
+constexpr std::string_view kCheckResendLimit = "resend-limit";  // sent too often without an answer
+
+std::string joinWords(const std::vector<std::string>& parts) {
+    std::string out;
+    for (const auto& p : parts) out += (out.empty() ? "" : ", ") + p;
+    return out;
+}
+
+/// QuickBooks' status in words: `status 0 (Info) "Status OK"`.
+std::string statusWords(const qbxml::Response& rs) {
+    std::string text = "status " + std::to_string(rs.statusCode);
+    if (!rs.statusSeverity.empty()) text += " (" + rs.statusSeverity + ")";
+    return text + " \"" + rs.statusMessage + "\"";
+}
+
+/// One transaction of an answer in words: `SalesReceiptRet with TxnID 1A-2, RefNumber R1, TotalAmount 12.50`.
+std::string txnWords(const qbxml::TxnRet& t) {
+    std::vector<std::string> parts;
+    parts.push_back(t.txnId.empty() ? "no TxnID" : "TxnID " + t.txnId);
+    if (t.retType != "TransferRet") parts.push_back(t.refNumber.empty() ? "no RefNumber" : "RefNumber " + t.refNumber);
+    parts.push_back(t.totalAmount ? "TotalAmount " + common::formatCents(*t.totalAmount) : "no TotalAmount");
+    if (!t.txnDate.empty()) parts.push_back("TxnDate " + t.txnDate);
+    return (t.retType.empty() ? std::string("a transaction") : t.retType) + " with " + joinWords(parts);
+}
+
+/// What an answer shows, for the evidence kept on a document.
+std::string answerWords(const qbxml::Response& rs) {
+    std::string text = statusWords(rs);
+    if (rs.txns.empty()) return text + ", no transaction";
+    const std::size_t shown = std::min<std::size_t>(rs.txns.size(), 3);
+    for (std::size_t i = 0; i < shown; ++i) text += (i == 0 ? ", " : "; ") + txnWords(rs.txns[i]);
+    if (rs.txns.size() > shown) text += "; and " + std::to_string(rs.txns.size() - shown) + " more";
+    return text;
+}
+
+/// Why an accepted add's answer does not show the document (no TxnID, RefNumber or total; another RefNumber), or
+/// "" when it does.
+std::string unmatchedAnswer(const store::Document& doc, const qbxml::TxnRet* ret) {
+    if (ret == nullptr) return "its answer holds no transaction";
+    std::vector<std::string> missing;
+    if (ret->txnId.empty()) missing.push_back("TxnID");
+    if (!doc.refNumber.empty() && ret->refNumber.empty()) missing.push_back("RefNumber");
+    if (!ret->totalAmount) missing.push_back(doc.kind == DocKind::Transfer ? "Amount" : "TotalAmount");
+    if (!missing.empty()) return "its answer has no " + joinWords(missing);
+    if (!doc.refNumber.empty() && ret->refNumber != doc.refNumber) {
+        return "its answer is numbered " + ret->refNumber + ", not " + doc.refNumber;
+    }
+    return {};
+}
+
 std::string upperFirst(std::string text) {
     if (!text.empty()) text[0] = common::asciiUpper(text[0]);
     return text;
@@ -693,6 +745,7 @@ void Pass::warnAboutUnknownCurrency(const std::vector<store::Document>& ready) {
 
 std::optional<Request> Pass::run() {
     if (session_.refused) return std::nullopt;
+    if (session_.idleRequests >= options_.maxIdleRequests) return std::nullopt;  // stalled: the summary says why
     if (!session_.preferencesRead) {
         const std::string id = nextRequestId();
         return issue(PendingKind::Preferences, id, qbxml::renderPreferencesQuery(context(), id), "preferences query",
@@ -1075,6 +1128,7 @@ private:
     };
     UsedNames usedNames(const store::Document& doc);
 
+    bool idle_ = false;  // this answer moved nothing forward (counted towards PlannerOptions::maxIdleRequests)
     const PlannerOptions& options_;
     DecodeCache& cache_;
     store::Tx& tx_;
@@ -1127,6 +1181,12 @@ ResponseOutcome Applier::apply(std::string_view xml) {
     session_.pendingDocumentId.reset();
     session_.pendingNames.clear();
     session_.responsesReceived += 1;
+    session_.idleRequests = idle_ ? session_.idleRequests + 1 : 0;
+    if (session_.idleRequests == options_.maxIdleRequests) {
+        event(store::EventLevel::Warning, "The last " + std::to_string(session_.idleRequests) +
+                                              " answers from QuickBooks moved nothing forward: Settlebridge ended the "
+                                              "session (the next Web Connector run carries on).");
+    }
     if (outcome.error) session_.lastError = outcome.message;
     tx_.sessions().update(session_);
     return outcome;
@@ -1302,7 +1362,11 @@ ResponseOutcome Applier::applyLookup(const qbxml::Response& rs) {
                                     " is already in QuickBooks, so it was not sent again: " + cls.explanation;
         tx_.sessions().setMark(session_.id, SessionMark{std::string(kMarkDocument), std::to_string(doc.id),
                                                         std::string(kSkipped), message});
+        doc.lookupAnswer = answerWords(rs);
+        doc.updatedAt = now_;
+        tx_.documents().save(doc);
         event(store::EventLevel::Warning, message);
+        idle_ = true;
         return ResponseOutcome{true, message};
     }
 
@@ -1338,6 +1402,7 @@ ResponseOutcome Applier::applyLookup(const qbxml::Response& rs) {
                       "QuickBooks, then retry it in Settlebridge.",
                       " was already in QuickBooks (TxnID " + hit->txnId + "): marked posted, not sent again.");
     }
+    doc.lookupAnswer = answerWords(rs);
     if (other != nullptr) {
         const std::string message =
             "QuickBooks already has a " + kindLabel(doc.kind) + " numbered " + doc.refNumber + " (TxnID " +
@@ -1351,10 +1416,39 @@ ResponseOutcome Applier::applyLookup(const qbxml::Response& rs) {
         event(store::EventLevel::Error, message);
         return {};
     }
-    // Not in QuickBooks: safe to add (again).
+    // Not in QuickBooks. An add QuickBooks answered is never sent again: a person checks.
+    if (!doc.addAnswer.empty()) {
+        const std::string message =
+            "QuickBooks answered its add (" + doc.addAnswer + ") but a query for it finds nothing (" + doc.lookupAnswer +
+            "). Settlebridge does not send it again: look for it in QuickBooks (by date, customer and amount). If it "
+            "is not there, retry it; if it is, leave this one as it is.";
+        doc = needsChecking(std::move(doc), kCheckAnswered, message, session_.id, now_);
+        tx_.documents().save(doc);
+        event(store::EventLevel::Error, upperFirst(docLabel(doc)) + " needs checking: " + message);
+        return {};
+    }
+    // An add that got no answer is sent again, at most maxResends times over all sessions; then a person checks.
+    if (doc.attempts > 0 && doc.resends >= options_.maxResends) {
+        const std::string message =
+            "It was sent to QuickBooks " + std::to_string(doc.attempts) + " times without an answer, and QuickBooks "
+            "says it does not have it (" + doc.lookupAnswer + "). Settlebridge does not send it again by itself: check "
+            "QuickBooks for it (and the Web Connector's log for why the answers were lost). If it is not there, retry "
+            "it; if it is, leave this one as it is.";
+        doc = needsChecking(std::move(doc), kCheckResendLimit, message, session_.id, now_);
+        tx_.documents().save(doc);
+        event(store::EventLevel::Error, upperFirst(docLabel(doc)) + " needs checking: " + message);
+        return {};
+    }
+    std::string note = " is not in QuickBooks: queued to be sent.";
+    if (doc.attempts > 0) {
+        doc.resends += 1;
+        note = " is not in QuickBooks: queued to be sent again (" + std::to_string(doc.resends) + " of at most " +
+               std::to_string(options_.maxResends) + " times).";
+    }
     doc = requeue(std::move(doc), 0, "", session_.id, now_);
     tx_.documents().save(doc);
-    event(store::EventLevel::Info, upperFirst(docLabel(doc)) + " is not in QuickBooks: queued to be sent.");
+    event(store::EventLevel::Info, upperFirst(docLabel(doc)) + note);
+    idle_ = true;
     return {};
 }
 
@@ -1395,9 +1489,21 @@ ResponseOutcome Applier::applyAdd(const qbxml::Response& rs) {
     const auto cls = qbxml::classifyStatus(rs.statusCode, rs.statusMessage);
     const qbxml::TxnRet* ret = rs.txn();
     if (cls.kind == qbxml::StatusClass::ok || cls.kind == qbxml::StatusClass::warning) {
-        if (ret == nullptr || ret->txnId.empty()) {
-            // Accepted but without the transaction: it stays `sent` and is looked up before anything else.
-            return ResponseOutcome{false, ""};
+        if (const std::string why = unmatchedAnswer(doc, ret); !why.empty()) {
+            // QuickBooks answered, but the answer does not show the document: it stays `sent` and is looked up before
+            // anything else — and, having been answered, it is never sent again.
+            doc.addAnswer = answerWords(rs);
+            doc.qbStatusCode = rs.statusCode;
+            doc.qbStatusMessage = rs.statusMessage;
+            doc.lastError = "QuickBooks accepted it but " + why + "; Settlebridge looks it up in QuickBooks and does not "
+                            "send it again.";
+            doc.lastSessionId = session_.id;
+            doc.updatedAt = now_;
+            tx_.documents().save(doc);
+            event(store::EventLevel::Warning, upperFirst(docLabel(doc)) + ": QuickBooks answered its add (" +
+                                                  doc.addAnswer + ") but " + why + "; it is looked up, never sent again.");
+            idle_ = true;
+            return {};
         }
         return settle(std::move(doc), *ret, rs,
                       " was posted (TxnID " + ret->txnId + ") but QuickBooks recorded a total of ",
@@ -1599,9 +1705,19 @@ void Planner::interrupt(store::Tx& tx, store::WcSession& session, std::string_vi
     tx.sessions().update(session);
 }
 
+bool Planner::stalled(const store::WcSession& session) const noexcept {
+    return session.idleRequests >= options_.maxIdleRequests;
+}
+
+std::string Planner::stalledMessage() const {
+    return "Settlebridge ended this session: QuickBooks' last " + std::to_string(options_.maxIdleRequests) +
+           " answers moved nothing forward (the event log has them). Nothing is lost; the next Web Connector run "
+           "carries on";
+}
+
 int Planner::progress(store::Tx& tx, const store::WcSession& session, Timestamp now, bool* waiting) const {
     if (waiting != nullptr) *waiting = false;
-    if (session.refused) return 100;
+    if (session.refused || stalled(session)) return 100;
     store::WcSession copy = session;
     Pass pass(options_, *cache_, tx, copy, now, true);
     bool more = pass.run().has_value();
@@ -1672,6 +1788,10 @@ SessionReport Planner::report(store::Tx& tx, const store::WcSession& session) co
                 break;
             case DocState::Failed: {
                 std::string line = docLabel(d);
+                if (!d.checkReason.empty()) {
+                    r.checking.push_back(line + ": " + d.lastError);
+                    break;
+                }
                 if (!d.qbTxnId.empty()) {
                     line += " (in QuickBooks as " + d.qbTxnId + ", needs checking)";  // e.g. a total mismatch
                 } else if (d.qbStatusCode && *d.qbStatusCode != 0) {
@@ -1694,6 +1814,8 @@ SessionReport Planner::report(store::Tx& tx, const store::WcSession& session) co
         if (m.status != kFailed) continue;
         r.blocked.push_back(upperFirst(m.kind) + " \"" + m.name + "\": " + m.message);
     }
+    r.notice = session.notice;
+    if (stalled(session)) r.stopped = stalledMessage();
     return r;
 }
 
@@ -1728,9 +1850,12 @@ std::string SessionReport::text() const {
         if (lines.size() > shown) out += " | and " + std::to_string(lines.size() - shown) + " more";
     };
     list(failed, std::to_string(failed.size()) + " failed");
+    list(checking, std::to_string(checking.size()) + " needs checking in QuickBooks");
     list(held, std::to_string(held.size()) + " held");
     list(blocked, "waiting for");
     out += ".";
+    if (!stopped.empty()) out += " " + stopped + ".";
+    if (!notice.empty()) out = notice + " " + out;
     return out;
 }
 

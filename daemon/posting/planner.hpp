@@ -33,6 +33,8 @@ struct PlannerOptions {
     store::Timestamp lockRetrySeconds = 20;   // wait before re-sending a document QuickBooks found locked
     int maxLockRetriesPerSession = 3;      // then the document waits for a later session...
     store::Timestamp lockDeferSeconds = 900;  // ...at least this long
+    int maxResends = 3;                    // adds sent again after "not found" (lost answers); then a person checks
+    int maxIdleRequests = 20;              // answers in a row that move nothing forward before a session ends
 };
 
 /// The first sendRequestXML of a session: what the Web Connector reported.
@@ -71,8 +73,11 @@ struct SessionReport {
     int refunds = 0;
     int transfers = 0;
     std::vector<std::string> failed;   // one line per failed document
+    std::vector<std::string> checking; // one line per document that needs a person to check QuickBooks
     std::vector<std::string> held;     // one line per document held in this session
     std::vector<std::string> blocked;  // prerequisites that failed (documents waiting for them)
+    std::string notice;                // said first: "The previous sync was interrupted ...; resumed."
+    std::string stopped;               // why the session ended before its work was done
     std::string text() const;          // "Posted 3 documents (2 sales receipts, 1 credit memo); 1 failed: ..."
 };
 
@@ -113,6 +118,12 @@ public:
     /// Percent done for receiveResponseXML: 100 when no request is left for this session, else 1..99. Also
     /// sets `waiting` when the only work left is a document to retry within a few seconds (NoOp).
     int progress(store::Tx& tx, const store::WcSession& session, store::Timestamp now, bool* waiting = nullptr) const;
+
+    /// True when the session's last answers moved nothing forward (PlannerOptions::maxIdleRequests): next() hands
+    /// out nothing more and the summary says why.
+    bool stalled(const store::WcSession& session) const noexcept;
+    /// What the summary says about a stalled session.
+    std::string stalledMessage() const;
 
     /// Documents a new session would act on, and when waiting documents become ready.
     PendingWork pendingWork(store::Tx& tx, std::int64_t companyId, store::Timestamp now) const;

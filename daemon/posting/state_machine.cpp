@@ -61,6 +61,7 @@ Document markSent(Document doc, std::int64_t sessionId, Timestamp now) {
     doc.state = DocState::Sent;
     doc.verifyFirst = false;
     doc.attempts += 1;
+    doc.addAnswer.clear();  // the answer to this add is still to come
     doc.sentAt = now;
     doc.lastSessionId = sessionId;
     doc.updatedAt = now;
@@ -80,6 +81,7 @@ Document markPosted(Document doc, const QbResult& result, std::int64_t sessionId
     doc.holdReason.clear();
     doc.verifyFirst = false;
     doc.retryAfter = 0;
+    doc.checkReason.clear();
     doc.lastSessionId = sessionId;
     doc.postedAt = now;
     doc.updatedAt = now;
@@ -99,8 +101,18 @@ Document markFailed(Document doc, const QbResult& result, std::string_view expla
     doc.qbStatusMessage = result.statusMessage;
     doc.lastError = std::string(explanation);
     doc.verifyFirst = false;
+    doc.checkReason.clear();
     doc.lastSessionId = sessionId;
     doc.updatedAt = now;
+    return doc;
+}
+
+Document needsChecking(Document doc, std::string_view reason, std::string_view explanation, std::int64_t sessionId,
+                       Timestamp now) {
+    const std::optional<int> code = doc.qbStatusCode;
+    const std::string message = doc.qbStatusMessage;
+    doc = markFailed(std::move(doc), QbResult{"", "", std::nullopt, code, message}, explanation, sessionId, now);
+    doc.checkReason = std::string(reason);
     return doc;
 }
 
@@ -123,6 +135,10 @@ Document retry(Document doc, Timestamp now) {
     doc.verifyFirst = doc.attempts > 0 || !doc.qbTxnId.empty();
     doc.retryAfter = 0;
     doc.lastError.clear();
+    // A person decided: the count of re-sends starts again, and an earlier answer no longer stops a re-send.
+    doc.checkReason.clear();
+    doc.addAnswer.clear();
+    doc.resends = 0;
     doc.updatedAt = now;
     return doc;
 }

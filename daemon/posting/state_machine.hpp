@@ -54,9 +54,15 @@ Document markPosted(Document doc, const QbResult& result, std::int64_t sessionId
 /// sent|queued → failed, keeping QuickBooks' code and message and our own explanation.
 Document markFailed(Document doc, const QbResult& result, std::string_view explanation, std::int64_t sessionId,
                     Timestamp now);
+/// sent|queued → failed, needing a person to check QuickBooks (`reason`: "answered" — QuickBooks answered the add but
+/// neither the answer nor a query shows the document; "resend-limit" — sent too often without an answer). Such a
+/// document is never sent again by the planner; retry() is the person's decision.
+Document needsChecking(Document doc, std::string_view reason, std::string_view explanation, std::int64_t sessionId,
+                       Timestamp now);
 /// sent → queued: not found in QuickBooks (safe to add again), or a lock to retry after `retryAfter`.
 Document requeue(Document doc, Timestamp retryAfter, std::string_view note, std::int64_t sessionId, Timestamp now);
-/// failed → queued. A document whose add was ever sent is verified in QuickBooks before it is added again.
+/// failed → queued. A document whose add was ever sent is verified in QuickBooks before it is added again. Clears
+/// the re-send count and the needs-checking reason (a person decided).
 Document retry(Document doc, Timestamp now);
 
 }  // namespace settlebridge::posting

@@ -11,7 +11,7 @@ constexpr std::string_view kColumns =
     "d.external_guid, d.txn_date, d.customer, d.expected_total, d.currency, d.payload, d.depends_on, d.state, "
     "d.hold_reason, d.verify_first, d.attempts, d.auto_retries, d.retry_after, d.qb_txn_id, d.qb_txn_date, "
     "d.qb_total, d.qb_status_code, d.qb_status_message, d.last_error, d.last_session_id, d.created_at, "
-    "d.updated_at, d.sent_at, d.posted_at";
+    "d.updated_at, d.sent_at, d.posted_at, d.resends, d.check_reason, d.add_answer, d.lookup_answer";
 
 std::string select(std::string_view where) {
     std::string sql = "SELECT ";
@@ -56,6 +56,10 @@ Document readDocument(const Query& q) {
     d.updatedAt = q.getInt(30);
     d.sentAt = q.getInt(31);
     d.postedAt = q.getInt(32);
+    d.resends = static_cast<int>(q.getInt(33));
+    d.checkReason = q.getText(34);
+    d.addAnswer = q.getText(35);
+    d.lookupAnswer = q.getText(36);
     return d;
 }
 
@@ -162,7 +166,8 @@ void Documents::save(const Document& d) {
                "UPDATE documents SET state = ?2, hold_reason = ?3, verify_first = ?4, attempts = ?5, "
                "auto_retries = ?6, retry_after = ?7, qb_txn_id = ?8, qb_txn_date = ?9, qb_total = ?10, "
                "qb_status_code = ?11, qb_status_message = ?12, last_error = ?13, last_session_id = ?14, "
-               "updated_at = ?15, sent_at = ?16, posted_at = ?17, payload = ?18 WHERE id = ?1")
+               "updated_at = ?15, sent_at = ?16, posted_at = ?17, payload = ?18, resends = ?19, check_reason = ?20, "
+               "add_answer = ?21, lookup_answer = ?22 WHERE id = ?1")
             .bind(1, d.id)
             .bind(2, toString(d.state))
             .bind(3, d.holdReason)
@@ -181,6 +186,10 @@ void Documents::save(const Document& d) {
             .bind(16, d.sentAt)
             .bind(17, d.postedAt)
             .bind(18, d.payload)
+            .bind(19, d.resends)
+            .bind(20, d.checkReason)
+            .bind(21, d.addAnswer)
+            .bind(22, d.lookupAnswer)
             .run();
     if (changed != 1) throw StoreError("no document with id " + std::to_string(d.id));
 }

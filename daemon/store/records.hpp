@@ -110,6 +110,9 @@ struct WcSession {
     int requestsSent = 0;
     int responsesReceived = 0;
     int initialWork = 0;           // documents to post when the session started (for percent done)
+    int idleRequests = 0;          // answers in a row that moved nothing forward (the planner stops after a bound)
+    std::string notice;            // said with the summary: "the previous sync was interrupted; resumed"
+    int endedByRestart = 0;        // 1: left open by a daemon that stopped, ended by the next at its start; 2: told
 };
 
 /// Per-session notes about one name: a list element known missing, a failed add, a document skipped.
@@ -192,6 +195,10 @@ struct Document {
     std::string qbStatusMessage;
     std::string lastError;             // our own explanation (total mismatch, conflicting document...)
     std::optional<std::int64_t> lastSessionId;
+    int resends = 0;                   // adds sent again after QuickBooks said "not found" (at most 3, then a person)
+    std::string checkReason;           // failed and needs a person to check QuickBooks: "answered", "resend-limit"
+    std::string addAnswer;             // QuickBooks' answer to the last add, in words (evidence)
+    std::string lookupAnswer;          // QuickBooks' answer to the last lookup, in words (evidence)
     Timestamp createdAt = 0;
     Timestamp updatedAt = 0;
     Timestamp sentAt = 0;

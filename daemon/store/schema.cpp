@@ -3,6 +3,7 @@
 #include <string>
 
 #include "daemon/store/schema_admin.hpp"
+#include "daemon/store/schema_resends.hpp"
 #include "daemon/store/schema_ads.hpp"
 #include "daemon/store/schema_amazon.hpp"
 #include "daemon/store/schema_sellercloud.hpp"
@@ -211,6 +212,9 @@ const std::vector<Migration>& migrations() {
         {5, "admin page users, sessions, login throttling; company posting options", adminSchemaSql()},
         {6, "company option: registered for GST/HST or VAT (tax on Amazon's fees is recoverable)",
          "ALTER TABLE company_options ADD COLUMN tax_registered INTEGER NOT NULL DEFAULT 0;"},
+        {7, "documents: re-sends counted, needs-checking evidence; Web Connector sessions: restart notice, idle "
+            "requests",
+         resendsSchemaSql()},
     };
     return all;
 }

@@ -9,7 +9,8 @@ namespace {
 constexpr std::string_view kColumns =
     "id, ticket, company_id, state, created_at, last_seen_at, expires_at, closed_at, qbxml_version, "
     "company_file_name, preferences_read, refused, pending_kind, pending_request_id, pending_document_id, "
-    "pending_names, last_error, requests_sent, responses_received, initial_work";
+    "pending_names, last_error, requests_sent, responses_received, initial_work, idle_requests, notice, "
+    "ended_by_restart";
 
 std::string select(std::string_view where) {
     std::string sql = "SELECT ";
@@ -41,6 +42,9 @@ WcSession readSession(const Query& q) {
     s.requestsSent = static_cast<int>(q.getInt(17));
     s.responsesReceived = static_cast<int>(q.getInt(18));
     s.initialWork = static_cast<int>(q.getInt(19));
+    s.idleRequests = static_cast<int>(q.getInt(20));
+    s.notice = q.getText(21);
+    s.endedByRestart = static_cast<int>(q.getInt(22));
     return s;
 }
 
@@ -95,7 +99,8 @@ void WcSessions::update(const WcSession& s) {
                "UPDATE wc_sessions SET state = ?2, last_seen_at = ?3, expires_at = ?4, closed_at = ?5, "
                "qbxml_version = ?6, company_file_name = ?7, preferences_read = ?8, refused = ?9, pending_kind = ?10, "
                "pending_request_id = ?11, pending_document_id = ?12, pending_names = ?13, last_error = ?14, "
-               "requests_sent = ?15, responses_received = ?16, initial_work = ?17 WHERE id = ?1")
+               "requests_sent = ?15, responses_received = ?16, initial_work = ?17, idle_requests = ?18, notice = ?19, "
+               "ended_by_restart = ?20 WHERE id = ?1")
             .bind(1, s.id)
             .bind(2, toString(s.state))
             .bind(3, s.lastSeenAt)
@@ -113,8 +118,25 @@ void WcSessions::update(const WcSession& s) {
             .bind(15, s.requestsSent)
             .bind(16, s.responsesReceived)
             .bind(17, s.initialWork)
+            .bind(18, s.idleRequests)
+            .bind(19, s.notice)
+            .bind(20, s.endedByRestart)
             .run();
     if (changed != 1) throw StoreError("no Web Connector session with id " + std::to_string(s.id));
+}
+
+std::vector<WcSession> WcSessions::listOpen() {
+    static const std::string sql = select("WHERE state = 'open' ORDER BY id");
+    auto q = db_.query(sql);
+    std::vector<WcSession> out;
+    while (q.next()) out.push_back(readSession(q));
+    return out;
+}
+
+bool WcSessions::takeRestartNotice(std::int64_t companyId) {
+    return db_.query("UPDATE wc_sessions SET ended_by_restart = 2 WHERE company_id = ?1 AND ended_by_restart = 1")
+               .bind(1, companyId)
+               .run() > 0;
 }
 
 int WcSessions::expireIdle(Timestamp now) {

@@ -28,6 +28,13 @@ public:
     /// Writes every mutable field of `session` (matched by id).
     void update(const WcSession& session);
 
+    /// Every session still open (expired or not), oldest first.
+    std::vector<WcSession> listOpen();
+
+    /// True when a session of the company was ended by a daemon's start (left open by a process that stopped) and no
+    /// later session was told yet; marks them told.
+    bool takeRestartNotice(std::int64_t companyId);
+
     /// Marks open sessions whose idle expiry has passed as expired. Returns how many.
     int expireIdle(Timestamp now);
 

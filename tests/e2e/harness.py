@@ -390,6 +390,17 @@ def load_qb(path):
         return company
 
 
+def answer_rule(qb_path, request_type, action, times=None, **fields):
+    """From now on the simulated QuickBooks answers `request_type` another way (Company.add_answer_rule)."""
+    with open_locked(qb_path) as company:
+        return company.add_answer_rule(request_type, action, times, **fields)
+
+
+def clear_answer_rules(qb_path):
+    with open_locked(qb_path) as company:
+        company.clear_answer_rules()
+
+
 def faults(fail=(), drop=(), disconnect=None, qb_unavailable=0, connection_error=None):
     plan = qs.FaultPlan()
     for spec in fail:

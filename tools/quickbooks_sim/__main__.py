@@ -21,6 +21,9 @@ Options of init and set:
   --customer NAME[=CURRENCY]         add a customer (in CURRENCY, multicurrency on)
   --item TYPE:NAME=ACCOUNT           add an item (TYPE: ItemNonInventory, ItemOtherCharge, ItemService);
                                      NAME may be "Parent:Child" when the parent exists
+  --answer-rule JSON                 answer one request type another way (tools/README.md "Answer rules"), e.g.
+                                     '{"type": "SalesReceiptQueryRq", "action": "not-found", "times": 1}'
+  --clear-answer-rules               drop every answer rule (before the --answer-rule options are added)
 
 Exit codes: 0 done; 1 the request was refused or failed (process: a status of severity Error, or an HRESULT);
 2 bad usage; 3 process: QuickBooks could not parse the request (a hard failure was recorded).
@@ -58,9 +61,20 @@ def _add_settings(parser, init):
     parser.add_argument("--vendor", action="append", default=[])
     parser.add_argument("--employee", action="append", default=[])
     parser.add_argument("--other-name", action="append", default=[])
+    parser.add_argument("--answer-rule", action="append", default=[])
+    parser.add_argument("--clear-answer-rules", action="store_true")
 
 
 def _apply_settings(company, args):
+    import json
+    if args.clear_answer_rules:
+        company.clear_answer_rules()
+    for spec in args.answer_rule:
+        try:
+            rule = json.loads(spec)
+            company.add_answer_rule(rule.pop("type"), rule.pop("action"), rule.pop("times", None), **rule)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"--answer-rule wants JSON with type and action: {spec!r} ({exc})") from exc
     if args.closing_date is not None:
         company.set_closing_date(None if args.closing_date == "none" else args.closing_date)
     if args.sales_tax is not None:

@@ -595,6 +595,30 @@ class Company:
                 return
         exts.append({"owner_id": owner_id, "name": name, "type": "STR255TYPE", "value": value})
 
+    ANSWER_ACTIONS = ("strip", "not-found", "error", "hresult")
+
+    def add_answer_rule(self, request_type, action, times=None, **fields):
+        """Makes QuickBooks answer requests of one type ("ARRefundCreditCardAddRq") the way a test needs (tools/README.md,
+        "Answer rules"): "strip" runs the request and leaves `fields` (e.g. ["TxnID", "RefNumber"]) out of its Rets;
+        "not-found" answers a query with status 1 and no Ret; "error" answers `code` and `message` without running it;
+        "hresult" answers no qbXML at all, only `hresult` and `message` (with apply=True after running the request: the
+        answer is lost on the way back). `times`: only the next N such requests (None: until cleared)."""
+        if action not in self.ANSWER_ACTIONS:
+            raise SimError(f"answer rule action must be one of {', '.join(self.ANSWER_ACTIONS)}, not {action!r}")
+        if not request_type.endswith("Rq"):
+            raise SimError(f"answer rule type must be a request element such as SalesReceiptAddRq, not {request_type!r}")
+        if action == "error" and not isinstance(fields.get("code"), int):
+            raise SimError("an error answer rule needs an integer code")
+        if action == "hresult" and not str(fields.get("hresult", "")).lower().startswith("0x"):
+            raise SimError("an hresult answer rule needs hresult=0x...")
+        rule = {"type": request_type, "action": action, "times": times}
+        rule.update(fields)
+        self.state.setdefault("answer_rules", []).append(rule)
+        return rule
+
+    def clear_answer_rules(self):
+        self.state["answer_rules"] = []
+
     # ------------------------------------------------------------------------------------------------------
     # Ledger
 

@@ -160,13 +160,20 @@ def process(company, qbxml, fail=None, xsd_path=None):
         return _hard_failure(company, seq, "unsupported",
                              "qbXML error recovery (oldMessageSetID) is not simulated", qbxml)
 
+    requests = [rq for rq in msgs if isinstance(rq.tag, str)]
+    lost = _answer_rule(company.state, requests[0].tag, ("hresult",)) if requests else None
+    if lost is not None and not lost.get("apply"):
+        # QuickBooks threw before it ran anything: no response, only the HRESULT.
+        company.state["request_log"].append({"seq": seq, "type": requests[0].tag, "hresult": lost["hresult"],
+                                             "message": lost.get("message", ""), "rule": "hresult"})
+        return Result(hresult=lost["hresult"], message=lost.get("message", "Unexpected error."), seq=seq)
+
     ctx = Context(company, seq, xsd_path)
     ctx.value_errors = value_errors
     on_error = msgs.get("onError")
     include_none = msgs.get("responseData") == "includeNone"
     snapshot = company.snapshot() if on_error == "rollbackOnError" else None
     responses, statuses = [], []
-    requests = [rq for rq in msgs if isinstance(rq.tag, str)]
     for index, rq in enumerate(requests):
         injected = fail if (fail is not None and index == 0) else None
         rs, status = _run_one(ctx, rq, injected, include_none)
@@ -184,6 +191,10 @@ def process(company, qbxml, fail=None, xsd_path=None):
             break
     company.state["hard_failures"].extend(ctx.failures)
     _log(company, seq, statuses)
+    if lost is not None:
+        # QuickBooks ran the requests, but the answer is lost on the way back: only the HRESULT reaches the caller.
+        return Result(hresult=lost["hresult"], message=lost.get("message", "Unexpected error."), statuses=statuses,
+                      seq=seq)
     return Result(response=document(responses), statuses=statuses, seq=seq)
 
 
@@ -289,6 +300,14 @@ def _run_one(ctx, rq, injected, include_none):
         status.update(statusCode=injected.code, statusSeverity="Error", statusMessage=injected.message,
                       injected=True)
         return _rs(tag, request_id, injected.code, injected.message), status
+    rule = _answer_rule(ctx.state, tag, ("error", "not-found", "strip"))
+    if rule is not None and rule["action"] == "error":
+        code, message = int(rule["code"]), rule.get("message", "Injected failure")
+        status.update(statusCode=code, statusSeverity=severity(code), statusMessage=message, rule="error")
+        return _rs(tag, request_id, code, message), status
+    if rule is not None and rule["action"] == "not-found":
+        status.update(statusCode=1, statusSeverity="Info", statusMessage=NO_MATCH, rule="not-found")
+        return _rs(tag, request_id, 1, NO_MATCH), status
     try:
         refused = textrules.refusal(ctx, rq)
         if refused is not None:
@@ -319,6 +338,11 @@ def _run_one(ctx, rq, injected, include_none):
         rets = [_filter_ret(r, includes) for r in rets]
     if include_none:
         rets = []
+    if rule is not None and rule["action"] == "strip":
+        fields = set(rule.get("fields") or [])
+        rets = [E(r.tag, attrs=r.attrs, children=[c for c in r.children if c.tag not in fields]) for r in rets]
+        status["rule"] = "strip"
+        status["stripped"] = sorted(fields)
     code, message = outcome.code, outcome.message
     if injected is not None and injected.code is not None:
         code, message = injected.code, injected.message
@@ -327,6 +351,20 @@ def _run_one(ctx, rq, injected, include_none):
                   applied=outcome.applied)
     status.update(outcome.info)
     return _rs(tag, request_id, code, message, rets, outcome.extra), status
+
+
+def _answer_rule(state, tag, actions):
+    """The first answer rule (tools/README.md, "Answer rules") for a request of type `tag` with one of `actions`,
+    counted down when it has a number of times; None when no rule applies."""
+    for rule in state.get("answer_rules") or []:
+        if rule["type"] != tag or rule["action"] not in actions:
+            continue
+        if rule.get("times") is not None:
+            if rule["times"] <= 0:
+                continue
+            rule["times"] -= 1
+        return rule
+    return None
 
 
 def _filter_ret(ret, includes):

@@ -488,15 +488,19 @@ async function queueView() {
           held ? h("div", {}, h("button", { type: "button", class: "primary", "data-approve": settlement, onclick: () => approve(c, settlement, docs) }, "Approve")) : null) : null,
         cell(d.kind_label + (d.part > 0 ? " (part " + (d.part + 1) + ")" : "")),
         cell(d.ref_number || "\u2014"), cell(d.txn_date, "nowrap"), cell(d.total, "num"),
-        h("td", {}, h("span", { class: "state state-" + d.state }, d.state)),
+        h("td", {}, d.needs_checking ? h("span", { class: "state state-checking" }, "needs checking")
+          : h("span", { class: "state state-" + d.state }, d.state)),
         h("td", {}, d.qb_status_code !== null && d.qb_status_code !== 0 ? h("div", {}, h("strong", {}, "QuickBooks " + d.qb_status_code + ": "), d.qb_status_message) : null,
-          h("div", { class: "small" }, d.explanation)),
+          h("div", { class: "small" }, d.explanation),
+          d.add_answer ? h("div", { class: "small", "data-evidence": "add" }, h("strong", {}, "QuickBooks' answer to the add: "), d.add_answer) : null,
+          d.lookup_answer && d.needs_checking ? h("div", { class: "small", "data-evidence": "lookup" }, h("strong", {}, "To the query: "), d.lookup_answer) : null),
         h("td", {}, d.can_retry ? h("button", { type: "button", "data-retry": d.id, onclick: () => retry(d) }, "Retry") : null)));
     });
   }
   const counts = q.counts;
   show(h("h1", {}, "Posting queue \u2014 " + q.company), modeBox,
-    h("p", { id: "counts" }, counts.held + " held, " + counts.queued + " queued, " + counts.sent + " sent, " + counts.posted + " posted, " + counts.failed + " failed."),
+    h("p", { id: "counts" }, counts.held + " held, " + counts.queued + " queued, " + counts.sent + " sent, " + counts.posted + " posted, " + counts.failed + " failed" +
+      (counts.needs_checking ? " (" + counts.needs_checking + " of them need checking in QuickBooks)" : "") + "."),
     rows.length ? table(["Settlement", "Document", "RefNumber", "Date", "Total", "State", "QuickBooks says", ""], rows, { label: "Documents" })
       : h("p", {}, "Nothing in the queue yet: settlements appear here once they are imported or synced."));
 }

@@ -697,6 +697,177 @@ TEST(Planner, ProgressRisesAndEndsAt100) {
 namespace settlebridge::posting {
 namespace {
 
+// ---------------------------------------------------------------------------------------------------------------
+// Re-sends, counted (docs/POSTING.md "Exactly once")
+
+/// `answer` without the elements named (e.g. "TxnID"): what a QuickBooks answer without them looks like.
+std::string withoutElements(std::string answer, const std::vector<std::string>& names) {
+    for (const auto& name : names) {
+        const std::string open = "<" + name + ">";
+        const std::string close = "</" + name + ">";
+        // Only the transaction's own element: the first one after the Ret opens (a refund's applied-to block has its
+        // own TxnID and RefNumber further down).
+        const auto at = answer.find(open, answer.find("Ret>"));
+        if (at == std::string::npos) continue;
+        answer.erase(at, answer.find(close, at) + close.size() - at);
+    }
+    return answer;
+}
+
+constexpr const char* kNotFound = "A query request did not find a matching object in QuickBooks";
+
+/// Plays a session up to the first add of `kind` (answering everything before it); returns that add.
+Request untilAdd(PostingHarness& h, store::WcSession& s, FakeQuickBooks& qb, const std::string& element) {
+    for (;;) {
+        auto r = h.next(s);
+        if (!r) throw std::runtime_error("no " + element + " was sent");
+        if (firstElement(r->qbxml) == element) return *r;
+        h.apply(s, qb.answer(r->qbxml));
+    }
+}
+
+TEST(Planner, AnsweredAddWithoutItsFieldsThenNotFoundNeedsCheckingAndIsNeverSentAgain) {
+    // The reported case: status 0, a Ret without TxnID, RefNumber and TotalAmount, a query that finds nothing.
+    PostingHarness h;
+    FakeQuickBooks qb;
+    h.import(sampleSummary(kSettlement, 2500));
+    auto s = h.startSession();
+    const Request add = untilAdd(h, s, qb, "ARRefundCreditCardAddRq");
+    const std::string answer = withoutElements(qb.answer(add.qbxml), {"TxnID", "RefNumber", "TotalAmount"});
+    EXPECT_FALSE(h.apply(s, answer).error);
+    auto refund = h.document(std::string(kSettlement) + ":P:0");
+    EXPECT_EQ(refund.state, DocState::Sent);
+    EXPECT_NE(refund.addAnswer.find("no TxnID"), std::string::npos) << refund.addAnswer;
+    EXPECT_NE(refund.addAnswer.find("no TotalAmount"), std::string::npos) << refund.addAnswer;
+    qb.failNext["ARRefundCreditCardQueryRq"].push_back({1, "Info", kNotFound});
+    std::vector<Request> sent;
+    for (int i = 0; i < 50; ++i) {
+        auto r = h.next(s);
+        if (!r) break;
+        sent.push_back(*r);
+        h.apply(s, qb.answer(r->qbxml));
+    }
+    ASSERT_FALSE(sent.empty());
+    EXPECT_TRUE(isLookup(sent[0]));
+    EXPECT_EQ(std::count_if(sent.begin(), sent.end(), isDocumentAdd), 0) << "never sent again";
+    refund = h.document(std::string(kSettlement) + ":P:0");
+    EXPECT_EQ(refund.state, DocState::Failed);
+    EXPECT_EQ(refund.checkReason, "answered");
+    EXPECT_NE(refund.lookupAnswer.find(kNotFound), std::string::npos) << refund.lookupAnswer;
+    EXPECT_NE(refund.lastError.find("does not send it again"), std::string::npos) << refund.lastError;
+    EXPECT_EQ(h.progress(s), 100);
+    h.store->read([&](store::Tx& tx) {
+        EXPECT_EQ(h.planner.pendingWork(tx, h.company.id, h.now).documents, 0) << "nothing for a new session";
+        const std::string text = h.planner.report(tx, *tx.sessions().find(s.id)).text();
+        EXPECT_NE(text.find("1 needs checking in QuickBooks: refund payment"), std::string::npos) << text;
+    });
+    // A person checked: it is not in QuickBooks after all. Retry sends it once more (after a lookup).
+    h.queue->retry(refund.id, h.now);
+    refund = h.document(std::string(kSettlement) + ":P:0");
+    EXPECT_TRUE(refund.checkReason.empty());
+    EXPECT_TRUE(refund.addAnswer.empty());
+    EXPECT_EQ(refund.resends, 0);
+}
+
+TEST(Planner, AnsweredAddMissingOneFieldIsFoundByTheLookup) {
+    for (const char* missing : {"TxnID", "RefNumber", "TotalAmount"}) {
+        SCOPED_TRACE(missing);
+        PostingHarness h;
+        FakeQuickBooks qb;
+        const auto summary = sampleSummary(kSettlement, 0);
+        h.import(summary);
+        auto s = h.startSession();
+        const Request add = untilAdd(h, s, qb, "SalesReceiptAddRq");
+        h.apply(s, withoutElements(qb.answer(add.qbxml), {missing}));
+        EXPECT_EQ(h.document(std::string(kSettlement) + ":R:0").state, DocState::Sent);
+        const auto sent = h.run(s, qb);
+        ASSERT_FALSE(sent.empty());
+        EXPECT_TRUE(isLookup(sent[0]));
+        EXPECT_EQ(h.document(std::string(kSettlement) + ":R:0").state, DocState::Posted);
+        expectEveryDocumentOnce(h, qb, summary);
+    }
+}
+
+TEST(Planner, LookupThatErrorsSendsNothingAgain) {
+    PostingHarness h;
+    FakeQuickBooks qb;
+    h.import(sampleSummary(kSettlement, 0));
+    auto s = h.startSession();
+    const Request add = untilAdd(h, s, qb, "SalesReceiptAddRq");
+    h.apply(s, withoutElements(qb.answer(add.qbxml), {"TxnID", "RefNumber", "TotalAmount"}));
+    qb.failNext["SalesReceiptQueryRq"].push_back({3260, "Error", "Insufficient permission level to perform this action."});
+    auto lookup = h.next(s);
+    ASSERT_TRUE(lookup && isLookup(*lookup));
+    const auto outcome = h.apply(s, qb.answer(lookup->qbxml));
+    EXPECT_TRUE(outcome.error);
+    EXPECT_NE(outcome.message.find("could not check"), std::string::npos) << outcome.message;
+    const auto doc = h.document(std::string(kSettlement) + ":R:0");
+    EXPECT_EQ(doc.state, DocState::Sent);
+    EXPECT_NE(doc.lookupAnswer.find("3260"), std::string::npos) << doc.lookupAnswer;
+    for (auto r = h.next(s); r; r = h.next(s)) {
+        EXPECT_FALSE(isDocumentAdd(*r) && firstElement(r->qbxml) == "SalesReceiptAddRq") << "not sent again";
+        h.apply(s, qb.answer(r->qbxml));
+    }
+    EXPECT_EQ(qb.count("SalesReceipt", doc.refNumber), 1);
+}
+
+TEST(Planner, UnansweredAddIsSentAgainAtMostThreeTimesAcrossSessionsAndRestarts) {
+    PostingHarness h;
+    FakeQuickBooks qb;
+    h.import(sampleSummary(kSettlement, 0));
+    const std::string key = std::string(kSettlement) + ":R:0";
+    int adds = 0;
+    for (int session = 0; session < 6; ++session) {
+        h.now += 600;
+        auto s = h.startSession();
+        for (auto r = h.next(s); r; r = h.next(s)) {
+            if (firstElement(r->qbxml) == "SalesReceiptAddRq") {
+                ++adds;  // lost before QuickBooks saw it
+                break;
+            }
+            h.apply(s, qb.answer(r->qbxml));
+        }
+        h.reopen();  // and the process dies
+    }
+    EXPECT_EQ(adds, 4) << "the first add and three re-sends";
+    const auto doc = h.document(key);
+    EXPECT_EQ(doc.state, DocState::Failed);
+    EXPECT_EQ(doc.checkReason, "resend-limit");
+    EXPECT_EQ(doc.resends, 3);
+    EXPECT_EQ(doc.attempts, 4);
+    EXPECT_NE(doc.lastError.find("4 times without an answer"), std::string::npos) << doc.lastError;
+    EXPECT_EQ(qb.count("SalesReceipt", doc.refNumber), 0);
+}
+
+TEST(Planner, SessionWithoutProgressEnds) {
+    PlannerOptions options;
+    options.maxIdleRequests = 2;
+    PostingHarness h(store::CompanyMode::Live, options);
+    FakeQuickBooks qb;
+    h.import(sampleSummary(kSettlement, 0));
+    auto s1 = h.startSession();
+    untilAdd(h, s1, qb, "SalesReceiptAddRq");  // lost
+    h.now += 600;
+    auto s = h.startSession();
+    auto lookup = h.next(s);
+    ASSERT_TRUE(lookup && isLookup(*lookup));
+    h.apply(s, qb.answer(lookup->qbxml));  // not found: queued again (1 answer without progress)
+    const Request add = untilAdd(h, s, qb, "SalesReceiptAddRq");
+    h.apply(s, withoutElements(qb.answer(add.qbxml), {"TxnID"}));  // answered without its TxnID (2)
+    EXPECT_FALSE(h.next(s).has_value()) << "the session ends although a lookup is due";
+    EXPECT_EQ(h.progress(s), 100);
+    h.store->read([&](store::Tx& tx) {
+        const auto session = *tx.sessions().find(s.id);
+        EXPECT_TRUE(h.planner.stalled(session));
+        const std::string text = h.planner.report(tx, session).text();
+        EXPECT_NE(text.find("moved nothing forward"), std::string::npos) << text;
+    });
+    auto next = h.startSession();
+    auto again = h.next(next);
+    ASSERT_TRUE(again.has_value());
+    EXPECT_TRUE(isLookup(*again)) << "the next session carries on";
+}
+
 TEST(SchemaCheck, RejectsAnInvalidRequest) {
     EXPECT_NE(settlebridge::testing::qbxmlSchemaErrors(
                   "<?xml version=\"1.0\"?><?qbxml version=\"13.0\"?><QBXML><QBXMLMsgsRq>"
