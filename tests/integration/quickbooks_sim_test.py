@@ -1070,6 +1070,59 @@ class TextLengthsPermissionsNumbering(SimTestCase):
         self.process(no_ref)
         self.assertEqual(self.company.documents("SalesReceipt")[-1]["ref_number"], "INV-0100")
 
+class AnswerRules(SimTestCase):
+    """Test controls (tools/README.md "Answer rules"): answers a real QuickBooks is not known to give, kept in the
+    company-state file until cleared."""
+
+    ACCOUNT = ("<AccountAddRq requestID='r1'><AccountAdd><Name>{}</Name><AccountType>Bank</AccountType></AccountAdd>"
+               "</AccountAddRq>")
+
+    def test_strip_runs_the_request_and_leaves_the_fields_out(self):
+        self.company.add_answer_rule("AccountAddRq", "strip", fields=["ListID", "FullName"])
+        result = self.company.process(rq(self.ACCOUNT.format("Clearing A")))  # not schema-valid any more: on purpose
+        self.assertEqual(statuses(result), [("AccountAddRq", 0)])
+        ret = parse(result.response).find(".//AccountRet")
+        self.assertIsNone(ret.find("ListID"))
+        self.assertIsNone(ret.find("FullName"))
+        self.assertEqual(ret.findtext("Name"), "Clearing A")
+        self.assertIsNotNone(self.company.find_account("Clearing A"), "the add landed")
+
+    def test_not_found_error_and_times(self):
+        self.process(rq(self.ACCOUNT.format("Clearing B")))
+        self.company.add_answer_rule("AccountQueryRq", "not-found", times=1)
+        query = rq("<AccountQueryRq requestID='q'><FullName>Clearing B</FullName></AccountQueryRq>")
+        self.assertEqual(statuses(self.process(query)), [("AccountQueryRq", 1)])
+        self.assertEqual(statuses(self.process(query)), [("AccountQueryRq", 0)], "only once")
+        self.company.add_answer_rule("AccountAddRq", "error", code=3260,
+                                     message="Insufficient permission level to perform this action.")
+        result = self.process(rq(self.ACCOUNT.format("Clearing C")))
+        self.assertEqual(statuses(result), [("AccountAddRq", 3260)])
+        self.assertIsNone(self.company.find_account("Clearing C"), "not run")
+
+    def test_hresult_with_and_without_running_the_request(self):
+        self.company.add_answer_rule("AccountAddRq", "hresult", times=1, hresult="0x80040402",
+                                     message="Unexpected error.")
+        result = self.process(rq(self.ACCOUNT.format("Clearing D")))
+        self.assertEqual((result.hresult, result.response), ("0x80040402", None))
+        self.assertIsNone(self.company.find_account("Clearing D"))
+        self.company.add_answer_rule("AccountAddRq", "hresult", apply=True, hresult="0x80040402", message="lost")
+        result = self.process(rq(self.ACCOUNT.format("Clearing E")))
+        self.assertEqual((result.hresult, result.response), ("0x80040402", None))
+        self.assertIsNotNone(self.company.find_account("Clearing E"), "ran, the answer was lost")
+
+    def test_rules_are_kept_in_the_state_file_until_cleared(self):
+        self.company.add_answer_rule("CustomerQueryRq", "not-found")
+        self.company.save()
+        again = Company.load(self.path)
+        query = rq("<CustomerQueryRq requestID='q'/>")
+        self.assertEqual(statuses(again.process(query)), [("CustomerQueryRq", 1)])
+        again.clear_answer_rules()
+        self.assertEqual(again.state["answer_rules"], [])
+        for bad in (("CustomerQuery", "not-found", {}), ("CustomerQueryRq", "vanish", {}),
+                    ("CustomerQueryRq", "error", {"message": "no code"}), ("CustomerQueryRq", "hresult", {})):
+            with self.assertRaises(SimError, msg=bad):
+                again.add_answer_rule(bad[0], bad[1], **bad[2])
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
