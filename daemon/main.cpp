@@ -4,124 +4,22 @@
 #ifdef _WIN32
 // Windows only (installer/README.md): the arguments arrive as UTF-16 (wmain, linked with -municode) and become
 // UTF-8; Poco is linked statically, so the network is started here (no automatic WSAStartup); and the same .exe is
-// the Windows service. Poco registers the service as the bare .exe (no `serve`), so a start without arguments and
-// without a console is the service control manager's: it runs the daemon, logging to <data dir>\settlebridge.log
-// unless the properties file names another log, and first restricts the data directory to SYSTEM and
-// Administrators (data_directory.hpp). Poco's service options (/registerService [/displayName=] [/description=]
-// [/startup=], /unregisterService) go to Poco's ServerApplication, with Settlebridge's name, description and
-// automatic start as defaults. HTTPS calls trust the CA bundle the MSI installs beside the .exe (ssl\cert.pem) and
-// the Windows ROOT store (windows_trust.hpp).
+// the Windows service (windows_service.hpp). HTTPS calls trust the CA bundle the MSI installs beside the .exe
+// (ssl\cert.pem) and the Windows ROOT store (windows_trust.hpp).
 #include <Poco/Net/Net.h>
 #include <Poco/UnicodeConverter.h>
-#include <windows.h>
 
-#include <ctime>
-#include <filesystem>
-#include <fstream>
-#include <iostream>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "daemon/app/arguments.hpp"
-#include "daemon/app/daemon.hpp"
-#include "daemon/app/data_directory.hpp"
-#include "daemon/app/settings.hpp"
+#include "daemon/app/windows_service.hpp"
 #include "daemon/app/windows_trust.hpp"
 
-namespace {
-
-bool hasConsole() {
-    const HANDLE out = GetStdHandle(STD_OUTPUT_HANDLE);
-    return out != nullptr && out != INVALID_HANDLE_VALUE;
-}
-
-std::filesystem::path exeDirectory() {
-    std::wstring exe(32768, L'\0');
-    const DWORD length = GetModuleFileNameW(nullptr, exe.data(), static_cast<DWORD>(exe.size()));
-    if (length == 0 || length >= exe.size()) return {};
-    exe.resize(length);
-    return std::filesystem::path(exe).parent_path();
-}
-
-/// A warning from before the daemon sets up its logging, in the log file's format (daemon.cpp).
-void logEarlyWarning(const std::string& logFile, const std::string& message) {
-    std::ofstream log(logFile, std::ios::app);
-    const std::time_t now = std::time(nullptr);
-    char stamp[32] = "";
-    if (const std::tm* local = std::localtime(&now)) std::strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", local);
-    log << stamp << " Warning settlebridge: " << message << "\n";
-}
-
-bool startsWith(const std::string& text, const char* prefix) { return text.rfind(prefix, 0) == 0; }
-
-bool isServiceOption(const std::string& arg) {
-    for (const char* option : {"/registerService", "/unregisterService", "/displayName=", "/description=", "/startup="}) {
-        if (startsWith(arg, option)) return true;
-    }
-    return false;
-}
-
-int runWindowsService(const std::vector<std::string>& serviceOptions) {
-    using namespace settlebridge::app;
-    Settings settings;
-    try {
-        settings = loadSettings(Arguments({"serve"}, 1, {}, {}));
-    } catch (const SettingsError& e) {
-        std::cerr << "settlebridge: " << e.what() << "\n";
-        return kExitBadInput;
-    }
-    if (serviceOptions.empty()) {  // started by the service control manager
-        // The data directory may only be opened by SYSTEM and Administrators; set at every start, so a directory
-        // made by an older version (with C:\ProgramData's inherited ACL) is closed as well.
-        std::error_code error;
-        std::string problem;
-        createDataDirectory(settings.dataDir, error);
-        if (!error) protectDataDirectory(settings.dataDir, error);
-        if (error) {
-            problem = "could not restrict the data directory " + settings.dataDir.string() +
-                      " to SYSTEM and Administrators: " + error.message();
-        }
-        if (settings.logFile.empty()) settings.logFile = (settings.dataDir / "settlebridge.log").string();
-        if (!problem.empty()) logEarlyWarning(settings.logFile, problem);
-    }
-    return runDaemon(settings, "settlebridge", serviceOptions);
-}
-
-int serviceCommand(std::vector<std::string> options) {
-    bool registering = false;
-    bool named = false;
-    bool described = false;
-    bool started = false;
-    for (const auto& option : options) {
-        registering = registering || option == "/registerService";
-        named = named || startsWith(option, "/displayName=");
-        described = described || startsWith(option, "/description=");
-        started = started || startsWith(option, "/startup=");
-    }
-    if (registering) {
-        if (!named) options.emplace_back("/displayName=Settlebridge");
-        if (!described) {
-            options.emplace_back("/description=Amazon settlements to QuickBooks Desktop: the Web Connector endpoint, "
-                                 "the admin page (http://localhost:8080/) and the scheduled syncs.");
-        }
-        if (!started) options.emplace_back("/startup=auto");
-    }
-    const int rc = runWindowsService(options);
-    if (rc == 0) {
-        std::cout << "settlebridge: the Windows service \"settlebridge\" was "
-                  << (registering ? "registered (start it with: net start settlebridge)" : "unregistered") << "\n";
-    } else {
-        std::cerr << "settlebridge: the service could not be " << (registering ? "registered" : "unregistered")
-                  << " (exit code " << rc << "; run it from an administrator's command prompt)\n";
-    }
-    return rc;
-}
-
-}  // namespace
-
 int wmain(int argc, wchar_t** wargv) {
+    using namespace settlebridge::app;
     Poco::Net::initializeNetwork();
-    settlebridge::app::setUpWindowsTrust(exeDirectory());
+    setUpWindowsTrust(exeDirectory());
     std::vector<std::string> args;
     for (int i = 0; i < argc; ++i) {
         std::string arg;
@@ -133,7 +31,7 @@ int wmain(int argc, wchar_t** wargv) {
     std::vector<char*> argv;
     for (auto& arg : args) argv.push_back(arg.data());
     argv.push_back(nullptr);
-    return settlebridge::app::runCli(argc, argv.data());
+    return runCli(argc, argv.data());
 }
 
 #else
