@@ -1,6 +1,7 @@
 #include "daemon/ads/sync.hpp"
 
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <set>
 
@@ -125,97 +126,53 @@ AdsRunReport AdsSync::syncProfile(std::int64_t profileRow, store::Timestamp now,
     return report;
 }
 
-void AdsSync::runAccount(const store::AdsAccount& account, const std::vector<store::AdsProfile>& profiles,
-                         store::Timestamp now, std::optional<int> forcedDays, std::stop_token stop,
-                         AdsRunReport& report) {
-    net::Clock& clock = options_.clock != nullptr ? *options_.clock : net::SystemClock::instance();
-    auto event = [&](store::EventLevel level, const std::string& message) {
-        store_.write([&](store::Tx& tx) { tx.events().add(now, account.companyId, level, message); });
-    };
-    auto failAccount = [&](const std::string& message) {
-        store_.write([&](store::Tx& tx) {
-            store::AdsAccounts accounts(tx.database());
-            store::AdsProfiles ps(tx.database());
-            accounts.setSyncStatus(account.id,
-                                   {store::AdsSyncState::Error, message, now,
-                                    now + static_cast<store::Timestamp>(options_.errorRetry.count()), false},
-                                   now);
-            for (const auto& p : profiles) {
-                ps.setSyncStatus(p.id,
-                                 {store::AdsSyncState::Error, message, now,
-                                  now + static_cast<store::Timestamp>(options_.errorRetry.count()), false},
-                                 now);
-            }
-            tx.events().add(now, account.companyId, store::EventLevel::Error, "Ads account \"" + account.name + "\": " + message);
-        });
-        ++report.accountsFailed;
-        report.profilesFailed += static_cast<int>(profiles.size());
-        report.errors.push_back(account.name + ": " + message);
-    };
-
-    // Credentials and the clients of this account.
-    std::optional<std::string> secret;
-    try {
-        secret = store_.read([&](store::Tx& tx) { return store::AdsAccounts(tx.database()).credentials(account.id, box_); });
-    } catch (const store::SecretError& e) {
-        failAccount(std::string("the stored credentials cannot be opened (") + e.what() + "): connect the account again");
-        return;
-    }
-    if (!secret) {
-        failAccount("no credentials stored: connect the account");
-        return;
-    }
-
+/// The clients of one account, made from its stored credentials.
+struct AdsSync::Clients {
+    std::string secret;  // the stored credentials (JSON)
     std::unique_ptr<amazon::LwaClient> lwa;
     std::unique_ptr<amazon::AccessTokenProvider> tokens;
     std::unique_ptr<AdsApiClient> amazonClient;
     std::unique_ptr<WalmartClient> walmartClient;
     WalmartColumns walmartColumns = WalmartColumns::builtIn();
-    try {
-        if (account.channel == store::AdsChannel::AmazonAds) {
-            const AmazonAdsCredentials creds = AmazonAdsCredentials::fromJson(*secret);
-            const auto region = amazon::parseRegion(account.region).value_or(amazon::Region::NA);
-            amazon::LwaConfig lc;
-            lc.tokenUrl = options_.amazonTokenUrl.empty() ? adsTokenUrl(region) : options_.amazonTokenUrl;
-            lc.clientId = creds.clientId;
-            lc.clientSecret = creds.clientSecret;
-            lc.http = options_.http;
-            lc.retry = options_.retry;
-            lc.stop = stop;
-            lwa = std::make_unique<amazon::LwaClient>(lc, clock);
-            tokens = std::make_unique<amazon::AccessTokenProvider>(*lwa, creds.refreshToken);
-            AdsApiConfig ac;
-            ac.endpoint = options_.amazonEndpoint.empty() ? adsApiEndpoint(region) : options_.amazonEndpoint;
-            ac.clientId = creds.clientId;
-            ac.http = options_.http;
-            ac.retry = options_.retry;
-            ac.pollInitial = options_.pollInitial;
-            ac.pollMax = options_.pollMax;
-            ac.reportTimeout = options_.reportTimeout;
-            ac.stop = stop;
-            ac.jitter = options_.jitter;
-            amazonClient = std::make_unique<AdsApiClient>(ac, *tokens, clock);
-        } else {
-            WalmartConfig wc;
-            wc.endpoint = options_.walmartEndpoint;
-            wc.http = options_.http;
-            wc.retry = options_.retry;
-            wc.pollInitial = options_.pollInitial;
-            wc.pollMax = options_.pollMax;
-            wc.reportTimeout = options_.reportTimeout;
-            wc.stop = stop;
-            wc.jitter = options_.jitter;
-            walmartClient = std::make_unique<WalmartClient>(wc, WalmartCredentials::fromJson(*secret), clock);
-            if (!options_.walmartColumnsFile.empty()) walmartColumns = WalmartColumns::load(options_.walmartColumnsFile);
-        }
-    } catch (const std::exception& e) {
-        failAccount(describe(e));
+};
+
+/// What one profile's run pulls: the windows of its plan, cut into reports per ad product.
+struct AdsSync::ProfilePlan {
+    struct Chunk {
+        std::string product;
+        std::string from;
+        std::string to;
+    };
+    bool backfill = false;
+    bool recent = false;
+    bool restatement = false;
+    int days = 0;  // > 0: the last `days` days were asked for
+    std::vector<Chunk> chunks;
+};
+
+/// How pulling one profile's reports went.
+struct AdsSync::Pull {
+    int rowsStored = 0;
+    int step = 0;  // reports done
+    std::string failure;
+    bool stopped = false;
+    bool accountBroken = false;  // Login with Amazon refused the account's authorization (failure says so)
+};
+
+void AdsSync::runAccount(const store::AdsAccount& account, const std::vector<store::AdsProfile>& profiles,
+                         store::Timestamp now, std::optional<int> forcedDays, std::stop_token stop,
+                         AdsRunReport& report) {
+    net::Clock& clock = options_.clock != nullptr ? *options_.clock : net::SystemClock::instance();
+    Clients clients;
+    if (const auto problem = openClients(account, stop, clock, clients)) {
+        failAccount(account, profiles, now, *problem, report);
         return;
     }
 
     store_.write([&](store::Tx& tx) {
         store::AdsAccounts(tx.database())
-            .setSyncStatus(account.id, {store::AdsSyncState::Syncing, "", account.sync.lastSyncAt, account.sync.nextSyncAt, false},
+            .setSyncStatus(account.id,
+                           {store::AdsSyncState::Syncing, "", account.sync.lastSyncAt, account.sync.nextSyncAt, false},
                            now);
     });
 
@@ -227,225 +184,345 @@ void AdsSync::runAccount(const store::AdsAccount& account, const std::vector<sto
             report.stopped = true;
             break;
         }
-        const std::string today = profileToday(profile.info.timeZone, now, options_.zoneInfoDir);
-        const bool isWalmart = account.channel == store::AdsChannel::WalmartConnect;
-        // Walmart reports cannot include the current day: its windows end yesterday.
-        const std::string lastDay = isWalmart ? addDays(today, -1) : today;
-
-        // What this run pulls.
-        std::vector<Window> plan;
-        bool backfill = false;
-        bool recent = false;
-        bool restatement = false;
-        const int days = forcedDays ? *forcedDays : (profile.sync.requested ? profile.requestedDays : 0);
-        if (days > 0) {
-            plan = windows(Plan::LastDays, lastDay, days);
-        } else if (profile.backfill != store::BackfillState::Done) {
-            plan = windows(Plan::Backfill, lastDay, profile.backfillDays);
-            backfill = true;
-        } else {
-            const bool requested = forcedDays.has_value() || profile.sync.requested;
-            recent = requested || now - profile.lastRecentAt >= options_.recentInterval.count();
-            restatement = requested || now - profile.lastRestatementAt >= options_.restatementInterval.count();
-            if (restatement) {
-                for (auto& w : windows(Plan::Restatement, lastDay, 0)) plan.push_back(w);
-            }
-            if (recent) {
-                for (auto& w : windows(Plan::Recent, lastDay, 0)) plan.push_back(w);
-            }
-        }
-
-        // Reports: per ad product, each window clipped to the product's retention, in chunks of ≤ 31 days.
-        struct Chunk {
-            std::string product;
-            std::string from;
-            std::string to;
-        };
-        std::vector<Chunk> chunks;
-        std::vector<std::string> products;
-        if (isWalmart) {
-            products = {std::string(store::kAdProductWalmart)};
-        } else {
-            for (const auto& k : amazonReportKinds()) products.emplace_back(k.code);
-        }
-        for (const auto& product : products) {
-            const int retention = isWalmart ? kWalmartRetentionDays : amazonReportKind(product).retentionDays;
-            const std::int64_t oldest = dayNumber(today) - (retention - 1);
-            for (const auto& w : plan) {
-                std::int64_t from = std::max(dayNumber(w.from), oldest);
-                const std::int64_t to = dayNumber(w.to);
-                while (from <= to) {
-                    const std::int64_t end = std::min(to, from + options_.maxDaysPerReport - 1);
-                    chunks.push_back({product, dayText(from), dayText(end)});
-                    from = end + 1;
-                }
-            }
-        }
+        const ProfilePlan plan = planProfile(account, profile, now, forcedDays);
 
         store_.write([&](store::Tx& tx) {
             store::AdsProfiles ps(tx.database());
-            ps.setSyncStatus(profile.id,
-                             {store::AdsSyncState::Syncing, "", profile.sync.lastSyncAt, profile.sync.nextSyncAt, false}, now);
-            if (backfill) ps.setBackfill(profile.id, store::BackfillState::Running, now);
+            ps.setSyncStatus(
+                profile.id, {store::AdsSyncState::Syncing, "", profile.sync.lastSyncAt, profile.sync.nextSyncAt, false},
+                now);
+            if (plan.backfill) ps.setBackfill(profile.id, store::BackfillState::Running, now);
         });
 
-        int rowsStored = 0;
-        int step = 0;
-        std::string failure;
-        bool stopped = false;
-        std::map<std::string, std::vector<std::string>> sbAsins;
-        bool sbAsinsLoaded = false;
-        try {
-            for (const Chunk& chunk : chunks) {
-                if (stop.stop_requested()) {
-                    stopped = true;
-                    break;
-                }
-                if (options_.progress) {
-                    options_.progress({profile.id, profile.label(), step, static_cast<int>(chunks.size()),
-                                       chunk.product + " " + chunk.from + ".." + chunk.to});
-                }
-                std::vector<store::AdSpendRow> rows;
-                if (isWalmart) {
-                    rows = walmartClient->itemSpend(profile.info.profileId, chunk.from, chunk.to, walmartColumns);
-                } else {
-                    const AmazonReportKind& kind = amazonReportKind(chunk.product);
-                    const common::Json file = amazonClient->runReport(profile.info.profileId,
-                                                              makeReportRequest(kind, chunk.from, chunk.to));
-                    rows = rowsFromReport(kind, file, chunk.from, chunk.to);
-                    if (chunk.product == store::kAdProductSB) {
-                        if (!sbAsinsLoaded) {
-                            for (const SbAd& ad : amazonClient->listSbAds(profile.info.profileId, {})) {
-                                auto& list = sbAsins[ad.campaignId];
-                                list.insert(list.end(), ad.asins.begin(), ad.asins.end());
-                            }
-                            sbAsinsLoaded = true;
-                        }
-                        rows = store_.read([&](store::Tx& tx) {
-                            store::AdSpend spend(tx.database());
-                            const auto skuByAsin = spend.skuByAsin(profile.id);
-                            std::map<std::string, std::map<std::string, std::int64_t>> salesCache;  // date → key → sales
-                            auto weight = [&](const std::string& date, const std::string& sku, const std::string& asin) {
-                                auto [it, fresh] = salesCache.try_emplace(date);
-                                if (fresh) {
-                                    const auto from = addDays(date, -(options_.allocationWindowDays - 1));
-                                    for (const auto& s : spend.bySku(profile.id, from, date, {"SP", "SD"})) {
-                                        it->second[s.sku.empty() ? "asin:" + s.asin : s.sku] += s.sales;
-                                    }
-                                }
-                                const auto w = it->second.find(sku.empty() ? "asin:" + asin : sku);
-                                return w == it->second.end() ? std::int64_t{0} : w->second;
-                            };
-                            return allocateSponsoredBrands(rows, sbAsins, skuByAsin, weight);
-                        });
-                    }
-                }
-                rowsStored += store_.write([&](store::Tx& tx) {
-                    return store::AdSpend(tx.database()).replaceRange(profile.id, chunk.product, chunk.from, chunk.to, rows, now);
-                });
-                ++report.reports;
-                ++step;
-            }
-        } catch (const amazon::CancelledError&) {
-            stopped = true;
-        } catch (const amazon::LwaError& e) {
-            failure = describe(e);
-            if (authorizationFailure(e)) {
-                accountBroken = true;
-                accountError = "Amazon refused the Ads authorization (" + e.code() +
-                               "): it was revoked or has expired; connect the account again";
-                failure = accountError;
-            }
-        } catch (const std::exception& e) {
-            failure = describe(e);
-        }
-        report.rowsStored += rowsStored;
+        const Pull pull = pullReports(account, profile, plan, clients, now, stop, report);
+        report.rowsStored += pull.rowsStored;
 
-        if (stopped) {
+        if (pull.stopped) {
             report.stopped = true;
-            store_.write([&](store::Tx& tx) {
-                store::AdsProfiles ps(tx.database());
-                ps.setSyncStatus(profile.id,
-                                 {profile.sync.state == store::AdsSyncState::Syncing ? store::AdsSyncState::Idle
-                                                                                     : profile.sync.state,
-                                  "stopped (shutdown); resumes on the next run", profile.sync.lastSyncAt, 0,
-                                  profile.sync.requested},
-                                 now);
-                if (backfill) ps.setBackfill(profile.id, store::BackfillState::Pending, now);
-            });
+            recordStopped(profile, plan, now);
             break;
         }
-        if (!failure.empty()) {
-            ++report.profilesFailed;
-            report.errors.push_back(profile.label() + ": " + failure);
-            store_.write([&](store::Tx& tx) {
-                store::AdsProfiles ps(tx.database());
-                ps.setSyncStatus(profile.id,
-                                 {store::AdsSyncState::Error, failure, now,
-                                  now + static_cast<store::Timestamp>(options_.errorRetry.count()), false},
-                                 now);
-                if (backfill) ps.setBackfill(profile.id, store::BackfillState::Pending, now);
-                tx.events().add(now, account.companyId, store::EventLevel::Error,
-                                "Ad spend of " + profile.label() + " not pulled: " + failure);
-            });
+        if (!pull.failure.empty()) {
+            if (pull.accountBroken) {
+                accountBroken = true;
+                accountError = pull.failure;
+            }
+            recordFailure(account, profile, plan, pull.failure, now, report);
             if (accountBroken) break;
             continue;
         }
-
-        ++report.profilesSynced;
         ++profilesOk;
-        const store::Timestamp recentAt = (backfill || recent || days > 0) ? now : profile.lastRecentAt;
-        const store::Timestamp restatementAt = (backfill || restatement) ? now : profile.lastRestatementAt;
-        const store::Timestamp next =
-            std::min(recentAt + static_cast<store::Timestamp>(options_.recentInterval.count()),
-                     restatementAt + static_cast<store::Timestamp>(options_.restatementInterval.count()));
-        const std::string summary = std::to_string(step) + " report" + (step == 1 ? "" : "s") + ", " +
-                                    std::to_string(rowsStored) + " rows" + (backfill ? " (backfill)" : "");
-        store_.write([&](store::Tx& tx) {
-            store::AdsProfiles ps(tx.database());
-            ps.setSyncStatus(profile.id, {store::AdsSyncState::Ok, summary, now, next, false}, now);
-            if (recentAt == now) ps.markRecentRun(profile.id, now);
-            if (restatementAt == now) ps.markRestatementRun(profile.id, now);
-            if (backfill) ps.setBackfill(profile.id, store::BackfillState::Done, now);
-            tx.events().add(now, account.companyId, store::EventLevel::Info,
-                            "Ad spend of " + profile.label() + " pulled: " + summary);
-        });
-        if (options_.progress) {
-            options_.progress({profile.id, profile.label(), step, static_cast<int>(chunks.size()), "done"});
-        }
+        recordSuccess(account, profile, plan, pull, now, report);
     }
 
     if (accountBroken) {
-        ++report.accountsFailed;
-        store_.write([&](store::Tx& tx) {
-            store::AdsAccounts(tx.database())
-                .setSyncStatus(account.id,
-                               {store::AdsSyncState::Error, accountError, now,
-                                now + static_cast<store::Timestamp>(options_.errorRetry.count()), false},
-                               now);
-            // Every profile of the account shares the refused authorization.
-            store::AdsProfiles ps(tx.database());
-            for (const auto& p : profiles) {
-                ps.setSyncStatus(p.id,
-                                 {store::AdsSyncState::Error, accountError, now,
-                                  now + static_cast<store::Timestamp>(options_.errorRetry.count()), false},
-                                 now);
-            }
-        });
-        event(store::EventLevel::Error, "Ads account \"" + account.name + "\": " + accountError);
+        failBrokenAccount(account, profiles, accountError, now, report);
         return;
     }
+    finishAccount(account, profiles, clients, profilesOk, now, report);
+}
+
+void AdsSync::failAccount(const store::AdsAccount& account, const std::vector<store::AdsProfile>& profiles,
+                          store::Timestamp now, const std::string& message, AdsRunReport& report) {
+    store_.write([&](store::Tx& tx) {
+        store::AdsAccounts accounts(tx.database());
+        store::AdsProfiles ps(tx.database());
+        accounts.setSyncStatus(account.id,
+                               {store::AdsSyncState::Error, message, now,
+                                now + static_cast<store::Timestamp>(options_.errorRetry.count()), false},
+                               now);
+        for (const auto& p : profiles) {
+            ps.setSyncStatus(p.id,
+                             {store::AdsSyncState::Error, message, now,
+                              now + static_cast<store::Timestamp>(options_.errorRetry.count()), false},
+                             now);
+        }
+        tx.events().add(now, account.companyId, store::EventLevel::Error,
+                        "Ads account \"" + account.name + "\": " + message);
+    });
+    ++report.accountsFailed;
+    report.profilesFailed += static_cast<int>(profiles.size());
+    report.errors.push_back(account.name + ": " + message);
+}
+
+std::optional<std::string> AdsSync::openClients(const store::AdsAccount& account, std::stop_token stop,
+                                                net::Clock& clock, Clients& clients) {
+    // Credentials and the clients of this account.
+    std::optional<std::string> secret;
+    try {
+        secret = store_.read([&](store::Tx& tx) { return store::AdsAccounts(tx.database()).credentials(account.id, box_); });
+    } catch (const store::SecretError& e) {
+        return std::string("the stored credentials cannot be opened (") + e.what() + "): connect the account again";
+    }
+    if (!secret) return std::string("no credentials stored: connect the account");
+    clients.secret = *secret;
+
+    try {
+        if (account.channel == store::AdsChannel::AmazonAds) {
+            const AmazonAdsCredentials creds = AmazonAdsCredentials::fromJson(*secret);
+            const auto region = amazon::parseRegion(account.region).value_or(amazon::Region::NA);
+            amazon::LwaConfig lc;
+            lc.tokenUrl = options_.amazonTokenUrl.empty() ? adsTokenUrl(region) : options_.amazonTokenUrl;
+            lc.clientId = creds.clientId;
+            lc.clientSecret = creds.clientSecret;
+            lc.http = options_.http;
+            lc.retry = options_.retry;
+            lc.stop = stop;
+            clients.lwa = std::make_unique<amazon::LwaClient>(lc, clock);
+            clients.tokens = std::make_unique<amazon::AccessTokenProvider>(*clients.lwa, creds.refreshToken);
+            AdsApiConfig ac;
+            ac.endpoint = options_.amazonEndpoint.empty() ? adsApiEndpoint(region) : options_.amazonEndpoint;
+            ac.clientId = creds.clientId;
+            ac.http = options_.http;
+            ac.retry = options_.retry;
+            ac.pollInitial = options_.pollInitial;
+            ac.pollMax = options_.pollMax;
+            ac.reportTimeout = options_.reportTimeout;
+            ac.stop = stop;
+            ac.jitter = options_.jitter;
+            clients.amazonClient = std::make_unique<AdsApiClient>(ac, *clients.tokens, clock);
+        } else {
+            WalmartConfig wc;
+            wc.endpoint = options_.walmartEndpoint;
+            wc.http = options_.http;
+            wc.retry = options_.retry;
+            wc.pollInitial = options_.pollInitial;
+            wc.pollMax = options_.pollMax;
+            wc.reportTimeout = options_.reportTimeout;
+            wc.stop = stop;
+            wc.jitter = options_.jitter;
+            clients.walmartClient = std::make_unique<WalmartClient>(wc, WalmartCredentials::fromJson(*secret), clock);
+            if (!options_.walmartColumnsFile.empty()) {
+                clients.walmartColumns = WalmartColumns::load(options_.walmartColumnsFile);
+            }
+        }
+    } catch (const std::exception& e) {
+        return describe(e);
+    }
+    return std::nullopt;
+}
+
+AdsSync::ProfilePlan AdsSync::planProfile(const store::AdsAccount& account, const store::AdsProfile& profile,
+                                          store::Timestamp now, std::optional<int> forcedDays) const {
+    ProfilePlan out;
+    const std::string today = profileToday(profile.info.timeZone, now, options_.zoneInfoDir);
+    const bool isWalmart = account.channel == store::AdsChannel::WalmartConnect;
+    // Walmart reports cannot include the current day: its windows end yesterday.
+    const std::string lastDay = isWalmart ? addDays(today, -1) : today;
+
+    // What this run pulls.
+    std::vector<Window> plan;
+    out.days = forcedDays ? *forcedDays : (profile.sync.requested ? profile.requestedDays : 0);
+    if (out.days > 0) {
+        plan = windows(Plan::LastDays, lastDay, out.days);
+    } else if (profile.backfill != store::BackfillState::Done) {
+        plan = windows(Plan::Backfill, lastDay, profile.backfillDays);
+        out.backfill = true;
+    } else {
+        const bool requested = forcedDays.has_value() || profile.sync.requested;
+        out.recent = requested || now - profile.lastRecentAt >= options_.recentInterval.count();
+        out.restatement = requested || now - profile.lastRestatementAt >= options_.restatementInterval.count();
+        if (out.restatement) {
+            for (auto& w : windows(Plan::Restatement, lastDay, 0)) plan.push_back(w);
+        }
+        if (out.recent) {
+            for (auto& w : windows(Plan::Recent, lastDay, 0)) plan.push_back(w);
+        }
+    }
+
+    // Reports: per ad product, each window clipped to the product's retention, in chunks of ≤ 31 days.
+    std::vector<std::string> products;
+    if (isWalmart) {
+        products = {std::string(store::kAdProductWalmart)};
+    } else {
+        for (const auto& k : amazonReportKinds()) products.emplace_back(k.code);
+    }
+    for (const auto& product : products) {
+        const int retention = isWalmart ? kWalmartRetentionDays : amazonReportKind(product).retentionDays;
+        const std::int64_t oldest = dayNumber(today) - (retention - 1);
+        for (const auto& w : plan) {
+            std::int64_t from = std::max(dayNumber(w.from), oldest);
+            const std::int64_t to = dayNumber(w.to);
+            while (from <= to) {
+                const std::int64_t end = std::min(to, from + options_.maxDaysPerReport - 1);
+                out.chunks.push_back({product, dayText(from), dayText(end)});
+                from = end + 1;
+            }
+        }
+    }
+    return out;
+}
+
+AdsSync::Pull AdsSync::pullReports(const store::AdsAccount& account, const store::AdsProfile& profile,
+                                   const ProfilePlan& plan, Clients& clients, store::Timestamp now,
+                                   std::stop_token stop, AdsRunReport& report) {
+    const bool isWalmart = account.channel == store::AdsChannel::WalmartConnect;
+    Pull pull;
+    std::map<std::string, std::vector<std::string>> sbAsins;
+    bool sbAsinsLoaded = false;
+    try {
+        for (const ProfilePlan::Chunk& chunk : plan.chunks) {
+            if (stop.stop_requested()) {
+                pull.stopped = true;
+                break;
+            }
+            if (options_.progress) {
+                options_.progress({profile.id, profile.label(), pull.step, static_cast<int>(plan.chunks.size()),
+                                   chunk.product + " " + chunk.from + ".." + chunk.to});
+            }
+            std::vector<store::AdSpendRow> rows;
+            if (isWalmart) {
+                rows = clients.walmartClient->itemSpend(profile.info.profileId, chunk.from, chunk.to,
+                                                        clients.walmartColumns);
+            } else {
+                const AmazonReportKind& kind = amazonReportKind(chunk.product);
+                const common::Json file = clients.amazonClient->runReport(
+                    profile.info.profileId, makeReportRequest(kind, chunk.from, chunk.to));
+                rows = rowsFromReport(kind, file, chunk.from, chunk.to);
+                if (chunk.product == store::kAdProductSB) {
+                    if (!sbAsinsLoaded) {
+                        for (const SbAd& ad : clients.amazonClient->listSbAds(profile.info.profileId, {})) {
+                            auto& list = sbAsins[ad.campaignId];
+                            list.insert(list.end(), ad.asins.begin(), ad.asins.end());
+                        }
+                        sbAsinsLoaded = true;
+                    }
+                    rows = allocateBrands(profile, rows, sbAsins);
+                }
+            }
+            pull.rowsStored += store_.write([&](store::Tx& tx) {
+                return store::AdSpend(tx.database())
+                    .replaceRange(profile.id, chunk.product, chunk.from, chunk.to, rows, now);
+            });
+            ++report.reports;
+            ++pull.step;
+        }
+    } catch (const amazon::CancelledError&) {
+        pull.stopped = true;
+    } catch (const amazon::LwaError& e) {
+        pull.failure = describe(e);
+        if (authorizationFailure(e)) {
+            pull.accountBroken = true;
+            pull.failure = "Amazon refused the Ads authorization (" + e.code() +
+                           "): it was revoked or has expired; connect the account again";
+        }
+    } catch (const std::exception& e) {
+        pull.failure = describe(e);
+    }
+    return pull;
+}
+
+std::vector<store::AdSpendRow> AdsSync::allocateBrands(const store::AdsProfile& profile,
+                                                       const std::vector<store::AdSpendRow>& rows,
+                                                       const std::map<std::string, std::vector<std::string>>& sbAsins) {
+    return store_.read([&](store::Tx& tx) {
+        store::AdSpend spend(tx.database());
+        const auto skuByAsin = spend.skuByAsin(profile.id);
+        std::map<std::string, std::map<std::string, std::int64_t>> salesCache;  // date → key → sales
+        auto weight = [&](const std::string& date, const std::string& sku, const std::string& asin) {
+            auto [it, fresh] = salesCache.try_emplace(date);
+            if (fresh) {
+                const auto from = addDays(date, -(options_.allocationWindowDays - 1));
+                for (const auto& s : spend.bySku(profile.id, from, date, {"SP", "SD"})) {
+                    it->second[s.sku.empty() ? "asin:" + s.asin : s.sku] += s.sales;
+                }
+            }
+            const auto w = it->second.find(sku.empty() ? "asin:" + asin : sku);
+            return w == it->second.end() ? std::int64_t{0} : w->second;
+        };
+        return allocateSponsoredBrands(rows, sbAsins, skuByAsin, weight);
+    });
+}
+
+void AdsSync::recordStopped(const store::AdsProfile& profile, const ProfilePlan& plan, store::Timestamp now) {
+    store_.write([&](store::Tx& tx) {
+        store::AdsProfiles ps(tx.database());
+        ps.setSyncStatus(
+            profile.id,
+            {profile.sync.state == store::AdsSyncState::Syncing ? store::AdsSyncState::Idle : profile.sync.state,
+             "stopped (shutdown); resumes on the next run", profile.sync.lastSyncAt, 0, profile.sync.requested},
+            now);
+        if (plan.backfill) ps.setBackfill(profile.id, store::BackfillState::Pending, now);
+    });
+}
+
+void AdsSync::recordFailure(const store::AdsAccount& account, const store::AdsProfile& profile, const ProfilePlan& plan,
+                            const std::string& failure, store::Timestamp now, AdsRunReport& report) {
+    ++report.profilesFailed;
+    report.errors.push_back(profile.label() + ": " + failure);
+    store_.write([&](store::Tx& tx) {
+        store::AdsProfiles ps(tx.database());
+        ps.setSyncStatus(profile.id,
+                         {store::AdsSyncState::Error, failure, now,
+                          now + static_cast<store::Timestamp>(options_.errorRetry.count()), false},
+                         now);
+        if (plan.backfill) ps.setBackfill(profile.id, store::BackfillState::Pending, now);
+        tx.events().add(now, account.companyId, store::EventLevel::Error,
+                        "Ad spend of " + profile.label() + " not pulled: " + failure);
+    });
+}
+
+void AdsSync::recordSuccess(const store::AdsAccount& account, const store::AdsProfile& profile, const ProfilePlan& plan,
+                            const Pull& pull, store::Timestamp now, AdsRunReport& report) {
+    ++report.profilesSynced;
+    const bool backfill = plan.backfill;
+    const int step = pull.step;
+    const store::Timestamp recentAt = (backfill || plan.recent || plan.days > 0) ? now : profile.lastRecentAt;
+    const store::Timestamp restatementAt = (backfill || plan.restatement) ? now : profile.lastRestatementAt;
+    const store::Timestamp next =
+        std::min(recentAt + static_cast<store::Timestamp>(options_.recentInterval.count()),
+                 restatementAt + static_cast<store::Timestamp>(options_.restatementInterval.count()));
+    const std::string summary = std::to_string(step) + " report" + (step == 1 ? "" : "s") + ", " +
+                                std::to_string(pull.rowsStored) + " rows" + (backfill ? " (backfill)" : "");
+    store_.write([&](store::Tx& tx) {
+        store::AdsProfiles ps(tx.database());
+        ps.setSyncStatus(profile.id, {store::AdsSyncState::Ok, summary, now, next, false}, now);
+        if (recentAt == now) ps.markRecentRun(profile.id, now);
+        if (restatementAt == now) ps.markRestatementRun(profile.id, now);
+        if (backfill) ps.setBackfill(profile.id, store::BackfillState::Done, now);
+        tx.events().add(now, account.companyId, store::EventLevel::Info,
+                        "Ad spend of " + profile.label() + " pulled: " + summary);
+    });
+    if (options_.progress) {
+        options_.progress({profile.id, profile.label(), step, static_cast<int>(plan.chunks.size()), "done"});
+    }
+}
+
+void AdsSync::failBrokenAccount(const store::AdsAccount& account, const std::vector<store::AdsProfile>& profiles,
+                                const std::string& accountError, store::Timestamp now, AdsRunReport& report) {
+    ++report.accountsFailed;
+    store_.write([&](store::Tx& tx) {
+        store::AdsAccounts(tx.database())
+            .setSyncStatus(account.id,
+                           {store::AdsSyncState::Error, accountError, now,
+                            now + static_cast<store::Timestamp>(options_.errorRetry.count()), false},
+                           now);
+        // Every profile of the account shares the refused authorization.
+        store::AdsProfiles ps(tx.database());
+        for (const auto& p : profiles) {
+            ps.setSyncStatus(p.id,
+                             {store::AdsSyncState::Error, accountError, now,
+                              now + static_cast<store::Timestamp>(options_.errorRetry.count()), false},
+                             now);
+        }
+    });
+    event(account, now, store::EventLevel::Error, "Ads account \"" + account.name + "\": " + accountError);
+}
+
+void AdsSync::finishAccount(const store::AdsAccount& account, const std::vector<store::AdsProfile>& profiles,
+                            const Clients& clients, int profilesOk, store::Timestamp now, AdsRunReport& report) {
     // Store a rotated refresh token (LWA normally echoes the same one).
-    if (tokens) {
-        if (const auto rotated = tokens->rotatedRefreshToken()) {
+    if (clients.tokens) {
+        if (const auto rotated = clients.tokens->rotatedRefreshToken()) {
             try {
-                AmazonAdsCredentials creds = AmazonAdsCredentials::fromJson(*secret);
+                AmazonAdsCredentials creds = AmazonAdsCredentials::fromJson(clients.secret);
                 creds.refreshToken = *rotated;
                 store_.write([&](store::Tx& tx) {
                     store::AdsAccounts(tx.database()).setCredentials(account.id, box_, creds.toJson(), now);
                 });
             } catch (const std::exception& e) {
-                event(store::EventLevel::Warning, std::string("could not store the rotated Ads refresh token: ") + e.what());
+                event(account, now, store::EventLevel::Warning,
+                      std::string("could not store the rotated Ads refresh token: ") + e.what());
             }
         }
     }
@@ -457,6 +534,11 @@ void AdsSync::runAccount(const store::AdsAccount& account, const std::vector<sto
                             anyFailed ? "some profiles failed; see their state" : "", now, 0, false},
                            now);
     });
+}
+
+void AdsSync::event(const store::AdsAccount& account, store::Timestamp now, store::EventLevel level,
+                    const std::string& message) {
+    store_.write([&](store::Tx& tx) { tx.events().add(now, account.companyId, level, message); });
 }
 
 }  // namespace settlebridge::ads

@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <stop_token>
 #include <string>
@@ -27,6 +28,7 @@
 #include "daemon/net/clock.hpp"
 #include "daemon/net/http.hpp"
 #include "daemon/net/retry.hpp"
+#include "daemon/store/ad_spend.hpp"
 #include "daemon/store/ads_accounts.hpp"
 #include "daemon/store/records.hpp"
 
@@ -111,10 +113,44 @@ public:
     std::vector<Window> windows(Plan plan, const std::string& today, int days) const;
 
 private:
-    struct Work;
+    struct Clients;
+    struct ProfilePlan;
+    struct Pull;
     bool due(const store::AdsProfile& profile, store::Timestamp now) const;
+    /// One account's run: its clients, then each profile's plan, reports and outcome, then the account's state.
     void runAccount(const store::AdsAccount& account, const std::vector<store::AdsProfile>& profiles,
                     store::Timestamp now, std::optional<int> forcedDays, std::stop_token stop, AdsRunReport& report);
+    /// The account's clients from its stored credentials; the reason (for the account's state) when they cannot be
+    /// made.
+    std::optional<std::string> openClients(const store::AdsAccount& account, std::stop_token stop, net::Clock& clock,
+                                           Clients& clients);
+    /// The account and all the given profiles fail with `message` (retried after errorRetry).
+    void failAccount(const store::AdsAccount& account, const std::vector<store::AdsProfile>& profiles,
+                     store::Timestamp now, const std::string& message, AdsRunReport& report);
+    /// What a profile's run pulls now: its windows (backfill, last days, recent, restatement) as reports per ad
+    /// product.
+    ProfilePlan planProfile(const store::AdsAccount& account, const store::AdsProfile& profile, store::Timestamp now,
+                            std::optional<int> forcedDays) const;
+    /// Pulls and stores the plan's reports; never throws for upstream failures.
+    Pull pullReports(const store::AdsAccount& account, const store::AdsProfile& profile, const ProfilePlan& plan,
+                     Clients& clients, store::Timestamp now, std::stop_token stop, AdsRunReport& report);
+    /// Sponsored Brands rows allocated to SKUs by their SP+SD sales (allocation.hpp).
+    std::vector<store::AdSpendRow> allocateBrands(const store::AdsProfile& profile,
+                                                  const std::vector<store::AdSpendRow>& rows,
+                                                  const std::map<std::string, std::vector<std::string>>& sbAsins);
+    void recordStopped(const store::AdsProfile& profile, const ProfilePlan& plan, store::Timestamp now);
+    void recordFailure(const store::AdsAccount& account, const store::AdsProfile& profile, const ProfilePlan& plan,
+                       const std::string& failure, store::Timestamp now, AdsRunReport& report);
+    void recordSuccess(const store::AdsAccount& account, const store::AdsProfile& profile, const ProfilePlan& plan,
+                       const Pull& pull, store::Timestamp now, AdsRunReport& report);
+    /// Login with Amazon refused the account's authorization: the account and all its profiles fail.
+    void failBrokenAccount(const store::AdsAccount& account, const std::vector<store::AdsProfile>& profiles,
+                           const std::string& accountError, store::Timestamp now, AdsRunReport& report);
+    /// After the profiles: a rotated refresh token is stored and the account's state set.
+    void finishAccount(const store::AdsAccount& account, const std::vector<store::AdsProfile>& profiles,
+                       const Clients& clients, int profilesOk, store::Timestamp now, AdsRunReport& report);
+    void event(const store::AdsAccount& account, store::Timestamp now, store::EventLevel level,
+               const std::string& message);
 
     store::Store& store_;
     const store::SecretBox& box_;
