@@ -28,15 +28,15 @@ _bootstrap()
 
 SOURCE_DIR = os.environ.get("SETTLEBRIDGE_SOURCE_DIR") or \
     os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SHARED_DIR = os.environ.get("SETTLEBRIDGE_SHARED_DIR") or os.path.normpath(os.path.join(SOURCE_DIR, "..", "shared"))
-os.environ.setdefault("SETTLEBRIDGE_SHARED_DIR", SHARED_DIR)
+# Intuit's qbXML XSDs and annotated listing: optional (SETTLEBRIDGE_QBXML_XSD_DIR; .ci/run passes ../shared/spec/qbxml).
+XSD_DIR = os.environ.get("SETTLEBRIDGE_QBXML_XSD_DIR")
 sys.path.insert(0, os.path.join(SOURCE_DIR, "tools"))
 
 from lxml import etree  # noqa: E402
 
 from quickbooks_sim import Company, Fail, PARSE_HRESULT, PARSE_MESSAGE, SimError, open_locked, schema  # noqa: E402
 
-SAMPLES = os.path.join(SHARED_DIR, "spec", "qbxml", "samples")
+SAMPLES = os.path.join(SOURCE_DIR, "tests", "data", "qbxml", "samples")
 RECORD_MISSING = "QuickBooks error message: Invalid argument.  The specified record does not exist in the list."
 
 
@@ -87,7 +87,8 @@ class SimTestCase(unittest.TestCase):
         for line in response.splitlines():
             self.assertEqual(line, line.strip(), "QuickBooks writes no indentation")
         tree = etree.ElementTree(parse(response))
-        self.assertEqual(schema.validate(tree), [], response)
+        # Answers are checked against Intuit's XSDs when they are given (the project schema covers requests).
+        self.assertIn(schema.validate_intuit(tree), (None, []), response)
 
     def setup_amazon(self, fees_item=True):
         """The lists the shared qbXML samples reference (customer Amazon.com, items, accounts)."""
@@ -156,7 +157,9 @@ class SchemaValidation(SimTestCase):
         files = sorted(glob.glob(os.path.join(SAMPLES, "*.xml")))
         self.assertGreaterEqual(len(files), 13)
         for path in files:
-            self.assertEqual(schema.validate(etree.parse(path)), [], path)
+            if "Rq" in os.path.basename(path):
+                self.assertEqual(schema.validate(etree.parse(path), strict=True), [], path)
+            self.assertIn(schema.validate_intuit(etree.parse(path)), (None, []), path)
         self.setup_amazon()
         for path in files:
             if "Rq" in os.path.basename(path):
@@ -184,6 +187,107 @@ class SchemaValidation(SimTestCase):
         result = self.process(rq("<ClassQueryRq requestID='v'/>"))
         self.assertEqual(statuses(result), [("ClassQueryRq", 1030)])
         self.assertEqual(self.company.hard_failures()[-1]["kind"], "unsupported")
+
+    def without_intuit_xsds(self):
+        """The project schema alone decides (SETTLEBRIDGE_QBXML_XSD_DIR unset for the test)."""
+        saved = os.environ.pop("SETTLEBRIDGE_QBXML_XSD_DIR", None)
+        if saved is not None:
+            self.addCleanup(os.environ.__setitem__, "SETTLEBRIDGE_QBXML_XSD_DIR", saved)
+
+    def test_bad_requests_are_refused_by_the_project_schema_alone(self):
+        self.without_intuit_xsds()
+        self.setup_amazon()
+        good = sample("SalesReceiptAddRq.xml")
+        account = ("<AccountAddRq><AccountAdd><Name>Amazon Reserved Balances</Name><AccountType>OtherCurrentAsset"
+                   "</AccountType></AccountAdd></AccountAddRq>")
+        hard = {
+            "order": good.replace("<TxnDate>2024-03-15</TxnDate>", "").replace(
+                "<CustomerRef>", "<TxnDate>2024-03-15</TxnDate><CustomerRef>", 1),
+            "missing AccountType": rq(account.replace("<AccountType>OtherCurrentAsset</AccountType>", "")),
+            "missing Name": rq(account.replace("<Name>Amazon Reserved Balances</Name>", "")),
+            "enumeration": rq(account.replace("OtherCurrentAsset", "Clearing")),
+            "amount, one decimal": re.sub(r"<Amount>[^<]*</Amount>", "<Amount>1.5</Amount>", good, count=1),
+            "repeated RefNumber": good.replace("</RefNumber>", "</RefNumber><RefNumber>X</RefNumber>", 1),
+            "unknown element": rq(account.replace("<AccountType>", "<Colour>blue</Colour><AccountType>")),
+            "no request at all in the message set": rq("<AccountAdd><Name>X</Name><AccountType>Bank</AccountType>"
+                                                       "</AccountAdd>"),
+            "ExternalGUID not in braces": good.replace("</DepositToAccountRef>",
+                                                       "</DepositToAccountRef><ExternalGUID>123</ExternalGUID>", 1),
+        }
+        before = len(self.company.state["transactions"]), len(self.company.state["accounts"])
+        for what, text in hard.items():
+            result = self.process(text)
+            self.assertEqual((result.hresult, result.message), (PARSE_HRESULT, PARSE_MESSAGE), what)
+            self.assertEqual(self.company.hard_failures()[-1]["kind"], "schema-invalid", what)
+        self.assertEqual((len(self.company.state["transactions"]), len(self.company.state["accounts"])), before)
+        details = " | ".join(f["detail"] for f in self.company.hard_failures())
+        for expected in ("'CustomerRef': This element is not expected", "Expected is one of ( IsActive, ParentRef, "
+                         "AccountType )", "Expected is ( Name )", "'Clearing'", "'1.5'",
+                         "'RefNumber': This element is not expected", "'Colour'", "not a qbXML request", "'123'"):
+            self.assertIn(expected, details)
+        # Too long, or a date / yes-no QuickBooks cannot convert: QuickBooks' own answer for that request.
+        long_name = rq(account.replace("Amazon Reserved Balances", "A" * 32))
+        self.assertEqual(statuses(self.process(long_name)), [("AccountAddRq", 3070)])
+        bad_date = good.replace("<TxnDate>2024-03-15</TxnDate>", "<TxnDate>2024-02-30</TxnDate>")
+        self.assertEqual(statuses(self.process(bad_date)), [("SalesReceiptAddRq", 3020)])
+        self.assertEqual(len(self.company.hard_failures()), len(hard))
+
+    def test_intuits_xsds_are_checked_as_well_when_a_folder_is_given(self):
+        folder = os.path.join(self.tmp.name, "xsd")
+        os.makedirs(folder)
+        self.addCleanup(os.environ.pop, "SETTLEBRIDGE_QBXML_XSD_DIR", None)
+        saved = os.environ.get("SETTLEBRIDGE_QBXML_XSD_DIR")
+        if saved is not None:
+            self.addCleanup(os.environ.__setitem__, "SETTLEBRIDGE_QBXML_XSD_DIR", saved)
+        os.environ["SETTLEBRIDGE_QBXML_XSD_DIR"] = folder
+        with self.assertRaisesRegex(FileNotFoundError, "SETTLEBRIDGE_QBXML_XSD_DIR=.*qbxmlops130.xsd is not there"):
+            schema.validate(etree.parse(os.path.join(SAMPLES, "ItemQueryRq.by-FullName.xml")))
+        # A stand-in for Intuit's file that takes no HostQueryRq: a request the project schema takes is refused.
+        with open(os.path.join(folder, "qbxmlops130.xsd"), "w", encoding="utf-8") as f:
+            f.write('<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="QBXML"><xs:complexType>'
+                    '<xs:sequence><xs:element name="QBXMLMsgsRq"><xs:complexType><xs:sequence>'
+                    '<xs:element name="ItemQueryRq" minOccurs="0" maxOccurs="unbounded"/></xs:sequence>'
+                    '<xs:anyAttribute processContents="skip"/></xs:complexType></xs:element></xs:sequence>'
+                    "</xs:complexType></xs:element></xs:schema>")
+        result = self.process(rq("<HostQueryRq requestID='h'/>"))
+        self.assertEqual(result.hresult, PARSE_HRESULT)
+        self.assertEqual(self.company.hard_failures()[-1]["kind"], "schema-invalid")
+        self.assertIn("HostQueryRq", self.company.hard_failures()[-1]["detail"])
+        self.assertEqual(schema.validate(etree.parse(os.path.join(SAMPLES, "ItemQueryRq.by-FullName.xml"))), [])
+
+    def test_the_schema_notation_refuses_what_it_cannot_read_with_file_and_line(self):
+        cases = {
+            "request HostQueryRq\n  Name?? str\n": ":2: cannot read",
+            "request HostQueryRq\n  Name? text:5\n": ":2: unknown value type 'text:5'",
+            "request HostQueryRq\n  Name? amt:5\n": ":2: 'amt:5': only str:N and ref:N take a length",
+            "request HostQueryRq\n  Name{3,1} str\n": ":2: occurrence {3,1} has a maximum below its minimum",
+            "  Name str\n": ":1: indented line outside a request",
+            "element HostQueryRq\n": ":1: expected 'type NAME = enum A|B' or 'request NAMERq'",
+            "request HostQueryRq\nrequest HostQueryRq\n": ":2: request HostQueryRq is defined twice",
+            "request HostQueryRq\n  choice\n": ":2: an empty choice",
+            "request HostQueryRq\n  Name str\n  @id str\n": ":3: attributes come first",
+            "request HostQueryRq\n  Name str\n    Child str\n": ":3: Name has a value type",
+            "request HostQueryRq\n  Kind enum:A||B\n": ":2: 'enum:A||B': an enumeration is enum:A|B|C",
+        }
+        for text, expected in cases.items():
+            with self.assertRaises(schema.SchemaError, msg=text) as caught:
+                schema.parse(text, "bad.schema")
+            self.assertIn("bad.schema" + expected, str(caught.exception))
+        model = schema.parse("type Colour = enum Red|Green\n    |Blue\nrequest PaintRq\n  @requestID? str\n"
+                             "  Colour{1,2} Colour\n  When? date\n", "ok.schema")
+        self.assertEqual(model.types, {"Colour": "enum Red|Green|Blue"})
+        xsd = etree.XMLSchema(etree.fromstring(schema.to_xsd(model).encode()))
+        ok = rq("<PaintRq requestID='1'><Colour>Blue</Colour><Colour>Red</Colour><When>2025-01-31</When></PaintRq>")
+        self.assertTrue(xsd.validate(etree.fromstring(ok.encode())), xsd.error_log)
+        for bad in ("<PaintRq/>", "<PaintRq><Colour>Pink</Colour></PaintRq>",
+                    "<PaintRq><Colour>Red</Colour><Colour>Red</Colour><Colour>Red</Colour></PaintRq>",
+                    "<PaintRq><When>2025-01-31</When><Colour>Red</Colour></PaintRq>"):
+            self.assertFalse(xsd.validate(etree.fromstring(rq(bad).encode())), bad)
+        self.assertEqual(schema.value_types(model), {"When": "DATETYPE"})
+
+    def test_every_request_the_simulator_answers_is_in_the_project_schema(self):
+        from quickbooks_sim.engine import HANDLERS
+        self.assertEqual(sorted(t for t in HANDLERS if t.endswith("Rq")), sorted(schema.modelled_requests()))
 
 
 class ResponseFormat(SimTestCase):
@@ -873,11 +977,13 @@ class Editions(SimTestCase):
         self.assertEqual(ca.hard_failures()[-1]["kind"], "not-in-edition")
 
     def test_edition_table_matches_intuits_annotated_listing(self):
-        """Optional: shared/spec/qbxml/qbxmlops130.annotated.xml (skips when absent)."""
+        """Optional: qbxmlops130.annotated.xml in $SETTLEBRIDGE_QBXML_XSD_DIR (skips when not given)."""
         from quickbooks_sim import editions
-        path = os.path.join(SHARED_DIR, "spec", "qbxml", "qbxmlops130.annotated.xml")
+        if not XSD_DIR:
+            self.skipTest("SETTLEBRIDGE_QBXML_XSD_DIR not set: Intuit's annotated listing is optional")
+        path = os.path.join(XSD_DIR, "qbxmlops130.annotated.xml")
         if not os.path.exists(path):
-            self.skipTest(f"{path} not found (shared/ is optional)")
+            self.skipTest(f"{path} not found")
         from quickbooks_sim.engine import HANDLERS
         wanted = {t for t in HANDLERS if t.endswith("Rq")}
         table = {}

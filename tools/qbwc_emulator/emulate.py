@@ -89,7 +89,8 @@ def build_parser():
     p.add_argument("--wire", choices=("qbwc", "zeep"), default="qbwc",
                    help="envelope style: byte-for-byte QBWC (default) or zeep's own")
     p.add_argument("--no-expect", action="store_true", help="do not send Expect: 100-continue")
-    p.add_argument("--xsd", help="qbXML schema (default: shared/spec/qbxml/qbxmlops130.xsd)")
+    p.add_argument("--xsd", help="Intuit's qbxmlops130.xsd: check every request against it as well as against the "
+                                 "project schema (default: the one in $SETTLEBRIDGE_QBXML_XSD_DIR, when set)")
     p.add_argument("--json-report", metavar="FILE", help="write the session report as JSON")
     p.add_argument("--verbose", action="store_true", help="print every qbXML request")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")

@@ -1,11 +1,11 @@
 """QuickBooks Desktop editions: what the US and the Canadian company files have of their own.
 
-Intuit's annotated qbXML 13.0 listing (shared/spec/qbxml/qbxmlops130.annotated.xml) marks, per element, the
-editions that do not have it: "not in QBD" (the US edition), "not in QBCA" (Canada), "not in QBUK"... Each edition's
+Intuit's annotated qbXML 13.0 listing (qbxmlops130.annotated.xml, beside Intuit's XSDs; not in the repository) marks,
+per element, the editions that do not have it: "not in QBD" (the US edition), "not in QBCA" (Canada), "not in QBUK"... Each edition's
 QuickBooks parses a request against its own element list, so an element of another edition is answered like any
 request it cannot parse: HRESULT 0x80040400 (inferred: no Intuit source states the answer; listed in
 tools/README.md). EDITION_ONLY below is the listing's table for the requests this simulator answers;
-tests/integration/quickbooks_sim_test.py checks it against the listing when shared/ is there.
+tests/integration/quickbooks_sim_test.py checks it against the listing when SETTLEBRIDGE_QBXML_XSD_DIR holds it.
 
 The UK edition is out of scope (Intuit stopped selling QuickBooks Desktop UK in 2023): a company made with country
 "UK" only reports that country; it follows the US edition's element rules.

@@ -1,13 +1,14 @@
 """qbXML request processing: what QuickBooks Desktop does with one request message set.
 
-process(company, qbxml) validates the document against the qbXML 13.0 schema, runs each *Rq in order
+process(company, qbxml) validates the document against the qbXML request schema (tools/quickbooks_sim/schema.py: the
+project's qbxml/schema/requests.schema, and Intuit's XSDs when given), runs each *Rq in order
 (honouring onError), changes the company, and answers one *Rs per request in QuickBooks' own response
 format. A document QuickBooks could not parse (not well-formed, no/unsupported qbxml version, schema
 invalid, not a request) is a HARD FAILURE: it is recorded in the company's "hard_failures" and answered the
 way the Web Connector reports it — no response, HRESULT 0x80040400 and "QuickBooks found an error when
 parsing the provided XML text stream." (research/qbwc.md §3.4, §10).
 
-Status codes and messages (research/qbwc.md §8, §10 and shared/spec/qbxml/samples/; the simulator's own
+Status codes and messages (research/qbwc.md §8, §10 and tests/data/qbxml/samples/; the simulator's own
 choices where no source gives the wording are marked "sim" and listed in tools/README.md):
     0     Status OK
     1     A query request did not find a matching object in QuickBooks
@@ -144,13 +145,14 @@ def process(company, qbxml, fail=None, xsd_path=None):
         return _hard_failure(company, seq, "unsupported-version",
                              f"qbXML version {version} is not supported by "
                              f"{company.state['company']['product_name']}", qbxml)
-    value_errors, errors = textrules.split_value_errors(tree, schema.validate_entries(tree, xsd_path), xsd_path)
+    msgs = tree.getroot().find("QBXMLMsgsRq")
+    if tree.getroot().tag == "QBXML" and msgs is None:
+        # A well-formed qbXML document that asks nothing (a response, a sign-on message set only).
+        return _hard_failure(company, seq, "not-a-request", "the document has no QBXMLMsgsRq", qbxml)
+    value_errors, errors = textrules.split_value_errors(tree, schema.validate_entries(tree, xsd_path))
     if errors:
         return _hard_failure(company, seq, "schema-invalid", "; ".join(errors), qbxml)
     textrules.store_as_quickbooks(tree)
-    msgs = tree.getroot().find("QBXMLMsgsRq")
-    if msgs is None:
-        return _hard_failure(company, seq, "not-a-request", "the document has no QBXMLMsgsRq", qbxml)
     # Each edition parses against its own element list (editions.py): another edition's element is a parse error.
     foreign = [p for rq in msgs if isinstance(rq.tag, str) for p in editions.foreign_elements(rq, company.edition())]
     if foreign:

@@ -1,6 +1,6 @@
 """qbXML responses written the way QuickBooks Desktop writes them.
 
-QuickBooks' own answers (see shared/spec/qbxml/samples/*Rs*.xml and the captured
+QuickBooks' own answers (see tests/data/qbxml/samples/*Rs*.xml and the captured
 receiveResponseXML envelope) look like this: an XML declaration with a space before "?>", no qbxml
 processing instruction, one element per line, no indentation, empty elements as "<Tag ... />".
 """

@@ -13,7 +13,7 @@ Sources and how sure each rule is (the list in tools/README.md, "Invented or inf
 - A string longer than its field allows: status 3070 for that request, "The string "VALUE" in the field "FIELD"
   is too long." (the code as issue 13 gives it from Intuit's status-code table, whose rows past 3031 we could not
   read here; the message as QuickBooks Desktop wrote it for an Addr1, quoted on BuildOps' help page on sync
-  errors). Limits: the XSD's maxLength facets, and for the
+  errors). Limits: the maxLength of the schema (qbxml/schema/requests.schema), and for the
   FullName of a reference the lengths in Intuit's annotated listing (qbxmlops130: CustomerRef 209, account
   references 159, CurrencyRef 64, SalesTaxCodeRef 3, PaymentMethodRef 31; ItemRef has none).
 - Permissions. 3260 "Insufficient permission level to perform this action." when the QuickBooks user the
@@ -26,10 +26,7 @@ Sources and how sure each rule is (the list in tools/README.md, "Invented or inf
   digit does not move the sequence: INFERRED (no source says what QuickBooks does with it); the acceptance kit
   (tools/qb-acceptance) checks it on a real company file.
 """
-import os
 import re
-
-from lxml import etree
 
 from . import schema
 
@@ -106,25 +103,7 @@ def _request_of(el):
     return None
 
 
-_VALUE_TYPES = {}
-
-
-def _value_types(xsd_path):
-    """Global element name -> "DATETYPE" / "BOOLTYPE" from the schema's element declarations (qbxml130.xsd)."""
-    key = os.path.abspath(xsd_path or schema.default_xsd_path())
-    types = _VALUE_TYPES.get(key)
-    if types is None:
-        types = {}
-        elements = os.path.join(os.path.dirname(key), "qbxml130.xsd")
-        if os.path.exists(elements):
-            for el in etree.parse(elements).getroot():
-                if el.get("name") and el.get("type") in ("DATETYPE", "BOOLTYPE"):
-                    types[el.get("name")] = el.get("type")
-        _VALUE_TYPES[key] = types
-    return types
-
-
-def split_value_errors(tree, entries, xsd_path=None):
+def split_value_errors(tree, entries):
     """Schema errors -> ({*Rq element: (code, message)}, [other error texts]).
 
     QuickBooks answers a value it cannot take with a status for that request, not a parse failure of the document
@@ -132,7 +111,7 @@ def split_value_errors(tree, entries, xsd_path=None):
     convert 3010. Every other schema error (structure, order, amounts and quantities, whose codes are not in the
     part of Intuit's table we have) stays a parse failure. lxml may report one bad value twice (the facet, then "not
     a valid value of the atomic type"): one answer per value."""
-    types = _value_types(xsd_path)
+    types = schema.value_types()
     refused, value_paths, others = {}, set(), []
     for e in entries:
         found = tree.xpath(e.path) if e.path else []
