@@ -1,7 +1,7 @@
 #pragma once
 // A small stand-in for a QuickBooks company file at the qbXML level, for unit tests: it reads the requests the
 // planner renders (tinyxml2) and answers with responses written in QuickBooks' own format (status attributes,
-// Ret elements, messages worded as QuickBooks words them; see shared/spec/qbxml/samples/*Rs*.xml). It enforces what
+// Ret elements, messages worded as QuickBooks words them; see tests/data/qbxml/samples/*Rs*.xml). It enforces what
 // matters for exactly-once posting: references must exist (3140), names are unique (3100), and it keeps a ledger
 // of every transaction, so a test can assert that each document landed exactly once.
 //

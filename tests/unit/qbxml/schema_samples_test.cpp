@@ -1,5 +1,6 @@
-// Proves the schema validator used by the other tests is live: Intuit's schema accepts the hand-checked samples
-// in shared/spec/qbxml/samples and rejects every one in samples/invalid.
+// Proves the schema check the other tests use is live: the project's qbXML request schema accepts the hand-checked
+// request samples in tests/data/qbxml/samples and rejects every one in samples/invalid for its documented reason.
+// With $SETTLEBRIDGE_QBXML_XSD_DIR, Intuit's XSDs must agree on every sample (answers included).
 
 #include <gtest/gtest.h>
 
@@ -8,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "qbxml_schema.hpp"
 #include "schema_validator.hpp"
 
 namespace settlebridge::qbxml {
@@ -15,7 +17,7 @@ namespace {
 
 std::vector<std::filesystem::path> xmlFiles(const std::string& folder) {
     std::vector<std::filesystem::path> files;
-    for (const auto& entry : std::filesystem::directory_iterator(testing::sharedPath(folder))) {
+    for (const auto& entry : std::filesystem::directory_iterator(testing::dataPath(folder))) {
         if (entry.is_regular_file() && entry.path().extension() == ".xml") {
             files.push_back(entry.path());
         }
@@ -24,24 +26,50 @@ std::vector<std::filesystem::path> xmlFiles(const std::string& folder) {
     return files;
 }
 
-std::string sharedRelative(const std::filesystem::path& path) {
-    return std::filesystem::relative(path, testing::sharedPath("")).string();
+std::string dataRelative(const std::filesystem::path& path) {
+    return std::filesystem::relative(path, testing::dataPath("")).string();
 }
 
-TEST(SchemaSamplesTest, ValidSamplesValidate) {
-    const auto files = xmlFiles("spec/qbxml/samples");
+bool isRequest(const std::filesystem::path& file) {
+    return file.filename().string().find("Rq") != std::string::npos;
+}
+
+TEST(SchemaSamplesTest, ValidRequestSamplesValidate) {
+    const auto files = xmlFiles("qbxml/samples");
     ASSERT_GE(files.size(), 13u);
+    std::size_t requests = 0;
     for (const auto& file : files) {
-        const auto result = testing::validateQbxml(testing::readSharedFile(sharedRelative(file)));
+        if (!isRequest(file)) {
+            continue;
+        }
+        ++requests;
+        const auto result = testing::validateQbxml(testing::readDataFile(dataRelative(file)));
         EXPECT_TRUE(result.valid) << file << "\n" << result.errors;
+    }
+    EXPECT_EQ(requests, 9u);
+}
+
+TEST(SchemaSamplesTest, AnswerSamplesValidateAgainstIntuitsXsd) {
+    if (!schema::intuitXsdDir()) {
+        GTEST_SKIP() << "SETTLEBRIDGE_QBXML_XSD_DIR not set: Intuit's XSDs are optional (answers are checked only "
+                        "against them)";
+    }
+    for (const auto& file : xmlFiles("qbxml/samples")) {
+        if (isRequest(file)) {
+            continue;
+        }
+        const auto result = schema::validateIntuit(testing::readDataFile(dataRelative(file)));
+        ASSERT_TRUE(result.has_value());
+        EXPECT_TRUE(result->valid) << file << "\n" << result->errors;
     }
 }
 
 TEST(SchemaSamplesTest, InvalidSamplesFailForTheDocumentedReason) {
-    const auto files = xmlFiles("spec/qbxml/samples/invalid");
+    const auto files = xmlFiles("qbxml/samples/invalid");
     ASSERT_EQ(files.size(), 5u);
     for (const auto& file : files) {
-        const auto result = testing::validateQbxml(testing::readSharedFile(sharedRelative(file)));
+        const std::string xml = testing::readDataFile(dataRelative(file));
+        const auto result = schema::validateProject(xml);
         EXPECT_FALSE(result.valid) << file;
         EXPECT_FALSE(result.errors.empty()) << file;
         const std::string name = file.filename().string();
@@ -53,6 +81,9 @@ TEST(SchemaSamplesTest, InvalidSamplesFailForTheDocumentedReason) {
             EXPECT_NE(result.errors.find("onError"), std::string::npos) << result.errors;
         } else {
             EXPECT_NE(result.errors.find("not expected"), std::string::npos) << result.errors;
+        }
+        if (const auto intuit = schema::validateIntuit(xml)) {
+            EXPECT_FALSE(intuit->valid) << file << ": Intuit's XSD accepts it";
         }
     }
 }

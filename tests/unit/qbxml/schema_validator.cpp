@@ -1,82 +1,15 @@
 #include "schema_validator.hpp"
 
 #include <fstream>
-#include <memory>
 #include <sstream>
 #include <stdexcept>
 
-#include <libxml/parser.h>
-#include <libxml/xmlversion.h>
-#include <libxml/xmlschemas.h>
+#include "qbxml_schema.hpp"
 
 namespace settlebridge::qbxml::testing {
 namespace {
 
-#if LIBXML_VERSION >= 21200
-void collectError(void* context, const xmlError* error) {
-#else
-void collectError(void* context, xmlErrorPtr error) {
-#endif
-    auto* out = static_cast<std::string*>(context);
-    if (error != nullptr && error->message != nullptr) {
-        *out += "line " + std::to_string(error->line) + ": " + error->message;
-        if (out->empty() || out->back() != '\n') {
-            out->push_back('\n');
-        }
-    }
-}
-
-class Schema {
-public:
-    Schema() {
-        const std::string path = sharedPath("spec/qbxml/qbxmlops130.xsd");
-        xmlSchemaParserCtxtPtr parser = xmlSchemaNewParserCtxt(path.c_str());
-        if (parser == nullptr) {
-            throw std::runtime_error("cannot open " + path);
-        }
-        schema_ = xmlSchemaParse(parser);
-        xmlSchemaFreeParserCtxt(parser);
-        if (schema_ == nullptr) {
-            throw std::runtime_error("cannot parse the qbXML schema " + path);
-        }
-    }
-    ~Schema() { xmlSchemaFree(schema_); }
-    Schema(const Schema&) = delete;
-    Schema& operator=(const Schema&) = delete;
-
-    Validation validate(std::string_view xml) const {
-        Validation result;
-        std::string errors;
-        xmlDocPtr doc = xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "qbxml.xml", nullptr,
-                                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-        if (doc == nullptr) {
-            const xmlError* error = xmlGetLastError();
-            result.errors = std::string("not well-formed: ") +
-                            (error != nullptr && error->message != nullptr ? error->message : "parse error");
-            return result;
-        }
-        xmlSchemaValidCtxtPtr ctx = xmlSchemaNewValidCtxt(schema_);
-        xmlSchemaSetValidStructuredErrors(ctx, &collectError, &errors);
-        const int rc = xmlSchemaValidateDoc(ctx, doc);
-        xmlSchemaFreeValidCtxt(ctx);
-        xmlFreeDoc(doc);
-        result.valid = rc == 0;
-        result.errors = errors;
-        return result;
-    }
-
-private:
-    xmlSchemaPtr schema_ = nullptr;
-};
-
-}  // namespace
-
-std::string sharedPath(std::string_view relativePath) {
-    return std::string(SETTLEBRIDGE_SHARED_DIR) + "/" + std::string(relativePath);
-}
-
-std::string readSharedFile(std::string_view relativePath) {
-    const std::string path = sharedPath(relativePath);
+std::string readFile(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         throw std::runtime_error("cannot read " + path);
@@ -86,9 +19,27 @@ std::string readSharedFile(std::string_view relativePath) {
     return content.str();
 }
 
+}  // namespace
+
+std::string dataPath(std::string_view relativePath) {
+    return std::string(SETTLEBRIDGE_SOURCE_DIR) + "/tests/data/" + std::string(relativePath);
+}
+
+std::string readDataFile(std::string_view relativePath) {
+    return readFile(dataPath(relativePath));
+}
+
+std::string sharedPath(std::string_view relativePath) {
+    return std::string(SETTLEBRIDGE_SHARED_DIR) + "/" + std::string(relativePath);
+}
+
+std::string readSharedFile(std::string_view relativePath) {
+    return readFile(sharedPath(relativePath));
+}
+
 Validation validateQbxml(std::string_view xml) {
-    static const Schema schema;
-    return schema.validate(xml);
+    const schema::Result result = schema::validate(xml);
+    return Validation{result.valid, result.errors};
 }
 
 }  // namespace settlebridge::qbxml::testing
