@@ -235,6 +235,10 @@ def main():
             print(f"    {out}")
 
         step("the QuickBooks Web Connector runs an update session")
+        xsd_dir = os.environ.get("SETTLEBRIDGE_QBXML_XSD_DIR")
+        print("    every qbXML request is checked against the project's schema (qbxml/schema/requests.schema)"
+              + (f" and Intuit's XSDs in {xsd_dir}" if xsd_dir else
+                 "; Intuit's XSDs: skipped (set SETTLEBRIDGE_QBXML_XSD_DIR to a folder holding them)"))
         qwc = os.path.join(data_dir, "demo.qwc")
         demo.cli("qwc", "--company", COMPANY, "--url", daemon_url + "/qbwc", "--out", qwc)
         state = os.path.join(data_dir, "quickbooks-company.json")

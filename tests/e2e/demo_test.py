@@ -30,6 +30,12 @@ class DemoTest(unittest.TestCase):
             self.assertEqual(proc.stdout.count(" reconciled"), 2, proc.stdout)
             self.assertNotIn("NOT RECONCILED", proc.stdout)
             self.assertIn("every settlement was posted exactly once", proc.stdout)
+            # It says what the qbXML requests were checked against (Intuit's XSDs are optional).
+            self.assertIn("checked against the project's schema", proc.stdout)
+            if os.environ.get("SETTLEBRIDGE_QBXML_XSD_DIR"):
+                self.assertIn("and Intuit's XSDs in", proc.stdout)
+            else:
+                self.assertIn("Intuit's XSDs: skipped", proc.stdout)
 
             # A second run into the same data directory is refused, not mixed into it.
             again = subprocess.run([sys.executable, DEMO, "--data-dir", data, "--bin", h.BIN, "--amazon-sim", SIM],
