@@ -309,9 +309,72 @@ PushRunReport SellercloudPush::runPlans(const store::SellercloudConnection& c, c
     return report;
 }
 
+/// One send's working state: what it read, what it found and wrote, what it logs.
+struct SellercloudPush::Sending {
+    struct SkuFigures {
+        std::string sku;  // the advertised SKU ("" for rows without one)
+        std::string key;  // the SKU, or "asin:<ASIN>" for rows without one (links are cached under it)
+        std::string asin;
+        common::Cents day = 0, d7 = 0, d30 = 0, s30 = 0, rangeCost = 0, rangeSales = 0;
+        std::int64_t rangePurchases = 0;
+    };
+    struct ProductWork {
+        ProductFigures figures;
+        std::vector<std::size_t> recordIndexes;
+    };
+    SendResult result;
+    store::SellercloudSend log;
+    // Read in one snapshot.
+    std::map<std::string, SkuFigures> skus;
+    std::map<std::string, store::SellercloudLink> links;
+    std::vector<store::SellercloudWritten> previously;
+    std::set<std::string> currencies;
+    // Found and written.
+    std::map<std::string, ProductWork> products;
+    std::vector<store::SellercloudSendRecord> records;
+    std::vector<store::SellercloudLink> newLinks;
+    std::vector<std::string> droppedLinks;
+    std::vector<store::SellercloudWritten> writtenNow;
+    std::vector<std::string> clearedNow;
+    std::string abortMessage;
+};
+
 SendResult SellercloudPush::send(const store::SellercloudConnection& c, const Plan& plan, store::Timestamp now,
                                  const std::stop_token& stop) {
-    SendResult result;
+    Sending s;
+    startSend(c, plan, now, s);
+
+    if (s.currencies.size() > 1) {
+        s.abortMessage = "the profiles mapped to this Sellercloud company use different currencies (" + s.log.currency +
+                         "): map each currency to its own company";
+        return finishSend(c, plan, now, s);
+    }
+    const std::string currency = s.currencies.empty() ? std::string() : *s.currencies.begin();
+
+    Client* client = nullptr;
+    std::vector<LinkRule> rules;
+    try {
+        client = &clientFor(c, stop);
+        rules = parseLinkRules(c.linkRules);
+    } catch (const SellercloudError& e) {
+        s.abortMessage = e.what();
+        return finishSend(c, plan, now, s);
+    } catch (const store::SecretError& e) {
+        s.abortMessage = std::string("the Sellercloud password cannot be opened: ") + e.what();
+        return finishSend(c, plan, now, s);
+    }
+    CustomColumnsSink sink(*client, c.columns);
+    Linker linker(*client, rules, plan.scCompanyId);
+
+    linkSkus(plan, linker, currency, now, stop, s);
+    writeProducts(sink, now, stop, s);
+    clearUnadvertised(sink, s);
+    return finishSend(c, plan, now, s);
+}
+
+void SellercloudPush::startSend(const store::SellercloudConnection& c, const Plan& plan, store::Timestamp now,
+                                Sending& s) {
+    SendResult& result = s.result;
     result.connectionId = c.id;
     result.scCompanyId = plan.scCompanyId;
     result.kind = plan.kind;
@@ -319,17 +382,8 @@ SendResult SellercloudPush::send(const store::SellercloudConnection& c, const Pl
     result.toDate = plan.toDate;
 
     // What the send carries, read in one snapshot.
-    struct SkuFigures {
-        std::string sku;   // the advertised SKU ("" for rows without one)
-        std::string key;   // the SKU, or "asin:<ASIN>" for rows without one (links are cached under it)
-        std::string asin;
-        common::Cents day = 0, d7 = 0, d30 = 0, s30 = 0, rangeCost = 0, rangeSales = 0;
-        std::int64_t rangePurchases = 0;
-    };
-    std::map<std::string, SkuFigures> skus;
-    std::map<std::string, store::SellercloudLink> links;
-    std::vector<store::SellercloudWritten> previously;
-    store::SellercloudSend log;
+    using SkuFigures = Sending::SkuFigures;
+    store::SellercloudSend& log = s.log;
     log.connectionId = c.id;
     log.scCompanyId = plan.scCompanyId;
     log.scCompanyName = plan.scCompanyName;
@@ -337,7 +391,6 @@ SendResult SellercloudPush::send(const store::SellercloudConnection& c, const Pl
     log.fromDate = plan.fromDate;
     log.toDate = plan.toDate;
     log.startedAt = now;
-    std::set<std::string> currencies;
     store_.write([&](store::Tx& tx) {
         store::AdSpend spend(tx.database());
         const std::string to = plan.toDate;
@@ -345,13 +398,13 @@ SendResult SellercloudPush::send(const store::SellercloudConnection& c, const Pl
             const ProfileInfo info = profileInfo(tx.database(), m.profileRow);
             log.profileRows += (log.profileRows.empty() ? "" : ",") + std::to_string(m.profileRow);
             log.profiles += (log.profiles.empty() ? "" : ", ") + info.label;
-            if (!info.currency.empty()) currencies.insert(info.currency);
+            if (!info.currency.empty()) s.currencies.insert(info.currency);
             const auto products = m.effectiveAdProducts();
             if (products.empty()) continue;
             auto add = [&](const std::vector<store::SkuSpend>& rows, auto apply) {
                 for (const auto& row : rows) {
                     const std::string key = row.sku.empty() ? "asin:" + row.asin : row.sku;
-                    SkuFigures& f = skus[key];
+                    SkuFigures& f = s.skus[key];
                     f.key = key;
                     f.sku = row.sku;
                     if (f.asin.empty()) f.asin = row.asin;
@@ -371,127 +424,41 @@ SendResult SellercloudPush::send(const store::SellercloudConnection& c, const Pl
             });
         }
         store::SellercloudProducts known(tx.database());
-        for (auto& l : known.links(c.id, plan.scCompanyId)) links.emplace(l.sku, std::move(l));
-        previously = known.written(c.id, plan.scCompanyId);
-        for (const auto& cur : currencies) log.currency += (log.currency.empty() ? "" : ",") + cur;
+        for (auto& l : known.links(c.id, plan.scCompanyId)) s.links.emplace(l.sku, std::move(l));
+        s.previously = known.written(c.id, plan.scCompanyId);
+        for (const auto& cur : s.currencies) log.currency += (log.currency.empty() ? "" : ",") + cur;
         log.id = store::SellercloudSends(tx.database()).start(log);
     });
     result.sendId = log.id;
+}
 
-    std::vector<store::SellercloudSendRecord> records;
-    std::vector<store::SellercloudLink> newLinks;
-    std::vector<std::string> droppedLinks;
-    std::vector<store::SellercloudWritten> writtenNow;
-    std::vector<std::string> clearedNow;
-    std::string abortMessage;
-
-    auto finish = [&]() {
-        int seq = 0;
-        for (auto& r : records) {
-            r.seq = ++seq;
-            switch (r.status) {
-                case RecordStatus::Written: ++result.written; break;
-                case RecordStatus::Unmatched:
-                case RecordStatus::Ambiguous: ++result.unmatched; break;
-                case RecordStatus::Failed: ++result.failed; break;
-                case RecordStatus::Cleared: ++result.cleared; break;
-            }
-        }
-        result.records = static_cast<int>(records.size());
-        if (!abortMessage.empty()) {
-            result.status = SendStatus::Failed;
-            result.message = abortMessage;
-        } else {
-            result.status = (result.failed > 0 || result.unmatched > 0) ? SendStatus::Partial : SendStatus::Ok;
-            result.message = common::plural(result.written, "SKU written", "SKUs written");
-            if (result.unmatched > 0) result.message += ", " + common::plural(result.unmatched, "SKU unmatched", "SKUs unmatched");
-            if (result.failed > 0) result.message += ", " + common::plural(result.failed, "record failed", "records failed");
-            if (result.cleared > 0) result.message += ", " + common::plural(result.cleared, "product cleared", "products cleared");
-        }
-        log.status = result.status;
-        log.records = result.records;
-        log.written = result.written;
-        log.unmatched = result.unmatched;
-        log.failed = result.failed;
-        log.message = result.message;
-        log.finishedAt = now;
-        store_.write([&](store::Tx& tx) {
-            store::SellercloudProducts known(tx.database());
-            for (const auto& l : newLinks) known.saveLink(c.id, plan.scCompanyId, l);
-            for (const auto& sku : droppedLinks) known.dropLink(c.id, plan.scCompanyId, sku);
-            for (const auto& w : writtenNow) known.markWritten(c.id, plan.scCompanyId, w);
-            for (const auto& p : clearedNow) known.forgetWritten(c.id, plan.scCompanyId, p);
-            store::SellercloudSends(tx.database()).finish(log, records);
-            store::SellercloudMappings mappings(tx.database());
-            if (result.status != SendStatus::Failed && plan.kind != SendKind::Clear) {
-                for (const auto& m : plan.mappings) {
-                    const auto fresh = mappings.find(m.id);
-                    if (!fresh || fresh->lastSentDate < plan.toDate) mappings.setLastSentDate(m.id, plan.toDate, now);
-                    if (plan.kind == SendKind::Manual) mappings.requestDays(m.id, 0, now);
-                }
-            }
-            const auto level = result.status == SendStatus::Failed    ? store::EventLevel::Error
-                               : result.status == SendStatus::Partial ? store::EventLevel::Warning
-                                                                      : store::EventLevel::Info;
-            tx.events().add(now, c.companyId, level,
-                            "Sellercloud " + std::string(store::toString(plan.kind)) + " send to " +
-                                (plan.scCompanyName.empty() ? "company " + std::to_string(plan.scCompanyId)
-                                                            : plan.scCompanyName) +
-                                " (" + plan.fromDate + " to " + plan.toDate + "): " + result.message);
-        });
-        return result;
-    };
-
-    if (currencies.size() > 1) {
-        abortMessage = "the profiles mapped to this Sellercloud company use different currencies (" + log.currency +
-                       "): map each currency to its own company";
-        return finish();
-    }
-    const std::string currency = currencies.empty() ? std::string() : *currencies.begin();
-
-    Client* client = nullptr;
-    std::vector<LinkRule> rules;
-    try {
-        client = &clientFor(c, stop);
-        rules = parseLinkRules(c.linkRules);
-    } catch (const SellercloudError& e) {
-        abortMessage = e.what();
-        return finish();
-    } catch (const store::SecretError& e) {
-        abortMessage = std::string("the Sellercloud password cannot be opened: ") + e.what();
-        return finish();
-    }
-    CustomColumnsSink sink(*client, c.columns);
-    Linker linker(*client, rules, plan.scCompanyId);
-
+void SellercloudPush::linkSkus(const Plan& plan, Linker& linker, const std::string& currency, store::Timestamp now,
+                               const std::stop_token& stop, Sending& s) {
     // Link each SKU (cached links first), then group by product.
-    struct ProductWork {
-        ProductFigures figures;
-        std::vector<std::size_t> recordIndexes;
-    };
-    std::map<std::string, ProductWork> products;
-    for (auto& [key, f] : skus) {
+    for (auto& [key, f] : s.skus) {
         store::SellercloudSendRecord r;
         r.sku = f.sku.empty() ? "" : f.sku;
         r.asin = f.asin;
         r.cost = f.rangeCost;
         r.sales = f.rangeSales;
-        if (stop.stop_requested() && abortMessage.empty()) abortMessage = "stopped (shutting down) before the send finished";
-        if (!abortMessage.empty()) {
+        if (stop.stop_requested() && s.abortMessage.empty()) {
+            s.abortMessage = "stopped (shutting down) before the send finished";
+        }
+        if (!s.abortMessage.empty()) {
             r.status = RecordStatus::Failed;
-            r.error = "not sent: " + abortMessage;
-            records.push_back(std::move(r));
+            r.error = "not sent: " + s.abortMessage;
+            s.records.push_back(std::move(r));
             continue;
         }
         std::optional<store::SellercloudLink> link;
-        if (auto it = links.find(key); it != links.end()) {
+        if (auto it = s.links.find(key); it != s.links.end()) {
             link = it->second;
         } else {
             try {
                 const LinkResult found = linker.find(f.sku, f.asin);
                 if (found.outcome == LinkResult::Outcome::Linked) {
                     link = store::SellercloudLink{key, found.productId, std::string(toString(found.rule)), found.itemCost, now};
-                    newLinks.push_back(*link);
+                    s.newLinks.push_back(*link);
                 } else {
                     r.status = found.outcome == LinkResult::Outcome::Ambiguous ? RecordStatus::Ambiguous
                                                                                : RecordStatus::Unmatched;
@@ -500,7 +467,7 @@ SendResult SellercloudPush::send(const store::SellercloudConnection& c, const Pl
             } catch (const SellercloudError& e) {
                 r.status = RecordStatus::Failed;
                 r.error = e.what();
-                if (e.stopsTheSend()) abortMessage = e.what();
+                if (e.stopsTheSend()) s.abortMessage = e.what();
             }
         }
         if (link) {
@@ -508,7 +475,7 @@ SendResult SellercloudPush::send(const store::SellercloudConnection& c, const Pl
             r.rule = link->rule;
             r.itemCost = link->itemCost;
             if (link->itemCost) r.profit = f.rangeSales - f.rangeCost - *link->itemCost * f.rangePurchases;
-            ProductWork& work = products[link->productId];
+            Sending::ProductWork& work = s.products[link->productId];
             work.figures.productId = link->productId;
             work.figures.asOfDate = plan.toDate;
             work.figures.currency = currency;
@@ -516,53 +483,59 @@ SendResult SellercloudPush::send(const store::SellercloudConnection& c, const Pl
             work.figures.spend7d += f.d7;
             work.figures.spend30d += f.d30;
             work.figures.sales30d += f.s30;
-            work.recordIndexes.push_back(records.size());
+            work.recordIndexes.push_back(s.records.size());
         }
-        records.push_back(std::move(r));
+        s.records.push_back(std::move(r));
     }
+}
 
-    // Write each product.
-    for (auto& [productId, work] : products) {
-        if (stop.stop_requested() && abortMessage.empty()) abortMessage = "stopped (shutting down) before the send finished";
+void SellercloudPush::writeProducts(CustomColumnsSink& sink, store::Timestamp now, const std::stop_token& stop,
+                                    Sending& s) {
+    for (auto& [productId, work] : s.products) {
+        if (stop.stop_requested() && s.abortMessage.empty()) {
+            s.abortMessage = "stopped (shutting down) before the send finished";
+        }
         RecordStatus status = RecordStatus::Written;
         std::string error;
         std::string values;
-        if (!abortMessage.empty()) {
+        if (!s.abortMessage.empty()) {
             status = RecordStatus::Failed;
-            error = "not sent: " + abortMessage;
+            error = "not sent: " + s.abortMessage;
         } else {
             try {
                 values = describe(sink.write(work.figures));
-                writtenNow.push_back({productId, sink.fields(), log.id, now});
+                s.writtenNow.push_back({productId, sink.fields(), s.log.id, now});
             } catch (const SellercloudError& e) {
                 status = RecordStatus::Failed;
                 error = e.what();
                 if (e.kind() == SellercloudError::Kind::NotFound) {
                     error = "product " + productId + " no longer exists in Sellercloud; it is linked again at the next send";
                     for (std::size_t i : work.recordIndexes) {
-                        const auto& r = records[i];
-                        droppedLinks.push_back(r.sku.empty() ? "asin:" + r.asin : r.sku);
+                        const auto& r = s.records[i];
+                        s.droppedLinks.push_back(r.sku.empty() ? "asin:" + r.asin : r.sku);
                     }
                 }
-                if (e.stopsTheSend()) abortMessage = e.what();
+                if (e.stopsTheSend()) s.abortMessage = e.what();
             }
         }
         for (std::size_t i : work.recordIndexes) {
-            records[i].status = status;
-            records[i].error = error;
-            records[i].valuesWritten = values;
+            s.records[i].status = status;
+            s.records[i].error = error;
+            s.records[i].valuesWritten = values;
         }
     }
+}
 
+void SellercloudPush::clearUnadvertised(CustomColumnsSink& sink, Sending& s) {
     // Products written before that no mapped profile advertises any more: clear them.
-    for (const auto& w : previously) {
-        if (products.count(w.productId) != 0) continue;
+    for (const auto& w : s.previously) {
+        if (s.products.count(w.productId) != 0) continue;
         store::SellercloudSendRecord r;
         r.productId = w.productId;
-        if (!abortMessage.empty()) {
+        if (!s.abortMessage.empty()) {
             r.status = RecordStatus::Failed;
-            r.error = "not cleared: " + abortMessage;
-            records.push_back(std::move(r));
+            r.error = "not cleared: " + s.abortMessage;
+            s.records.push_back(std::move(r));
             continue;
         }
         try {
@@ -573,21 +546,83 @@ SendResult SellercloudPush::send(const store::SellercloudConnection& c, const Pl
                 for (const auto& column : w.columns) v.emplace_back(column, "");
                 return v;
             }());
-            clearedNow.push_back(w.productId);
+            s.clearedNow.push_back(w.productId);
         } catch (const SellercloudError& e) {
             if (e.kind() == SellercloudError::Kind::NotFound) {
                 r.status = RecordStatus::Cleared;  // nothing left to clear: the product is gone
                 r.error = "the product no longer exists in Sellercloud";
-                clearedNow.push_back(w.productId);
+                s.clearedNow.push_back(w.productId);
             } else {
                 r.status = RecordStatus::Failed;
                 r.error = e.what();
-                if (e.stopsTheSend()) abortMessage = e.what();
+                if (e.stopsTheSend()) s.abortMessage = e.what();
             }
         }
-        records.push_back(std::move(r));
+        s.records.push_back(std::move(r));
     }
-    return finish();
+}
+
+SendResult SellercloudPush::finishSend(const store::SellercloudConnection& c, const Plan& plan, store::Timestamp now,
+                                       Sending& s) {
+    SendResult& result = s.result;
+    store::SellercloudSend& log = s.log;
+    int seq = 0;
+    for (auto& r : s.records) {
+        r.seq = ++seq;
+        switch (r.status) {
+            case RecordStatus::Written: ++result.written; break;
+            case RecordStatus::Unmatched:
+            case RecordStatus::Ambiguous: ++result.unmatched; break;
+            case RecordStatus::Failed: ++result.failed; break;
+            case RecordStatus::Cleared: ++result.cleared; break;
+        }
+    }
+    result.records = static_cast<int>(s.records.size());
+    if (!s.abortMessage.empty()) {
+        result.status = SendStatus::Failed;
+        result.message = s.abortMessage;
+    } else {
+        result.status = (result.failed > 0 || result.unmatched > 0) ? SendStatus::Partial : SendStatus::Ok;
+        result.message = common::plural(result.written, "SKU written", "SKUs written");
+        if (result.unmatched > 0)
+            result.message += ", " + common::plural(result.unmatched, "SKU unmatched", "SKUs unmatched");
+        if (result.failed > 0)
+            result.message += ", " + common::plural(result.failed, "record failed", "records failed");
+        if (result.cleared > 0)
+            result.message += ", " + common::plural(result.cleared, "product cleared", "products cleared");
+    }
+    log.status = result.status;
+    log.records = result.records;
+    log.written = result.written;
+    log.unmatched = result.unmatched;
+    log.failed = result.failed;
+    log.message = result.message;
+    log.finishedAt = now;
+    store_.write([&](store::Tx& tx) {
+        store::SellercloudProducts known(tx.database());
+        for (const auto& l : s.newLinks) known.saveLink(c.id, plan.scCompanyId, l);
+        for (const auto& sku : s.droppedLinks) known.dropLink(c.id, plan.scCompanyId, sku);
+        for (const auto& w : s.writtenNow) known.markWritten(c.id, plan.scCompanyId, w);
+        for (const auto& p : s.clearedNow) known.forgetWritten(c.id, plan.scCompanyId, p);
+        store::SellercloudSends(tx.database()).finish(log, s.records);
+        store::SellercloudMappings mappings(tx.database());
+        if (result.status != SendStatus::Failed && plan.kind != SendKind::Clear) {
+            for (const auto& m : plan.mappings) {
+                const auto fresh = mappings.find(m.id);
+                if (!fresh || fresh->lastSentDate < plan.toDate) mappings.setLastSentDate(m.id, plan.toDate, now);
+                if (plan.kind == SendKind::Manual) mappings.requestDays(m.id, 0, now);
+            }
+        }
+        const auto level = result.status == SendStatus::Failed    ? store::EventLevel::Error
+                           : result.status == SendStatus::Partial ? store::EventLevel::Warning
+                                                                  : store::EventLevel::Info;
+        tx.events().add(
+            now, c.companyId, level,
+            "Sellercloud " + std::string(store::toString(plan.kind)) + " send to " +
+                (plan.scCompanyName.empty() ? "company " + std::to_string(plan.scCompanyId) : plan.scCompanyName) +
+                " (" + plan.fromDate + " to " + plan.toDate + "): " + result.message);
+    });
+    return result;
 }
 
 int SellercloudPush::requestSend(std::int64_t connectionId, std::optional<std::int64_t> profileRow,

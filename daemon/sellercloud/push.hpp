@@ -37,6 +37,9 @@
 
 namespace settlebridge::sellercloud {
 
+class CustomColumnsSink;
+class Linker;
+
 struct PushOptions {
     std::string teamLookupUrl = std::string(kTeamLookupUrl);
     std::string baseUrlTemplate = std::string(kBaseUrlTemplate);
@@ -146,8 +149,20 @@ private:
     Endpoint endpointOf(const store::SellercloudConnection& connection) const;
     HttpSettings transport(const std::stop_token& stop) const;
     std::vector<Plan> plansFor(const store::SellercloudConnection& connection, store::Timestamp now, bool force);
+    /// One send of `plan`: reads its figures and starts its log, links each SKU, writes each product, clears the
+    /// products no mapped profile advertises any more, then finishes the log (the send's jobs below, in order).
     SendResult send(const store::SellercloudConnection& connection, const Plan& plan, store::Timestamp now,
                     const std::stop_token& stop);
+    struct Sending;
+    void startSend(const store::SellercloudConnection& connection, const Plan& plan, store::Timestamp now,
+                   Sending& sending);
+    static void linkSkus(const Plan& plan, Linker& linker, const std::string& currency, store::Timestamp now,
+                         const std::stop_token& stop, Sending& sending);
+    static void writeProducts(CustomColumnsSink& sink, store::Timestamp now, const std::stop_token& stop,
+                              Sending& sending);
+    static void clearUnadvertised(CustomColumnsSink& sink, Sending& sending);
+    SendResult finishSend(const store::SellercloudConnection& connection, const Plan& plan, store::Timestamp now,
+                          Sending& sending);
     PushRunReport runPlans(const store::SellercloudConnection& connection, const std::vector<Plan>& plans,
                            store::Timestamp now, const std::stop_token& stop);
     /// Recomputes the products of `mapping`'s company without its profile (a "clear" send); nullopt when the
