@@ -976,6 +976,62 @@ class Editions(SimTestCase):
         self.assertEqual(r.hresult, PARSE_HRESULT, "a customer's ItemSalesTaxRef is not in QBCA")
         self.assertEqual(ca.hard_failures()[-1]["kind"], "not-in-edition")
 
+    def test_tax_code_experiment_journal_entry_and_cheque(self):
+        """The real-QuickBooks kit's tax-code experiment (journal.py): a journal entry whose tax line names the sales
+        tax item, a cheque whose expense line carries a tax code; both Canadian-edition elements; bad ones refused."""
+        ca = self.new_company("CA")
+        self.company = ca
+        ca.create_account("Amazon Fees", "Expense")
+        ca.create_account("Amazon Clearing", "Bank")
+        journal = ("<JournalEntryAddRq requestID='je'><JournalEntryAdd><TxnDate>2025-03-01</TxnDate>"
+                   "<RefNumber>J1</RefNumber>"
+                   "<JournalDebitLine><AccountRef><FullName>Amazon Fees</FullName></AccountRef><Amount>10.00</Amount>"
+                   "</JournalDebitLine><JournalDebitLine><AccountRef><FullName>Sales Tax Payable</FullName></AccountRef>"
+                   "<Amount>{tax}</Amount>{item}</JournalDebitLine>"
+                   "<JournalCreditLine><AccountRef><FullName>Amazon Clearing</FullName></AccountRef><Amount>11.30"
+                   "</Amount></JournalCreditLine>{extra}</JournalEntryAdd></JournalEntryAddRq>")
+        gst = "<ItemSalesTaxRef><FullName>GST</FullName></ItemSalesTaxRef>"
+        r = self.process(rq(journal.format(tax="1.30", item=gst, extra="")))
+        self.assertEqual(r.statuses[0]["statusCode"], 0, r.response)
+        ret = parse(r.response).find(".//JournalEntryRet")
+        self.assertEqual(ret.findtext("JournalDebitLine[2]/ItemSalesTaxRef/FullName"), "GST")
+        self.assertEqual((ca.balance("Amazon Fees"), ca.balance("Amazon Clearing")), (1000, -1130))
+        check = ("<CheckAddRq requestID='ck'><CheckAdd><AccountRef><FullName>{bank}</FullName></AccountRef>"
+                 "<TxnDate>2025-03-02</TxnDate><ExpenseLineAdd><AccountRef><FullName>Amazon Fees</FullName>"
+                 "</AccountRef><Amount>10.00</Amount><SalesTaxCodeRef><FullName>{code}</FullName></SalesTaxCodeRef>"
+                 "</ExpenseLineAdd></CheckAdd></CheckAddRq>")
+        r = self.process(rq(check.format(bank="Amazon Clearing", code="H")))
+        self.assertEqual(r.statuses[0]["statusCode"], 0, r.response)
+        ret = parse(r.response).find(".//CheckRet")
+        self.assertEqual((ret.findtext("Amount"), ret.findtext("ExpenseLineRet/SalesTaxCodeRef/FullName")),
+                         ("10.00", "H"), "the simulator computes no tax on a purchase form")
+        q = self.process(rq("<JournalEntryQueryRq requestID='q'/><CheckQueryRq requestID='q2'/>"))
+        self.assertEqual(len(parse(q.response).findall(".//JournalEntryRet")), 1)
+        self.assertEqual(len(parse(q.response).findall(".//CheckRet")), 1)
+        # Refused, changing nothing: debits and credits that differ, a tax line naming an item that is not a sales
+        # tax item, a code the file does not have, a cheque from an expense account, a journal entry header memo
+        # (not in the desktop editions), and on the US file the Canadian-only elements.
+        before = len(ca.state["transactions"])
+        ca.create_item("ItemOtherCharge", "Widget", "Amazon Fees")
+        for text, code in ((journal.format(tax="1.29", item=gst, extra=""), 3180),
+                           (journal.format(tax="1.30", item=gst.replace("GST", "Widget"), extra=""), 3140),
+                           (check.format(bank="Amazon Clearing", code="Tax"), 3140),
+                           (check.format(bank="Amazon Fees", code="H"), 3180)):
+            r = self.process(rq(text))
+            self.assertEqual(r.statuses[0]["statusCode"], code, r.response)
+        r = self.process(rq(journal.format(tax="1.30", item=gst, extra="").replace(
+            "<RefNumber>J1</RefNumber>", "<RefNumber>J1</RefNumber><Memo>x</Memo>")))
+        self.assertEqual(r.hresult, PARSE_HRESULT, "JournalEntryAdd/Memo is not in QBD or QBCA")
+        self.assertEqual(len(ca.state["transactions"]), before)
+        self.assertEqual(ca.trial_balance(), 0)
+        us = self.new_company("US")
+        self.company = us
+        us.create_account("Amazon Fees", "Expense")
+        us.create_account("Amazon Clearing", "Bank")
+        r = self.process(rq(check.format(bank="Amazon Clearing", code="Non")))
+        self.assertEqual(r.hresult, PARSE_HRESULT, "a purchase line's tax code is not in QBD")
+        self.assertEqual(us.hard_failures()[-1]["kind"], "not-in-edition")
+
     def test_edition_table_matches_intuits_annotated_listing(self):
         """Optional: qbxmlops130.annotated.xml in $SETTLEBRIDGE_QBXML_XSD_DIR (skips when not given)."""
         from quickbooks_sim import editions

@@ -110,6 +110,8 @@ class Kit:
         self.home_currency = "US Dollar"
         self.tax_code = "Non"
         self.tax_codes = []
+        self.tax_item = None     # the file's default sales tax item (PreferencesRet), for the tax-code experiment
+        self.tax_account = None  # its GST/HST liability account
         self.txn = {}         # name -> TxnID
         self.added = []       # (kind, name or RefNumber, TxnID/ListID) for the clean-up list
         self.rows = []        # {"check", "expected", "observed", "result"}
@@ -209,6 +211,15 @@ class Kit:
                       self._check_added("ARRefundCreditCard", "fx-refund", "10.00")))
         s.append(Step("foreign currency: the refund keeps the stated rate", self._fx_refund_query,
                       self._check_fx_rate))
+        # The tax-code route for GST/HST on Amazon's fees (docs/ACCOUNTING.md section 15): an experiment, not a
+        # default. Settlebridge books tax on fees to an account; here QuickBooks itself is asked to book it.
+        s.append(Step("setup: the GST/HST liability account", lambda k: k._tax_setup(qbxml(
+            "<AccountQueryRq requestID='tax-account'><AccountType>OtherCurrentLiability</AccountType></AccountQueryRq>",
+            k.version, "continueOnError")), self._note_tax_account, setup=True))
+        s.append(Step("tax-code route (experiment): fee tax on a journal entry line with ItemSalesTaxRef",
+                      self._tax_journal, self._check_experiment("JournalEntry", "tax-journal", "11.30")))
+        s.append(Step("tax-code route (experiment): the fee on a cheque with a taxable code on its expense line",
+                      self._tax_cheque, self._check_experiment("Check", "tax-cheque", "10.00")))
         s.append(Step("numbering: the user's own receipt number", self._user_receipt,
                       self._check_added("SalesReceipt", "user-number", "1.00")))
         s.append(Step("numbering: a receipt in Settlebridge's RefNumber form", self._sbx_form_receipt,
@@ -372,6 +383,47 @@ class Kit:
         return qbxml("<ARRefundCreditCardQueryRq requestID='q'><TxnID>" + self.txn["fx-refund"] + "</TxnID>"
                      "</ARRefundCreditCardQueryRq>", self.version, "continueOnError")
 
+    def _tax_setup(self, text):
+        if self.country != "CA":
+            self.skip_reason = ("the tax-code route is the Canadian edition's (ItemSalesTaxRef on journal lines and "
+                                "tax codes on purchase lines are not in the US edition)")
+            return None
+        if not self.tax_item:
+            self.skip_reason = "sales tax is off in this company file"
+            return None
+        return text
+
+    def _tax_journal(self, k):
+        if self._tax_setup("") is None:
+            return None
+        if not self.tax_account:
+            self.skip_reason = "no GST/HST liability account found"
+            return None
+        return qbxml("<JournalEntryAddRq requestID='tax-journal'><JournalEntryAdd>" + f"<TxnDate>{self.today}</TxnDate>"
+                     f"<RefNumber>{self.refn(5, 'J')}</RefNumber>"
+                     "<JournalDebitLine>" + ref("AccountRef", "SBX Fees") + "<Amount>10.00</Amount>"
+                     "<Memo>Amazon fees before tax</Memo></JournalDebitLine>"
+                     "<JournalDebitLine>" + ref("AccountRef", self.tax_account) + "<Amount>1.30</Amount>"
+                     "<Memo>GST/HST Amazon charged on its fees</Memo>" + ref("ItemSalesTaxRef", self.tax_item) +
+                     "</JournalDebitLine><JournalCreditLine>" + ref("AccountRef", "SBX Clearing") +
+                     "<Amount>11.30</Amount><Memo>Amazon fees with their tax</Memo></JournalCreditLine>"
+                     "</JournalEntryAdd></JournalEntryAddRq>", self.version)
+
+    def _tax_cheque(self, k):
+        if self._tax_setup("") is None:
+            return None
+        taxable = [n for n, t in self.tax_codes if t == "true"]
+        code = next((c for c in ("H", "G") if c in taxable), taxable[0] if taxable else None)
+        if code is None:
+            self.skip_reason = "no taxable tax code in this company file"
+            return None
+        return qbxml("<CheckAddRq requestID='tax-cheque'><CheckAdd>" + ref("AccountRef", "SBX Clearing") +
+                     f"<RefNumber>{self.refn(5, 'K')}</RefNumber><TxnDate>{self.today}</TxnDate>"
+                     "<Memo>Settlebridge acceptance: Amazon fees on a purchase form</Memo>"
+                     "<ExpenseLineAdd>" + ref("AccountRef", "SBX Fees") + "<Amount>10.00</Amount>"
+                     "<Memo>Amazon fees before tax</Memo>" + ref("SalesTaxCodeRef", code) +
+                     "</ExpenseLineAdd></CheckAdd></CheckAddRq>", self.version)
+
     def _small_receipt(self, request_id, ref_number):
         number = f"<RefNumber>{ref_number}</RefNumber>" if ref_number else ""
         return qbxml(f"<SalesReceiptAddRq requestID='{request_id}'><SalesReceiptAdd>" + ref("CustomerRef", "SBX Amazon")
@@ -405,6 +457,7 @@ class Kit:
                 self.home_currency
             if a.ret.find("SalesTaxPreferences") is None:
                 self.tax_code = ""   # sales tax off: no SalesTaxCodeRef at all, as Settlebridge does
+            self.tax_item = a.ret.findtext("SalesTaxPreferences/DefaultItemSalesTaxRef/FullName")
         return None
 
     def _list_added(self, a, kind, name):
@@ -477,6 +530,28 @@ class Kit:
         left = a.text("CreditRemaining")
         return (a.code == 0 and left == "0.00", "found, credit remaining 0.00",
                 f"found, credit remaining {left}" if a.code == 0 else a.describe())
+
+    def _note_tax_account(self, k, a):
+        names = [(r.findtext("FullName") or r.findtext("Name") or "") for r in a.rets] if a.code == 0 else []
+        self.tax_account = next((n for n in names if "GST" in n.upper() or "HST" in n.upper()),
+                                next((n for n in names if "SALES TAX" in n.upper()), None))
+        return None
+
+    def _check_experiment(self, kind, name, total):
+        """No right answer is assumed: what QuickBooks did is the finding (result "see observed")."""
+        def check(k, a):
+            if a.code == 0 and a.text("TxnID"):
+                self.txn[name] = a.text("TxnID")
+                self.added.append((kind, a.text("RefNumber") or name, a.text("TxnID")))
+                got = a.text("TotalAmount") or a.text("Amount")
+                lines = ", ".join(f"{el.tag} {el.findtext('AccountRef/FullName')} {el.findtext('Amount')}"
+                                  for el in a.ret if el.tag in ("JournalDebitLine", "JournalCreditLine",
+                                                                "ExpenseLineRet"))
+                observed = f"added, total {got or total}; lines: {lines}. In QuickBooks: does the GST/HST return " \
+                           "show it as an input tax credit?"
+                return (None, "an answer: added (the route is open) or refused (it is not)", observed)
+            return (None, "an answer: added (the route is open) or refused (it is not)", a.describe())
+        return check
 
     def _note_group(self, k, a):
         self.group_exists = a.code == 0
@@ -579,9 +654,12 @@ class Kit:
         return "\n".join(lines) + "\n"
 
     def cleanup(self):
-        order = ["ARRefundCreditCard", "Transfer", "CreditMemo", "SalesReceipt", "Item", "Customer", "Account"]
+        order = ["ARRefundCreditCard", "Transfer", "JournalEntry", "Check", "CreditMemo", "SalesReceipt", "Item",
+                 "Customer", "Account"]
         where = {"ARRefundCreditCard": "Customers > Customer Center, the customer, the refund (Edit > Delete)",
                  "Transfer": "Banking > Transfer Funds, Previous until it shows (Edit > Delete Transfer)",
+                 "JournalEntry": "Company > Make General Journal Entries, Previous until it shows (Edit > Delete)",
+                 "Check": "Banking > Write Cheques, Previous until it shows (Edit > Delete Cheque)",
                  "CreditMemo": "Customers > Customer Center, the customer, the credit memo (Edit > Delete)",
                  "SalesReceipt": "Customers > Customer Center, the customer, the sales receipt (Edit > Delete)",
                  "Item": "Lists > Item List (Edit > Delete Item)",
@@ -597,8 +675,9 @@ class Kit:
             out += [f"    {n}   [{i}]" for n, i in entries]
         if len(out) == 1:
             out.append("  nothing was added.")
-        out.append("  Delete in this order: refunds, transfers, credit memos, sales receipts, then the items, "
-                   "customers and accounts (QuickBooks refuses to delete a list entry that is still used).")
+        out.append("  Delete in this order: refunds, transfers, journal entries, cheques, credit memos, sales receipts, "
+                   "then the items, customers and accounts (QuickBooks refuses to delete a list entry that is still "
+                   "used).")
         return out
 
 

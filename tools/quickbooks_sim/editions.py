@@ -64,6 +64,20 @@ EDITION_ONLY = {
     "CreditCardChargeAddRq/CreditCardChargeAdd/ItemLineAdd/TaxAmount": {"QBD", "QBCA"},
     "CreditCardChargeAddRq/CreditCardChargeAdd/ItemLineAdd/SalesTaxCodeRef": {"QBD"},
     "CreditCardChargeAddRq/CreditCardChargeAdd/ItemGroupLineAdd/Desc": {"QBD", "QBCA"},
+    # The tax-code experiment of the real-QuickBooks kit (journal.py).
+    "JournalEntryAddRq/JournalEntryAdd/Memo": {"QBD", "QBCA"},
+    "JournalEntryAddRq/JournalEntryAdd/JournalDebitLine/TaxAmount": {"QBD", "QBCA"},
+    "JournalEntryAddRq/JournalEntryAdd/JournalDebitLine/ItemSalesTaxRef": {"QBD"},
+    "JournalEntryAddRq/JournalEntryAdd/JournalCreditLine/TaxAmount": {"QBD", "QBCA"},
+    "JournalEntryAddRq/JournalEntryAdd/JournalCreditLine/ItemSalesTaxRef": {"QBD"},
+    "CheckAddRq/CheckAdd/IsTaxIncluded": {"QBD"},
+    "CheckAddRq/CheckAdd/SalesTaxCodeRef": {"QBD"},
+    "CheckAddRq/CheckAdd/ExpenseLineAdd/TaxAmount": {"QBD", "QBCA"},
+    "CheckAddRq/CheckAdd/ExpenseLineAdd/SalesTaxCodeRef": {"QBD"},
+    "CheckAddRq/CheckAdd/ItemLineAdd/TaxAmount": {"QBD", "QBCA"},
+    "CheckAddRq/CheckAdd/ItemLineAdd/SalesTaxCodeRef": {"QBD"},
+    "CheckAddRq/CheckAdd/ItemLineAdd/LinkToTxn": {"QBD", "QBCA"},
+    "CheckAddRq/CheckAdd/ItemGroupLineAdd/Desc": {"QBD", "QBCA"},
 }
 
 # Response aggregates one edition does not send (same listing): PreferencesRet/MultiLocationInventoryPreferences is

@@ -1650,3 +1650,7 @@ HANDLERS = {
 from . import banking  # noqa: E402  (needs the helpers above)
 
 HANDLERS.update(banking.HANDLERS)
+# Journal entries and cheques, for the real-QuickBooks kit's tax-code experiment: journal.py.
+from . import journal  # noqa: E402
+
+HANDLERS.update(journal.HANDLERS)
