@@ -31,29 +31,9 @@ Poco::Logger& logger() { return Poco::Logger::get("settlebridge.sellercloud"); }
 constexpr int kWindowDays = 30;
 constexpr int kMaxSendDays = 95;
 
-std::optional<common::CivilDate> parseDate(std::string_view text) {
-    if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-    int y = 0;
-    unsigned m = 0;
-    unsigned d = 0;
-    for (std::size_t i : {0u, 1u, 2u, 3u}) {
-        if (text[i] < '0' || text[i] > '9') return std::nullopt;
-        y = y * 10 + (text[i] - '0');
-    }
-    for (std::size_t i : {5u, 6u}) {
-        if (text[i] < '0' || text[i] > '9') return std::nullopt;
-        m = m * 10 + static_cast<unsigned>(text[i] - '0');
-    }
-    for (std::size_t i : {8u, 9u}) {
-        if (text[i] < '0' || text[i] > '9') return std::nullopt;
-        d = d * 10 + static_cast<unsigned>(text[i] - '0');
-    }
-    if (!common::isValidDate(y, m, d)) return std::nullopt;
-    return common::CivilDate{y, m, d};
-}
-
 std::string addDays(const std::string& date, std::int64_t days) {
-    const auto parsed = parseDate(date);
+    // Only YYYY-MM-DD (the store's form); common::parseDate also reads DD.MM.YYYY and surrounding blanks.
+    const auto parsed = date.size() == 10 && date[4] == '-' ? common::parseDate(date) : std::nullopt;
     if (!parsed) throw SellercloudError(SellercloudError::Kind::Config, 0, "", "not a date: \"" + date + "\"");
     return common::formatDate(common::civilFromDays(common::daysFromCivil(*parsed) + days));
 }
