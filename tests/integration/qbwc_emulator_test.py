@@ -21,25 +21,12 @@ import threading
 import time
 import unittest
 
+from integration_support import SOURCE_DIR, bootstrap
 
-def _bootstrap():
-    try:
-        import lxml  # noqa: F401
-        import zeep  # noqa: F401
-    except ImportError:
-        debian = "/usr/bin/python3"
-        if os.path.exists(debian) and os.path.realpath(sys.executable) != os.path.realpath(debian):
-            os.execv(debian, [debian, os.path.abspath(__file__)] + sys.argv[1:])
-        raise
+bootstrap("lxml", "zeep")
 
-
-_bootstrap()
-
-SOURCE_DIR = os.environ.get("SETTLEBRIDGE_SOURCE_DIR") or \
-    os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SHARED_DIR = os.environ.get("SETTLEBRIDGE_SHARED_DIR") or os.path.normpath(os.path.join(SOURCE_DIR, "..", "shared"))
 os.environ.setdefault("SETTLEBRIDGE_SHARED_DIR", SHARED_DIR)
-sys.path.insert(0, os.path.join(SOURCE_DIR, "tools"))
 
 from lxml import etree  # noqa: E402
 

@@ -13,24 +13,12 @@ import sys
 import tempfile
 import unittest
 
+from integration_support import SOURCE_DIR, bootstrap
 
-def _bootstrap():
-    try:
-        import lxml  # noqa: F401
-    except ImportError:
-        debian = "/usr/bin/python3"
-        if os.path.exists(debian) and os.path.realpath(sys.executable) != os.path.realpath(debian):
-            os.execv(debian, [debian, os.path.abspath(__file__)] + sys.argv[1:])
-        raise
+bootstrap("lxml")
 
-
-_bootstrap()
-
-SOURCE_DIR = os.environ.get("SETTLEBRIDGE_SOURCE_DIR") or \
-    os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # Intuit's qbXML XSDs and annotated listing: optional (SETTLEBRIDGE_QBXML_XSD_DIR; .ci/run passes ../shared/spec/qbxml).
 XSD_DIR = os.environ.get("SETTLEBRIDGE_QBXML_XSD_DIR")
-sys.path.insert(0, os.path.join(SOURCE_DIR, "tools"))
 
 from lxml import etree  # noqa: E402
 
