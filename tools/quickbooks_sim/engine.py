@@ -761,30 +761,44 @@ def _preferences_ret(ctx):
 # Sales tax codes and currencies (list queries)
 
 
+def _list_head(record):
+    """The elements every list record's Ret starts with, in the schema's order."""
+    return [leaf("ListID", record["list_id"]), leaf("TimeCreated", record["time_created"]),
+            leaf("TimeModified", record["time_modified"]), leaf("EditSequence", record["edit_sequence"]),
+            leaf("Name", record["name"])]
+
+
+def _active(record):
+    return leaf("IsActive", "true" if record.get("is_active", True) else "false")
+
+
+def _query_list(ctx, rq, key, finder, ret, narrow=None):
+    """A list query: the records named by ListID or FullName, else those the list filters (name, active status,
+    MaxReturned) leave, narrowed further by the query's own filters (`narrow`, records -> records)."""
+    records = ctx.state[key]
+    found, missing = _by_ids_or_names(rq, records, finder)
+    max_returned = None
+    if found is None:
+        found, max_returned = _list_filter(ctx, rq, records)
+        if narrow is not None:
+            found = narrow(found)
+    return _finish_query(ctx, rq, found, lambda r, o: ret(r), key, missing, max_returned)
+
+
 def _sales_tax_code_ret(ctx, code, _opts=None):
     return E("SalesTaxCodeRet").add(
-        leaf("ListID", code["list_id"]), leaf("TimeCreated", code["time_created"]),
-        leaf("TimeModified", code["time_modified"]), leaf("EditSequence", code["edit_sequence"]),
-        leaf("Name", code["name"]), leaf("IsActive", "true" if code.get("is_active", True) else "false"),
+        *_list_head(code), _active(code),
         leaf("IsTaxable", "true" if code["is_taxable"] else "false"), leaf("Desc", code.get("desc")))
 
 
 def h_sales_tax_code_query(ctx, rq):
-    c = ctx.company
-    records = ctx.state["sales_tax_codes"]
-    found, missing = _by_ids_or_names(rq, records, c.find_sales_tax_code)
-    max_returned = None
-    if found is None:
-        found, max_returned = _list_filter(ctx, rq, records)
-    return _finish_query(ctx, rq, found, lambda r, o: _sales_tax_code_ret(ctx, r), "sales_tax_codes", missing,
-                         max_returned)
+    return _query_list(ctx, rq, "sales_tax_codes", ctx.company.find_sales_tax_code,
+                       lambda r: _sales_tax_code_ret(ctx, r))
 
 
 def _currency_ret(ctx, cur, _opts=None):
     return E("CurrencyRet").add(
-        leaf("ListID", cur["list_id"]), leaf("TimeCreated", cur["time_created"]),
-        leaf("TimeModified", cur["time_modified"]), leaf("EditSequence", cur["edit_sequence"]),
-        leaf("Name", cur["name"]), leaf("IsActive", "true" if cur.get("is_active", True) else "false"),
+        *_list_head(cur), _active(cur),
         leaf("CurrencyCode", cur.get("code")), leaf("IsUserDefinedCurrency", "false"),
         leaf("ExchangeRate", cur.get("rate")), leaf("AsOfDate", cur.get("as_of") if cur.get("rate") else None))
 
@@ -795,13 +809,7 @@ def h_currency_query(ctx, rq):
     inferred, tools/README.md)."""
     if not _multicurrency(ctx):
         raise QBError(3250, MC_OFF_MESSAGE)
-    c = ctx.company
-    records = ctx.state["currencies"]
-    found, missing = _by_ids_or_names(rq, records, c.find_currency)
-    max_returned = None
-    if found is None:
-        found, max_returned = _list_filter(ctx, rq, records)
-    return _finish_query(ctx, rq, found, lambda r, o: _currency_ret(ctx, r), "currencies", missing, max_returned)
+    return _query_list(ctx, rq, "currencies", ctx.company.find_currency, lambda r: _currency_ret(ctx, r))
 
 
 def h_host_query(ctx, rq):
@@ -824,9 +832,7 @@ def _account_ret(ctx, a, _opts=None):
     company = ctx.company
     sub = a["full_name"].count(":")
     ret = E("AccountRet").add(
-        leaf("ListID", a["list_id"]), leaf("TimeCreated", a["time_created"]), leaf("TimeModified", a["time_modified"]),
-        leaf("EditSequence", a["edit_sequence"]), leaf("Name", a["name"]), leaf("FullName", a["full_name"]),
-        leaf("IsActive", "true" if a.get("is_active", True) else "false"),
+        *_list_head(a), leaf("FullName", a["full_name"]), _active(a),
         _ref_of(company.find_account, a.get("parent"), "ParentRef"), leaf("Sublevel", str(sub)),
         leaf("AccountType", a["type"]), leaf("SpecialAccountType", a.get("special")),
         leaf("AccountNumber", a.get("number")), leaf("BankNumber", a.get("bank_number")), leaf("Desc", a.get("desc")),
@@ -839,19 +845,14 @@ def _account_ret(ctx, a, _opts=None):
 
 
 def h_account_query(ctx, rq):
-    c = ctx.company
-    records = ctx.state["accounts"]
-    found, missing = _by_ids_or_names(rq, records, c.find_account)
-    max_returned = None
-    if found is None:
-        records, max_returned = _list_filter(ctx, rq, records)
+    def narrow(records):
         types = {e.text for e in rq.findall("AccountType")}
         if types:
             records = [r for r in records if r["type"] in types]
         if rq.find("CurrencyFilter") is not None:
             ctx.unsupported("AccountQueryRq/CurrencyFilter")
-        found = records
-    return _finish_query(ctx, rq, found, lambda a, o: _account_ret(ctx, a), "accounts", missing, max_returned)
+        return records
+    return _query_list(ctx, rq, "accounts", ctx.company.find_account, lambda a: _account_ret(ctx, a), narrow)
 
 
 def h_account_add(ctx, rq):
@@ -909,10 +910,7 @@ def _customer_ret(ctx, cust, _opts=None):
     total = balance + sum(c.customer_balance(j["full_name"]) for j in ctx.state["customers"]
                           if _norm(j["full_name"]).startswith(prefix))
     ret = E("CustomerRet").add(
-        leaf("ListID", cust["list_id"]), leaf("TimeCreated", cust["time_created"]),
-        leaf("TimeModified", cust["time_modified"]), leaf("EditSequence", cust["edit_sequence"]),
-        leaf("Name", cust["name"]), leaf("FullName", cust["full_name"]),
-        leaf("IsActive", "true" if cust.get("is_active", True) else "false"),
+        *_list_head(cust), leaf("FullName", cust["full_name"]), _active(cust),
         _ref_of(c.find_customer, cust.get("parent"), "ParentRef"), leaf("Sublevel", str(cust["full_name"].count(":"))),
         leaf("CompanyName", cust.get("company_name")),
         leaf("Balance", money.format_amount(balance)), leaf("TotalBalance", money.format_amount(total)),
@@ -927,11 +925,8 @@ def _customer_ret(ctx, cust, _opts=None):
 
 def h_customer_query(ctx, rq):
     c = ctx.company
-    records = ctx.state["customers"]
-    found, missing = _by_ids_or_names(rq, records, c.find_customer)
-    max_returned = None
-    if found is None:
-        records, max_returned = _list_filter(ctx, rq, records)
+
+    def narrow(records):
         tbf = rq.find("TotalBalanceFilter")
         if tbf is not None:
             op, amount = tbf.findtext("Operator"), money.parse_amount(tbf.findtext("Amount"))
@@ -948,8 +943,8 @@ def h_customer_query(ctx, rq):
             wanted_ids = {w["list_id"] for w in wanted if w}
             home = c.find_currency(ctx.state["preferences"]["home_currency"])["list_id"]
             records = [r for r in records if (r.get("currency") or home) in wanted_ids]
-        found = records
-    return _finish_query(ctx, rq, found, lambda r, o: _customer_ret(ctx, r), "customers", missing, max_returned)
+        return records
+    return _query_list(ctx, rq, "customers", c.find_customer, lambda r: _customer_ret(ctx, r), narrow)
 
 
 CUSTOMER_UNMODELLED = ["ClassRef", "ShipToAddress", "AdditionalContactRef", "Contacts", "CustomerTypeRef", "TermsRef",
@@ -994,10 +989,7 @@ NAME_ENTRY_RETS = {"Vendor": "VendorRet", "Employee": "EmployeeRet", "OtherName"
 
 
 def _name_entry_ret(list_name, record):
-    ret = E(NAME_ENTRY_RETS[list_name]).add(
-        leaf("ListID", record["list_id"]), leaf("TimeCreated", record["time_created"]),
-        leaf("TimeModified", record["time_modified"]), leaf("EditSequence", record["edit_sequence"]),
-        leaf("Name", record["name"]), _active(record))
+    ret = E(NAME_ENTRY_RETS[list_name]).add(*_list_head(record), _active(record))
     if list_name != "Employee":
         ret.add(leaf("CompanyName", record.get("company_name")))
     return ret
@@ -1007,13 +999,8 @@ def _name_entry_query(list_name):
     key = NAME_LIST_KEYS[list_name]
 
     def handler(ctx, rq):
-        records = ctx.state[key]
-        finder = lambda name=None, list_id=None: ctx.company._find(records, name, list_id)  # noqa: E731
-        found, missing = _by_ids_or_names(rq, records, finder)
-        max_returned = None
-        if found is None:
-            found, max_returned = _list_filter(ctx, rq, records)
-        return _finish_query(ctx, rq, found, lambda r, o: _name_entry_ret(list_name, r), key, missing, max_returned)
+        finder = lambda name=None, list_id=None: ctx.company._find(ctx.state[key], name, list_id)  # noqa: E731
+        return _query_list(ctx, rq, key, finder, lambda r: _name_entry_ret(list_name, r))
     return handler
 
 
@@ -1026,21 +1013,11 @@ ITEM_ADD_TAGS = {"ItemNonInventoryAddRq": ("ItemNonInventoryAdd", "ItemNonInvent
                  "ItemServiceAddRq": ("ItemServiceAdd", "ItemService")}
 
 
-def _item_core(item):
-    return [leaf("ListID", item["list_id"]), leaf("TimeCreated", item["time_created"]),
-            leaf("TimeModified", item["time_modified"]), leaf("EditSequence", item["edit_sequence"]),
-            leaf("Name", item["name"])]
-
-
-def _active(item):
-    return leaf("IsActive", "true" if item.get("is_active", True) else "false")
-
-
 def _item_ret(ctx, item, _opts=None):
     """An item's Ret element in the XSD's order for its type (ItemQueryRs answers every type)."""
     c = ctx.company
     kind = item["type"]
-    ret = E(kind + "Ret").add(*_item_core(item))
+    ret = E(kind + "Ret").add(*_list_head(item))
     account = _ref_of(c.find_account, item.get("account"), "AccountRef")
     if kind == "ItemSalesTax":
         return ret.add(_active(item), leaf("ItemDesc", item.get("desc")),
@@ -1081,13 +1058,7 @@ def _item_ret(ctx, item, _opts=None):
 
 
 def h_item_query(ctx, rq):
-    c = ctx.company
-    records = ctx.state["items"]
-    found, missing = _by_ids_or_names(rq, records, c.find_item)
-    max_returned = None
-    if found is None:
-        found, max_returned = _list_filter(ctx, rq, records)
-    return _finish_query(ctx, rq, found, lambda r, o: _item_ret(ctx, r), "items", missing, max_returned)
+    return _query_list(ctx, rq, "items", ctx.company.find_item, lambda r: _item_ret(ctx, r))
 
 
 def h_item_add(ctx, rq):
