@@ -14,6 +14,7 @@ Two sources, both used when both are there:
 A request must pass every schema it is checked against. Requests QuickBooks has but the project schema does not model
 (ClassQueryRq, ItemGroupAddRq, ...) pass the simulator's check unexamined (answered 1030 "not supported" by the
 engine); the strict form the C++ tests use (strict=True) refuses them, so Settlebridge cannot send one unnoticed.
+The same file describes the simulator's answers (QBXMLMsgsRs), which the tests check with validate() as well.
 
 Run as a script: --write-xsd FILE writes the strict XSD; --check FILE... validates qbXML files and prints the errors.
 """
@@ -58,10 +59,11 @@ class Node:
 class Model:
     def __init__(self):
         self.types = {}                 # named type -> type text ("enum A|B|C")
-        self.requests = []              # Node per request element, in file order
+        self.requests = []              # Node per request element (QBXMLMsgsRq), in file order
+        self.responses = []             # Node per answer element (QBXMLMsgsRs), in file order
 
     def request(self, name):
-        return next((r for r in self.requests if r.name == name), None)
+        return next((r for r in self.requests + self.responses if r.name == name), None)
 
 
 def _occurs(text, where):
@@ -119,13 +121,15 @@ def parse(text, source=PROJECT_SCHEMA):
                     raise SchemaError(f"{where}: type {m.group(1)} is defined twice or shadows a base type")
                 pending_type = (m.group(1), [m.group(2)], number)
                 continue
-            m = re.match(r"^request\s+([A-Za-z][A-Za-z0-9]*Rq)$", stripped)
+            m = re.match(r"^(request\s+([A-Za-z][A-Za-z0-9]*Rq)|response\s+([A-Za-z][A-Za-z0-9]*Rs))$", stripped)
             if not m:
-                raise SchemaError(f"{where}: expected 'type NAME = enum A|B' or 'request NAMERq', got {stripped!r}")
-            if model.request(m.group(1)) is not None:
-                raise SchemaError(f"{where}: request {m.group(1)} is defined twice")
-            node = Node("element", m.group(1), line=number)
-            model.requests.append(node)
+                raise SchemaError(f"{where}: expected 'type NAME = enum A|B', 'request NAMERq' or 'response NAMERs', "
+                                  f"got {stripped!r}")
+            name = m.group(2) or m.group(3)
+            if model.request(name) is not None:
+                raise SchemaError(f"{where}: {name} is defined twice")
+            node = Node("element", name, line=number)
+            (model.requests if m.group(2) else model.responses).append(node)
             stack = [(0, node)]
             continue
         while stack and stack[-1][0] >= indent:
@@ -163,7 +167,7 @@ def parse(text, source=PROJECT_SCHEMA):
         stack.append((indent, node))
     if pending_type is not None:
         model.types[pending_type[0]] = "enum " + "".join(pending_type[1])
-    for request in model.requests:
+    for request in model.requests + model.responses:
         _check_groups(request, source)
     return model
 
@@ -306,19 +310,23 @@ def to_xsd(model, strict=True):
         enums = "".join(f'<xs:enumeration value="{_esc(v)}"/>' for v in values)
         out.append(f'<xs:simpleType name="sb.{name}"><xs:restriction base="xs:string">{enums}</xs:restriction>'
                    "</xs:simpleType>")
-    for request in model.requests:
-        _complex_type_xsd(request, model, out, name=f"sb.{request.name}")
+    for element in model.requests + model.responses:
+        _complex_type_xsd(element, model, out, name=f"sb.{element.name}")
         if not strict:
-            out.append(f'<xs:element name="{request.name}" type="sb.{request.name}"/>')
-    out.append('<xs:element name="QBXML"><xs:complexType><xs:sequence><xs:element name="QBXMLMsgsRq">'
+            out.append(f'<xs:element name="{element.name}" type="sb.{element.name}"/>')
+
+    def contents(elements):
+        if strict:
+            out.append('<xs:choice minOccurs="0" maxOccurs="unbounded">')
+            for element in elements:
+                out.append(f'<xs:element name="{element.name}" type="sb.{element.name}"/>')
+            out.append("</xs:choice>")
+        else:
+            out.append('<xs:sequence><xs:any processContents="lax" minOccurs="0" maxOccurs="unbounded"/>'
+                       "</xs:sequence>")
+    out.append('<xs:element name="QBXML"><xs:complexType><xs:choice><xs:element name="QBXMLMsgsRq">'
                "<xs:complexType>")
-    if strict:
-        out.append('<xs:choice minOccurs="0" maxOccurs="unbounded">')
-        for request in model.requests:
-            out.append(f'<xs:element name="{request.name}" type="sb.{request.name}"/>')
-        out.append("</xs:choice>")
-    else:
-        out.append('<xs:sequence><xs:any processContents="lax" minOccurs="0" maxOccurs="unbounded"/></xs:sequence>')
+    contents(model.requests)
     out.append('<xs:attribute name="onError" use="required"><xs:simpleType><xs:restriction base="xs:string">'
                '<xs:enumeration value="stopOnError"/><xs:enumeration value="continueOnError"/>'
                '<xs:enumeration value="rollbackOnError"/></xs:restriction></xs:simpleType></xs:attribute>'
@@ -327,7 +335,11 @@ def to_xsd(model, strict=True):
                "</xs:simpleType></xs:attribute>"
                '<xs:attribute name="newMessageSetID" type="xs:string"/>'
                '<xs:attribute name="oldMessageSetID" type="xs:string"/>'
-               "</xs:complexType></xs:element></xs:sequence></xs:complexType></xs:element>")
+               '</xs:complexType></xs:element><xs:element name="QBXMLMsgsRs"><xs:complexType>')
+    contents(model.responses)
+    out.append('<xs:attribute name="newMessageSetID" type="xs:string"/>'
+               '<xs:attribute name="messageSetStatusCode" type="xs:integer"/>'
+               "</xs:complexType></xs:element></xs:choice></xs:complexType></xs:element>")
     out.append("</xs:schema>")
     return "\n".join(out) + "\n"
 
@@ -430,17 +442,19 @@ class _Entry:
 
 def _not_requests(tree):
     """In the simulator's (lax) form, an element of QBXMLMsgsRq that is no request at all (its name does not end in
-    "Rq") is a structure error; a request the project schema does not model is left to the engine (1030)."""
+    "Rq") is a structure error; a request the project schema does not model is left to the engine (1030). The same
+    for answers in QBXMLMsgsRs ("Rs")."""
     root = tree.getroot() if hasattr(tree, "getroot") else tree
-    msgs = root.find("QBXMLMsgsRq") if root.tag == "QBXML" else None
-    if msgs is None:
+    if root.tag != "QBXML":
         return []
     out = []
-    for el in msgs:
-        if isinstance(el.tag, str) and not el.tag.endswith("Rq"):
-            out.append(_Entry(el.sourceline, el.getroottree().getpath(el),
-                              f"Element '{el.tag}': This element is not expected (not a qbXML request).",
-                              "SCHEMAV_ELEMENT_CONTENT"))
+    for msgs_tag, suffix, what in (("QBXMLMsgsRq", "Rq", "request"), ("QBXMLMsgsRs", "Rs", "answer")):
+        msgs = root.find(msgs_tag)
+        for el in (msgs if msgs is not None else []):
+            if isinstance(el.tag, str) and not el.tag.endswith(suffix):
+                out.append(_Entry(el.sourceline, el.getroottree().getpath(el),
+                                  f"Element '{el.tag}': This element is not expected (not a qbXML {what}).",
+                                  "SCHEMAV_ELEMENT_CONTENT"))
     return out
 
 
@@ -450,8 +464,7 @@ def validate(tree, xsd_path=None, strict=False):
 
 
 def validate_intuit(tree, xsd_path=None):
-    """Intuit's XSDs only (responses: the project schema covers requests): None when no XSD folder is given, else
-    the "line N: message" errors ([] when valid)."""
+    """Intuit's XSDs only: None when no XSD folder is given, else the "line N: message" errors ([] when valid)."""
     path = intuit_xsd_path(xsd_path)
     if path is None:
         return None
