@@ -316,6 +316,9 @@ def _run_one(ctx, rq, injected, include_none):
             raise QBError(*refused)
         if handler is None:
             raise Unsupported(f"{tag} is not simulated")
+        if tag not in schema.modelled_requests():
+            # Nothing runs unchecked: a request the simulator answers is first described in the project schema.
+            raise Unsupported(f"{tag} is not in the project schema (qbxml/schema/requests.schema)")
         # Adds validate before they change anything; the snapshot makes "a refused request changes nothing"
         # hold even if a later check fails. Queries change nothing worth restoring.
         snapshot = None if tag.endswith("QueryRq") else ctx.company.snapshot()
