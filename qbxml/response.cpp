@@ -329,7 +329,8 @@ ResponseSet parseResponse(std::string_view xml) {
         throw ResponseError("qbXML response: the response is empty");
     }
     // QuickBooks may declare and send windows-1252; tinyxml2 reads UTF-8 only.
-    const std::string text = isUtf8(xml) ? std::string(xml) : windows1252ToUtf8(xml);
+    std::string scratch;
+    const std::string_view text = common::asUtf8(xml, scratch);
     tinyxml2::XMLDocument doc(true, tinyxml2::PRESERVE_WHITESPACE);
     if (doc.Parse(text.data(), text.size()) != tinyxml2::XML_SUCCESS) {
         const char* detail = doc.ErrorStr();

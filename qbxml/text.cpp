@@ -10,12 +10,6 @@
 namespace settlebridge::qbxml {
 namespace {
 
-/// Windows-1252 bytes 0x80..0x9F as code points (0 = undefined in Windows-1252).
-constexpr std::array<char32_t, 32> kCp1252High = {
-    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
-    0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,
-};
-
 /// What QuickBooks stores as it is: printable ASCII and Latin-1 from U+00A1 (the no-break space becomes a space).
 bool inLatin1Printable(char32_t cp) noexcept {
     return (cp >= 0x20 && cp < 0x7F) || (cp >= 0xA1 && cp <= 0xFF);
@@ -149,53 +143,6 @@ const char* lookup(const Translit* first, const Translit* last, char32_t cp) noe
     return (it != last && it->cp == cp) ? it->ascii : nullptr;
 }
 
-/// Decodes one UTF-8 sequence at `i` (strict RFC 3629); advances `i` past it, or by one byte when invalid.
-std::optional<char32_t> decodeOne(std::string_view s, std::size_t& i) noexcept {
-    const auto b0 = static_cast<unsigned char>(s[i]);
-    if (b0 < 0x80) {
-        ++i;
-        return b0;
-    }
-    std::size_t len = 0;
-    char32_t cp = 0;
-    char32_t min = 0;
-    if (b0 >= 0xC2 && b0 <= 0xDF) {
-        len = 2;
-        cp = b0 & 0x1Fu;
-        min = 0x80;
-    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-        len = 3;
-        cp = b0 & 0x0Fu;
-        min = 0x800;
-    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-        len = 4;
-        cp = b0 & 0x07u;
-        min = 0x10000;
-    } else {
-        ++i;
-        return std::nullopt;
-    }
-    if (i + len > s.size()) {
-        ++i;
-        return std::nullopt;
-    }
-    for (std::size_t k = 1; k < len; ++k) {
-        const auto b = static_cast<unsigned char>(s[i + k]);
-        if ((b & 0xC0u) != 0x80u) {
-            ++i;
-            return std::nullopt;
-        }
-        cp = (cp << 6) | (b & 0x3Fu);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-        ++i;
-        return std::nullopt;
-    }
-    i += len;
-    return cp;
-}
-
-
 bool isInvisible(char32_t cp) noexcept {
     return cp == 0x00AD || cp == 0x034F || cp == 0x180E || (cp >= 0x200B && cp <= 0x200F) ||
            (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2064) || cp == 0xFEFF ||
@@ -214,7 +161,7 @@ std::string toQuickBooksText(std::string_view utf8) {
     out.reserve(utf8.size());
     std::size_t i = 0;
     while (i < utf8.size()) {
-        const std::optional<char32_t> decoded = decodeOne(utf8, i);
+        const std::optional<char32_t> decoded = common::decodeUtf8(utf8, i);
         if (!decoded) {
             out.push_back('?');
             continue;
@@ -243,7 +190,7 @@ std::size_t characterCount(std::string_view utf8) noexcept {
     std::size_t count = 0;
     std::size_t i = 0;
     while (i < utf8.size()) {
-        (void)decodeOne(utf8, i);
+        (void)common::decodeUtf8(utf8, i);
         ++count;
     }
     return count;
@@ -256,7 +203,7 @@ std::string truncateCharacters(std::string_view utf8, std::size_t maxChars) {
     const std::size_t marker = maxChars >= 3 ? 3 : 0;  // "..." where it fits
     std::size_t i = 0;
     for (std::size_t kept = 0; kept + marker < maxChars && i < utf8.size(); ++kept) {
-        (void)decodeOne(utf8, i);
+        (void)common::decodeUtf8(utf8, i);
     }
     std::string out(utf8.substr(0, i));
     if (marker != 0) {
@@ -276,7 +223,7 @@ std::string toXmlAscii(std::string_view utf8) {
             ++i;
             continue;
         }
-        const std::optional<char32_t> cp = decodeOne(utf8, i);
+        const std::optional<char32_t> cp = common::decodeUtf8(utf8, i);
         out += "&#";
         out += std::to_string(cp ? static_cast<std::uint32_t>(*cp) : 0xFFFDu);
         out += ';';
@@ -290,7 +237,7 @@ std::string toAsciiText(std::string_view utf8) {
     out.reserve(text.size());
     std::size_t i = 0;
     while (i < text.size()) {
-        const std::optional<char32_t> cp = decodeOne(text, i);
+        const std::optional<char32_t> cp = common::decodeUtf8(text, i);
         if (cp && *cp < 0x80) {
             out.push_back(static_cast<char>(*cp));
         } else if (cp && *cp >= 0xA0 && *cp <= 0xFF) {
@@ -307,31 +254,6 @@ bool isPrintableAscii(std::string_view text) noexcept {
         const auto b = static_cast<unsigned char>(c);
         return (b >= 0x20 && b < 0x7F) || b == '\n' || b == '\r' || b == '\t';
     });
-}
-
-bool isUtf8(std::string_view bytes) noexcept {
-    std::size_t i = 0;
-    while (i < bytes.size()) {
-        if (!decodeOne(bytes, i)) {
-            return false;
-        }
-    }
-    return true;
-}
-
-std::string windows1252ToUtf8(std::string_view bytes) {
-    std::string out;
-    out.reserve(bytes.size() + bytes.size() / 8);
-    for (const char c : bytes) {
-        const auto b = static_cast<unsigned char>(c);
-        if (b >= 0x80 && b <= 0x9F) {
-            const char32_t cp = kCp1252High[b - 0x80u];
-            common::appendUtf8(out, cp != 0 ? cp : char32_t{0xFFFD});
-        } else {
-            common::appendUtf8(out, b);
-        }
-    }
-    return out;
 }
 
 }  // namespace settlebridge::qbxml

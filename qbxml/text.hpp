@@ -49,10 +49,4 @@ std::string toAsciiText(std::string_view utf8);
 /// True when every byte is printable ASCII, tab, CR or LF.
 bool isPrintableAscii(std::string_view text) noexcept;
 
-/// True when `bytes` is well-formed UTF-8.
-bool isUtf8(std::string_view bytes) noexcept;
-
-/// `bytes` read as Windows-1252, as UTF-8 (the five bytes Windows-1252 leaves undefined become U+FFFD).
-std::string windows1252ToUtf8(std::string_view bytes);
-
 }  // namespace settlebridge::qbxml

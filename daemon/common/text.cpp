@@ -101,6 +101,51 @@ bool isValidUtf8(std::string_view bytes) noexcept {
     return true;
 }
 
+std::optional<char32_t> decodeUtf8(std::string_view s, std::size_t& i) noexcept {
+    const auto b0 = static_cast<unsigned char>(s[i]);
+    if (b0 < 0x80) {
+        ++i;
+        return b0;
+    }
+    std::size_t len = 0;
+    char32_t cp = 0;
+    char32_t min = 0;
+    if (b0 >= 0xC2 && b0 <= 0xDF) {
+        len = 2;
+        cp = b0 & 0x1Fu;
+        min = 0x80;
+    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+        len = 3;
+        cp = b0 & 0x0Fu;
+        min = 0x800;
+    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+        len = 4;
+        cp = b0 & 0x07u;
+        min = 0x10000;
+    } else {
+        ++i;
+        return std::nullopt;
+    }
+    if (i + len > s.size()) {
+        ++i;
+        return std::nullopt;
+    }
+    for (std::size_t k = 1; k < len; ++k) {
+        const auto b = static_cast<unsigned char>(s[i + k]);
+        if ((b & 0xC0u) != 0x80u) {
+            ++i;
+            return std::nullopt;
+        }
+        cp = (cp << 6) | (b & 0x3Fu);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+        ++i;
+        return std::nullopt;
+    }
+    i += len;
+    return cp;
+}
+
 void appendWindows1252AsUtf8(std::string_view bytes, std::string& out) {
     out.reserve(out.size() + bytes.size() * 2);
     for (const char ch : bytes) {

@@ -8,6 +8,8 @@
 // (digits, punctuation, control characters, and every byte >= 0x80, so UTF-8 and Windows-1252 text) is left
 // exactly as it is. Keys, header names, currency codes, status words and file names compare this way.
 
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,6 +23,10 @@ bool isAscii(std::string_view bytes) noexcept;
 
 /// True when `bytes` is well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF).
 bool isValidUtf8(std::string_view bytes) noexcept;
+
+/// Decodes the UTF-8 sequence at `bytes[i]` (strict RFC 3629, as isValidUtf8) and advances `i` past it; nullopt,
+/// advancing `i` by one byte, when no valid sequence starts there. `i` must be < bytes.size().
+std::optional<char32_t> decodeUtf8(std::string_view bytes, std::size_t& i) noexcept;
 
 /// Appends one Unicode code point to `out` as UTF-8. Surrogates and values above U+10FFFF become U+FFFD.
 void appendUtf8(std::string& out, char32_t cp);

@@ -1,5 +1,7 @@
 #include "daemon/settlement/naming.hpp"
 
+#include "daemon/common/text.hpp"
+
 namespace settlebridge::settlement {
 
 namespace {
@@ -34,64 +36,10 @@ bool segmentOk(std::string_view segment) noexcept {
     return true;
 }
 
-/// One code point of UTF-8 text at `i` (advancing past it); 0xFFFD for a byte that does not start a valid sequence.
-char32_t nextCodePoint(std::string_view text, std::size_t& i) noexcept {
-    const auto b0 = static_cast<unsigned char>(text[i]);
-    std::size_t width = 0;
-    char32_t cp = 0;
-    char32_t min = 0;
-    if (b0 < 0x80) {
-        ++i;
-        return b0;
-    } else if (b0 >= 0xC2 && b0 <= 0xDF) {
-        width = 2;
-        cp = b0 & 0x1Fu;
-        min = 0x80;
-    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-        width = 3;
-        cp = b0 & 0x0Fu;
-        min = 0x800;
-    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-        width = 4;
-        cp = b0 & 0x07u;
-        min = 0x10000;
-    } else {
-        ++i;
-        return 0xFFFD;
-    }
-    if (i + width > text.size()) {
-        ++i;
-        return 0xFFFD;
-    }
-    for (std::size_t k = 1; k < width; ++k) {
-        const auto b = static_cast<unsigned char>(text[i + k]);
-        if ((b & 0xC0u) != 0x80u) {
-            ++i;
-            return 0xFFFD;
-        }
-        cp = (cp << 6) | (b & 0x3Fu);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-        ++i;
-        return 0xFFFD;
-    }
-    i += width;
-    return cp;
-}
-
 /// A character Settlebridge sends to QuickBooks unchanged (qbxml/text.hpp): printable ASCII, or Latin-1 from U+00A1
 /// except the soft hyphen (dropped as invisible).
 bool storable(char32_t cp) noexcept {
     return (cp >= 0x20 && cp < 0x7F) || (cp >= 0xA1 && cp <= 0xFF && cp != 0xAD);
-}
-
-void appendCodePoint(std::string& out, char32_t cp) {
-    if (cp < 0x80) {
-        out.push_back(static_cast<char>(cp));
-    } else {  // only U+00A1..U+00FF reach here
-        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
 }
 
 }  // namespace
@@ -166,7 +114,7 @@ bool skuIsItemName(std::string_view sku) noexcept {
     if (!segmentOk(sku)) return false;
     if (sku.find(':') != std::string_view::npos || sku.find('~') != std::string_view::npos) return false;
     for (std::size_t i = 0; i < sku.size();)
-        if (!storable(nextCodePoint(sku, i))) return false;
+        if (!storable(common::decodeUtf8(sku, i).value_or(0xFFFD))) return false;
     return true;
 }
 
@@ -178,9 +126,9 @@ std::string skuItemName(std::string_view sku) {
     prefix.reserve(kSkuPrefixLength * 2);
     std::size_t characters = 0;
     for (std::size_t i = 0; i < sku.size() && characters < kSkuPrefixLength; ++characters) {
-        const char32_t cp = nextCodePoint(sku, i);
+        const char32_t cp = common::decodeUtf8(sku, i).value_or(0xFFFD);
         if (cp == ':') prefix.push_back('-');
-        else if (storable(cp)) appendCodePoint(prefix, cp);
+        else if (storable(cp)) common::appendUtf8(prefix, cp);
         else prefix.push_back('_');  // control characters and anything QuickBooks cannot store as it is
     }
     while (!prefix.empty() && isBlank(static_cast<unsigned char>(prefix.back()))) prefix.pop_back();

@@ -38,6 +38,32 @@ TEST(Utf8, InvalidInputs) {
     EXPECT_FALSE(isValidUtf8("\xE2\x28\xA1"));
 }
 
+TEST(Utf8, DecodesOneSequenceAndSkipsOneByteOfABadOne) {
+    const std::string text = "a\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80";  // a é € U+1F600
+    std::size_t i = 0;
+    EXPECT_EQ(decodeUtf8(text, i), char32_t{'a'});
+    EXPECT_EQ(i, 1u);
+    EXPECT_EQ(decodeUtf8(text, i), char32_t{0xE9});
+    EXPECT_EQ(i, 3u);
+    EXPECT_EQ(decodeUtf8(text, i), char32_t{0x20AC});
+    EXPECT_EQ(i, 6u);
+    EXPECT_EQ(decodeUtf8(text, i), char32_t{0x1F600});
+    EXPECT_EQ(i, 10u);
+    // Refused as isValidUtf8 refuses them; each advances one byte.
+    for (const std::string bad : {"\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xC3", "\xC3\x28", "\x80", "\xFF"}) {
+        std::size_t j = 0;
+        EXPECT_EQ(decodeUtf8(bad, j), std::nullopt) << bad;
+        EXPECT_EQ(j, 1u) << bad;
+        EXPECT_FALSE(isValidUtf8(bad)) << bad;
+    }
+    // A walk that decodes everything agrees with isValidUtf8.
+    const std::string mixed = "ok \xC3\xA9 \xE2\x82 cut";
+    bool allDecoded = true;
+    for (std::size_t k = 0; k < mixed.size();) allDecoded = decodeUtf8(mixed, k).has_value() && allDecoded;
+    EXPECT_EQ(allDecoded, isValidUtf8(mixed));
+    EXPECT_FALSE(allDecoded);
+}
+
 TEST(Windows1252, ConvertsEveryRange) {
     std::string out;
     appendWindows1252AsUtf8("abc", out);
