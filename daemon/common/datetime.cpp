@@ -10,9 +10,6 @@ namespace {
 constexpr std::int64_t kSecondsPerDay = 86400;
 
 constexpr bool isDigit(char c) noexcept { return c >= '0' && c <= '9'; }
-constexpr bool isBlank(char c) noexcept {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
-}
 
 /// Reads exactly `count` digits at `pos`; advances pos. -1 when they are not all digits.
 int readDigits(std::string_view s, std::size_t& pos, std::size_t count) noexcept {
@@ -172,11 +169,7 @@ std::string formatIsoUtc(UtcSeconds utc) {
 }
 
 std::optional<CivilDate> parseDate(std::string_view text) noexcept {
-    std::size_t b = 0;
-    std::size_t e = text.size();
-    while (b < e && isBlank(text[b])) ++b;
-    while (e > b && isBlank(text[e - 1])) --e;
-    text = text.substr(b, e - b);
+    text = trimBlanks(text);
     std::size_t pos = 0;
     const auto date = readDate(text, pos);
     if (!date || pos != text.size()) return std::nullopt;
@@ -184,11 +177,7 @@ std::optional<CivilDate> parseDate(std::string_view text) noexcept {
 }
 
 std::optional<UtcSeconds> parseDateTime(std::string_view text) noexcept {
-    std::size_t b = 0;
-    std::size_t e = text.size();
-    while (b < e && isBlank(text[b])) ++b;
-    while (e > b && isBlank(text[e - 1])) --e;
-    text = text.substr(b, e - b);
+    text = trimBlanks(text);
 
     std::size_t pos = 0;
     const auto date = readDate(text, pos);
