@@ -8,13 +8,14 @@
 
 #include "daemon/app/arguments.hpp"
 #include "daemon/app/cli.hpp"
+#include "daemon/app/columns.hpp"
 #include "daemon/app/json_writer.hpp"
 #include "daemon/app/service.hpp"
 #include "daemon/app/settings.hpp"
 #include "daemon/common/money.hpp"
+#include "daemon/common/text.hpp"
 #include "daemon/store/admin_company_options.hpp"
 #include "daemon/store/unmapped_types.hpp"
-#include "daemon/common/text.hpp"
 
 namespace settlebridge::app {
 
@@ -240,10 +241,7 @@ int taxReportCommand(const std::vector<std::string>& args, std::ostream& out, st
         json.endObject();
         return kExitOk;
     }
-    auto cell = [](common::Cents cents) {
-        std::string text = common::formatCents(cents);
-        return std::string(text.size() < 12 ? 12 - text.size() : 0, ' ') + text;
-    };
+    auto cell = [](common::Cents cents) { return alignRight(common::formatCents(cents), 12); };
     out << "Tax report for \"" << report.company << "\" ("
         << (report.registered ? "registered for GST/HST or VAT: tax on Amazon's fees is recoverable"
                               : "not registered: tax on Amazon's fees is an expense")

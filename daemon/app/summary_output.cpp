@@ -4,6 +4,7 @@
 #include <iomanip>
 #include <string>
 
+#include "daemon/app/columns.hpp"
 #include "daemon/app/json_writer.hpp"
 #include "daemon/common/money.hpp"
 
@@ -27,26 +28,6 @@ const char* layoutName(settlement::Layout layout) {
     return layout == settlement::Layout::FlatFileV2 ? "flat_file_v2" : "flat_file_v1";
 }
 
-/// Pads or cuts `text` to `width` display columns (counting UTF-8 code points, not bytes).
-std::string fit(const std::string& text, std::size_t width) {
-    std::string result;
-    std::size_t columns = 0;
-    for (std::size_t i = 0; i < text.size();) {
-        const auto lead = static_cast<unsigned char>(text[i]);
-        const std::size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
-        if (columns + 1 > width) break;
-        result.append(text, i, length);
-        i += length;
-        ++columns;
-    }
-    if (columns < width) result.append(width - columns, ' ');
-    return result;
-}
-
-std::string right(const std::string& text, std::size_t width) {
-    return text.size() >= width ? text : std::string(width - text.size(), ' ') + text;
-}
-
 }  // namespace
 
 void writeSummaryText(std::ostream& out, const settlement::Summary& summary) {
@@ -64,15 +45,15 @@ void writeSummaryText(std::ostream& out, const settlement::Summary& summary) {
         out << "\n" << kindTitle(document.kind) << " " << document.refNumber << "  dated " << document.txnDate;
         if (summary.parts.size() > 1) out << "  (part " << (document.part + 1) << " of " << summary.parts.size() << ")";
         out << "\n";
-        out << "  " << fit("Item", 31) << "  " << fit("Description", 40) << "  " << right("Qty", 7) << "  "
-            << right("Amount", 14) << "\n";
+        out << "  " << fitColumn("Item", 31) << "  " << fitColumn("Description", 40) << "  " << alignRight("Qty", 7)
+            << "  " << alignRight("Amount", 14) << "\n";
         for (const auto& line : document.lines) {
-            out << "  " << fit(line.item, 31) << "  " << fit(line.description, 40) << "  "
-                << right(line.quantity != 0 ? std::to_string(line.quantity) : "", 7) << "  "
-                << right(formatCents(line.amount), 14) << "\n";
+            out << "  " << fitColumn(line.item, 31) << "  " << fitColumn(line.description, 40) << "  "
+                << alignRight(line.quantity != 0 ? std::to_string(line.quantity) : "", 7) << "  "
+                << alignRight(formatCents(line.amount), 14) << "\n";
         }
-        out << "  " << fit("Total", 31) << "  " << fit("", 40) << "  " << right("", 7) << "  "
-            << right(formatCents(document.total()), 14) << "\n";
+        out << "  " << fitColumn("Total", 31) << "  " << fitColumn("", 40) << "  " << alignRight("", 7) << "  "
+            << alignRight(formatCents(document.total()), 14) << "\n";
     }
     if (!summary.unmapped.empty()) {
         out << "\nUnmapped combinations (kept on \"Unmapped\" lines; map them to post them properly):\n";
