@@ -7,7 +7,6 @@ Debian's python3 has python3-lxml and python3-zeep: when the first python3 on PA
 needs, the test runs again under /usr/bin/python3. The simulators and the Web Connector emulator are imported from
 tools/.
 """
-import importlib
 import os
 import sys
 
@@ -16,16 +15,10 @@ SOURCE_DIR = os.environ.get("SETTLEBRIDGE_SOURCE_DIR") or \
 
 
 def bootstrap(*modules):
-    """Re-runs the test under Debian's python3 when one of `modules` cannot be imported (raises ImportError when
-    that is already the interpreter); then puts tools/ on sys.path."""
-    try:
-        for module in modules:
-            importlib.import_module(module)
-    except ImportError:
-        debian = "/usr/bin/python3"
-        if os.path.exists(debian) and os.path.realpath(sys.executable) != os.path.realpath(debian):
-            os.execv(debian, [debian, os.path.abspath(sys.argv[0])] + sys.argv[1:])
-        raise
+    """Puts tools/ on sys.path, then re-runs the test under Debian's python3 when one of `modules` cannot be imported
+    (tools/debian_python.py; raises ImportError when that is already the interpreter)."""
     tools = os.path.join(SOURCE_DIR, "tools")
     if tools not in sys.path:
         sys.path.insert(0, tools)
+    from debian_python import rerun_under_debian_python
+    rerun_under_debian_python(modules, [os.path.abspath(sys.argv[0])] + sys.argv[1:])

@@ -26,16 +26,10 @@ REPO = os.path.dirname(TOOLS)
 
 def _bootstrap():
     """Run under Debian's python3 (python3-zeep, python3-lxml) when the first python3 on PATH lacks them."""
-    try:
-        import lxml  # noqa: F401
-        import zeep  # noqa: F401
-    except ImportError:
-        debian = "/usr/bin/python3"
-        if os.path.exists(debian) and os.path.realpath(sys.executable) != os.path.realpath(debian):
-            os.execv(debian, [debian, os.path.abspath(__file__)] + sys.argv[1:])
-        raise
     if TOOLS not in sys.path:
         sys.path.insert(0, TOOLS)
+    from debian_python import rerun_under_debian_python
+    rerun_under_debian_python(("lxml", "zeep"), [os.path.abspath(__file__)] + sys.argv[1:])
 
 
 def default_wsdl():

@@ -34,13 +34,12 @@ import sys
 
 
 def _bootstrap():
-    try:
-        import lxml  # noqa: F401
-    except ImportError:
-        debian = "/usr/bin/python3"
-        if os.path.exists(debian) and os.path.realpath(sys.executable) != os.path.realpath(debian):
-            os.execv(debian, [debian, "-m", "quickbooks_sim"] + sys.argv[1:])
-        raise
+    """Run under Debian's python3 (which has python3-lxml) when the first python3 on PATH lacks it."""
+    tools = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    if tools not in sys.path:
+        sys.path.insert(0, tools)
+    from debian_python import rerun_under_debian_python
+    rerun_under_debian_python(("lxml",), ["-m", "quickbooks_sim"] + sys.argv[1:])
 
 
 def _add_settings(parser, init):
