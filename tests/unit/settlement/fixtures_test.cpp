@@ -1,5 +1,7 @@
-// The summarizer on real settlement files (../shared/fixtures/settlements, see SOURCES.md there) and on the
-// synthetic ones in tests/data/summaries, through the real parser.
+// The summarizer, through the real parser, on the project-made settlement files (tests/data/settlements/made: the
+// legacy layouts, negative pairs, month-end spans, Windows-1252, EU formats), on the synthetic ones in
+// tests/data/summaries, and on real Amazon files when they are here (they may not be redistributed: optional,
+// $SETTLEBRIDGE_FIXTURES_DIR, default ../shared/fixtures; skipped with a message otherwise).
 
 #include <gtest/gtest.h>
 
@@ -17,16 +19,40 @@
 #include "daemon/settlement/parser.hpp"
 #include "daemon/settlement/summarizer.hpp"
 #include "daemon/settlement/v2_writer.hpp"
+#include "tests/unit/common/outside_data.hpp"
 
 namespace settlebridge::settlement {
 namespace {
 
-std::string sharedDir() {
-    if (const char* env = std::getenv("SETTLEBRIDGE_SHARED_DIR"); env != nullptr && *env != '\0') return env;
-    return SETTLEBRIDGE_SHARED_DIR;
+std::string realDir() {
+    const auto dir = settlebridge::testing::fixturesDir();
+    return dir ? (*dir / "settlements").string() : std::string();
 }
 
-std::string fixture(const std::string& name) { return sharedDir() + "/fixtures/settlements/" + name; }
+#define SKIP_WITHOUT_REAL_FILES()                                                                   \
+    do {                                                                                            \
+        if (realDir().empty() || !std::filesystem::is_directory(realDir())) {                       \
+            GTEST_SKIP() << settlebridge::testing::missingFixtures();                               \
+        }                                                                                           \
+    } while (false)
+
+std::string fixture(const std::string& name) { return realDir() + "/" + name; }
+
+std::string made(const std::string& name) {
+    return std::string(SETTLEBRIDGE_SOURCE_DIR) + "/tests/data/settlements/made/" + name;
+}
+
+/// The project-made files, the Windows-1252 one of extra/ included.
+std::vector<std::string> madeFiles() {
+    std::vector<std::string> files;
+    for (const auto& dir : {made(""), made("extra")}) {
+        for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+            if (entry.path().extension() == ".txt") files.push_back(entry.path().string());
+        }
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
 
 std::string synthetic(const std::string& name) {
     return std::string(SETTLEBRIDGE_SOURCE_DIR) + "/tests/data/summaries/" + name;
@@ -34,7 +60,7 @@ std::string synthetic(const std::string& name) {
 
 std::vector<std::string> allFixtures() {
     std::vector<std::string> files;
-    for (const auto& entry : std::filesystem::directory_iterator(sharedDir() + "/fixtures/settlements")) {
+    for (const auto& entry : std::filesystem::directory_iterator(realDir())) {
         if (entry.path().extension() == ".txt") files.push_back(entry.path().string());
     }
     std::sort(files.begin(), files.end());
@@ -77,9 +103,7 @@ void expectReconciled(const Summary& summary, const std::string& label) {
     EXPECT_EQ(parts, summary.header.totalAmount);
 }
 
-TEST(Fixtures, EveryRealFileReconcilesSplitAndUnsplit) {
-    const auto files = allFixtures();
-    ASSERT_GE(files.size(), 8u) << "fixtures missing in " << sharedDir();
+void expectEveryFileReconciles(const std::vector<std::string>& files) {
     for (const auto& file : files) {
         const Summary plain = summarizeFile(file, {});
         expectReconciled(plain, file);
@@ -90,7 +114,91 @@ TEST(Fixtures, EveryRealFileReconcilesSplitAndUnsplit) {
     }
 }
 
+TEST(Fixtures, EveryMadeFileReconcilesSplitAndUnsplit) {
+    const auto files = madeFiles();
+    ASSERT_EQ(files.size(), 9u);
+    expectEveryFileReconciles(files);
+}
+
+TEST(Fixtures, EveryRealFileReconcilesSplitAndUnsplit) {
+    SKIP_WITHOUT_REAL_FILES();
+    const auto files = allFixtures();
+    ASSERT_GE(files.size(), 8u) << "fixtures missing in " << realDir();
+    expectEveryFileReconciles(files);
+}
+
+TEST(Fixtures, MadeMonthSpanningFilesSplitInTwo) {
+    // Per-part nets in the marketplace's time zone (Pacific for Amazon.ca, Berlin for Amazon.de), as
+    // tests/integration/made_settlements_test.py computes them independently from the raw rows.
+    struct Case {
+        std::string file;
+        std::vector<std::string> months;
+        std::vector<common::Cents> nets;
+        const char* zone;
+    };
+    const std::vector<Case> cases = {
+        {"v1-33_CA_CAD_90000000011_negative-total_inbound-transport_month-end.txt", {"2026-01", "2026-02"}, {0, -32169},
+         "America/Los_Angeles"},
+        {"v1_CA_CAD_90000000014_storage-fee_ads_shipping-promo_month-end.txt", {"2026-03", "2026-04"}, {292717, 141034},
+         "America/Los_Angeles"},
+        {"v1_CA_CAD_90000000016_storage_warehouse-damage_month-end.txt", {"2026-04", "2026-05"}, {328880, 194346},
+         "America/Los_Angeles"},
+        {"extra/v1_DE_EUR_90000000019_windows-1252_decimal-comma_month-end.txt", {"2026-03", "2026-04"}, {66353, 129019},
+         "Europe/Berlin"},
+        {"v2_IN_INR_90000000018_negative-total_payable-to-amazon_debt-adjustment_ads.txt", {"2026-05", "2026-06"},
+         {-36507, -84466}, "Asia/Kolkata"},
+    };
+    for (const auto& c : cases) {
+        const Summary summary = summarizeFile(made(c.file), splitOptions());
+        EXPECT_EQ(summary.timeZone, c.zone) << c.file;
+        ASSERT_EQ(summary.parts.size(), c.months.size()) << c.file;
+        for (std::size_t i = 0; i < c.months.size(); ++i) {
+            EXPECT_EQ(summary.parts[i].month, c.months[i]) << c.file;
+            EXPECT_EQ(summary.parts[i].net, c.nets[i]) << c.file;
+        }
+        EXPECT_EQ(summary.parts.back().txnDate,
+                  common::formatDate(TimeZone::load(c.zone).localDate(summary.header.endUtc)));
+    }
+}
+
+TEST(Fixtures, MadeNegativePairsCarryTheBalanceForward) {
+    // 90000000011 ends at -321.69; 90000000012 collects it (Payable to Amazon) against the card (Successful charge)
+    // and ends at -179.13; 90000000013 collects that and is positive again.
+    const Summary first = summarizeFile(made("v1-33_CA_CAD_90000000011_negative-total_inbound-transport_month-end.txt"), {});
+    const Summary second =
+        summarizeFile(made("v1_CA_CAD_90000000012_negative-total_payable-to-amazon_successful-charge.txt"), {});
+    const Summary third = summarizeFile(made("v1_CA_CAD_90000000013_refund_ads_micro-deposit_warehouse-damage.txt"), {});
+    EXPECT_EQ(first.header.totalAmount, -32169);
+    EXPECT_EQ(second.header.totalAmount, -17913);
+    EXPECT_EQ(third.header.totalAmount, 300696);
+    for (const Summary* summary : {&first, &second}) {
+        expectReconciled(*summary, summary->header.settlementId);
+        // A negative settlement is booked through the carried-balance account: its note says so.
+        ASSERT_FALSE(summary->notes.empty()) << summary->header.settlementId;
+    }
+    expectReconciled(third, "90000000013");
+    // What the next settlement collects is exactly the previous total, on the carried-balance lines.
+    const auto carried = [](const Summary& s, const char* category) {
+        common::Cents sum = 0;
+        bool seen = false;
+        for (const auto& document : s.documents)
+            for (const auto& line : document.lines)
+                if (line.category == category) {
+                    seen = true;
+                    sum += document.kind == DocumentKind::CreditMemo ? -line.amount : line.amount;
+                }
+        EXPECT_TRUE(seen) << s.header.settlementId << " " << category;
+        return sum;
+    };
+    EXPECT_EQ(carried(second, "payable-to-amazon"), first.header.totalAmount);
+    EXPECT_EQ(carried(second, "card-charge"), -first.header.totalAmount);
+    EXPECT_EQ(carried(third, "payable-to-amazon"), second.header.totalAmount);
+    EXPECT_EQ(carried(third, "card-charge"), -second.header.totalAmount);
+    EXPECT_EQ(first.documentsNet + second.documentsNet + third.documentsNet, -32169 - 17913 + 300696);
+}
+
 TEST(Fixtures, MonthSpanningFilesSplitInTwo) {
+    SKIP_WITHOUT_REAL_FILES();
     // Per-part nets in Pacific time (Amazon.ca), computed by hand from the rows' posted dates.
     struct Case {
         const char* file;
@@ -114,6 +222,7 @@ TEST(Fixtures, MonthSpanningFilesSplitInTwo) {
 }
 
 TEST(Fixtures, NegativeThenRecoveredPair) {
+    SKIP_WITHOUT_REAL_FILES();
     // 23874396421 ends at -321.69 (owed to Amazon); the next settlement collects it ("Payable to Amazon" -321.69)
     // and shows the card charge ("Successful charge" +321.69), ending at -62.31.
     const Summary first = summarizeFile(fixture("v1flat_CA_CAD_23874396421_negative-total_inbound-transport_33col.txt"), {});
@@ -179,8 +288,14 @@ std::map<std::string, std::int64_t> countUnitsIndependently(const std::string& p
 }
 
 TEST(Fixtures, UnitsPerSkuMatchAnIndependentCount) {
-    for (const char* name : {"v1flat_CA_CAD_24702193891_1244rows.txt", "v1flat_CA_CAD_24495221541_reversal-reimbursement_refunds.txt"}) {
-        const std::string path = fixture(name);
+    std::vector<std::string> paths = {made("v1_CA_CAD_90000000017_large.txt"),
+                                      made("v1_CA_CAD_90000000015_reversal-reimbursement_refunds.txt")};
+    if (!realDir().empty() && std::filesystem::is_directory(realDir())) {
+        paths.push_back(fixture("v1flat_CA_CAD_24702193891_1244rows.txt"));
+        paths.push_back(fixture("v1flat_CA_CAD_24495221541_reversal-reimbursement_refunds.txt"));
+    }
+    for (const std::string& path : paths) {
+        const std::string& name = path;
         const auto expected = countUnitsIndependently(path);
         ASSERT_FALSE(expected.empty());
         const Summary summary = summarizeFile(path, {});
@@ -196,13 +311,29 @@ TEST(Fixtures, UnitsPerSkuMatchAnIndependentCount) {
         EXPECT_EQ(counted, expected) << name;
         EXPECT_EQ(refundedUnits, 0) << name;  // the wide layout gives no quantity on refunds
     }
+}
+
+TEST(Fixtures, UnitsOfTheLargestRealFile) {
+    SKIP_WITHOUT_REAL_FILES();
     // The largest file: 1244 rows, 271 orders.
     std::int64_t total = 0;
     for (const auto& [sku, units] : countUnitsIndependently(fixture("v1flat_CA_CAD_24702193891_1244rows.txt"))) total += units;
     EXPECT_GE(total, 271);
 }
 
+TEST(Fixtures, MadeIndiaV2FileIsBookedInIndianTime) {
+    const Summary summary = summarizeFile(made("v2_IN_INR_90000000018_negative-total_payable-to-amazon_debt-adjustment_ads.txt"), {});
+    expectReconciled(summary, "IN");
+    EXPECT_EQ(summary.header.totalAmount, -120973);
+    EXPECT_EQ(summary.header.currency, "INR");
+    EXPECT_EQ(summary.timeZone, "Asia/Kolkata");
+    EXPECT_EQ(summary.marketplaceName, "Amazon.in");
+    EXPECT_EQ(summary.depositDate, "2026-06-10");  // 10.06.2026 07:10:09 UTC is 12:40 in India
+    EXPECT_TRUE(summary.unmapped.empty());
+}
+
 TEST(Fixtures, IndiaV2CreditMemoHoldsTheRefundedSku) {
+    SKIP_WITHOUT_REAL_FILES();
     const Summary summary =
         summarizeFile(fixture("v2flat_IN_INR_SANITIZED_99000000001_negative-total_payable-to-amazon_debt-adjustment_ads.txt"), {});
     expectReconciled(summary, "IN");
@@ -297,8 +428,14 @@ std::string convertToV2(const std::string& path, V2Style style) {
 
 TEST(Fixtures, WideLayoutConvertedToV2GivesTheIdenticalSummary) {
     std::size_t converted = 0;
-    for (const auto& file : allFixtures()) {
-        if (std::filesystem::path(file).filename().string().rfind("v1flat_", 0) != 0) continue;
+    std::vector<std::string> files = madeFiles();
+    const bool real = !realDir().empty() && std::filesystem::is_directory(realDir());
+    if (real) {
+        for (const auto& file : allFixtures()) files.push_back(file);
+    }
+    for (const auto& file : files) {
+        const std::string name = std::filesystem::path(file).filename().string();
+        if (name.rfind("v1flat_", 0) != 0 && name.rfind("v1_", 0) != 0 && name.rfind("v1-33_", 0) != 0) continue;
         for (const bool split : {false, true}) {
             SummarizeOptions options;
             options.splitMonths = split;
@@ -314,10 +451,11 @@ TEST(Fixtures, WideLayoutConvertedToV2GivesTheIdenticalSummary) {
         }
         ++converted;
     }
-    EXPECT_EQ(converted, 7u);
+    EXPECT_EQ(converted, real ? 15u : 8u);
 }
 
 TEST(Fixtures, GrossModeOnARealFileSaysItDoesNotMatch) {
+    SKIP_WITHOUT_REAL_FILES();
     SummarizeOptions options;
     options.grossMode = true;
     const Summary summary = summarizeFile(fixture("v1flat_CA_CAD_24391894961_storage-fee_ads_shipping-promo.txt"), options);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <ostream>
@@ -16,6 +17,7 @@
 #include "daemon/settlement/model.hpp"
 #include "daemon/common/money.hpp"
 #include "daemon/common/text.hpp"
+#include "tests/unit/common/outside_data.hpp"
 
 namespace settlebridge::settlement::testing {
 
@@ -97,8 +99,29 @@ public:
     }
 };
 
+/// True when the real Amazon settlement files are here ($SETTLEBRIDGE_FIXTURES_DIR/settlements, default
+/// ../shared/fixtures/settlements): they may not be redistributed, so tests on them are optional.
+inline bool realFixturesHere() {
+    const auto dir = settlebridge::testing::fixturesDir();
+    return dir && std::filesystem::is_directory(*dir / "settlements");
+}
+
+/// Skips the calling test, visibly, when the real settlement files are not here.
+#define SETTLEBRIDGE_SKIP_WITHOUT_REAL_FIXTURES()                                                         \
+    do {                                                                                                  \
+        if (!::settlebridge::settlement::testing::realFixturesHere()) {                                   \
+            GTEST_SKIP() << ::settlebridge::testing::missingFixtures();                                   \
+        }                                                                                                 \
+    } while (false)
+
+/// A settlement report by name: the real ones (v1flat_*, v2flat_*: outside the repository) or the project-made
+/// ones (tests/data/settlements/made, see its README; extra/... there too).
 inline std::string fixturePath(const std::string& name) {
-    return std::string(SETTLEBRIDGE_SHARED_DIR) + "/fixtures/settlements/" + name;
+    if (name.rfind("v1flat_", 0) == 0 || name.rfind("v2flat_", 0) == 0) {
+        const auto dir = settlebridge::testing::fixturesDir();
+        return (dir ? *dir : std::filesystem::path("(no fixtures folder)")) / "settlements" / name;
+    }
+    return std::string(SETTLEBRIDGE_SOURCE_DIR) + "/tests/data/settlements/made/" + name;
 }
 
 inline std::string dataPath(const std::string& name) {
@@ -130,6 +153,40 @@ inline const std::string& v2Fixture() {
     static const std::string file =
         "v2flat_IN_INR_SANITIZED_99000000001_negative-total_payable-to-amazon_debt-adjustment_ads.txt";
     return file;
+}
+
+/// The project-made legacy-layout files (tests/data/settlements/made): the 33-column one first.
+inline const std::vector<std::string>& madeV1Files() {
+    static const std::vector<std::string> files = {
+        "v1-33_CA_CAD_90000000011_negative-total_inbound-transport_month-end.txt",
+        "v1_CA_CAD_90000000012_negative-total_payable-to-amazon_successful-charge.txt",
+        "v1_CA_CAD_90000000013_refund_ads_micro-deposit_warehouse-damage.txt",
+        "v1_CA_CAD_90000000014_storage-fee_ads_shipping-promo_month-end.txt",
+        "v1_CA_CAD_90000000015_reversal-reimbursement_refunds.txt",
+        "v1_CA_CAD_90000000016_storage_warehouse-damage_month-end.txt",
+        "v1_CA_CAD_90000000017_large.txt",
+        "extra/v1_DE_EUR_90000000019_windows-1252_decimal-comma_month-end.txt",
+    };
+    return files;
+}
+
+inline const std::string& madeV2File() {
+    static const std::string file = "v2_IN_INR_90000000018_negative-total_payable-to-amazon_debt-adjustment_ads.txt";
+    return file;
+}
+
+/// Every legacy-layout file at hand: the project-made ones, and the real ones when they are here.
+inline std::vector<std::string> allV1Files() {
+    std::vector<std::string> files = madeV1Files();
+    if (realFixturesHere()) files.insert(files.end(), v1Fixtures().begin(), v1Fixtures().end());
+    return files;
+}
+
+/// Every V2 file of the two sets at hand.
+inline std::vector<std::string> allV2Files() {
+    std::vector<std::string> files = {madeV2File()};
+    if (realFixturesHere()) files.push_back(v2Fixture());
+    return files;
 }
 
 /// The synthetic files that parse (tests/data/settlements/).

@@ -65,7 +65,7 @@ void expectSameSettlement(const RowRecorder& original, const RowRecorder& repars
 }
 
 TEST(V2Writer, EveryV1FixtureConvertsToV2AndReparsesToTheSameRows) {
-    for (const std::string& file : testing::v1Fixtures()) {
+    for (const std::string& file : testing::allV1Files()) {
         SCOPED_TRACE(file);
         RowRecorder original;
         const std::string v2 = convert(fixturePath(file), original);
@@ -79,8 +79,8 @@ TEST(V2Writer, EveryV1FixtureConvertsToV2AndReparsesToTheSameRows) {
 TEST(V2Writer, EuropeanStyleOutputReparsesToTheSameRows) {
     const V2Style eu{',', true};
     std::vector<std::string> paths;
-    for (const std::string& f : testing::v1Fixtures()) paths.push_back(fixturePath(f));
-    paths.push_back(fixturePath(testing::v2Fixture()));
+    for (const std::string& f : testing::allV1Files()) paths.push_back(fixturePath(f));
+    for (const std::string& f : testing::allV2Files()) paths.push_back(fixturePath(f));
     for (const std::string& f : testing::goodSyntheticFiles()) paths.push_back(dataPath(f));
     for (const std::string& path : paths) {
         SCOPED_TRACE(path);
@@ -95,7 +95,9 @@ TEST(V2Writer, EuropeanStyleOutputReparsesToTheSameRows) {
 }
 
 TEST(V2Writer, V2FilesRoundTrip) {
-    std::vector<std::string> paths = {fixturePath(testing::v2Fixture())};
+    std::vector<std::string> paths;
+    for (const std::string& f : testing::allV2Files()) paths.push_back(fixturePath(f));
+    paths.push_back(fixturePath(testing::madeV1Files()[7]));  // Windows-1252
     for (const std::string& f : testing::goodSyntheticFiles()) paths.push_back(dataPath(f));
     for (const std::string& path : paths) {
         SCOPED_TRACE(path);
@@ -109,6 +111,7 @@ TEST(V2Writer, V2FilesRoundTrip) {
 }
 
 TEST(V2Writer, ExactText) {
+    SETTLEBRIDGE_SKIP_WITHOUT_REAL_FIXTURES();
     RowRecorder original;
     const std::string v2 = convert(fixturePath(testing::v1Fixtures()[1]), original);
     std::istringstream in(v2);
