@@ -49,7 +49,7 @@ using Poco::Net::HTTPRequest;
 using Poco::Net::HTTPResponse;
 
 std::string envelopeFile(const std::string& name) {
-    std::ifstream in(std::filesystem::path(SETTLEBRIDGE_SHARED_DIR) / "spec/qbwc/envelopes" / name, std::ios::binary);
+    std::ifstream in(std::filesystem::path(SETTLEBRIDGE_SOURCE_DIR) / "tests/data/qbwc/envelopes" / name, std::ios::binary);
     std::ostringstream s;
     s << in.rdbuf();
     return s.str();
@@ -459,7 +459,7 @@ std::string capturedHead(const std::string& operation, std::size_t length, bool 
 
 std::string authenticateAs(const std::string& user) {
     std::string body = envelopeFile("authenticate.request.xml");
-    const std::string from = "<strUserName>api</strUserName>";
+    const std::string from = "<strUserName>books</strUserName>";
     body.replace(body.find(from), from.size(), "<strUserName>" + user + "</strUserName>");
     return body;
 }
@@ -833,7 +833,7 @@ TEST_P(HttpsServer, AWebConnectorSessionRunsOverTlsOnOneConnection) {
         EXPECT_EQ(ops.calls(op), 1);
     }
     EXPECT_NE(exchange(s, "POST", "/qbwc", envelopeFile("authenticate.request.xml"), "authenticate")
-                  .body.find("ticket-for-api"),
+                  .body.find("ticket-for-books"),
               std::string::npos);
     const Reply wsdl = exchange(s, "GET", "/qbwc?wsdl");
     EXPECT_NE(wsdl.body.find("location=\"https://localhost:" + std::to_string(server.port()) + "/qbwc\""),

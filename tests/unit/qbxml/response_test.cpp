@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <tinyxml2.h>
 
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -17,9 +19,13 @@ namespace {
 using testing::readDataFile;
 using testing::readSharedFile;
 
-/// The qbXML a captured Web Connector envelope carries in its <element> (unescaped by the XML parser).
+/// The qbXML a Web Connector envelope (tests/data/qbwc/envelopes) carries in its <element> (unescaped by the XML
+/// parser).
 std::string embedded(const std::string& envelopeFile, const char* element) {
-    const std::string envelope = readSharedFile("spec/qbwc/envelopes/" + envelopeFile);
+    std::ifstream in(std::string(SETTLEBRIDGE_SOURCE_DIR) + "/tests/data/qbwc/envelopes/" + envelopeFile,
+                     std::ios::binary);
+    EXPECT_TRUE(in) << envelopeFile;
+    const std::string envelope((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     tinyxml2::XMLDocument doc;
     EXPECT_EQ(doc.Parse(envelope.data(), envelope.size()), tinyxml2::XML_SUCCESS) << envelopeFile;
     const tinyxml2::XMLElement* body = doc.RootElement()->FirstChildElement("soap:Body");
@@ -103,31 +109,31 @@ TEST(ResponseTest, ParsesA500WarningWithThePartialList) {
     EXPECT_EQ(classifyStatus(r.statusCode, r.statusMessage).kind, StatusClass::warning);
 }
 
-TEST(ResponseTest, ParsesTheCapturedCustomerAddResponseFromTheWebConnector) {
+TEST(ResponseTest, ParsesACustomerAddResponseFromTheWebConnector) {
     const std::string qbxml = embedded("receiveResponseXML.request.xml", "response");
     const ResponseSet set = parseResponse(qbxml);
     ASSERT_EQ(set.responses.size(), 1u);
     const Response& r = set.responses[0];
     EXPECT_EQ(r.type, "CustomerAddRs");
-    EXPECT_EQ(r.requestId, "Q3VzdG9tZXJBZGR8MTU=");
+    EXPECT_EQ(r.requestId, "c-1");
     EXPECT_TRUE(r.ok());
     ASSERT_EQ(r.lists.size(), 1u);
     EXPECT_EQ(r.lists[0].type, "Customer");
-    EXPECT_EQ(r.lists[0].listId, "F0000-1215265593");
-    EXPECT_EQ(r.lists[0].name, "Shannon 171 Daniels");
-    EXPECT_EQ(r.lists[0].fullName, "Shannon 171 Daniels");
-    EXPECT_EQ(r.lists[0].editSequence, "1215265593");
+    EXPECT_EQ(r.lists[0].listId, "80000001-1700000200");
+    EXPECT_EQ(r.lists[0].name, "Amazon.ca");
+    EXPECT_EQ(r.lists[0].fullName, "Amazon.ca");
+    EXPECT_EQ(r.lists[0].editSequence, "1700000200");
 }
 
 TEST(ResponseTest, ParsesThe3140ResponseEmbeddedInAnEnvelope) {
-    const ResponseSet set = parseResponse(embedded("receiveResponseXML.3140-error.request.synth.xml", "response"));
+    const ResponseSet set = parseResponse(embedded("receiveResponseXML.3140-error.request.xml", "response"));
     ASSERT_EQ(set.responses.size(), 1u);
     EXPECT_EQ(set.responses[0].statusCode, 3140);
     EXPECT_EQ(set.responses[0].requestId, "sr-1");
 }
 
 TEST(ResponseTest, ParsesTheQuickBooks2014HostCompanyPreferencesAnswer) {
-    const std::string hcp = embedded("sendRequestXML.first-with-HCP.qb2014-v13.request.synth.xml", "strHCPResponse");
+    const std::string hcp = embedded("sendRequestXML.first-with-HCP.qb2014-v13.request.xml", "strHCPResponse");
     const auto validation = testing::validateQbxml(hcp);
     EXPECT_TRUE(validation.valid) << validation.errors;
     const ResponseSet set = parseResponse(hcp);
@@ -147,12 +153,12 @@ TEST(ResponseTest, ParsesTheQuickBooks2014HostCompanyPreferencesAnswer) {
     const Response* company = set.findType("CompanyQueryRs");
     ASSERT_NE(company, nullptr);
     ASSERT_TRUE(company->company.has_value());
-    EXPECT_EQ(company->company->companyName, "myCompany");
-    EXPECT_EQ(company->company->legalCompanyName, "myCompany Legal Name");
+    EXPECT_EQ(company->company->companyName, "Maple Books");
+    EXPECT_EQ(company->company->legalCompanyName, "Maple Books Trading Ltd");
     ASSERT_EQ(company->company->dataExt.size(), 2u);
-    EXPECT_EQ(company->company->dataExt[1].ownerId, "{512349B1-1111-2222-3333-000DE1813D20}");
+    EXPECT_EQ(company->company->dataExt[1].ownerId, "{6A1F3C2E-0B7D-4E59-9C1A-2D3E4F5A6B7C}");
     EXPECT_EQ(company->company->dataExt[1].name, "FileID");
-    EXPECT_EQ(company->company->dataExt[1].value, "{00000ee-1111-ffff-cccc-5ff123456047}");
+    EXPECT_EQ(company->company->dataExt[1].value, "{3F2504E0-4F89-11D3-9A0C-0305E82C3301}");
 
     const Response* prefs = set.findType("PreferencesQueryRs");
     ASSERT_NE(prefs, nullptr);

@@ -1,4 +1,5 @@
-// soap/endpoint: every captured Web Connector request decoded and answered in the captured shape; bad requests
+// soap/endpoint: every Web Connector request (tests/data/qbwc/envelopes; the captured ones too when
+// $SETTLEBRIDGE_SPEC_DIR gives them) decoded and answered in the expected shape; bad requests
 // answered with SOAP faults; UTF-8 both ways.
 #include "soap/endpoint.hpp"
 
@@ -40,9 +41,9 @@ std::map<std::string, std::string> expectedArguments(const RecordedCall& call,
     return expected;
 }
 
-TEST(SoapEndpoint, EveryCapturedRequestReachesItsOperationWithItsArguments) {
-    const auto requests = envelopes("request");
-    ASSERT_GE(requests.size(), 12U) << "captured envelopes missing in " << envelopeDir();
+void expectEveryRequestReachesItsOperation(const std::filesystem::path& dir, std::size_t atLeast) {
+    const auto requests = envelopes("request", "", dir);
+    ASSERT_GE(requests.size(), atLeast) << "envelopes missing in " << dir;
     for (const auto& file : requests) {
         SCOPED_TRACE(file.filename().string());
         const std::string text = readFile(file);
@@ -63,24 +64,35 @@ TEST(SoapEndpoint, EveryCapturedRequestReachesItsOperationWithItsArguments) {
     }
 }
 
+TEST(SoapEndpoint, EveryRequestReachesItsOperationWithItsArguments) {
+    expectEveryRequestReachesItsOperation(envelopeDir(), 12);
+}
+
+TEST(SoapEndpoint, EveryCapturedRequestReachesItsOperationWithItsArguments) {
+    const auto captured = capturedEnvelopeDir();
+    if (!captured) GTEST_SKIP() << settlebridge::testing::missingSpec("the captured Web Connector traffic (qbwc/envelopes)");
+    expectEveryRequestReachesItsOperation(*captured, 12);
+}
+
 TEST(SoapEndpoint, CapturedArgumentsDecodeToTheirValues) {
     RecordingOperations ops;
     serve(readFile(envelopeDir() / "authenticate.request.xml"), ops);
     serve(readFile(envelopeDir() / "sendRequestXML.first-with-HCP.request.xml"), ops);
-    serve(readFile(envelopeDir() / "receiveResponseXML.hresult-error.request.synth.xml"), ops);
+    serve(readFile(envelopeDir() / "receiveResponseXML.hresult-error.request.xml"), ops);
     serve(readFile(envelopeDir() / "serverVersion.request.xml"), ops);
     const auto calls = ops.calls();
     ASSERT_EQ(calls.size(), 4U);
-    EXPECT_EQ(calls[0].args.at("strUserName"), "api");
-    EXPECT_EQ(calls[0].args.at("strPassword"), "password");
+    EXPECT_EQ(calls[0].args.at("strUserName"), "books");
+    EXPECT_EQ(calls[0].args.at("strPassword"), "correct horse 7");
     const auto& send = calls[1].args;
-    EXPECT_EQ(send.at("ticket"), "c94c84b3d59fe7a1603b765dd734e481");
-    EXPECT_EQ(send.at("strCompanyFileName"), "C:\\KPALMER\\QBW\\Test Company.QBW");
+    EXPECT_EQ(send.at("ticket"), "7d0e4f2a91b34c6e8a5f3b2c1d0e9f88");
+    EXPECT_EQ(send.at("strCompanyFileName"),
+              "C:\\Users\\Public\\Documents\\Intuit\\QuickBooks\\Company Files\\Example Books.QBW");
     EXPECT_EQ(send.at("qbXMLCountry"), "US");
     EXPECT_EQ(send.at("qbXMLMajorVers"), "5");
     EXPECT_EQ(send.at("qbXMLMinorVers"), "0");
     // The escaped qbXML arrives as text, unescaped once.
-    EXPECT_EQ(send.at("strHCPResponse").rfind("<?xml version=\"1.0\" ?> <QBXML>", 0), 0U);
+    EXPECT_EQ(send.at("strHCPResponse").rfind("<?xml version=\"1.0\" ?>\n<QBXML>", 0), 0U);
     EXPECT_NE(send.at("strHCPResponse").find("<ProductName>QuickBooks Pro 2006</ProductName>"), std::string::npos);
     EXPECT_EQ(calls[2].args.at("response"), "");
     EXPECT_EQ(calls[2].args.at("hresult"), "0x80040400");
@@ -98,11 +110,11 @@ void answerLike(RecordingOperations& ops, const DecodedResponse& captured) {
     }
 }
 
-TEST(SoapEndpoint, AnswersEveryCapturedRequestInTheShapeOfEveryCapturedResponse) {
+void expectAnswersInTheShapeOfEveryResponse(const std::filesystem::path& dir, int atLeast) {
     int exchanges = 0;
-    for (const auto& request : envelopes("request")) {
+    for (const auto& request : envelopes("request", "", dir)) {
         const std::string op = operationOf(request);
-        const auto responses = envelopes("response", op);
+        const auto responses = envelopes("response", op, dir);
         ASSERT_FALSE(responses.empty()) << "no captured response for " << op;
         for (const auto& responseFile : responses) {
             SCOPED_TRACE(request.filename().string() + " -> " + responseFile.filename().string());
@@ -127,7 +139,17 @@ TEST(SoapEndpoint, AnswersEveryCapturedRequestInTheShapeOfEveryCapturedResponse)
             ++exchanges;
         }
     }
-    EXPECT_GE(exchanges, 30);
+    EXPECT_GE(exchanges, atLeast);
+}
+
+TEST(SoapEndpoint, AnswersEveryRequestInTheShapeOfEveryResponse) {
+    expectAnswersInTheShapeOfEveryResponse(envelopeDir(), 30);
+}
+
+TEST(SoapEndpoint, AnswersEveryCapturedRequestInTheShapeOfEveryCapturedResponse) {
+    const auto captured = capturedEnvelopeDir();
+    if (!captured) GTEST_SKIP() << settlebridge::testing::missingSpec("the captured Web Connector traffic (qbwc/envelopes)");
+    expectAnswersInTheShapeOfEveryResponse(*captured, 30);
 }
 
 TEST(SoapEndpoint, AuthenticateKeepsAnEmptyStatusAndAnEmptyTicketAsElements) {

@@ -33,9 +33,9 @@ std::string unescapeXml(std::string text) {
     return text;
 }
 
-/// The strHCPResponse of a captured (or synthesized) first sendRequestXML envelope.
+/// The strHCPResponse of a first sendRequestXML envelope (tests/data/qbwc/envelopes).
 std::string hcpFromEnvelope(const std::string& file) {
-    std::ifstream in(std::string(SETTLEBRIDGE_SHARED_DIR) + "/spec/qbwc/envelopes/" + file, std::ios::binary);
+    std::ifstream in(std::string(SETTLEBRIDGE_SOURCE_DIR) + "/tests/data/qbwc/envelopes/" + file, std::ios::binary);
     std::stringstream s;
     s << in.rdbuf();
     const std::string text = s.str();
@@ -265,7 +265,7 @@ TEST_F(QbwcLogicTest, FullSessionWithTheRealHostAnswer) {
     importSample();
     FakeQuickBooks qb;
     const std::string ticket = logic->authenticate("acme", "pw")[0];
-    const int last = exchange(ticket, qb, hcpFromEnvelope("sendRequestXML.first-with-HCP.qb2014-v13.request.synth.xml"));
+    const int last = exchange(ticket, qb, hcpFromEnvelope("sendRequestXML.first-with-HCP.qb2014-v13.request.xml"));
     EXPECT_EQ(last, 100);
     EXPECT_EQ(logic->closeConnection(ticket),
               "Settlebridge: Posted 3 documents (1 sales receipt, 1 credit memo, 1 refund payment).");

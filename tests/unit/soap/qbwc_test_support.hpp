@@ -1,6 +1,8 @@
 #pragma once
 // Shared by the soap tests: a recording QbwcOperations (a test double of our own seam: the SOAP layer is what is
-// under test), the captured Web Connector envelopes, and small libxml2 helpers to read SOAP envelopes.
+// under test), the Web Connector envelopes (the project's own, tests/data/qbwc/envelopes, written in the exact shape
+// of the Web Connector's traffic; the captured ones when $SETTLEBRIDGE_SPEC_DIR gives them), and small libxml2
+// helpers to read SOAP envelopes.
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -11,20 +13,28 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "soap/qbwc_operations.hpp"
+#include "tests/unit/common/outside_data.hpp"
 
 namespace settlebridge::soap::testing {
 
 inline constexpr const char* kQbwcNs = "http://developer.intuit.com/";
 inline constexpr const char* kSoapEnvNs = "http://schemas.xmlsoap.org/soap/envelope/";
 
-inline std::filesystem::path envelopeDir() {
-    return std::filesystem::path(SETTLEBRIDGE_SHARED_DIR) / "spec" / "qbwc" / "envelopes";
+/// The project's envelopes: every operation's request as the Web Connector writes it, and answers.
+inline std::filesystem::path envelopeDir() { return settlebridge::testing::projectData("qbwc/envelopes"); }
+
+/// Real Web Connector traffic (QBWC 2.0 with a QuickBooks 2006 company), captured by others: optional.
+inline std::optional<std::filesystem::path> capturedEnvelopeDir() {
+    const auto spec = settlebridge::testing::specDir();
+    if (!spec || !std::filesystem::is_directory(*spec / "qbwc" / "envelopes")) return std::nullopt;
+    return *spec / "qbwc" / "envelopes";
 }
 
 inline std::string readFile(const std::filesystem::path& path) {
@@ -38,9 +48,10 @@ inline std::string readFile(const std::filesystem::path& path) {
 }
 
 /// Envelope files whose name matches: "<op>.request*.xml" or "<op>.*response*.xml", sorted.
-inline std::vector<std::filesystem::path> envelopes(const std::string& kind, const std::string& operation = "") {
+inline std::vector<std::filesystem::path> envelopes(const std::string& kind, const std::string& operation = "",
+                                                    const std::filesystem::path& dir = envelopeDir()) {
     std::vector<std::filesystem::path> out;
-    for (const auto& entry : std::filesystem::directory_iterator(envelopeDir())) {
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
         const std::string name = entry.path().filename().string();
         if (entry.path().extension() != ".xml" || name.find("." + kind) == std::string::npos) {
             continue;
