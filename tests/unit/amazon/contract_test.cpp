@@ -1,6 +1,6 @@
 // The contract check: Prism (npm @stoplight/prism-cli, offline) between the client and the simulator, in proxy
 // mode with --errors, validates every SP-API request and response against Amazon's model
-// (../shared/spec/amazon/reports_2021-06-30.json); a violation becomes an error answer, so neither the client
+// (third_party/selling-partner-api-models, Apache-2.0); a violation becomes an error answer, so neither the client
 // nor the simulator can drift from the contract unnoticed. Install Prism with tools/install-node-tools.sh.
 // Without it the test is skipped on a developer machine and fails under CI (CI=true).
 
@@ -28,7 +28,10 @@ using settlebridge::testing::TempFolder;
 
 namespace {
 
-std::string specPath() { return settlebridge::testing::sharedDir() + "/spec/amazon/reports_2021-06-30.json"; }
+std::string specPath() {
+    return std::string(SETTLEBRIDGE_SOURCE_DIR) +
+           "/third_party/selling-partner-api-models/models/reports-api-model/reports_2021-06-30.json";
+}
 
 }  // namespace
 

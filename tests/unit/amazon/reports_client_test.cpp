@@ -36,14 +36,14 @@ using settlebridge::testing::writeBytes;
 namespace {
 
 const std::vector<std::string> kFixtures{
-    "v1flat_CA_CAD_23874396421_negative-total_inbound-transport_33col.txt",
-    "v1flat_CA_CAD_23874397121_negative-total_payable-to-amazon_successful-charge.txt",
-    "v1flat_CA_CAD_24288684721_refund_ads_micro-deposit_warehouse-damage.txt",
-    "v1flat_CA_CAD_24391894961_storage-fee_ads_shipping-promo.txt",
-    "v1flat_CA_CAD_24495221541_reversal-reimbursement_refunds.txt",
-    "v1flat_CA_CAD_24596907561_storage_warehouse-damage.txt",
-    "v1flat_CA_CAD_24702193891_1244rows.txt",
-    "v2flat_IN_INR_SANITIZED_99000000001_negative-total_payable-to-amazon_debt-adjustment_ads.txt",
+    "v1-33_CA_CAD_90000000011_negative-total_inbound-transport_month-end.txt",
+    "v1_CA_CAD_90000000012_negative-total_payable-to-amazon_successful-charge.txt",
+    "v1_CA_CAD_90000000013_refund_ads_micro-deposit_warehouse-damage.txt",
+    "v1_CA_CAD_90000000014_storage-fee_ads_shipping-promo_month-end.txt",
+    "v1_CA_CAD_90000000015_reversal-reimbursement_refunds.txt",
+    "v1_CA_CAD_90000000016_storage_warehouse-damage_month-end.txt",
+    "v1_CA_CAD_90000000017_large.txt",
+    "v2_IN_INR_90000000018_negative-total_payable-to-amazon_debt-adjustment_ads.txt",
 };
 
 std::string gzipBytes(const std::string& plain) {

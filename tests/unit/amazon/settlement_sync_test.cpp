@@ -29,9 +29,9 @@ using settlebridge::testing::writeBytes;
 const store::Timestamp kNow = static_cast<store::Timestamp>(std::time(nullptr));
 
 const char* const kFixtures[] = {
-    "v1flat_CA_CAD_24288684721_refund_ads_micro-deposit_warehouse-damage.txt",
-    "v1flat_CA_CAD_24391894961_storage-fee_ads_shipping-promo.txt",
-    "v1flat_CA_CAD_24495221541_reversal-reimbursement_refunds.txt",
+    "v1_CA_CAD_90000000013_refund_ads_micro-deposit_warehouse-damage.txt",
+    "v1_CA_CAD_90000000014_storage-fee_ads_shipping-promo_month-end.txt",
+    "v1_CA_CAD_90000000015_reversal-reimbursement_refunds.txt",
 };
 
 struct SyncFixture {
@@ -234,8 +234,8 @@ TEST(SettlementSync, AReissueReplacesTheReportBeforePostingAndIsFlaggedAfter) {
     ASSERT_TRUE(f.sync().syncConnection(c.id, kNow).ok);
     const auto before = f.documents().size();
 
-    // Amazon re-issues 24288684721 before anything was posted: the new report replaces the old one.
-    f.sim->control(R"({"reissue":{"settlement_id":"24288684721"}})");
+    // Amazon re-issues 90000000013 before anything was posted: the new report replaces the old one.
+    f.sim->control(R"({"reissue":{"settlement_id":"90000000013"}})");
     // Same content re-issued = same bytes: recorded as unchanged, nothing new.
     ConnectionSyncReport r = f.sync().syncConnection(c.id, kNow + 60);
     EXPECT_EQ(r.unchanged, 1) << r.message;
@@ -245,7 +245,7 @@ TEST(SettlementSync, AReissueReplacesTheReportBeforePostingAndIsFlaggedAfter) {
     std::string corrected = testing::readBytes(settlementFixture(kFixtures[0]));
     corrected += "\n";
     writeBytes(f.reports.file("corrected.txt"), corrected);
-    f.sim->control(R"({"reissue":{"settlement_id":"24288684721","file":")" + f.reports.file("corrected.txt").string() +
+    f.sim->control(R"({"reissue":{"settlement_id":"90000000013","file":")" + f.reports.file("corrected.txt").string() +
                    R"("}})");
     r = f.sync().syncConnection(c.id, kNow + 120);
     EXPECT_EQ(r.replaced, 1) << r.message;
@@ -253,7 +253,7 @@ TEST(SettlementSync, AReissueReplacesTheReportBeforePostingAndIsFlaggedAfter) {
 
     // Post one of its documents, then another re-issue: kept for review, nothing queued.
     f.store->write([&](store::Tx& tx) {
-        auto active = tx.settlements().findActive(1, "24288684721");
+        auto active = tx.settlements().findActive(1, "90000000013");
         ASSERT_TRUE(active.has_value());
         auto docs = tx.documents().forSettlement(active->id);
         docs.front().state = store::DocState::Posted;
@@ -264,7 +264,7 @@ TEST(SettlementSync, AReissueReplacesTheReportBeforePostingAndIsFlaggedAfter) {
     });
     corrected += "\n";
     writeBytes(f.reports.file("corrected2.txt"), corrected);
-    f.sim->control(R"({"reissue":{"settlement_id":"24288684721","file":")" + f.reports.file("corrected2.txt").string() +
+    f.sim->control(R"({"reissue":{"settlement_id":"90000000013","file":")" + f.reports.file("corrected2.txt").string() +
                    R"("}})");
     r = f.sync().syncConnection(c.id, kNow + 180);
     EXPECT_EQ(r.conflicts, 1) << r.message;
@@ -272,7 +272,7 @@ TEST(SettlementSync, AReissueReplacesTheReportBeforePostingAndIsFlaggedAfter) {
     f.store->read([&](store::Tx& tx) {
         int conflicts = 0;
         for (const auto& s : tx.settlements().list(1)) {
-            if (s.settlementId == "24288684721" && s.state == store::SettlementState::Conflict) ++conflicts;
+            if (s.settlementId == "90000000013" && s.state == store::SettlementState::Conflict) ++conflicts;
         }
         EXPECT_EQ(conflicts, 2) << "the replaced report and the flagged re-issue are both kept";
     });

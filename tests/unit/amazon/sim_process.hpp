@@ -43,8 +43,10 @@ inline constexpr const char* kSimClientSecret = "amzn1.oa2-cs.v1.settlebridge-si
 inline constexpr const char* kSimRefreshToken = "Atzr|settlebridge-sim-refresh-token";
 inline constexpr const char* kSimApplicationId = "amzn1.sp.solution.settlebridge-sim";
 
-inline std::string sharedDir() { return SETTLEBRIDGE_SHARED_DIR; }
-inline std::string settlementFixture(const std::string& name) { return sharedDir() + "/fixtures/settlements/" + name; }
+/// A project-made settlement report (tests/data/settlements/made, see its README).
+inline std::string settlementFixture(const std::string& name) {
+    return std::string(SETTLEBRIDGE_SOURCE_DIR) + "/tests/data/settlements/made/" + name;
+}
 
 inline std::string readBytes(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);
@@ -58,9 +60,9 @@ inline void writeBytes(const fs::path& p, const std::string& bytes) {
     if (!out) throw std::runtime_error("cannot write " + p.string());
 }
 
-/// Every base64 body of a VCR cassette (../shared/fixtures/spapi/peddler), in order, decoded.
+/// Every base64 body of a VCR cassette (tests/data/spapi/peddler, MIT; see SOURCES.md there), in order, decoded.
 inline std::vector<std::string> cassetteBodies(const std::string& cassette) {
-    const std::string text = readBytes(sharedDir() + "/fixtures/spapi/peddler/" + cassette);
+    const std::string text = readBytes(std::string(SETTLEBRIDGE_SOURCE_DIR) + "/tests/data/spapi/peddler/" + cassette);
     std::vector<std::string> out;
     std::size_t start = 0;
     while ((start = text.find("base64_string: |", start)) != std::string::npos) {
