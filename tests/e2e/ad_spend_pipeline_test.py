@@ -19,7 +19,7 @@ import harness as h  # noqa: E402
 
 ADS_CLIENT_ID = "amzn1.application-oa2-client.settlebridge-ads-sim"
 ADS_CLIENT_SECRET = "amzn1.oa2-cs.v1.settlebridge-ads-sim-secret"
-PROFILE = "999999999"  # the US profile of the shared profiles fixture (America/Los_Angeles)
+PROFILE = "999999999"  # the US profile of tools/ads_sim/profiles.json (America/Los_Angeles)
 
 
 def wait_for(predicate, what, timeout=120):
@@ -30,8 +30,7 @@ class AdSpendPipelineTest(unittest.TestCase):
     def test_daemon_pulls_ad_spend_and_pushes_it_to_sellercloud(self):
         h.require_binary()
         with h.Workspace() as ws:
-            ads_proc, ads_url = h.start_python_sim(ws, "ads_sim/ads_sim.py", "ads-sim",
-                                                   ["--fixtures", os.path.join(h.SHARED_DIR, "fixtures", "ads")])
+            ads_proc, ads_url = h.start_python_sim(ws, "ads_sim/ads_sim.py", "ads-sim")
             sc_proc, sc_url = h.start_python_sim(ws, "sellercloud_sim/sellercloud_sim.py", "sellercloud-sim")
             try:
                 # Ten days of Sponsored Products spend for SKU-A, 1.25 a day (dates as the profile's zone sees them).

@@ -41,7 +41,7 @@ PLAYWRIGHT = os.path.join(h.SOURCE_DIR, "tools", "node", "node_modules", "playwr
 CHROMIUM = os.environ.get("SETTLEBRIDGE_CHROMIUM", "/usr/bin/chromium")
 ADS_CLIENT_ID = "amzn1.application-oa2-client.settlebridge-ads-sim"
 ADS_CLIENT_SECRET = "amzn1.oa2-cs.v1.settlebridge-ads-sim-secret"
-ADS_PROFILE = "999999999"  # the US profile of the shared Ads fixture (America/Los_Angeles, USD)
+ADS_PROFILE = "999999999"  # the US profile of tools/ads_sim/profiles.json (America/Los_Angeles, USD)
 SELLERCLOUD_COLUMNS = ["AdSpendYesterday", "AdSpend7Days", "Spend7Days", "AdSpend30Days", "AdSales30Days", "ACoS30Days"]
 
 
@@ -113,8 +113,7 @@ class AdminPageTest(unittest.TestCase):
 
             # The Amazon Ads and Sellercloud simulators: twelve days of Sponsored Products spend for SKU-A, 1.25 a
             # day (days as the profile's zone sees them), and SKU-A as a product of Sellercloud company 1.
-            ads_proc, ads_url = h.start_python_sim(ws, "ads_sim/ads_sim.py", "ads-sim",
-                                                 ["--fixtures", os.path.join(h.SHARED_DIR, "fixtures", "ads")])
+            ads_proc, ads_url = h.start_python_sim(ws, "ads_sim/ads_sim.py", "ads-sim")
             self.addCleanup(lambda: (ads_proc.terminate(), ads_proc.wait(10)))
             sc_proc, sc_url = h.start_python_sim(ws, "sellercloud_sim/sellercloud_sim.py", "sellercloud-sim")
             self.addCleanup(lambda: (sc_proc.terminate(), sc_proc.wait(10)))

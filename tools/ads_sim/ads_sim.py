@@ -1,15 +1,15 @@
 #!/usr/bin/python3
 """Simulated Amazon Ads API and Walmart Connect for Settlebridge's tests and demo (Python standard library only).
 
-Amazon Ads (../shared/spec/amazon-ads/):
+Amazon Ads (v3 async reporting, as Amazon's OfflineReport model describes it):
   GET  /ap/oa                          consent: redirects to redirect_uri?code=..&scope=..&state=..
   POST /auth/o2/token                  LWA: refresh_token and authorization_code grants
-  GET  /v2/profiles                    the profiles (default: ../shared/fixtures/ads/amazon/profiles.v2.list.response.json)
+  GET  /v2/profiles                    the profiles (default: profiles.json beside this file, made for the project)
   POST /reporting/reports              v3 async report (PENDING); 425 "duplicate of : <id>" for an identical pending one
   GET  /reporting/reports/<id>         PENDING -> PROCESSING -> COMPLETED (url) or FAILED
   GET  /_files/<id>.json.gz            the "presigned" download: gzip JSON; refuses an Authorization header (as S3 does)
   POST /sb/v4/ads/list                 Sponsored Brands ads with creative.asins
-Walmart Connect (../shared/spec/walmart-connect/):
+Walmart Connect (Sponsored Search snapshot reports v2):
   POST /api/v2/snapshot/report         {advertiserId, reportType, reportMetrics, startDate/endDate}
   GET  /api/v2/snapshot                ?advertiserId=&snapshotId=  -> jobStatus, details (file URL)
   GET  /_walmart/<id>.csv.gz           gzip CSV, header = the requested metrics
@@ -20,7 +20,7 @@ Control:
                                         "pending_polls": 2, "fail_reports": ["sbCampaigns"], "duplicate_next_create": true,
                                         "data": {...}  (replaces the data set, see README.md), "consent_decline": true}
 
-Run: /usr/bin/python3 ads_sim.py --port 0 --ready-file F [--data FILE] [--fixtures DIR]
+Run: /usr/bin/python3 ads_sim.py --port 0 --ready-file F [--data FILE] [--profiles FILE]
 """
 
 import argparse
@@ -67,12 +67,9 @@ REPORT_TYPES = {
 PRODUCT_OF_TYPE = {"spAdvertisedProduct": "SP", "sdAdvertisedProduct": "SD", "sbCampaigns": "SB"}
 
 
-def default_data(fixtures):
-    profiles = []
-    path = os.path.join(fixtures, "amazon", "profiles.v2.list.response.json") if fixtures else ""
-    if path and os.path.exists(path):
-        with open(path, encoding="utf-8") as f:
-            profiles = json.load(f)
+def default_data(profiles_path):
+    with open(profiles_path, encoding="utf-8") as f:
+        profiles = json.load(f)
     return {"profiles": profiles, "spend": {}, "sb_ads": {}, "walmart": {}}
 
 
@@ -553,10 +550,11 @@ def main():
     parser.add_argument("--ready-file")
     parser.add_argument("--data", help="a JSON data set (profiles, spend, sb_ads, walmart)")
     here = os.path.dirname(os.path.abspath(__file__))
-    parser.add_argument("--fixtures", default=os.path.normpath(os.path.join(here, "..", "..", "..", "shared", "fixtures", "ads")))
+    parser.add_argument("--profiles", default=os.path.join(here, "profiles.json"),
+                        help="the GET /v2/profiles answer (default: profiles.json beside this file)")
     args = parser.parse_args()
 
-    data = default_data(args.fixtures)
+    data = default_data(args.profiles)
     if args.data:
         with open(args.data, encoding="utf-8") as f:
             data.update(json.load(f))

@@ -64,8 +64,7 @@ class AdsSim {
 public:
     AdsSim()
         : sim_("ads_sim", SETTLEBRIDGE_PYTHON,
-               {std::string(SETTLEBRIDGE_SOURCE_DIR) + "/tools/ads_sim/ads_sim.py", "--fixtures",
-                std::string(SETTLEBRIDGE_SHARED_DIR) + "/fixtures/ads"}) {}
+               {std::string(SETTLEBRIDGE_SOURCE_DIR) + "/tools/ads_sim/ads_sim.py"}) {}  // its own profiles
     AdsSim(const AdsSim&) = delete;
     AdsSim& operator=(const AdsSim&) = delete;
 

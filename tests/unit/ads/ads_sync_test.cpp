@@ -33,7 +33,7 @@ using settlebridge::testing::AdsSim;
 using settlebridge::testing::TempDir;
 using namespace std::chrono_literals;
 
-constexpr const char* kUsProfile = "999999999";  // from ../shared/fixtures/ads/amazon/profiles.v2.list.response.json
+constexpr const char* kUsProfile = "999999999";  // from tools/ads_sim/profiles.json
 
 store::Timestamp realNow() {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();

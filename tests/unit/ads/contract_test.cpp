@@ -1,8 +1,9 @@
 // The contract check for the Ads API: Prism (npm @stoplight/prism-cli, offline) in proxy mode with --errors
 // between the Ads client and the simulator validates every v3 reporting request and response against Amazon's
-// OfflineReport_prod_3p model (../shared/spec/amazon-ads/). The simulator's Walmart Connect answers are checked
-// against the SnapshotResponse / SnapshotResponseV2 schemas of ../shared/spec/walmart-connect/ (their required
-// shape: the enums and types), since the saved Walmart spec contradicts itself on the request (it marks
+// OfflineReport_prod_3p model (amazon-ads/ of $SETTLEBRIDGE_SPEC_DIR, default ../shared/spec: optional, the model
+// may not be redistributed). The simulator's Walmart Connect answers are checked against the SnapshotResponse /
+// SnapshotResponseV2 shape (the enums and types; written here, and compared with walmart-connect/ of the same
+// folder when it is there), since the saved Walmart spec contradicts itself on the request (it marks
 // reportDate, startDate and endDate all required while its text forbids sending both): see docs/ADS.md.
 // Without Prism the Amazon test is skipped on a developer machine and fails under CI (CI=true).
 
@@ -14,8 +15,10 @@
 #include <Poco/StreamCopier.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +31,7 @@
 #include "daemon/common/datetime.hpp"
 #include "daemon/common/json.hpp"
 #include "tests/unit/ads/ads_sim_process.hpp"
+#include "tests/unit/common/outside_data.hpp"
 #include "tests/unit/common/prism_proxy.hpp"
 
 namespace settlebridge::ads {
@@ -40,13 +44,22 @@ using settlebridge::testing::prismAvailable;
 using settlebridge::testing::TempDir;
 using common::Json;
 
-std::string specPath() { return std::string(SETTLEBRIDGE_SHARED_DIR) + "/spec/amazon-ads/OfflineReport_prod_3p.reporting-v3.json"; }
+// Amazon publishes the Ads API models without a licence that allows redistribution: the check runs when
+// $SETTLEBRIDGE_SPEC_DIR (default ../shared/spec) holds amazon-ads/OfflineReport_prod_3p.reporting-v3.json.
+std::optional<std::string> specPath() {
+    const auto dir = settlebridge::testing::specDir();
+    const auto path = dir ? *dir / "amazon-ads" / "OfflineReport_prod_3p.reporting-v3.json" : std::filesystem::path();
+    if (!dir || !std::filesystem::exists(path)) return std::nullopt;
+    return path.string();
+}
 
 TEST(AdsContract, ReportingCallsFollowTheV3ModelThroughPrism) {
+    const auto spec = specPath();
+    if (!spec) GTEST_SKIP() << settlebridge::testing::missingSpec("Amazon's Ads reporting v3 model (amazon-ads/)");
     if (!prismAvailable()) GTEST_SKIP() << "Prism not installed: run tools/install-node-tools.sh";
     AdsSim sim;
     TempDir dir;
-    const PrismProxy prism(specPath(), sim.url(), dir.file("prism.log"));
+    const PrismProxy prism(*spec, sim.url(), dir.file("prism.log"));
     const std::string today = common::formatUtcDate(
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
     sim.control(R"({"pending_polls": 1, "data": {"spend": {"999999999": {"SP": [{"date": ")" + today +
@@ -105,10 +118,20 @@ void expectSnapshotShape(const common::Json& j) {
     }
 }
 
-TEST(AdsContract, WalmartSnapshotAnswersHaveTheSpecsShape) {
+// Walmart does not publish its Sponsored Search model for redistribution, nor its samples: the check of the shape
+// against them runs when $SETTLEBRIDGE_SPEC_DIR and $SETTLEBRIDGE_FIXTURES_DIR (default ../shared/...) hold them.
+TEST(AdsContract, WalmartSnapshotShapeIsTheSpecsAndTheSamples) {
+    const auto specDir = settlebridge::testing::specDir();
+    const auto fixturesDir = settlebridge::testing::fixturesDir();
+    if (!specDir || !std::filesystem::exists(*specDir / "walmart-connect")) {
+        GTEST_SKIP() << settlebridge::testing::missingSpec("Walmart Connect's Sponsored Search model (walmart-connect/)");
+    }
+    if (!fixturesDir || !std::filesystem::exists(*fixturesDir / "ads" / "walmart")) {
+        GTEST_SKIP() << settlebridge::testing::missingFixtures("Walmart's sample snapshot answer (ads/walmart/)");
+    }
     // The schema itself, read from the saved spec (so a drift in either shows up here).
-    const std::string specText = [] {
-        std::ifstream in(std::string(SETTLEBRIDGE_SHARED_DIR) + "/spec/walmart-connect/sponsored-products.openapi.json");
+    const std::string specText = [&] {
+        std::ifstream in(*specDir / "walmart-connect" / "sponsored-products.openapi.json");
         return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     }();
     const common::Json spec = common::Json::parse(specText);
@@ -118,9 +141,11 @@ TEST(AdsContract, WalmartSnapshotAnswersHaveTheSpecsShape) {
     for (const common::Json& s : v2->find("properties")->find("jobStatus")->find("enum")->items()) statuses.push_back(s.text());
     EXPECT_EQ(statuses, (std::vector<std::string>{"pending", "processing", "done", "failed", "expired"}));
     // The fixture (Walmart's own sample) has the same shape the simulator answers with.
-    std::ifstream fixture(std::string(SETTLEBRIDGE_SHARED_DIR) + "/fixtures/ads/walmart/display.snapshot.response.json");
+    std::ifstream fixture(*fixturesDir / "ads" / "walmart" / "display.snapshot.response.json");
     expectSnapshotShape(common::Json::parse(std::string(std::istreambuf_iterator<char>(fixture), std::istreambuf_iterator<char>())));
+}
 
+TEST(AdsContract, WalmartSnapshotAnswersHaveTheSpecsShape) {
     AdsSim sim;
     sim.control(R"({"data": {"walmart": {"77": {"items": [], "adItem": []}}}})");
     auto post = [&](const std::string& body) {
