@@ -26,7 +26,7 @@ from quickbooks_sim import Fail  # noqa: E402
 PASSWORD = "open sesame 42"
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 # One settlement with a receipt, a credit memo and its refund.
-REPORT = next(p for p in h.FIXTURES if "24288684721" in p)
+REPORT = next(p for p in h.FIXTURES if "90000000013" in p)
 RECEIPT_REF = next(d["ref_number"] for d in h.summarize(REPORT)["documents"] if d["kind"] == "sales_receipt")
 MEMO_REF = next(d["ref_number"] for d in h.summarize(REPORT)["documents"] if d["kind"] == "credit_memo")
 
@@ -363,14 +363,14 @@ class AuthAndErrorsTest(unittest.TestCase):
 
     def test_closed_period_holds_the_documents(self):
         sid = h.summarize(REPORT)["settlement_id"]
-        name, qb = self.company("closed", closing_date="2025-12-31")
+        name, qb = self.company("closed", closing_date="2026-12-31")
         first = self.run_session(name, qb)
         self.assertEqual(first.code, h.EXIT_OK, first)
         self.assertEqual([t for t in first.request_types() if t[0] in h.DOCUMENT_ADDS], [])
         self.assertEqual(h.load_qb(qb).documents(), [])
         for d in h.documents(self.data, name):
             self.assertEqual((d["state"], d["hold_reason"]), ("held", "closed-period"), d)
-            self.assertIn("2025-12-31", d["last_error"], d)
+            self.assertIn("2026-12-31", d["last_error"], d)
         # Held, not retried forever: nothing to do until someone acts.
         self.assertEqual(self.run_session(name, qb).auth_status, "none")
 

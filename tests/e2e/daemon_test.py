@@ -26,8 +26,8 @@ SIM_TOKEN = "Atzr|settlebridge-sim-refresh-token"
 SIM_CLIENT_ID = "amzn1.application-oa2-client.settlebridge-sim"
 SIM_CLIENT_SECRET = "amzn1.oa2-cs.v1.settlebridge-sim-secret"
 COMPANY = "acme"
-FIXTURES = [p for p in h.FIXTURES if any(s in p for s in ("24288684721", "24391894961"))]
-LATER = next(p for p in h.FIXTURES if "24495221541" in p)
+FIXTURES = [p for p in h.FIXTURES if any(s in p for s in ("90000000013", "90000000014"))]
+LATER = next(p for p in h.FIXTURES if "90000000015" in p)
 
 
 class AmazonSim:
@@ -106,7 +106,7 @@ class DaemonTest(unittest.TestCase):
         synced = wait_for(lambda: next((c for c in connections(self.data) if c["sync_state"] == "ok"), None),
                           "the scheduled sync")
         self.assertIn("2 new settlements", synced["sync_message"])
-        self.assertEqual(active_settlements(self.data), ["24288684721", "24391894961"])
+        self.assertEqual(active_settlements(self.data), ["90000000013", "90000000014"])
         documents = document_count(self.data)
         self.assertGreater(documents, 0)
 
@@ -136,10 +136,10 @@ class DaemonTest(unittest.TestCase):
         self.sim.control({"add_report": {"file": LATER}})
         daemon = self.ws.track(h.Daemon(self.data, extra=["--tick", "1"]))
         h.check_cli("amazon", "sync", "--request", "--company", COMPANY, data_dir=self.data)
-        wait_for(lambda: "24495221541" in active_settlements(self.data), "the new report after the restart")
+        wait_for(lambda: "90000000015" in active_settlements(self.data), "the new report after the restart")
         wait_for(lambda: next((c for c in connections(self.data) if c["sync_state"] == "ok"
                                and not c["sync_requested"]), None), "the sync to finish")
-        self.assertEqual(active_settlements(self.data), ["24288684721", "24391894961", "24495221541"])
+        self.assertEqual(active_settlements(self.data), ["90000000013", "90000000014", "90000000015"])
         reports = json.loads(h.check_cli("amazon", "reports", "--company", COMPANY, "--format", "json",
                                          data_dir=self.data).stdout)["reports"]
         self.assertEqual(sorted(r["outcome"] for r in reports), ["imported"] * 3)

@@ -10,8 +10,10 @@ emulator (tools/qbwc_emulator) and the simulated QuickBooks company (tools/quick
             harness.run_until_done(daemon.url, "acme", "secret", qb)
         company = harness.load_qb(qb)                        # the ledger: add_counts(), balance(), ...
 
-Environment (ctest sets it): SETTLEBRIDGE_BIN, SETTLEBRIDGE_SHARED_DIR, SETTLEBRIDGE_SOURCE_DIR,
-SETTLEBRIDGE_BINARY_DIR. Run by hand: SETTLEBRIDGE_BIN=build-x/daemon/app/settlebridge /usr/bin/python3 FILE.
+Environment (ctest sets it): SETTLEBRIDGE_BIN, SETTLEBRIDGE_SOURCE_DIR, SETTLEBRIDGE_BINARY_DIR. Optional:
+SETTLEBRIDGE_FIXTURES_DIR, the real settlement reports that may not be redistributed (default ../shared/fixtures
+beside the checkout when it exists; tests on them skip with a message otherwise, docs/TESTING.md).
+Run by hand: SETTLEBRIDGE_BIN=build-x/daemon/app/settlebridge /usr/bin/python3 FILE.
 SETTLEBRIDGE_E2E_KEEP=1 keeps the temp dirs (their paths are printed).
 """
 import contextlib
@@ -59,7 +61,48 @@ from qbwc_emulator import session as qs  # noqa: E402
 from quickbooks_sim import Company, open_locked  # noqa: E402
 
 WSDL = os.path.join(SOURCE_DIR, "wsdl", "qbwc.wsdl")
-FIXTURES = sorted(glob.glob(os.path.join(SHARED_DIR, "fixtures", "settlements", "*.txt")))
+# The project-made settlements (tests/data/settlements/made/README.md): legacy 36- and 33-column layouts, negative
+# pairs carried into the next settlement, month-end spans, a large one, and an Amazon.in V2 file.
+MADE_DIR = os.path.join(SOURCE_DIR, "tests", "data", "settlements", "made")
+FIXTURES = sorted(glob.glob(os.path.join(MADE_DIR, "*.txt")))
+
+
+def fixtures_dir():
+    """The folder of the real fixtures that may not be redistributed: $SETTLEBRIDGE_FIXTURES_DIR, else
+    ../shared/fixtures beside the checkout when it exists, else None."""
+    env = os.environ.get("SETTLEBRIDGE_FIXTURES_DIR")
+    if env:
+        if not os.path.isdir(env):
+            raise AssertionError(f"$SETTLEBRIDGE_FIXTURES_DIR is {env}, which is not a folder")
+        return env
+    default = os.path.normpath(os.path.join(SOURCE_DIR, "..", "shared", "fixtures"))
+    return default if os.path.isdir(default) else None
+
+
+REAL_FIXTURES = sorted(glob.glob(os.path.join(fixtures_dir() or "/nonexistent", "settlements", "*.txt")))
+MISSING_REAL_FIXTURES = ("optional check skipped: the real Amazon settlement reports may not be redistributed and are "
+                         "not here; set SETTLEBRIDGE_FIXTURES_DIR to a folder holding them (default ../shared/fixtures "
+                         "beside the checkout)")
+
+
+def require_real_fixtures(count=8):
+    """Skips the calling test (unittest.SkipTest, its reason printed) unless the real settlement files are here."""
+    import unittest
+    if len(REAL_FIXTURES) < count:
+        raise unittest.SkipTest(MISSING_REAL_FIXTURES)
+    return REAL_FIXTURES
+
+
+def main():
+    """unittest.main, every test and every skip reason printed; exit 77 (ctest: Skipped) when every test skipped."""
+    import unittest
+    program = unittest.main(verbosity=2, exit=False)
+    result = program.result
+    if not result.wasSuccessful():
+        sys.exit(1)
+    if result.testsRun and len(result.skipped) == result.testsRun:
+        sys.exit(77)
+    sys.exit(0)
 SAMPLES = sorted(glob.glob(os.path.join(SOURCE_DIR, "tools", "samples", "*.txt")))
 
 # The emulator's exit codes (tools/README.md).

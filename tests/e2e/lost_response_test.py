@@ -17,7 +17,7 @@ import harness as h  # noqa: E402
 
 PASSWORD = "lost-and-found"
 # Two settlements: a receipt, a credit memo and its refund; and a negative one (credit memo and refund).
-REPORTS = [next(p for p in h.FIXTURES if "24288684721" in p), next(p for p in h.FIXTURES if "23874397121" in p)]
+REPORTS = [next(p for p in h.FIXTURES if "90000000013" in p), next(p for p in h.FIXTURES if "90000000012" in p)]
 LIST_ADDS = ("AccountAddRq", "CustomerAddRq", "ItemNonInventoryAddRq", "ItemOtherChargeAddRq")
 QUERY_FOR = {"SalesReceiptAddRq": "SalesReceiptQueryRq", "CreditMemoAddRq": "CreditMemoQueryRq",
              "ARRefundCreditCardAddRq": "ARRefundCreditCardQueryRq"}

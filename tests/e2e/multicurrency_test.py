@@ -22,8 +22,7 @@ import harness as h  # noqa: E402
 
 PASSWORD = "correct horse battery"
 USD_REPORT = os.path.join(h.SOURCE_DIR, "tools", "samples", "us_usd_25000000017.txt")
-CAD_REPORT = os.path.join(h.SHARED_DIR, "fixtures", "settlements",
-                          "v1flat_CA_CAD_24288684721_refund_ads_micro-deposit_warehouse-damage.txt")
+CAD_REPORT = os.path.join(h.MADE_DIR, "v1_CA_CAD_90000000013_refund_ads_micro-deposit_warehouse-damage.txt")
 CAD_RATE = "0.7312"  # US dollars per Canadian dollar in the simulated company's currency list
 CLEARING_CAD = h.CLEARING + " CAD"
 CUSTOMER_CAD = h.CUSTOMER + " CAD"

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""End to end over loopback: every real fixture settlement imported into one live company, posted through the Web
+"""End to end over loopback: every project-made settlement (tests/data/settlements/made; and every real Amazon
+file when $SETTLEBRIDGE_FIXTURES_DIR gives them, optional) imported into one live company, posted through the Web
 Connector emulator to the simulated QuickBooks, and the ledger checked: every document exactly once, totals equal
 to the summaries, each settlement's net equal to its deposit in the clearing account, no open customer credit, no
 request QuickBooks could not parse. And a company in Testing mode: nothing posts until `approve`.
@@ -30,17 +31,24 @@ class PostingTest(unittest.TestCase):
     def setUpClass(cls):
         h.require_binary()
         if len(h.FIXTURES) != 8:
-            raise AssertionError(f"expected the 8 fixture settlements, found {h.FIXTURES}")
+            raise AssertionError(f"expected the 8 project-made settlements, found {h.FIXTURES}")
 
     def setUp(self):
         self.ws = h.Workspace()
         self.addCleanup(self.ws.cleanup)
 
-    def test_live_company_posts_every_fixture_exactly_once(self):
+    def test_live_company_posts_every_made_settlement_exactly_once(self):
+        self.post_every_report_exactly_once(h.FIXTURES, negative_pair=("90000000011", "90000000012"))
+
+    def test_live_company_posts_every_real_fixture_exactly_once(self):
+        real = h.require_real_fixtures()  # optional: skipped, saying why, when they are not here
+        self.post_every_report_exactly_once(real, negative_pair=("23874396421", "23874397121"))
+
+    def post_every_report_exactly_once(self, reports, negative_pair):
         data = self.ws.mkdir("data")
         h.add_company(data, "acme", PASSWORD, mode="live")
         total_docs = 0
-        for path in h.FIXTURES:
+        for path in reports:
             line = h.import_file(data, "acme", path)
             m = IMPORTED.match(line)
             self.assertIsNotNone(m, f"import output {line!r}")
@@ -49,7 +57,7 @@ class PostingTest(unittest.TestCase):
             self.assertEqual((int(m.group(2)), int(m.group(3)), int(m.group(4))), (n, n, 0), line)
             total_docs += n
         # The same report again changes nothing.
-        again = h.import_file(data, "acme", h.FIXTURES[0])
+        again = h.import_file(data, "acme", reports[0])
         self.assertTrue(again.startswith("already imported"), again)
         self.assertEqual(h.company_status(data, "acme")["counts"],
                          {"held": 0, "queued": total_docs, "sent": 0, "posted": 0, "failed": 0})
@@ -64,11 +72,11 @@ class PostingTest(unittest.TestCase):
             self.assertIn(f"Posted {total_docs} documents", first.report["close_result"])
             self.assertEqual(results[-1].auth_status, "none")
 
-            problems = h.ledger_problems(qb, h.FIXTURES, data, "acme")
+            problems = h.ledger_problems(qb, reports, data, "acme")
             self.assertEqual(problems, [], "\n".join(problems))
             company = h.load_qb(qb)
             # Clearing moves by every payout; the two negative settlements go through Amazon Reserved Balances.
-            deposits = sum(max(h.summarize(p)["deposit_cents"], 0) for p in h.FIXTURES)
+            deposits = sum(max(h.summarize(p)["deposit_cents"], 0) for p in reports)
             self.assertEqual(company.balance(h.CLEARING), deposits)
             self.assertEqual(company.customer_balance(h.CUSTOMER), 0)
             self.assertEqual(company.hard_failures(), [])
@@ -76,8 +84,8 @@ class PostingTest(unittest.TestCase):
             self.assertTrue(all(n == 1 for n in company.add_counts().values()), company.add_counts())
             # The negative pair: the first settlement's balance is collected in the next one; both are credit
             # memos refunded out of Amazon Reserved Balances (docs/ACCOUNTING.md section 14).
-            for sid in ("23874396421", "23874397121"):
-                path = next(p for p in h.FIXTURES if sid in p)
+            for sid in negative_pair:
+                path = next(p for p in reports if sid in p)
                 s = h.summarize(path)
                 self.assertLess(s["deposit_cents"], 0)
                 memo = next(d for d in s["documents"] if d["kind"] == "credit_memo")
@@ -97,7 +105,7 @@ class PostingTest(unittest.TestCase):
         h.add_company(data, "review", PASSWORD, mode=None)  # Testing is the default
         listed = h.check_cli("company", "list", "--format", "json", data_dir=data).stdout
         self.assertIn("testing", listed)
-        reports = list(h.SAMPLES) + [(next(p for p in h.FIXTURES if "24391894961" in p), ("--split-months",))]
+        reports = list(h.SAMPLES) + [(next(p for p in h.FIXTURES if "90000000014" in p), ("--split-months",))]
         total_docs = 0
         for entry in reports:
             path, extra = h.report_entry(entry)
@@ -108,7 +116,7 @@ class PostingTest(unittest.TestCase):
             self.assertEqual((int(m.group(2)), int(m.group(3)), int(m.group(4))), (n, 0, n), line)
             total_docs += n
         split = h.summary_of(reports[-1])
-        self.assertEqual(len(split["parts"]), 2, "24391894961 spans August and September")
+        self.assertEqual(len(split["parts"]), 2, "90000000014 spans March and April")
 
         text = h.check_cli("status", "--company", "review", data_dir=data).stdout
         self.assertIn(f"held {total_docs}", text)
@@ -169,13 +177,13 @@ class PostingTest(unittest.TestCase):
         self.assertEqual({d["state"] for d in h.documents(data, "acme")}, {"queued"})
 
     def test_unreconciled_report_is_held_until_approved(self):
-        source = next(p for p in h.FIXTURES if "24288684721" in p)
+        source = next(p for p in h.FIXTURES if "90000000013" in p)
         with open(source, encoding="utf-8", newline="") as f:
             text = f.read()
-        self.assertEqual(text.count("\t1016.08\t"), 1)
-        edited = self.ws.path("24288684721-edited.txt")
+        self.assertEqual(text.count("\t3006.96\t"), 1)
+        edited = self.ws.path("90000000013-edited.txt")
         with open(edited, "w", encoding="utf-8", newline="") as f:
-            f.write(text.replace("\t1016.08\t", "\t1000.00\t"))  # the deposit no longer matches the rows
+            f.write(text.replace("\t3006.96\t", "\t3000.00\t"))  # the deposit no longer matches the rows
         data = self.ws.mkdir("data")
         h.add_company(data, "acme", PASSWORD, mode="live")
         line = h.import_file(data, "acme", edited, expect=1)
@@ -188,7 +196,7 @@ class PostingTest(unittest.TestCase):
         with h.Daemon(data) as daemon:
             held = h.run_session(daemon.url, "acme", PASSWORD, qb)
             self.assertEqual(held.auth_status, "none", held)
-            h.approve(data, "acme", "24288684721")  # posted deliberately, as summarized from its rows
+            h.approve(data, "acme", "90000000013")  # posted deliberately, as summarized from its rows
             h.run_until_done(daemon.url, "acme", PASSWORD, qb)
         company = h.load_qb(qb)
         self.assertEqual(sorted(company.add_counts().values()), [1, 1, 1], company.add_counts())
@@ -197,4 +205,4 @@ class PostingTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    h.main()

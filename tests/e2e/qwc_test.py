@@ -22,7 +22,7 @@ from lxml import etree  # noqa: E402
 PASSWORD = "qwc-file-password"
 NAME = "Acme & Sons"  # an ampersand: escaped in the .qwc and in SOAP
 OTHER = "Other Books"
-REPORT = next(p for p in h.FIXTURES if "24596907561" in p)
+REPORT = next(p for p in h.FIXTURES if "90000000016" in p)
 GUID = re.compile(r"^\{[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}$")
 EMULATE = os.path.join(h.SOURCE_DIR, "tools", "qbwc_emulator", "emulate.py")
 

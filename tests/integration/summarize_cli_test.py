@@ -1,7 +1,10 @@
 #!/usr/bin/python3
 """`settlebridge summarize` as a whole process: formats, exit codes, bad input, qbXML schema validity.
 
-Runs the real binary on every real fixture in shared/fixtures/settlements and on the bundled samples.
+Runs the real binary on the project-made settlements (tests/data/settlements/made), the bundled samples, and the
+real Amazon files when $SETTLEBRIDGE_FIXTURES_DIR (default ../shared/fixtures) holds them (optional: they may not be
+redistributed). The qbXML it prints is checked against the project's qbXML schema, and against Intuit's XSDs too
+when $SETTLEBRIDGE_QBXML_XSD_DIR names them (tools/quickbooks_sim/schema.py).
 """
 import glob
 import json
@@ -14,12 +17,27 @@ import unittest
 from lxml import etree
 
 BIN = os.environ["SETTLEBRIDGE_BIN"]
-SHARED = os.environ["SETTLEBRIDGE_SHARED_DIR"]
 SOURCE = os.environ["SETTLEBRIDGE_SOURCE_DIR"]
-FIXTURES = sorted(glob.glob(os.path.join(SHARED, "fixtures", "settlements", "*.txt")))
+MADE_DIR = os.path.join(SOURCE, "tests", "data", "settlements", "made")
+MADE = sorted(glob.glob(os.path.join(MADE_DIR, "*.txt")) + glob.glob(os.path.join(MADE_DIR, "extra", "*.txt")))
 SAMPLES = sorted(glob.glob(os.path.join(SOURCE, "tools", "samples", "*.txt")))
 sys.path.insert(0, os.path.join(SOURCE, "tools"))
 from quickbooks_sim import schema  # noqa: E402  (the project's qbXML schema; Intuit's XSDs too when given)
+
+
+def outside(variable, *default):
+    """$variable, else the folder under ../shared beside the checkout when it exists, else None."""
+    if os.environ.get(variable):
+        return os.environ[variable]
+    path = os.path.normpath(os.path.join(SOURCE, "..", "shared", *default))
+    return path if os.path.isdir(path) else None
+
+
+REAL = sorted(glob.glob(os.path.join(outside("SETTLEBRIDGE_FIXTURES_DIR", "fixtures") or "/nonexistent",
+                                     "settlements", "*.txt")))
+FIXTURES = MADE + REAL
+MISSING_REAL = ("optional check skipped: the real Amazon settlement reports may not be redistributed and are not here; "
+                "set SETTLEBRIDGE_FIXTURES_DIR to a folder holding them (default ../shared/fixtures)")
 
 
 def run(*args):
@@ -52,7 +70,7 @@ def qbxml_documents(text):
 
 class SummarizeCli(unittest.TestCase):
     def test_fixtures_and_samples_reconcile_in_json(self):
-        self.assertGreaterEqual(len(FIXTURES), 8)
+        self.assertEqual(len(MADE), 9)
         for path in FIXTURES + SAMPLES:
             with self.subTest(path=os.path.basename(path)):
                 result = run("summarize", path, "--format", "json")
@@ -74,8 +92,12 @@ class SummarizeCli(unittest.TestCase):
                     self.assertIn(key, data)
 
     def test_split_months_still_nets_to_deposit(self):
-        # 24391894961 spans August/September (UTC), 23874396421 June/July.
-        for name in ("24391894961", "24596907561", "23874396421"):
+        # Project-made: 90000000014 spans March/April, 90000000016 April/May, 90000000011 January/February; the
+        # real 24391894961 August/September, 24596907561 September/October, 23874396421 June/July (when here).
+        names = ["90000000014", "90000000016", "90000000011", "90000000019"]
+        if REAL:
+            names += ["24391894961", "24596907561", "23874396421"]
+        for name in names:
             path = next(p for p in FIXTURES if name in p)
             with self.subTest(settlement=name):
                 result = run("summarize", path, "--format", "json", "--split-months")
@@ -87,7 +109,7 @@ class SummarizeCli(unittest.TestCase):
                 self.assertEqual(len(refs), len(set(refs)), "RefNumbers must be unique per part and kind")
 
     def test_text_format_names_the_reconciliation(self):
-        result = run("summarize", next(p for p in FIXTURES if "24702193891" in p))
+        result = run("summarize", next(p for p in FIXTURES if "90000000017" in p))
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertIn("RECONCILED to the cent", result.stdout)
         self.assertIn("Sales receipt", result.stdout)
@@ -104,14 +126,14 @@ class SummarizeCli(unittest.TestCase):
                     self.assertEqual(schema.validate(tree, strict=True), [], doc)
 
     def test_gross_mode_says_it_does_not_match(self):
-        path = next(p for p in FIXTURES if "24702193891" in p)
+        path = next(p for p in FIXTURES if "90000000017" in p)
         result = run("summarize", path, "--gross")
         self.assertEqual(result.returncode, 1)
         self.assertIn("GROSS MODE", result.stdout)
 
     def test_bad_inputs_exit_2_with_file_and_line(self):
         with tempfile.TemporaryDirectory() as tmp:
-            with open(FIXTURES[-1], encoding="utf-8") as f:
+            with open(next(p for p in MADE if "90000000018" in p), encoding="utf-8") as f:
                 good = f.read().splitlines()
             cases = {}
             # An unreadable amount on line 5.
@@ -140,6 +162,11 @@ class SummarizeCli(unittest.TestCase):
             missing = run("summarize", os.path.join(tmp, "missing.txt"))
             self.assertEqual(missing.returncode, 2)
             self.assertIn("missing.txt", missing.stderr)
+
+    def test_real_files_are_here_when_asked_for(self):
+        if not REAL:
+            self.skipTest(MISSING_REAL)
+        self.assertGreaterEqual(len(REAL), 8)
 
     def test_usage_errors_exit_2(self):
         self.assertEqual(run("summarize").returncode, 2)
