@@ -1,10 +1,11 @@
--- wrk script: POST the Web Connector's clientVersion call exactly as captured
--- (/work/shared/spec/qbwc/envelopes/clientVersion.request.xml, headers from http-request-headers.captured.txt).
+-- wrk script: POST the Web Connector's clientVersion call as QBWC writes it ($CLIENTVERSION_XML, set by
+-- run_qbwc_bench.sh / compare_binaries.sh; default tests/data/qbwc/envelopes/clientVersion.request.xml, run from
+-- the checkout), with QBWC's header set.
 -- The target path comes from the URL given to wrk (Settlebridge: /qbwc; quickbooks-js: /wsdl).
 -- Expect: 100-continue is left out: wrk cannot answer an interim 100 response.
 -- At the end prints one line "RESULT rps=... p50_ms=... p99_ms=... requests=... errors=..." for run_qbwc_bench.sh.
 
-local path = os.getenv("CLIENTVERSION_XML") or "/work/shared/spec/qbwc/envelopes/clientVersion.request.xml"
+local path = os.getenv("CLIENTVERSION_XML") or "tests/data/qbwc/envelopes/clientVersion.request.xml"
 local f = assert(io.open(path, "rb"), "cannot read " .. path)
 local body = f:read("*a")
 f:close()

@@ -5,7 +5,7 @@
 # row per run and the medians with new/old; exits 1 when the new median is below MIN_RATIO (default 0.90) of the old.
 #   bench/qbwc/compare_binaries.sh OLD_BINARY NEW_BINARY
 # Environment: RUNS (5), CONNECTIONS (64), DURATION (10s), SERVE_ARGS (extra `serve` options for both),
-#   CLIENTVERSION_XML (the request body; default the captured envelope under ../shared, else one written here).
+#   CLIENTVERSION_XML (the request body; default the project's envelope, tests/data/qbwc/envelopes).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 old=${1:?usage: compare_binaries.sh OLD_BINARY NEW_BINARY}
@@ -20,7 +20,7 @@ pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-envelope=${CLIENTVERSION_XML:-$here/../../../shared/spec/qbwc/envelopes/clientVersion.request.xml}
+envelope=${CLIENTVERSION_XML:-$here/../../tests/data/qbwc/envelopes/clientVersion.request.xml}
 if [ ! -f "$envelope" ]; then
   envelope=$work/clientVersion.request.xml
   printf '%s' '<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema"><soap:Body><clientVersion xmlns="http://developer.intuit.com/"><strVersion>2.3.0.30</strVersion></clientVersion></soap:Body></soap:Envelope>' >"$envelope"

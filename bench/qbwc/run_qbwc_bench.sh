@@ -27,7 +27,12 @@ poco_ceiling=${POCO_CEILING:-0}
 qbjs_requests=${QBJS_REQUESTS:-64}
 serve_args=${SERVE_ARGS:-}
 python=/usr/bin/python3
-fixtures=/work/shared/fixtures/settlements
+# The Amazon.ca settlements imported for workload (b): the project-made legacy-layout ones
+# (tests/data/settlements/made); the figures in BENCHMARKS.md before 2026-12-08 used the real ones of the team's
+# ../shared/fixtures (FIXTURES=DIR and FIXTURE_GLOB=PATTERN pick other files, e.g. the real 'v1flat_CA_*').
+fixtures=${FIXTURES:-$root/tests/data/settlements/made}
+fixture_glob=${FIXTURE_GLOB:-v1*_CA_*.txt}
+export CLIENTVERSION_XML=${CLIENTVERSION_XML:-$root/tests/data/qbwc/envelopes/clientVersion.request.xml}
 password=bench-password
 
 fail() { echo "run_qbwc_bench.sh: $*" >&2; exit 2; }
@@ -54,7 +59,7 @@ setup_companies() {
   rm -rf "$dir"; mkdir -p "$dir"
   for ((i = 0; i < n; i++)); do
     SETTLEBRIDGE_PASSWORD=$password "$bin" company add "bench$i" --mode live --data-dir "$dir" >/dev/null
-    for f in "$fixtures"/v1flat_CA_*.txt; do "$bin" import "$f" --company "bench$i" --data-dir "$dir" >/dev/null; done
+    for f in "$fixtures"/$fixture_glob; do "$bin" import "$f" --company "bench$i" --data-dir "$dir" >/dev/null; done
   done
 }
 

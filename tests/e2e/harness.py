@@ -48,10 +48,8 @@ _bootstrap()
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_DIR = os.environ.get("SETTLEBRIDGE_SOURCE_DIR") or os.path.dirname(os.path.dirname(HERE))
-SHARED_DIR = os.environ.get("SETTLEBRIDGE_SHARED_DIR") or os.path.normpath(os.path.join(SOURCE_DIR, "..", "shared"))
 BINARY_DIR = os.environ.get("SETTLEBRIDGE_BINARY_DIR") or os.path.join(SOURCE_DIR, "build")
 BIN = os.environ.get("SETTLEBRIDGE_BIN") or os.path.join(BINARY_DIR, "daemon", "app", "settlebridge")
-os.environ.setdefault("SETTLEBRIDGE_SHARED_DIR", SHARED_DIR)
 
 TOOLS_DIR = os.path.join(SOURCE_DIR, "tools")
 if TOOLS_DIR not in sys.path:

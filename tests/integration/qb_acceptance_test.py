@@ -18,8 +18,6 @@ from integration_support import SOURCE_DIR, bootstrap
 
 bootstrap("lxml", "zeep")
 
-SHARED_DIR = os.environ.get("SETTLEBRIDGE_SHARED_DIR") or os.path.normpath(os.path.join(SOURCE_DIR, "..", "shared"))
-os.environ.setdefault("SETTLEBRIDGE_SHARED_DIR", SHARED_DIR)
 
 from qbwc_emulator import session as qs  # noqa: E402
 from quickbooks_sim import Company  # noqa: E402

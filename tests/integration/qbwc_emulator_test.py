@@ -28,8 +28,6 @@ from integration_support import SOURCE_DIR, bootstrap
 
 bootstrap("lxml", "zeep")
 
-SHARED_DIR = os.environ.get("SETTLEBRIDGE_SHARED_DIR") or os.path.normpath(os.path.join(SOURCE_DIR, "..", "shared"))
-os.environ.setdefault("SETTLEBRIDGE_SHARED_DIR", SHARED_DIR)
 SPEC_DIR = os.environ.get("SETTLEBRIDGE_SPEC_DIR") or os.path.normpath(os.path.join(SOURCE_DIR, "..", "shared", "spec"))
 if __name__ == "__main__" and not os.path.isdir(os.path.join(SPEC_DIR, "qbwc", "envelopes")):
     print(f"SKIP: optional check skipped: the captured Web Connector traffic may not be redistributed and is not in "

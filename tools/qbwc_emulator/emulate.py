@@ -33,12 +33,8 @@ def _bootstrap():
 
 
 def default_wsdl():
-    """The project's WSDL (wsdl/qbwc.wsdl); until it exists, the shared merged 8-operation WSDL."""
-    own = os.path.join(REPO, "wsdl", "qbwc.wsdl")
-    if os.path.exists(own):
-        return own
-    shared = os.environ.get("SETTLEBRIDGE_SHARED_DIR") or os.path.join(REPO, "..", "shared")
-    return os.path.normpath(os.path.join(shared, "spec", "qbwc", "QBWebConnectorSvc.merged-8ops.wsdl"))
+    """The project's WSDL (wsdl/qbwc.wsdl): the Web Connector's eight operations, written for the project."""
+    return os.path.join(REPO, "wsdl", "qbwc.wsdl")
 
 
 def read_qwc(path):

@@ -17,7 +17,6 @@ namespace settlebridge::qbxml {
 namespace {
 
 using testing::readDataFile;
-using testing::readSharedFile;
 
 /// The qbXML a Web Connector envelope (tests/data/qbwc/envelopes) carries in its <element> (unescaped by the XML
 /// parser).

@@ -29,14 +29,6 @@ std::string readDataFile(std::string_view relativePath) {
     return readFile(dataPath(relativePath));
 }
 
-std::string sharedPath(std::string_view relativePath) {
-    return std::string(SETTLEBRIDGE_SHARED_DIR) + "/" + std::string(relativePath);
-}
-
-std::string readSharedFile(std::string_view relativePath) {
-    return readFile(sharedPath(relativePath));
-}
-
 Validation validateQbxml(std::string_view xml) {
     const schema::Result result = schema::validate(xml);
     return Validation{result.valid, result.errors};

@@ -21,10 +21,4 @@ std::string readDataFile(std::string_view relativePath);
 /// The absolute path of a file or folder in tests/data/.
 std::string dataPath(std::string_view relativePath);
 
-/// Reads a file of shared/ (path relative to SETTLEBRIDGE_SHARED_DIR). Throws std::runtime_error when missing.
-std::string readSharedFile(std::string_view relativePath);
-
-/// The absolute path of a file or folder in shared/.
-std::string sharedPath(std::string_view relativePath);
-
 }  // namespace settlebridge::qbxml::testing
