@@ -32,20 +32,6 @@ import threading
 import time
 
 
-def _bootstrap():
-    """Debian's python3 has python3-zeep and python3-lxml; re-run under it when another python3 came first."""
-    try:
-        import lxml  # noqa: F401
-        import zeep  # noqa: F401
-    except ImportError:
-        debian = "/usr/bin/python3"
-        if os.path.exists(debian) and os.path.realpath(sys.executable) != os.path.realpath(debian):
-            os.execv(debian, [debian] + sys.argv)
-        raise
-
-
-_bootstrap()
-
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_DIR = os.environ.get("SETTLEBRIDGE_SOURCE_DIR") or os.path.dirname(os.path.dirname(HERE))
 BINARY_DIR = os.environ.get("SETTLEBRIDGE_BINARY_DIR") or os.path.join(SOURCE_DIR, "build")
@@ -54,6 +40,11 @@ BIN = os.environ.get("SETTLEBRIDGE_BIN") or os.path.join(BINARY_DIR, "daemon", "
 TOOLS_DIR = os.path.join(SOURCE_DIR, "tools")
 if TOOLS_DIR not in sys.path:
     sys.path.insert(0, TOOLS_DIR)
+
+# Debian's python3 has python3-zeep and python3-lxml; re-run under it when another python3 came first.
+from debian_python import rerun_under_debian_python  # noqa: E402
+
+rerun_under_debian_python(("lxml", "zeep"), sys.argv)
 
 from qbwc_emulator import session as qs  # noqa: E402
 from quickbooks_sim import Company, open_locked  # noqa: E402
