@@ -1,4 +1,5 @@
-"""The qbXML request schema the simulated QuickBooks, the Web Connector emulator and the tests check requests against.
+"""The qbXML schema (requests and the simulator's answers) the simulated QuickBooks, the Web Connector emulator and the
+tests check documents against.
 
 Two sources, both used when both are there:
 
