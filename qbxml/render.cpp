@@ -380,6 +380,9 @@ std::string writeDocument(const CheckedDocument& doc, DocumentKind kind, const R
     }
     w.leaf("IsToBePrinted", "false");
     w.leaf("IsToBeEmailed", "false");
+    if (ctx.canadianEdition) {
+        w.leaf("IsTaxIncluded", "false");
+    }
     if (receipt) {
         w.ref("DepositToAccountRef", doc.clearing);
     }
@@ -544,6 +547,16 @@ std::string writeTransfer(const CheckedTransfer& t, const RenderContext& ctx, co
 // Queries and list adds
 
 using NameChecker = std::string (*)(std::string_view);
+
+/// A currency's name as CurrencyRef/FullName and CurrencyQuery carry it: 1..64 characters.
+std::string checkedCurrencyName(std::string_view name) {
+    std::string currency = toQuickBooksText(name);
+    if (currency.empty() || characterCount(currency) > kMaxCurrencyName) {
+        throw RenderError("CurrencyQueryRq/FullName", "currency name " + quoted(currency) + " must have 1 to " +
+                                                          std::to_string(kMaxCurrencyName) + " characters");
+    }
+    return currency;
+}
 
 std::string listQuery(const char* requestName, const std::vector<std::string>& fullNames, NameChecker check,
                       std::initializer_list<const char*> retElements, const RenderContext& ctx,
@@ -889,6 +902,24 @@ std::string renderOtherNamesQuery(const std::vector<std::string>& fullNames, con
         w.close();
     }
     return w.finish();
+}
+
+std::string renderSalesTaxCodeQuery(const RenderContext& ctx, std::string_view requestId) {
+    const std::string id = checkedRequestId(requestId);
+    Writer w(qbxmlVersionText(ctx), OnError::Continue);
+    w.open("SalesTaxCodeQueryRq");
+    w.attribute("requestID", id);
+    for (const char* element : {"Name", "IsActive", "IsTaxable", "Desc"}) {
+        w.leaf("IncludeRetElement", element);
+    }
+    w.close();
+    return w.finish();
+}
+
+std::string renderCurrencyQuery(const std::vector<std::string>& names, const RenderContext& ctx,
+                                std::string_view requestId) {
+    return listQuery("CurrencyQueryRq", names, &checkedCurrencyName,
+                     {"ListID", "Name", "IsActive", "CurrencyCode", "ExchangeRate", "AsOfDate"}, ctx, requestId);
 }
 
 std::string renderHostQuery(const RenderContext& ctx, std::string_view requestId) {

@@ -60,6 +60,10 @@ struct RenderContext {
     /// one a returned payout is transferred back to; empty = the summary's carriedBalanceAccount (docs/ACCOUNTING.md
     /// section 14).
     std::string carriedBalanceAccount;
+    /// The company file is the Canadian edition (HostRet/Country "CA"): sales receipts and credit memos say
+    /// IsTaxIncluded false (Amazon's amounts are exact and carry no tax; the element is the Canadian edition's only,
+    /// the US edition refuses it).
+    bool canadianEdition = false;
 };
 
 // Limits QuickBooks enforces (characters, after toQuickBooksText).
@@ -118,7 +122,7 @@ std::vector<std::string> parentNames(std::string_view fullName);
 // Transactions of a summary
 
 /// SalesReceiptAdd for a receipt: CustomerRef (ctx.customerName, else summary.customerName), TxnDate, RefNumber, Memo,
-/// IsToBePrinted false, IsToBeEmailed false, DepositToAccountRef (clearing account), ExchangeRate (only when
+/// IsToBePrinted false, IsToBeEmailed false, IsTaxIncluded false (Canadian edition only), DepositToAccountRef (clearing account), ExchangeRate (only when
 /// ctx.exchangeRate is set), ExternalGUID (externalGuid(doc.externalKey)), and
 /// per line ItemRef, Desc, Quantity (only when non-zero; never a Rate: QuickBooks derives it), Amount and
 /// SalesTaxCodeRef. Throws RenderError when `doc` is not a receipt or anything is out of QuickBooks' limits.
@@ -199,6 +203,12 @@ std::string renderAccountQuery(const std::vector<std::string>& fullNames, const 
 /// employees and other names in one name list, so a customer cannot take a name one of them has.
 std::string renderOtherNamesQuery(const std::vector<std::string>& fullNames, const RenderContext& ctx,
                                   std::string_view requestId);
+/// SalesTaxCodeQuery for every active code: Name, IsActive, IsTaxable, Desc.
+std::string renderSalesTaxCodeQuery(const RenderContext& ctx, std::string_view requestId);
+/// CurrencyQuery by QuickBooks' currency names ("Canadian Dollar"): Name, IsActive, CurrencyCode, ExchangeRate,
+/// AsOfDate.
+std::string renderCurrencyQuery(const std::vector<std::string>& names, const RenderContext& ctx,
+                                std::string_view requestId);
 
 std::string renderHostQuery(const RenderContext& ctx, std::string_view requestId);
 std::string renderPreferencesQuery(const RenderContext& ctx, std::string_view requestId);

@@ -153,6 +153,11 @@ ListRet parseList(const XMLElement& ret) {
     list.isActive = parseBool(childText(ret, "IsActive"), true);
     list.accountType = childText(ret, "AccountType");
     list.currency = refFullName(ret, "CurrencyRef");
+    list.isTaxable = parseBool(childText(ret, "IsTaxable"), false);
+    list.description = childText(ret, "Desc");
+    list.currencyCode = childText(ret, "CurrencyCode");
+    list.exchangeRate = childText(ret, "ExchangeRate");
+    list.asOfDate = childText(ret, "AsOfDate");
     return list;
 }
 

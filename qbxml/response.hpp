@@ -62,6 +62,11 @@ struct ListRet {
     bool isActive = true;      ///< IsActive (true when absent)
     std::string accountType;   ///< AccountRet AccountType ("Bank", "Income", ...)
     std::string currency;      ///< CurrencyRef/FullName (customers, accounts)
+    bool isTaxable = false;    ///< SalesTaxCodeRet IsTaxable
+    std::string description;   ///< SalesTaxCodeRet Desc
+    std::string currencyCode;  ///< CurrencyRet CurrencyCode ("CAD")
+    std::string exchangeRate;  ///< CurrencyRet ExchangeRate as sent (a decimal; "" = the currency has no rate)
+    std::string asOfDate;      ///< CurrencyRet AsOfDate (YYYY-MM-DD)
 };
 
 /// HostRet (HostQueryRs).

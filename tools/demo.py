@@ -176,6 +176,9 @@ def main():
     parser.add_argument("--bin", help="the settlebridge binary (default: build/)")
     parser.add_argument("--amazon-sim", help="the amazon_sim binary (default: build/)")
     parser.add_argument("--reports", default=os.path.join(HERE, "samples"), help="settlement reports Amazon serves")
+    parser.add_argument("--edition", choices=("US", "CA"), default="US",
+                        help="the simulated QuickBooks edition: US (default), or CA (a Canadian file with multicurrency "
+                             "on and CAD at home: the US settlements post in USD at QuickBooks' exchange rate)")
     args = parser.parse_args()
 
     data_dir = os.path.abspath(args.data_dir or tempfile.mkdtemp(prefix="settlebridge-demo-"))
@@ -242,6 +245,13 @@ def main():
         qwc = os.path.join(data_dir, "demo.qwc")
         demo.cli("qwc", "--company", COMPANY, "--url", daemon_url + "/qbwc", "--out", qwc)
         state = os.path.join(data_dir, "quickbooks-company.json")
+        from quickbooks_sim import Company
+        if args.edition == "CA":
+            qb = Company.new(state, country="CA", multicurrency=True, home_currency="Canadian Dollar")
+            qb.set_exchange_rate("USD", "1.3675")
+            qb.save()
+            print("    the QuickBooks company file: Canadian edition, multicurrency on, home currency CAD, "
+                  "US Dollar at 1.3675")
         emulator = [sys.executable, os.path.join(HERE, "qbwc_emulator", "emulate.py"), "--qwc", qwc,
                     "--password-env", "SB_DEMO_PASSWORD", "--company-state", state,
                     "--json-report", os.path.join(data_dir, "session.json"), "--quiet"]
@@ -260,28 +270,34 @@ def main():
                 break
 
         step("what QuickBooks holds now")
-        from quickbooks_sim import Company
         company = Company.load(state)
+        home = company.home_currency()["code"] if company.state["preferences"]["multicurrency"] else None
         problems = []
         for (kind, ref), n in sorted(company.add_counts().items(), key=lambda kv: str(kv[0])):
             if n != 1:
                 problems.append(f"{kind} {ref} was added {n} times")
-        clearing = company.find_account(CLEARING)
-        if clearing is None:
-            fail(f"QuickBooks has no account {CLEARING}")
         print(f"    {'settlement':<14} {'documents':<34} {'deposit':>14} {'clearing moved':>16}")
+        clearing_names = set()
         for settlement_id, deposit, currency in rows:
+            # In a multicurrency file a settlement in another currency goes through its own clearing account.
+            name = CLEARING if home in (None, currency) else f"{CLEARING} {currency}"
+            clearing_names.add(name)
+            clearing = company.find_account(name)
+            if clearing is None:
+                fail(f"QuickBooks has no account {name}")
             docs = [t for t in company.state["transactions"] if settlement_id in (t.get("memo") or "")]
-            moved = sum(p["debit"] for t in docs for p in t["postings"] if p["account"] == clearing["list_id"])
+            moved = sum(p["amount"] if p.get("currency") == currency else p["debit"]
+                        for t in docs for p in t["postings"] if p["account"] == clearing["list_id"])
             names = ", ".join(f"{t['kind']} {t.get('ref_number') or ''}".strip() for t in docs) or "nothing posted"
             ok = docs and moved == deposit
             print(f"    {settlement_id:<14} {names[:34]:<34} {cents(deposit):>10} {currency} {cents(moved):>12} {currency}"
                   f"  {'reconciled' if ok else 'NOT RECONCILED'}")
             if not ok:
                 problems.append(f"settlement {settlement_id}: deposit {cents(deposit)}, clearing moved {cents(moved)}")
-        open_credit = company.customer_balance("Amazon Summary") if company.find_customer("Amazon Summary") else 0
-        print(f"    {CLEARING} balance: {cents(company.balance(CLEARING))}; customer balance left open: "
-              f"{cents(open_credit)}")
+        open_credit = sum(company.customer_balance(c["full_name"]) for c in company.state["customers"])
+        for name in sorted(clearing_names):
+            print(f"    {name} balance: {cents(company.balance(name))}")
+        print(f"    customer balance left open: {cents(open_credit)}")
         if open_credit != 0:
             problems.append(f"the customer has {cents(open_credit)} left open")
         if problems:
@@ -289,7 +305,7 @@ def main():
                 print(f"demo: {p}", file=sys.stderr)
             fail("not every settlement was posted and reconciled")
         print(f"\ndemo: every settlement was posted exactly once and Amazon Clearing moved by exactly each deposit "
-              f"(data in {data_dir})")
+              f"({args.edition} edition; data in {data_dir})")
         return 0
     finally:
         demo.stop_all()

@@ -3,7 +3,14 @@
 #include <algorithm>
 #include <map>
 
+#include <tuple>
+
+#include "daemon/common/text.hpp"
+#include "daemon/posting/currency.hpp"
+#include "daemon/posting/exchange_rate.hpp"
 #include "daemon/posting/rendering.hpp"
+#include "daemon/store/qb_edition.hpp"
+#include "qbxml/currency.hpp"
 #include "daemon/settlement/categories.hpp"
 #include "daemon/common/datetime.hpp"
 #include "daemon/settlement/timezone.hpp"
@@ -244,8 +251,54 @@ ApiReply previewGet(SiteContext& ctx, const ApiRequest& request) {
     for (const auto& note : summary.notes) notes->add(note);
     selected->set("notes", notes);
 
+    // The one exchange rate of a foreign-currency settlement's documents (docs/POSTING.md, "Exchange rates"): the frozen
+    // one, else QuickBooks' rate as last read, which is checked and frozen when the first document is sent.
+    qbxml::RenderContext renderCtx = posting::renderContextFor(loaded.company, "");
+    JsonObject rateJson = object();
+    {
+        const std::string home = posting::companyCurrency(loaded.company);
+        const bool foreign = loaded.company.multiCurrency.value_or(false) && !home.empty() && !currency.empty() &&
+                             !common::equalsIgnoreCaseAscii(home, currency) && !qbxml::isCurrency(home, currency);
+        const auto [frozen, read, edition] = ctx.store().read([&](store::Tx& tx) {
+            store::QbEditionRepo repo(tx.database());
+            return std::make_tuple(repo.settlementRate(span.row), repo.rate(loaded.company.id, common::asciiUpper(currency)),
+                                   repo.get(loaded.company.id));
+        });
+        renderCtx.canadianEdition = common::equalsIgnoreCaseAscii(edition.country, "CA");
+        rateJson->set("foreign", foreign);
+        rateJson->set("home_currency", home);
+        rateJson->set("frozen", foreign && frozen.has_value());
+        std::string text;
+        std::string rate;
+        if (foreign && frozen) {
+            rate = frozen->rate;
+            text = posting::describeRate(*frozen) + ", frozen for every document of this settlement.";
+            rateJson->set("as_of", frozen->asOf);
+            rateJson->set("source", frozen->source);
+        } else if (foreign && read && !read->rate.empty()) {
+            rate = read->rate;
+            text = "1 " + common::asciiUpper(currency) + " = " + read->rate + " " + home + ": QuickBooks' rate as of " +
+                   read->asOf + ", as last read. It is checked against the settlement's end (at most " +
+                   std::to_string(edition.rateMaxAgeDays) + " days older) and frozen when the first document is sent; "
+                   "or state the rate when approving.";
+            rateJson->set("as_of", read->asOf);
+            rateJson->set("source", "quickbooks");
+        } else if (foreign) {
+            text = std::string(read ? "QuickBooks had no exchange rate for " + common::asciiUpper(currency) +
+                                          " when it was last read"
+                                    : "QuickBooks' exchange rate for " + common::asciiUpper(currency) +
+                                          " has not been read yet") +
+                   ": it is read at the next Web Connector run, and the settlement is held if QuickBooks has none; or "
+                   "state the rate when approving.";
+        }
+        rateJson->set("rate", rate);
+        rateJson->set("text", text);
+        if (!rate.empty()) renderCtx.exchangeRate = rate;
+    }
+    selected->set("exchange_rate", rateJson);
+
     try {
-        selected->set("qbxml", qbxml::renderPreview(summary, posting::renderContextFor(loaded.company, "")));
+        selected->set("qbxml", qbxml::renderPreview(summary, renderCtx));
         selected->set("qbxml_error", "");
     } catch (const std::exception& e) {
         selected->set("qbxml", "");

@@ -29,6 +29,7 @@ JsonObject documentJson(const store::Document& d) {
     o->set("state", std::string(store::toString(d.state)));
     o->set("total_cents", d.expectedTotal);
     o->set("total", money(d.expectedTotal, d.currency));
+    o->set("currency", d.currency);
     o->set("hold_reason", d.holdReason);
     if (d.qbStatusCode) {
         o->set("qb_status_code", *d.qbStatusCode);
@@ -67,6 +68,11 @@ std::string explainDocument(const store::Document& d) {
                        "says, then approve.";
             } else if (d.holdReason == "closed-period") {
                 text = "Held: it is dated in a closed period of the company file. Reopen the period, then approve.";
+            } else if (d.holdReason == "exchange-rate") {
+                text = "Held: no usable exchange rate for its currency. Update the rate in QuickBooks and approve, or "
+                       "approve with the rate to use.";
+            } else if (d.holdReason == "tax-code") {
+                text = "Held: the sales tax code is not one this company file has.";
             } else {
                 text = "Held" + (d.holdReason.empty() ? std::string(".") : ": " + d.holdReason + ".");
             }
@@ -100,6 +106,8 @@ ApiReply queueGet(SiteContext& ctx, const ApiRequest& request) {
         out->set("company", company.name);
         out->set("mode", std::string(store::toString(company.mode)));
         out->set("auto_live_days", company.autoLiveDays);
+        out->set("multicurrency", company.multiCurrency.value_or(false));
+        out->set("home_currency", company.homeCurrency);
         out->set("live_since", company.liveSince);
         JsonObject counts = object();
         const auto byState = tx.documents().countByState(company.id);
@@ -122,14 +130,21 @@ ApiReply queueGet(SiteContext& ctx, const ApiRequest& request) {
 ApiReply approvePost(SiteContext& ctx, const ApiRequest& request) {
     const std::int64_t companyId = request.idAt(1);
     const std::string settlementId = request.text("settlement_id");
+    const std::string rate = request.optionalText("exchange_rate").value_or("");
     const store::Company company = ctx.store().read([&](store::Tx& tx) { return requireCompany(tx, companyId); });
-    int moved = 0;
+    posting::Queue::ApproveResult result;
     try {
-        moved = posting::Queue(ctx.store()).approve(company.name, settlementId, ctx.now());
+        result = posting::Queue(ctx.store()).approve(
+            company.name, settlementId, posting::Queue::Approval{rate, request.session->userName}, ctx.now());
     } catch (const posting::QueueError& e) {
-        throw ApiError(409, e.what(), "settlement_id");
+        throw ApiError(409, e.what(), rate.empty() || std::string(e.what()).find("exchange rate") == std::string::npos
+                                          ? "settlement_id"
+                                          : "exchange_rate");
     }
-    if (moved == 0) throw ApiError(409, "settlement " + settlementId + " has no held documents to approve", "settlement_id");
+    const int moved = result.queued;
+    if (moved == 0 && rate.empty()) {
+        throw ApiError(409, "settlement " + settlementId + " has no held documents to approve", "settlement_id");
+    }
     ctx.store().write([&](store::Tx& tx) {
         tx.events().add(ctx.now(), company.id, store::EventLevel::Info,
                         "settlement " + settlementId + " approved by " + request.session->userName + " on the admin page (" +
@@ -138,6 +153,7 @@ ApiReply approvePost(SiteContext& ctx, const ApiRequest& request) {
     JsonObject out = object();
     out->set("settlement_id", settlementId);
     out->set("queued", moved);
+    out->set("exchange_rate", result.rate);
     return ApiReply::ok(out);
 }
 

@@ -9,11 +9,13 @@
 #include "daemon/common/money.hpp"
 #include "daemon/common/text.hpp"
 #include "daemon/posting/tax_report.hpp"
+#include "daemon/posting/tax_codes.hpp"
 #include "daemon/settlement/categories.hpp"
 #include "daemon/settlement/mapping.hpp"
 #include "daemon/store/admin_company_options.hpp"
 #include "daemon/store/company_settings.hpp"
 #include "daemon/store/amazon_connections.hpp"
+#include "daemon/store/qb_edition.hpp"
 #include "qbxml/render.hpp"
 
 namespace settlebridge::admin {
@@ -104,6 +106,28 @@ JsonObject settingsJson(store::Tx& tx, const store::Company& company) {
     out->set("post_transfer", company.postTransfer);
     out->set("qbxml_version", company.qbxmlVersion);
     out->set("qb_product", company.qbProduct);
+    // The edition and what follows from it (docs/POSTING.md, "Editions", "Exchange rates"): shown, not edited, except
+    // the exchange rate age limit.
+    store::QbEditionRepo edition(tx.database());
+    const store::EditionInfo learned = edition.get(company.id);
+    out->set("qb_edition", learned.country);
+    out->set("sales_tax_on", company.salesTax ? Poco::Dynamic::Var(*company.salesTax) : Poco::Dynamic::Var());
+    out->set("sales_tax_code", company.salesTax.value_or(false) ? company.nonTaxableCode : std::string());
+    JsonArray taxCodes = array();
+    for (const auto& code : edition.taxCodes(company.id)) {
+        JsonObject o = object();
+        o->set("name", code.name);
+        o->set("taxable", code.taxable);
+        o->set("description", code.description);
+        taxCodes->add(o);
+    }
+    out->set("sales_tax_codes", taxCodes);
+    out->set("sales_tax_code_problem", company.salesTax.value_or(false) && learned.taxCodesReadAt != 0
+                                           ? posting::taxCodeProblem(company.nonTaxableCode, edition.taxCodes(company.id))
+                                           : std::string());
+    out->set("home_currency", company.homeCurrency);
+    out->set("multicurrency", company.multiCurrency ? Poco::Dynamic::Var(*company.multiCurrency) : Poco::Dynamic::Var());
+    out->set("exchange_rate_max_age_days", learned.rateMaxAgeDays);
     out->set("mapping_version",
              options.mappingText.empty() ? std::string(settlement::kBuiltinMappingVersion)
                                          : std::string(settlement::kBuiltinMappingVersion) + "+" + std::string(kVersionPrefix) +
@@ -205,6 +229,9 @@ ApiReply settingsPut(SiteContext& ctx, const ApiRequest& request) {
     // The same rules as the CLI's `company add|set` (store/company_settings.hpp).
     const auto autoLive = intField(request, "auto_live_days", 0, static_cast<int>(store::kMaxAutoLiveDays),
                                    store::checkAutoLiveDays(-1)->message, errors);
+    const auto rateAge = intField(request, "exchange_rate_max_age_days", 0, 3650,
+                                  "QuickBooks' exchange rate may be 0 to 3650 days older than the settlement's end",
+                                  errors);
     const auto customer = textField(request, "customer_name", errors);
     if (const auto problem = customer ? store::checkCustomerName(*customer) : std::nullopt) {
         errors.add(problem->field, problem->message);
@@ -379,6 +406,7 @@ ApiReply settingsPut(SiteContext& ctx, const ApiRequest& request) {
         const store::Timestamp now = ctx.now();
         if (runEvery) c.runEveryMinutes = *runEvery;
         if (autoLive) c.autoLiveDays = *autoLive;
+        if (rateAge) store::QbEditionRepo(tx.database()).setRateMaxAgeDays(companyId, *rateAge);
         if (customer) c.customerName = *customer;
         if (zone) c.timeZone = *zone;
         if (qbxmlVersion) c.qbxmlVersion = *qbxmlVersion;

@@ -28,7 +28,10 @@ constexpr OptionSpec kSellercloudCompany{"company", "NAME", "the QuickBooks comp
         OptionSpec{"transfer", "yes|no", "transfer each deposit from Amazon Clearing to the bank account on its "       \
                                          "date, and a payout the bank returned back to Amazon Reserved Balances"},   \
         OptionSpec{"tax-registered", "yes|no", "registered for GST/HST or VAT: tax on Amazon's fees is recoverable "  \
-                                               "(docs/ACCOUNTING.md section 15)"}
+                                               "(docs/ACCOUNTING.md section 15)"},                            \
+        OptionSpec{"exchange-rate-max-age-days", "N", "hold a foreign-currency settlement when QuickBooks' exchange "  \
+                                                      "rate is more than N days older than its end (0 to 3650; "    \
+                                                      "default 7)"}
 
 const std::vector<CommandSpec> kCommands = {
     {"summarize", "FILE",
@@ -62,8 +65,12 @@ const std::vector<CommandSpec> kCommands = {
       {"split-months", "", "one part per calendar month"},
       {"map", "MAPFILE", "category / item / account overrides"}},
      {"settlebridge import settlement.txt --company \"Acme Books\""}},
-    {"approve", "SETTLEMENT_ID", "Release a held settlement's documents for posting.", {kCompany},
-     {"settlebridge approve 24391894961 --company \"Acme Books\""}},
+    {"approve", "SETTLEMENT_ID", "Release a held settlement's documents for posting.",
+     {kCompany,
+      {"exchange-rate", "RATE", "a foreign-currency settlement's one exchange rate, home currency per unit (e.g. "
+                                "0.7312), instead of QuickBooks' own"}},
+     {"settlebridge approve 24391894961 --company \"Acme Books\"",
+      "settlebridge approve 24391894961 --company \"Acme Books\" --exchange-rate 0.7312"}},
     {"retry", "DOCUMENT_ID", "Queue a failed document again (looked up in QuickBooks first if it was ever sent).", {},
      {"settlebridge retry 42"}},
     {"status", "", "The posting queue per company and state, and the documents that need attention.",

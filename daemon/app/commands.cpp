@@ -54,6 +54,15 @@ CompanySettings settingsOf(const Arguments& arguments) {
         const long long days = std::strtoll(text.c_str(), &end, 10);
         settings.autoLiveDays = text.empty() || *end != '\0' || errno == ERANGE ? -1 : days;
     }
+    if (arguments.has("exchange-rate-max-age-days")) {
+        const std::string text = arguments.get("exchange-rate-max-age-days");
+        char* end = nullptr;
+        const long days = std::strtol(text.c_str(), &end, 10);
+        if (text.empty() || *end != '\0' || days < 0 || days > 3650) {
+            throw UsageError("--exchange-rate-max-age-days must be a number of days from 0 to 3650");
+        }
+        settings.rateMaxAgeDays = static_cast<int>(days);
+    }
     return settings;
 }
 
@@ -71,6 +80,12 @@ std::string readPassword(std::istream& in) {
 std::string requireCompany(const Arguments& arguments) {
     if (!arguments.has("company") || arguments.get("company").empty()) throw UsageError("--company NAME is required");
     return arguments.get("company");
+}
+
+/// The sales tax code the company's lines carry: QuickBooks' default non-taxable code when its sales tax is on
+/// (docs/POSTING.md, "Editions"), "" when sales tax is off or not known yet.
+std::string salesTaxCodeUsed(const store::Company& company) {
+    return company.salesTax.value_or(false) ? company.nonTaxableCode : std::string();
 }
 
 const char* kindKey(store::DocKind kind) {
@@ -106,13 +121,21 @@ int companyCommand(const std::vector<std::string>& args, std::istream& in, std::
                 json.key("qbxml_version").value(c.qbxmlVersion);
                 json.key("currency").value(c.homeCurrency);
                 json.key("auto_live_days").value(c.autoLiveDays);
+                const store::EditionInfo edition = service.edition(c.id);
+                json.key("edition").value(edition.country);
+                json.key("sales_tax_code").value(salesTaxCodeUsed(c));
+                json.key("exchange_rate_max_age_days").value(edition.rateMaxAgeDays);
                 json.endObject();
             }
             json.endArray().endObject();
         } else {
             for (const auto& c : companies) {
+                const store::EditionInfo edition = service.edition(c.id);
                 out << c.name << "\t" << store::toString(c.mode) << "\tcustomer \"" << c.customerName << "\""
-                    << (c.timeZone.empty() ? "" : "\t" + c.timeZone) << "\n";
+                    << (c.timeZone.empty() ? "" : "\t" + c.timeZone)
+                    << (edition.country.empty() ? "" : "\tedition " + edition.country) << "\ttax code "
+                    << (salesTaxCodeUsed(c).empty() ? "none (sales tax off or not known yet)" : salesTaxCodeUsed(c))
+                    << "\n";
             }
         }
         return kExitOk;
@@ -175,9 +198,15 @@ int importCommand(const std::vector<std::string>& args, std::ostream& out, std::
 int approveCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream&) {
     const Arguments arguments(args, 1, commandSpec("approve"));
     if (arguments.positional().size() != 1) throw UsageError("approve needs exactly one SETTLEMENT_ID");
+    if (arguments.has("exchange-rate") && arguments.get("exchange-rate").empty()) {
+        throw UsageError("--exchange-rate needs a rate (home currency per unit, e.g. 0.7312)");
+    }
     Service service(dataDirOf(arguments));
-    const int moved = service.approve(requireCompany(arguments), arguments.positional().front());
-    out << "approved " << arguments.positional().front() << ": " << moved << " document(s) queued\n";
+    const auto result =
+        service.approve(requireCompany(arguments), arguments.positional().front(), arguments.get("exchange-rate"));
+    out << "approved " << arguments.positional().front() << ": " << result.queued << " document(s) queued";
+    if (!result.rate.empty()) out << "; exchange rate " << result.rate;
+    out << "\n";
     return kExitOk;
 }
 

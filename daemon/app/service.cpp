@@ -101,6 +101,11 @@ void applyOptions(store::Tx& tx, std::int64_t companyId, const CompanySettings& 
     repo.save(options, nowSeconds());
 }
 
+void applyRateMaxAge(store::Tx& tx, std::int64_t companyId, int days) {
+    if (days < 0 || days > 3650) throw ServiceError("--exchange-rate-max-age-days must be 0 to 3650");
+    store::QbEditionRepo(tx.database()).setRateMaxAgeDays(companyId, days);
+}
+
 void checkPassword(const std::string& password) {
     if (password.size() < 8) throw ServiceError("the Web Connector password must have at least 8 characters");
 }
@@ -118,6 +123,7 @@ store::Company Service::addCompany(const std::string& name, const std::string& p
         if (tx.companies().findByName(name)) throw ServiceError("a company named \"" + name + "\" already exists");
         store::Company created = tx.companies().create(company, password, nowSeconds());
         applyOptions(tx, created.id, settings);
+        if (settings.rateMaxAgeDays) applyRateMaxAge(tx, created.id, *settings.rateMaxAgeDays);
         tx.events().add(nowSeconds(), created.id, store::EventLevel::Info, "company \"" + name + "\" added");
         return created;
     });
@@ -132,6 +138,7 @@ store::Company Service::updateCompany(const std::string& name, const CompanySett
         apply(*company, settings);
         tx.companies().update(*company, nowSeconds());
         applyOptions(tx, company->id, settings);
+        if (settings.rateMaxAgeDays) applyRateMaxAge(tx, company->id, *settings.rateMaxAgeDays);
         if (newPassword) tx.companies().setPassword(company->id, *newPassword, nowSeconds());
         return *company;
     });
@@ -177,6 +184,17 @@ posting::ImportResult Service::importReport(const std::string& companyName, cons
     settlement::Summary summary = settlement::summarizeStream(stream, file.string(), summarize);
     return posting::Queue(*store_).importSummary(companyName, raw, file.filename().string(), std::move(summary),
                                                  nowSeconds());
+}
+
+posting::Queue::ApproveResult Service::approve(const std::string& companyName, const std::string& settlementId,
+                                               const std::string& exchangeRate) {
+    company(companyName);
+    return posting::Queue(*store_).approve(companyName, settlementId,
+                                           posting::Queue::Approval{exchangeRate, "the command line"}, nowSeconds());
+}
+
+store::EditionInfo Service::edition(std::int64_t companyId) {
+    return store_->read([&](store::Tx& tx) { return store::QbEditionRepo(tx.database()).get(companyId); });
 }
 
 int Service::approve(const std::string& companyName, const std::string& settlementId) {

@@ -10,6 +10,7 @@
 
 #include "daemon/posting/queue.hpp"
 #include "daemon/posting/tax_report.hpp"
+#include "daemon/store/qb_edition.hpp"
 #include "daemon/store/records.hpp"
 #include "daemon/store/store.hpp"
 
@@ -37,6 +38,7 @@ struct CompanySettings {
     std::optional<std::string> bankAccount;   // where the optional transfer moves each deposit ("" = none)
     std::optional<bool> postTransfer;         // post the transfers (needs a bank account)
     std::optional<bool> taxRegistered;        // registered for GST/HST or VAT (tax on fees is recoverable)
+    std::optional<int> rateMaxAgeDays;        // QuickBooks' exchange rate may be this many days older than a settlement
 };
 
 struct ImportOptions {
@@ -65,6 +67,11 @@ public:
                                        const ImportOptions& options);
 
     int approve(const std::string& companyName, const std::string& settlementId);
+    /// Approve with the exchange rate the bookkeeper states ("" = QuickBooks' rate); see posting::Queue::approve.
+    posting::Queue::ApproveResult approve(const std::string& companyName, const std::string& settlementId,
+                                          const std::string& exchangeRate);
+    /// What Settlebridge learned of the company file's edition, and the exchange rate age limit.
+    store::EditionInfo edition(std::int64_t companyId);
     store::Document retry(std::int64_t documentId);
     std::vector<posting::QueueStatus> status(const std::optional<std::string>& companyName);
     /// Tax collected and tax on Amazon's fees of a company's settlements dated within [from, to] ("" = open).

@@ -8,10 +8,14 @@
 
 #include "daemon/posting/currency.hpp"
 #include "daemon/posting/document_builder.hpp"
+#include "daemon/posting/exchange_rate.hpp"
 #include "daemon/posting/rendering.hpp"
 #include "daemon/posting/state_machine.hpp"
+#include "daemon/posting/tax_codes.hpp"
 #include "daemon/settlement/categories.hpp"
 #include "daemon/common/text.hpp"
+#include "daemon/store/qb_edition.hpp"
+#include "qbxml/currency.hpp"
 #include "qbxml/guid.hpp"
 #include "qbxml/render.hpp"
 #include "qbxml/response.hpp"
@@ -61,6 +65,13 @@ constexpr std::string_view kHoldNameInUse = "name-in-use";
 // a bill that uses the item is a cost, not less income). QuickBooks' own name and type for it.
 constexpr std::string_view kPurchaseAccount = "Cost of Goods Sold";
 constexpr std::string_view kPurchaseAccountType = "CostOfGoodsSold";
+constexpr std::string_view kHoldTaxCode = "tax-code";   // hold reason: the sales tax code is not the file's
+constexpr std::string_view kHoldExchangeRate = "exchange-rate";  // hold reason: no usable rate for the settlement
+// The company file's sales tax code list (name "company") and a currency's exchange rate (name: ISO code), read in
+// this session (status "read"), or the query failed (status "failed", message: why).
+constexpr std::string_view kMarkTaxCodes = "tax-codes";
+constexpr std::string_view kMarkRate = "exchange-rate";
+constexpr std::string_view kRead = "read";
 
 std::string_view markKind(ListKind kind) {
     switch (kind) {
@@ -306,6 +317,7 @@ public:
         auto company = tx_.companies().find(session_.companyId);
         if (!company) throw store::StoreError("the session's company no longer exists");
         company_ = *company;
+        edition_ = store::QbEditionRepo(tx_.database()).get(company_.id);
         for (auto& m : tx_.sessions().marks(session_.id)) marks_[{m.kind, asciiLower(m.name)}] = m;
     }
 
@@ -425,7 +437,16 @@ private:
         }
         return Request{std::move(xml), std::move(requestId), kind, std::move(what)};
     }
-    qbxml::RenderContext context() const { return renderContextFor(company_, session_.qbxmlVersion); }
+    qbxml::RenderContext context() const {
+        qbxml::RenderContext ctx = renderContextFor(company_, session_.qbxmlVersion);
+        ctx.canadianEdition = equalsIgnoreCaseAscii(edition_.country, "CA");
+        return ctx;
+    }
+    /// The sales tax code list and the exchange rates the ready documents need, read once per session.
+    std::optional<Request> ensureCompanyFacts(const std::vector<store::Document>& ready);
+    /// The ready documents that may go: a line code the file lacks holds receipts and credit memos; a
+    /// foreign-currency settlement without a usable rate is held; one with a usable rate has it frozen.
+    std::vector<store::Document> checkCompanyFacts(std::vector<store::Document> ready);
 
     // --- documents ---------------------------------------------------------------------------------------
     const DecodedSummary& summaryFor(std::int64_t settlementRow) {
@@ -479,6 +500,8 @@ private:
     std::vector<std::string> items_;                                  // every item the ready documents use
     std::map<std::string, const settlement::SummaryLine*> itemLines_; // lower-case item name → its first line
     std::map<std::string, ItemPlan> itemPlans_;                       // lower-case item name → how to create it
+    store::EditionInfo edition_;
+    std::map<std::int64_t, store::SettlementRate> rates_;            // settlement row → its frozen exchange rate
 };
 
 ItemPlan Pass::planItem(const settlement::SummaryLine* line) {
@@ -743,6 +766,117 @@ void Pass::warnAboutUnknownCurrency(const std::vector<store::Document>& ready) {
                      "posted as if they were in the same one, or turn on multicurrency in QuickBooks.");
 }
 
+std::optional<Request> Pass::ensureCompanyFacts(const std::vector<store::Document>& ready) {
+    const bool lines = std::any_of(ready.begin(), ready.end(), [](const store::Document& d) {
+        return d.kind == DocKind::Receipt || d.kind == DocKind::CreditMemo;
+    });
+    // The list is read once per company, and again (once per session) while it lacks the code the lines carry, or
+    // after QuickBooks refused a code as an invalid reference.
+    const bool taxCodesKnown =
+        edition_.taxCodesReadAt != 0 &&
+        taxCodeProblem(company_.nonTaxableCode, store::QbEditionRepo(tx_.database()).taxCodes(company_.id)).empty();
+    if (lines && company_.salesTax.value_or(false) && !taxCodesKnown && mark(kMarkTaxCodes, "company") == nullptr) {
+        const std::string id = nextRequestId();
+        return issue(PendingKind::TaxCodeQuery, id, qbxml::renderSalesTaxCodeQuery(context(), id),
+                     "sales tax code query", std::nullopt, {});
+    }
+    std::vector<std::string> codes;
+    std::vector<std::string> names;
+    for (const auto& d : ready) {
+        const CurrencyPlan& plan = plans_[d.id];
+        if (!plan.foreign || d.kind == DocKind::Transfer || plan.quickBooksCurrency.empty()) continue;
+        if (rates_.count(d.settlementRow) != 0 || mark(kMarkRate, plan.currency) != nullptr) continue;
+        if (auto frozen = store::QbEditionRepo(tx_.database()).settlementRate(d.settlementRow)) {
+            rates_[d.settlementRow] = *frozen;
+            continue;
+        }
+        if (std::find(codes.begin(), codes.end(), plan.currency) != codes.end()) continue;
+        codes.push_back(plan.currency);
+        names.push_back(plan.quickBooksCurrency);
+    }
+    if (names.empty()) return std::nullopt;
+    const std::string id = nextRequestId();
+    std::string xml;
+    try {
+        xml = qbxml::renderCurrencyQuery(names, context(), id);
+    } catch (const qbxml::RenderError& e) {
+        for (const auto& code : codes) setMark(kMarkRate, code, kFailed, e.what());
+        return std::nullopt;
+    }
+    return issue(PendingKind::CurrencyQuery, id, std::move(xml), "currency query (" + joinLines(codes) + ")",
+                 std::nullopt, codes);
+}
+
+std::vector<store::Document> Pass::checkCompanyFacts(std::vector<store::Document> ready) {
+    std::string taxWait;
+    std::string taxProblem;
+    const bool taxOn = company_.salesTax.value_or(false);
+    if (taxOn) {
+        if (const SessionMark* m = mark(kMarkTaxCodes, "company"); m != nullptr && m->status == kFailed) {
+            taxWait = m->message;
+        } else {
+            taxProblem = taxCodeProblem(company_.nonTaxableCode, store::QbEditionRepo(tx_.database()).taxCodes(company_.id));
+        }
+    }
+    std::vector<store::Document> out;
+    for (auto& d : ready) {
+        const CurrencyPlan& plan = plans_[d.id];
+        if (taxOn && (d.kind == DocKind::Receipt || d.kind == DocKind::CreditMemo)) {
+            if (!taxWait.empty()) {
+                skipDocument(d, "Waiting: QuickBooks did not list its sales tax codes (" + taxWait + ").");
+                continue;
+            }
+            if (!taxProblem.empty()) {
+                holdDocument(d, kHoldTaxCode, taxProblem);
+                continue;
+            }
+        }
+        if (plan.foreign && d.kind == DocKind::Transfer) {
+            holdDocument(d, kHoldCurrency,
+                         "Settlement " + d.settlementId + " is in " + plan.currency + ", and QuickBooks' TransferAdd "
+                         "carries no exchange rate: a transfer of its deposit would be converted at the currency "
+                         "list's rate of its date, not at the one rate of the settlement's other documents. "
+                         "Settlebridge does not post transfers of deposits in another currency than the home one: "
+                         "record the deposit's move from \"" + plan.clearingAccount + "\" to \"" + plan.transferAccount +
+                         "\" in QuickBooks from the bank statement, or turn the transfer off in the settings.");
+            continue;
+        }
+        if (plan.foreign && rates_.count(d.settlementRow) == 0) {
+            const SessionMark* m = mark(kMarkRate, plan.currency);
+            if (m != nullptr && m->status == kFailed) {
+                skipDocument(d, "Waiting: QuickBooks did not answer the exchange rate of " + plan.currency + " (" +
+                                    m->message + ").");
+                continue;
+            }
+            store::QbEditionRepo repo(tx_.database());
+            const auto read = repo.rate(company_.id, plan.currency);
+            const settlement::Summary& summary = summaryFor(d.settlementRow).summary();
+            RateContext rc;
+            rc.settlementId = d.settlementId;
+            rc.settlementEnd = summary.parts.empty() ? d.txnDate : summary.parts.back().txnDate;
+            rc.currency = plan.currency;
+            rc.currencyName = plan.quickBooksCurrency;
+            rc.homeCurrency = plan.companyCurrency;
+            rc.companyName = company_.name;
+            rc.maxAgeDays = edition_.rateMaxAgeDays;
+            RateDecision decision = decideRate(read ? &*read : nullptr, rc, d.settlementRow, now_);
+            if (!decision.rate) {
+                holdDocument(d, kHoldExchangeRate, decision.holdMessage);
+                continue;
+            }
+            if (!dry_) {
+                repo.freezeRate(*decision.rate);
+                tx_.events().add(now_, company_.id, store::EventLevel::Info,
+                                 "Settlement " + d.settlementId + ": exchange rate " + describeRate(*decision.rate) +
+                                     ", frozen for every document of the settlement.");
+            }
+            rates_[d.settlementRow] = *decision.rate;
+        }
+        out.push_back(std::move(d));
+    }
+    return out;
+}
+
 std::optional<Request> Pass::run() {
     if (session_.refused) return std::nullopt;
     if (session_.idleRequests >= options_.maxIdleRequests) return std::nullopt;  // stalled: the summary says why
@@ -805,6 +939,12 @@ std::optional<Request> Pass::run() {
     }
     if (ready.empty()) return std::nullopt;
     warnAboutUnknownCurrency(ready);
+
+    // 2b. What the company file's edition and currency list say about them (docs/POSTING.md, "Editions",
+    //     "Exchange rates").
+    if (auto r = ensureCompanyFacts(ready)) return r;
+    ready = checkCompanyFacts(std::move(ready));
+    if (ready.empty()) return std::nullopt;
 
     // 3. Their prerequisites: each document's clearing (and transfer) account and customer, in its currency when
     //    multicurrency is on, and every item.
@@ -1043,6 +1183,9 @@ std::optional<Request> Pass::run() {
         ctx.customerName = customer;
         ctx.clearingAccount = clearing;
         ctx.carriedBalanceAccount = carried;
+        if (plan.foreign && d.kind != DocKind::Transfer) {
+            if (auto rate = rates_.find(d.settlementRow); rate != rates_.end()) ctx.exchangeRate = rate->second.rate;
+        }
         if (d.kind == DocKind::Transfer) ctx.transferToAccount = transferTo;
         if (d.kind == DocKind::Transfer && payloads_[d.id].type == kPayloadReturned) {
             ctx.transferToAccount = clearing;  // the bank it comes back from
@@ -1113,6 +1256,8 @@ private:
     ResponseOutcome applyNameQuery(const qbxml::ResponseSet& set, const std::string& requestId);
     ResponseOutcome applyLookup(const qbxml::Response& rs);
     ResponseOutcome applyAdd(const qbxml::Response& rs);
+    ResponseOutcome applyTaxCodes(const qbxml::Response& rs);
+    ResponseOutcome applyRates(const qbxml::Response& rs);
     void forgetReferences(const store::Document& doc, std::string_view message);
     /// QuickBooks holds `txn` for `doc` (answer to an add, or found by a lookup): posted when its total is the
     /// one expected, otherwise failed loudly (QuickBooks added tax or a price level). The message parts are
@@ -1171,6 +1316,8 @@ ResponseOutcome Applier::apply(std::string_view xml) {
             case PendingKind::ItemAdd: outcome = applyListAdd(ListKind::Item, *rs); break;
             case PendingKind::DocumentLookup: outcome = applyLookup(*rs); break;
             case PendingKind::DocumentAdd: outcome = applyAdd(*rs); break;
+            case PendingKind::TaxCodeQuery: outcome = applyTaxCodes(*rs); break;
+            case PendingKind::CurrencyQuery: outcome = applyRates(*rs); break;
             case PendingKind::None:
             case PendingKind::Preferences:
             case PendingKind::NameQuery: break;
@@ -1464,6 +1611,9 @@ Applier::UsedNames Applier::usedNames(const store::Document& doc) {
 }
 
 void Applier::forgetReferences(const store::Document& doc, std::string_view message) {
+    if (message.find("reference to QuickBooks SalesTaxCode") != std::string_view::npos) {
+        store::QbEditionRepo(tx_.database()).forgetTaxCodes(company_.id);  // read the list again before posting
+    }
     if (auto ref = referenceInMessage(message)) {
         tx_.lists().forget(company_.id, ref->first, ref->second);
         return;
@@ -1564,6 +1714,50 @@ ResponseOutcome Applier::applyAdd(const qbxml::Response& rs) {
     }
 }
 
+ResponseOutcome Applier::applyTaxCodes(const qbxml::Response& rs) {
+    const auto cls = qbxml::classifyStatus(rs.statusCode, rs.statusMessage);
+    if (cls.kind != qbxml::StatusClass::ok && cls.kind != qbxml::StatusClass::warning) {
+        setMark(kMarkTaxCodes, "company", kFailed, cls.explanation);
+        event(store::EventLevel::Warning, "QuickBooks refused to list its sales tax codes: " + cls.explanation);
+        return {};
+    }
+    std::vector<store::SalesTaxCode> codes;
+    for (const auto& ret : rs.lists) {
+        if (ret.name.empty() || !ret.isActive) continue;
+        codes.push_back(store::SalesTaxCode{ret.name, ret.isTaxable, ret.description});
+    }
+    store::QbEditionRepo(tx_.database()).replaceTaxCodes(company_.id, codes, now_);
+    setMark(kMarkTaxCodes, "company", kRead, "");
+    return {};
+}
+
+ResponseOutcome Applier::applyRates(const qbxml::Response& rs) {
+    const std::vector<std::string> codes = splitLines(session_.pendingNames);
+    const auto cls = qbxml::classifyStatus(rs.statusCode, rs.statusMessage);
+    if (cls.kind != qbxml::StatusClass::ok && cls.kind != qbxml::StatusClass::warning) {
+        for (const auto& code : codes) setMark(kMarkRate, code, kFailed, cls.explanation);
+        event(store::EventLevel::Warning, "QuickBooks refused to list its exchange rates: " + cls.explanation);
+        return {};
+    }
+    store::QbEditionRepo repo(tx_.database());
+    std::set<std::string> seen;
+    for (const auto& ret : rs.lists) {
+        std::string iso = common::asciiUpper(ret.currencyCode);
+        if (iso.empty()) {
+            if (auto known = qbxml::isoOfQuickBooksCurrency(ret.name)) iso = std::string(*known);
+        }
+        if (iso.empty() || std::find(codes.begin(), codes.end(), iso) == codes.end()) continue;
+        store::CurrencyRate rate{iso, canonicalRate(ret.exchangeRate).value_or(""), ret.asOfDate, now_};
+        repo.rememberRate(company_.id, rate);
+        seen.insert(iso);
+    }
+    for (const auto& code : codes) {
+        if (seen.count(code) == 0) repo.rememberRate(company_.id, store::CurrencyRate{code, "", "", now_});
+        setMark(kMarkRate, code, kRead, "");
+    }
+    return {};
+}
+
 bool isRecheckable(const store::Document& d, const PlannerOptions& options) {
     return d.state == DocState::Failed && d.qbStatusCode &&
            qbxml::classifyStatus(*d.qbStatusCode, d.qbStatusMessage).kind == qbxml::StatusClass::invalidReference &&
@@ -1621,6 +1815,9 @@ SessionStartResult Planner::start(store::Tx& tx, store::WcSession& session, cons
         }
     }
 
+    if (!editionCountry.empty()) {
+        store::QbEditionRepo(tx.database()).setCountry(company->id, common::asciiUpper(editionCountry));
+    }
     if (prefs != nullptr && prefs->preferences) {
         applyPreferenceInfo(*company, *prefs->preferences, editionCountry);
         session.preferencesRead = true;
@@ -1803,7 +2000,8 @@ SessionReport Planner::report(store::Tx& tx, const store::WcSession& session) co
             }
             case DocState::Held:
                 if (d.holdReason == "closed-period" || d.holdReason == kHoldCurrency || d.holdReason == kHoldItemType ||
-                    d.holdReason == kHoldAccountType || d.holdReason == kHoldNameInUse) {
+                    d.holdReason == kHoldAccountType || d.holdReason == kHoldNameInUse || d.holdReason == kHoldTaxCode ||
+                    d.holdReason == kHoldExchangeRate) {
                     r.held.push_back(docLabel(d) + ": " + d.lastError);
                 }
                 break;

@@ -1,11 +1,15 @@
 #include "daemon/posting/queue.hpp"
 
 #include "daemon/common/text.hpp"
+#include "daemon/posting/currency.hpp"
 #include "daemon/posting/document_builder.hpp"
+#include "daemon/posting/exchange_rate.hpp"
 #include "daemon/posting/state_machine.hpp"
 #include "daemon/settlement/categories.hpp"
 #include "daemon/store/crypto.hpp"
+#include "daemon/store/qb_edition.hpp"
 #include "daemon/store/summary_codec.hpp"
+#include "qbxml/currency.hpp"
 
 namespace settlebridge::posting {
 
@@ -155,10 +159,63 @@ ImportResult Queue::importSummary(std::string_view companyName, std::string_view
 }
 
 int Queue::approve(std::string_view companyName, std::string_view settlementId, store::Timestamp now) {
+    return approve(companyName, settlementId, Approval{}, now).queued;
+}
+
+Queue::ApproveResult Queue::approve(std::string_view companyName, std::string_view settlementId,
+                                    const Approval& approval, store::Timestamp now) {
     return store_.write([&](store::Tx& tx) {
         const store::Company company = requireCompany(tx, companyName);
         auto record = tx.settlements().findActive(company.id, settlementId);
         if (!record) throw QueueError("no settlement " + std::string(settlementId) + " for " + company.name);
+        ApproveResult result;
+        store::QbEditionRepo rates(tx.database());
+        if (!approval.exchangeRate.empty()) {
+            const auto rate = canonicalRate(approval.exchangeRate);
+            if (!rate) {
+                throw QueueError("exchange rate \"" + approval.exchangeRate +
+                                 "\" is not a positive decimal such as 0.7312 (home currency per unit of the "
+                                 "settlement's currency, at most 10 digits before and 10 after the point)");
+            }
+            const auto summary = tx.settlements().summary(record->id);
+            const std::string currency = summary ? common::asciiUpper(summary->currency) : std::string();
+            const std::string home = companyCurrency(company);
+            if (!company.multiCurrency.value_or(false) || home.empty()) {
+                throw QueueError("settlement " + std::string(settlementId) + " takes no exchange rate: the QuickBooks "
+                                 "company file of " + company.name + " has multicurrency off (or Settlebridge has not "
+                                 "read its preferences yet: run the Web Connector once)");
+            }
+            if (currency.empty() || common::equalsIgnoreCaseAscii(currency, home) ||
+                qbxml::isCurrency(home, currency)) {
+                throw QueueError("settlement " + std::string(settlementId) + " is in " +
+                                 (currency.empty() ? std::string("the home currency") : currency) +
+                                 ", the company file's home currency: it takes no exchange rate");
+            }
+            const auto frozen = rates.settlementRate(record->id);
+            bool sent = false;
+            for (const auto& doc : tx.documents().forSettlement(record->id)) {
+                sent = sent || doc.state == store::DocState::Sent || doc.state == store::DocState::Posted ||
+                       doc.attempts > 0;
+            }
+            if (sent && frozen && frozen->rate != *rate) {
+                throw QueueError("settlement " + std::string(settlementId) + " already has documents in QuickBooks at " +
+                                 describeRate(*frozen) + "; every document of a settlement carries that one rate, so "
+                                 "it cannot change now");
+            }
+            store::SettlementRate stated;
+            stated.settlementRow = record->id;
+            stated.currency = currency;
+            stated.homeCurrency = home;
+            stated.rate = *rate;
+            stated.source = "override";
+            stated.setAt = now;
+            stated.setBy = approval.approvedBy;
+            rates.freezeRate(stated);
+            tx.events().add(now, company.id, store::EventLevel::Info,
+                            "Settlement " + std::string(settlementId) + ": exchange rate " + describeRate(stated) +
+                                ", frozen for every document of the settlement.");
+        }
+        if (auto frozen = rates.settlementRate(record->id)) result.rate = describeRate(*frozen);
         int moved = 0;
         for (auto doc : tx.documents().forSettlement(record->id)) {
             if (doc.state != store::DocState::Held) continue;
@@ -170,7 +227,8 @@ int Queue::approve(std::string_view companyName, std::string_view settlementId, 
                             "Settlement " + std::string(settlementId) + " approved: " +
                                 common::plural(moved, "document", "documents") + " queued.");
         }
-        return moved;
+        result.queued = moved;
+        return result;
     });
 }
 

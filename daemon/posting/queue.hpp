@@ -66,6 +66,22 @@ public:
     /// held → queued for every held document of the settlement. Returns how many moved.
     int approve(std::string_view companyName, std::string_view settlementId, store::Timestamp now);
 
+    /// The same, with the exchange rate the bookkeeper states for a foreign-currency settlement (docs/POSTING.md,
+    /// "Exchange rates"): `exchangeRate` (home currency per unit, an exact decimal; "" = QuickBooks' rate, read at the
+    /// next Web Connector run) is frozen for every document of the settlement. Throws QueueError when the rate is
+    /// not a positive decimal, the settlement is in the home currency (or the company file has multicurrency off),
+    /// or some of its documents already went to QuickBooks with another rate.
+    struct Approval {
+        std::string exchangeRate;
+        std::string approvedBy;  ///< "the command line", an admin user's name
+    };
+    struct ApproveResult {
+        int queued = 0;
+        std::string rate;  ///< the frozen rate in words ("1 CAD = 0.7312 USD (set at approval ...)"), "" = none yet
+    };
+    ApproveResult approve(std::string_view companyName, std::string_view settlementId, const Approval& approval,
+                          store::Timestamp now);
+
     /// failed → queued for one document (verified in QuickBooks first if its add was ever sent).
     store::Document retry(std::int64_t documentId, store::Timestamp now);
 

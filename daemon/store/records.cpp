@@ -34,7 +34,7 @@ constexpr std::array<std::pair<SessionState, std::string_view>, 3> kSessionState
     {SessionState::Expired, "expired"},
 }};
 
-constexpr std::array<std::pair<PendingKind, std::string_view>, 11> kPendingKinds{{
+constexpr std::array<std::pair<PendingKind, std::string_view>, 13> kPendingKinds{{
     {PendingKind::None, ""},
     {PendingKind::Preferences, "preferences"},
     {PendingKind::AccountQuery, "account-query"},
@@ -46,6 +46,8 @@ constexpr std::array<std::pair<PendingKind, std::string_view>, 11> kPendingKinds
     {PendingKind::DocumentLookup, "document-lookup"},
     {PendingKind::DocumentAdd, "document-add"},
     {PendingKind::NameQuery, "name-query"},
+    {PendingKind::TaxCodeQuery, "tax-code-query"},
+    {PendingKind::CurrencyQuery, "currency-query"},
 }};
 
 constexpr std::array<std::pair<SettlementState, std::string_view>, 2> kSettlementStates{{

@@ -84,6 +84,8 @@ enum class PendingKind {
     DocumentLookup,  // query by RefNumber of a document whose fate is unknown
     DocumentAdd,
     NameQuery,       // vendors, employees and other names that have a customer name Settlebridge needs
+    TaxCodeQuery,    // SalesTaxCodeQuery: the company file's sales tax codes
+    CurrencyQuery,   // CurrencyQuery: exchange rates of the currencies foreign-currency documents are in
 };
 
 std::string_view toString(PendingKind kind);

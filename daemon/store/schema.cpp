@@ -6,6 +6,7 @@
 #include "daemon/store/schema_resends.hpp"
 #include "daemon/store/schema_ads.hpp"
 #include "daemon/store/schema_amazon.hpp"
+#include "daemon/store/schema_qb_edition.hpp"
 #include "daemon/store/schema_sellercloud.hpp"
 #include "daemon/store/sqlite.hpp"
 
@@ -215,6 +216,7 @@ const std::vector<Migration>& migrations() {
         {7, "documents: re-sends counted, needs-checking evidence; Web Connector sessions: restart notice, idle "
             "requests",
          resendsSchemaSql()},
+        {8, "QuickBooks edition, sales tax codes, exchange rates read and frozen per settlement", qbEditionSchemaSql()},
     };
     return all;
 }

@@ -37,6 +37,16 @@ class DemoTest(unittest.TestCase):
             else:
                 self.assertIn("Intuit's XSDs: skipped", proc.stdout)
 
+            # The same on a Canadian company file (multicurrency on, CAD at home: the USD settlements in USD at
+            # QuickBooks' rate, frozen per settlement).
+            ca = subprocess.run([sys.executable, DEMO, "--data-dir", ws.path("demo-ca"), "--bin", h.BIN,
+                                 "--amazon-sim", SIM, "--edition", "CA"], capture_output=True, text=True, timeout=600)
+            self.assertEqual(ca.returncode, 0, ca.stdout[-3000:] + ca.stderr[-3000:])
+            self.assertEqual(ca.stdout.count(" reconciled"), 2, ca.stdout)
+            self.assertIn("Amazon Clearing USD balance", ca.stdout)
+            self.assertIn("every settlement was posted exactly once", ca.stdout)
+            self.assertIn("(CA edition;", ca.stdout)
+
             # A second run into the same data directory is refused, not mixed into it.
             again = subprocess.run([sys.executable, DEMO, "--data-dir", data, "--bin", h.BIN, "--amazon-sim", SIM],
                                    capture_output=True, text=True, timeout=120)

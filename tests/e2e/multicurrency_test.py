@@ -102,7 +102,7 @@ class MulticurrencyTest(unittest.TestCase):
             if doc["kind"] in ("SalesReceipt", "ARRefundCreditCard"):
                 self.assertEqual(doc["account"], CLEARING_CAD if in_cad else h.CLEARING, doc)
             if in_cad:
-                self.assertEqual(doc["exchange_rate"], CAD_RATE, "QuickBooks' own rate: Settlebridge sent none")
+                self.assertEqual(doc["exchange_rate"], CAD_RATE, "QuickBooks' rate, read and frozen for the settlement")
 
         # The ledger per currency: each clearing account moved by exactly its deposit, in its own currency.
         balances = company.balances_by_currency()

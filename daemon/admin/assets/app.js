@@ -485,7 +485,7 @@ async function queueView() {
     docs.forEach((d, i) => {
       rows.push(h("tr", { "data-document": d.id, "data-ref": d.ref_number },
         i === 0 ? h("th", { scope: "rowgroup", rowspan: docs.length }, settlement,
-          held ? h("div", {}, h("button", { type: "button", class: "primary", "data-approve": settlement, onclick: () => approve(c, settlement, docs) }, "Approve")) : null) : null,
+          held ? approveBox(c, settlement, docs, q) : null) : null,
         cell(d.kind_label + (d.part > 0 ? " (part " + (d.part + 1) + ")" : "")),
         cell(d.ref_number || "\u2014"), cell(d.txn_date, "nowrap"), cell(d.total, "num"),
         h("td", {}, d.needs_checking ? h("span", { class: "state state-checking" }, "needs checking")
@@ -505,12 +505,25 @@ async function queueView() {
       : h("p", {}, "Nothing in the queue yet: settlements appear here once they are imported or synced."));
 }
 
-async function approve(c, settlement, docs) {
+// The Approve button; for a settlement in another currency than the home one (multicurrency on) also the exchange
+// rate to state (empty = QuickBooks' own rate, read at the next Web Connector run).
+function approveBox(c, settlement, docs, q) {
+  const foreign = q.multicurrency && q.home_currency && docs.some((d) => d.currency && d.currency.toUpperCase() !== q.home_currency.toUpperCase());
+  const rate = foreign ? h("input", { type: "text", inputmode: "decimal", class: "num-input", "data-rate": settlement,
+    "aria-label": "Exchange rate for settlement " + settlement + " (" + q.home_currency + " per unit; empty: QuickBooks' rate)", placeholder: q.home_currency + " per unit" }) : null;
+  return h("div", {}, rate, h("button", { type: "button", class: "primary", "data-approve": settlement,
+    onclick: () => approve(c, settlement, docs, rate ? rate.value.trim() : "") }, "Approve"));
+}
+
+async function approve(c, settlement, docs, rate) {
   // Held for a reason of its own (it does not add up to its deposit, a closed period): say it before approving.
   const reason = docs.find((d) => d.can_approve && d.hold_reason && d.hold_reason !== "testing");
-  if (reason && !window.confirm("Settlement " + settlement + ": " + reason.explanation + "\n\nApprove it anyway?")) return;
-  const r = await api("POST", "/api/companies/" + c.id + "/approve", { settlement_id: settlement });
-  flash(r.ok ? "Settlement " + settlement + " approved: " + r.data.queued + " document(s) queued for the next Web Connector run." : r.data.error, r.ok ? "ok" : "bad");
+  if (reason && !rate && !window.confirm("Settlement " + settlement + ": " + reason.explanation + "\n\nApprove it anyway?")) return;
+  const body = { settlement_id: settlement };
+  if (rate) body.exchange_rate = rate;
+  const r = await api("POST", "/api/companies/" + c.id + "/approve", body);
+  flash(r.ok ? "Settlement " + settlement + " approved: " + r.data.queued + " document(s) queued for the next Web Connector run." +
+    (r.data.exchange_rate ? " Exchange rate " + r.data.exchange_rate + "." : "") : r.data.error, r.ok ? "ok" : "bad");
   queueView();
 }
 
@@ -575,7 +588,9 @@ function previewResult(p) {
     h("dt", {}, "Deposit date"), h("dd", {}, s.deposit_date),
     h("dt", {}, "Customer"), h("dd", {}, s.customer),
     h("dt", {}, "Time zone"), h("dd", {}, s.time_zone),
-    h("dt", {}, "Mapping"), h("dd", {}, s.mapping_version)));
+    h("dt", {}, "Mapping"), h("dd", {}, s.mapping_version),
+    s.exchange_rate.foreign ? h("dt", {}, "Exchange rate") : null,
+    s.exchange_rate.foreign ? h("dd", { id: "preview-rate" }, s.exchange_rate.text) : null));
   for (const d of s.documents) {
     const productRows = d.product_lines.map((l) => h("tr", {}, cell(l.sku), cell(l.item), cell(String(l.quantity), "num"), cell(l.amount, "num")));
     const otherRows = d.other_lines.map((l) => h("tr", {}, cell(l.label), cell(l.item), cell(l.description), cell(l.amount, "num")));
@@ -680,6 +695,17 @@ async function settingsView() {
         h("div", { class: "field" }, transfer, " ", h("label", { for: "set-post_transfer" }, "Transfer each deposit to the bank account"),
           h("p", { class: "hint" }, "On the deposit date, from Amazon Clearing; a payout the bank returned is transferred back to Amazon Reserved Balances."),
           h("p", { id: "err-post_transfer", class: "error-text" })))),
+    h("section", { class: "card", id: "settings-edition" }, h("h2", {}, "Edition, sales tax and exchange rates"),
+      h("p", { id: "set-edition" }, "QuickBooks edition: " + (s.qb_edition === "CA" ? "Canada" : s.qb_edition === "US" ? "US" : s.qb_edition || "not known yet (read at the next Web Connector run)") +
+        ". Home currency: " + (s.home_currency || "not known") + (s.multicurrency === true ? " (multicurrency on)" : s.multicurrency === false ? " (multicurrency off)" : "") + "."),
+      h("p", { id: "set-tax-code" }, s.sales_tax_on === true
+        ? "Sales tax code on every line: " + (s.sales_tax_code || "(none)") + " (QuickBooks' default non-taxable code)." +
+          (s.sales_tax_codes.length ? " The company file's codes: " + s.sales_tax_codes.map((x) => x.name + (x.taxable ? " (taxable)" : " (non-taxable)")).join(", ") + "." : "")
+        : s.sales_tax_on === false ? "Sales tax is off in QuickBooks: lines carry no sales tax code." : "Sales tax: not known yet (read at the next Web Connector run)."),
+      s.sales_tax_code_problem ? h("p", { class: "bad", id: "set-tax-code-problem" }, s.sales_tax_code_problem) : null,
+      h("div", { class: "grid2" },
+        field("exchange_rate_max_age_days", "Exchange rate may be older than the settlement end by (days)", num(s.exchange_rate_max_age_days),
+          "A settlement in another currency than the home one carries QuickBooks' rate (Lists > Currency List) when it is at most this many days older than the settlement's end; otherwise it is held until the rate is updated or a rate is given at approval. 0 to 3650; default 7."))),
     h("section", { class: "card" }, h("h2", {}, "Customers per currency or marketplace"),
       h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, "Currency or marketplace"), h("th", {}, "Customer"), h("th", {}, ""))), customerBody),
       h("p", {}, h("button", { type: "button", onclick: () => customerRow("", "") }, "Add a customer")),
@@ -701,6 +727,7 @@ async function settingsView() {
       sync_every_hours: inputs.sync_every_hours.value,
       run_every_minutes: inputs.run_every_minutes.value,
       auto_live_days: inputs.auto_live_days.value,
+      exchange_rate_max_age_days: inputs.exchange_rate_max_age_days.value,
       customer_name: inputs.customer_name.value,
       time_zone: inputs.time_zone.value,
       qbxml_version: inputs.qbxml_version.value,

@@ -121,6 +121,11 @@ public:
     NameSet inactiveCurrencies;  // currencies a CurrencyRef may not name (3140, as an inactive currency is)
     NameSet itemAccount;         // item → the account it sells through (AccountRef or IncomeAccountRef)
     NameSet itemExpenseAccount;  // item → the account it buys through (SalesAndPurchase/ExpenseAccountRef)
+    // The currency list's exchange rates (QuickBooks' name → "RATE@YYYY-MM-DD"); absent = no rate, as in the
+    // simulator's new company file (tools/quickbooks_sim: a currency starts with no rate).
+    NameSet exchangeRates;
+    // The sales tax code list (name → "true" when taxable): the US edition's defaults, as the simulator's.
+    NameSet salesTaxCodes{{"Non", "false"}, {"Tax", "true"}};
     int requests = 0;
     std::vector<std::string> requestNames;  // every request element answered, in order
 
@@ -185,6 +190,8 @@ public:
         if (name == "CreditMemoQueryRq") return txnQuery(*rq, "CreditMemo", rsName, id);
         if (name == "ARRefundCreditCardQueryRq") return txnQuery(*rq, "ARRefundCreditCard", rsName, id);
         if (name == "TransferQueryRq") return transferQuery(*rq, rsName, id);
+        if (name == "SalesTaxCodeQueryRq") return salesTaxCodeQuery(rsName, id);
+        if (name == "CurrencyQueryRq") return currencyQuery(*rq, rsName, id);
         throw std::runtime_error("FakeQuickBooks: unsupported request " + name);
     }
 
@@ -320,6 +327,34 @@ private:
                 "<DefaultNonTaxableSalesTaxCodeRef><FullName>Non</FullName></DefaultNonTaxableSalesTaxCodeRef>"
                 "</SalesTaxPreferences></PreferencesRet></PreferencesQueryRs>";
         return wrap(body);
+    }
+
+    std::string salesTaxCodeQuery(const std::string& rsName, const std::string& id) {
+        std::string rets;
+        for (const auto& [name, taxable] : salesTaxCodes) {
+            rets += "<SalesTaxCodeRet>" + leaf("Name", name) + "<IsActive>true</IsActive>" + leaf("IsTaxable", taxable) +
+                    "</SalesTaxCodeRet>";
+        }
+        return wrap(status(rsName, id, 0, "Info", "Status OK") + ">" + rets + "</" + rsName + ">");
+    }
+
+    std::string currencyQuery(const tinyxml2::XMLElement& rq, const std::string& rsName, const std::string& id) {
+        if (!multicurrency) {
+            return wrap(status(rsName, id, 3250, "Error",
+                               "This feature is not enabled or not available in this version of QuickBooks.") +
+                        "/>");
+        }
+        std::string rets;
+        for (const auto* e = rq.FirstChildElement("FullName"); e; e = e->NextSiblingElement("FullName")) {
+            const std::string name = e->GetText() ? e->GetText() : "";
+            rets += "<CurrencyRet>" + leaf("Name", name) + "<IsActive>true</IsActive>";
+            if (auto it = exchangeRates.find(name); it != exchangeRates.end()) {
+                const auto at = it->second.find('@');
+                rets += leaf("ExchangeRate", it->second.substr(0, at)) + leaf("AsOfDate", it->second.substr(at + 1));
+            }
+            rets += "</CurrencyRet>";
+        }
+        return wrap(status(rsName, id, 0, "Info", "Status OK") + ">" + rets + "</" + rsName + ">");
     }
 
     std::string listQuery(const tinyxml2::XMLElement& rq, const std::string& rsName, const std::string& id,

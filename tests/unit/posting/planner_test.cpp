@@ -30,9 +30,13 @@ std::string firstElement(const std::string& qbxml) {
     return qbxml.substr(open + 1, end - open - 1);
 }
 
+/// The request elements of a run, without the company file's sales tax code list, which is read once per company
+/// before its first receipt or credit memo (docs/POSTING.md, "Editions"; EditionFacts tests below).
 std::vector<std::string> elements(const std::vector<Request>& requests) {
     std::vector<std::string> out;
-    for (const auto& r : requests) out.push_back(firstElement(r.qbxml));
+    for (const auto& r : requests) {
+        if (firstElement(r.qbxml) != "SalesTaxCodeQueryRq") out.push_back(firstElement(r.qbxml));
+    }
     return out;
 }
 

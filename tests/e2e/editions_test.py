@@ -1,0 +1,305 @@
+#!/usr/bin/python3
+"""End to end over loopback: the US and the Canadian editions of QuickBooks Desktop, and the one exchange rate of a
+foreign-currency settlement (docs/POSTING.md, "Editions", "Exchange rates").
+
+- Every fixture settlement posts exactly once on a Canadian company file (its own sales tax codes, sales tax on at
+  5 %: a line without the exempt code would be taxed and its total would differ), multicurrency on with CAD at home,
+  the INR settlement at QuickBooks' rate frozen for its receipt, credit memo and refund. (tests/e2e/posting_test.py
+  posts them on the US file.)
+- A code the file does not have holds the receipts and credit memos before anything is sent; once QuickBooks has a
+  non-taxable default code, approving posts them with it.
+- A foreign-currency settlement whose currency has no rate, or an old one, is held before anything is sent; the
+  bookkeeper's rate at approval (or QuickBooks' updated rate) is frozen for all its documents, and the
+  home-currency ledger uses it. Bad rates are refused at approval. The transfer of a foreign deposit is not posted.
+
+Run: SETTLEBRIDGE_BIN=build/daemon/app/settlebridge /usr/bin/python3 tests/e2e/editions_test.py
+(ctest: e2e.editions_test)
+"""
+import json
+import os
+import sqlite3
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness as h  # noqa: E402
+
+PASSWORD = "correct horse battery"
+CAD_REPORT = os.path.join(h.MADE_DIR, "v1_CA_CAD_90000000013_refund_ads_micro-deposit_warehouse-damage.txt")
+USD_REPORT = os.path.join(h.SOURCE_DIR, "tools", "samples", "us_usd_25000000017.txt")
+CLEARING_CAD = h.CLEARING + " CAD"
+CUSTOMER_CAD = h.CUSTOMER + " CAD"
+
+
+def end_of(path):
+    return h.summarize(path)["parts"][-1]["txn_date"]
+
+
+def company_entry(data_dir, name):
+    listing = json.loads(h.check_cli("company", "list", "--format", "json", data_dir=data_dir).stdout)
+    return next(c for c in listing["companies"] if c["name"] == name)
+
+
+class CanadianEditionTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        h.require_binary()
+        if len(h.FIXTURES) != 8:
+            raise AssertionError(f"expected the 8 project-made settlements, found {len(h.FIXTURES)}")
+
+    def setUp(self):
+        self.ws = h.Workspace()
+        self.addCleanup(self.ws.cleanup)
+
+    def test_every_fixture_posts_exactly_once_on_a_canadian_file(self):
+        data = self.ws.mkdir("data")
+        h.add_company(data, "maple", PASSWORD)
+        for path in h.FIXTURES:
+            h.import_file(data, "maple", path)
+        qb = h.new_qb_company(self.ws.path("maple.json"), country="CA", multicurrency=True,
+                              home_currency="Canadian Dollar")
+        foreign = {}
+        with h.open_locked(qb) as company:
+            for path in h.FIXTURES:
+                s = h.summarize(path)
+                if s["currency"] != "CAD":
+                    company.set_exchange_rate(s["currency"], "0.0163", end_of(path))
+                    foreign[s["settlement_id"]] = s
+        self.assertEqual([s["currency"] for s in foreign.values()], ["INR"])
+
+        with h.Daemon(data) as daemon:
+            results = h.run_until_done(daemon.url, "maple", PASSWORD, qb)
+        self.assertEqual(results[-1].auth_status, "none")
+        for d in h.documents(data, "maple"):
+            self.assertEqual(d["state"], "posted", d)
+
+        company = h.load_qb(qb)
+        self.assertEqual(company.hard_failures(), [], "no request the Canadian edition cannot parse")
+        self.assertTrue(all(n == 1 for n in company.add_counts().values()), company.add_counts())
+        expected = h.expected_documents(h.FIXTURES)
+        docs = {(d["kind"], d["ref_number"]): d for d in company.documents()}
+        self.assertEqual(set(expected), {k for k in docs if k[0] in ("SalesReceipt", "CreditMemo")})
+        for key, total in expected.items():
+            self.assertEqual(docs[key]["total_cents"], total, f"{key}: QuickBooks added no tax")
+            self.assertEqual(docs[key]["tax_cents"], 0, key)
+        self.assertEqual(company.trial_balance(), 0)
+
+        # CAD settlements in the home currency; the INR one in INR at the one rate QuickBooks had.
+        inr = next(iter(foreign.values()))
+        inr_refs = {d["ref_number"] for d in inr["documents"]}
+        inr_memos = {docs[("CreditMemo", r)]["txn_id"] for r in inr_refs if ("CreditMemo", r) in docs}
+        for doc in company.documents():
+            in_inr = doc["ref_number"] in inr_refs or any(a["txn_id"] in inr_memos for a in doc["applied_to"])
+            self.assertEqual(doc["currency"], "INR" if in_inr else "CAD", doc)
+            self.assertEqual(doc["exchange_rate"], "0.0163" if in_inr else None, doc)
+        balances = company.balances_by_currency()
+        cad_reports = [p for p in h.FIXTURES if h.summarize(p)["currency"] == "CAD"]
+        self.assertEqual(balances["CAD"][h.CLEARING], h.expected_clearing_balance(cad_reports))
+        # The INR settlement's total is negative: it is booked through Amazon Reserved Balances, a home-currency
+        # account (docs/ACCOUNTING.md section 14), so no INR clearing account is made or moved.
+        self.assertLess(inr["deposit_cents"], 0)
+        self.assertEqual(h.settlement_account(inr), "Amazon Reserved Balances")
+        self.assertNotIn(h.CLEARING + " INR", balances.get("INR", {}))
+        self.assertEqual(company.customer_balance(h.CUSTOMER), 0)
+        self.assertEqual(company.customer_balance(h.CUSTOMER + " INR"), 0)
+
+        # What Settlebridge shows about the company file.
+        entry = company_entry(data, "maple")
+        self.assertEqual((entry["edition"], entry["sales_tax_code"]), ("CA", "E"))
+        text = h.check_cli("company", "list", data_dir=data).stdout
+        self.assertIn("edition CA\ttax code E", text)
+
+    def test_a_code_the_file_does_not_have_holds_receipts_and_credit_memos_before_anything_is_sent(self):
+        cad = h.summarize(CAD_REPORT)
+        data = self.ws.mkdir("data")
+        h.add_company(data, "maple", PASSWORD)
+        h.import_file(data, "maple", CAD_REPORT)
+        qb = h.new_qb_company(self.ws.path("maple.json"), country="CA")
+        with h.open_locked(qb) as company:
+            company.set_default_tax_codes(non_taxable="")  # no default non-taxable code: Settlebridge keeps "Non"
+
+        with h.Daemon(data) as daemon:
+            first = h.run_until_done(daemon.url, "maple", PASSWORD, qb)[0]
+            self.assertEqual(first.code, h.EXIT_OK, first)
+            self.assertIn("held", first.report["close_result"])
+            for d in h.documents(data, "maple"):
+                if d["kind"] == "refund_payment":
+                    self.assertEqual(d["state"], "queued", "waits for its credit memo")
+                    continue
+                self.assertEqual((d["state"], d["hold_reason"]), ("held", "tax-code"), d)
+                self.assertIn('The sales tax code "Non" that Settlebridge writes on every line', d["last_error"])
+                self.assertIn("code list (E (non-taxable), G (taxable), H (taxable), Z (non-taxable))",
+                              d["last_error"])
+            company = h.load_qb(qb)
+            self.assertEqual(company.documents(), [], "nothing posted")
+            self.assertIsNone(company.find_customer(h.CUSTOMER), "nothing created either")
+            self.assertEqual([i["type"] for i in company.state["items"]], ["ItemSalesTax"], "only QuickBooks' own")
+            self.assertEqual(company.hard_failures(), [])
+            self.assertEqual(company_entry(data, "maple")["sales_tax_code"], "Non")
+
+            # The bookkeeper sets a non-taxable default code in QuickBooks and approves: it posts with that code.
+            with h.open_locked(qb) as live:
+                live.set_default_tax_codes(non_taxable="Z")
+            h.approve(data, "maple", cad["settlement_id"])
+            h.run_until_done(daemon.url, "maple", PASSWORD, qb)
+        for d in h.documents(data, "maple"):
+            self.assertEqual(d["state"], "posted", d)
+        self.assertEqual(company_entry(data, "maple")["sales_tax_code"], "Z")
+        company = h.load_qb(qb)
+        self.assertEqual(h.ledger_problems(qb, [CAD_REPORT]), [])
+        self.assertTrue(all(d["tax_cents"] == 0 for d in company.documents()))
+
+
+class ExchangeRateTest(unittest.TestCase):
+    """A US company file with multicurrency on (USD at home) and a CAD settlement."""
+
+    @classmethod
+    def setUpClass(cls):
+        h.require_binary()
+        if not os.path.exists(CAD_REPORT):
+            raise AssertionError(f"{CAD_REPORT} is missing")
+
+    def setUp(self):
+        self.ws = h.Workspace()
+        self.addCleanup(self.ws.cleanup)
+        self.cad = h.summarize(CAD_REPORT)
+        self.data = self.ws.mkdir("data")
+        h.add_company(self.data, "globex", PASSWORD)
+        h.import_file(self.data, "globex", CAD_REPORT)
+        self.qb = h.new_qb_company(self.ws.path("globex.json"), multicurrency=True, home_currency="US Dollar")
+
+    def assert_held_before_anything_is_sent(self, text):
+        for d in h.documents(self.data, "globex"):
+            if d["kind"] == "refund_payment":
+                self.assertEqual(d["state"], "queued", "waits for its credit memo")
+                continue
+            self.assertEqual((d["state"], d["hold_reason"]), ("held", "exchange-rate"), d)
+            self.assertIn(text, d["last_error"])
+            self.assertIn(f"settlebridge approve {self.cad['settlement_id']} --company globex --exchange-rate RATE",
+                          d["last_error"])
+        company = h.load_qb(self.qb)
+        self.assertEqual(company.documents(), [])
+        self.assertIsNone(company.find_customer(CUSTOMER_CAD))
+        self.assertIsNone(company.find_account(CLEARING_CAD))
+        self.assertEqual(company.hard_failures(), [])
+
+    def assert_posted_at(self, rate):
+        for d in h.documents(self.data, "globex"):
+            self.assertEqual(d["state"], "posted", d)
+        company = h.load_qb(self.qb)
+        self.assertTrue(all(n == 1 for n in company.add_counts().values()), company.add_counts())
+        kinds = sorted(d["kind"] for d in company.documents())
+        self.assertEqual(kinds, ["ARRefundCreditCard", "CreditMemo", "SalesReceipt"])
+        for doc in company.documents():
+            self.assertEqual((doc["currency"], doc["exchange_rate"]), ("CAD", rate), doc)
+        # The ledger in the home currency uses the stated rate (rounded per posting).
+        self.assertEqual(company.balance(CLEARING_CAD), self.cad["deposit_cents"])
+        converted = company.home_balance(CLEARING_CAD)
+        want = self.cad["deposit_cents"] * float(rate)
+        self.assertLessEqual(abs(converted - want), 2, (converted, want))
+        self.assertEqual(company.trial_balance(), 0)
+        return company
+
+    def test_no_rate_holds_and_the_bookkeepers_rate_is_frozen_for_every_document(self):
+        sid = self.cad["settlement_id"]
+        with h.Daemon(self.data) as daemon:
+            first = h.run_until_done(daemon.url, "globex", PASSWORD, self.qb)[0]
+            self.assertEqual(first.code, h.EXIT_OK, first)
+            self.assert_held_before_anything_is_sent(
+                "QuickBooks has no exchange rate for Canadian Dollar (CAD) in its currency list")
+
+            # Refused rates change nothing.
+            for bad in ("0", "-0.7", "0,74", "1e-1", "12345678901"):
+                proc = h.cli("approve", sid, "--company", "globex", "--exchange-rate", bad, data_dir=self.data)
+                self.assertNotEqual(proc.returncode, 0, bad)
+                self.assertIn("is not a positive decimal such as 0.7312", proc.stderr, bad)
+            self.assertTrue(all(d["state"] != "queued" or d["kind"] == "refund_payment"
+                                for d in h.documents(self.data, "globex")))
+
+            out = h.check_cli("approve", sid, "--company", "globex", "--exchange-rate", "0.74090",
+                              data_dir=self.data).stdout
+            self.assertIn("exchange rate 1 CAD = 0.7409 USD (set at approval by the command line)", out)
+            h.run_until_done(daemon.url, "globex", PASSWORD, self.qb)
+        self.assert_posted_at("0.7409")
+        # Once documents are in QuickBooks, the rate cannot change.
+        proc = h.cli("approve", sid, "--company", "globex", "--exchange-rate", "0.8", data_dir=self.data)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("already has documents in QuickBooks at 1 CAD = 0.7409 USD", proc.stderr)
+
+    def test_an_old_rate_holds_and_quickbooks_updated_rate_is_frozen(self):
+        end = end_of(CAD_REPORT)
+        with h.open_locked(self.qb) as company:
+            company.set_exchange_rate("CAD", "0.7001", "2020-01-02")
+        with h.Daemon(self.data) as daemon:
+            h.run_until_done(daemon.url, "globex", PASSWORD, self.qb)
+            self.assert_held_before_anything_is_sent(
+                "QuickBooks' exchange rate for Canadian Dollar (CAD) is 0.7001 as of 2020-01-02")
+            held = next(d for d in h.documents(self.data, "globex") if d["kind"] == "receipt")
+            self.assertIn(f"before the end of settlement {self.cad['settlement_id']} ({end}); the limit is 7 days "
+                          "(setting exchange-rate-max-age-days)", held["last_error"])
+
+            with h.open_locked(self.qb) as company:
+                company.set_exchange_rate("CAD", "0.7312", end)
+            out = h.approve(self.data, "globex", self.cad["settlement_id"])
+            self.assertNotIn("exchange rate", out, "QuickBooks' rate is read at the next run")
+            h.run_until_done(daemon.url, "globex", PASSWORD, self.qb)
+        self.assert_posted_at("0.7312")
+        # Changing QuickBooks' rate later changes nothing for this settlement: its rate is frozen.
+        db = sqlite3.connect(os.path.join(self.data, "settlebridge.db"))
+        try:
+            rows = db.execute("SELECT currency, home_currency, rate, as_of, source FROM settlement_rates").fetchall()
+        finally:
+            db.close()
+        self.assertEqual(rows, [("CAD", "USD", "0.7312", end, "quickbooks")])
+
+    def test_the_age_limit_is_a_setting_and_home_currency_settlements_take_no_rate(self):
+        with h.open_locked(self.qb) as company:
+            company.set_exchange_rate("CAD", "0.7312", "2020-01-02")
+        h.check_cli("company", "set", "globex", "--exchange-rate-max-age-days", "3650", data_dir=self.data)
+        self.assertEqual(company_entry(self.data, "globex")["exchange_rate_max_age_days"], 3650)
+        bad = h.cli("company", "set", "globex", "--exchange-rate-max-age-days", "-1", data_dir=self.data)
+        self.assertEqual(bad.returncode, 2, bad.stderr)
+        h.import_file(self.data, "globex", USD_REPORT)
+        usd = h.summarize(USD_REPORT)
+        with h.Daemon(self.data) as daemon:
+            h.run_until_done(daemon.url, "globex", PASSWORD, self.qb)
+            proc = h.cli("approve", usd["settlement_id"], "--company", "globex", "--exchange-rate", "1.2",
+                         data_dir=self.data)
+            self.assertNotEqual(proc.returncode, 0)
+            self.assertIn("is in USD, the company file's home currency: it takes no exchange rate", proc.stderr)
+        company = h.load_qb(self.qb)
+        for doc in company.documents():
+            self.assertEqual(doc["exchange_rate"], "0.7312" if doc["currency"] == "CAD" else None, doc)
+        self.assertEqual(len(company.documents("SalesReceipt")), 2)
+
+    def test_the_transfer_of_a_foreign_deposit_is_not_posted(self):
+        data = self.ws.mkdir("transfer")
+        h.add_company(data, "initech", PASSWORD)
+        db = sqlite3.connect(os.path.join(data, "settlebridge.db"))
+        try:
+            with db:
+                db.execute("UPDATE companies SET post_transfer = 1, bank_account = 'Checking'")
+        finally:
+            db.close()
+        h.import_file(data, "initech", CAD_REPORT)
+        h.import_file(data, "initech", USD_REPORT)
+        with h.open_locked(self.qb) as company:
+            company.set_exchange_rate("CAD", "0.7312", end_of(CAD_REPORT))
+            company.create_account("Checking CAD", "Bank", currency="CAD")
+        with h.Daemon(data) as daemon:
+            h.run_until_done(daemon.url, "initech", PASSWORD, self.qb)
+        transfers = {d["settlement_id"]: d for d in h.documents(data, "initech") if d["kind"] == "transfer"}
+        self.assertEqual(set(transfers), {self.cad["settlement_id"], h.summarize(USD_REPORT)["settlement_id"]})
+        held = transfers[self.cad["settlement_id"]]
+        self.assertEqual((held["state"], held["hold_reason"]), ("held", "currency"), held)
+        self.assertIn("TransferAdd carries no exchange rate", held["last_error"])
+        self.assertEqual(transfers[h.summarize(USD_REPORT)["settlement_id"]]["state"], "posted")
+        for d in h.documents(data, "initech"):
+            if d["kind"] != "transfer":
+                self.assertEqual(d["state"], "posted", d)
+        company = h.load_qb(self.qb)
+        self.assertEqual([t["currency"] for t in company.documents("Transfer")], ["USD"])
+        self.assertTrue(all(d["exchange_rate"] == "0.7312" for d in company.documents() if d["currency"] == "CAD"))
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
