@@ -163,6 +163,7 @@ class MulticurrencyTest(unittest.TestCase):
             # The bookkeeper turns multicurrency on and approves: the CAD documents go to the CAD customer.
             with h.open_locked(qb) as live:
                 live.set_multicurrency(True, "US Dollar")
+                live.set_exchange_rate("CAD", CAD_RATE)  # without a rate the settlement would be held (editions_test)
             h.approve(data, "acme", cad["settlement_id"])
             h.run_until_done(daemon.url, "acme", PASSWORD, qb)
         self.assert_posted(data, "acme")
