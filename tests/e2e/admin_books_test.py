@@ -16,7 +16,6 @@ Run: SETTLEBRIDGE_BIN=build/daemon/app/settlebridge /usr/bin/python3 tests/e2e/a
 """
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -29,8 +28,8 @@ from tax_report_test import figures_from_rows  # noqa: E402
 
 PASSWORD = "admin-books-wc-password"
 BROWSER_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "admin_books_browser.js")
-PLAYWRIGHT = os.path.join(h.SOURCE_DIR, "tools", "node", "node_modules", "playwright-core")
-CHROMIUM = os.environ.get("SETTLEBRIDGE_CHROMIUM", "/usr/bin/chromium")
+PLAYWRIGHT = h.PLAYWRIGHT
+CHROMIUM = h.CHROMIUM
 
 
 def money(cents):
@@ -41,12 +40,7 @@ def money(cents):
 class AdminBooksTest(unittest.TestCase):
     def test_settings_tax_report_and_needs_checking_in_a_real_browser(self):
         h.require_binary()
-        if not os.path.exists(CHROMIUM):
-            self.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (tools/setup-debian.sh)")
-        if not os.path.isdir(PLAYWRIGHT) or shutil.which("node") is None:
-            self.fail("node or playwright-core is missing: run tools/install-node-tools.sh")
-        shots = os.path.join(h.BINARY_DIR, "admin-screenshots")
-        os.makedirs(shots, exist_ok=True)
+        shots = h.require_browser(self)
         with h.Workspace() as ws:
             path = bk.generate(ws.path("ca_tax.txt"), "32000000007", "2026-08-24", days=14, orders=40,
                                extra=["--tax-rate", "13", "--facilitator-every", "4", "--ad-spend", "25000",

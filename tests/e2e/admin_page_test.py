@@ -17,7 +17,6 @@ Run: SETTLEBRIDGE_BIN=build/daemon/app/settlebridge /usr/bin/python3 tests/e2e/a
 import datetime
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -37,8 +36,8 @@ SAMPLES = os.path.join(h.SOURCE_DIR, "tools", "samples")
 FIRST = os.path.join(SAMPLES, "us_usd_25000000017.txt")
 SECOND = os.path.join(SAMPLES, "us_usd_25000000018.txt")
 BROWSER_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "admin_browser.js")
-PLAYWRIGHT = os.path.join(h.SOURCE_DIR, "tools", "node", "node_modules", "playwright-core")
-CHROMIUM = os.environ.get("SETTLEBRIDGE_CHROMIUM", "/usr/bin/chromium")
+PLAYWRIGHT = h.PLAYWRIGHT
+CHROMIUM = h.CHROMIUM
 ADS_CLIENT_ID = "amzn1.application-oa2-client.settlebridge-ads-sim"
 ADS_CLIENT_SECRET = "amzn1.oa2-cs.v1.settlebridge-ads-sim-secret"
 ADS_PROFILE = "999999999"  # the US profile of tools/ads_sim/profiles.json (America/Los_Angeles, USD)
@@ -68,12 +67,7 @@ def fixture_deposit(path):
 class AdminPageTest(unittest.TestCase):
     def test_the_page_in_a_real_browser(self):
         h.require_binary()
-        if not os.path.exists(CHROMIUM):
-            self.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (tools/setup-debian.sh)")
-        if not os.path.isdir(PLAYWRIGHT) or shutil.which("node") is None:
-            self.fail("node or playwright-core is missing: run tools/install-node-tools.sh")
-        shots = os.path.join(h.BINARY_DIR, "admin-screenshots")
-        os.makedirs(shots, exist_ok=True)
+        shots = h.require_browser(self)
         with h.Workspace() as ws:
             data = ws.mkdir("data")
             h.add_company(data, "acme", PASSWORD, mode="testing", extra=("--time-zone", "America/Los_Angeles"))

@@ -118,6 +118,23 @@ def require_binary():
         raise RuntimeError(f"settlebridge binary not found: {BIN} (set SETTLEBRIDGE_BIN)")
 
 
+# The admin page's browser tests: headless Chromium driven through playwright-core (tools/node).
+PLAYWRIGHT = os.path.join(SOURCE_DIR, "tools", "node", "node_modules", "playwright-core")
+CHROMIUM = os.environ.get("SETTLEBRIDGE_CHROMIUM", "/usr/bin/chromium")
+
+
+def require_browser(test):
+    """Fails `test` unless Chromium, node and playwright-core are installed; returns the folder the screenshots go
+    to (<binary dir>/admin-screenshots, made if missing)."""
+    if not os.path.exists(CHROMIUM):
+        test.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (tools/setup-debian.sh)")
+    if not os.path.isdir(PLAYWRIGHT) or shutil.which("node") is None:
+        test.fail("node or playwright-core is missing: run tools/install-node-tools.sh")
+    shots = os.path.join(BINARY_DIR, "admin-screenshots")
+    os.makedirs(shots, exist_ok=True)
+    return shots
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # temp dirs
 
