@@ -22,6 +22,8 @@ packages=(
   devscripts
   # Debian's gsoap source for the runtime built with WITH_NOIDREF (tools/fetch-gsoap-source.sh)
   debian-archive-keyring
+  # PostgreSQL 15 server and psql for throw-away clusters (tools/pg-cluster, tests/integration/pg_cluster_test.sh)
+  postgresql-15
 )
 
 as_root() {
