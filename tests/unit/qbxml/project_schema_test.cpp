@@ -44,6 +44,9 @@ std::vector<Rendered> everyRenderedRequest() {
     noTax.nonTaxableCode.clear();
     RenderContext transfer;
     transfer.transferToAccount = "Checking";
+    RenderContext canadian;  // the Canadian edition: IsTaxIncluded on receipts and credit memos, its own tax code
+    canadian.canadianEdition = true;
+    canadian.nonTaxableCode = "E";
 
     settlement::Summary negative = s;
     negative.header.totalAmount = -1250;
@@ -60,7 +63,9 @@ std::vector<Rendered> everyRenderedRequest() {
         {"SalesReceiptAdd", renderSalesReceiptAdd(s, receipt, plain, "sr-1")},
         {"SalesReceiptAdd, exchange rate", renderSalesReceiptAdd(s, receipt, foreign, "sr-2")},
         {"SalesReceiptAdd, no sales tax code", renderSalesReceiptAdd(s, receipt, noTax, "sr-3")},
+        {"SalesReceiptAdd, Canadian edition", renderSalesReceiptAdd(s, receipt, canadian, "sr-4")},
         {"CreditMemoAdd", renderCreditMemoAdd(s, memo, plain, "cm-1")},
+        {"CreditMemoAdd, Canadian edition", renderCreditMemoAdd(s, memo, canadian, "cm-3")},
         {"CreditMemoAdd, exchange rate", renderCreditMemoAdd(s, memo, foreign, "cm-2")},
         {"ARRefundCreditCardAdd", renderARRefundCreditCardAdd(s, memo, refund, plain, "rf-1")},
         {"ARRefundCreditCardAdd, exchange rate", renderARRefundCreditCardAdd(s, memo, refund, foreign, "rf-2")},
@@ -74,6 +79,8 @@ std::vector<Rendered> everyRenderedRequest() {
         {"CustomerQuery", renderCustomerQuery({"Amazon Summary"}, plain, "q-6")},
         {"AccountQuery", renderAccountQuery({"Amazon Clearing", "Sales:Amazon Sales"}, plain, "q-7")},
         {"Vendor/Employee/OtherNameQuery", renderOtherNamesQuery({"Amazon Summary"}, plain, "q-8")},
+        {"SalesTaxCodeQuery", renderSalesTaxCodeQuery(plain, "q-9")},
+        {"CurrencyQuery", renderCurrencyQuery({"Canadian Dollar", "Euro"}, plain, "q-10")},
         {"HostQuery", renderHostQuery(plain, "h-1")},
         {"PreferencesQuery", renderPreferencesQuery(plain, "h-2")},
         {"CompanyQuery", renderCompanyQuery(plain, "h-3")},
@@ -157,6 +164,8 @@ std::vector<Rendered> badRequests(const std::vector<Rendered>& all) {
     const std::string item = byName(all, "ItemNonInventoryAdd");
     const std::string itemQuery = byName(all, "ItemQuery");
     const std::string host = byName(all, "HostQuery");
+    const std::string canadian = byName(all, "SalesReceiptAdd, Canadian edition");
+    const std::string currencies = byName(all, "CurrencyQuery");
     const std::string longText(4096, 'M');
     return {
         {"order: TxnDate before CustomerRef", replaced(replaced(receipt, "<TxnDate>2025-06-05</TxnDate>", ""),
@@ -206,6 +215,13 @@ std::vector<Rendered> badRequests(const std::vector<Rendered>& all) {
         {"date: not a calendar date",
          replaced(receipt, "<TxnDate>2025-06-05</TxnDate>", "<TxnDate>2025-02-30</TxnDate>")},
         {"date: another format", replaced(transfer, "<TxnDate>2025-06-07</TxnDate>", "<TxnDate>07.06.2025</TxnDate>")},
+        {"yes/no: IsTaxIncluded no",
+         replaced(canadian, "<IsTaxIncluded>false</IsTaxIncluded>", "<IsTaxIncluded>no</IsTaxIncluded>")},
+        {"order: IsTaxIncluded after DepositToAccountRef",
+         replaced(replaced(canadian, "<IsTaxIncluded>false</IsTaxIncluded>", ""), "</DepositToAccountRef>",
+                  "</DepositToAccountRef><IsTaxIncluded>false</IsTaxIncluded>")},
+        {"order: a FullName after IncludeRetElement",
+         replaced(currencies, "</CurrencyQueryRq>", "<FullName>Euro</FullName></CurrencyQueryRq>")},
         {"yes/no: yes",
          replaced(receipt, "<IsToBePrinted>false</IsToBePrinted>", "<IsToBePrinted>yes</IsToBePrinted>")},
         {"enumeration: an account type QuickBooks does not have",
@@ -233,7 +249,7 @@ std::vector<Rendered> badRequests(const std::vector<Rendered>& all) {
 
 TEST(ProjectSchemaTest, EveryRenderedRequestIsValid) {
     const auto all = everyRenderedRequest();
-    ASSERT_GE(all.size(), 30u);
+    ASSERT_GE(all.size(), 34u);
     for (const Rendered& r : all) {
         ASSERT_FALSE(r.xml.empty()) << r.what;
         const schema::Result result = schema::validateProject(r.xml);
@@ -244,7 +260,7 @@ TEST(ProjectSchemaTest, EveryRenderedRequestIsValid) {
 TEST(ProjectSchemaTest, BadRequestsAreRefused) {
     const auto all = everyRenderedRequest();
     const auto bad = badRequests(all);
-    ASSERT_GE(bad.size(), 35u);
+    ASSERT_GE(bad.size(), 40u);
     for (const Rendered& r : bad) {
         const schema::Result result = schema::validateProject(r.xml);
         EXPECT_FALSE(result.valid) << r.what << " passes the project schema:\n" << r.xml;
