@@ -175,6 +175,16 @@ class SchemaValidation(SimTestCase):
         self.assertEqual(statuses(result), [("ClassQueryRq", 1030)])
         self.assertEqual(self.company.hard_failures()[-1]["kind"], "unsupported")
 
+    def test_an_element_quickbooks_has_but_the_simulator_does_not_is_answered_1030_not_refused_as_xml(self):
+        self.without_intuit_xsds()
+        self.setup_amazon()
+        text = sample("SalesReceiptAddRq.xml").replace(
+            "<TxnDate>", "<ClassRef><FullName>East</FullName></ClassRef><TxnDate>", 1)
+        self.assertEqual(schema.validate(etree.ElementTree(etree.fromstring(text.encode()))), [])
+        self.assertEqual(statuses(self.process(text)), [("SalesReceiptAddRq", 1030)])
+        self.assertEqual(self.company.hard_failures()[-1]["kind"], "unsupported")
+        self.assertIn("ClassRef", self.company.hard_failures()[-1]["detail"])
+
     def without_intuit_xsds(self):
         """The project schema alone decides (SETTLEBRIDGE_QBXML_XSD_DIR unset for the test)."""
         saved = os.environ.pop("SETTLEBRIDGE_QBXML_XSD_DIR", None)
