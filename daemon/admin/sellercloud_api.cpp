@@ -268,7 +268,7 @@ ApiReply sellercloudPut(SiteContext& ctx, const ApiRequest& request) {
         return store::SellercloudConnections(tx.database()).findByCompany(companyId);
     });
     // The same rules as the CLI's `sellercloud connect` (store/sellercloud_settings.hpp).
-    for (auto& problem : store::checkSellercloudLogin(login, existing && existing->hasPassword)) {
+    for (auto& problem : store::checkSellercloudLogin(login, existing)) {
         errors.push_back({problem.field, problem.message});
     }
     if (!errors.empty()) {
@@ -280,6 +280,7 @@ ApiReply sellercloudPut(SiteContext& ctx, const ApiRequest& request) {
     const auto saved = ctx.store().write([&](store::Tx& tx) {
         // Saved in one transaction with what the daemon may have changed since the check above.
         const store::SellercloudLoginSaved result = store::saveSellercloudLogin(tx.database(), box, companyId, login, now);
+        if (result.refused) throw ApiError(409, result.refused->message, result.refused->field);
         tx.events().add(now, companyId, store::EventLevel::Info,
                         std::string("Sellercloud connection ") + (result.added ? "added" : "changed") + " by " +
                             request.session->userName);

@@ -133,12 +133,13 @@ int connect(const Arguments& a, std::istream& in, std::ostream& out) {
     const std::map<std::string, std::string> options{{"team_name", "--team"}, {"server_id", "--server-id"},
                                                      {"base_url", "--base-url"}, {"username", "--username"},
                                                      {"password", "the password"}};
-    if (const auto problems = store::checkSellercloudLogin(login, passwordStored); !problems.empty()) {
+    if (const auto problems = store::checkSellercloudLogin(login, existing); !problems.empty()) {
         throw BadInput(options.at(problems.front().field) + ": " + problems.front().message);
     }
     const auto now = nowSeconds();
     const store::SellercloudLoginSaved saved = ctx.service.store().write([&](store::Tx& tx) {
         const auto result = store::saveSellercloudLogin(tx.database(), ctx.box, company.id, login, now);
+        if (result.refused) throw BadInput(options.at(result.refused->field) + ": " + result.refused->message);
         tx.events().add(now, company.id, store::EventLevel::Info,
                         std::string("Sellercloud connection ") + (result.added ? "added" : "changed") + " from the command line");
         return result;

@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cctype>
 
+#include <Poco/Exception.h>
+#include <Poco/URI.h>
+
+#include "daemon/common/text.hpp"
 #include "daemon/store/secrets.hpp"
 #include "daemon/store/sellercloud_products.hpp"
 #include "daemon/store/sqlite.hpp"
@@ -44,7 +48,38 @@ std::string trimmed(std::string text) {
     return text.substr(first);
 }
 
+/// The problem of the stored password with another server, worded for people.
+SellercloudSettingProblem passwordAgain() {
+    return {"password", "the Sellercloud address changed: enter the password again (the stored one is only ever "
+                        "sent to the server it was entered for)"};
+}
+
 }  // namespace
+
+bool sellercloudAddressAcceptable(std::string_view url) {
+    Poco::URI uri;
+    try {
+        uri = Poco::URI(std::string(url));
+    } catch (const Poco::Exception&) {
+        return false;
+    }
+    const std::string scheme = uri.getScheme();
+    std::string host = uri.getHost();
+    if (host.empty()) return false;
+    if (scheme == "https") return true;
+    if (scheme != "http") return false;
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    if (common::equalsIgnoreCaseAscii(host, "localhost") || host == "::1") return true;
+    // 127.0.0.0/8 as a dotted quad of digits only (so "127.0.0.1.attacker.example" is not loopback).
+    if (host.rfind("127.", 0) != 0) return false;
+    return std::count(host.begin(), host.end(), '.') == 3 &&
+           std::all_of(host.begin(), host.end(), [](char c) { return c == '.' || std::isdigit(static_cast<unsigned char>(c)); });
+}
+
+bool sellercloudEndpointChanged(const SellercloudConnection& stored, const SellercloudLogin& login) {
+    return stored.teamName != login.teamName || stored.baseUrl != login.baseUrl ||
+           (!login.serverId.empty() && stored.serverId != login.serverId);
+}
 
 const std::vector<SellercloudColumnField>& sellercloudColumnFields() {
     static const std::vector<SellercloudColumnField> fields{
@@ -114,7 +149,8 @@ std::vector<SellercloudSettingProblem> checkSellercloudManualLink(std::string_vi
     return problems;
 }
 
-std::vector<SellercloudSettingProblem> checkSellercloudLogin(SellercloudLogin& login, bool passwordStored) {
+std::vector<SellercloudSettingProblem> checkSellercloudLogin(SellercloudLogin& login,
+                                                             const std::optional<SellercloudConnection>& stored) {
     login.teamName = trimmed(login.teamName);
     login.serverId = trimmed(login.serverId);
     login.baseUrl = trimmed(login.baseUrl);
@@ -141,9 +177,10 @@ std::vector<SellercloudSettingProblem> checkSellercloudLogin(SellercloudLogin& l
         }
     }
     if (const std::string& url = login.baseUrl;
-        !url.empty() && ((url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0) || url.size() > 500 ||
-                         hasControl(url) || url.find(' ') != std::string::npos)) {
-        problems.push_back({"base_url", "the REST address must be an https:// URL"});
+        !url.empty() && (url.size() > 500 || hasControl(url) || url.find(' ') != std::string::npos ||
+                         !sellercloudAddressAcceptable(url))) {
+        problems.push_back({"base_url", "the REST address must be an https:// URL (http:// only to this machine: "
+                                        "localhost or 127.0.0.1)"});
     }
     if (login.username.empty()) {
         problems.push_back({"username", "enter the Sellercloud user name"});
@@ -152,8 +189,10 @@ std::vector<SellercloudSettingProblem> checkSellercloudLogin(SellercloudLogin& l
     }
     if (login.password.size() > 1024 || hasControl(login.password)) {
         problems.push_back({"password", "a password has at most 1024 characters and no control characters"});
-    } else if (login.password.empty() && !passwordStored) {
+    } else if (login.password.empty() && (!stored || !stored->hasPassword)) {
         problems.push_back({"password", "enter the Sellercloud password"});
+    } else if (login.password.empty() && sellercloudEndpointChanged(*stored, login)) {
+        problems.push_back(passwordAgain());
     }
     return problems;
 }
@@ -164,8 +203,13 @@ SellercloudLoginSaved saveSellercloudLogin(Database& db, const SecretBox& box, s
     SellercloudLoginSaved saved;
     SellercloudConnection c = connections.findByCompany(companyId).value_or(SellercloudConnection{});
     saved.added = c.id == 0;
-    saved.endpointChanged = c.teamName != login.teamName || c.baseUrl != login.baseUrl ||
-                            (!login.serverId.empty() && c.serverId != login.serverId);
+    saved.endpointChanged = sellercloudEndpointChanged(c, login);
+    if (!saved.added && saved.endpointChanged && login.password.empty()) {
+        // Changed by another request since the caller's check: the stored password does not go to the new address.
+        saved.refused = passwordAgain();
+        saved.connection = c;
+        return saved;
+    }
     c.companyId = companyId;
     if (saved.endpointChanged) {
         c.teamName = login.teamName;

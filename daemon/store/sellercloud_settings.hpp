@@ -64,11 +64,23 @@ struct SellercloudLogin {
     std::string password;
 };
 
+/// A REST address the Sellercloud password may be sent to: https://HOST..., or http:// only to this machine
+/// (localhost, 127.0.0.0/8, ::1: a simulator or a local proxy). Anything else would put the password on the wire
+/// in clear.
+bool sellercloudAddressAcceptable(std::string_view url);
+
+/// True when `login` names another server than `stored`: another team name or REST address, or a server id that
+/// differs from the stored one (a team's looked-up server id is not compared with an empty one).
+bool sellercloudEndpointChanged(const SellercloudConnection& stored, const SellercloudLogin& login);
+
 /// Trims the blanks around the team name, server id, REST address and user name, then checks: exactly one of team
 /// name (at most 100 characters), server id (letters, digits and inner hyphens, at most 63) and REST address
-/// (http(s)://, at most 500 characters, no blanks); a user name of 1 to 256 characters; a password of at most 1024
-/// characters, required when `passwordStored` is false; no control characters anywhere.
-std::vector<SellercloudSettingProblem> checkSellercloudLogin(SellercloudLogin& login, bool passwordStored);
+/// (https://, or http:// to this machine only; at most 500 characters, no blanks); a user name of 1 to 256
+/// characters; a password of at most 1024 characters; no control characters anywhere. The password may be left
+/// empty (keeping the stored one) only when `stored` has a password and the login names the same server: a stored
+/// password is never sent to a server it was not entered for.
+std::vector<SellercloudSettingProblem> checkSellercloudLogin(SellercloudLogin& login,
+                                                             const std::optional<SellercloudConnection>& stored);
 
 /// What saveSellercloudLogin did.
 struct SellercloudLoginSaved {
@@ -76,6 +88,9 @@ struct SellercloudLoginSaved {
     bool added = false;            // the company had no connection
     bool endpointChanged = false;  // another team name, REST address or server id than before
     int linksDropped = 0;          // cached product links dropped because the endpoint changed
+    /// Set when nothing was saved: the endpoint changed (since the caller's check, by another request) and no
+    /// password came with the login.
+    std::optional<SellercloudSettingProblem> refused;
 };
 
 /// The reconnect rule, in the caller's transaction: a company without a connection gets one; else the existing one
@@ -83,7 +98,8 @@ struct SellercloudLoginSaved {
 /// the endpoint (a team name's server is looked up again) and drops the cached product links, the hand-made ones
 /// stay (another server means other products); the same endpoint keeps the links and the server found for a team.
 /// Another endpoint, user name or a new password clears the last test's verdict. The password is replaced only when
-/// one is given. `login` must have passed checkSellercloudLogin.
+/// one is given; a changed endpoint without a password saves nothing (`refused`). `login` must have passed
+/// checkSellercloudLogin.
 SellercloudLoginSaved saveSellercloudLogin(Database& db, const SecretBox& box, std::int64_t companyId,
                                            const SellercloudLogin& login, Timestamp now);
 

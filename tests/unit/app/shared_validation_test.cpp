@@ -112,6 +112,13 @@ TEST(SharedValidation, SellercloudLoginRefusedAlikeByCliAndAdminApi) {
          "--server-id"},
         {{"--base-url", "ftp://x", "--username", "u"}, R"({"base_url":"ftp://x","username":"u","password":"p"})",
          "--base-url"},
+        // Plain http only to this machine (issue 16, finding 7): the password would cross the network in clear.
+        {{"--base-url", "http://tt.api.sellercloud.com/rest/api/", "--username", "u"},
+         R"({"base_url":"http://tt.api.sellercloud.com/rest/api/","username":"u","password":"p"})", "--base-url"},
+        {{"--base-url", "http://127.0.0.1.attacker.example/", "--username", "u"},
+         R"({"base_url":"http://127.0.0.1.attacker.example/","username":"u","password":"p"})", "--base-url"},
+        {{"--base-url", "http://127.0.0.1@attacker.example/", "--username", "u"},
+         R"({"base_url":"http://127.0.0.1@attacker.example/","username":"u","password":"p"})", "--base-url"},
         {{"--team", "acme", "--username", "  "}, R"({"team_name":"acme","username":"  ","password":"p"})", "--username"},
     };
     for (const auto& c : cases) {
@@ -132,6 +139,101 @@ TEST(SharedValidation, SellercloudLoginRefusedAlikeByCliAndAdminApi) {
     EXPECT_TRUE(h.get(h.companyPath("/sellercloud")).json()->isNull("connection"));
 }
 
+TEST(SharedValidation, SellercloudAddressAcceptable) {
+    EXPECT_TRUE(store::sellercloudAddressAcceptable("https://tt.api.sellercloud.com/rest/api/"));
+    EXPECT_TRUE(store::sellercloudAddressAcceptable("https://10.0.0.5:8443/"));
+    EXPECT_TRUE(store::sellercloudAddressAcceptable("http://localhost:8080/rest/api/"));
+    EXPECT_TRUE(store::sellercloudAddressAcceptable("http://127.0.0.1:49152/"));
+    EXPECT_TRUE(store::sellercloudAddressAcceptable("http://127.8.9.10/"));
+    EXPECT_TRUE(store::sellercloudAddressAcceptable("http://[::1]:8080/"));
+    EXPECT_FALSE(store::sellercloudAddressAcceptable("http://tt.api.sellercloud.com/"));
+    EXPECT_FALSE(store::sellercloudAddressAcceptable("http://10.0.0.5/"));
+    EXPECT_FALSE(store::sellercloudAddressAcceptable("http://127.0.0.1.attacker.example/"));
+    EXPECT_FALSE(store::sellercloudAddressAcceptable("http://127.0.0.1@attacker.example/"));
+    EXPECT_FALSE(store::sellercloudAddressAcceptable("http://localhost.attacker.example/"));
+    EXPECT_FALSE(store::sellercloudAddressAcceptable("https://"));
+    EXPECT_FALSE(store::sellercloudAddressAcceptable("ftp://localhost/"));
+    EXPECT_FALSE(store::sellercloudAddressAcceptable("localhost"));
+}
+
+/// `sellercloud connect` with the password on standard input ("" = none) and the options given.
+CliRun connectCli(const std::string& dir, const std::vector<std::string>& options, const std::string& stdinText) {
+    std::vector<std::string> args{"sellercloud", "connect", "--company", "acme", "--data-dir", dir};
+    args.insert(args.end(), options.begin(), options.end());
+    std::istringstream in(stdinText);
+    std::streambuf* saved = std::cin.rdbuf(in.rdbuf());
+    CliRun run = cli(args);
+    std::cin.rdbuf(saved);
+    return run;
+}
+
+// Issue 16, finding 7: an admin (or whoever holds the admin's session) who points the connection at another server
+// must not get the stored password sent there by "Test": another address needs the password again, through either
+// door, and a refused change leaves the stored connection and password as they were.
+TEST(SharedValidation, SellercloudPasswordNeverSentToAnotherAddress) {
+    AdminHarness h;
+    h.setup();
+    const std::string dir = h.dir.path().string();
+    ASSERT_EQ(h.put(h.companyPath("/sellercloud"),
+                    R"({"base_url":"https://tt.api.sellercloud.com/rest/api/","username":"u","password":"first secret"})")
+                  .status,
+              200);
+    const auto storedConnection = [&] {
+        return h.store->read([&](store::Tx& tx) {
+            return *store::SellercloudConnections(tx.database()).findByCompany(h.company.id);
+        });
+    };
+    const auto storedPassword = [&] {
+        const std::int64_t id = storedConnection().id;
+        const store::SecretBox box = store::SecretBox::openKeyFile(h.dir.file("secrets.key"));
+        return h.store->write([&](store::Tx& tx) { return store::SellercloudConnections(tx.database()).password(id, box); });
+    };
+    ASSERT_EQ(storedPassword(), "first secret");
+
+    struct Case {
+        std::vector<std::string> options;
+        std::string json;
+    };
+    const std::vector<Case> moves{
+        {{"--base-url", "https://attacker.example/rest/api/", "--username", "u"},
+         R"({"base_url":"https://attacker.example/rest/api/","username":"u"})"},
+        {{"--base-url", "https://attacker.example/rest/api/", "--username", "u"},
+         R"({"base_url":"https://attacker.example/rest/api/","username":"u","password":""})"},
+        {{"--team", "other-team", "--username", "u"}, R"({"team_name":"other-team","username":"u"})"},
+        {{"--server-id", "xx", "--username", "u"}, R"({"server_id":"xx","username":"u"})"},
+    };
+    for (const auto& c : moves) {
+        SCOPED_TRACE(c.json);
+        const Reply api = h.put(h.companyPath("/sellercloud"), c.json);
+        ASSERT_EQ(api.status, 400) << api.body;
+        EXPECT_EQ(api.json()->getValue<std::string>("field"), "password");
+        EXPECT_NE(api.error().find("enter the password again"), std::string::npos) << api.error();
+        const CliRun run = connectCli(dir, c.options, "");
+        EXPECT_EQ(run.code, kExitBadInput) << run.err;
+        EXPECT_EQ(run.err, "settlebridge: the password: " + api.error() + "\n");
+        EXPECT_EQ(storedConnection().baseUrl, "https://tt.api.sellercloud.com/rest/api/");
+        EXPECT_EQ(storedPassword(), "first secret");
+    }
+    // The same address without a password keeps the stored one (the page's form leaves the field empty).
+    EXPECT_EQ(h.put(h.companyPath("/sellercloud"),
+                    R"({"base_url":"https://tt.api.sellercloud.com/rest/api/","username":"u2"})")
+                  .status,
+              200);
+    EXPECT_EQ(storedPassword(), "first secret");
+    // Another address with its password: saved, the new password replaces the old one.
+    const Reply moved = h.put(h.companyPath("/sellercloud"),
+                              R"({"base_url":"http://127.0.0.1:9/rest/api/","username":"u2","password":"second"})");
+    ASSERT_EQ(moved.status, 200) << moved.body;
+    EXPECT_EQ(storedConnection().baseUrl, "http://127.0.0.1:9/rest/api/");
+    EXPECT_EQ(storedPassword(), "second");
+    // The CLI the same way: with a password on standard input the move is saved (its test then fails: nothing
+    // listens there).
+    const CliRun cliMove = connectCli(dir, {"--base-url", "http://localhost:9/rest/api/", "--username", "u2"}, "third\n");
+    EXPECT_NE(cliMove.code, kExitBadInput) << cliMove.err;
+    EXPECT_EQ(storedConnection().baseUrl, "http://localhost:9/rest/api/");
+    EXPECT_EQ(storedPassword(), "third");
+}
+
 TEST(SharedValidation, SellercloudReconnectRule) {
     settlebridge::testing::TempDir dir;
     store::Store db(dir.file("settlebridge.db"));
@@ -142,7 +244,7 @@ TEST(SharedValidation, SellercloudReconnectRule) {
         return tx.companies().create(c, "password1", 1000, 1000).id;
     });
     store::SellercloudLogin login{"acme", "", "", "api-user", "secret"};
-    ASSERT_TRUE(store::checkSellercloudLogin(login, false).empty());
+    ASSERT_TRUE(store::checkSellercloudLogin(login, std::nullopt).empty());
     auto saved = db.write([&](store::Tx& tx) { return store::saveSellercloudLogin(tx.database(), box, company, login, 2000); });
     EXPECT_TRUE(saved.added);
     const std::int64_t id = saved.connection.id;
@@ -170,9 +272,12 @@ TEST(SharedValidation, SellercloudReconnectRule) {
     ASSERT_EQ(links(), 2U);
 
     // The same endpoint without a password: the resolved server, the links, the password and the verdict stay.
+    const auto current = [&] {
+        return db.read([&](store::Tx& tx) { return store::SellercloudConnections(tx.database()).find(id); });
+    };
     store::SellercloudLogin again{" acme ", "", "", "api-user", ""};
-    ASSERT_TRUE(store::checkSellercloudLogin(again, true).empty());
-    EXPECT_FALSE(store::checkSellercloudLogin(again, false).empty()) << "a first login needs its password";
+    ASSERT_TRUE(store::checkSellercloudLogin(again, current()).empty());
+    EXPECT_FALSE(store::checkSellercloudLogin(again, std::nullopt).empty()) << "a first login needs its password";
     saved = db.write([&](store::Tx& tx) { return store::saveSellercloudLogin(tx.database(), box, company, again, 2200); });
     EXPECT_FALSE(saved.added);
     EXPECT_FALSE(saved.endpointChanged);
@@ -184,14 +289,26 @@ TEST(SharedValidation, SellercloudReconnectRule) {
 
     // Another user: the verdict goes, the links stay.
     store::SellercloudLogin user{"acme", "", "", "other-user", ""};
-    ASSERT_TRUE(store::checkSellercloudLogin(user, true).empty());
+    ASSERT_TRUE(store::checkSellercloudLogin(user, current()).empty());
     saved = db.write([&](store::Tx& tx) { return store::saveSellercloudLogin(tx.database(), box, company, user, 2300); });
     EXPECT_TRUE(saved.connection.testVerdict.empty());
     EXPECT_EQ(links(), 2U);
 
     // Another team: another server, so the cached link goes and the hand-made one stays.
+    // Another team without a password is refused by the check, and by the save too when the check was passed
+    // against an older state (another request changed the connection meanwhile): nothing changes.
+    store::SellercloudLogin noPassword{"other-team", "", "", "other-user", ""};
+    const auto refusedProblems = store::checkSellercloudLogin(noPassword, current());
+    ASSERT_EQ(refusedProblems.size(), 1U);
+    EXPECT_EQ(refusedProblems.front().field, "password");
+    saved = db.write([&](store::Tx& tx) { return store::saveSellercloudLogin(tx.database(), box, company, noPassword, 2350); });
+    ASSERT_TRUE(saved.refused);
+    EXPECT_EQ(saved.refused->field, "password");
+    EXPECT_EQ(current()->teamName, "acme");
+    EXPECT_EQ(links(), 2U);
+
     store::SellercloudLogin other{"other-team", "", "", "other-user", "new secret"};
-    ASSERT_TRUE(store::checkSellercloudLogin(other, true).empty());
+    ASSERT_TRUE(store::checkSellercloudLogin(other, current()).empty());
     saved = db.write([&](store::Tx& tx) { return store::saveSellercloudLogin(tx.database(), box, company, other, 2400); });
     EXPECT_TRUE(saved.endpointChanged);
     EXPECT_EQ(saved.linksDropped, 1);
