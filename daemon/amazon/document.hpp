@@ -19,6 +19,8 @@
 #include <string>
 #include <string_view>
 
+#include "daemon/net/http.hpp"
+
 namespace settlebridge::amazon {
 
 /// True when `bytes` starts with the gzip magic (1f 8b).
@@ -26,7 +28,7 @@ bool looksGzipped(std::string_view bytes) noexcept;
 
 /// Inflates a gzip stream (several concatenated members too). Throws DownloadError (httpStatus 0) when the
 /// stream is damaged or ends early, or when the result would exceed `maxBytes`.
-std::string gunzip(std::string_view bytes, std::size_t maxBytes = std::size_t{1} << 31);
+std::string gunzip(std::string_view bytes, std::size_t maxBytes = net::kMaxDownloadBytes);
 
 /// The charset parameter of a Content-Type, lower-cased, without quotes; "" when there is none.
 std::string charsetOf(std::string_view contentType);

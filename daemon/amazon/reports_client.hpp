@@ -63,7 +63,7 @@ struct SpApiConfig {
     /// Follow `x-amzn-RateLimit-Limit` when Amazon sends it.
     bool adoptRateLimitHeader = true;
     /// Decompressed documents larger than this are refused.
-    std::size_t maxDocumentBytes = std::size_t{1} << 31;
+    std::size_t maxDocumentBytes = net::kMaxDownloadBytes;
     /// Interrupts waits (rate limits, backoff) for shutdown: CancelledError.
     std::stop_token stop;
     /// Jitter source for the backoff ([0,1)); empty = random.

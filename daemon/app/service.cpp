@@ -2,10 +2,12 @@
 
 #include <cctype>
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <sstream>
+#include <streambuf>
 
 #include "soap/qwc.hpp"
 #include "daemon/posting/account_check.hpp"
@@ -29,6 +31,52 @@ store::Timestamp nowSeconds() {
 }
 
 fs::path defaultDataDir() { return defaultDataDirFrom(systemConfigFile()); }
+
+namespace {
+
+/// The largest report file `import` reads (issue 16, finding 9): Amazon's settlement reports are a few MB, the
+/// largest sellers' some tens; a file past this is refused before it is read, so a mistaken or hostile file (a
+/// 2 GB sparse file took 4.3 GB of memory before its error) costs neither memory nor time. docs/SECURITY.md.
+constexpr std::uintmax_t kMaxReportFileBytes = 256U * 1024U * 1024U;
+
+/// Reads a report file of at most kMaxReportFileBytes whole (it is kept in the database), refusing a larger one
+/// before reading it, or as soon as it grows past the limit (a pipe or a device has no size to check).
+std::string readReportFile(const fs::path& file) {
+    std::error_code error;
+    const fs::file_status status = fs::status(file, error);
+    if (error || !fs::exists(status)) throw ServiceError("cannot open " + file.string() + ": no such file");
+    if (fs::is_directory(status)) throw ServiceError(file.string() + " is a folder, not a report file");
+    const auto tooLarge = [&] {
+        return ServiceError(file.string() + " is larger than " + std::to_string(kMaxReportFileBytes >> 20) +
+                            " MB: not a settlement report (Amazon's are a few MB); nothing was imported");
+    };
+    if (fs::is_regular_file(status)) {
+        const std::uintmax_t size = fs::file_size(file, error);
+        if (!error && size > kMaxReportFileBytes) throw tooLarge();
+    }
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw ServiceError("cannot open " + file.string());
+    std::string raw;
+    char buffer[64 * 1024];
+    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+        const auto n = static_cast<std::size_t>(in.gcount());
+        if (raw.size() + n > kMaxReportFileBytes) throw tooLarge();
+        raw.append(buffer, n);
+    }
+    if (in.bad()) throw ServiceError("cannot read " + file.string());
+    return raw;
+}
+
+/// An input stream over a string it does not copy (the report is summarized from the bytes that get stored).
+class StringViewBuffer : public std::streambuf {
+public:
+    explicit StringViewBuffer(const std::string& text) {
+        char* begin = const_cast<char*>(text.data());  // read only: the get area is never written through
+        setg(begin, begin, begin + text.size());
+    }
+};
+
+}  // namespace
 
 Service::Service(const fs::path& dataDir) : dataDir_(dataDir) {
     std::error_code error;
@@ -157,9 +205,7 @@ store::Company Service::company(const std::string& name) {
 posting::ImportResult Service::importReport(const std::string& companyName, const fs::path& file,
                                             const ImportOptions& options) {
     const store::Company owner = company(companyName);
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw ServiceError("cannot open " + file.string());
-    const std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string raw = readReportFile(file);
 
     const store::CompanyOptions stored = store_->read(
         [&](store::Tx& tx) { return store::CompanyOptionsRepo(tx.database()).get(owner.id); });
@@ -180,7 +226,8 @@ posting::ImportResult Service::importReport(const std::string& companyName, cons
     summarize.timeZone = owner.timeZone;
     summarize.customerName = owner.customerName;
     if (mapping) summarize.mapping = &*mapping;
-    std::istringstream stream(raw);
+    StringViewBuffer view(raw);
+    std::istream stream(&view);
     settlement::Summary summary = settlement::summarizeStream(stream, file.string(), summarize);
     return posting::Queue(*store_).importSummary(companyName, raw, file.filename().string(), std::move(summary),
                                                  nowSeconds());

@@ -24,7 +24,7 @@ const std::set<std::string> kKnownKeys = {
     "data_dir", "listen", "port", "tls.certificate", "tls.private_key", "session_timeout", "tick",
     "log.file", "log.level", "log.rotation", "log.keep", "http.engine", "http.io_threads",
     "http.max_connections", "http.max_connections_per_address", "http.header_timeout", "http.min_transfer_rate",
-    "http.max_buffered_mb", "http.host_names",
+    "http.max_buffered_mb", "http.host_names", "http.stop_timeout",
 };
 
 long parseNumber(const std::string& text, long min, long max, const std::string& what) {
@@ -231,6 +231,9 @@ Settings loadSettings(const Arguments& arguments) {
         if (auto v = get("http.min_transfer_rate")) {
             s.http.minTransferRate =
                 static_cast<std::size_t>(parseNumber(*v, 1, 100'000'000, where + "http.min_transfer_rate"));
+        }
+        if (auto v = get("http.stop_timeout")) {
+            s.http.stopTimeout = std::chrono::seconds(parseNumber(*v, 1, 600, where + "http.stop_timeout"));
         }
         if (auto v = get("http.max_buffered_mb")) {
             s.http.maxBufferedBytes =

@@ -196,9 +196,11 @@ public:
         ::shutdown(listenFd_, SHUT_RDWR);
         // Idle connections close now; those in the middle of a request finish it (answered with Connection:
         // close), those that stall are cut after ioTimeout.
-        // (At most 10 s: a daemon asked to stop does not wait a minute for a client that sends nothing.)
+        // (At most stopTimeout: a daemon asked to stop does not wait a minute for a client that sends nothing; a
+        // handler still running finishes its work, the answer goes out if the client takes it at once.)
         const std::int64_t deadline =
-            nowMs() + std::min<std::int64_t>(static_cast<std::int64_t>(config_.ioTimeout.count()), 10) * 1000;
+            nowMs() + std::min<std::int64_t>(static_cast<std::int64_t>(config_.ioTimeout.count()),
+                                             static_cast<std::int64_t>(config_.stopTimeout.count())) * 1000;
         {
             std::unique_lock lock(registryMutex_);
             for (;;) {

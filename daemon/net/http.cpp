@@ -14,6 +14,7 @@
 #include <Poco/URI.h>
 
 #include <cctype>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -167,17 +168,23 @@ HttpResponse HttpClient::send(const HttpRequest& request) const {
         out.status = static_cast<int>(resp.getStatus());
         out.reason = resp.getReason();
         for (const auto& [name, value] : resp) out.headers.emplace_back(name, value);
+        const auto tooLarge = [&] {
+            return NetworkError(NetworkError::Kind::Other, where,
+                                "the answer from " + where + " is larger than " +
+                                    std::to_string(options_.maxBodyBytes) + " bytes",
+                                "body too large");
+        };
+        // Refused before any of it is read when it says how long it is.
+        if (resp.hasContentLength() && resp.getContentLength64() > 0 &&
+            static_cast<std::uint64_t>(resp.getContentLength64()) > options_.maxBodyBytes) {
+            throw tooLarge();
+        }
         char buffer[64 * 1024];
         while (rs) {
             rs.read(buffer, sizeof buffer);
             const auto n = static_cast<std::size_t>(rs.gcount());
             if (n == 0) break;
-            if (out.body.size() + n > options_.maxBodyBytes) {
-                throw NetworkError(NetworkError::Kind::Other, where,
-                                   "the answer from " + where + " is larger than " +
-                                       std::to_string(options_.maxBodyBytes) + " bytes",
-                                   "body too large");
-            }
+            if (out.body.size() + n > options_.maxBodyBytes) throw tooLarge();
             out.body.append(buffer, n);
         }
         if (resp.hasContentLength() && resp.getContentLength64() >= 0 &&

@@ -15,6 +15,12 @@ namespace settlebridge::net {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
+/// The largest answer (and, in the report clients, the largest decompressed report) the daemon takes in:
+/// settlement and ad reports are a few MB, the largest sellers' some tens. A larger one is refused as soon as its
+/// Content-Length (or the bytes read so far) says so, so a wrong or hostile server cannot fill the memory
+/// (issue 16, finding 9; docs/SECURITY.md).
+inline constexpr std::size_t kMaxDownloadBytes = std::size_t{256} << 20;
+
 struct HttpOptions {
     std::chrono::milliseconds connectTimeout{15'000};
     /// Each send and each receive (a stalled transfer fails after this long without data).
@@ -23,7 +29,7 @@ struct HttpOptions {
     /// not read the system store). The system store is always used as well.
     std::string caFile;
     /// Refuse bodies larger than this (a settlement report is a few MB; this only guards against nonsense).
-    std::size_t maxBodyBytes = std::size_t{1} << 30;
+    std::size_t maxBodyBytes = kMaxDownloadBytes;
 };
 
 struct HttpRequest {

@@ -122,6 +122,9 @@ struct HttpServerConfig {
 
     /// Both engines.
     HostCheck hostCheck;
+    /// stop(): requests in flight get this long to finish; then their connections are closed (a handler still
+    /// computing finishes its computation, but nobody waits for a slow client any more).
+    std::chrono::seconds stopTimeout{10};
 };
 
 /// Per-route settings (HttpServer::route, routeFactory).
@@ -159,7 +162,8 @@ public:
     /// Binds, listens and starts serving. Throws HttpServerError if that fails (nothing is left running).
     void start();
     /// Stops accepting; requests being served finish and get their answer; idle keep-alive connections are
-    /// closed; the threads are joined. Idempotent; start() may be called again afterwards.
+    /// closed; after config().stopTimeout the connections still open are closed; the threads are joined.
+    /// Idempotent; start() may be called again afterwards.
     void stop();
 
     [[nodiscard]] bool running() const noexcept;

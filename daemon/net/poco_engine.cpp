@@ -1,8 +1,20 @@
 #include "daemon/net/poco_engine.hpp"
 
+#include <chrono>
+#include <future>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
 #include <utility>
 
-#include <Poco/Net/HTTPServer.h>
+#include <Poco/Exception.h>
+#include <Poco/Net/HTTPServerConnection.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/StreamSocket.h>
+#include <Poco/Net/TCPServer.h>
+#include <Poco/Net/TCPServerConnectionFactory.h>
+#include <Poco/SharedPtr.h>
 #include <Poco/ThreadPool.h>
 #include <Poco/Timespan.h>
 
@@ -26,6 +38,74 @@ Poco::Net::HTTPServerParams::Ptr serverParams(const HttpServerConfig& config) {
 
 namespace {
 
+/// The open connections of the server, so that a stop that runs out of time can hang up on them. Poco's own way
+/// (HTTPServer::stopAll(true)) goes through the same event as the graceful stop, which waits on each busy
+/// connection's lock in turn; a socket shut from here needs no lock and wakes a thread blocked reading it.
+class ConnectionRegistry {
+public:
+    void add(const void* key, const Poco::Net::StreamSocket& socket) {
+        std::lock_guard lock(mutex_);
+        sockets_.emplace(key, socket);
+    }
+    void remove(const void* key) {
+        std::lock_guard lock(mutex_);
+        sockets_.erase(key);
+    }
+    /// Shuts the receiving side of every registered socket (a request still being read ends; an answer being
+    /// made still goes out), or both sides (`both`: an answer the client does not read is given up). Returns how
+    /// many sockets there were.
+    int shutAll(bool both) {
+        std::lock_guard lock(mutex_);
+        for (auto& [key, socket] : sockets_) {
+            try {
+                if (both) {
+                    socket.shutdown();
+                } else {
+                    socket.shutdownReceive();
+                }
+            } catch (const Poco::Exception&) {
+                // Already closed by its peer: nothing to hang up.
+            }
+        }
+        return static_cast<int>(sockets_.size());
+    }
+
+private:
+    std::mutex mutex_;
+    std::map<const void*, Poco::Net::StreamSocket> sockets_;  // copies share the descriptor, kept open until removed
+};
+
+class TrackedConnection final : public Poco::Net::HTTPServerConnection {
+public:
+    TrackedConnection(const Poco::Net::StreamSocket& socket, Poco::Net::HTTPServerParams::Ptr params,
+                      Poco::Net::HTTPRequestHandlerFactory::Ptr factory, ConnectionRegistry& registry)
+        : HTTPServerConnection(socket, std::move(params), std::move(factory)), registry_(registry) {
+        registry_.add(this, socket);
+    }
+    ~TrackedConnection() override { registry_.remove(this); }
+    TrackedConnection(const TrackedConnection&) = delete;
+    TrackedConnection& operator=(const TrackedConnection&) = delete;
+
+private:
+    ConnectionRegistry& registry_;
+};
+
+/// Poco's HTTPServerConnectionFactory, with each connection registered.
+class TrackedConnectionFactory final : public Poco::Net::TCPServerConnectionFactory {
+public:
+    TrackedConnectionFactory(Poco::Net::HTTPServerParams::Ptr params, Poco::Net::HTTPRequestHandlerFactory::Ptr factory,
+                             ConnectionRegistry& registry)
+        : params_(std::move(params)), factory_(std::move(factory)), registry_(registry) {}
+    Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override {
+        return new TrackedConnection(socket, params_, factory_, registry_);
+    }
+
+private:
+    Poco::Net::HTTPServerParams::Ptr params_;
+    Poco::Net::HTTPRequestHandlerFactory::Ptr factory_;
+    ConnectionRegistry& registry_;
+};
+
 class PocoEngine final : public HttpServer::Engine {
 public:
     PocoEngine(const HttpServerConfig& config, std::vector<HttpServer::Route> routes)
@@ -34,14 +114,39 @@ public:
     void start(Poco::Net::ServerSocket socket, Poco::Net::Context::Ptr /*tls: in the SecureServerSocket*/) override {
         // The pool's threads are created here, not in the constructor (a Poco daemon forks after construction).
         pool_ = std::make_unique<Poco::ThreadPool>("http", config_.minThreads, config_.maxThreads);
-        server_ = std::make_unique<Poco::Net::HTTPServer>(new Router(routes_, config_.hostCheck, /*readBodies=*/true), *pool_, socket,
-                                                          serverParams(config_));
+        router_ = new Router(routes_, config_.hostCheck, /*readBodies=*/true);
+        const Poco::Net::HTTPServerParams::Ptr params = serverParams(config_);
+        server_ = std::make_unique<Poco::Net::TCPServer>(
+            new TrackedConnectionFactory(params, Poco::Net::HTTPRequestHandlerFactory::Ptr(router_), registry_), *pool_,
+            socket, params);
         server_->start();
     }
     void stop() override {
-        server_->stopAll(/*abortCurrent=*/false);
-        pool_->joinAll();
+        // Gracefully first: no new connections, idle ones closed, requests in flight answered. Poco waits for each
+        // of those without a limit (a slow client's head holds its connection for ioTimeout), so after stopTimeout
+        // the connections still open are hung up on and their threads let go.
+        std::promise<void> finished;
+        std::future<void> done = finished.get_future();
+        std::thread graceful([this, &finished] {
+            server_->stop();
+            router_->notifyStopped(/*abortCurrent=*/false);
+            pool_->joinAll();
+            finished.set_value();
+        });
+        if (done.wait_for(config_.stopTimeout) != std::future_status::ready) {
+            // Nothing more is read: requests still arriving end, a handler still working answers and its
+            // connection then closes. An answer nobody reads is given up a few seconds later.
+            const int busy = registry_.shutAll(/*both=*/false);
+            httpLog().warning("stopping: %d connection(s) still busy after %d s: closed", busy,
+                              static_cast<int>(config_.stopTimeout.count()));
+            const auto giveUp = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+            while (done.wait_for(std::chrono::milliseconds(200)) != std::future_status::ready) {
+                registry_.shutAll(/*both=*/std::chrono::steady_clock::now() >= giveUp);
+            }
+        }
+        graceful.join();
         server_.reset();
+        router_ = nullptr;
         pool_.reset();
     }
     [[nodiscard]] int totalConnections() const override { return server_ ? server_->totalConnections() : 0; }
@@ -50,7 +155,9 @@ private:
     const HttpServerConfig& config_;
     std::vector<HttpServer::Route> routes_;
     std::unique_ptr<Poco::ThreadPool> pool_;
-    std::unique_ptr<Poco::Net::HTTPServer> server_;
+    ConnectionRegistry registry_;
+    Poco::SharedPtr<Router> router_;  // shared with the connections
+    std::unique_ptr<Poco::Net::TCPServer> server_;
 };
 
 }  // namespace

@@ -68,6 +68,10 @@ public:
     /// Whether the request's Host header names this server (HostCheck).
     [[nodiscard]] bool hostAllowed(const Poco::Net::HTTPServerRequest& request) const;
 
+    /// Thread-per-connection: tells every connection of Poco's server that the server stopped (what
+    /// HTTPServer::stopAll does): idle ones close at once, busy ones after their request (`abortCurrent`: at once).
+    void notifyStopped(bool abortCurrent) { serverStopped.notify(this, abortCurrent); }
+
 private:
     std::vector<HttpServer::Route> routes_;  // longest prefix first
     HostCheck hosts_;

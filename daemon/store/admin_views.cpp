@@ -14,7 +14,7 @@ std::vector<WcSession> AdminViews::recentSessions(std::int64_t companyId, int li
     while (q.next()) {
         WcSession s;
         s.id = q.getInt(0);
-        s.ticket = q.getText(1);
+        s.ticket = q.getText(1);  // the ticket's SHA-256 (wc_sessions.hpp)
         s.companyId = q.getInt(2);
         s.state = parseSessionState(q.getText(3)).value_or(SessionState::Closed);
         s.createdAt = q.getInt(4);

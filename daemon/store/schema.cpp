@@ -1,7 +1,11 @@
 #include "daemon/store/schema.hpp"
 
+#include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "daemon/store/crypto.hpp"
 #include "daemon/store/schema_admin.hpp"
 #include "daemon/store/schema_resends.hpp"
 #include "daemon/store/schema_ads.hpp"
@@ -199,6 +203,19 @@ CREATE TABLE event_log (
 CREATE INDEX event_log_by_company ON event_log(company_id, at);
 )SQL";
 
+/// Migration 9: every Web Connector ticket stored in plain text replaced by its SHA-256 (lower-case hex), as
+/// WcSessions stores and looks them up since.
+void hashStoredTickets(Database& db) {
+    std::vector<std::pair<std::int64_t, std::string>> rows;
+    {
+        auto q = db.query("SELECT id, ticket FROM wc_sessions");
+        while (q.next()) rows.emplace_back(q.getInt(0), q.getText(1));
+    }
+    for (const auto& [id, ticket] : rows) {
+        db.query("UPDATE wc_sessions SET ticket = ?2 WHERE id = ?1").bind(1, id).bind(2, sha256Hex(ticket)).run();
+    }
+}
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -217,6 +234,7 @@ const std::vector<Migration>& migrations() {
             "requests",
          resendsSchemaSql()},
         {8, "QuickBooks edition, sales tax codes, exchange rates read and frozen per settlement", qbEditionSchemaSql()},
+        {9, "Web Connector sessions: the ticket stored as its SHA-256, not in plain text", "", hashStoredTickets},
     };
     return all;
 }
@@ -254,7 +272,8 @@ void migrate(Database& db, Timestamp now) {
         // Another process may have migrated between our check and this transaction.
         if (databaseSchemaVersion(db) >= m.version) continue;
         try {
-            db.exec(m.sql);
+            if (!m.sql.empty()) db.exec(m.sql);
+            if (m.after != nullptr) m.after(db);
         } catch (const StoreError& e) {
             throw StoreError("schema migration " + std::to_string(m.version) + " failed: " + e.what());
         }

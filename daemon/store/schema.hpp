@@ -15,6 +15,8 @@ struct Migration {
     int version;
     std::string_view description;
     std::string_view sql;
+    /// Run after `sql`, in the same transaction, for a change SQL alone cannot make (a hash SQLite lacks).
+    void (*after)(Database&) = nullptr;
 };
 
 /// Every migration this binary knows, in strictly increasing version order. Version numbers are assigned per

@@ -1,5 +1,11 @@
 #include "daemon/store/wc_sessions.hpp"
 
+// Sessions are found by their ticket's SHA-256: the ticket itself is never stored (it is a bearer credential for a
+// live session, and a copy of the database must not join one). WcSession::ticket is the ticket only on the session
+// create() returns; read back from the database it holds the ticket's SHA-256 (lower-case hex). Migration 9
+// (schema.cpp) hashed the tickets stored in plain text before.
+
+#include "daemon/store/crypto.hpp"
 #include "daemon/store/sqlite.hpp"
 
 namespace settlebridge::store {
@@ -23,7 +29,7 @@ std::string select(std::string_view where) {
 WcSession readSession(const Query& q) {
     WcSession s;
     s.id = q.getInt(0);
-    s.ticket = q.getText(1);
+    s.ticket = q.getText(1);  // the ticket's SHA-256 (wc_sessions.hpp)
     s.companyId = q.getInt(2);
     s.state = parseSessionState(q.getText(3)).value_or(SessionState::Closed);
     s.createdAt = q.getInt(4);
@@ -54,7 +60,7 @@ WcSession WcSessions::create(WcSession s) {
     db_.query(
            "INSERT INTO wc_sessions (ticket, company_id, state, created_at, last_seen_at, expires_at, initial_work) "
            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
-        .bind(1, s.ticket)
+        .bind(1, sha256Hex(s.ticket))
         .bind(2, s.companyId)
         .bind(3, toString(s.state))
         .bind(4, s.createdAt)
@@ -70,7 +76,7 @@ WcSession WcSessions::create(WcSession s) {
 std::optional<WcSession> WcSessions::findByTicket(std::string_view ticket) {
     static const std::string sql = select("WHERE ticket = ?1");
     auto q = db_.query(sql);
-    q.bind(1, ticket);
+    q.bind(1, sha256Hex(ticket));
     if (!q.next()) return std::nullopt;
     return readSession(q);
 }
@@ -88,7 +94,7 @@ std::optional<WcSession> WcSessions::openSession(std::int64_t companyId, Timesta
         select("WHERE company_id = ?1 AND state = 'open' AND expires_at > ?2 AND ticket != ?3 "
                "ORDER BY last_seen_at DESC LIMIT 1");
     auto q = db_.query(sql);
-    q.bind(1, companyId).bind(2, now).bind(3, exceptTicket);
+    q.bind(1, companyId).bind(2, now).bind(3, exceptTicket.empty() ? std::string() : sha256Hex(exceptTicket));
     if (!q.next()) return std::nullopt;
     return readSession(q);
 }

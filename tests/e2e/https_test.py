@@ -80,6 +80,34 @@ class HttpsTest(unittest.TestCase):
             self.assertEqual(problems, [], "\n".join(problems))
             daemon.stop(signal_number=signal.SIGINT)  # Ctrl-C stops it cleanly too
 
+    def test_tls_offers_forward_secret_aead_suites_only_and_sends_hsts(self):
+        # Issue 16, finding 9: TLS 1.2 offered non-forward-secret RSA and CBC-SHA1 suites, and no HSTS was sent.
+        data = self.ws.mkdir("policy")
+        with h.Daemon(data, extra=["--cert", self.cert, "--key", self.key]) as daemon:
+            def handshake(ciphers):
+                context = ssl.create_default_context(cafile=self.cert)
+                context.maximum_version = ssl.TLSVersion.TLSv1_2
+                context.set_ciphers(ciphers)
+                conn = http.client.HTTPSConnection("127.0.0.1", daemon.port, context=context, timeout=10)
+                try:
+                    conn.request("GET", "/qbwc?wsdl")
+                    resp = conn.getresponse()
+                    resp.read()
+                    return conn.sock.cipher()[0], resp.getheader("Strict-Transport-Security")
+                finally:
+                    conn.close()
+            for refused in ("AES128-SHA:AES256-SHA", "AES128-GCM-SHA256:AES256-GCM-SHA384",
+                            "ECDHE-RSA-AES128-SHA:ECDHE-RSA-AES256-SHA", "ECDHE-RSA-AES128-SHA256"):
+                with self.subTest(refused=refused):
+                    with self.assertRaises(ssl.SSLError):
+                        handshake(refused)
+            for accepted in ("ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-RSA-AES256-GCM-SHA384",
+                             "ECDHE-RSA-CHACHA20-POLY1305"):
+                with self.subTest(accepted=accepted):
+                    cipher, hsts = handshake(accepted)
+                    self.assertEqual(cipher, accepted)
+                    self.assertEqual(hsts, "max-age=31536000")
+
     def test_bad_certificate_options_are_refused(self):
         data = self.ws.mkdir("bad")
         ready = self.ws.path("bad", "ready.url")

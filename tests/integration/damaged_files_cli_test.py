@@ -6,7 +6,8 @@ Every file is made here from project files (tools/generate_settlement.py, tests/
 refused with exit 2 and "the file looks cut off at line N: download it again", and `import` stores nothing; gzip
 and UTF-16 copies (Excel's "Unicode text", SP-API's compression) give exactly the summary of the plain file; a
 comma- or semicolon-separated re-save is refused saying what happened and what to do; two reports pasted together
-are named as such; a genuinely unbalanced file keeps its message (exit 1).
+are named as such; a genuinely unbalanced file keeps its message (exit 1). A 2 GB (sparse) file is refused by
+`import` before it is read, with little memory (issue 16, finding 9).
 """
 import codecs
 import gzip
@@ -193,6 +194,25 @@ class DamagedFiles(unittest.TestCase):
         self.assertIn("two reports", message)
         self.assertIn("line %d" % len(self.lines), message)
         self.assertNotIn('row of settlement "settlement-id"', message)
+
+    def test_a_huge_file_is_refused_before_it_is_read(self):
+        # A sparse file: 2 GB long, no disk used. Imported whole it once took 4.3 GB of memory and 37 s.
+        path = os.path.join(self.tmp.name, "huge.txt")
+        with open(path, "wb") as f:
+            f.truncate(2 * 1024 ** 3)
+        data_dir = self.data_dir("huge")
+        env = dict(os.environ, SETTLEBRIDGE_PASSWORD=PASSWORD)
+        proc = subprocess.Popen([BIN, "import", path, "--company", "acme", "--data-dir", data_dir],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        stderr = proc.stderr.read().decode()
+        proc.stdout.close()
+        proc.stderr.close()
+        self.assertNotEqual(os.waitstatus_to_exitcode(status), 0)
+        self.assertIn("is larger than 256 MB", stderr)
+        self.assertIn("nothing was imported", stderr)
+        self.assertLess(usage.ru_maxrss, 100 * 1024, "KiB of memory at most: the file is not read")
+        self.assertEqual(self.stored_documents(data_dir), 0)
 
     def test_a_genuinely_unbalanced_file_keeps_its_message(self):
         # A whole row missing (not cut: every line is complete): Amazon's own inconsistency.

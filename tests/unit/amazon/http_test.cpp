@@ -35,6 +35,7 @@ using namespace std::chrono_literals;
 using settlebridge::net::HttpClient;
 using settlebridge::net::HttpOptions;
 using settlebridge::net::HttpRequest;
+using settlebridge::net::kMaxDownloadBytes;
 using settlebridge::amazon::NetworkError;
 using settlebridge::testing::TempFolder;
 
@@ -176,6 +177,53 @@ TEST(Http, ASilentServerTimesOut) {
         EXPECT_NE(std::string(e.what()).find("did not answer in time"), std::string::npos) << e.what();
     }
     EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+}
+
+// Issue 16, finding 9: an answer larger than the download limit is refused as soon as its Content-Length says so,
+// before any of it is read (the server here sends none of its promised 3 GB), and one without a length as soon as
+// it grows past the limit.
+TEST(Http, AnAnswerLargerThanTheLimitIsRefusedBeforeItIsRead) {
+    EXPECT_EQ(HttpOptions{}.maxBodyBytes, kMaxDownloadBytes);
+    Poco::Net::ServerSocket server(Poco::Net::SocketAddress("127.0.0.1", 0), 8);
+    std::thread peer([&] {
+        for (int i = 0; i < 2; ++i) {
+            Poco::Net::StreamSocket s = server.acceptConnection();
+            char buffer[4096];
+            s.receiveBytes(buffer, sizeof buffer);
+            const std::string head = i == 0 ? "HTTP/1.1 200 OK\r\nContent-Length: 3000000000\r\n\r\n"
+                                            : "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n";
+            s.sendBytes(head.data(), static_cast<int>(head.size()));
+            if (i == 1) {
+                const std::string chunk(4096, 'x');
+                try {
+                    for (int k = 0; k < 64; ++k) s.sendBytes(chunk.data(), static_cast<int>(chunk.size()));
+                } catch (const Poco::Exception&) {
+                }
+            } else {
+                std::this_thread::sleep_for(2s);  // holds the connection: the client must not wait for the body
+            }
+            s.close();
+        }
+    });
+    HttpRequest request;
+    request.url = "http://127.0.0.1:" + std::to_string(server.address().port()) + "/doc";
+    const auto start = std::chrono::steady_clock::now();
+    try {
+        HttpClient(HttpOptions{}).send(request);
+        ADD_FAILURE() << "a 3 GB answer was accepted";
+    } catch (const NetworkError& e) {
+        EXPECT_NE(std::string(e.what()).find("is larger than"), std::string::npos) << e.what();
+    }
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 1500ms) << "refused on its Content-Length, not read";
+    HttpOptions small;
+    small.maxBodyBytes = 100'000;
+    try {
+        HttpClient(small).send(request);
+        ADD_FAILURE() << "an answer past the limit was accepted";
+    } catch (const NetworkError& e) {
+        EXPECT_NE(std::string(e.what()).find("is larger than 100000 bytes"), std::string::npos) << e.what();
+    }
+    peer.join();
 }
 
 TEST(Http, AnAnswerCutShortIsAnError) {

@@ -337,6 +337,68 @@ TEST_P(HttpServerTest, StopLetsTheRunningRequestFinishAndClosesIdleConnections) 
     EXPECT_EQ(exchange(again, "GET", "/fast").body, "fast");
 }
 
+// Issue 16, finding 9: SIGTERM waited without a deadline for requests in flight (27 s seen). A client sending its
+// request head a byte now and then, one sending a body slowly, and a handler that takes a while: stop() returns
+// soon after stopTimeout (the handler's answer still goes out), not after ioTimeout.
+TEST_P(HttpServerTest, StopClosesWhatIsStillBusyAfterItsDeadline) {
+    HttpServerConfig config = localConfig();
+    config.ioTimeout = std::chrono::seconds(60);
+    config.headerTimeout = std::chrono::seconds(60);
+    config.bodyGrace = std::chrono::seconds(60);
+    config.stopTimeout = std::chrono::seconds(1);
+    HttpServer server(config);
+    std::atomic<bool> inHandler{false};
+    server.route("/slow", [&](auto&, auto& resp) {
+        inHandler = true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+        resp.sendBuffer("done", 4);
+    });
+    server.route("/upload", [](auto&, auto& resp) { resp.sendBuffer("ok", 2); }, net::RouteOptions{1U << 20});
+    server.start();
+    const auto port = server.port();
+
+    Poco::Net::StreamSocket slowHead;
+    slowHead.connect(Poco::Net::SocketAddress("127.0.0.1", port));
+    slowHead.sendBytes("GET /fa", 7);
+    Poco::Net::StreamSocket slowBody;
+    slowBody.connect(Poco::Net::SocketAddress("127.0.0.1", port));
+    const std::string head = "POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\nabc";
+    slowBody.sendBytes(head.data(), static_cast<int>(head.size()));
+    Reply slow;
+    std::string clientError;
+    std::thread client([&] {
+        try {
+            HTTPClientSession s("127.0.0.1", port);
+            slow = exchange(s, "GET", "/slow");
+        } catch (const Poco::Exception& e) {
+            clientError = e.displayText();
+        }
+    });
+    while (!inHandler) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the slow requests are being read
+
+    const auto t0 = std::chrono::steady_clock::now();
+    server.stop();
+    const auto took = std::chrono::steady_clock::now() - t0;
+    client.join();
+    EXPECT_LT(took, std::chrono::seconds(5)) << "stop() waited for the slow clients";
+    EXPECT_EQ(slow.body, "done") << "the handler's answer still went out " << clientError;
+    EXPECT_FALSE(server.running());
+    // Both slow clients were hung up on.
+    for (Poco::Net::StreamSocket* s : {&slowHead, &slowBody}) {
+        s->setReceiveTimeout(Poco::Timespan(2, 0));
+        char buffer[512];
+        int n = 0;
+        try {
+            while ((n = s->receiveBytes(buffer, sizeof buffer)) > 0) {
+            }
+        } catch (const Poco::Net::ConnectionResetException&) {
+            n = 0;
+        }
+        EXPECT_EQ(n, 0);
+    }
+}
+
 TEST_P(HttpServerTest, ExpectContinueIsRefusedThroughTheRouterForAnOversizedBody) {
     CountingOperations ops;
     HttpServer server(localConfig());

@@ -5,6 +5,7 @@
 
 #include <thread>
 
+#include "daemon/store/admin_users.hpp"
 #include "daemon/store/crypto.hpp"
 #include "daemon/store/schema.hpp"
 #include "daemon/store/summary_codec.hpp"
@@ -97,6 +98,82 @@ TEST(Store, RefusesADatabaseFromANewerVersion) {
     }
 }
 
+// Issue 16, finding 9: a Web Connector ticket is a bearer credential for a live session; the database keeps only
+// its SHA-256, and an older database's plain-text tickets are hashed by migration 9 (the session is still found).
+TEST(WcSessions, TicketsAreStoredAsTheirHash) {
+    TempDir dir;
+    const auto file = dir.file("s.db");
+    const std::string oldTicket = "0f8fad5b-d9cb-469f-a165-70867728950e";
+    {
+        // A database as version 8 left it, with one open session under a plain-text ticket.
+        sqlite3* db = nullptr;
+        ASSERT_EQ(sqlite3_open(file.string().c_str(), &db), SQLITE_OK);
+        std::string sql = "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
+                          "applied_at INTEGER NOT NULL) STRICT;";
+        for (const Migration& m : migrations()) {
+            if (m.version > 8) break;
+            sql += std::string(m.sql) + ";INSERT INTO schema_version VALUES (" + std::to_string(m.version) + ", 'x', 0);";
+        }
+        sql += "INSERT INTO companies (id, name, password_hash, password_salt, password_iterations, owner_id, file_id, "
+               "created_at, updated_at) VALUES (1, 'acme', x'00', x'00', 1, 'o', 'f', 0, 0);"
+               "INSERT INTO wc_sessions (ticket, company_id, state, created_at, last_seen_at, expires_at) VALUES ('" +
+               oldTicket + "', 1, 'open', 0, 0, 4000000000);";
+        char* error = nullptr;
+        ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK) << (error ? error : "");
+        sqlite3_close(db);
+    }
+    std::string newTicket;
+    {
+        Store store(file);
+        ASSERT_GE(store.schemaVersion(), 9);
+        store.read([&](Tx& tx) {
+            const auto migrated = tx.sessions().findByTicket(oldTicket);
+            ASSERT_TRUE(migrated.has_value());
+            EXPECT_EQ(migrated->ticket, sha256Hex(oldTicket)) << "read back: the hash, never the ticket";
+        });
+        newTicket = uuidV4();
+        const WcSession created = store.write([&](Tx& tx) {
+            WcSession s;
+            s.ticket = newTicket;
+            s.companyId = 1;
+            s.createdAt = s.lastSeenAt = kNow;
+            s.expiresAt = kNow + 1800;
+            return tx.sessions().create(s);
+        });
+        EXPECT_EQ(created.ticket, newTicket);
+        store.read([&](Tx& tx) {
+            EXPECT_EQ(tx.sessions().findByTicket(newTicket)->id, created.id);
+            EXPECT_FALSE(tx.sessions().findByTicket(sha256Hex(newTicket)).has_value()) << "the hash is no ticket";
+        });
+    }
+    EXPECT_EQ(rawScalar(file, "SELECT count(*) FROM wc_sessions WHERE ticket = '" + sha256Hex(newTicket) + "'"), 1);
+    EXPECT_EQ(rawScalar(file, "SELECT count(*) FROM wc_sessions WHERE length(ticket) != 64"), 0);
+    // Neither ticket is anywhere in the files.
+    const std::string bytes = settlebridge::testing::readAllBytes(file) +
+                              (std::filesystem::exists(dir.file("s.db-wal")) ? settlebridge::testing::readAllBytes(dir.file("s.db-wal")) : "");
+    EXPECT_EQ(bytes.find(oldTicket), std::string::npos);
+    EXPECT_EQ(bytes.find(newTicket), std::string::npos);
+}
+
+// Issue 16, finding 9: admin_login_failures was never purged. Keys quiet since `before` go unless still blocked.
+TEST(LoginThrottle, PurgeForgetsQuietKeysButNotBlockedOnes) {
+    TempDir dir;
+    Store store(dir.file("s.db"));
+    store.write([](Tx& tx) {
+        LoginThrottle throttle(tx.database());
+        throttle.save({"ip:10.0.0.1", 2, 0, kNow - 2 * 86400});                    // quiet for two days
+        throttle.save({"user:admin", 9, kNow + 300, kNow - 2 * 86400});             // quiet but still blocked
+        throttle.save({"ip:10.0.0.2", 1, 0, kNow - 60});                            // recent
+    });
+    EXPECT_EQ(store.write([](Tx& tx) { return LoginThrottle(tx.database()).purge(kNow - 86400, kNow); }), 1);
+    store.read([](Tx& tx) {
+        LoginThrottle throttle(tx.database());
+        EXPECT_EQ(throttle.get("ip:10.0.0.1").failures, 0);
+        EXPECT_EQ(throttle.get("user:admin").failures, 9);
+        EXPECT_EQ(throttle.get("ip:10.0.0.2").failures, 1);
+    });
+}
+
 TEST(Store, ThrowingLambdaRollsBack) {
     TempDir dir;
     Store store(dir.file("s.db"));
@@ -187,9 +264,10 @@ TEST(WcSessions, OpenSessionsExpireAndMarksAreKept) {
     TempDir dir;
     Store store(dir.file("s.db"));
     Company c = createCompany(store, "acme");
+    const std::string ticket = uuidV4();
     store.write([&](Tx& tx) {
         WcSession s;
-        s.ticket = uuidV4();
+        s.ticket = ticket;
         s.companyId = c.id;
         s.createdAt = s.lastSeenAt = kNow;
         s.expiresAt = kNow + 1800;
@@ -204,7 +282,7 @@ TEST(WcSessions, OpenSessionsExpireAndMarksAreKept) {
         ASSERT_EQ(marks.size(), 1U);
         EXPECT_EQ(marks[0].status, "failed");
         EXPECT_FALSE(tx.sessions().openSession(c.id, kNow + 1800).has_value());
-        EXPECT_FALSE(tx.sessions().openSession(c.id, kNow + 10, open->ticket).has_value());
+        EXPECT_FALSE(tx.sessions().openSession(c.id, kNow + 10, ticket).has_value());
     });
     EXPECT_EQ(store.write([](Tx& tx) { return tx.sessions().expireIdle(kNow + 1800); }), 1);
 }
