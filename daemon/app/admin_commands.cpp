@@ -8,6 +8,7 @@
 #include "daemon/admin/auth.hpp"
 #include "daemon/app/arguments.hpp"
 #include "daemon/app/cli.hpp"
+#include "daemon/app/command_table.hpp"
 #include "daemon/app/service.hpp"
 #include "daemon/app/settings.hpp"
 #include "daemon/store/admin_users.hpp"
@@ -32,8 +33,8 @@ std::string readAdminPassword(std::istream& in) {
 int adminCommand(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream&) {
     if (args.size() < 2) throw UsageError("admin needs a subcommand: add or reset-password");
     const std::string& sub = args[1];
-    const Arguments arguments(args, 2, {}, {"data-dir"});
     if (sub != "add" && sub != "reset-password") throw UsageError("unknown admin subcommand \"" + sub + "\"");
+    const Arguments arguments(args, 2, commandSpec("admin " + sub));
     if (arguments.positional().size() != 1) throw UsageError("admin " + sub + " needs exactly one NAME");
     const std::string& name = arguments.positional().front();
     if (name.empty() || name.size() > 64) throw BadInput("the user name needs 1 to 64 characters");

@@ -283,6 +283,17 @@ const std::vector<CommandSpec> kCommands = {
       {"send", "ID", "one send's records"},
       kFormatTextJson},
      {"settlebridge sellercloud log --company \"Acme Books\" --send 12"}},
+    {"admin add", "NAME",
+     "Add a user of the admin page, at the machine (the page's own first-run form answers only on this machine's\n"
+     "loopback address). The password comes from $SETTLEBRIDGE_PASSWORD or the first line of standard input,\n"
+     "never the command line (at least 10 characters).",
+     {},
+     {"printf '%s\\n' \"$PASSWORD\" | settlebridge admin add owner"}},
+    {"admin reset-password", "NAME",
+     "Set a new password for a user of the admin page (from $SETTLEBRIDGE_PASSWORD or the first line of standard\n"
+     "input) and end the user's open sessions: for a forgotten password, or one somebody else may know.",
+     {},
+     {"settlebridge admin reset-password owner < new-password.txt"}},
     {"completion", "bash",
      "Print the bash completion script (the .deb installs it as\n"
      "/usr/share/bash-completion/completions/settlebridge).",
