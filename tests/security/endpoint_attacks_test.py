@@ -92,6 +92,46 @@ class EndpointAttacks:
                 self.assertTrue(closed, "the connection stays open after an ambiguous request")
         self.alive()
 
+    # -- finding 9: smaller ---------------------------------------------------------------------------------------
+
+    def test_9_data_files_are_private_and_callback_pages_carry_the_security_headers(self):
+        # Files the program made (the database, its WAL and shared memory, the key file) are 0600 in a 0700 folder,
+        # whatever the umask of whoever ran it (this test's is usually 022).
+        self.assertEqual(os.stat(self.data).st_mode & 0o777, 0o700)
+        made = [n for n in os.listdir(self.data) if n.startswith(("settlebridge.db", "secrets.key"))]
+        self.assertIn("settlebridge.db", made)
+        for name in made:
+            with self.subTest(name):
+                self.assertEqual(os.stat(os.path.join(self.data, name)).st_mode & 0o077, 0, name)
+        # The OAuth callback pages (reached by anyone Amazon redirects there) are as locked down as the admin page.
+        for path in ("/oauth/amazon/callback?state=forged&code=x", "/oauth/amazon-ads/callback?state=forged&code=x"):
+            with self.subTest(path):
+                conn = a.connect(self.port)
+                try:
+                    conn.request("GET", path)
+                    response = conn.getresponse()
+                    page = response.read()
+                finally:
+                    conn.close()
+                self.assertEqual(response.status, 400, page[:300])
+                self.assertIn("default-src 'none'", response.getheader("Content-Security-Policy", ""))
+                self.assertEqual(response.getheader("X-Frame-Options"), "DENY")
+                self.assertEqual(response.getheader("X-Content-Type-Options"), "nosniff")
+                self.assertEqual(response.getheader("Referrer-Policy"), "no-referrer")
+                self.assertNotIn(b"<script", page)
+
+    def test_9_tickets_are_stored_as_their_hash(self):
+        # (Runs after test_1, whose sessions left their rows.)
+        db = sqlite3.connect(os.path.join(self.data, "settlebridge.db"), timeout=30)
+        try:
+            tickets = [row[0] for row in db.execute("SELECT ticket FROM wc_sessions")]
+        finally:
+            db.close()
+        if not tickets:
+            self.skipTest("no Web Connector session ran in this daemon (test_1 runs them)")
+        for ticket in tickets:
+            self.assertRegex(ticket, r"^[0-9a-f]{64}$", "a ticket stored as is")
+
     # -- finding 2: slow clients ---------------------------------------------------------------------------------
 
     def test_2_slow_clients_hold_no_slots(self):
