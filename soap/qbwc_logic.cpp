@@ -177,7 +177,8 @@ std::vector<std::string> QbwcLogic::authenticateFrom(const std::string& user, co
             }
             if (attempt.verdict == common::SignInGuard::Verdict::Refused) return nvu;
             // Unknown users go through the same PBKDF2 work and constant-time compare as known ones.
-            const bool match = store::verifyPassword(stored ? *stored : unknownUser_, password);
+            bool match = false;
+            attempt.check([&] { match = store::verifyPassword(stored ? *stored : unknownUser_, password); });
             ok = match && stored.has_value();
             guard_.finish(attempt, ok, t);
         }

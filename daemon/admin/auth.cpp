@@ -118,15 +118,17 @@ LoginResult Auth::login(const std::string& name, const std::string& password, co
             .withRetryAfter(wait);
     }
     bool good = false;
-    if (stored) {
-        good = store::verifyPassword(*stored, password);
-    } else {
-        // The same work for an unknown name, so timing does not tell names apart.
-        static const store::PasswordHash dummy = store::hashPassword("settlebridge-no-such-user", 1);
-        store::PasswordHash costly = dummy;
-        costly.iterations = ctx_.options().pbkdf2Iterations;
-        (void)store::verifyPassword(costly, password);
-    }
+    attempt.check([&] {
+        if (stored) {
+            good = store::verifyPassword(*stored, password);
+        } else {
+            // The same work for an unknown name, so timing does not tell names apart.
+            static const store::PasswordHash dummy = store::hashPassword("settlebridge-no-such-user", 1);
+            store::PasswordHash costly = dummy;
+            costly.iterations = ctx_.options().pbkdf2Iterations;
+            (void)store::verifyPassword(costly, password);
+        }
+    });
     guard.finish(attempt, good, ctx_.now());
     std::optional<LoginResult> result = ctx_.store().write([&](store::Tx& tx) -> std::optional<LoginResult> {
         checkThrottle(tx, uKey, aKey);  // another attempt may have failed meanwhile

@@ -1,6 +1,7 @@
 #include "daemon/common/password_gate.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <thread>
 
 namespace settlebridge::common {
@@ -13,6 +14,47 @@ int PasswordGate::defaultSlots() {
 PasswordGate::PasswordGate(Options options) : options_(options) {
     options_.slots = std::max(1, options_.slots);
     options_.maxWaiting = std::max(0, options_.maxWaiting);
+    for (int i = 0; i < options_.slots; ++i) checkers_.emplace_back([this] { work(); });
+}
+
+PasswordGate::~PasswordGate() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    tasksChanged_.notify_all();
+    for (auto& checker : checkers_) checker.join();
+}
+
+void PasswordGate::work() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        tasksChanged_.wait(lock, [&] { return stopping_ || !tasks_.empty(); });
+        if (tasks_.empty()) return;  // stopping, nothing left
+        Task* task = tasks_.front();
+        tasks_.pop_front();
+        lock.unlock();
+        try {
+            (*task->check)();
+        } catch (...) {
+            task->error = std::current_exception();
+        }
+        lock.lock();
+        task->done = true;
+        tasksChanged_.notify_all();
+    }
+}
+
+void PasswordGate::Permit::run(const std::function<void()>& check) {
+    PasswordGate& gate = *gate_;
+    Task task{&check, nullptr, false};
+    {
+        std::unique_lock lock(gate.mutex_);
+        gate.tasks_.push_back(&task);
+        gate.tasksChanged_.notify_all();
+        gate.tasksChanged_.wait(lock, [&] { return task.done; });
+    }
+    if (task.error) std::rethrow_exception(task.error);
 }
 
 PasswordGate& PasswordGate::shared() {

@@ -20,6 +20,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <list>
 #include <mutex>
 #include <optional>
@@ -94,6 +95,15 @@ public:
         Verdict verdict = Verdict::Refused;
         std::int64_t retryAfter = 0;  // seconds (Refused, Busy)
         bool owner = false;           // the address is the name's owner
+
+        /// A Go attempt: runs the password check on the gate's threads (PasswordGate::Permit::run).
+        void check(const std::function<void()>& work) {
+            if (permit_) {
+                permit_->run(work);
+            } else {
+                work();
+            }
+        }
 
     private:
         friend class SignInGuard;

@@ -7,6 +7,7 @@ the machine.
 """
 import contextlib
 import http.client
+import multiprocessing
 import os
 import socket  # noqa: F401 (tests use a.socket)
 import sys
@@ -129,6 +130,41 @@ class Load:
         end = time.monotonic() + timeout
         for t in self.threads:
             t.join(max(0.0, end - time.monotonic()))
+
+
+def _load_in_child(make, seconds, stop, results):
+    load = make()
+    end = time.monotonic() + seconds
+    while time.monotonic() < end and not stop.is_set():
+        time.sleep(0.1)
+    load.stop()
+    results.put((dict(load.counts), list(load.errors)))
+
+
+class ProcessLoad:
+    """A Load (`make()` builds it) run in a child process of its own, so that the clients measured in this process
+    (the Web Connector emulator, probes) compete with the attackers for the daemon, not for one interpreter lock.
+    The same interface as Load: counts and errors once stopped."""
+
+    def __init__(self, make, deadline_s=120.0):
+        context = multiprocessing.get_context("fork")
+        self._stop = context.Event()
+        self._results = context.Queue()
+        self.counts = {}
+        self.errors = []
+        self._process = context.Process(target=_load_in_child, args=(make, deadline_s, self._stop, self._results),
+                                        daemon=True)
+        self._process.start()
+
+    def stop(self, timeout=60.0):
+        self._stop.set()
+        try:
+            self.counts, self.errors = self._results.get(timeout=timeout)
+        except Exception:  # noqa: BLE001 - the child died: no counts
+            pass
+        self._process.join(10)
+        if self._process.is_alive():
+            self._process.kill()
 
 
 def bad_authenticates(port, user, sources):
