@@ -270,33 +270,68 @@ ThreadContext& threadContext() {
     return context;
 }
 
+/// The largest body handleSoap takes under `limits`.
+std::size_t bodyLimit(const SoapLimits& limits) {
+    return limits.maxRequestBytes > 0 ? limits.maxRequestBytes : limits.envelope.maxReceiveResponseBytes;
+}
+
+SoapReply tooLarge(std::size_t limit) {
+    SoapReply reply;
+    reply.status = 500;
+    reply.body = soapClientFault("The request is larger than the " + std::to_string(limit) +
+                                 " bytes this service accepts.");
+    return reply;
+}
+
+/// A read-only stream over bytes in memory, one per thread, re-pointed for each call (an istringstream would copy
+/// the body and build a stream, with its locale, for every call).
+class BodyStream {
+public:
+    BodyStream() : stream_(&view_) {}
+    std::istream& over(std::string_view body) {
+        char* p = const_cast<char*>(body.data());  // never written through: the buffer has no put area
+        view_.point(p, p + body.size());
+        stream_.clear();
+        return stream_;
+    }
+
+private:
+    class View final : public std::streambuf {
+    public:
+        void point(char* begin, char* end) { setg(begin, begin, end); }
+    };
+    View view_;
+    std::istream stream_;
+};
+
 }  // namespace
 
 SoapReply handleSoap(std::istream& input, QbwcOperations& ops, const SoapLimits& limits,
                      const std::string& clientAddress) {
-    SoapReply reply;
-    // Read whole (bounded), then the cheap pre-scan: nothing gSOAP would spend seconds on gets to it.
+    // Read whole (bounded), then as a body in memory.
     std::string data;
-    {
-        const std::size_t limit = limits.maxRequestBytes > 0 ? limits.maxRequestBytes : limits.envelope.maxReceiveResponseBytes;
-        char buffer[16384];
-        while (input.read(buffer, sizeof buffer), input.gcount() > 0) {
-            data.append(buffer, static_cast<std::size_t>(input.gcount()));
-            if (data.size() > limit) {
-                reply.status = 500;
-                reply.body = soapClientFault("The request is larger than the " + std::to_string(limit) +
-                                             " bytes this service accepts.");
-                return reply;
-            }
-        }
+    const std::size_t limit = bodyLimit(limits);
+    char buffer[16384];
+    while (input.read(buffer, sizeof buffer), input.gcount() > 0) {
+        data.append(buffer, static_cast<std::size_t>(input.gcount()));
+        if (data.size() > limit) return tooLarge(limit);
     }
+    return handleSoap(std::string_view(data), ops, limits, clientAddress);
+}
+
+SoapReply handleSoap(std::string_view data, QbwcOperations& ops, const SoapLimits& limits,
+                     const std::string& clientAddress) {
+    SoapReply reply;
+    if (const std::size_t limit = bodyLimit(limits); data.size() > limit) return tooLarge(limit);
+    // The cheap pre-scan: nothing gSOAP would spend seconds on gets to it.
     const EnvelopeScan scan = scanEnvelope(data, limits.envelope);
     if (!scan.ok) {
         reply.status = 500;
         reply.body = soapClientFault(scan.problem);
         return reply;
     }
-    std::istringstream body(std::move(data));
+    thread_local BodyStream bodyStream;
+    std::istream& body = bodyStream.over(data);
     ThreadContext& context = threadContext();
     struct soap* ctx = context.get();
     ctx->is = &body;

@@ -42,6 +42,9 @@ struct SoapReply {
 /// it. `clientAddress` goes to QbwcOperations::authenticateFrom.
 SoapReply handleSoap(std::istream& body, QbwcOperations& ops, const SoapLimits& limits = {},
                      const std::string& clientAddress = {});
+/// The same for a body already in memory (the HTTP front reads every body whole first): nothing is copied.
+SoapReply handleSoap(std::string_view body, QbwcOperations& ops, const SoapLimits& limits = {},
+                     const std::string& clientAddress = {});
 
 /// A SOAP 1.1 Client fault envelope with this message (for requests refused before they are parsed).
 std::string soapClientFault(std::string_view message);

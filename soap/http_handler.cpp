@@ -13,6 +13,7 @@
 #include <Poco/Net/SocketAddress.h>
 
 #include "daemon/common/text.hpp"
+#include "daemon/net/buffered_message.hpp"
 #include "daemon/net/request_reader.hpp"
 
 namespace settlebridge::soap {
@@ -248,6 +249,9 @@ void QbwcHttpEndpoint::serveSoap(HTTPServerRequest& request, HTTPServerResponse&
         // until the client closes the connection).
         std::istringstream empty;
         reply = handleSoap(empty, ops_, options_.limits);
+    } else if (const auto* whole = dynamic_cast<const net::BufferedRequest*>(&request)) {
+        // Both engines read the body whole before the handler runs: it is used where it lies.
+        reply = handleSoap(whole->body(), ops_, options_.limits, request.clientAddress().host().toString());
     } else {
         std::istream& body = request.stream();
         reply = handleSoap(body, ops_, options_.limits, request.clientAddress().host().toString());

@@ -8,6 +8,7 @@
 #include <ostream>
 #include <streambuf>
 #include <string>
+#include <string_view>
 
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
@@ -115,7 +116,11 @@ public:
     void setBody(const char* data, std::size_t size) {
         view_.reset(data, size);
         body_.clear();
+        bodyData_ = data;
+        bodySize_ = size;
     }
+    /// The whole body (both engines read it before the handler runs), without going through stream().
+    [[nodiscard]] std::string_view body() const noexcept { return {bodyData_, bodySize_}; }
 
 private:
     Poco::Net::HTTPServerResponse& response_;
@@ -125,6 +130,8 @@ private:
     bool secure_;
     ViewBuf view_;
     std::istream body_;
+    const char* bodyData_ = nullptr;
+    std::size_t bodySize_ = 0;
 };
 
 

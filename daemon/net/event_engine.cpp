@@ -979,7 +979,8 @@ private:
             return Start::Failed;
         }
         // The shared head checks (framing, the route's body limit) before any of the body is read or awaited.
-        ex->bodyLimit = router_.bodyLimit(ex->request.getURI());
+        const HttpServer::Route* route = router_.match(ex->request.getURI());
+        ex->bodyLimit = route != nullptr ? route->maxBodyBytes : Router::kUnroutedBodyBytes;
         const HeadCheck head = checkHead(ex->request, ex->bodyLimit);
         if (!head.ok()) {
             fail(c, head.status, head.reason);
@@ -1012,7 +1013,7 @@ private:
         }
         c.phase = Phase::Handling;
         try {
-            ex->handler.reset(router_.createRequestHandler(ex->request));
+            ex->handler.reset(router_.createRequestHandler(ex->request, route, head));
         } catch (...) {
             ex->handler.reset();
         }

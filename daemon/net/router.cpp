@@ -4,6 +4,7 @@
 #include <exception>
 #include <istream>
 #include <memory>
+#include <string_view>
 #include <utility>
 
 #include <Poco/Net/HTTPRequest.h>
@@ -154,11 +155,40 @@ std::size_t Router::bodyLimit(const std::string& uri) const {
     return route != nullptr ? route->maxBodyBytes : kUnroutedBodyBytes;
 }
 
+namespace {
+
+/// "a.b.c.d", each part 1 to 3 digits up to 255.
+bool isDottedQuad(std::string_view text) {
+    int parts = 0;
+    std::size_t i = 0;
+    while (i <= text.size()) {
+        std::size_t digits = 0;
+        int value = 0;
+        while (i < text.size() && text[i] >= '0' && text[i] <= '9' && digits < 4) {
+            value = value * 10 + (text[i] - '0');
+            ++digits;
+            ++i;
+        }
+        if (digits == 0 || digits > 3 || value > 255) return false;
+        ++parts;
+        if (i == text.size()) return parts == 4;
+        if (text[i] != '.' || parts == 4) return false;
+        ++i;
+    }
+    return false;
+}
+
+}  // namespace
+
 bool Router::hostAllowed(const HTTPServerRequest& request) const {
     if (!hosts_.enabled || !request.has(Poco::Net::HTTPRequest::HOST)) {
         return true;  // (HTTP/1.0 without Host: nothing to rebind)
     }
-    std::string host = request.get(Poco::Net::HTTPRequest::HOST);
+    const std::string& value = request.get(Poco::Net::HTTPRequest::HOST);
+    if (isDottedQuad(std::string_view(value).substr(0, value.find(':')))) {
+        return true;  // the common case (the Web Connector on this machine, a LAN address): no copy, no parser
+    }
+    std::string host = value;
     // Strip the port: "[::1]:8080" -> "::1", "books.example:443" -> "books.example".
     if (!host.empty() && host.front() == '[') {
         const std::size_t close = host.find(']');
@@ -179,6 +209,13 @@ bool Router::hostAllowed(const HTTPServerRequest& request) const {
 }
 
 HTTPRequestHandler* Router::createRequestHandler(const HTTPServerRequest& request) {
+    const HttpServer::Route* route = match(request.getURI());
+    return createRequestHandler(request, route,
+                                checkHead(request, route != nullptr ? route->maxBodyBytes : kUnroutedBodyBytes));
+}
+
+HTTPRequestHandler* Router::createRequestHandler(const HTTPServerRequest& request, const HttpServer::Route* route,
+                                                 const HeadCheck& head) {
     const std::string& uri = request.getURI();
     if (request.secure()) {
         request.response().set("Strict-Transport-Security", std::string(kHstsValue));
@@ -190,8 +227,6 @@ HTTPRequestHandler* Router::createRequestHandler(const HTTPServerRequest& reques
                                  "This server does not answer to that host name (settlebridge.http.host_names)\n",
                                  /*close=*/true);
     }
-    const HttpServer::Route* route = match(uri);
-    const HeadCheck head = checkHead(request, route != nullptr ? route->maxBodyBytes : kUnroutedBodyBytes);
     if (!head.ok()) {
         // Not 200 any more: no "100 Continue" goes out, and the body is never read.
         request.response().setStatusAndReason(head.status);

@@ -12,6 +12,7 @@
 #include <Poco/Net/HTTPServerResponse.h>
 
 #include "daemon/net/http_server.hpp"
+#include "daemon/net/request_reader.hpp"
 
 namespace settlebridge::net {
 
@@ -59,6 +60,10 @@ public:
     explicit Router(std::vector<HttpServer::Route> routes, HostCheck hosts = {}, bool readBodies = false)
         : routes_(std::move(routes)), hosts_(std::move(hosts)), readBodies_(readBodies) {}
     Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest& request) override;
+    /// The same with the route (match()) and the head check (checkHead() with its body limit) the caller has made
+    /// already: the event loop makes them before it reads the body.
+    Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest& request,
+                                                        const HttpServer::Route* route, const HeadCheck& head);
 
     /// The route serving `uri`, or nullptr.
     [[nodiscard]] const HttpServer::Route* match(const std::string& uri) const;
