@@ -9,7 +9,9 @@ docs/SECURITY.md between its "soak figures" markers.
 At once: 60 bad authenticates in flight from one address and 60 from 60 addresses, 500 slow connections (one byte
 every 5 s), five 60 MB bodies (then again, for the whole run). Meanwhile the Web Connector emulator runs its
 sessions (first authenticate uncached, at most 3 retries on "busy") until everything is posted, and a probe calls
-clientVersion every 50 ms.
+clientVersion every 50 ms. Each group of attackers runs in a process of its own, so that the probe and the emulator
+(in this process) measure the daemon, not the attackers' Python threads fighting over one interpreter lock. The
+machine's load average is recorded with the figures (a shared machine inflates every latency).
 """
 import argparse
 import datetime
@@ -51,18 +53,22 @@ def main():
         port = daemon.port
         qb = h.new_qb_company(ws.path("qb.json"))
         started = time.monotonic()
-        loads = [
-            a.Load(60, a.bad_authenticates(port, NAME, [a.loopback(1)]), deadline_s=args.seconds),
-            a.Load(60, a.bad_authenticates(port, NAME, [a.loopback(10 + i) for i in range(60)]),
-                   deadline_s=args.seconds),
-            a.Load(20, a.slow_clients(port, [a.loopback(100 + i) for i in range(20)], interval=5.0, per_thread=25),
-                   deadline_s=args.seconds),
-        ]
+        load_before = os.getloadavg()
 
         def bodies(i, load):
             while load.running():
                 load.count(a.big_body(port, 60 * 1024 * 1024, i % 2 == 1, a.loopback(200 + i))[:12])
-        loads.append(a.Load(5, bodies, deadline_s=args.seconds))
+
+        groups = [
+            lambda: a.Load(60, a.bad_authenticates(port, NAME, [a.loopback(1)]), deadline_s=args.seconds),
+            lambda: a.Load(60, a.bad_authenticates(port, NAME, [a.loopback(10 + i) for i in range(60)]),
+                           deadline_s=args.seconds),
+            lambda: a.Load(20, a.slow_clients(port, [a.loopback(100 + i) for i in range(20)], interval=5.0,
+                                              per_thread=25), deadline_s=args.seconds),
+            lambda: a.Load(5, bodies, deadline_s=args.seconds),
+        ]
+        loads = [a.ProcessLoad(g, deadline_s=args.seconds) for g in groups]
+        attackers = list(loads)
 
         probe = []
 
@@ -95,18 +101,20 @@ def main():
                 first_auth = (busy, seconds if result.code != h.EXIT_OK else None, auth_ms)
             if result.code != h.EXIT_OK or result.auth_status == "none":
                 break
+        load_during = os.getloadavg()
         for load in loads:
             load.stop()
-        peak = a.rss_kb(daemon.pid, "VmHWM")
-        problems = h.ledger_problems(qb, h.SAMPLES[:args.samples], data, NAME)
         counts = {}
-        for load in loads[:4]:
+        for load in attackers:
             for k, v in load.counts.items():
                 counts[k] = counts.get(k, 0) + v
+        peak = a.rss_kb(daemon.pid, "VmHWM")
+        problems = h.ledger_problems(qb, h.SAMPLES[:args.samples], data, NAME)
         ok_probe = [p for p in probe if p != float("inf")]
         lines = [
             f"Run of {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC, engine {args.engine}, {args.seconds:.0f} s of "
-            f"attacks, {os.cpu_count()} cores.",
+            f"attacks, {os.cpu_count()} cores; load average {load_before[0]:.1f} before, {load_during[0]:.1f} at the "
+            f"end (a machine shared with other work: latencies include its queueing).",
             "",
             "| figure | value | target |",
             "|---|---|---|",
