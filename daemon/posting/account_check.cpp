@@ -12,7 +12,7 @@ std::string knownItemAccountProblem(store::Tx& tx, std::int64_t companyId, std::
     } catch (const qbxml::RenderError&) {
         return {};  // not a name QuickBooks accepts: said elsewhere
     }
-    const auto entry = tx.lists().find(companyId, store::ListKind::Account, name);
+    const auto entry = tx.lists().find(companyId, domain::ListKind::Account, name);
     if (!entry || entry->type.empty()) return {};
     return qbxml::accountTypeProblem(qbxml::AccountRole::Item, entry->fullName, entry->type);
 }

@@ -50,7 +50,7 @@ std::string quickBooksNameOf(std::string_view currency) {
 
 }  // namespace
 
-std::string companyCurrency(const store::Company& company) {
+std::string companyCurrency(const domain::Company& company) {
     const std::string stored(company.homeCurrency);
     if (auto iso = qbxml::isoOfQuickBooksCurrency(stored)) return std::string(*iso);
     return stored;
@@ -77,7 +77,7 @@ std::string nameForCurrency(std::string_view name, std::string_view iso, bool fo
     return head + last + suffix;
 }
 
-CurrencyPlan planCurrency(const store::Company& company, const store::Document& doc, std::string_view transferTo) {
+CurrencyPlan planCurrency(const domain::Company& company, const domain::Document& doc, std::string_view transferTo) {
     CurrencyPlan plan;
     plan.companyCurrency = companyCurrency(company);
     plan.multicurrency = company.multiCurrency.value_or(false);
@@ -126,12 +126,12 @@ CurrencyPlan planCurrency(const store::Company& company, const store::Document& 
     return plan;
 }
 
-void learnEditionCurrency(store::Company& company, std::string_view editionCountry) {
+void learnEditionCurrency(domain::Company& company, std::string_view editionCountry) {
     if (company.multiCurrency.value_or(false) || !company.homeCurrency.empty()) return;
     if (auto currency = qbxml::editionCurrency(editionCountry)) company.homeCurrency = std::string(*currency);
 }
 
-void learnCurrency(store::Company& company, const qbxml::PreferencesInfo& prefs, std::string_view editionCountry) {
+void learnCurrency(domain::Company& company, const qbxml::PreferencesInfo& prefs, std::string_view editionCountry) {
     company.multiCurrency = prefs.multicurrencyOn;
     if (prefs.multicurrencyOn) {
         if (!prefs.homeCurrency.empty()) {
@@ -143,7 +143,7 @@ void learnCurrency(store::Company& company, const qbxml::PreferencesInfo& prefs,
     learnEditionCurrency(company, editionCountry);
 }
 
-std::string homeQuickBooksCurrency(const store::Company& company) {
+std::string homeQuickBooksCurrency(const domain::Company& company) {
     const std::string home = companyCurrency(company);
     return home.empty() ? home : quickBooksNameOf(home);
 }

@@ -19,7 +19,7 @@
 #include <string>
 #include <string_view>
 
-#include "daemon/store/records.hpp"
+#include "daemon/domain/records.hpp"
 #include "qbxml/response.hpp"
 
 namespace settlebridge::posting {
@@ -42,10 +42,10 @@ struct CurrencyPlan {
 };
 
 /// The company file's currency: an ISO code when known, QuickBooks' name of a currency outside the table, "" unknown.
-std::string companyCurrency(const store::Company& company);
+std::string companyCurrency(const domain::Company& company);
 
 /// How `doc` goes into `company`'s file. `transferTo` is the bank account of a transfer (from its payload).
-CurrencyPlan planCurrency(const store::Company& company, const store::Document& doc, std::string_view transferTo);
+CurrencyPlan planCurrency(const domain::Company& company, const domain::Document& doc, std::string_view transferTo);
 
 /// `name` for a document in `iso`: every "{currency}" replaced by the code; otherwise, when `foreign`, " <ISO>"
 /// appended to its last level, which is first cut (and its trailing blanks dropped) so the level stays within
@@ -55,14 +55,14 @@ std::string nameForCurrency(std::string_view name, std::string_view iso, bool fo
 /// What QuickBooks' answers say about the company's currency: with multicurrency on, its home currency (as an ISO
 /// code when the table knows the name); with it off, the stored setting stays, and an empty one is filled from the
 /// edition's country (`editionCountry`: HostRet/Country or the Web Connector's qbXMLCountry).
-void learnCurrency(store::Company& company, const qbxml::PreferencesInfo& prefs, std::string_view editionCountry);
+void learnCurrency(domain::Company& company, const qbxml::PreferencesInfo& prefs, std::string_view editionCountry);
 
 /// The same when only the edition is known (no preferences yet): fills an empty currency of a company whose
 /// multicurrency preference is not known to be on.
-void learnEditionCurrency(store::Company& company, std::string_view editionCountry);
+void learnEditionCurrency(domain::Company& company, std::string_view editionCountry);
 
 /// QuickBooks' name of the company's home currency ("US Dollar"; a name outside the table as stored; "" unknown).
-std::string homeQuickBooksCurrency(const store::Company& company);
+std::string homeQuickBooksCurrency(const domain::Company& company);
 
 /// Whether two QuickBooks currency names (or ISO codes) stand for the same currency.
 bool sameCurrencyName(std::string_view a, std::string_view b);

@@ -17,12 +17,12 @@ namespace settlebridge::posting {
 namespace {
 
 using settlement::DocumentKind;
-using store::DocKind;
-using store::DocState;
+using domain::DocKind;
+using domain::DocState;
 
-store::Document baseDocument(const settlement::Summary& summary, const store::Company& company,
-                             std::int64_t settlementRow, store::Timestamp now) {
-    store::Document d;
+domain::Document baseDocument(const settlement::Summary& summary, const domain::Company& company,
+                             std::int64_t settlementRow, domain::Timestamp now) {
+    domain::Document d;
     d.companyId = company.id;
     d.settlementRow = settlementRow;
     d.settlementId = summary.header.settlementId;
@@ -33,8 +33,8 @@ store::Document baseDocument(const settlement::Summary& summary, const store::Co
     return d;
 }
 
-void setInitialState(store::Document& d, const settlement::Summary& summary, const store::Company& company) {
-    if (company.mode == store::CompanyMode::Testing) {
+void setInitialState(domain::Document& d, const settlement::Summary& summary, const domain::Company& company) {
+    if (company.mode == domain::CompanyMode::Testing) {
         d.state = DocState::Held;
         d.holdReason = "testing";
         d.lastError = "The company is in Testing mode: approve the settlement to post it.";
@@ -50,7 +50,7 @@ void setInitialState(store::Document& d, const settlement::Summary& summary, con
 }
 
 /// Fails a document QuickBooks could never accept, before it is ever queued.
-void renderCheck(store::Document& d, const settlement::Summary& summary, const qbxml::RenderContext& ctx) {
+void renderCheck(domain::Document& d, const settlement::Summary& summary, const qbxml::RenderContext& ctx) {
     if (d.kind == DocKind::RefundPayment) return;  // needs the credit memo's TxnID; checked when it is sent
     try {
         (void)renderAdd(d, summary, ctx, "check", "", {});
@@ -102,13 +102,13 @@ Payload decodePayload(const std::string& json) {
     }
 }
 
-std::vector<PlannedDocument> buildDocuments(const settlement::Summary& summary, const store::Company& company,
-                                            std::int64_t settlementRow, store::Timestamp now) {
+std::vector<PlannedDocument> buildDocuments(const settlement::Summary& summary, const domain::Company& company,
+                                            std::int64_t settlementRow, domain::Timestamp now) {
     if (summary.customerName.empty()) throw std::invalid_argument("the summary has no customer name");
     const qbxml::RenderContext ctx = renderContextFor(company, "");
     std::vector<PlannedDocument> out;
     for (const settlement::SummaryDocument& source : summary.documents) {
-        store::Document d = baseDocument(summary, company, settlementRow, now);
+        domain::Document d = baseDocument(summary, company, settlementRow, now);
         d.kind = source.kind == DocumentKind::SalesReceipt ? DocKind::Receipt : DocKind::CreditMemo;
         d.part = source.part;
         d.seq = source.part * 10 + (d.kind == DocKind::Receipt ? 0 : 1);
@@ -124,7 +124,7 @@ std::vector<PlannedDocument> buildDocuments(const settlement::Summary& summary, 
         out.push_back(PlannedDocument{d, std::nullopt});
 
         if (d.kind == DocKind::CreditMemo && d.expectedTotal > 0) {
-            store::Document r = baseDocument(summary, company, settlementRow, now);
+            domain::Document r = baseDocument(summary, company, settlementRow, now);
             r.kind = DocKind::RefundPayment;
             r.part = source.part;
             r.seq = source.part * 10 + 2;
@@ -145,7 +145,7 @@ std::vector<PlannedDocument> buildDocuments(const settlement::Summary& summary, 
         }
     }
     if (company.postTransfer && !company.bankAccount.empty() && summary.header.totalAmount > 0) {
-        store::Document t = baseDocument(summary, company, settlementRow, now);
+        domain::Document t = baseDocument(summary, company, settlementRow, now);
         t.kind = DocKind::Transfer;
         t.part = summary.parts.empty() ? 0 : summary.parts.back().index;
         t.seq = 1000;
@@ -164,7 +164,7 @@ std::vector<PlannedDocument> buildDocuments(const settlement::Summary& summary, 
         for (std::size_t i = 0; i < summary.returnedPayouts.size(); ++i) {
             const settlement::ReturnedPayout& returned = summary.returnedPayouts[i];
             if (returned.amount <= 0) continue;  // the summary notes it: nothing to undo
-            store::Document t = baseDocument(summary, company, settlementRow, now);
+            domain::Document t = baseDocument(summary, company, settlementRow, now);
             t.kind = DocKind::Transfer;
             t.part = summary.parts.empty() ? 0 : summary.parts.back().index;
             t.seq = 1001 + static_cast<int>(i);

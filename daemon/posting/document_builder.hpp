@@ -9,13 +9,13 @@
 #include <vector>
 
 #include "daemon/settlement/model.hpp"
-#include "daemon/store/records.hpp"
+#include "daemon/domain/records.hpp"
 
 namespace settlebridge::posting {
 
 /// A document to insert, and (for a refund payment) the index of the credit memo it pays in the same vector.
 struct PlannedDocument {
-    store::Document document;
+    domain::Document document;
     std::optional<std::size_t> dependsOnIndex;
 };
 
@@ -33,8 +33,8 @@ inline constexpr const char* kPayloadReturned = "returned";
 ///   held ("testing") when the company is in Testing mode; held ("unreconciled") when the summary does not
 ///   reconcile; otherwise queued. A document QuickBooks could never accept (qbXML render check) is failed at
 ///   once with the reason. `summary.customerName` must be set.
-std::vector<PlannedDocument> buildDocuments(const settlement::Summary& summary, const store::Company& company,
-                                            std::int64_t settlementRow, store::Timestamp now);
+std::vector<PlannedDocument> buildDocuments(const settlement::Summary& summary, const domain::Company& company,
+                                            std::int64_t settlementRow, domain::Timestamp now);
 
 /// The fields of a document payload.
 struct Payload {

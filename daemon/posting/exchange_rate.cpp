@@ -77,7 +77,7 @@ std::optional<std::int64_t> daysBetween(std::string_view earlier, std::string_vi
 }
 
 RateDecision decideRate(const store::CurrencyRate* read, const RateContext& ctx, std::int64_t settlementRow,
-                        store::Timestamp now) {
+                        domain::Timestamp now) {
     RateDecision out;
     const std::string what = ctx.currencyName + " (" + ctx.currency + ")";
     const std::string orApprove = ", or approve the settlement with the rate to use (" + ctx.homeCurrency + " per " +

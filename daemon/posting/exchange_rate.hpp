@@ -46,7 +46,7 @@ struct RateDecision {
 
 /// Decides from QuickBooks' rate as read (`read`: nullptr when the currency list did not return the currency).
 RateDecision decideRate(const store::CurrencyRate* read, const RateContext& ctx, std::int64_t settlementRow,
-                        store::Timestamp now);
+                        domain::Timestamp now);
 
 /// "1 CAD = 0.7312 USD (QuickBooks' rate as of 2025-01-31)" / "(set at approval by NAME)".
 std::string describeRate(const store::SettlementRate& rate);

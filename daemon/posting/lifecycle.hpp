@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "daemon/store/records.hpp"
+#include "daemon/domain/records.hpp"
 #include "daemon/store/store.hpp"
 
 namespace settlebridge::posting {
@@ -18,6 +18,6 @@ struct LifecycleChange {
 };
 
 /// Switches every company that qualifies to Live (one transaction each) and logs it. Returns what changed.
-std::vector<LifecycleChange> promoteDueCompanies(store::Store& store, store::Timestamp now);
+std::vector<LifecycleChange> promoteDueCompanies(store::Store& store, domain::Timestamp now);
 
 }  // namespace settlebridge::posting

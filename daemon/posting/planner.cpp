@@ -29,12 +29,12 @@ namespace {
 
 using common::asciiLower;
 using common::equalsIgnoreCaseAscii;
-using store::DocKind;
-using store::DocState;
-using store::ListKind;
-using store::PendingKind;
-using store::SessionMark;
-using store::Timestamp;
+using domain::DocKind;
+using domain::DocState;
+using domain::ListKind;
+using domain::PendingKind;
+using domain::SessionMark;
+using domain::Timestamp;
 
 // Session mark kinds and statuses (wc_session_marks).
 constexpr std::string_view kMarkDocument = "document";  // a document skipped for the rest of the session
@@ -121,7 +121,7 @@ std::string kindLabel(DocKind kind) {
     return "document";
 }
 
-std::string docLabel(const store::Document& d) {
+std::string docLabel(const domain::Document& d) {
     std::string label = kindLabel(d.kind);
     label += " ";
     label += d.refNumber.empty() ? d.externalKey : d.refNumber;
@@ -167,7 +167,7 @@ std::string answerWords(const qbxml::Response& rs) {
 
 /// Why an accepted add's answer does not show the document (no TxnID, RefNumber or total; another RefNumber), or
 /// "" when it does.
-std::string unmatchedAnswer(const store::Document& doc, const qbxml::TxnRet* ret) {
+std::string unmatchedAnswer(const domain::Document& doc, const qbxml::TxnRet* ret) {
     if (ret == nullptr) return "its answer holds no transaction";
     std::vector<std::string> missing;
     if (ret->txnId.empty()) missing.push_back("TxnID");
@@ -311,7 +311,7 @@ std::string wrongCurrencyMessage(ListKind kind, const std::string& name, const s
 /// would be sent.
 class Pass {
 public:
-    Pass(const PlannerOptions& options, DecodeCache& cache, store::Tx& tx, store::WcSession& session, Timestamp now,
+    Pass(const PlannerOptions& options, DecodeCache& cache, store::Tx& tx, domain::WcSession& session, Timestamp now,
          bool dry)
         : options_(options), cache_(cache), tx_(tx), session_(session), now_(now), dry_(dry) {
         auto company = tx_.companies().find(session_.companyId);
@@ -323,7 +323,7 @@ public:
 
     std::optional<Request> run();
 
-    const store::Company& company() const { return company_; }
+    const domain::Company& company() const { return company_; }
 
 private:
     // --- marks -------------------------------------------------------------------------------------------
@@ -336,11 +336,11 @@ private:
         marks_[{m.kind, asciiLower(name)}] = m;
         if (!dry_) tx_.sessions().setMark(session_.id, m);
     }
-    bool docSkipped(const store::Document& d) const {
+    bool docSkipped(const domain::Document& d) const {
         const SessionMark* m = mark(kMarkDocument, std::to_string(d.id));
         return m != nullptr && m->status == kSkipped;
     }
-    void skipDocument(store::Document d, const std::string& message) {
+    void skipDocument(domain::Document d, const std::string& message) {
         setMark(kMarkDocument, std::to_string(d.id), kSkipped, message);
         if (!dry_ && d.lastError != message) {
             d.lastError = message;
@@ -443,10 +443,10 @@ private:
         return ctx;
     }
     /// The sales tax code list and the exchange rates the ready documents need, read once per session.
-    std::optional<Request> ensureCompanyFacts(const std::vector<store::Document>& ready);
+    std::optional<Request> ensureCompanyFacts(const std::vector<domain::Document>& ready);
     /// The ready documents that may go: a line code the file lacks holds receipts and credit memos; a
     /// foreign-currency settlement without a usable rate is held; one with a usable rate has it frozen.
-    std::vector<store::Document> checkCompanyFacts(std::vector<store::Document> ready);
+    std::vector<domain::Document> checkCompanyFacts(std::vector<domain::Document> ready);
 
     // --- documents ---------------------------------------------------------------------------------------
     const DecodedSummary& summaryFor(std::int64_t settlementRow) {
@@ -454,13 +454,13 @@ private:
         if (it != summaries_.end()) return *it->second;
         return *summaries_.emplace(settlementRow, cache_.summary(tx_, settlementRow)).first->second;
     }
-    void failDocument(store::Document d, const std::string& explanation) {
+    void failDocument(domain::Document d, const std::string& explanation) {
         if (dry_) return;
         d = markFailed(std::move(d), QbResult{}, explanation, session_.id, now_);
         tx_.documents().save(d);
-        tx_.events().add(now_, company_.id, store::EventLevel::Error, upperFirst(docLabel(d)) + " failed: " + explanation);
+        tx_.events().add(now_, company_.id, domain::EventLevel::Error, upperFirst(docLabel(d)) + " failed: " + explanation);
     }
-    void holdDocument(store::Document d, std::string_view reason, const std::string& message) {
+    void holdDocument(domain::Document d, std::string_view reason, const std::string& message) {
         if (dry_) {
             setMark(kMarkDocument, std::to_string(d.id), kSkipped, message);
             return;
@@ -468,7 +468,7 @@ private:
         d = hold(std::move(d), reason, message, now_);
         d.lastSessionId = session_.id;
         tx_.documents().save(d);
-        tx_.events().add(now_, company_.id, store::EventLevel::Warning, upperFirst(docLabel(d)) + " held: " + message);
+        tx_.events().add(now_, company_.id, domain::EventLevel::Warning, upperFirst(docLabel(d)) + " held: " + message);
     }
     ItemPlan planItem(const settlement::SummaryLine* line);
     /// How Settlebridge creates the item `name` (planned on first use: only missing items need a plan).
@@ -480,15 +480,15 @@ private:
                                                     ? chosen->account
                                                     : std::string(settlement::kCarriedBalanceAccount));
     }
-    void warnAboutUnknownCurrency(const std::vector<store::Document>& ready);
+    void warnAboutUnknownCurrency(const std::vector<domain::Document>& ready);
 
     const PlannerOptions& options_;
     DecodeCache& cache_;
     store::Tx& tx_;
-    store::WcSession& session_;
+    domain::WcSession& session_;
     Timestamp now_;
     bool dry_;
-    store::Company company_;
+    domain::Company company_;
     std::map<std::pair<std::string, std::string>, SessionMark> marks_;
     std::map<std::int64_t, std::shared_ptr<const DecodedSummary>> summaries_;  // held for the pass
     std::map<std::int64_t, CurrencyPlan> plans_;                      // per ready document
@@ -514,7 +514,7 @@ ItemPlan Pass::planItem(const settlement::SummaryLine* line) {
     } else {
         plan.description = "Settlebridge fallback item";
     }
-    std::optional<store::CategoryAccount> chosen;
+    std::optional<domain::CategoryAccount> chosen;
     if (!category.empty()) chosen = tx_.companies().categoryAccount(company_.id, category);
     if (chosen) {
         plan.account = chosen->account;
@@ -629,7 +629,7 @@ std::optional<Request> Pass::ensureAdded(ListKind kind, const std::vector<std::s
                         }
                     }
                     // A sub-account has its parent's type: an existing parent decides it.
-                    std::optional<store::QbListEntry> parentEntry;
+                    std::optional<domain::QbListEntry> parentEntry;
                     if (!parent.empty()) {
                         parentEntry = tx_.lists().find(company_.id, ListKind::Account, parent);
                         if (parentEntry && !parentEntry->type.empty()) typeName = parentEntry->type;
@@ -748,7 +748,7 @@ std::optional<Request> Pass::ensureNamesFree(const std::vector<std::string>& cus
                  toCheck);
 }
 
-void Pass::warnAboutUnknownCurrency(const std::vector<store::Document>& ready) {
+void Pass::warnAboutUnknownCurrency(const std::vector<domain::Document>& ready) {
     if (company_.multiCurrency.value_or(false) || !companyCurrency(company_).empty()) return;
     std::set<std::string> currencies;
     for (const auto& d : ready) {
@@ -759,15 +759,15 @@ void Pass::warnAboutUnknownCurrency(const std::vector<store::Document>& ready) {
     for (const auto& c : currencies) list += (list.empty() ? "" : ", ") + c;
     setMark(kMarkCurrencyWarning, "company", "warned", list);
     if (dry_) return;
-    tx_.events().add(now_, company_.id, store::EventLevel::Warning,
+    tx_.events().add(now_, company_.id, domain::EventLevel::Warning,
                      "Settlements in " + list + " are waiting for this QuickBooks company file, which has multicurrency "
                      "off and does not say which currency it keeps its books in (QuickBooks reports none then). Set the "
                      "company's currency in Settlebridge so settlements in another currency are held instead of "
                      "posted as if they were in the same one, or turn on multicurrency in QuickBooks.");
 }
 
-std::optional<Request> Pass::ensureCompanyFacts(const std::vector<store::Document>& ready) {
-    const bool lines = std::any_of(ready.begin(), ready.end(), [](const store::Document& d) {
+std::optional<Request> Pass::ensureCompanyFacts(const std::vector<domain::Document>& ready) {
+    const bool lines = std::any_of(ready.begin(), ready.end(), [](const domain::Document& d) {
         return d.kind == DocKind::Receipt || d.kind == DocKind::CreditMemo;
     });
     // The list is read once per company, and again (once per session) while it lacks the code the lines carry, or
@@ -807,7 +807,7 @@ std::optional<Request> Pass::ensureCompanyFacts(const std::vector<store::Documen
                  std::nullopt, codes);
 }
 
-std::vector<store::Document> Pass::checkCompanyFacts(std::vector<store::Document> ready) {
+std::vector<domain::Document> Pass::checkCompanyFacts(std::vector<domain::Document> ready) {
     std::string taxWait;
     std::string taxProblem;
     const bool taxOn = company_.salesTax.value_or(false);
@@ -818,7 +818,7 @@ std::vector<store::Document> Pass::checkCompanyFacts(std::vector<store::Document
             taxProblem = taxCodeProblem(company_.nonTaxableCode, store::QbEditionRepo(tx_.database()).taxCodes(company_.id));
         }
     }
-    std::vector<store::Document> out;
+    std::vector<domain::Document> out;
     for (auto& d : ready) {
         const CurrencyPlan& plan = plans_[d.id];
         if (taxOn && (d.kind == DocKind::Receipt || d.kind == DocKind::CreditMemo)) {
@@ -866,7 +866,7 @@ std::vector<store::Document> Pass::checkCompanyFacts(std::vector<store::Document
             }
             if (!dry_) {
                 repo.freezeRate(*decision.rate);
-                tx_.events().add(now_, company_.id, store::EventLevel::Info,
+                tx_.events().add(now_, company_.id, domain::EventLevel::Info,
                                  "Settlement " + d.settlementId + ": exchange rate " + describeRate(*decision.rate) +
                                      ", frozen for every document of the settlement.");
             }
@@ -886,7 +886,7 @@ std::optional<Request> Pass::run() {
                      std::nullopt, {});
     }
 
-    std::vector<store::Document> docs = tx_.documents().listIn(company_.id, {DocState::Sent, DocState::Queued});
+    std::vector<domain::Document> docs = tx_.documents().listIn(company_.id, {DocState::Sent, DocState::Queued});
 
     // 1. Documents whose fate is unknown are looked up before anything is sent.
     for (const auto& d : docs) {
@@ -904,7 +904,7 @@ std::optional<Request> Pass::run() {
     }
 
     // 2. The documents ready to post now.
-    std::vector<store::Document> ready;
+    std::vector<domain::Document> ready;
     for (auto& d : docs) {
         if (d.state != DocState::Queued || docSkipped(d) || d.retryAfter > now_) continue;
         if (!company_.closingDate.empty() && !d.txnDate.empty() && d.txnDate <= company_.closingDate) {
@@ -1216,7 +1216,7 @@ std::optional<Request> Pass::run() {
         if (!substitutions.empty()) {
             what += " (fallback item for " + std::to_string(substitutions.size()) + " missing items)";
             if (!dry_) {
-                tx_.events().add(now_, company_.id, store::EventLevel::Warning,
+                tx_.events().add(now_, company_.id, domain::EventLevel::Warning,
                                  upperFirst(docLabel(d)) + " uses the fallback item \"" + fallback + "\" for " +
                                      std::to_string(substitutions.size()) + " item(s) missing in QuickBooks.");
             }
@@ -1231,7 +1231,7 @@ std::optional<Request> Pass::run() {
 
 class Applier {
 public:
-    Applier(const PlannerOptions& options, DecodeCache& cache, store::Tx& tx, store::WcSession& session, Timestamp now)
+    Applier(const PlannerOptions& options, DecodeCache& cache, store::Tx& tx, domain::WcSession& session, Timestamp now)
         : options_(options), cache_(cache), tx_(tx), session_(session), now_(now) {
         auto company = tx_.companies().find(session_.companyId);
         if (!company) throw store::StoreError("the session's company no longer exists");
@@ -1247,7 +1247,7 @@ private:
     std::optional<SessionMark> mark(std::string_view kind, const std::string& name) {
         return tx_.sessions().mark(session_.id, kind, name);
     }
-    void event(store::EventLevel level, const std::string& message) {
+    void event(domain::EventLevel level, const std::string& message) {
         tx_.events().add(now_, company_.id, level, message);
     }
     ResponseOutcome applyPreferences(const qbxml::ResponseSet& set);
@@ -1258,11 +1258,11 @@ private:
     ResponseOutcome applyAdd(const qbxml::Response& rs);
     ResponseOutcome applyTaxCodes(const qbxml::Response& rs);
     ResponseOutcome applyRates(const qbxml::Response& rs);
-    void forgetReferences(const store::Document& doc, std::string_view message);
+    void forgetReferences(const domain::Document& doc, std::string_view message);
     /// QuickBooks holds `txn` for `doc` (answer to an add, or found by a lookup): posted when its total is the
     /// one expected, otherwise failed loudly (QuickBooks added tax or a price level). The message parts are
     /// completed with the document's label and the two totals.
-    ResponseOutcome settle(store::Document doc, const qbxml::TxnRet& txn, const qbxml::Response& rs,
+    ResponseOutcome settle(domain::Document doc, const qbxml::TxnRet& txn, const qbxml::Response& rs,
                            const std::string& mismatchLead, const std::string& mismatchAdvice,
                            const std::string& postedText);
     /// The names `doc`'s add used: recorded when it was sent, else (sent by an older version) derived again.
@@ -1271,15 +1271,15 @@ private:
         std::string account;
         std::string transferTo;
     };
-    UsedNames usedNames(const store::Document& doc);
+    UsedNames usedNames(const domain::Document& doc);
 
     bool idle_ = false;  // this answer moved nothing forward (counted towards PlannerOptions::maxIdleRequests)
     const PlannerOptions& options_;
     DecodeCache& cache_;
     store::Tx& tx_;
-    store::WcSession& session_;
+    domain::WcSession& session_;
     Timestamp now_;
-    store::Company company_;
+    domain::Company company_;
 };
 
 ResponseOutcome Applier::apply(std::string_view xml) {
@@ -1330,7 +1330,7 @@ ResponseOutcome Applier::apply(std::string_view xml) {
     session_.responsesReceived += 1;
     session_.idleRequests = idle_ ? session_.idleRequests + 1 : 0;
     if (session_.idleRequests == options_.maxIdleRequests) {
-        event(store::EventLevel::Warning, "The last " + std::to_string(session_.idleRequests) +
+        event(domain::EventLevel::Warning, "The last " + std::to_string(session_.idleRequests) +
                                               " answers from QuickBooks moved nothing forward: Settlebridge ended the "
                                               "session (the next Web Connector run carries on).");
     }
@@ -1339,7 +1339,7 @@ ResponseOutcome Applier::apply(std::string_view xml) {
     return outcome;
 }
 
-void applyPreferenceInfo(store::Company& company, const qbxml::PreferencesInfo& p, std::string_view editionCountry) {
+void applyPreferenceInfo(domain::Company& company, const qbxml::PreferencesInfo& p, std::string_view editionCountry) {
     learnCurrency(company, p, editionCountry);
     company.salesTax = p.salesTaxOn;
     if (p.salesTaxOn && !p.defaultNonTaxableCode.empty()) company.nonTaxableCode = p.defaultNonTaxableCode;
@@ -1350,7 +1350,7 @@ ResponseOutcome Applier::applyPreferences(const qbxml::ResponseSet& set) {
     const qbxml::Response* rs = set.findType("PreferencesQueryRs");
     if (rs == nullptr || !rs->preferences) {
         session_.preferencesRead = true;  // go on without: the documents' own errors will tell
-        event(store::EventLevel::Warning, "QuickBooks did not return its preferences; posting without them.");
+        event(domain::EventLevel::Warning, "QuickBooks did not return its preferences; posting without them.");
         return {};
     }
     applyPreferenceInfo(company_, *rs->preferences, "");
@@ -1364,7 +1364,7 @@ ResponseOutcome Applier::applyListQuery(ListKind kind, const qbxml::Response& rs
     const auto cls = qbxml::classifyStatus(rs.statusCode, rs.statusMessage);
     if (cls.kind != qbxml::StatusClass::ok && cls.kind != qbxml::StatusClass::warning) {
         for (const auto& name : names) setMark(markKind(kind), name, kFailed, cls.explanation);
-        event(store::EventLevel::Warning,
+        event(domain::EventLevel::Warning,
               "QuickBooks refused a " + std::string(listWord(kind)) + " query: " + cls.explanation);
         return {};
     }
@@ -1386,13 +1386,13 @@ ResponseOutcome Applier::applyListQuery(ListKind kind, const qbxml::Response& rs
                 if (!sameCurrencyName(actual, want->status)) {
                     const std::string message = wrongCurrencyMessage(kind, ret.fullName, actual, want->status);
                     setMark(markKind(kind), ret.fullName, kWrongCurrency, message);
-                    event(store::EventLevel::Warning, message);
+                    event(domain::EventLevel::Warning, message);
                     continue;
                 }
                 setMark(wantKind(kind), ret.fullName, want->status, std::string(kVerified));
             }
         }
-        tx_.lists().remember(company_.id, kind, store::QbListEntry{ret.fullName, ret.listId, type, now_});
+        tx_.lists().remember(company_.id, kind, domain::QbListEntry{ret.fullName, ret.listId, type, now_});
         tx_.sessions().clearMark(session_.id, markKind(kind), ret.fullName);
     }
     for (const auto& name : names) {
@@ -1433,7 +1433,7 @@ ResponseOutcome Applier::applyNameQuery(const qbxml::ResponseSet& set, const std
                 "example to \"" + name + " (" + list + ")\"), or choose another customer name in Settings (or a "
                 "`customer` line of the mapping), then approve the settlement again.";
             setMark(markKind(ListKind::Customer), name, kNameInUse, message);
-            event(store::EventLevel::Warning, message);
+            event(domain::EventLevel::Warning, message);
         }
     }
     return {};
@@ -1449,7 +1449,7 @@ ResponseOutcome Applier::applyListAdd(ListKind kind, const qbxml::Response& rs) 
                                  : kind == ListKind::Customer ? ret.currency
                                                               : ret.type;
         const std::string fullName = ret.fullName.empty() ? name : ret.fullName;
-        tx_.lists().remember(company_.id, kind, store::QbListEntry{fullName, ret.listId, type, now_});
+        tx_.lists().remember(company_.id, kind, domain::QbListEntry{fullName, ret.listId, type, now_});
         tx_.sessions().clearMark(session_.id, markKind(kind), name);
         std::string created = "Created " + std::string(listWord(kind)) + " \"" + fullName + "\" in QuickBooks";
         if (kind != ListKind::Item) {
@@ -1458,7 +1458,7 @@ ResponseOutcome Applier::applyListAdd(ListKind kind, const qbxml::Response& rs) 
                 if (!ret.currency.empty()) created += " in " + ret.currency;
             }
         }
-        event(store::EventLevel::Info, created + ".");
+        event(domain::EventLevel::Info, created + ".");
         return {};
     }
     if (cls.kind == qbxml::StatusClass::duplicate) {
@@ -1476,12 +1476,12 @@ ResponseOutcome Applier::applyListAdd(ListKind kind, const qbxml::Response& rs) 
         message += " Make sure the currency is in QuickBooks' currency list and active (Lists > Currency List).";
     }
     setMark(markKind(kind), name, kFailed, message);
-    event(store::EventLevel::Warning,
+    event(domain::EventLevel::Warning,
           "Could not create " + std::string(listWord(kind)) + " \"" + name + "\" in QuickBooks: " + message);
     return {};
 }
 
-ResponseOutcome Applier::settle(store::Document doc, const qbxml::TxnRet& txn, const qbxml::Response& rs,
+ResponseOutcome Applier::settle(domain::Document doc, const qbxml::TxnRet& txn, const qbxml::Response& rs,
                                 const std::string& mismatchLead, const std::string& mismatchAdvice,
                                 const std::string& postedText) {
     const QbResult result{txn.txnId, txn.txnDate, txn.totalAmount, rs.statusCode, rs.statusMessage};
@@ -1490,19 +1490,19 @@ ResponseOutcome Applier::settle(store::Document doc, const qbxml::TxnRet& txn, c
                                     " instead of " + common::formatCents(doc.expectedTotal) + mismatchAdvice;
         doc = markFailed(std::move(doc), result, message, session_.id, now_);
         tx_.documents().save(doc);
-        event(store::EventLevel::Error, message);
+        event(domain::EventLevel::Error, message);
         return ResponseOutcome{true, message};
     }
     doc = markPosted(std::move(doc), result, session_.id, now_);
     tx_.documents().save(doc);
-    event(store::EventLevel::Info, upperFirst(docLabel(doc)) + postedText);
+    event(domain::EventLevel::Info, upperFirst(docLabel(doc)) + postedText);
     return {};
 }
 
 ResponseOutcome Applier::applyLookup(const qbxml::Response& rs) {
     auto found = session_.pendingDocumentId ? tx_.documents().find(*session_.pendingDocumentId) : std::nullopt;
     if (!found || (found->state != DocState::Sent && found->state != DocState::Queued)) return {};
-    store::Document doc = *found;
+    domain::Document doc = *found;
     const auto cls = qbxml::classifyStatus(rs.statusCode, rs.statusMessage);
     if (cls.kind != qbxml::StatusClass::ok && cls.kind != qbxml::StatusClass::warning) {
         const std::string message = "Settlebridge could not check whether " + docLabel(doc) +
@@ -1512,7 +1512,7 @@ ResponseOutcome Applier::applyLookup(const qbxml::Response& rs) {
         doc.lookupAnswer = answerWords(rs);
         doc.updatedAt = now_;
         tx_.documents().save(doc);
-        event(store::EventLevel::Warning, message);
+        event(domain::EventLevel::Warning, message);
         idle_ = true;
         return ResponseOutcome{true, message};
     }
@@ -1560,7 +1560,7 @@ ResponseOutcome Applier::applyLookup(const qbxml::Response& rs) {
         doc = markFailed(std::move(doc), QbResult{"", "", std::nullopt, rs.statusCode, rs.statusMessage}, message,
                          session_.id, now_);
         tx_.documents().save(doc);
-        event(store::EventLevel::Error, message);
+        event(domain::EventLevel::Error, message);
         return {};
     }
     // Not in QuickBooks. An add QuickBooks answered is never sent again: a person checks.
@@ -1571,7 +1571,7 @@ ResponseOutcome Applier::applyLookup(const qbxml::Response& rs) {
             "is not there, retry it; if it is, leave this one as it is.";
         doc = needsChecking(std::move(doc), kCheckAnswered, message, session_.id, now_);
         tx_.documents().save(doc);
-        event(store::EventLevel::Error, upperFirst(docLabel(doc)) + " needs checking: " + message);
+        event(domain::EventLevel::Error, upperFirst(docLabel(doc)) + " needs checking: " + message);
         return {};
     }
     // An add that got no answer is sent again, at most maxResends times over all sessions; then a person checks.
@@ -1583,7 +1583,7 @@ ResponseOutcome Applier::applyLookup(const qbxml::Response& rs) {
             "it; if it is, leave this one as it is.";
         doc = needsChecking(std::move(doc), kCheckResendLimit, message, session_.id, now_);
         tx_.documents().save(doc);
-        event(store::EventLevel::Error, upperFirst(docLabel(doc)) + " needs checking: " + message);
+        event(domain::EventLevel::Error, upperFirst(docLabel(doc)) + " needs checking: " + message);
         return {};
     }
     std::string note = " is not in QuickBooks: queued to be sent.";
@@ -1594,12 +1594,12 @@ ResponseOutcome Applier::applyLookup(const qbxml::Response& rs) {
     }
     doc = requeue(std::move(doc), 0, "", session_.id, now_);
     tx_.documents().save(doc);
-    event(store::EventLevel::Info, upperFirst(docLabel(doc)) + note);
+    event(domain::EventLevel::Info, upperFirst(docLabel(doc)) + note);
     idle_ = true;
     return {};
 }
 
-Applier::UsedNames Applier::usedNames(const store::Document& doc) {
+Applier::UsedNames Applier::usedNames(const domain::Document& doc) {
     const Payload payload = cache_.payload(doc.payload);
     const CurrencyPlan plan = planCurrency(company_, doc, payload.transferTo);
     UsedNames used;
@@ -1610,7 +1610,7 @@ Applier::UsedNames Applier::usedNames(const store::Document& doc) {
     return used;
 }
 
-void Applier::forgetReferences(const store::Document& doc, std::string_view message) {
+void Applier::forgetReferences(const domain::Document& doc, std::string_view message) {
     if (message.find("reference to QuickBooks SalesTaxCode") != std::string_view::npos) {
         store::QbEditionRepo(tx_.database()).forgetTaxCodes(company_.id);  // read the list again before posting
     }
@@ -1635,7 +1635,7 @@ void Applier::forgetReferences(const store::Document& doc, std::string_view mess
 ResponseOutcome Applier::applyAdd(const qbxml::Response& rs) {
     auto found = session_.pendingDocumentId ? tx_.documents().find(*session_.pendingDocumentId) : std::nullopt;
     if (!found || found->state != DocState::Sent) return {};
-    store::Document doc = *found;
+    domain::Document doc = *found;
     const auto cls = qbxml::classifyStatus(rs.statusCode, rs.statusMessage);
     const qbxml::TxnRet* ret = rs.txn();
     if (cls.kind == qbxml::StatusClass::ok || cls.kind == qbxml::StatusClass::warning) {
@@ -1650,7 +1650,7 @@ ResponseOutcome Applier::applyAdd(const qbxml::Response& rs) {
             doc.lastSessionId = session_.id;
             doc.updatedAt = now_;
             tx_.documents().save(doc);
-            event(store::EventLevel::Warning, upperFirst(docLabel(doc)) + ": QuickBooks answered its add (" +
+            event(domain::EventLevel::Warning, upperFirst(docLabel(doc)) + ": QuickBooks answered its add (" +
                                                   doc.addAnswer + ") but " + why + "; it is looked up, never sent again.");
             idle_ = true;
             return {};
@@ -1680,7 +1680,7 @@ ResponseOutcome Applier::applyAdd(const qbxml::Response& rs) {
             doc.qbStatusCode = rs.statusCode;
             doc.qbStatusMessage = rs.statusMessage;
             tx_.documents().save(doc);
-            event(store::EventLevel::Warning, upperFirst(docLabel(doc)) + ": " + note);
+            event(domain::EventLevel::Warning, upperFirst(docLabel(doc)) + ": " + note);
             return {};
         }
         case qbxml::StatusClass::closedPeriod: {
@@ -1691,7 +1691,7 @@ ResponseOutcome Applier::applyAdd(const qbxml::Response& rs) {
             doc.verifyFirst = false;  // QuickBooks refused it: nothing landed
             doc.lastSessionId = session_.id;
             tx_.documents().save(doc);
-            event(store::EventLevel::Warning, upperFirst(docLabel(doc)) + " held: " + message);
+            event(domain::EventLevel::Warning, upperFirst(docLabel(doc)) + " held: " + message);
             return {};
         }
         case qbxml::StatusClass::invalidReference: {
@@ -1702,13 +1702,13 @@ ResponseOutcome Applier::applyAdd(const qbxml::Response& rs) {
                                              : "");
             doc = markFailed(std::move(doc), result, message, session_.id, now_);
             tx_.documents().save(doc);
-            event(store::EventLevel::Error, upperFirst(docLabel(doc)) + " failed: " + message);
+            event(domain::EventLevel::Error, upperFirst(docLabel(doc)) + " failed: " + message);
             return {};
         }
         default: {
             doc = markFailed(std::move(doc), result, cls.explanation, session_.id, now_);
             tx_.documents().save(doc);
-            event(store::EventLevel::Error, upperFirst(docLabel(doc)) + " failed: " + cls.explanation);
+            event(domain::EventLevel::Error, upperFirst(docLabel(doc)) + " failed: " + cls.explanation);
             return {};
         }
     }
@@ -1718,7 +1718,7 @@ ResponseOutcome Applier::applyTaxCodes(const qbxml::Response& rs) {
     const auto cls = qbxml::classifyStatus(rs.statusCode, rs.statusMessage);
     if (cls.kind != qbxml::StatusClass::ok && cls.kind != qbxml::StatusClass::warning) {
         setMark(kMarkTaxCodes, "company", kFailed, cls.explanation);
-        event(store::EventLevel::Warning, "QuickBooks refused to list its sales tax codes: " + cls.explanation);
+        event(domain::EventLevel::Warning, "QuickBooks refused to list its sales tax codes: " + cls.explanation);
         return {};
     }
     std::vector<store::SalesTaxCode> codes;
@@ -1736,7 +1736,7 @@ ResponseOutcome Applier::applyRates(const qbxml::Response& rs) {
     const auto cls = qbxml::classifyStatus(rs.statusCode, rs.statusMessage);
     if (cls.kind != qbxml::StatusClass::ok && cls.kind != qbxml::StatusClass::warning) {
         for (const auto& code : codes) setMark(kMarkRate, code, kFailed, cls.explanation);
-        event(store::EventLevel::Warning, "QuickBooks refused to list its exchange rates: " + cls.explanation);
+        event(domain::EventLevel::Warning, "QuickBooks refused to list its exchange rates: " + cls.explanation);
         return {};
     }
     store::QbEditionRepo repo(tx_.database());
@@ -1758,7 +1758,7 @@ ResponseOutcome Applier::applyRates(const qbxml::Response& rs) {
     return {};
 }
 
-bool isRecheckable(const store::Document& d, const PlannerOptions& options) {
+bool isRecheckable(const domain::Document& d, const PlannerOptions& options) {
     return d.state == DocState::Failed && d.qbStatusCode &&
            qbxml::classifyStatus(*d.qbStatusCode, d.qbStatusMessage).kind == qbxml::StatusClass::invalidReference &&
            d.autoRetries < options.maxAutoRetries;
@@ -1768,7 +1768,7 @@ bool isRecheckable(const store::Document& d, const PlannerOptions& options) {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-SessionStartResult Planner::start(store::Tx& tx, store::WcSession& session, const SessionStartInput& input,
+SessionStartResult Planner::start(store::Tx& tx, domain::WcSession& session, const SessionStartInput& input,
                                   Timestamp now) const {
     auto company = tx.companies().find(session.companyId);
     if (!company) throw store::StoreError("the session's company no longer exists");
@@ -1780,7 +1780,7 @@ SessionStartResult Planner::start(store::Tx& tx, store::WcSession& session, cons
         try {
             hcp = qbxml::parseResponse(input.hcpResponse);
         } catch (const qbxml::ResponseError& e) {
-            tx.events().add(now, company->id, store::EventLevel::Warning,
+            tx.events().add(now, company->id, domain::EventLevel::Warning,
                             std::string("The Web Connector's host/company/preferences answer could not be read: ") +
                                 e.what());
         }
@@ -1839,14 +1839,14 @@ SessionStartResult Planner::start(store::Tx& tx, store::WcSession& session, cons
     } else {
         session.refused = true;
         session.lastError = result.message;
-        tx.events().add(now, company->id, store::EventLevel::Error, result.message);
+        tx.events().add(now, company->id, domain::EventLevel::Error, result.message);
     }
     tx.companies().update(*company, now);
     tx.sessions().update(session);
     return result;
 }
 
-std::optional<Request> Planner::next(store::Tx& tx, store::WcSession& session, Timestamp now) const {
+std::optional<Request> Planner::next(store::Tx& tx, domain::WcSession& session, Timestamp now) const {
     if (session.pendingKind != PendingKind::None) {
         interrupt(tx, session, "the Web Connector asked for the next request before answering the last one", false,
                   now);
@@ -1855,13 +1855,13 @@ std::optional<Request> Planner::next(store::Tx& tx, store::WcSession& session, T
     return pass.run();
 }
 
-ResponseOutcome Planner::apply(store::Tx& tx, store::WcSession& session, std::string_view response,
+ResponseOutcome Planner::apply(store::Tx& tx, domain::WcSession& session, std::string_view response,
                                Timestamp now) const {
     Applier applier(options_, *cache_, tx, session, now);
     return applier.apply(response);
 }
 
-void Planner::interrupt(store::Tx& tx, store::WcSession& session, std::string_view why, bool notProcessed,
+void Planner::interrupt(store::Tx& tx, domain::WcSession& session, std::string_view why, bool notProcessed,
                         Timestamp now) const {
     if (session.pendingKind == PendingKind::None) return;
     const std::vector<std::string> names = splitLines(session.pendingNames);
@@ -1884,7 +1884,7 @@ void Planner::interrupt(store::Tx& tx, store::WcSession& session, std::string_vi
                     const std::string message = "QuickBooks could not process the request (" + std::string(why) + ").";
                     *doc = markFailed(std::move(*doc), QbResult{}, message, session.id, now);
                     tx.documents().save(*doc);
-                    tx.events().add(now, session.companyId, store::EventLevel::Error,
+                    tx.events().add(now, session.companyId, domain::EventLevel::Error,
                                     upperFirst(docLabel(*doc)) + " failed: " + message);
                 }
             }
@@ -1892,9 +1892,9 @@ void Planner::interrupt(store::Tx& tx, store::WcSession& session, std::string_vi
             break;
         default: break;  // queries and lookups are simply asked again
     }
-    tx.events().add(now, session.companyId, store::EventLevel::Warning,
+    tx.events().add(now, session.companyId, domain::EventLevel::Warning,
                     "The answer to request " + session.pendingRequestId + " (" +
-                        std::string(store::toString(session.pendingKind)) + ") never came: " + std::string(why) + ".");
+                        std::string(domain::toString(session.pendingKind)) + ") never came: " + std::string(why) + ".");
     session.pendingKind = PendingKind::None;
     session.pendingRequestId.clear();
     session.pendingDocumentId.reset();
@@ -1902,7 +1902,7 @@ void Planner::interrupt(store::Tx& tx, store::WcSession& session, std::string_vi
     tx.sessions().update(session);
 }
 
-bool Planner::stalled(const store::WcSession& session) const noexcept {
+bool Planner::stalled(const domain::WcSession& session) const noexcept {
     return session.idleRequests >= options_.maxIdleRequests;
 }
 
@@ -1912,16 +1912,16 @@ std::string Planner::stalledMessage() const {
            "carries on";
 }
 
-int Planner::progress(store::Tx& tx, const store::WcSession& session, Timestamp now, bool* waiting) const {
+int Planner::progress(store::Tx& tx, const domain::WcSession& session, Timestamp now, bool* waiting) const {
     if (waiting != nullptr) *waiting = false;
     if (session.refused || stalled(session)) return 100;
-    store::WcSession copy = session;
+    domain::WcSession copy = session;
     Pass pass(options_, *cache_, tx, copy, now, true);
     bool more = pass.run().has_value();
     if (!more) {
         // Nothing left to send: what the dry pass only noted (documents to hold before anything is sent, documents
         // waiting with a reason) is written now, since the Web Connector asks for no further request.
-        store::WcSession settleCopy = session;
+        domain::WcSession settleCopy = session;
         Pass settle(options_, *cache_, tx, settleCopy, now, false);
         (void)settle.run();
     }
@@ -1971,7 +1971,7 @@ PendingWork Planner::pendingWork(store::Tx& tx, std::int64_t companyId, Timestam
     return work;
 }
 
-SessionReport Planner::report(store::Tx& tx, const store::WcSession& session) const {
+SessionReport Planner::report(store::Tx& tx, const domain::WcSession& session) const {
     SessionReport r;
     for (const auto& d : tx.documents().touchedBySession(session.id)) {
         switch (d.state) {

@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "daemon/posting/decode_cache.hpp"
-#include "daemon/store/records.hpp"
+#include "daemon/domain/records.hpp"
 #include "daemon/store/store.hpp"
 
 namespace settlebridge::posting {
@@ -30,9 +30,9 @@ namespace settlebridge::posting {
 struct PlannerOptions {
     std::size_t maxNamesPerQuery = 50;     // names per ItemQuery/AccountQuery/CustomerQuery
     int maxAutoRetries = 2;                // re-checks of a document that failed on an invalid reference (3140)
-    store::Timestamp lockRetrySeconds = 20;   // wait before re-sending a document QuickBooks found locked
+    domain::Timestamp lockRetrySeconds = 20;   // wait before re-sending a document QuickBooks found locked
     int maxLockRetriesPerSession = 3;      // then the document waits for a later session...
-    store::Timestamp lockDeferSeconds = 900;  // ...at least this long
+    domain::Timestamp lockDeferSeconds = 900;  // ...at least this long
     int maxResends = 3;                    // adds sent again after "not found" (lost answers); then a person checks
     int maxIdleRequests = 20;              // answers in a row that move nothing forward before a session ends
 };
@@ -55,7 +55,7 @@ struct SessionStartResult {
 struct Request {
     std::string qbxml;
     std::string requestId;
-    store::PendingKind kind = store::PendingKind::None;
+    domain::PendingKind kind = domain::PendingKind::None;
     std::string what;             // for logs: "SalesReceiptAdd R: AYUTBXPHR0"
 };
 
@@ -84,7 +84,7 @@ struct SessionReport {
 /// Work waiting for a company (for authenticate: "none" when there is nothing to do).
 struct PendingWork {
     int documents = 0;                       // documents a session would act on now
-    std::optional<store::Timestamp> nextAt;  // earliest time a waiting document becomes ready (lock retries)
+    std::optional<domain::Timestamp> nextAt;  // earliest time a waiting document becomes ready (lock retries)
 };
 
 class Planner {
@@ -96,39 +96,39 @@ public:
     /// checks the company file is the one this company was set up with (FileID), reads the preferences
     /// (multicurrency, sales tax, closing date) and re-queues documents that failed on an invalid reference so
     /// their references are checked again. Saves the session and the company.
-    SessionStartResult start(store::Tx& tx, store::WcSession& session, const SessionStartInput& input,
-                             store::Timestamp now) const;
+    SessionStartResult start(store::Tx& tx, domain::WcSession& session, const SessionStartInput& input,
+                             domain::Timestamp now) const;
 
     /// The next request, with every state change it implies saved (documents → sent, the pending request).
     /// nullopt when nothing more can be done in this session. A request still pending (its answer never came)
     /// is treated as lost first (see interrupt()).
-    std::optional<Request> next(store::Tx& tx, store::WcSession& session, store::Timestamp now) const;
+    std::optional<Request> next(store::Tx& tx, domain::WcSession& session, domain::Timestamp now) const;
 
     /// Applies QuickBooks' answer to the pending request. Saves everything it changes.
-    ResponseOutcome apply(store::Tx& tx, store::WcSession& session, std::string_view response,
-                          store::Timestamp now) const;
+    ResponseOutcome apply(store::Tx& tx, domain::WcSession& session, std::string_view response,
+                          domain::Timestamp now) const;
 
     /// The pending request's answer will never come (an HRESULT instead of a response, connectionError, an
     /// out-of-sequence call, a new session). A document add stays `sent`, so it is looked up before it is ever
     /// sent again; list adds are queried again. With `notProcessed` (QuickBooks could not even parse the
     /// request, HRESULT 0x80040400) a pending document add failed for certain and is marked failed.
-    void interrupt(store::Tx& tx, store::WcSession& session, std::string_view why, bool notProcessed,
-                   store::Timestamp now) const;
+    void interrupt(store::Tx& tx, domain::WcSession& session, std::string_view why, bool notProcessed,
+                   domain::Timestamp now) const;
 
     /// Percent done for receiveResponseXML: 100 when no request is left for this session, else 1..99. Also
     /// sets `waiting` when the only work left is a document to retry within a few seconds (NoOp).
-    int progress(store::Tx& tx, const store::WcSession& session, store::Timestamp now, bool* waiting = nullptr) const;
+    int progress(store::Tx& tx, const domain::WcSession& session, domain::Timestamp now, bool* waiting = nullptr) const;
 
     /// True when the session's last answers moved nothing forward (PlannerOptions::maxIdleRequests): next() hands
     /// out nothing more and the summary says why.
-    bool stalled(const store::WcSession& session) const noexcept;
+    bool stalled(const domain::WcSession& session) const noexcept;
     /// What the summary says about a stalled session.
     std::string stalledMessage() const;
 
     /// Documents a new session would act on, and when waiting documents become ready.
-    PendingWork pendingWork(store::Tx& tx, std::int64_t companyId, store::Timestamp now) const;
+    PendingWork pendingWork(store::Tx& tx, std::int64_t companyId, domain::Timestamp now) const;
 
-    SessionReport report(store::Tx& tx, const store::WcSession& session) const;
+    SessionReport report(store::Tx& tx, const domain::WcSession& session) const;
 
     const PlannerOptions& options() const noexcept { return options_; }
     /// What the planner decoded and reused (stored summaries, document payloads); shared by copies of it.

@@ -15,7 +15,7 @@ namespace settlebridge::posting {
 
 namespace {
 
-store::Company requireCompany(store::Tx& tx, std::string_view name) {
+domain::Company requireCompany(store::Tx& tx, std::string_view name) {
     auto company = tx.companies().findByName(name);
     if (!company) throw QueueError("no company named \"" + std::string(name) + "\"");
     return *company;
@@ -34,16 +34,16 @@ std::string_view toString(ImportResult::Outcome outcome) {
 }
 
 ImportResult Queue::importSummary(std::string_view companyName, std::string_view rawReport,
-                                  std::string_view sourceName, settlement::Summary summary, store::Timestamp now) {
+                                  std::string_view sourceName, settlement::Summary summary, domain::Timestamp now) {
     const std::string hash = store::sha256Hex(rawReport);
     return store_.write([&](store::Tx& tx) {
-        const store::Company company = requireCompany(tx, companyName);
+        const domain::Company company = requireCompany(tx, companyName);
         ImportResult result;
         result.settlementId = summary.header.settlementId;
 
         if (auto existing = tx.settlements().findByHash(company.id, hash)) {
             result.settlementRow = existing->id;
-            if (existing->state == store::SettlementState::Conflict) {
+            if (existing->state == domain::SettlementState::Conflict) {
                 result.outcome = ImportResult::Outcome::Conflict;
                 result.message = "This report was imported before and conflicts with settlement " +
                                  existing->settlementId + " already imported: nothing queued.";
@@ -52,26 +52,26 @@ ImportResult Queue::importSummary(std::string_view companyName, std::string_view
                 result.message = "Settlement " + existing->settlementId + " was already imported: nothing changed.";
                 for (const auto& d : tx.documents().forSettlement(existing->id)) {
                     ++result.documents;
-                    if (d.state == store::DocState::Held) ++result.held;
-                    if (d.state == store::DocState::Queued) ++result.queued;
-                    if (d.state == store::DocState::Failed) ++result.failed;
+                    if (d.state == domain::DocState::Held) ++result.held;
+                    if (d.state == domain::DocState::Queued) ++result.queued;
+                    if (d.state == domain::DocState::Failed) ++result.failed;
                 }
             }
             return result;
         }
 
-        store::SettlementRecord record;
+        domain::SettlementRecord record;
         record.companyId = company.id;
         record.settlementId = summary.header.settlementId;
         record.reportHash = hash;
         record.sourceName = std::string(sourceName);
         record.importedAt = now;
 
-        std::optional<store::SettlementRecord> replaced;
+        std::optional<domain::SettlementRecord> replaced;
         if (auto active = tx.settlements().findActive(company.id, summary.header.settlementId)) {
             bool anySent = false;
             for (const auto& d : tx.documents().forSettlement(active->id)) {
-                if (d.state == store::DocState::Sent || d.state == store::DocState::Posted || d.attempts > 0 ||
+                if (d.state == domain::DocState::Sent || d.state == domain::DocState::Posted || d.attempts > 0 ||
                     d.sentAt > 0 || !d.qbTxnId.empty()) {
                     anySent = true;
                 }
@@ -85,13 +85,13 @@ ImportResult Queue::importSummary(std::string_view companyName, std::string_view
                              common::formatCents(summary.header.totalAmount - previous->deposit) + ").";
             }
             if (anySent) {
-                record.state = store::SettlementState::Conflict;
+                record.state = domain::SettlementState::Conflict;
                 record.note = "Amazon re-issued settlement " + summary.header.settlementId + " (" + std::string(sourceName) +
                               ") after the earlier report (" + active->sourceName +
                               ") was sent to QuickBooks: kept for review, nothing queued, nothing posted twice." +
                               difference;
                 record = tx.settlements().insert(record, rawReport);
-                tx.events().add(now, company.id, store::EventLevel::Warning, record.note);
+                tx.events().add(now, company.id, domain::EventLevel::Warning, record.note);
                 result.outcome = ImportResult::Outcome::Conflict;
                 result.settlementRow = record.id;
                 result.message = record.note;
@@ -123,7 +123,7 @@ ImportResult Queue::importSummary(std::string_view companyName, std::string_view
             }
         }
 
-        store::SummaryRecord stored;
+        domain::SummaryRecord stored;
         stored.settlementRow = record.id;
         stored.mappingVersion = summary.mappingVersion;
         stored.reconciled = summary.reconciled;
@@ -141,9 +141,9 @@ ImportResult Queue::importSummary(std::string_view companyName, std::string_view
             ids.push_back(tx.documents().insert(p.document));
             ++result.documents;
             switch (p.document.state) {
-                case store::DocState::Held: ++result.held; break;
-                case store::DocState::Queued: ++result.queued; break;
-                case store::DocState::Failed: ++result.failed; break;
+                case domain::DocState::Held: ++result.held; break;
+                case domain::DocState::Queued: ++result.queued; break;
+                case domain::DocState::Failed: ++result.failed; break;
                 default: break;
             }
         }
@@ -152,20 +152,20 @@ ImportResult Queue::importSummary(std::string_view companyName, std::string_view
                          common::plural(result.documents, "document", "documents") + " (" + std::to_string(result.queued) +
                          " queued, " + std::to_string(result.held) + " held, " + std::to_string(result.failed) +
                          " failed).";
-        tx.events().add(now, company.id, result.failed > 0 ? store::EventLevel::Warning : store::EventLevel::Info,
+        tx.events().add(now, company.id, result.failed > 0 ? domain::EventLevel::Warning : domain::EventLevel::Info,
                         result.message);
         return result;
     });
 }
 
-int Queue::approve(std::string_view companyName, std::string_view settlementId, store::Timestamp now) {
+int Queue::approve(std::string_view companyName, std::string_view settlementId, domain::Timestamp now) {
     return approve(companyName, settlementId, Approval{}, now).queued;
 }
 
 Queue::ApproveResult Queue::approve(std::string_view companyName, std::string_view settlementId,
-                                    const Approval& approval, store::Timestamp now) {
+                                    const Approval& approval, domain::Timestamp now) {
     return store_.write([&](store::Tx& tx) {
-        const store::Company company = requireCompany(tx, companyName);
+        const domain::Company company = requireCompany(tx, companyName);
         auto record = tx.settlements().findActive(company.id, settlementId);
         if (!record) throw QueueError("no settlement " + std::string(settlementId) + " for " + company.name);
         ApproveResult result;
@@ -194,7 +194,7 @@ Queue::ApproveResult Queue::approve(std::string_view companyName, std::string_vi
             const auto frozen = rates.settlementRate(record->id);
             bool sent = false;
             for (const auto& doc : tx.documents().forSettlement(record->id)) {
-                sent = sent || doc.state == store::DocState::Sent || doc.state == store::DocState::Posted ||
+                sent = sent || doc.state == domain::DocState::Sent || doc.state == domain::DocState::Posted ||
                        doc.attempts > 0;
             }
             if (sent && frozen && frozen->rate != *rate) {
@@ -211,19 +211,19 @@ Queue::ApproveResult Queue::approve(std::string_view companyName, std::string_vi
             stated.setAt = now;
             stated.setBy = approval.approvedBy;
             rates.freezeRate(stated);
-            tx.events().add(now, company.id, store::EventLevel::Info,
+            tx.events().add(now, company.id, domain::EventLevel::Info,
                             "Settlement " + std::string(settlementId) + ": exchange rate " + describeRate(stated) +
                                 ", frozen for every document of the settlement.");
         }
         if (auto frozen = rates.settlementRate(record->id)) result.rate = describeRate(*frozen);
         int moved = 0;
         for (auto doc : tx.documents().forSettlement(record->id)) {
-            if (doc.state != store::DocState::Held) continue;
+            if (doc.state != domain::DocState::Held) continue;
             tx.documents().save(posting::approve(doc, now));
             ++moved;
         }
         if (moved > 0) {
-            tx.events().add(now, company.id, store::EventLevel::Info,
+            tx.events().add(now, company.id, domain::EventLevel::Info,
                             "Settlement " + std::string(settlementId) + " approved: " +
                                 common::plural(moved, "document", "documents") + " queued.");
         }
@@ -232,17 +232,17 @@ Queue::ApproveResult Queue::approve(std::string_view companyName, std::string_vi
     });
 }
 
-store::Document Queue::retry(std::int64_t documentId, store::Timestamp now) {
+domain::Document Queue::retry(std::int64_t documentId, domain::Timestamp now) {
     return store_.write([&](store::Tx& tx) {
         auto doc = tx.documents().find(documentId);
         if (!doc) throw QueueError("no document " + std::to_string(documentId));
-        if (doc->state != store::DocState::Failed) {
-            throw QueueError("document " + std::to_string(documentId) + " is " + std::string(store::toString(doc->state)) +
+        if (doc->state != domain::DocState::Failed) {
+            throw QueueError("document " + std::to_string(documentId) + " is " + std::string(domain::toString(doc->state)) +
                              ", not failed: only failed documents are retried");
         }
-        store::Document retried = posting::retry(*doc, now);
+        domain::Document retried = posting::retry(*doc, now);
         tx.documents().save(retried);
-        tx.events().add(now, doc->companyId, store::EventLevel::Info,
+        tx.events().add(now, doc->companyId, domain::EventLevel::Info,
                         "Document " + (doc->refNumber.empty() ? doc->externalKey : doc->refNumber) +
                             " queued again" + (retried.verifyFirst ? " (QuickBooks is checked for it first)." : "."));
         return retried;
@@ -251,19 +251,19 @@ store::Document Queue::retry(std::int64_t documentId, store::Timestamp now) {
 
 QueueStatus Queue::status(std::string_view companyName) {
     return store_.read([&](store::Tx& tx) {
-        const store::Company company = requireCompany(tx, companyName);
+        const domain::Company company = requireCompany(tx, companyName);
         QueueStatus status;
         status.company = company.name;
         status.counts = tx.documents().countByState(company.id);
-        for (auto& d : tx.documents().list(company.id, store::DocState::Held)) status.attention.push_back(std::move(d));
-        for (auto& d : tx.documents().list(company.id, store::DocState::Failed)) status.attention.push_back(std::move(d));
+        for (auto& d : tx.documents().list(company.id, domain::DocState::Held)) status.attention.push_back(std::move(d));
+        for (auto& d : tx.documents().list(company.id, domain::DocState::Failed)) status.attention.push_back(std::move(d));
         return status;
     });
 }
 
-std::vector<store::Document> Queue::documents(std::string_view companyName, std::optional<store::DocState> state) {
+std::vector<domain::Document> Queue::documents(std::string_view companyName, std::optional<domain::DocState> state) {
     return store_.read([&](store::Tx& tx) {
-        const store::Company company = requireCompany(tx, companyName);
+        const domain::Company company = requireCompany(tx, companyName);
         return tx.documents().list(company.id, state);
     });
 }

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "daemon/settlement/model.hpp"
-#include "daemon/store/records.hpp"
+#include "daemon/domain/records.hpp"
 #include "daemon/store/store.hpp"
 
 namespace settlebridge::posting {
@@ -44,8 +44,8 @@ std::string_view toString(ImportResult::Outcome outcome);
 /// Documents per state for one company.
 struct QueueStatus {
     std::string company;
-    std::map<store::DocState, int> counts;
-    std::vector<store::Document> attention;  // held and failed documents, with their reasons
+    std::map<domain::DocState, int> counts;
+    std::vector<domain::Document> attention;  // held and failed documents, with their reasons
 };
 
 class Queue {
@@ -61,10 +61,10 @@ public:
     /// report is kept beside it for review with the difference in its note (Conflict), and nothing is queued.
     /// Throws QueueError for an unknown company.
     ImportResult importSummary(std::string_view companyName, std::string_view rawReport, std::string_view sourceName,
-                               settlement::Summary summary, store::Timestamp now);
+                               settlement::Summary summary, domain::Timestamp now);
 
     /// held → queued for every held document of the settlement. Returns how many moved.
-    int approve(std::string_view companyName, std::string_view settlementId, store::Timestamp now);
+    int approve(std::string_view companyName, std::string_view settlementId, domain::Timestamp now);
 
     /// The same, with the exchange rate the bookkeeper states for a foreign-currency settlement (docs/POSTING.md,
     /// "Exchange rates"): `exchangeRate` (home currency per unit, an exact decimal; "" = QuickBooks' rate, read at the
@@ -80,14 +80,14 @@ public:
         std::string rate;  ///< the frozen rate in words ("1 CAD = 0.7312 USD (set at approval ...)"), "" = none yet
     };
     ApproveResult approve(std::string_view companyName, std::string_view settlementId, const Approval& approval,
-                          store::Timestamp now);
+                          domain::Timestamp now);
 
     /// failed → queued for one document (verified in QuickBooks first if its add was ever sent).
-    store::Document retry(std::int64_t documentId, store::Timestamp now);
+    domain::Document retry(std::int64_t documentId, domain::Timestamp now);
 
     QueueStatus status(std::string_view companyName);
-    std::vector<store::Document> documents(std::string_view companyName,
-                                           std::optional<store::DocState> state = std::nullopt);
+    std::vector<domain::Document> documents(std::string_view companyName,
+                                           std::optional<domain::DocState> state = std::nullopt);
 
 private:
     store::Store& store_;

@@ -30,7 +30,7 @@ std::pair<int, int> parseVersion(std::string_view text) {
 
 }  // namespace
 
-qbxml::RenderContext renderContextFor(const store::Company& company, std::string_view qbxmlVersion) {
+qbxml::RenderContext renderContextFor(const domain::Company& company, std::string_view qbxmlVersion) {
     qbxml::RenderContext ctx;
     ctx.clearingAccount = company.clearingAccount;
     ctx.nonTaxableCode = company.salesTax.value_or(true) ? company.nonTaxableCode : std::string();
@@ -49,9 +49,9 @@ const settlement::SummaryDocument* findSummaryDocument(const settlement::Summary
     return nullptr;
 }
 
-std::vector<std::string> referencedItems(const store::Document& doc, const settlement::Summary& summary) {
+std::vector<std::string> referencedItems(const domain::Document& doc, const settlement::Summary& summary) {
     std::vector<std::string> out;
-    if (doc.kind != store::DocKind::Receipt && doc.kind != store::DocKind::CreditMemo) return out;
+    if (doc.kind != domain::DocKind::Receipt && doc.kind != domain::DocKind::CreditMemo) return out;
     const Payload payload = decodePayload(doc.payload);
     const settlement::SummaryDocument* source = findSummaryDocument(summary, payload.externalKey);
     if (source == nullptr) return out;
@@ -63,13 +63,13 @@ std::vector<std::string> referencedItems(const store::Document& doc, const settl
     return out;
 }
 
-std::string renderAdd(const store::Document& doc, const settlement::Summary& summary, const qbxml::RenderContext& ctx,
+std::string renderAdd(const domain::Document& doc, const settlement::Summary& summary, const qbxml::RenderContext& ctx,
                       std::string_view requestId, const std::string& creditMemoTxnId,
                       const std::map<std::string, std::string>& itemSubstitutions) {
     const Payload payload = decodePayload(doc.payload);
     switch (doc.kind) {
-        case store::DocKind::Receipt:
-        case store::DocKind::CreditMemo: {
+        case domain::DocKind::Receipt:
+        case domain::DocKind::CreditMemo: {
             const settlement::SummaryDocument* source = findSummaryDocument(summary, payload.externalKey);
             if (source == nullptr) {
                 throw std::runtime_error("the stored summary of settlement " + doc.settlementId + " has no document " +
@@ -82,7 +82,7 @@ std::string renderAdd(const store::Document& doc, const settlement::Summary& sum
             }
             return qbxml::renderDocumentAdd(summary, copy, ctx, requestId);
         }
-        case store::DocKind::RefundPayment: {
+        case domain::DocKind::RefundPayment: {
             const settlement::SummaryDocument* memo = findSummaryDocument(summary, payload.externalKey);
             if (memo == nullptr) {
                 throw std::runtime_error("the stored summary of settlement " + doc.settlementId + " has no credit memo " +
@@ -93,7 +93,7 @@ std::string renderAdd(const store::Document& doc, const settlement::Summary& sum
             params.refNumber = doc.refNumber;
             return qbxml::renderARRefundCreditCardAdd(summary, *memo, params, ctx, requestId);
         }
-        case store::DocKind::Transfer: {
+        case domain::DocKind::Transfer: {
             qbxml::RenderContext transferCtx = ctx;
             if (transferCtx.transferToAccount.empty()) transferCtx.transferToAccount = payload.transferTo;
             if (payload.type == kPayloadReturned) {
@@ -108,15 +108,15 @@ std::string renderAdd(const store::Document& doc, const settlement::Summary& sum
     throw std::runtime_error("unknown document kind");
 }
 
-std::string renderLookup(const store::Document& doc, const qbxml::RenderContext& ctx, std::string_view requestId) {
+std::string renderLookup(const domain::Document& doc, const qbxml::RenderContext& ctx, std::string_view requestId) {
     switch (doc.kind) {
-        case store::DocKind::Receipt:
+        case domain::DocKind::Receipt:
             return qbxml::renderTxnQueryByRefNumber(qbxml::TxnType::SalesReceipt, doc.refNumber, ctx, requestId);
-        case store::DocKind::CreditMemo:
+        case domain::DocKind::CreditMemo:
             return qbxml::renderTxnQueryByRefNumber(qbxml::TxnType::CreditMemo, doc.refNumber, ctx, requestId);
-        case store::DocKind::RefundPayment:
+        case domain::DocKind::RefundPayment:
             return qbxml::renderTxnQueryByRefNumber(qbxml::TxnType::ARRefundCreditCard, doc.refNumber, ctx, requestId);
-        case store::DocKind::Transfer: return qbxml::renderTransferQuery(doc.txnDate, ctx, requestId);
+        case domain::DocKind::Transfer: return qbxml::renderTransferQuery(doc.txnDate, ctx, requestId);
     }
     throw std::runtime_error("unknown document kind");
 }

@@ -6,9 +6,9 @@ namespace {
 
 std::string describe(DocState from, DocState to, const std::string& why) {
     std::string text = "a document cannot go from ";
-    text += store::toString(from);
+    text += domain::toString(from);
     text += " to ";
-    text += store::toString(to);
+    text += domain::toString(to);
     if (!why.empty()) text += ": " + why;
     return text;
 }

@@ -17,14 +17,14 @@
 #include <string>
 #include <string_view>
 
-#include "daemon/store/records.hpp"
+#include "daemon/domain/records.hpp"
 
 namespace settlebridge::posting {
 
-using store::Cents;
-using store::DocState;
-using store::Document;
-using store::Timestamp;
+using domain::Cents;
+using domain::DocState;
+using domain::Document;
+using domain::Timestamp;
 
 /// A transition the state machine does not allow (a bug, or a stale admin action).
 class InvalidTransition : public std::runtime_error {

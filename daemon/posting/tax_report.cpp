@@ -40,16 +40,16 @@ TaxReport buildTaxReport(store::Tx& tx, std::int64_t companyId, const std::strin
     report.to = to;
 
     std::map<std::pair<std::string, std::string>, settlement::TaxFigures> months;
-    for (const store::SettlementRecord& record : tx.settlements().list(companyId)) {
-        if (record.state != store::SettlementState::Active) continue;
+    for (const domain::SettlementRecord& record : tx.settlements().list(companyId)) {
+        if (record.state != domain::SettlementState::Active) continue;
         const auto stored = tx.settlements().summary(record.id);
         if (!stored) continue;
         const settlement::Summary summary = store::decodeSummary(stored->summaryJson);
         bool posted = true;
         bool any = false;
-        for (const store::Document& d : tx.documents().forSettlement(record.id)) {
+        for (const domain::Document& d : tx.documents().forSettlement(record.id)) {
             any = true;
-            if (d.state != store::DocState::Posted) posted = false;
+            if (d.state != domain::DocState::Posted) posted = false;
         }
         for (const settlement::DatedTaxFigures& dated : settlement::taxFigures(summary)) {
             if (!from.empty() && dated.txnDate < from) continue;

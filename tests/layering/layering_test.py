@@ -17,6 +17,7 @@ LAYERS = [
     "daemon/net",
     "daemon/settlement",
     "qbxml",
+    "daemon/domain",
     "daemon/store",
     "daemon/posting",
     "soap",

@@ -1,9 +1,9 @@
-#include "daemon/store/records.hpp"
+#include "daemon/domain/records.hpp"
 
 #include <array>
 #include <utility>
 
-namespace settlebridge::store {
+namespace settlebridge::domain {
 
 namespace {
 
@@ -103,4 +103,4 @@ std::string_view toString(ListKind kind) { return nameOf(kListKinds, kind); }
 std::string_view toString(EventLevel level) { return nameOf(kLevels, level); }
 std::optional<EventLevel> parseEventLevel(std::string_view text) { return valueOf(kLevels, text); }
 
-}  // namespace settlebridge::store
+}  // namespace settlebridge::domain
