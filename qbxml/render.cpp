@@ -498,37 +498,72 @@ struct CheckedTransfer {
     std::string to;
     std::string amount;
     std::string memo;
+    bool deposit = false;       // a DepositAdd (ctx.transferAsDeposit)
+    std::string exchangeRate;   // DepositAdd only
+    std::string externalGuid;   // DepositAdd only (TransferAdd has no ExternalGUID)
 };
 
 std::optional<CheckedTransfer> checkTransfer(const Summary& summary, const RenderContext& ctx,
                                              std::string_view requestId) {
-    const std::string prefix = "TransferAdd";
+    const bool deposit = ctx.transferAsDeposit;
+    const std::string prefix = deposit ? "DepositAdd" : "TransferAdd";
+    const std::string toField = prefix + (deposit ? "/DepositToAccountRef/FullName" : "/TransferToAccountRef/FullName");
     if (ctx.transferToAccount.empty()) {
-        throw RenderError(prefix + "/TransferToAccountRef/FullName",
-                          "no bank account is configured to transfer the deposit to");
+        throw RenderError(toField, "no bank account is configured to transfer the deposit to");
     }
     if (summary.header.totalAmount <= 0) {
         return std::nullopt;
     }
     CheckedTransfer out;
+    out.deposit = deposit;
     out.requestId = checkedRequestId(requestId);
     out.txnDate = checkedDate(summary.depositDate, prefix + "/TxnDate");
     out.from = checkedFullName(ctx.clearingAccount, kMaxItemNameSegment, kMaxListFullName,
-                               prefix + "/TransferFromAccountRef/FullName", "account");
-    out.to = checkedFullName(ctx.transferToAccount, kMaxItemNameSegment, kMaxListFullName,
-                             prefix + "/TransferToAccountRef/FullName", "account");
+                               prefix + (deposit ? "/DepositLineAdd/AccountRef/FullName"
+                                                 : "/TransferFromAccountRef/FullName"),
+                               "account");
+    out.to = checkedFullName(ctx.transferToAccount, kMaxItemNameSegment, kMaxListFullName, toField, "account");
     if (out.from == out.to) {
-        throw RenderError(prefix + "/TransferToAccountRef/FullName",
-                          "the deposit would be transferred from " + quoted(out.from) + " to itself");
+        throw RenderError(toField, "the deposit would be transferred from " + quoted(out.from) + " to itself");
     }
-    out.amount = checkedAmount(summary.header.totalAmount, prefix + "/Amount");
+    out.amount = checkedAmount(summary.header.totalAmount, prefix + (deposit ? "/DepositLineAdd/Amount" : "/Amount"));
     out.memo = freeText("Amazon settlement " + summary.header.settlementId + " deposit (" +
                             transferExternalKey(summary) + ")",
                         kMaxMemo);
+    if (deposit) {
+        out.exchangeRate = checkedExchangeRate(ctx, prefix + "/ExchangeRate");
+        out.externalGuid = externalGuid(transferExternalKey(summary));
+    }
     return out;
 }
 
+/// The deposit moved as a DepositAdd: to the bank account, one line from the clearing account, at the stated rate.
+std::string writeDepositTransfer(const CheckedTransfer& t, const RenderContext& ctx, const std::string& leadingComment) {
+    Writer w(qbxmlVersionText(ctx), OnError::Stop, leadingComment);
+    w.open("DepositAddRq");
+    w.attribute("requestID", t.requestId);
+    w.open("DepositAdd");
+    w.leaf("TxnDate", t.txnDate);
+    w.ref("DepositToAccountRef", t.to);
+    w.leaf("Memo", t.memo);
+    if (!t.exchangeRate.empty()) {
+        w.leaf("ExchangeRate", t.exchangeRate);
+    }
+    w.leaf("ExternalGUID", t.externalGuid);
+    w.open("DepositLineAdd");
+    w.ref("AccountRef", t.from);
+    w.leaf("Memo", t.memo);
+    w.leaf("Amount", t.amount);
+    w.close();
+    w.close();
+    w.close();
+    return w.finish();
+}
+
 std::string writeTransfer(const CheckedTransfer& t, const RenderContext& ctx, const std::string& leadingComment = {}) {
+    if (t.deposit) {
+        return writeDepositTransfer(t, ctx, leadingComment);
+    }
     Writer w(qbxmlVersionText(ctx), OnError::Stop, leadingComment);
     w.open("TransferAddRq");
     w.attribute("requestID", t.requestId);
@@ -857,6 +892,24 @@ std::string renderTransferQuery(std::string_view txnDate, const RenderContext& c
     return w.finish();
 }
 
+std::string renderDepositQuery(std::string_view txnDate, const RenderContext& ctx, std::string_view requestId) {
+    const std::string id = checkedRequestId(requestId);
+    const std::string date = checkedDate(txnDate, "DepositQueryRq/TxnDateRangeFilter");
+    Writer w(qbxmlVersionText(ctx), OnError::Continue);
+    w.open("DepositQueryRq");
+    w.attribute("requestID", id);
+    w.open("TxnDateRangeFilter");
+    w.leaf("FromTxnDate", date);
+    w.leaf("ToTxnDate", date);
+    w.close();
+    for (const char* element : {"TxnID", "TxnDate", "DepositToAccountRef", "Memo", "DepositTotal", "CurrencyRef",
+                                "ExchangeRate", "ExternalGUID"}) {
+        w.leaf("IncludeRetElement", element);
+    }
+    w.close();
+    return w.finish();
+}
+
 std::string renderItemQuery(const std::vector<std::string>& fullNames, const RenderContext& ctx,
                             std::string_view requestId) {
     return listQuery("ItemQueryRq", fullNames, &normalizeItemName,
@@ -1087,9 +1140,17 @@ std::string renderPreview(const Summary& summary, const RenderContext& ctx) {
     if (transfer) {
         ++index;
         std::string leading = "Settlebridge preview, document " + std::to_string(index) + " of " +
-                              std::to_string(count) + ": TransferAdd of the deposit " + transfer->amount + " " +
-                              summary.header.currency + " from " + transfer->from + " to " + transfer->to +
-                              " on the deposit date " + transfer->txnDate + ".";
+                              std::to_string(count) + ": " + (transfer->deposit ? "DepositAdd" : "TransferAdd") +
+                              " of the deposit " + transfer->amount + " " + summary.header.currency + " from " +
+                              transfer->from + " to " + transfer->to + " on the deposit date " + transfer->txnDate +
+                              ".";
+        if (transfer->deposit) {
+            leading += " A deposit, not a transfer: the settlement is in another currency than the home one, and "
+                       "TransferAdd carries no exchange rate; the DepositAdd carries " +
+                       (transfer->exchangeRate.empty() ? std::string("the settlement's rate once it is known")
+                                                       : "the settlement's rate " + transfer->exchangeRate) +
+                       ", like its other documents.";
+        }
         if (index == 1) {
             leading = summaryComment(summary, ctx) + " " + leading;
         }

@@ -52,10 +52,15 @@ struct RenderContext {
     /// The customer the documents are made out to; empty = summary.customerName. In a multicurrency company file a
     /// settlement in another currency than the home currency goes to a customer in that currency (docs/POSTING.md).
     std::string customerName;
-    /// ExchangeRate written on sales receipts, credit memos and refunds (home currency units per unit of the
-    /// document's currency, a plain decimal such as "0.7312"); empty = none, QuickBooks uses the rate of its
-    /// currency list for the transaction date. Needs `multicurrency`.
+    /// ExchangeRate written on sales receipts, credit memos, refunds and the DepositAdd that moves a foreign deposit
+    /// (home currency units per unit of the document's currency, a plain decimal such as "0.7312"); empty = none
+    /// (Settlebridge always states the settlement's one rate on a foreign document: docs/POSTING.md, "Exchange
+    /// rates"). Needs `multicurrency`.
     std::string exchangeRate;
+    /// The deposit is moved to `transferToAccount` with a DepositAdd (one line from the clearing account, with
+    /// `exchangeRate` and an ExternalGUID) instead of a TransferAdd: a settlement in another currency than the home
+    /// one, whose rate a TransferAdd cannot carry (docs/POSTING.md, "Exchange rates").
+    bool transferAsDeposit = false;
     /// The account a negative settlement's documents deposit to and refund from instead of `clearingAccount`, and the
     /// one a returned payout is transferred back to; empty = the summary's carriedBalanceAccount (docs/ACCOUNTING.md
     /// section 14).
@@ -157,8 +162,11 @@ std::string renderARRefundCreditCardAdd(const settlement::Summary& summary, cons
 /// The external key written in the transfer's Memo: "<settlement-id>:T".
 std::string transferExternalKey(const settlement::Summary& summary);
 
-/// TransferAdd moving the deposit from the clearing account to ctx.transferToAccount on the deposit date. nullopt
-/// when the deposit is not positive (nothing to move). Throws RenderError when ctx.transferToAccount is empty.
+/// TransferAdd moving the deposit from the clearing account to ctx.transferToAccount on the deposit date; with
+/// ctx.transferAsDeposit a DepositAdd instead: DepositToAccountRef the bank account, Memo, ExchangeRate (when set),
+/// ExternalGUID (externalGuid(transferExternalKey)), one DepositLineAdd {AccountRef the clearing account, Memo,
+/// Amount the deposit}. nullopt when the deposit is not positive (nothing to move). Throws RenderError when
+/// ctx.transferToAccount is empty.
 /// The account a settlement's sales receipts deposit to and its refunds are paid from: `ctx.clearingAccount`, or for a
 /// settlement whose total is negative the carried-balance account (ctx.carriedBalanceAccount, else the summary's).
 std::string settlementAccount(const settlement::Summary& summary, const RenderContext& ctx);
@@ -186,6 +194,9 @@ std::string renderTxnQueryByRefNumber(TxnType type, std::string_view refNumber, 
 
 /// TransferQuery for the transfers dated `txnDate` (YYYY-MM-DD): TxnID, TxnDate, from/to accounts, Amount, Memo.
 std::string renderTransferQuery(std::string_view txnDate, const RenderContext& ctx, std::string_view requestId);
+/// DepositQuery for the deposits dated `txnDate` (YYYY-MM-DD; DepositQuery has no RefNumber or ExternalGUID filter):
+/// TxnID, TxnDate, DepositToAccountRef, Memo, DepositTotal, CurrencyRef, ExchangeRate, ExternalGUID.
+std::string renderDepositQuery(std::string_view txnDate, const RenderContext& ctx, std::string_view requestId);
 
 /// ItemQuery by FullName (one or more): ListID, Name, FullName, IsActive, EditSequence of each item found, any type.
 std::string renderItemQuery(const std::vector<std::string>& fullNames, const RenderContext& ctx,

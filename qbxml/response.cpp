@@ -125,6 +125,9 @@ TxnRet parseTxn(const XMLElement& ret) {
     if (!txn.totalAmount && txn.retType == "TransferRet") {
         txn.totalAmount = amountChild(ret, "Amount");
     }
+    if (!txn.totalAmount && txn.retType == "DepositRet") {
+        txn.totalAmount = amountChild(ret, "DepositTotal");
+    }
     txn.creditRemaining = amountChild(ret, "CreditRemaining");
     txn.memo = childText(ret, "Memo");
     txn.externalGuid = childText(ret, "ExternalGUID");

@@ -36,11 +36,11 @@ struct TxnRet {
     std::string txnDate;
     std::string refNumber;
     std::string customerFullName;  ///< CustomerRef/FullName
-    std::optional<common::Cents> totalAmount;  ///< TotalAmount (for a TransferRet: Amount)
+    std::optional<common::Cents> totalAmount;  ///< TotalAmount (for a TransferRet: Amount; a DepositRet: DepositTotal)
     std::optional<common::Cents> creditRemaining;  ///< CreditMemoRet
     std::string memo;
     std::string externalGuid;
-    std::string depositToAccount;    ///< SalesReceiptRet DepositToAccountRef/FullName
+    std::string depositToAccount;    ///< SalesReceiptRet, DepositRet DepositToAccountRef/FullName
     std::string refundFromAccount;   ///< ARRefundCreditCardRet RefundFromAccountRef/FullName
     std::string transferFromAccount; ///< TransferRet
     std::string transferToAccount;   ///< TransferRet

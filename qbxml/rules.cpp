@@ -72,6 +72,7 @@ std::string_view roleKey(AccountRole role) noexcept {
         case AccountRole::Refund: return "refund";
         case AccountRole::Transfer: return "transfer";
         case AccountRole::Item: return "item";
+        case AccountRole::DepositLine: return "deposit_line";
     }
     return "item";
 }
@@ -81,7 +82,8 @@ std::span<const std::string_view> allowedAccountTypes(AccountRole role) noexcept
         case AccountRole::Deposit: return kDepositTypes;
         case AccountRole::Refund: return kRefundTypes;
         case AccountRole::Transfer: return kTransferTypes;
-        case AccountRole::Item: return kItemAccountTypes;
+        case AccountRole::Item:
+        case AccountRole::DepositLine: return kItemAccountTypes;
     }
     return kItemAccountTypes;
 }
@@ -112,8 +114,9 @@ std::string accountTypeProblem(AccountRole role, std::string_view name, std::str
         case AccountRole::Refund: text += "a refund is paid from "; break;
         case AccountRole::Transfer: text += "a transfer moves money between balance-sheet accounts: "; break;
         case AccountRole::Item: text += "an item's account is "; break;
+        case AccountRole::DepositLine: text += "a deposit's money comes from "; break;
     }
-    if (role == AccountRole::Item) {
+    if (role == AccountRole::Item || role == AccountRole::DepositLine) {
         text += "any account but Accounts Receivable, Accounts Payable and non-posting ones";
     } else {
         text += typeList(allowedAccountTypes(role));

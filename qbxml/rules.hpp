@@ -24,12 +24,13 @@ bool isCreatableItemType(std::string_view itemType) noexcept;
 
 /// What an account reference is for.
 enum class AccountRole {
-    Deposit,   ///< SalesReceiptAdd/DepositToAccountRef
-    Refund,    ///< ARRefundCreditCardAdd/RefundFromAccountRef
-    Transfer,  ///< TransferAdd/TransferFromAccountRef and TransferToAccountRef
-    Item,      ///< the account of an item Settlebridge creates (AccountRef, IncomeAccountRef, ExpenseAccountRef)
+    Deposit,      ///< SalesReceiptAdd/DepositToAccountRef, DepositAdd/DepositToAccountRef
+    Refund,       ///< ARRefundCreditCardAdd/RefundFromAccountRef
+    Transfer,     ///< TransferAdd/TransferFromAccountRef and TransferToAccountRef
+    Item,         ///< the account of an item Settlebridge creates (AccountRef, IncomeAccountRef, ExpenseAccountRef)
+    DepositLine,  ///< DepositAdd/DepositLineAdd/AccountRef (where a deposit's money comes from)
 };
-/// rules.json's key: "deposit", "refund", "transfer", "item".
+/// rules.json's key: "deposit", "refund", "transfer", "item", "deposit_line".
 std::string_view roleKey(AccountRole role) noexcept;
 /// The qbXML AccountType values (e.g. "Bank", "OtherCurrentAsset") the role takes, in rules.json's order.
 std::span<const std::string_view> allowedAccountTypes(AccountRole role) noexcept;

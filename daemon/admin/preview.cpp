@@ -294,7 +294,25 @@ ApiReply previewGet(SiteContext& ctx, const ApiRequest& request) {
         rateJson->set("rate", rate);
         rateJson->set("text", text);
         if (!rate.empty()) renderCtx.exchangeRate = rate;
+        if (foreign) {
+            // A foreign settlement goes to the customer and the clearing and bank accounts in its currency (as the
+            // posting queue names them: docs/POSTING.md, "Currencies"), and its deposit moves to the bank with a
+            // DepositAdd at that rate (a TransferAdd carries no rate).
+            store::Document probe;
+            probe.currency = currency;
+            probe.customer = summary.customerName;
+            probe.settlementId = span.settlementId;
+            const posting::CurrencyPlan plan = posting::planCurrency(loaded.company, probe, loaded.company.bankAccount);
+            if (plan.refusal.empty()) {
+                renderCtx.customerName = plan.customer;
+                renderCtx.clearingAccount = plan.clearingAccount;
+                renderCtx.transferToAccount = plan.transferAccount;
+            }
+            renderCtx.transferAsDeposit = true;
+        }
     }
+    // The transfer of the deposit is shown only when the company posts it (Settings: bank account and transfer on).
+    if (!loaded.company.postTransfer) renderCtx.transferToAccount.clear();
     selected->set("exchange_rate", rateJson);
 
     try {

@@ -1,5 +1,7 @@
 #include "daemon/admin/queue_api.hpp"
 
+#include "daemon/posting/currency.hpp"
+#include "daemon/posting/document_builder.hpp"
 #include "daemon/posting/queue.hpp"
 #include "qbxml/status.hpp"
 
@@ -17,12 +19,31 @@ const char* kindLabel(store::DocKind kind) {
     return "Document";
 }
 
-JsonObject documentJson(const store::Document& d) {
+/// Whether a transfer goes to QuickBooks as a DepositAdd: the move of a deposit in another currency than the
+/// company file's home one, which a TransferAdd cannot give the settlement's exchange rate (docs/POSTING.md,
+/// "Exchange rates"); once sent, as it was sent.
+bool sentAsDeposit(const store::Document& d, const store::Company& company) {
+    if (d.kind != store::DocKind::Transfer) return false;
+    try {
+        const posting::Payload payload = posting::decodePayload(d.payload);
+        if (!payload.sentForm.empty()) return payload.sentForm == posting::kSentAsDeposit;
+        return payload.type == posting::kPayloadTransfer &&
+               posting::planCurrency(company, d, payload.transferTo).foreign;
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+JsonObject documentJson(const store::Document& d, const store::Company& company) {
     JsonObject o = object();
+    const bool deposit = sentAsDeposit(d, company);
     o->set("id", d.id);
     o->set("settlement_id", d.settlementId);
     o->set("kind", std::string(store::toString(d.kind)));
-    o->set("kind_label", kindLabel(d.kind));
+    o->set("kind_label", deposit ? "Deposit to the bank (at the settlement's exchange rate)" : kindLabel(d.kind));
+    o->set("qb_form", d.kind != store::DocKind::Transfer ? ""
+                      : deposit                          ? "DepositAdd"
+                                                         : "TransferAdd");
     o->set("part", d.part);
     o->set("ref_number", d.refNumber);
     o->set("txn_date", d.txnDate);
@@ -121,7 +142,7 @@ ApiReply queueGet(SiteContext& ctx, const ApiRequest& request) {
         counts->set("needs_checking", checking);
         out->set("counts", counts);
         JsonArray docs = array();
-        for (const auto& d : tx.documents().list(company.id, state)) docs->add(documentJson(d));
+        for (const auto& d : tx.documents().list(company.id, state)) docs->add(documentJson(d, company));
         out->set("documents", docs);
         return ApiReply::ok(out);
     });
@@ -176,7 +197,8 @@ ApiReply retryPost(SiteContext& ctx, const ApiRequest& request) {
                         "document " + std::to_string(document.id) + " (" + document.refNumber + ") retried by " +
                             request.session->userName + " on the admin page");
     });
-    return ApiReply::ok(documentJson(document));
+    const store::Company company = ctx.store().read([&](store::Tx& tx) { return requireCompany(tx, document.companyId); });
+    return ApiReply::ok(documentJson(document, company));
 }
 
 ApiReply modePost(SiteContext& ctx, const ApiRequest& request) {

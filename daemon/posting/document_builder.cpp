@@ -71,6 +71,7 @@ std::string encodePayload(const Payload& p) {
     if (!p.sentCustomer.empty()) o.set("sentCustomer", p.sentCustomer);
     if (!p.sentAccount.empty()) o.set("sentAccount", p.sentAccount);
     if (!p.sentTransferTo.empty()) o.set("sentTransferTo", p.sentTransferTo);
+    if (!p.sentForm.empty()) o.set("sentForm", p.sentForm);
     if (p.returnedIndex >= 0) o.set("returnedIndex", p.returnedIndex);
     std::ostringstream out;
     o.stringify(out);
@@ -88,6 +89,10 @@ Payload decodePayload(const std::string& json) {
         p.sentCustomer = o->optValue<std::string>("sentCustomer", "");
         p.sentAccount = o->optValue<std::string>("sentAccount", "");
         p.sentTransferTo = o->optValue<std::string>("sentTransferTo", "");
+        p.sentForm = o->optValue<std::string>("sentForm", "");
+        if (!p.sentForm.empty() && (p.sentForm != kSentAsDeposit || p.type != kPayloadTransfer)) {
+            throw std::runtime_error("a payload sent as \"" + p.sentForm + "\", which only a transfer can be");
+        }
         p.returnedIndex = o->optValue<int>("returnedIndex", -1);
         if (p.type == kPayloadReturned && p.returnedIndex < 0) {
             throw std::runtime_error("a returned-payout transfer payload without its index");
@@ -117,7 +122,7 @@ std::vector<PlannedDocument> buildDocuments(const settlement::Summary& summary, 
         d.externalGuid = qbxml::externalGuid(source.externalKey);
         d.txnDate = source.txnDate;
         d.expectedTotal = source.total();
-        d.payload = encodePayload(Payload{kPayloadSummary, source.externalKey, "", "", "", "", -1});
+        d.payload = encodePayload(Payload{kPayloadSummary, source.externalKey, "", "", "", "", -1, ""});
         setInitialState(d, summary, company);
         renderCheck(d, summary, ctx);
         const std::size_t memoIndex = out.size();
@@ -134,7 +139,7 @@ std::vector<PlannedDocument> buildDocuments(const settlement::Summary& summary, 
             r.externalGuid = qbxml::externalGuid(r.externalKey);
             r.txnDate = source.txnDate;
             r.expectedTotal = d.expectedTotal;
-            r.payload = encodePayload(Payload{kPayloadRefund, source.externalKey, "", "", "", "", -1});
+            r.payload = encodePayload(Payload{kPayloadRefund, source.externalKey, "", "", "", "", -1, ""});
             setInitialState(r, summary, company);
             if (d.state == DocState::Failed) {
                 r.state = DocState::Failed;
@@ -155,7 +160,7 @@ std::vector<PlannedDocument> buildDocuments(const settlement::Summary& summary, 
         t.customer = "";
         t.txnDate = summary.depositDate;
         t.expectedTotal = summary.header.totalAmount;
-        t.payload = encodePayload(Payload{kPayloadTransfer, "", company.bankAccount, "", "", "", -1});
+        t.payload = encodePayload(Payload{kPayloadTransfer, "", company.bankAccount, "", "", "", -1, ""});
         setInitialState(t, summary, company);
         renderCheck(t, summary, ctx);
         out.push_back(PlannedDocument{t, std::nullopt});
@@ -174,7 +179,7 @@ std::vector<PlannedDocument> buildDocuments(const settlement::Summary& summary, 
             t.customer = "";
             t.txnDate = returned.date;
             t.expectedTotal = returned.amount;
-            Payload payload{kPayloadReturned, "", company.bankAccount, "", "", "", -1};
+            Payload payload{kPayloadReturned, "", company.bankAccount, "", "", "", -1, ""};
             payload.returnedIndex = static_cast<int>(i);
             t.payload = encodePayload(payload);
             setInitialState(t, summary, company);

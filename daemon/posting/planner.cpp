@@ -149,7 +149,9 @@ std::string statusWords(const qbxml::Response& rs) {
 std::string txnWords(const qbxml::TxnRet& t) {
     std::vector<std::string> parts;
     parts.push_back(t.txnId.empty() ? "no TxnID" : "TxnID " + t.txnId);
-    if (t.retType != "TransferRet") parts.push_back(t.refNumber.empty() ? "no RefNumber" : "RefNumber " + t.refNumber);
+    if (t.retType != "TransferRet" && t.retType != "DepositRet") {
+        parts.push_back(t.refNumber.empty() ? "no RefNumber" : "RefNumber " + t.refNumber);
+    }
     parts.push_back(t.totalAmount ? "TotalAmount " + common::formatCents(*t.totalAmount) : "no TotalAmount");
     if (!t.txnDate.empty()) parts.push_back("TxnDate " + t.txnDate);
     return (t.retType.empty() ? std::string("a transaction") : t.retType) + " with " + joinWords(parts);
@@ -172,7 +174,11 @@ std::string unmatchedAnswer(const domain::Document& doc, const qbxml::TxnRet* re
     std::vector<std::string> missing;
     if (ret->txnId.empty()) missing.push_back("TxnID");
     if (!doc.refNumber.empty() && ret->refNumber.empty()) missing.push_back("RefNumber");
-    if (!ret->totalAmount) missing.push_back(doc.kind == DocKind::Transfer ? "Amount" : "TotalAmount");
+    if (!ret->totalAmount) {
+        missing.push_back(doc.kind != DocKind::Transfer ? "TotalAmount"
+                          : ret->retType == "DepositRet" ? "DepositTotal"
+                                                         : "Amount");
+    }
     if (!missing.empty()) return "its answer has no " + joinWords(missing);
     if (!doc.refNumber.empty() && ret->refNumber != doc.refNumber) {
         return "its answer is numbered " + ret->refNumber + ", not " + doc.refNumber;
@@ -481,6 +487,11 @@ private:
                                                     : std::string(settlement::kCarriedBalanceAccount));
     }
     void warnAboutUnknownCurrency(const std::vector<domain::Document>& ready);
+    /// Whether `d` is the transfer of a foreign-currency deposit, moved with a DepositAdd that carries the
+    /// settlement's exchange rate (a TransferAdd carries none; docs/POSTING.md, "Exchange rates").
+    bool depositForm(const domain::Document& d, const CurrencyPlan& plan) {
+        return d.kind == DocKind::Transfer && plan.foreign && payloads_[d.id].type == kPayloadTransfer;
+    }
 
     const PlannerOptions& options_;
     DecodeCache& cache_;
@@ -784,7 +795,7 @@ std::optional<Request> Pass::ensureCompanyFacts(const std::vector<domain::Docume
     std::vector<std::string> names;
     for (const auto& d : ready) {
         const CurrencyPlan& plan = plans_[d.id];
-        if (!plan.foreign || d.kind == DocKind::Transfer || plan.quickBooksCurrency.empty()) continue;
+        if (!plan.foreign || plan.quickBooksCurrency.empty()) continue;
         if (rates_.count(d.settlementRow) != 0 || mark(kMarkRate, plan.currency) != nullptr) continue;
         if (auto frozen = store::QbEditionRepo(tx_.database()).settlementRate(d.settlementRow)) {
             rates_[d.settlementRow] = *frozen;
@@ -830,16 +841,6 @@ std::vector<domain::Document> Pass::checkCompanyFacts(std::vector<domain::Docume
                 holdDocument(d, kHoldTaxCode, taxProblem);
                 continue;
             }
-        }
-        if (plan.foreign && d.kind == DocKind::Transfer) {
-            holdDocument(d, kHoldCurrency,
-                         "Settlement " + d.settlementId + " is in " + plan.currency + ", and QuickBooks' TransferAdd "
-                         "carries no exchange rate: a transfer of its deposit would be converted at the currency "
-                         "list's rate of its date, not at the one rate of the settlement's other documents. "
-                         "Settlebridge does not post transfers of deposits in another currency than the home one: "
-                         "record the deposit's move from \"" + plan.clearingAccount + "\" to \"" + plan.transferAccount +
-                         "\" in QuickBooks from the bank statement, or turn the transfer off in the settings.");
-            continue;
         }
         if (plan.foreign && rates_.count(d.settlementRow) == 0) {
             const SessionMark* m = mark(kMarkRate, plan.currency);
@@ -1001,8 +1002,14 @@ std::optional<Request> Pass::run() {
             addUnique(accounts, accountKeys, to);
             if (!accountTypes_.count(asciiLower(to))) accountTypes_[asciiLower(to)] = "Bank";
             require(ListKind::Account, to, plan);
-            roleOf(clearing, qbxml::AccountRole::Transfer);
-            roleOf(to, qbxml::AccountRole::Transfer);
+            if (depositForm(d, plan)) {
+                // A DepositAdd: the bank account is deposited into, the clearing account is its line's account.
+                roleOf(clearing, qbxml::AccountRole::DepositLine);
+                roleOf(to, qbxml::AccountRole::Deposit);
+            } else {
+                roleOf(clearing, qbxml::AccountRole::Transfer);
+                roleOf(to, qbxml::AccountRole::Transfer);
+            }
             continue;
         }
         const std::string customer = normalizeName(ListKind::Customer, plan.customer);
@@ -1183,9 +1190,11 @@ std::optional<Request> Pass::run() {
         ctx.customerName = customer;
         ctx.clearingAccount = clearing;
         ctx.carriedBalanceAccount = carried;
-        if (plan.foreign && d.kind != DocKind::Transfer) {
+        const bool asDeposit = depositForm(d, plan);
+        if (plan.foreign && (d.kind != DocKind::Transfer || asDeposit)) {
             if (auto rate = rates_.find(d.settlementRow); rate != rates_.end()) ctx.exchangeRate = rate->second.rate;
         }
+        ctx.transferAsDeposit = asDeposit;
         if (d.kind == DocKind::Transfer) ctx.transferToAccount = transferTo;
         if (d.kind == DocKind::Transfer && payloads_[d.id].type == kPayloadReturned) {
             ctx.transferToAccount = clearing;  // the bank it comes back from
@@ -1208,6 +1217,7 @@ std::optional<Request> Pass::run() {
             sent.sentCustomer = d.kind == DocKind::Transfer ? std::string() : customer;
             sent.sentAccount = clearing;
             sent.sentTransferTo = transferTo;
+            sent.sentForm = asDeposit ? kSentAsDeposit : "";
             d.payload = encodePayload(sent);
             d = markSent(std::move(d), session_.id, now_);
             tx_.documents().save(d);
@@ -1523,11 +1533,18 @@ ResponseOutcome Applier::applyLookup(const qbxml::Response& rs) {
     const UsedNames used = usedNames(doc);
     for (const auto& t : rs.txns) {
         if (doc.kind == DocKind::Transfer) {
+            // A transfer (TransferRet) carries no ExternalGUID: its memo names its external key. A foreign deposit's
+            // move (DepositRet) carries the ExternalGUID of that key as well.
+            const bool deposit = t.retType == "DepositRet";
             const bool memoNames = !t.memo.empty() && t.memo.find(doc.externalKey) != std::string::npos;
-            const bool sameMoves = t.totalAmount == doc.expectedTotal &&
-                                   equalsIgnoreCaseAscii(t.transferFromAccount, used.account) &&
-                                   equalsIgnoreCaseAscii(t.transferToAccount, used.transferTo);
-            if (memoNames && !ours) ours = &t;
+            const bool guidNames = deposit && !t.externalGuid.empty() &&
+                                   qbxml::sameGuid(t.externalGuid, qbxml::externalGuid(doc.externalKey));
+            const bool sameMoves =
+                t.totalAmount == doc.expectedTotal &&
+                (deposit ? t.externalGuid.empty() && equalsIgnoreCaseAscii(t.depositToAccount, used.transferTo)
+                         : equalsIgnoreCaseAscii(t.transferFromAccount, used.account) &&
+                               equalsIgnoreCaseAscii(t.transferToAccount, used.transferTo));
+            if ((memoNames || guidNames) && !ours) ours = &t;
             else if (sameMoves && t.txnDate == doc.txnDate && !matching) matching = &t;
             continue;
         }

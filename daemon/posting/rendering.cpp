@@ -116,7 +116,12 @@ std::string renderLookup(const domain::Document& doc, const qbxml::RenderContext
             return qbxml::renderTxnQueryByRefNumber(qbxml::TxnType::CreditMemo, doc.refNumber, ctx, requestId);
         case domain::DocKind::RefundPayment:
             return qbxml::renderTxnQueryByRefNumber(qbxml::TxnType::ARRefundCreditCard, doc.refNumber, ctx, requestId);
-        case domain::DocKind::Transfer: return qbxml::renderTransferQuery(doc.txnDate, ctx, requestId);
+        case domain::DocKind::Transfer:
+            // A foreign deposit's move was sent as a DepositAdd: looked for among the deposits of its date.
+            if (decodePayload(doc.payload).sentForm == kSentAsDeposit) {
+                return qbxml::renderDepositQuery(doc.txnDate, ctx, requestId);
+            }
+            return qbxml::renderTransferQuery(doc.txnDate, ctx, requestId);
     }
     throw std::runtime_error("unknown document kind");
 }

@@ -24,13 +24,14 @@ std::vector<std::string> referencedItems(const domain::Document& doc, const sett
 
 /// The add request of `doc`. `creditMemoTxnId` is needed for a refund payment; `itemSubstitutions` maps item
 /// names to the fallback item used instead. A transfer goes to ctx.transferToAccount, else to its payload's bank
-/// account. Throws qbxml::RenderError, or std::runtime_error when the stored
+/// account (a DepositAdd with ctx.transferAsDeposit). Throws qbxml::RenderError, or std::runtime_error when the stored
 /// summary lacks the document.
 std::string renderAdd(const domain::Document& doc, const settlement::Summary& summary, const qbxml::RenderContext& ctx,
                       std::string_view requestId, const std::string& creditMemoTxnId,
                       const std::map<std::string, std::string>& itemSubstitutions);
 
-/// The query that tells whether `doc` already exists in QuickBooks (by RefNumber; transfers by date).
+/// The query that tells whether `doc` already exists in QuickBooks (by RefNumber; transfers by date: a TransferQuery,
+/// or a DepositQuery for one sent as a DepositAdd).
 std::string renderLookup(const domain::Document& doc, const qbxml::RenderContext& ctx, std::string_view requestId);
 
 }  // namespace settlebridge::posting

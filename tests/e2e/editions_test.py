@@ -10,7 +10,8 @@ foreign-currency settlement (docs/POSTING.md, "Editions", "Exchange rates").
   non-taxable default code, approving posts them with it.
 - A foreign-currency settlement whose currency has no rate, or an old one, is held before anything is sent; the
   bookkeeper's rate at approval (or QuickBooks' updated rate) is frozen for all its documents, and the
-  home-currency ledger uses it. Bad rates are refused at approval. The transfer of a foreign deposit is not posted.
+  home-currency ledger uses it. Bad rates are refused at approval. The transfer of a foreign deposit is a DepositAdd
+  at that rate (TransferAdd carries none), posted once even when its answer is lost, and the accounts reconcile.
 
 Run: SETTLEBRIDGE_BIN=build/daemon/app/settlebridge /usr/bin/python3 tests/e2e/editions_test.py
 (ctest: e2e.editions_test)
@@ -20,9 +21,11 @@ import os
 import sqlite3
 import sys
 import unittest
+from decimal import Decimal
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness as h  # noqa: E402
+from quickbooks_sim import money as qb_money  # noqa: E402
 
 PASSWORD = "correct horse battery"
 CAD_REPORT = os.path.join(h.MADE_DIR, "v1_CA_CAD_90000000013_refund_ads_micro-deposit_warehouse-damage.txt")
@@ -272,34 +275,59 @@ class ExchangeRateTest(unittest.TestCase):
             self.assertEqual(doc["exchange_rate"], "0.7312" if doc["currency"] == "CAD" else None, doc)
         self.assertEqual(len(company.documents("SalesReceipt")), 2)
 
-    def test_the_transfer_of_a_foreign_deposit_is_not_posted(self):
+    def test_the_transfer_of_a_foreign_deposit_is_a_deposit_at_its_rate_posted_once_and_reconciled(self):
+        """With the transfer option on, a CAD settlement in a USD company file: its receipt and credit memo at
+        QuickBooks' rate, and its deposit moved from the CAD clearing account to the CAD bank account with a
+        DepositAdd at the same rate (a TransferAdd carries none). The DepositAdd's answer is lost once (QuickBooks ran
+        it): the next run finds it by its date and ExternalGUID, and nothing is added twice."""
         data = self.ws.mkdir("transfer")
         h.add_company(data, "initech", PASSWORD)
-        db = sqlite3.connect(os.path.join(data, "settlebridge.db"))
-        try:
-            with db:
-                db.execute("UPDATE companies SET post_transfer = 1, bank_account = 'Checking'")
-        finally:
-            db.close()
+        h.check_cli("company", "set", "initech", "--bank-account", "Checking", "--transfer", "yes", data_dir=data)
         h.import_file(data, "initech", CAD_REPORT)
         h.import_file(data, "initech", USD_REPORT)
+        usd = h.summarize(USD_REPORT)
         with h.open_locked(self.qb) as company:
             company.set_exchange_rate("CAD", "0.7312", end_of(CAD_REPORT))
-            company.create_account("Checking CAD", "Bank", currency="CAD")
+            company.add_answer_rule("DepositAddRq", "hresult", times=1, apply=True, hresult="0x80040402",
+                                    message="Unexpected error.")
         with h.Daemon(data) as daemon:
-            h.run_until_done(daemon.url, "initech", PASSWORD, self.qb)
-        transfers = {d["settlement_id"]: d for d in h.documents(data, "initech") if d["kind"] == "transfer"}
-        self.assertEqual(set(transfers), {self.cad["settlement_id"], h.summarize(USD_REPORT)["settlement_id"]})
-        held = transfers[self.cad["settlement_id"]]
-        self.assertEqual((held["state"], held["hold_reason"]), ("held", "currency"), held)
-        self.assertIn("TransferAdd carries no exchange rate", held["last_error"])
-        self.assertEqual(transfers[h.summarize(USD_REPORT)["settlement_id"]]["state"], "posted")
-        for d in h.documents(data, "initech"):
-            if d["kind"] != "transfer":
-                self.assertEqual(d["state"], "posted", d)
+            # The session whose DepositAdd got no answer ends with QuickBooks' error; the next ones finish.
+            results = h.run_until_done(daemon.url, "initech", PASSWORD, self.qb,
+                                       allowed=(h.EXIT_OK, h.EXIT_SERVER_ERROR))
+            self.assertEqual([r.code for r in results].count(h.EXIT_SERVER_ERROR), 1, results)
+            self.assertEqual(h.run_until_done(daemon.url, "initech", PASSWORD, self.qb)[-1].auth_status, "none")
+        docs = h.documents(data, "initech")
+        for d in docs:
+            self.assertEqual(d["state"], "posted", d)
+        transfers = {d["settlement_id"]: d for d in docs if d["kind"] == "transfer"}
+        self.assertEqual(set(transfers), {self.cad["settlement_id"], usd["settlement_id"]})
+
         company = h.load_qb(self.qb)
+        self.assertEqual(company.hard_failures(), [])
+        log = company.request_log()
+        self.assertEqual(len([e for e in log if e["type"] == "DepositAddRq"]), 1, "sent once; its answer was lost")
+        self.assertEqual(len([e for e in log if e["type"] == "DepositQueryRq"]), 1, "looked up once")
+        self.assertTrue(all(n == 1 for n in company.add_counts().values()), company.add_counts())
+        # The USD deposit moves with a TransferAdd; the CAD one with one DepositAdd at the settlement's rate.
         self.assertEqual([t["currency"] for t in company.documents("Transfer")], ["USD"])
+        deposits = company.documents("Deposit")
+        self.assertEqual(len(deposits), 1, deposits)
+        deposit = deposits[0]
+        cents = self.cad["deposit_cents"]
+        self.assertEqual((deposit["currency"], deposit["exchange_rate"], deposit["account"], deposit["txn_date"]),
+                         ("CAD", "0.7312", "Checking CAD", self.cad["deposit_date"]))
+        self.assertEqual(deposit["lines"], [{"account": CLEARING_CAD, "amount_cents": cents}])
+        self.assertEqual(transfers[self.cad["settlement_id"]]["qb_txn_id"], deposit["txn_id"])
         self.assertTrue(all(d["exchange_rate"] == "0.7312" for d in company.documents() if d["currency"] == "CAD"))
+        # Reconciled: the clearing accounts are back to zero, each bank account holds its deposit; the bank's
+        # home-currency value is the deposit at the settlement's rate.
+        self.assertEqual((company.balance(CLEARING_CAD), company.balance("Checking CAD")), (0, cents))
+        self.assertEqual((company.balance(h.CLEARING), company.balance("Checking")), (0, usd["deposit_cents"]))
+        self.assertEqual(company.account_currency("Checking CAD"), "CAD")
+        self.assertEqual(company.home_balance("Checking CAD"),
+                         qb_money.round_cents(Decimal(cents) / 100 * Decimal("0.7312")))
+        self.assertEqual(company.customer_balance(CUSTOMER_CAD), 0)
+        self.assertEqual(company.trial_balance(), 0)
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -1131,6 +1131,83 @@ class ExchangeRates(SimTestCase):
         self.assertEqual(self.company.documents("Transfer"), [])
 
 
+    def deposit(self, to="Checking CAD", line="Clearing CAD", extra="", amount="50.00", date="2025-02-03"):
+        return rq(f"<DepositAddRq requestID='d'><DepositAdd><TxnDate>{date}</TxnDate><DepositToAccountRef><FullName>"
+                  f"{to}</FullName></DepositToAccountRef><Memo>Amazon settlement 1 deposit (1:T)</Memo>{extra}"
+                  f"<DepositLineAdd><AccountRef><FullName>{line}</FullName></AccountRef><Amount>{amount}</Amount>"
+                  "</DepositLineAdd></DepositAdd></DepositAddRq>")
+
+    def test_a_foreign_deposit_carries_its_rate_and_is_found_by_date_with_its_guid(self):
+        """How Settlebridge moves a foreign-currency deposit from the clearing account to the bank (TransferAdd has
+        no ExchangeRate): a DepositAdd in the bank account's currency, at the sent rate."""
+        c = self.company
+        c.create_account("Checking CAD", "Bank", currency="CAD")
+        c.create_account("Sales CAD", "Income")
+        guid = "{6B29FC40-CA47-1067-B31D-00DD010662DA}"
+        r = self.process(self.deposit(extra=f"<ExchangeRate>0.6543</ExchangeRate><ExternalGUID>{guid}</ExternalGUID>"))
+        self.assertEqual(r.statuses[0]["statusCode"], 0, r.response)
+        ret = parse(r.response).find(".//DepositRet")
+        self.assertEqual((ret.findtext("DepositTotal"), ret.findtext("ExchangeRate"),
+                          ret.findtext("DepositTotalInHomeCurrency"), ret.findtext("CurrencyRef/FullName"),
+                          ret.findtext("ExternalGUID")), ("50.00", "0.6543", "32.72", "Canadian Dollar", guid))
+        self.assertEqual((c.balance("Checking CAD"), c.balance("Clearing CAD")), (5000, -5000))
+        self.assertEqual((c.home_balance("Checking CAD"), c.home_balance("Clearing CAD")), (3272, -3272))
+        # Without a rate, the currency list's; a line from a home-currency account is taken too.
+        r = self.process(self.deposit(line="Sales CAD", amount="10.00"))
+        self.assertEqual(r.statuses[0]["statusCode"], 0, r.response)
+        deposits = c.documents("Deposit")
+        self.assertEqual([(d["currency"], d["exchange_rate"], d["account"]) for d in deposits],
+                         [("CAD", "0.6543", "Checking CAD"), ("CAD", "0.7312", "Checking CAD")])
+        self.assertEqual(deposits[0]["lines"], [{"account": "Clearing CAD", "amount_cents": 5000}])
+        self.assertEqual(c.documents(), [], "deposits are not among Settlebridge's sales documents")
+        # Found again by its date (DepositQuery has no RefNumber or ExternalGUID filter).
+        q = self.process(rq("<DepositQueryRq requestID='q'><TxnDateRangeFilter><FromTxnDate>2025-02-03</FromTxnDate>"
+                            "<ToTxnDate>2025-02-03</ToTxnDate></TxnDateRangeFilter>"
+                            "<IncludeRetElement>TxnID</IncludeRetElement><IncludeRetElement>ExternalGUID"
+                            "</IncludeRetElement><IncludeRetElement>DepositTotal</IncludeRetElement>"
+                            "</DepositQueryRq>"))
+        found = parse(q.response).findall(".//DepositRet")
+        self.assertEqual([(d.findtext("DepositTotal"), d.findtext("ExternalGUID")) for d in found],
+                         [("50.00", guid), ("10.00", None)])
+        self.assertIsNone(found[0].find("Memo"), "only the elements asked for")
+        q = self.process(rq("<DepositQueryRq requestID='q'><TxnDateRangeFilter><FromTxnDate>2025-02-04</FromTxnDate>"
+                            "<ToTxnDate>2025-02-04</ToTxnDate></TxnDateRangeFilter></DepositQueryRq>"))
+        self.assertEqual(q.statuses[0]["statusCode"], 1, "another day: none")
+        self.assertEqual(c.trial_balance(), 0)
+
+    def test_bad_deposits_get_quickbooks_answers_and_change_nothing(self):
+        c = self.company
+        c.create_account("Checking CAD", "Bank", currency="CAD")
+        c.create_account("Clearing EUR", "Bank", currency="EUR")
+        c.create_account("Card CAD", "CreditCard", currency="CAD")
+        before = len(c.state["transactions"])
+        cases = {
+            "into an income account": (self.deposit(to="Sales"), 3140),
+            "into a credit card account": (self.deposit(to="Card CAD"), 3140),
+            "a line from accounts receivable": (self.deposit(line="Accounts Receivable"), 3140),
+            "a line from an account in a third currency": (self.deposit(line="Clearing EUR"), 3180),
+            "a line from an account that does not exist": (self.deposit(line="Nowhere"), 3140),
+            "a rate that is not positive": (self.deposit(extra="<ExchangeRate>0</ExchangeRate>"), 3180),
+            "a negative deposit": (self.deposit(amount="-5.00"), 3180),
+        }
+        for what, (text, code) in cases.items():
+            r = self.process(text)
+            self.assertEqual(r.statuses[0]["statusCode"], code, f"{what}: {r.response}")
+        c.set_closing_date("2025-12-31")
+        self.assertEqual(self.process(self.deposit()).statuses[0]["statusCode"], 3171)
+        self.assertEqual(len(c.state["transactions"]), before, "nothing was recorded")
+        self.assertEqual(c.hard_failures(), [], "each was answered as QuickBooks answers, none unparseable")
+        r = self.process(self.deposit(extra="<CurrencyRef><FullName>Canadian Dollar</FullName></CurrencyRef>",
+                                      date="2026-01-02"))
+        self.assertEqual(r.statuses[0]["statusCode"], 1030, "a CurrencyRef on a deposit is not simulated")
+        self.assertEqual(c.hard_failures()[-1]["kind"], "unsupported")
+        off = Company.new(None)
+        off.create_account("Clearing", "Bank")
+        r = off.process(self.deposit(to="Checking", line="Clearing", extra="<ExchangeRate>0.75</ExchangeRate>"))
+        self.assertEqual(r.statuses[0]["statusCode"], 3250, "no exchange rate with multicurrency off")
+        self.assertEqual(len(c.state["transactions"]), before)
+
+
 class TextLengthsPermissionsNumbering(SimTestCase):
     """QuickBooks' text rules (ASCII with Latin-1 references), 3070 per request, 3260/3261, numbering."""
 

@@ -7,14 +7,21 @@ Rules kept (QuickBooks Desktop's Enter Credit Card Charges and Make Deposits win
   - CreditCardChargeAdd/AccountRef must name a CreditCard account (sim wording, 3180); each ExpenseLineAdd needs an
     AccountRef and an Amount; the charge's total is the sum of its lines and must be positive. Item lines are not
     simulated (1030).
-  - DepositAdd/DepositToAccountRef must name a Bank or OtherCurrentAsset account; only lines coded to an account
-    (DepositInfo: AccountRef + Amount) are simulated, not the deposit of received payments (PaymentTxnID, 1030); the
-    total must be positive. Cash back is not simulated.
-  - Both obey the closing date (3171). With multicurrency on, every account must be in one currency or the home one.
+  - DepositAdd/DepositToAccountRef must name a Bank or OtherCurrentAsset account, each DepositLineAdd/AccountRef an
+    account of a type rules.json's "deposit_line" role lists (not A/R, A/P or non-posting; 3140 otherwise, as an
+    account the form's list does not offer); only lines coded to an account (DepositInfo: AccountRef + Amount) are
+    simulated, not the deposit of received payments (PaymentTxnID, 1030); the total must be positive. Cash back and a
+    CurrencyRef are not simulated (1030).
+  - Both obey the closing date (3171). A card charge's accounts must be in one currency or the home one. A deposit is
+    in the currency of the account it goes to; each line's account must be in that currency or the home one (3180,
+    inferred: Make Deposits offers those accounts). ExchangeRate (home currency per unit) is honoured on a deposit in
+    a foreign currency, like on a sales receipt: a positive rate, 3250 with multicurrency off; without one the
+    currency list's rate is used. A rate on a card charge is not simulated (1030).
 """
 from . import money
-from .engine import (QBError, Outcome, _check_open_period, _check_positive, _def_macro, _is_home, _postings, _ref_of,
-                     _reject, _resolve, _resolve_opt, _given_ref, _txn_core, _txn_query)
+from .engine import (QBError, Outcome, _check_account_role, _check_open_period, _check_positive, _currency_ref,
+                     _def_macro, _exchange_rate, _is_home, _multicurrency, _postings, _ref_of, _reject, _resolve,
+                     _resolve_opt, _given_ref, _txn_core, _txn_query)
 from .qbxml_writer import E, leaf
 
 
@@ -22,7 +29,7 @@ def _error(kind, detail):
     return QBError(3180, f"There was an error when saving a {kind}.  QuickBooks error message: {detail}")
 
 
-def _account_lines(ctx, add, line_tag, kind):
+def _account_lines(ctx, add, line_tag, kind, role=None):
     c = ctx.company
     lines = []
     for el in add.findall(line_tag):
@@ -30,6 +37,8 @@ def _account_lines(ctx, add, line_tag, kind):
         if given is None:
             raise _error(kind, "Each line needs an account.")
         account = _resolve(c.find_account, given, "Account", kind)
+        if role is not None:
+            _check_account_role(account, role, kind)
         amount_text = el.findtext("Amount")
         if amount_text is None:
             raise _error(kind, f'The line for "{account["full_name"]}" has no amount.')
@@ -52,16 +61,37 @@ def _one_currency(ctx, kind, accounts):
     return next(iter(foreign.values()), None)
 
 
-def _record(ctx, rq, kind, add, main_account, main_sign, lines):
-    """Adds the transaction: the main account gets main_sign * total, each line the opposite of its amount."""
+def _deposit_currency(ctx, kind, to, lines):
+    """With multicurrency on: the deposit's currency, the one of the account it goes to; every line's account must be
+    in that currency or the home one (inferred: the Make Deposits form offers those accounts)."""
+    if not _multicurrency(ctx):
+        return None
+    c = ctx.company
+    currency = c.currency_of(to)
+    home = c.home_currency()
+    for ln in lines:
+        account = c.find_account(list_id=ln["account"])
+        have = c.currency_of(account)
+        if have["list_id"] not in (currency["list_id"], home["list_id"]):
+            raise _error(kind, f'The currency of the account "{account["full_name"]}" ({have["full_name"]}) must be '
+                               f'the currency of the deposit account "{to["full_name"]}" ({currency["full_name"]}) or '
+                               f'the home currency ({home["full_name"]}).')
+    return currency
+
+
+def _record(ctx, rq, kind, add, main_account, main_sign, lines, currency=None, rate=None):
+    """Adds the transaction: the main account gets main_sign * total, each line the opposite of its amount. Without
+    a `currency`, the accounts' one currency (or the home one) and the currency list's rate."""
     c = ctx.company
     total = sum(ln["amount"] for ln in lines)
     _check_positive(total, kind, allow_zero=False)
     txn_date = add.findtext("TxnDate") or c.today()
     _check_open_period(ctx, txn_date, kind)
-    accounts = [main_account] + [c.find_account(list_id=ln["account"]) for ln in lines]
-    currency = _one_currency(ctx, kind, accounts)
-    rate = money.parse_decimal(currency.get("rate") or "1") if currency is not None else None
+    if currency is None:
+        accounts = [main_account] + [c.find_account(list_id=ln["account"]) for ln in lines]
+        currency = _one_currency(ctx, kind, accounts)
+    if rate is None:
+        rate = money.parse_decimal(currency.get("rate") or "1") if currency is not None else None
     rows = [(main_account["list_id"], main_sign * total, None)]
     rows += [(ln["account"], -main_sign * ln["amount"], None) for ln in lines if ln["amount"]]
     epoch, iso = c.now()
@@ -71,6 +101,7 @@ def _record(ctx, rq, kind, add, main_account, main_sign, lines):
          "external_guid": add.findtext("ExternalGUID"), "account": main_account["list_id"], "lines": [],
          "account_lines": lines, "total": total, "subtotal": total, "tax": 0, "request_id": rq.get("requestID"),
          "currency": currency["list_id"] if currency else None,
+         "exchange_rate": None if _is_home(ctx, currency) else money.format_decimal(rate, 0, 10),
          "postings": _postings(ctx, rows, currency, rate)}
     c.add_transaction(t)
     _def_macro(ctx, add, t["txn_id"])
@@ -108,8 +139,11 @@ def _deposit_ret(ctx, t, _opts):
     c = ctx.company
     ret = E("DepositRet").add(*_txn_core(t))
     ret.add(leaf("TxnDate", t["txn_date"]), _ref_of(c.find_account, t["account"], "DepositToAccountRef"),
-            leaf("Memo", t.get("memo")), leaf("DepositTotal", money.format_amount(t["total"])),
-            leaf("ExternalGUID", t.get("external_guid")))
+            leaf("Memo", t.get("memo")), leaf("DepositTotal", money.format_amount(t["total"])))
+    if _multicurrency(ctx) and t.get("currency"):
+        ret.add(_currency_ref(ctx, t), leaf("ExchangeRate", t.get("exchange_rate")),
+                leaf("DepositTotalInHomeCurrency", money.format_amount(_home_total(ctx, t))))
+    ret.add(leaf("ExternalGUID", t.get("external_guid")))
     for n, ln in enumerate(t["account_lines"], start=1):
         ret.add(E("DepositLineRet").add(leaf("TxnLineID", f"{t['txn_id']}-{n}"),
                                         _ref_of(c.find_account, ln["account"], "AccountRef"),
@@ -117,18 +151,25 @@ def _deposit_ret(ctx, t, _opts):
     return ret
 
 
+def _home_total(ctx, t):
+    """The deposit account's posting in home-currency cents (what DepositTotalInHomeCurrency reports)."""
+    return next((p["debit"] for p in t["postings"] if p["account"] == t["account"]), 0)
+
+
 def h_deposit_add(ctx, rq):
     c = ctx.company
     kind = "Deposit"
     add = rq.find("DepositAdd")
-    _reject(ctx, add, ["CashBackInfoAdd", "CurrencyRef", "ExchangeRate"])
+    _reject(ctx, add, ["CashBackInfoAdd", "CurrencyRef"])
     for line in add.findall("DepositLineAdd"):
         _reject(ctx, line, ["PaymentTxnID", "PaymentTxnLineID", "OverrideMemo", "OverrideCheckNumber",
                             "OverrideClassRef"])
     to = _resolve_opt(ctx, add, "DepositToAccountRef", c.find_account, "Account", kind)
-    if to["type"] not in ("Bank", "OtherCurrentAsset"):
-        raise _error(kind, f'Deposits go to a bank or other current asset account, not "{to["full_name"]}".')
-    t = _record(ctx, rq, kind, add, to, 1, _account_lines(ctx, add, "DepositLineAdd", kind))
+    _check_account_role(to, "deposit", kind)
+    lines = _account_lines(ctx, add, "DepositLineAdd", kind, role="deposit_line")
+    currency = _deposit_currency(ctx, kind, to, lines)
+    rate = _exchange_rate(ctx, add, currency, kind)
+    t = _record(ctx, rq, kind, add, to, 1, lines, currency=currency, rate=rate)
     return Outcome([_deposit_ret(ctx, t, {})], applied=True,
                    info={"TxnID": t["txn_id"], "TotalAmount": money.format_amount(t["total"])})
 

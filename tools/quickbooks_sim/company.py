@@ -716,10 +716,12 @@ class Company:
     # What tests assert on
 
     def documents(self, kind=None):
-        """Posted documents (SalesReceipt, CreditMemo, ARRefundCreditCard, Transfer) as plain dicts."""
+        """Posted documents (SalesReceipt, CreditMemo, ARRefundCreditCard, Transfer) as plain dicts; with `kind`, the
+        transactions of that kind (also "Deposit", "CreditCardCharge": "account" is the account deposited into or
+        charged, "lines" their account lines)."""
         out = []
         for t in self.state["transactions"]:
-            if t["kind"] not in DOCUMENT_KINDS or (kind is not None and t["kind"] != kind):
+            if (kind is None and t["kind"] not in DOCUMENT_KINDS) or (kind is not None and t["kind"] != kind):
                 continue
             customer = self.find_customer(list_id=t.get("customer")) if t.get("customer") else None
             currency = self.find_currency(list_id=t["currency"]) if t.get("currency") else None
@@ -732,10 +734,12 @@ class Company:
                 "subtotal_cents": t.get("subtotal"), "tax_cents": t.get("tax", 0),
                 "total_cents": t.get("total"), "credit_remaining_cents": t.get("credit_remaining"),
                 "account": self._account_name(t.get("deposit_to") or t.get("refund_from")
-                                              or t.get("to_account") or t.get("ar_account")),
+                                              or t.get("to_account") or t.get("ar_account") or t.get("account")),
                 "lines": [{"item": (self.find_item(list_id=ln["item"]) or {}).get("full_name"),
                            "desc": ln.get("desc"), "quantity": ln.get("quantity"), "rate": ln.get("rate"),
-                           "amount_cents": ln["amount"]} for ln in t.get("lines", [])],
+                           "amount_cents": ln["amount"]} for ln in t.get("lines", [])]
+                         + [{"account": self._account_name(ln["account"]), "amount_cents": ln["amount"]}
+                            for ln in t.get("account_lines", [])],
                 "applied_to": list(t.get("applied", [])),
             })
         return out

@@ -7,6 +7,8 @@
 #include <algorithm>
 
 #include "daemon/posting/currency.hpp"
+#include "qbxml/guid.hpp"
+#include "qbxml/response.hpp"
 #include "tests/unit/posting/posting_harness.hpp"
 #include "tests/unit/posting/schema_check.hpp"
 
@@ -392,35 +394,160 @@ TEST(MulticurrencyOn, ALostAnswerIsLookedUpWithTheNamesTheAddUsed) {
     EXPECT_EQ(qb.count("SalesReceipt", receipt.refNumber), 1) << "found, not added twice";
 }
 
-// TransferAdd carries no ExchangeRate in qbXML 13.0: the transfer of a foreign deposit is held with the reason, the
-// settlement's other documents post at its one rate (docs/POSTING.md, "Exchange rates").
-TEST(MulticurrencyOn, TheTransferOfAForeignDepositIsHeldNotPostedAtAnotherRate) {
-    PostingHarness h;
+// TransferAdd carries no ExchangeRate in qbXML 13.0: the deposit of a foreign settlement moves to the bank with a
+// DepositAdd (one line from the clearing account) at the settlement's one rate (docs/POSTING.md, "Exchange rates").
+void foreignTransferSetup(PostingHarness& h, FakeQuickBooks& qb) {
     h.updateCompany([](store::Company& c) {
         c.postTransfer = true;
         c.bankAccount = "Checking";
     });
     h.import(summaryIn(kCad, "CAD", 0));
-    FakeQuickBooks qb;
     qb.multicurrency = true;
     qb.exchangeRates = {{"Canadian Dollar", "0.75@2100-01-01"}, {"US Dollar", "1.35@2100-01-01"}};
     qb.accounts["Checking"] = "Bank";
+}
+
+bool isDepositAdd(const posting::Request& r) { return isDocumentAdd(r) && contains(r.qbxml, "<DepositAddRq"); }
+
+TEST(MulticurrencyOn, TheTransferOfAForeignDepositIsADepositAddAtTheSettlementsRate) {
+    PostingHarness h;
+    FakeQuickBooks qb;
+    foreignTransferSetup(h, qb);
     auto s = h.startSession(multicurrencyHcp());
-    for (const auto& r : h.run(s, qb)) EXPECT_EQ(qbxmlSchemaErrors(r.qbxml), "") << r.what;
-    for (const auto& d : h.documents()) {
-        if (d.kind == store::DocKind::Transfer) {
-            EXPECT_EQ(d.state, DocState::Held);
-            EXPECT_EQ(d.holdReason, "currency");
-            EXPECT_TRUE(contains(d.lastError, "TransferAdd carries no exchange rate")) << d.lastError;
-            EXPECT_TRUE(contains(d.lastError, "from \"Amazon Clearing CAD\" to \"Checking CAD\"")) << d.lastError;
-            continue;
-        }
-        EXPECT_EQ(d.state, DocState::Posted) << d.externalKey << ": " << d.lastError;
-    }
+    const auto sent = h.run(s, qb);
+    for (const auto& r : sent) EXPECT_EQ(qbxmlSchemaErrors(r.qbxml), "") << r.what << "\n" << r.qbxml;
+    for (const auto& d : h.documents()) EXPECT_EQ(d.state, DocState::Posted) << d.externalKey << ": " << d.lastError;
     EXPECT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "TransferAddRq"), 0);
-    EXPECT_EQ(qb.accountCurrency.count("Checking CAD"), 0U) << "nothing created for it";
-    EXPECT_EQ(qb.balance("Amazon Clearing CAD"), 12500);
+    EXPECT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "DepositAddRq"), 1);
+
+    // One deposit into the bank account in Canadian dollars, from the CAD clearing account, at the receipt's rate.
+    const auto deposit = std::find_if(qb.ledger.begin(), qb.ledger.end(), [](const FakeTxn& t) { return t.type == "Deposit"; });
+    ASSERT_NE(deposit, qb.ledger.end());
+    EXPECT_EQ(deposit->to, "Checking CAD");
+    EXPECT_EQ(deposit->from, "Amazon Clearing CAD");
+    EXPECT_EQ(deposit->total, 12500);
+    EXPECT_EQ(deposit->currency, "Canadian Dollar");
+    EXPECT_EQ(deposit->exchangeRate, "0.75");
+    EXPECT_EQ(deposit->externalGuid, qbxml::externalGuid(std::string(kCad) + ":T"));
+    EXPECT_EQ(qb.accountCurrency.at("Checking CAD"), "Canadian Dollar") << "the bank account made in its currency";
+    const auto receipt = std::find_if(sent.begin(), sent.end(), [](const posting::Request& r) {
+        return isDocumentAdd(r) && contains(r.qbxml, "<SalesReceiptAddRq");
+    });
+    ASSERT_NE(receipt, sent.end());
+    EXPECT_TRUE(contains(receipt->qbxml, "<ExchangeRate>0.75</ExchangeRate>")) << receipt->qbxml;
+
+    // The clearing account moved by the deposit and back to zero; the bank holds the deposit.
+    EXPECT_EQ(qb.balance("Amazon Clearing CAD"), 0);
+    EXPECT_EQ(qb.balance("Checking CAD"), 12500);
     EXPECT_EQ(qb.balance("Checking"), 0);
+    const auto transfer = h.document(std::string(kCad) + ":T");
+    EXPECT_TRUE(contains(transfer.payload, "\"sentForm\":\"deposit\"")) << transfer.payload;
+    EXPECT_EQ(transfer.qbTxnId, deposit->txnId);
+
+    // A second session sends nothing again.
+    auto again = h.startSession(multicurrencyHcp());
+    for (const auto& r : h.run(again, qb)) EXPECT_FALSE(isDocumentAdd(r)) << r.what;
+    EXPECT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "DepositAddRq"), 1);
+}
+
+TEST(MulticurrencyOn, ALostDepositAnswerIsFoundByItsExternalGuidAndNotSentAgain) {
+    PostingHarness h;
+    FakeQuickBooks qb;
+    foreignTransferSetup(h, qb);
+    auto s = h.startSession(multicurrencyHcp());
+    h.run(s, qb, 200, isDepositAdd);
+    ASSERT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "DepositAddRq"), 1);
+    ASSERT_EQ(h.document(std::string(kCad) + ":T").state, DocState::Sent);
+
+    // Another deposit the same day into the same account, not Settlebridge's, is not taken for it.
+    FakeTxn other;
+    other.type = "Deposit";
+    other.txnId = "1D-OTHER";
+    other.txnDate = qb.ledger.back().txnDate;
+    other.to = "Checking CAD";
+    other.from = "Amazon Clearing CAD";
+    other.total = 999;
+    other.currency = "Canadian Dollar";
+    qb.ledger.insert(qb.ledger.begin(), other);
+
+    auto next = h.startSession(multicurrencyHcp());
+    const auto sent = h.run(next, qb);
+    ASSERT_FALSE(sent.empty());
+    EXPECT_TRUE(isLookup(sent.front())) << sent.front().what;
+    EXPECT_TRUE(contains(sent.front().qbxml, "<DepositQueryRq")) << sent.front().qbxml;
+    EXPECT_EQ(qbxmlSchemaErrors(sent.front().qbxml), "");
+    const auto transfer = h.document(std::string(kCad) + ":T");
+    EXPECT_EQ(transfer.state, DocState::Posted) << transfer.lastError;
+    EXPECT_NE(transfer.qbTxnId, "1D-OTHER");
+    EXPECT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "DepositAddRq"), 1) << "found, not added twice";
+}
+
+TEST(MulticurrencyOn, ALostDepositAnswerThatQuickBooksDoesNotHaveIsSentOnceMore) {
+    PostingHarness h;
+    FakeQuickBooks qb;
+    foreignTransferSetup(h, qb);
+    auto s = h.startSession(multicurrencyHcp());
+    h.run(s, qb, 200, isDepositAdd);
+    // The deposit never reached the company file (the request was lost on its way).
+    qb.ledger.erase(std::remove_if(qb.ledger.begin(), qb.ledger.end(), [](const FakeTxn& t) { return t.type == "Deposit"; }),
+                    qb.ledger.end());
+    auto next = h.startSession(multicurrencyHcp());
+    h.run(next, qb);
+    const auto transfer = h.document(std::string(kCad) + ":T");
+    EXPECT_EQ(transfer.state, DocState::Posted) << transfer.lastError;
+    EXPECT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "DepositQueryRq"), 1);
+    EXPECT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "DepositAddRq"), 2);
+    EXPECT_EQ(std::count_if(qb.ledger.begin(), qb.ledger.end(), [](const FakeTxn& t) { return t.type == "Deposit"; }), 1);
+    EXPECT_EQ(qb.balance("Amazon Clearing CAD"), 0);
+}
+
+TEST(MulticurrencyOn, ABankAccountThatCannotTakeADepositHoldsItBeforeAnythingIsSent) {
+    PostingHarness h;
+    FakeQuickBooks qb;
+    foreignTransferSetup(h, qb);
+    qb.accounts["Checking CAD"] = "CreditCard";  // a transfer could go there, a deposit cannot
+    qb.accountCurrency["Checking CAD"] = "Canadian Dollar";
+    auto s = h.startSession(multicurrencyHcp());
+    h.run(s, qb);
+    const auto transfer = h.document(std::string(kCad) + ":T");
+    EXPECT_EQ(transfer.state, DocState::Held);
+    EXPECT_EQ(transfer.holdReason, "account-type");
+    EXPECT_TRUE(contains(transfer.lastError, "\"Checking CAD\" is a Credit Card account")) << transfer.lastError;
+    EXPECT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "DepositAddRq"), 0);
+    EXPECT_EQ(h.document(std::string(kCad) + ":R:0").state, DocState::Posted) << "the settlement's receipt still posts";
+}
+
+// The C++ fake answers a DepositAdd as the simulator does (tools/quickbooks_sim/banking.py): the same codes for the
+// same bad requests (tests/integration/quickbooks_sim_test.py sends them to the simulator).
+TEST(FakeQuickBooksDeposits, BadRequestsGetTheSimulatorsAnswers) {
+    FakeQuickBooks qb;
+    qb.multicurrency = true;
+    qb.accounts = {{"Checking", "Bank"}, {"Checking CAD", "Bank"}, {"Clearing CAD", "Bank"}, {"Clearing EUR", "Bank"},
+                   {"Sales", "Income"}, {"Accounts Receivable", "AccountsReceivable"}};
+    qb.accountCurrency = {{"Checking CAD", "Canadian Dollar"}, {"Clearing CAD", "Canadian Dollar"},
+                          {"Clearing EUR", "Euro"}};
+    auto deposit = [&](const std::string& to, const std::string& from, const std::string& extra,
+                       const std::string& amount = "10.00") {
+        const std::string xml =
+            "<?xml version=\"1.0\"?><?qbxml version=\"13.0\"?><QBXML><QBXMLMsgsRq onError=\"stopOnError\">"
+            "<DepositAddRq requestID=\"d\"><DepositAdd><TxnDate>2025-01-02</TxnDate><DepositToAccountRef><FullName>" +
+            to + "</FullName></DepositToAccountRef>" + extra + "<DepositLineAdd><AccountRef><FullName>" + from +
+            "</FullName></AccountRef><Amount>" + amount + "</Amount></DepositLineAdd></DepositAdd></DepositAddRq>"
+            "</QBXMLMsgsRq></QBXML>";
+        return qbxml::parseResponse(qb.answer(xml)).responses.at(0).statusCode;
+    };
+    EXPECT_EQ(deposit("Sales", "Clearing CAD", ""), 3140) << "a deposit goes to a bank or other current asset";
+    EXPECT_EQ(deposit("Checking CAD", "Accounts Receivable", ""), 3140) << "no line from A/R";
+    EXPECT_EQ(deposit("Checking CAD", "Clearing EUR", ""), 3180) << "a line in a third currency";
+    EXPECT_EQ(deposit("Checking CAD", "Clearing CAD", "<ExchangeRate>-0.75</ExchangeRate>"), 3180);
+    EXPECT_EQ(deposit("Checking CAD", "Clearing CAD", "", "-10.00"), 3180) << "not positive";
+    EXPECT_EQ(deposit("Checking CAD", "Nowhere", ""), 3140);
+    EXPECT_EQ(deposit("Checking CAD", "Clearing CAD", "<ExchangeRate>0.75</ExchangeRate>"), 0);
+    EXPECT_EQ(qb.ledger.back().exchangeRate, "0.75");
+    EXPECT_EQ(deposit("Checking", "Sales", ""), 0) << "a line from an income account in the home currency";
+    qb.multicurrency = false;
+    qb.accountCurrency.clear();
+    EXPECT_EQ(deposit("Checking", "Clearing CAD", "<ExchangeRate>0.75</ExchangeRate>"), 3250);
 }
 
 TEST(MulticurrencyOn, ACurrencyQuickBooksRefusesLeavesItsDocumentsWaitingWithAHint) {

@@ -55,7 +55,7 @@ TEST(DecodeCache, ARowWithoutASummaryAndAnUnreadablePayloadAreErrorsNeverCached)
     h.store->read([&](store::Tx& tx) { EXPECT_THROW(cache.summary(tx, 999), store::StoreError); });
     EXPECT_THROW(cache.payload("{\"type\":\"unknown\"}"), std::runtime_error);
     EXPECT_THROW(cache.payload("{\"type\":\"unknown\"}"), std::runtime_error);
-    const std::string json = posting::encodePayload(posting::Payload{"summary", "1:R:0", "", "", "", "", -1});
+    const std::string json = posting::encodePayload(posting::Payload{"summary", "1:R:0", "", "", "", "", -1, ""});
     EXPECT_EQ(cache.payload(json).externalKey, "1:R:0");
     EXPECT_EQ(cache.payload(json).externalKey, "1:R:0");
     const auto stats = cache.stats();

@@ -12,7 +12,10 @@
 // Multicurrency (multicurrency = true, homeCurrency): customers and bank accounts have a currency (customerCurrency /
 // accountCurrency, QuickBooks' names; absent = the home currency), reported as CurrencyRef; a CurrencyRef on an add
 // with multicurrency off is refused (3250); a receipt's deposit account and a refund's account must be in the
-// customer's currency or the home currency, a transfer's two accounts in one currency (3180 otherwise).
+// customer's currency or the home currency, a transfer's two accounts in one currency (3180 otherwise). A deposit
+// (DepositAdd: one or more lines coded to accounts) is in the currency of the account it goes to, and each line's
+// account must be in that currency or the home one (3180); its ExchangeRate is kept (3250 with multicurrency off,
+// 3180 when not positive), as the simulator does.
 //
 // Types and names (issue 13) follow the one rule table, tools/quickbooks_sim/rules.json, which the simulated
 // QuickBooks reads too: items of every type (`items` maps a name to its type, e.g. "ItemGroup") are answered by
@@ -71,7 +74,7 @@ struct FakeRules {
 };
 
 struct FakeTxn {
-    std::string type;  // "SalesReceipt", "CreditMemo", "ARRefundCreditCard", "Transfer"
+    std::string type;  // "SalesReceipt", "CreditMemo", "ARRefundCreditCard", "Transfer", "Deposit"
     std::string txnId;
     std::string refNumber;
     std::string txnDate;
@@ -79,11 +82,12 @@ struct FakeTxn {
     common::Cents total = 0;
     std::string externalGuid;
     std::string memo;
-    std::string from;
-    std::string to;
+    std::string from;       // refund: the account paid from; transfer: from; deposit: its (first) line's account
+    std::string to;         // transfer: to; deposit: the account deposited into
     std::string appliedTo;  // refund: the credit memo's TxnID
     std::string depositTo;  // sales receipt: the deposit account
     std::string currency;   // multicurrency: the transaction's currency (QuickBooks' name)
+    std::string exchangeRate;  // the ExchangeRate sent ("" = none)
 };
 
 struct InjectedStatus {
@@ -186,10 +190,12 @@ public:
         if (name == "CreditMemoAddRq") return txnAdd(*rq, "CreditMemo", rsName, id);
         if (name == "ARRefundCreditCardAddRq") return refundAdd(*rq, rsName, id);
         if (name == "TransferAddRq") return transferAdd(*rq, rsName, id);
+        if (name == "DepositAddRq") return depositAdd(*rq, rsName, id);
         if (name == "SalesReceiptQueryRq") return txnQuery(*rq, "SalesReceipt", rsName, id);
         if (name == "CreditMemoQueryRq") return txnQuery(*rq, "CreditMemo", rsName, id);
         if (name == "ARRefundCreditCardQueryRq") return txnQuery(*rq, "ARRefundCreditCard", rsName, id);
-        if (name == "TransferQueryRq") return transferQuery(*rq, rsName, id);
+        if (name == "TransferQueryRq") return transferQuery(*rq, rsName, id, "Transfer");
+        if (name == "DepositQueryRq") return transferQuery(*rq, rsName, id, "Deposit");
         if (name == "SalesTaxCodeQueryRq") return salesTaxCodeQuery(rsName, id);
         if (name == "CurrencyQueryRq") return currencyQuery(*rq, rsName, id);
         throw std::runtime_error("FakeQuickBooks: unsupported request " + name);
@@ -210,8 +216,8 @@ public:
         for (const auto& t : ledger) {
             if (t.type == "SalesReceipt" && same(t.depositTo)) balance += t.total;
             if (t.type == "ARRefundCreditCard" && same(t.from)) balance -= t.total;
-            if (t.type == "Transfer" && same(t.from)) balance -= t.total;
-            if (t.type == "Transfer" && same(t.to)) balance += t.total;
+            if ((t.type == "Transfer" || t.type == "Deposit") && same(t.from)) balance -= t.total;
+            if ((t.type == "Transfer" || t.type == "Deposit") && same(t.to)) balance += t.total;
         }
         return balance;
     }
@@ -222,7 +228,7 @@ public:
         for (const auto& t : ledger) {
             if (t.type == "SalesReceipt") balance += t.total;
             if (t.type == "ARRefundCreditCard" && t.from == clearing) balance -= t.total;
-            if (t.type == "Transfer" && t.from == clearing) balance -= t.total;
+            if ((t.type == "Transfer" || t.type == "Deposit") && t.from == clearing) balance -= t.total;
         }
         return balance;
     }
@@ -275,6 +281,12 @@ private:
     bool nameInUse(const std::string& fullName) const {
         return customers.count(fullName) || vendors.count(fullName) || employees.count(fullName) ||
                otherNames.count(fullName);
+    }
+    /// Account types QuickBooks keeps in a currency of their own (the others are in the home currency), as the
+    /// simulator's CURRENCY_ACCOUNT_TYPES.
+    static bool hasCurrency(const std::string& accountType) {
+        return accountType == "Bank" || accountType == "CreditCard" || accountType == "AccountsReceivable" ||
+               accountType == "AccountsPayable";
     }
     /// Item types whose Ret has a FullName (those that can be sub-items); the others answer a Name only.
     static bool hasFullName(const std::string& type) {
@@ -378,7 +390,7 @@ private:
                     (hasFullName(ret.substr(0, ret.size() - 3)) ? leaf("FullName", it->first) : std::string()) +
                     "<IsActive>true</IsActive>";
             if (&set == &accounts) rets += leaf("AccountType", it->second);
-            if (multicurrency && (&set == &customers || (&set == &accounts && it->second == "Bank"))) {
+            if (multicurrency && (&set == &customers || (&set == &accounts && hasCurrency(it->second)))) {
                 rets += ref("CurrencyRef", currencyOf(set, it->first));
             }
             rets += "</" + ret + ">";
@@ -458,7 +470,7 @@ private:
                            nextId("80000") + "</ListID>" + leaf("Name", leafName) + leaf("FullName", fullName) +
                            "<IsActive>true</IsActive>";
         if (&set == &accounts) body += leaf("AccountType", text(*add, "AccountType"));
-        if (multicurrency && (&set == &customers || (&set == &accounts && set[fullName] == "Bank"))) {
+        if (multicurrency && (&set == &customers || (&set == &accounts && hasCurrency(set[fullName])))) {
             body += ref("CurrencyRef", currencyOf(set, fullName));
         }
         body += "</" + retName + "></" + rsName + ">";
@@ -480,6 +492,12 @@ private:
         if (type == "Transfer") {
             ret += leaf("TxnDate", t.txnDate) + ref("TransferFromAccountRef", t.from) + ref("TransferToAccountRef", t.to) +
                    leaf("Amount", common::formatCents(t.total)) + leaf("Memo", t.memo);
+        } else if (type == "Deposit") {
+            ret += leaf("TxnDate", t.txnDate) + ref("DepositToAccountRef", t.to) + leaf("Memo", t.memo) +
+                   leaf("DepositTotal", common::formatCents(t.total));
+            if (multicurrency) ret += ref("CurrencyRef", t.currency);
+            if (!t.exchangeRate.empty()) ret += leaf("ExchangeRate", t.exchangeRate);
+            if (!t.externalGuid.empty()) ret += leaf("ExternalGUID", t.externalGuid);
         } else {
             ret += leaf("TxnDate", t.txnDate) + leaf("RefNumber", t.refNumber) +
                    leaf("TotalAmount", common::formatCents(t.total)) + leaf("Memo", t.memo);
@@ -587,6 +605,66 @@ private:
         return wrap(status(rsName, id, 0, "Info", "Status OK") + ">" + txnRet("Transfer", t) + "</" + rsName + ">");
     }
 
+    /// DepositAdd with lines coded to accounts (DepositInfo), as the simulator models it (tools/quickbooks_sim/banking.py).
+    std::string depositAdd(const tinyxml2::XMLElement& rq, const std::string& rsName, const std::string& id) {
+        const auto* add = rq.FirstChildElement("DepositAdd");
+        FakeTxn t;
+        t.type = "Deposit";
+        t.txnDate = text(*add, "TxnDate");
+        t.to = refName(*add, "DepositToAccountRef");
+        t.memo = text(*add, "Memo");
+        t.externalGuid = text(*add, "ExternalGUID");
+        t.exchangeRate = text(*add, "ExchangeRate");
+        if (!accounts.count(t.to)) return invalidReference(rsName, id, "Account", t.to, "Deposit");
+        if (auto wrong = wrongAccountType(rsName, id, "deposit", t.to, "Deposit")) return *wrong;
+        if (multicurrency) t.currency = currencyOf(accounts, t.to);
+        if (add->FirstChildElement("DepositLineAdd") == nullptr) return saveError(rsName, id, "Deposit", "The transaction has no lines.");
+        for (const auto* line = add->FirstChildElement("DepositLineAdd"); line;
+             line = line->NextSiblingElement("DepositLineAdd")) {
+            const std::string account = refName(*line, "AccountRef");
+            if (!accounts.count(account)) return invalidReference(rsName, id, "Account", account, "Deposit");
+            if (auto wrong = wrongAccountType(rsName, id, "deposit_line", account, "Deposit")) return *wrong;
+            if (multicurrency) {
+                const std::string have = currencyOf(accounts, account);
+                if (have != t.currency && have != homeCurrency) {
+                    return saveError(rsName, id, "Deposit",
+                                     "The currency of the account \"" + account + "\" (" + have +
+                                         ") must be the currency of the deposit account \"" + t.to + "\" (" +
+                                         t.currency + ") or the home currency (" + homeCurrency + ").");
+                }
+            }
+            if (t.from.empty()) t.from = account;
+            t.total += qbxml::parseAmountCents(text(*line, "Amount")).value_or(0);
+        }
+        if (!t.exchangeRate.empty()) {
+            if (!multicurrency) {
+                return wrap(status(rsName, id, 3250, "Error",
+                                   "This feature is not enabled or not available in this version of QuickBooks.") +
+                            "/>");
+            }
+            if (t.exchangeRate.find_first_not_of("0123456789.") != std::string::npos ||
+                t.exchangeRate.find_first_of("123456789") == std::string::npos) {
+                return saveError(rsName, id, "Deposit", "The exchange rate \"" + t.exchangeRate + "\" must be positive.");
+            }
+        }
+        if (t.total <= 0) return saveError(rsName, id, "Deposit", "Transaction amount must be positive.");
+        if (!closingDate.empty() && t.txnDate <= closingDate) {
+            return wrap(status(rsName, id, 3171, "Error",
+                               "The transaction date is on or before the closing date of the company file.") + "/>");
+        }
+        t.txnId = nextId("1D");
+        if (!keepExternalGuid) t.externalGuid.clear();
+        ledger.push_back(t);
+        return wrap(status(rsName, id, 0, "Info", "Status OK") + ">" + txnRet("Deposit", t) + "</" + rsName + ">");
+    }
+
+    std::string saveError(const std::string& rsName, const std::string& id, const std::string& type,
+                          const std::string& detail) {
+        return wrap(status(rsName, id, 3180, "Error",
+                           "There was an error when saving a " + type + ".  QuickBooks error message: " + detail) +
+                    "/>");
+    }
+
     std::string txnQuery(const tinyxml2::XMLElement& rq, const std::string& type, const std::string& rsName,
                          const std::string& id) {
         const std::string refNumber = text(rq, "RefNumberCaseSensitive");
@@ -601,12 +679,14 @@ private:
         return wrap(status(rsName, id, 0, "Info", "Status OK") + ">" + rets + "</" + rsName + ">");
     }
 
-    std::string transferQuery(const tinyxml2::XMLElement& rq, const std::string& rsName, const std::string& id) {
+    /// TransferQuery or DepositQuery by TxnDateRangeFilter (one day).
+    std::string transferQuery(const tinyxml2::XMLElement& rq, const std::string& rsName, const std::string& id,
+                              const std::string& type) {
         const auto* filter = rq.FirstChildElement("TxnDateRangeFilter");
         const std::string date = filter ? text(*filter, "FromTxnDate") : "";
         std::string rets;
         for (const auto& t : ledger) {
-            if (t.type == "Transfer" && t.txnDate == date) rets += txnRet("Transfer", t);
+            if (t.type == type && t.txnDate == date) rets += txnRet(type, t);
         }
         if (rets.empty()) {
             return wrap(status(rsName, id, 1, "Info", "A query request did not find a matching object in QuickBooks") +

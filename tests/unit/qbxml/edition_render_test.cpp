@@ -3,8 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <initializer_list>
 #include <string>
 
+#include "daemon/common/money.hpp"
+#include "qbxml/guid.hpp"
 #include "qbxml/render.hpp"
 #include "sample_summary.hpp"
 #include "schema_validator.hpp"
@@ -16,6 +19,17 @@ using testing::sampleSummary;
 using testing::validateQbxml;
 
 bool has(const std::string& xml, const std::string& part) { return xml.find(part) != std::string::npos; }
+
+/// Whether every part is in `xml`, each after the one before it.
+bool inOrder(const std::string& xml, std::initializer_list<std::string> parts) {
+    std::size_t at = 0;
+    for (const std::string& part : parts) {
+        at = xml.find(part, at);
+        if (at == std::string::npos) return false;
+        at += part.size();
+    }
+    return true;
+}
 
 TEST(EditionRender, OnlyTheCanadianEditionGetsIsTaxIncluded) {
     const settlement::Summary summary = sampleSummary();
@@ -54,6 +68,52 @@ TEST(EditionRender, ExchangeRateGoesOnReceiptsCreditMemosAndRefundsOnly) {
     const auto transfer = renderTransferAdd(summary, ctx, "t1");
     ASSERT_TRUE(transfer.has_value());
     EXPECT_FALSE(has(*transfer, "ExchangeRate")) << "TransferAdd has no ExchangeRate in qbXML 13.0";
+}
+
+TEST(EditionRender, AForeignDepositMovesToTheBankAsADepositAddAtTheRate) {
+    const settlement::Summary summary = sampleSummary();
+    RenderContext ctx;
+    ctx.multicurrency = true;
+    ctx.exchangeRate = "0.7312";
+    ctx.clearingAccount = "Amazon Clearing CAD";
+    ctx.transferToAccount = "Checking CAD";
+    ctx.transferAsDeposit = true;
+    const auto xml = renderTransferAdd(summary, ctx, "t1");
+    ASSERT_TRUE(xml.has_value());
+    EXPECT_TRUE(validateQbxml(*xml).valid) << validateQbxml(*xml).errors << *xml;
+    EXPECT_FALSE(has(*xml, "TransferAdd")) << *xml;
+    const std::string amount = common::formatCents(summary.header.totalAmount);
+    EXPECT_TRUE(inOrder(*xml, {"<DepositAddRq requestID=\"t1\">", "<DepositAdd>", "<TxnDate>" + summary.depositDate,
+                               "<DepositToAccountRef>", "<FullName>Checking CAD</FullName>", "<Memo>",
+                               "<ExchangeRate>0.7312</ExchangeRate>",
+                               "<ExternalGUID>" + externalGuid(transferExternalKey(summary)) + "</ExternalGUID>",
+                               "<DepositLineAdd>", "<AccountRef>", "<FullName>Amazon Clearing CAD</FullName>",
+                               "<Memo>", "<Amount>" + amount + "</Amount>", "</DepositLineAdd>", "</DepositAdd>"}))
+        << *xml;
+    EXPECT_EQ(xml->find("<DepositLineAdd>"), xml->rfind("<DepositLineAdd>")) << "one line";
+
+    // The preview shows the same request, and says why it is a deposit.
+    const std::string preview = renderPreview(summary, ctx);
+    EXPECT_TRUE(has(preview, "DepositAdd of the deposit " + amount)) << preview;
+    EXPECT_TRUE(has(preview, "TransferAdd carries no exchange rate")) << preview;
+
+    // A rate QuickBooks cannot store, or one without multicurrency, is refused before anything is sent.
+    ctx.exchangeRate = "-1";
+    EXPECT_THROW(renderTransferAdd(summary, ctx, "t1"), RenderError);
+    ctx.exchangeRate = "0.7312";
+    ctx.multicurrency = false;
+    EXPECT_THROW(renderTransferAdd(summary, ctx, "t1"), RenderError);
+    ctx.multicurrency = true;
+    ctx.clearingAccount = "Checking CAD";
+    EXPECT_THROW(renderTransferAdd(summary, ctx, "t1"), RenderError);  // from an account to itself
+
+    const std::string query = renderDepositQuery("2025-06-07", ctx, "q1");
+    EXPECT_TRUE(validateQbxml(query).valid) << validateQbxml(query).errors;
+    EXPECT_TRUE(inOrder(query, {"<DepositQueryRq requestID=\"q1\">", "<TxnDateRangeFilter>",
+                                "<FromTxnDate>2025-06-07</FromTxnDate>", "<ToTxnDate>2025-06-07</ToTxnDate>"}))
+        << query;
+    EXPECT_TRUE(has(query, "<IncludeRetElement>ExternalGUID</IncludeRetElement>")) << query;
+    EXPECT_THROW(renderDepositQuery("7 June", ctx, "q1"), RenderError);
 }
 
 TEST(EditionRender, TaxCodeAndCurrencyQueries) {

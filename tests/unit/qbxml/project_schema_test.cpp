@@ -47,6 +47,10 @@ std::vector<Rendered> everyRenderedRequest() {
     RenderContext canadian;  // the Canadian edition: IsTaxIncluded on receipts and credit memos, its own tax code
     canadian.canadianEdition = true;
     canadian.nonTaxableCode = "E";
+    RenderContext deposit = foreign;
+    deposit.transferToAccount = "Checking CAD";
+    deposit.clearingAccount = "Amazon Clearing CAD";
+    deposit.transferAsDeposit = true;
 
     settlement::Summary negative = s;
     negative.header.totalAmount = -1250;
@@ -71,10 +75,12 @@ std::vector<Rendered> everyRenderedRequest() {
         {"ARRefundCreditCardAdd, exchange rate", renderARRefundCreditCardAdd(s, memo, refund, foreign, "rf-2")},
         {"TransferAdd", renderTransferAdd(s, transfer, "tr-1").value_or("")},
         {"TransferAdd, returned payout", renderReturnedPayoutTransfer(negative, 0, transfer, "tr-2")},
+        {"DepositAdd, a foreign deposit moved to the bank", renderTransferAdd(s, deposit, "dp-1").value_or("")},
         {"SalesReceiptQuery", renderTxnQueryByRefNumber(TxnType::SalesReceipt, "AYU766DR0", plain, "q-1")},
         {"CreditMemoQuery", renderTxnQueryByRefNumber(TxnType::CreditMemo, "AYU766DC0", plain, "q-2")},
         {"ARRefundCreditCardQuery", renderTxnQueryByRefNumber(TxnType::ARRefundCreditCard, "AYU766DP0", plain, "q-3")},
         {"TransferQuery", renderTransferQuery("2025-06-07", plain, "q-4")},
+        {"DepositQuery", renderDepositQuery("2025-06-07", plain, "q-4d")},
         {"ItemQuery", renderItemQuery({"Amazon Sales:SKU-ABC-001", "Amazon Fees:Commission"}, plain, "q-5")},
         {"CustomerQuery", renderCustomerQuery({"Amazon Summary"}, plain, "q-6")},
         {"AccountQuery", renderAccountQuery({"Amazon Clearing", "Sales:Amazon Sales"}, plain, "q-7")},

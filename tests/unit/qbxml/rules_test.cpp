@@ -48,15 +48,17 @@ TEST(Rules, AccountTypesPerReferenceAreTheSimulatorsOnes) {
     const auto json = rulesFile();
     const auto* roles = json.find("account_roles");
     ASSERT_NE(roles, nullptr);
-    ASSERT_EQ(roles->members().size(), 4U);
-    for (const auto role : {AccountRole::Deposit, AccountRole::Refund, AccountRole::Transfer, AccountRole::Item}) {
+    ASSERT_EQ(roles->members().size(), 5U);
+    for (const auto role : {AccountRole::Deposit, AccountRole::Refund, AccountRole::Transfer, AccountRole::Item,
+                            AccountRole::DepositLine}) {
         const auto* spec = roles->find(roleKey(role));
         ASSERT_NE(spec, nullptr) << roleKey(role);
         EXPECT_EQ(texts(allowedAccountTypes(role)), texts(*spec->find("types"))) << roleKey(role);
         EXPECT_FALSE(spec->get("source").empty()) << "every rule says where it comes from";
     }
     for (const char* never : {"AccountsReceivable", "AccountsPayable", "NonPosting"}) {
-        for (const auto role : {AccountRole::Deposit, AccountRole::Refund, AccountRole::Transfer, AccountRole::Item}) {
+        for (const auto role : {AccountRole::Deposit, AccountRole::Refund, AccountRole::Transfer, AccountRole::Item,
+                            AccountRole::DepositLine}) {
             EXPECT_FALSE(accountTypeAllowed(role, never)) << never;
         }
     }
