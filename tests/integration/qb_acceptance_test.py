@@ -126,8 +126,11 @@ class AcceptanceKit(unittest.TestCase):
         code, report, kit, transcript = self.run_kit(path)
         rows = self.rows(kit)
         for check in ("foreign currency: credit memo with its rate", "foreign currency: refund with its rate",
-                      "foreign currency: the refund keeps the stated rate"):
+                      "foreign currency: the refund keeps the stated rate",
+                      "foreign currency: the deposit moved to the bank as a DepositAdd with its rate"):
             self.assertEqual(rows[check]["result"], "pass", (rows[check], transcript))
+        self.assertIn("Deposit", [k for k, _, _ in kit.added])
+        self.assertIn("Banking > Make Deposits", kit.table())
         self.assertFalse([r for r in kit.rows if r["result"] == "FAIL"], kit.rows)
 
     def test_a_second_run_finds_its_lists_and_adds_new_documents(self):

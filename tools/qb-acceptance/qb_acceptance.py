@@ -211,6 +211,10 @@ class Kit:
                       self._check_added("ARRefundCreditCard", "fx-refund", "10.00")))
         s.append(Step("foreign currency: the refund keeps the stated rate", self._fx_refund_query,
                       self._check_fx_rate))
+        s.append(Step("setup: bank account in a foreign currency", self._fx_bank,
+                      lambda k, a: k._list_added(a, "Account", "SBX Bank FX"), setup=True))
+        s.append(Step("foreign currency: the deposit moved to the bank as a DepositAdd with its rate",
+                      self._fx_deposit, self._check_fx_deposit))
         # The tax-code route for GST/HST on Amazon's fees (docs/ACCOUNTING.md section 15): an experiment, not a
         # default. Settlebridge books tax on fees to an account; here QuickBooks itself is asked to book it.
         s.append(Step("setup: the GST/HST liability account", lambda k: k._tax_setup(qbxml(
@@ -373,6 +377,23 @@ class Kit:
                      "<ExchangeRate>0.7312</ExchangeRate>"
                      f"<RefundAppliedToTxnAdd><TxnID>{cm}</TxnID><RefundAmount>10.00</RefundAmount>"
                      "</RefundAppliedToTxnAdd></ARRefundCreditCardAdd></ARRefundCreditCardAddRq>", self.version)
+
+    def _fx_bank(self, k):
+        if not self._need_fx():
+            return None
+        return qbxml("<AccountAddRq><AccountAdd><Name>SBX Bank FX</Name><AccountType>Bank</AccountType>" +
+                     ref("CurrencyRef", self.fx_currency()) + "</AccountAdd></AccountAddRq>", self.version)
+
+    def _fx_deposit(self, k):
+        """What Settlebridge sends for a foreign-currency settlement's move to the bank (TransferAdd has no rate)."""
+        if not self._need_fx():
+            return None
+        return qbxml("<DepositAddRq requestID='fx-deposit'><DepositAdd>" + f"<TxnDate>{self.today}</TxnDate>" +
+                     ref("DepositToAccountRef", "SBX Bank FX") +
+                     f"<Memo>Settlebridge acceptance SBX {self.tag}:T</Memo>"
+                     f"<ExchangeRate>0.7312</ExchangeRate><ExternalGUID>{self._guid('T')}</ExternalGUID>"
+                     "<DepositLineAdd>" + ref("AccountRef", "SBX Clearing FX") + "<Amount>10.00</Amount>"
+                     "</DepositLineAdd></DepositAdd></DepositAddRq>", self.version)
 
     def _fx_refund_query(self, k):
         if not self._need_fx():
@@ -575,6 +596,17 @@ class Kit:
         same = rate is not None and float(rate) == 0.7312
         return (a.code == 0 and same, "ExchangeRate 0.7312", f"ExchangeRate {rate}" if a.code == 0 else a.describe())
 
+    def _check_fx_deposit(self, k, a):
+        expected = "added, total 10.00 at ExchangeRate 0.7312"
+        if a.code == 0 and a.text("TxnID"):
+            self.txn["fx-deposit"] = a.text("TxnID")
+            self.added.append(("Deposit", f"{a.text('DepositTotal')} on {a.text('TxnDate')}", a.text("TxnID")))
+            rate = a.text("ExchangeRate")
+            same = rate is not None and float(rate) == 0.7312
+            return (a.text("DepositTotal") == "10.00" and same, expected,
+                    f"added, total {a.text('DepositTotal')} at ExchangeRate {rate}")
+        return (False, expected, a.describe())
+
     def _check_numbering(self, k, a):
         got = a.text("RefNumber")
         expected = str(self.user_number + 1)
@@ -654,10 +686,11 @@ class Kit:
         return "\n".join(lines) + "\n"
 
     def cleanup(self):
-        order = ["ARRefundCreditCard", "Transfer", "JournalEntry", "Check", "CreditMemo", "SalesReceipt", "Item",
-                 "Customer", "Account"]
+        order = ["ARRefundCreditCard", "Transfer", "Deposit", "JournalEntry", "Check", "CreditMemo", "SalesReceipt",
+                 "Item", "Customer", "Account"]
         where = {"ARRefundCreditCard": "Customers > Customer Center, the customer, the refund (Edit > Delete)",
                  "Transfer": "Banking > Transfer Funds, Previous until it shows (Edit > Delete Transfer)",
+                 "Deposit": "Banking > Make Deposits, Previous until it shows (Edit > Delete Deposit)",
                  "JournalEntry": "Company > Make General Journal Entries, Previous until it shows (Edit > Delete)",
                  "Check": "Banking > Write Cheques, Previous until it shows (Edit > Delete Cheque)",
                  "CreditMemo": "Customers > Customer Center, the customer, the credit memo (Edit > Delete)",
@@ -675,9 +708,9 @@ class Kit:
             out += [f"    {n}   [{i}]" for n, i in entries]
         if len(out) == 1:
             out.append("  nothing was added.")
-        out.append("  Delete in this order: refunds, transfers, journal entries, cheques, credit memos, sales receipts, "
-                   "then the items, customers and accounts (QuickBooks refuses to delete a list entry that is still "
-                   "used).")
+        out.append("  Delete in this order: refunds, transfers, deposits, journal entries, cheques, credit memos, "
+                   "sales receipts, then the items, customers and accounts (QuickBooks refuses to delete a list "
+                   "entry that is still used).")
         return out
 
 
