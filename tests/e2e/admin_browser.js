@@ -7,12 +7,11 @@
 // EXPECT_DEPOSIT ("2,221.78 USD"), CHROMIUM (default /usr/bin/chromium), PLAYWRIGHT_CORE (the module's path).
 "use strict";
 
-const path = require("path");
 const readline = require("readline");
 const { chromium } = require(process.env.PLAYWRIGHT_CORE);
+const { check, shot, text, redrawn } = require("./browser_support");
 
 const base = process.env.BASE_URL;
-const shots = process.env.SHOT_DIR;
 const lines = readline.createInterface({ input: process.stdin });
 const waiting = [];
 lines.on("line", (line) => { const next = waiting.shift(); if (next) next(line); });
@@ -20,26 +19,6 @@ lines.on("line", (line) => { const next = waiting.shift(); if (next) next(line);
 function step(name) {
   process.stdout.write("STEP " + name + "\n");
   return new Promise((resolve) => waiting.push((line) => resolve(JSON.parse(line.replace(/^go\s*/, "") || "{}"))));
-}
-
-// Runs `action` (which makes the page draw itself again) and waits until `selector`'s element is replaced.
-async function redrawn(page, selector, action) {
-  const old = await page.$(selector);
-  await action();
-  if (old) await page.waitForFunction((el) => !el.isConnected, old, { timeout: 10000 });
-  await page.waitForSelector(selector);
-}
-
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: path.join(shots, name + ".png"), fullPage: true });
-}
-
-async function text(page, selector) {
-  return (await page.locator(selector).first().textContent({ timeout: 10000 })).trim();
 }
 
 async function preview(page, from, to) {

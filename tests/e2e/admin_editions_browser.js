@@ -7,50 +7,15 @@
 // Environment: BASE_URL, SHOT_DIR, CHROMIUM, PLAYWRIGHT_CORE, EXPECT (JSON: settlement, end, rate).
 "use strict";
 
-const path = require("path");
-const { chromium } = require(process.env.PLAYWRIGHT_CORE);
+const { check, shot, text, redrawn, openPage, createFirstAdmin, main } = require("./browser_support");
 
 const base = process.env.BASE_URL;
 const expect = JSON.parse(process.env.EXPECT);
 
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: path.join(process.env.SHOT_DIR, name + ".png"), fullPage: true });
-}
-
-async function text(page, selector) {
-  return (await page.locator(selector).first().textContent({ timeout: 10000 })).trim();
-}
-
-// Clicks and waits until the element found by `selector` is replaced (the view drew itself again).
-async function redrawn(page, selector, action) {
-  const old = await page.$(selector);
-  await action();
-  if (old) await page.waitForFunction((el) => !el.isConnected, old, { timeout: 10000 });
-  await page.waitForSelector(selector);
-}
-
-(async () => {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-  });
+main(async () => {
+  const { browser, page, problems } = await openPage();
   try {
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    const problems = [];
-    page.on("pageerror", (e) => problems.push("page error: " + e.message));
-    page.on("console", (m) => { if (m.type() === "error" && !/status of 4\d\d/.test(m.text())) problems.push("console: " + m.text()); });
-
-    // The first visit from this machine creates the admin user.
-    await page.goto(base + "/");
-    await page.waitForSelector("#login-title");
-    await page.fill("#login-user", "admin");
-    await page.fill("#login-password", "correct horse battery");
-    await page.click("button[type=submit]");
-    await page.waitForSelector("section[data-company=maple]");
+    await createFirstAdmin(page, base, "maple");
 
     // Settings: what Settlebridge learned of the company file.
     await page.click("nav a[data-page=settings]");
@@ -124,7 +89,4 @@ async function redrawn(page, selector, action) {
   } finally {
     await browser.close();
   }
-})().catch((e) => {
-  process.stderr.write(String(e && e.stack || e) + "\n");
-  process.exit(1);
 });
