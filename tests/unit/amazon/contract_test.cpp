@@ -12,6 +12,7 @@
 #include "daemon/amazon/errors.hpp"
 #include "daemon/amazon/lwa.hpp"
 #include "daemon/amazon/reports_client.hpp"
+#include "tests/support/test_paths.hpp"
 #include "tests/unit/amazon/sim_process.hpp"
 #include "tests/unit/common/prism_proxy.hpp"
 

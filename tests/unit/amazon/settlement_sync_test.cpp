@@ -7,6 +7,7 @@
 
 #include "daemon/amazon/accounts.hpp"
 #include "daemon/posting/queue.hpp"
+#include "tests/support/test_paths.hpp"
 #include "tests/unit/amazon/sim_process.hpp"
 
 namespace settlebridge::amazon {

@@ -28,6 +28,7 @@
 #include "daemon/net/clock.hpp"
 #include "daemon/amazon/lwa.hpp"
 #include "daemon/amazon/reports_client.hpp"
+#include "tests/support/test_paths.hpp"
 #include "tests/unit/common/sim_launcher.hpp"
 
 #ifndef SETTLEBRIDGE_AMAZON_SIM

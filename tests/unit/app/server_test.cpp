@@ -2,6 +2,7 @@
 // behind it, HTTPS with a self-signed certificate made here, configuration errors, and a clean stop.
 #include "daemon/app/qbwc_route.hpp"
 #include "daemon/net/http_server.hpp"
+#include "tests/support/test_paths.hpp"
 
 #include <gtest/gtest.h>
 

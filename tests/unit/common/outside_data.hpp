@@ -15,6 +15,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "tests/support/test_paths.hpp"
+
 namespace settlebridge::testing {
 
 /// $VARIABLE when set (it must then be a folder: a wrong path is an error, not a skip), else

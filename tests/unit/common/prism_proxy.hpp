@@ -28,6 +28,8 @@
 #include <thread>
 #include <utility>
 
+#include "tests/support/test_paths.hpp"
+
 namespace settlebridge::testing {
 
 /// Where tools/install-node-tools.sh puts the Prism command.

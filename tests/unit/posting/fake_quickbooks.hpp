@@ -41,6 +41,7 @@
 #include "qbxml/response.hpp"
 
 #include "daemon/common/json.hpp"
+#include "tests/support/test_paths.hpp"
 
 namespace settlebridge::testing {
 

@@ -21,6 +21,8 @@
 #include <string>
 #include <string_view>
 
+#include "tests/support/test_paths.hpp"
+
 namespace settlebridge::qbxml::schema {
 
 struct Result {

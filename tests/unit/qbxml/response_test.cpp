@@ -12,6 +12,7 @@
 #include "qbxml/status.hpp"
 #include "qbxml/version.hpp"
 #include "schema_validator.hpp"
+#include "tests/support/test_paths.hpp"
 
 namespace settlebridge::qbxml {
 namespace {

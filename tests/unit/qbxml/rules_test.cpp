@@ -10,6 +10,7 @@
 #include <string>
 
 #include "daemon/common/json.hpp"
+#include "tests/support/test_paths.hpp"
 
 namespace settlebridge::qbxml {
 namespace {

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "qbxml_schema.hpp"
+#include "tests/support/test_paths.hpp"
 
 namespace settlebridge::qbxml::testing {
 namespace {

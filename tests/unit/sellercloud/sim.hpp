@@ -4,6 +4,7 @@
 // Sellercloud connection pointing at the simulator.
 
 #include <gtest/gtest.h>
+#include "tests/support/test_paths.hpp"
 #include "tests/unit/common/sim_launcher.hpp"
 
 #include <Poco/JSON/Array.h>

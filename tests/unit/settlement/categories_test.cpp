@@ -12,6 +12,7 @@
 
 #include "daemon/settlement/mapping.hpp"
 #include "daemon/settlement/naming.hpp"
+#include "tests/support/test_paths.hpp"
 
 namespace settlebridge::settlement {
 namespace {

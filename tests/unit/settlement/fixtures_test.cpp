@@ -19,6 +19,7 @@
 #include "daemon/settlement/parser.hpp"
 #include "daemon/settlement/summarizer.hpp"
 #include "daemon/settlement/v2_writer.hpp"
+#include "tests/support/test_paths.hpp"
 #include "tests/unit/common/outside_data.hpp"
 
 namespace settlebridge::settlement {

@@ -1,4 +1,5 @@
 #include "daemon/settlement/mapping.hpp"
+#include "tests/support/test_paths.hpp"
 
 #include <gtest/gtest.h>
 

@@ -17,6 +17,7 @@
 #include "daemon/settlement/model.hpp"
 #include "daemon/common/money.hpp"
 #include "daemon/common/text.hpp"
+#include "tests/support/test_paths.hpp"
 #include "tests/unit/common/outside_data.hpp"
 
 namespace settlebridge::settlement::testing {

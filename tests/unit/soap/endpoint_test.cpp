@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "qbwc_test_support.hpp"
+#include "tests/support/test_paths.hpp"
 
 namespace settlebridge::soap {
 namespace {

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/support/test_paths.hpp"
 #include "tests/unit/posting/fake_quickbooks.hpp"
 #include "tests/unit/posting/posting_harness.hpp"
 #include "tests/unit/store/sample_summary.hpp"

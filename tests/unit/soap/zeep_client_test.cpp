@@ -19,6 +19,7 @@
 #include <string>
 
 #include "qbwc_test_support.hpp"
+#include "tests/support/test_paths.hpp"
 
 namespace settlebridge::soap {
 namespace {
