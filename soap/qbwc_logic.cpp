@@ -166,16 +166,19 @@ std::vector<std::string> QbwcLogic::authenticateFrom(const std::string& user, co
             store::hmacSha256(processKey_, userKey + '\0' + password + '\0' + (stored ? stored->hash : std::string()));
         // A locked-out address is refused before anything else, also with a remembered password (or it could
         // guess at full speed while the owner's sign-in is remembered).
-        if (guard_.refusedFor(userKey, clientAddress, t) > 0) return nvu;
+        // A refusal leaves the password unchecked, so it is "busy" with the seconds to wait, never "nvu": the Web
+        // Connector stops on "nvu" and postpones on "busy" (docs/SECURITY.md, "Password checks").
+        if (const auto refused = guard_.refusedFor(userKey, clientAddress, t); refused.seconds > 0) {
+            return {"", "busy", std::to_string(refused.seconds)};
+        }
         bool ok = stored.has_value() && cachedSuccess(cacheKey, t);
         if (ok) guard_.succeeded(userKey, clientAddress);
         if (!ok) {
             // The try counts before the hash; at most a few hashes run at once (common::PasswordGate).
             common::SignInGuard::Attempt attempt = guard_.begin(userKey, clientAddress, t);
-            if (attempt.verdict == common::SignInGuard::Verdict::Busy) {
-                return {"", "busy", std::to_string(kBusyRetrySeconds)};
+            if (attempt.verdict != common::SignInGuard::Verdict::Go) {
+                return {"", "busy", std::to_string(std::max<std::int64_t>(1, attempt.retryAfter))};
             }
-            if (attempt.verdict == common::SignInGuard::Verdict::Refused) return nvu;
             // Unknown users go through the same PBKDF2 work and constant-time compare as known ones.
             bool match = false;
             attempt.check([&] { match = store::verifyPassword(stored ? *stored : unknownUser_, password); });

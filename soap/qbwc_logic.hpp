@@ -86,8 +86,6 @@ public:
     /// UUIDs): longer ones are refused without a password check or a database lookup.
     static constexpr std::size_t kMaxUserNameBytes = 255;
     static constexpr std::size_t kMaxTicketBytes = 64;
-    /// Seconds the Web Connector is asked to wait when every password check is busy.
-    static constexpr int kBusyRetrySeconds = 2;
 
 private:
     store::Timestamp now() const;

@@ -121,6 +121,7 @@ common::SignInGuard::Options guardOptions(const ThrottlePolicy& policy) {
     g.freeAddressFailures = policy.freeFailuresPerAddress;
     g.lockBase = policy.firstBlock;
     g.lockMax = policy.maxBlock;
+    g.door = common::SignInRefusals::Door::Admin;
     return g;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "daemon/common/sign_in_refusals.hpp"
 #include "daemon/common/text.hpp"
 #include "daemon/store/crypto.hpp"
 
@@ -69,8 +70,13 @@ LoginResult Auth::setup(const std::string& name, const std::string& password, co
 void Auth::checkThrottle(store::Tx& tx, const std::string& user, const std::string& address) {
     store::LoginThrottle throttle(tx.database());
     const store::Timestamp now = ctx_.now();
-    const store::Timestamp until = std::max(throttle.get(user).blockedUntil, throttle.get(address).blockedUntil);
+    const store::Timestamp byUser = throttle.get(user).blockedUntil;
+    const store::Timestamp byAddress = throttle.get(address).blockedUntil;
+    const store::Timestamp until = std::max(byUser, byAddress);
     if (until > now) {
+        common::SignInRefusals::shared().count(common::SignInRefusals::Door::Admin,
+                                               byAddress >= byUser ? common::SignInRefusals::Reason::AddressThrottled
+                                                                   : common::SignInRefusals::Reason::Locked);
         const auto wait = static_cast<int>(until - now);
         throw ApiError(429, "too many failed logins: try again in " + std::to_string(wait) +
                                 (wait == 1 ? " second" : " seconds"))
@@ -112,6 +118,7 @@ LoginResult Auth::login(const std::string& name, const std::string& password, co
             .withRetryAfter(wait);
     }
     if (attempt.verdict == common::SignInGuard::Verdict::Refused) {
+        // Not checked: "try again later" (429 + Retry-After), never "wrong password".
         const auto wait = static_cast<int>(std::max<std::int64_t>(1, attempt.retryAfter));
         throw ApiError(429, "too many failed logins: try again in " + std::to_string(wait) +
                                 (wait == 1 ? " second" : " seconds"))

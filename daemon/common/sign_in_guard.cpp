@@ -10,9 +10,10 @@ std::string pairKey(const std::string& name, const std::string& address) { retur
 
 }  // namespace
 
-SignInGuard::SignInGuard(Options options, PasswordGate& gate)
+SignInGuard::SignInGuard(Options options, PasswordGate& gate, SignInRefusals& refusals)
     : options_(options),
       gate_(gate),
+      refusals_(refusals),
       pairs_(options.maxEntries),
       addresses_(options.maxEntries),
       names_(options.maxEntries) {}
@@ -33,25 +34,50 @@ void SignInGuard::countFailure(Failures& f, int free, std::int64_t now) const {
     }
 }
 
-std::int64_t SignInGuard::lockedUntilLocked(const std::string& name, const std::string& address, std::int64_t now) {
+SignInGuard::Decision SignInGuard::decideLocked(const std::string& name, const std::string& address,
+                                                std::int64_t now) {
+    Decision d;
     NameState* state = names_.peek(name);
-    if (state != nullptr && !state->owner.empty() && state->owner == address) return 0;
+    if (state != nullptr && !state->owner.empty() && state->owner == address) {
+        d.clean = true;
+        return d;
+    }
     Failures* pair = pairs_.peek(pairKey(name, address));
     Failures* byAddress = addresses_.peek(address);
-    std::int64_t until = 0;
-    if (locked(pair, options_.freePairFailures, now)) until = std::max(until, pair->lockedUntil);
-    if (locked(byAddress, options_.freeAddressFailures, now)) until = std::max(until, byAddress->lockedUntil);
-    if (state != nullptr && state->failures.count >= options_.freeNameFailures &&
-        now - state->failures.last <= options_.lockMax.count() && now < state->nextAllowed) {
-        until = std::max(until, state->nextAllowed);
+    if (locked(pair, options_.freePairFailures, now)) {
+        d.until = pair->lockedUntil;
+        d.reason = Reason::Locked;
     }
-    return until > now ? until : 0;
+    if (locked(byAddress, options_.freeAddressFailures, now) && byAddress->lockedUntil > d.until) {
+        d.until = byAddress->lockedUntil;
+        d.reason = Reason::AddressThrottled;
+    }
+    const std::int64_t recent = options_.lockMax.count() * 2;
+    const bool failed = (pair != nullptr && pair->count > 0 && now - pair->last <= recent) ||
+                        (byAddress != nullptr && byAddress->count > 0 && now - byAddress->last <= recent);
+    d.clean = !failed && !(pair != nullptr && pair->impatient);
+    d.nameLimited = state != nullptr && state->failures.count >= options_.freeNameFailures &&
+                    now - state->failures.last <= options_.lockMax.count();
+    if (d.nameLimited) {
+        const std::int64_t next = d.clean ? state->nextClean : state->nextAllowed;
+        if (now < next && next > d.until) {
+            d.until = next;
+            d.reason = Reason::NameRateLimited;
+        }
+    }
+    if (d.until <= now) d.until = 0;
+    return d;
 }
 
-std::int64_t SignInGuard::refusedFor(const std::string& name, const std::string& address, std::int64_t now) {
+SignInGuard::Refusal SignInGuard::refusedFor(const std::string& name, const std::string& address,
+                                             std::int64_t now) {
     std::lock_guard lock(mutex_);
-    const std::int64_t until = lockedUntilLocked(name, address, now);
-    return until > now ? until - now : 0;
+    const Decision d = decideLocked(name, address, now);
+    // The name's clean lane paces password hashes; a remembered sign-in runs none, so only the slow lane (addresses
+    // that failed) is held back here.
+    if (d.until <= now || (d.reason == Reason::NameRateLimited && d.clean)) return {};
+    refusals_.count(options_.door, d.reason);
+    return {d.until - now, d.reason};
 }
 
 void SignInGuard::succeeded(const std::string& name, const std::string& address) {
@@ -66,32 +92,48 @@ SignInGuard::Attempt SignInGuard::begin(const std::string& name, const std::stri
     attempt.name_ = name;
     attempt.address_ = address;
     int priority = PasswordGate::kClean;
+    const std::string key = pairKey(name, address);
     {
         std::lock_guard lock(mutex_);
         NameState* state = names_.peek(name);
         attempt.owner = state != nullptr && !state->owner.empty() && state->owner == address;
+        bool nameLimited = false;
+        bool clean = true;
         if (attempt.owner) {
             priority = PasswordGate::kOwner;
         } else {
-            Failures* pair = pairs_.peek(pairKey(name, address));
-            Failures* byAddress = addresses_.peek(address);
-            const std::int64_t until = lockedUntilLocked(name, address, now);
-            if (until > now) {
+            if (Failures* pair = pairs_.peek(key)) {
+                if (pair->toldUntil > now) {
+                    pair->impatient = true;  // asked again before the time it was told: not a Web Connector
+                } else if (pair->impatient && now - pair->toldUntil > options_.lockMax.count()) {
+                    pair->impatient = false;  // quiet for long since
+                }
+            }
+            const Decision d = decideLocked(name, address, now);
+            if (d.until > now) {
                 attempt.verdict = Verdict::Refused;
-                attempt.retryAfter = until - now;
+                attempt.retryAfter = d.until - now;
+                attempt.reason = d.reason;
+                Failures& told = pairs_.touch(key);
+                told.toldUntil = std::max(told.toldUntil, d.until);
+                refusals_.count(options_.door, d.reason);
                 return attempt;
             }
-            if ((pair != nullptr && pair->count > 0) || (byAddress != nullptr && byAddress->count > 0)) {
-                priority = PasswordGate::kSuspect;
-            }
+            nameLimited = d.nameLimited;
+            clean = d.clean;
+            if (!clean) priority = PasswordGate::kSuspect;
         }
         // Counted now, before the hash: guesses sent at once all count.
         NameState& named = names_.touch(name);
         if (!attempt.owner) {
-            countFailure(pairs_.touch(pairKey(name, address)), options_.freePairFailures, now);
+            countFailure(pairs_.touch(key), options_.freePairFailures, now);
             countFailure(addresses_.touch(address), options_.freeAddressFailures, now);
-            if (named.failures.count >= options_.freeNameFailures) {
-                named.nextAllowed = now + options_.nameInterval.count();
+            if (nameLimited) {
+                if (clean) {
+                    named.nextClean = now + options_.cleanInterval.count();
+                } else {
+                    named.nextAllowed = now + options_.nameInterval.count();
+                }
             }
         }
         countFailure(named.failures, options_.freeNameFailures, now);
@@ -100,9 +142,16 @@ SignInGuard::Attempt SignInGuard::begin(const std::string& name, const std::stri
     attempt.permit_ = gate_.enter(priority);
     if (!attempt.permit_) {
         attempt.verdict = Verdict::Busy;
-        attempt.retryAfter = 5;
+        attempt.retryAfter = kGateBusyRetrySeconds;
+        attempt.reason = Reason::GateBusy;
         finish(attempt, true /* not a failure: nothing was checked */, now);
         attempt.verdict = Verdict::Busy;
+        if (!attempt.owner) {
+            std::lock_guard lock(mutex_);
+            Failures& told = pairs_.touch(key);
+            told.toldUntil = std::max(told.toldUntil, now + attempt.retryAfter);
+        }
+        refusals_.count(options_.door, Reason::GateBusy);
         return attempt;
     }
     attempt.verdict = Verdict::Go;

@@ -11,10 +11,16 @@
 //   doubling with each further failure up to lockMax. Other addresses are not affected, so an attacker cannot
 //   lock the owner out.
 // - address: after `freeAddressFailures` failures (any names) the address is refused the same way.
-// - name: after `freeNameFailures` failures across addresses within lockMax, the name's checks from any address
-//   but its owner's are limited to one per `nameInterval`.
+// - name: after `freeNameFailures` failures across addresses within lockMax, the name's checks are paced, in two
+//   lanes: addresses that have failed (for this name or, recently, any) or came back before the time they were told
+//   get one check per `nameInterval` between them (the slow lane); addresses with no failure get one check per
+//   `cleanInterval` between them (the clean lane). A Web Connector signing in for the first time in the middle of a
+//   flood is in the clean lane: the flooders, having failed or having asked again at once, are not.
 // - The owner of a name (the address that last signed in successfully as it) is never refused, and its checks go
 //   first through the gate.
+// A refusal means the password was NOT checked: callers answer "try again later" (the Web Connector's "busy" with
+// the seconds to wait, the admin page's 429 with Retry-After), never "wrong password"; only a checked password that
+// did not match is a wrong password. Every refusal is counted by reason (common::SignInRefusals).
 // Tables are bounded (maxEntries each) and evict the least recently used entry. Thread-safe.
 
 #include <chrono>
@@ -29,6 +35,7 @@
 #include <utility>
 
 #include "daemon/common/password_gate.hpp"
+#include "daemon/common/sign_in_refusals.hpp"
 
 namespace settlebridge::common {
 
@@ -79,21 +86,27 @@ public:
         int freeAddressFailures = 10;
         int freeNameFailures = 20;
         std::chrono::seconds nameInterval{5};
+        std::chrono::seconds cleanInterval{1};
         std::chrono::seconds lockBase{2};
         std::chrono::seconds lockMax{300};
         std::size_t maxEntries = 10'000;
+        SignInRefusals::Door door = SignInRefusals::Door::WebConnector;  // where refusals are counted
     };
+    using Reason = SignInRefusals::Reason;
 
     enum class Verdict {
         Go,       // check the password now (the attempt holds a gate slot), then call finish()
-        Refused,  // locked out or rate-limited: answer as for a wrong password, without hashing
+        Refused,  // locked out or rate-limited, the password NOT checked: answer "try again in retryAfter seconds"
         Busy,     // no gate slot came free in time: answer "busy", try again in retryAfter seconds
     };
+    /// Seconds a caller is told to wait when the gate is busy.
+    static constexpr std::int64_t kGateBusyRetrySeconds = 2;
 
     class Attempt {
     public:
         Verdict verdict = Verdict::Refused;
         std::int64_t retryAfter = 0;  // seconds (Refused, Busy)
+        Reason reason = Reason::Locked;  // why (Refused, Busy)
         bool owner = false;           // the address is the name's owner
 
         /// A Go attempt: runs the password check on the gate's threads (PasswordGate::Permit::run).
@@ -113,8 +126,9 @@ public:
         std::optional<PasswordGate::Permit> permit_;
     };
 
-    /// `gate` must outlive the guard (default: the process-wide one).
-    explicit SignInGuard(Options options, PasswordGate& gate = PasswordGate::shared());
+    /// `gate` and `refusals` must outlive the guard (default: the process-wide ones).
+    explicit SignInGuard(Options options, PasswordGate& gate = PasswordGate::shared(),
+                         SignInRefusals& refusals = SignInRefusals::shared());
 
     /// Decides whether `address` may try a password for `name` (compare names case-folded) at `now` (seconds).
     /// Go: the try is already counted as a failure; finish() undoes that on success.
@@ -122,9 +136,14 @@ public:
     /// Records the outcome of a Go attempt and frees its gate slot.
     void finish(Attempt& attempt, bool success, std::int64_t now);
 
-    /// Seconds `address` is still refused for `name` (0 = not refused); counts nothing. For callers that can answer
-    /// without a password check (a remembered sign-in): a locked-out address must not get in that way either.
-    std::int64_t refusedFor(const std::string& name, const std::string& address, std::int64_t now);
+    /// Seconds `address` is still refused for `name` (0 = not refused), and why; counts no try but counts the
+    /// refusal. For callers that can answer without a password check (a remembered sign-in): a locked-out address
+    /// must not get in that way either. The name's pacing refuses only the slow lane here (no hash is run).
+    struct Refusal {
+        std::int64_t seconds = 0;
+        Reason reason = Reason::Locked;
+    };
+    Refusal refusedFor(const std::string& name, const std::string& address, std::int64_t now);
     /// A sign-in that succeeded without a check through begin() (a remembered one): `address` owns `name` now.
     void succeeded(const std::string& name, const std::string& address);
 
@@ -136,18 +155,29 @@ private:
         int count = 0;
         std::int64_t last = 0;
         std::int64_t lockedUntil = 0;
+        std::int64_t toldUntil = 0;  // pairs: the time this address was told to come back (a refused try)
+        bool impatient = false;      // pairs: came back before that time (slow lane until it signs in)
     };
     struct NameState {
         Failures failures;
-        std::int64_t nextAllowed = 0;
+        std::int64_t nextAllowed = 0;  // slow lane
+        std::int64_t nextClean = 0;    // clean lane
         std::string owner;
     };
+    // What refuses `address` for `name` now (seconds 0: nothing); `clean` says which lane of the name it is in.
+    struct Decision {
+        std::int64_t until = 0;
+        Reason reason = Reason::Locked;
+        bool clean = false;
+        bool nameLimited = false;
+    };
     void countFailure(Failures& f, int free, std::int64_t now) const;
-    std::int64_t lockedUntilLocked(const std::string& name, const std::string& address, std::int64_t now);
+    Decision decideLocked(const std::string& name, const std::string& address, std::int64_t now);
     [[nodiscard]] bool locked(const Failures* f, int free, std::int64_t now) const;
 
     Options options_;
     PasswordGate& gate_;
+    SignInRefusals& refusals_;
     std::mutex mutex_;
     LruMap<Failures> pairs_;
     LruMap<Failures> addresses_;

@@ -18,6 +18,7 @@ import attacks as a  # noqa: E402
 h = a.h
 PASSWORD = "correct horse 42"
 NAME = "Acme Books"
+FRESH = "Fresh Books"  # never signed in before test_1_first_sign_in_during_a_many_address_flood
 
 
 class EndpointAttacks:
@@ -35,6 +36,8 @@ class EndpointAttacks:
         h.add_company(cls.data, NAME, PASSWORD)
         for path in h.SAMPLES[:1]:
             h.import_file(cls.data, NAME, path)
+        h.add_company(cls.data, FRESH, PASSWORD)
+        h.import_file(cls.data, FRESH, h.SAMPLES[1])
         cls.daemon = cls.ws.track(h.Daemon(cls.data, extra=["--engine", cls.ENGINE]))
         cls.port = cls.daemon.port
 
@@ -275,6 +278,31 @@ class EndpointAttacks:
                 self.assertLess(max(latencies), 1.0, latencies)
                 self.assertGreater(sum(load.counts.values()), 60, load.counts)
         self.assertEqual(h.ledger_problems(qb, h.SAMPLES[:1], self.data, NAME), [])
+
+    def test_1_first_sign_in_during_a_many_address_flood(self):
+        # A fresh install: nobody has signed in as FRESH yet, so no address owns the name. 60 addresses guess its
+        # password; the name's rate limit paces their checks (the slow lane), and a Web Connector that never failed
+        # gets the clean lane (one check a second): its first sign-in succeeds, and nothing answers it "nvu".
+        qb = h.new_qb_company(self.ws.path("fresh-qb.json"))
+        port = self.port
+        sources = [a.loopback(500 + i) for i in range(60)]
+        load = a.ProcessLoad(lambda: a.Load(60, a.bad_authenticates(port, FRESH, sources), deadline_s=60),
+                             deadline_s=60)
+        try:
+            time.sleep(5.0)  # the name is rate-limited by now (20 failures within the first seconds)
+            result, seconds, busy = a.legit_session(self.daemon, FRESH, PASSWORD, qb)
+            auth = next((c for c in result.report["calls"] if c["operation"] == "authenticate"), None)
+        finally:
+            load.stop()
+        self.assertEqual(result.code, h.EXIT_OK, f"{result}\n{result.transcript}")
+        self.assertIsNotNone(auth)
+        self.assertLessEqual(busy, 3)
+        self.assertLess(seconds, 10.0, f"{busy} busy answers first")
+        # The flood was on, and was refused unchecked as "busy", not "nvu"; only checked guesses got "nvu".
+        self.assertGreater(load.counts.get("busy", 0), 100, load.counts)
+        self.assertGreaterEqual(load.counts.get("nvu", 0), 20, load.counts)  # the name's limit was reached
+        self.assertLess(load.counts.get("nvu", 0), 60, load.counts)
+        self.assertEqual(h.ledger_problems(qb, h.SAMPLES[1:2], self.data, FRESH), [])
 
 
 class EventLoop(EndpointAttacks, unittest.TestCase):

@@ -192,17 +192,29 @@ TEST_F(QbwcLogicTest, RepeatedFailuresAreThrottledPerNameAndAddress) {
     addCompany("globex", "pw2", store::CompanyMode::Live);
     const std::string guesser = "198.51.100.7";
     for (int i = 0; i < 3; ++i) EXPECT_EQ(logic->authenticateFrom("acme", "guess", guesser)[1], "nvu");
-    EXPECT_EQ(logic->authenticateFrom("acme", "pw", guesser)[1], "nvu") << "throttled: even the right password waits";
+    // Throttled: even the right password waits, and the answer is "busy" with the seconds to wait, not "nvu" (the
+    // password was not checked; the Web Connector stops on "nvu" and postpones on "busy").
+    EXPECT_EQ(logic->authenticateFrom("acme", "pw", guesser), (std::vector<std::string>{"", "busy", "2"}));
     EXPECT_EQ(logic->authenticateFrom("globex", "pw2", guesser)[1], "none") << "another user is not affected";
     EXPECT_EQ(logic->authenticateFrom("acme", "pw", "192.0.2.1")[1], "none") << "another address is not affected";
     now += 2;  // the first delay is over
     EXPECT_EQ(logic->authenticateFrom("acme", "guess", guesser)[1], "nvu");  // fourth failure: 4 seconds
     // Attempts while throttled are refused unchecked, with the right password too.
-    for (int i = 0; i < 10; ++i) EXPECT_EQ(logic->authenticateFrom("acme", "guess", guesser)[1], "nvu");
+    for (int i = 0; i < 10; ++i) {
+        const auto answer = logic->authenticateFrom("acme", "guess", guesser);
+        ASSERT_EQ(answer.size(), 3U);
+        EXPECT_EQ(answer[1], "busy");
+        EXPECT_EQ(answer[2], "4");
+    }
     now += 3;
-    EXPECT_EQ(logic->authenticateFrom("acme", "pw", guesser)[1], "nvu");
+    EXPECT_EQ(logic->authenticateFrom("acme", "pw", guesser), (std::vector<std::string>{"", "busy", "1"}));
     now += 1;
     EXPECT_EQ(logic->authenticateFrom("acme", "pw", guesser)[1], "none");
+    // No refusal wrote to the event log (only checked passwords do).
+    const auto events = store->read([&](store::Tx& tx) { return tx.events().recent(std::nullopt, 1000); });
+    EXPECT_EQ(std::count_if(events.begin(), events.end(),
+                            [](const store::Event& e) { return e.message.find("refused") != std::string::npos; }),
+              4);
 }
 
 TEST_F(QbwcLogicTest, NobodyCanLockTheOwnerOut) {
@@ -216,15 +228,47 @@ TEST_F(QbwcLogicTest, NobodyCanLockTheOwnerOut) {
         });
     };
     // Guesses for the company's name (it is printed in the .qwc file) from many addresses rate-limit the name:
-    // after 20 failures, one check per 5 s for any address but the owner's; the rest are refused unchecked.
+    // after 20 failures, one check per 5 s for addresses that failed and one per second for those that have not;
+    // the rest are refused unchecked ("busy", never "nvu").
+    int nvu = 0;
+    int busy = 0;
     for (int i = 0; i < 40; ++i) {
-        EXPECT_EQ(logic->authenticateFrom("ACME", "guess", "198.51.100." + std::to_string(i))[1], "nvu");
+        const auto answer = logic->authenticateFrom("ACME", "guess", "198.51.100." + std::to_string(i));
+        (answer[1] == "nvu" ? nvu : busy) += 1;
+        if (answer[1] != "nvu") {
+            EXPECT_EQ(answer, (std::vector<std::string>{"", "busy", "1"}));
+        }
     }
+    EXPECT_EQ(nvu, 21) << "20, then the clean lane's one check this second";
+    EXPECT_EQ(busy, 19);
     EXPECT_EQ(checked(), 21);
     // The address that signed in last is never refused.
     EXPECT_EQ(logic->authenticateFrom("acme", "pw", owner)[1], "none");
     for (int i = 0; i < 5; ++i) EXPECT_EQ(logic->authenticateFrom("acme", "typo", owner)[1], "nvu");
     EXPECT_EQ(logic->authenticateFrom("acme", "pw", owner)[1], "none");
+}
+
+TEST_F(QbwcLogicTest, AFirstSignInDuringAManyAddressFloodGetsThrough) {
+    addCompany("acme", "pw", store::CompanyMode::Live);
+    // Nobody has signed in as "acme" yet (a fresh install: no owner). 60 addresses guess, each again at once.
+    const auto flood = [&] {
+        for (int i = 0; i < 60; ++i) {
+            EXPECT_NE(logic->authenticateFrom("acme", "guess", "198.51.100." + std::to_string(i))[1], "none");
+        }
+    };
+    for (int round = 0; round < 3; ++round) flood();
+    const std::string webConnector = "192.0.2.1";
+    // The clean lane's check of this second went to a guesser: the Web Connector is told to come back in a second,
+    // "busy", never "nvu" (its password was not checked).
+    EXPECT_EQ(logic->authenticateFrom("acme", "pw", webConnector), (std::vector<std::string>{"", "busy", "1"}));
+    flood();
+    now += 1;
+    // The guessers failed or asked again before their time: the slow lane. The Web Connector waited as told.
+    flood();
+    EXPECT_EQ(logic->authenticateFrom("acme", "pw", webConnector)[1], "none") << "signed in within a second";
+    // A wrong password is still "nvu" once checked (a new address, the next second).
+    now += 1;
+    EXPECT_EQ(logic->authenticateFrom("acme", "typo", "192.0.2.2")[1], "nvu");
 }
 
 TEST_F(QbwcLogicTest, OversizedNamesAndTicketsAreRefusedWithoutBeingKept) {
