@@ -6,6 +6,7 @@
 #include <tuple>
 #include <utility>
 
+#include "daemon/common/text.hpp"
 #include "daemon/posting/applier.hpp"
 #include "daemon/posting/currency.hpp"
 #include "daemon/posting/pass.hpp"
@@ -273,19 +274,16 @@ SessionReport Planner::report(store::Tx& tx, const domain::WcSession& session) c
 }
 
 std::string SessionReport::text() const {
-    auto plural = [](int n, const char* one, const char* many) {
-        return std::to_string(n) + " " + (n == 1 ? one : many);
-    };
     std::string out;
     if (posted == 0) {
         out = "Nothing was posted";
     } else {
-        out = "Posted " + plural(posted, "document", "documents") + " (";
+        out = "Posted " + common::plural(posted, "document", "documents") + " (";
         std::vector<std::string> parts;
-        if (receipts > 0) parts.push_back(plural(receipts, "sales receipt", "sales receipts"));
-        if (creditMemos > 0) parts.push_back(plural(creditMemos, "credit memo", "credit memos"));
-        if (refunds > 0) parts.push_back(plural(refunds, "refund payment", "refund payments"));
-        if (transfers > 0) parts.push_back(plural(transfers, "transfer", "transfers"));
+        if (receipts > 0) parts.push_back(common::plural(receipts, "sales receipt", "sales receipts"));
+        if (creditMemos > 0) parts.push_back(common::plural(creditMemos, "credit memo", "credit memos"));
+        if (refunds > 0) parts.push_back(common::plural(refunds, "refund payment", "refund payments"));
+        if (transfers > 0) parts.push_back(common::plural(transfers, "transfer", "transfers"));
         for (std::size_t i = 0; i < parts.size(); ++i) {
             if (i > 0) out += ", ";
             out += parts[i];
