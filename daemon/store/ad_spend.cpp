@@ -4,7 +4,7 @@
 #include <tuple>
 
 #include "daemon/common/datetime.hpp"
-#include "daemon/store/sqlite.hpp"
+#include "daemon/store/database.hpp"
 
 namespace settlebridge::store {
 

@@ -1,6 +1,6 @@
 #include "daemon/store/admin_company_options.hpp"
 
-#include "daemon/store/sqlite.hpp"
+#include "daemon/store/database.hpp"
 
 namespace settlebridge::store {
 

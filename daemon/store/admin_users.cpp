@@ -1,7 +1,7 @@
 #include "daemon/store/admin_users.hpp"
 
 #include "daemon/store/password_columns.hpp"
-#include "daemon/store/sqlite.hpp"
+#include "daemon/store/database.hpp"
 
 namespace settlebridge::store {
 
@@ -14,14 +14,14 @@ int AdminUsers::count() {
 AdminUser AdminUsers::create(std::string_view name, std::string_view password, Timestamp now, int iterations) {
     if (name.empty()) throw StoreError("an admin user needs a name");
     if (findByName(name)) throw StoreError("an admin user named \"" + std::string(name) + "\" already exists");
+    AdminUser user;
     {
         auto insert = db_.query(
             "INSERT INTO admin_users (name, password_hash, password_salt, password_iterations, created_at, updated_at) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?5)");
-        bindPasswordHash(insert.bind(1, name), 2, hashPassword(password, iterations)).bind(5, now).run();
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?5) RETURNING id");
+        bindPasswordHash(insert.bind(1, name), 2, hashPassword(password, iterations)).bind(5, now);
+        user.id = insert.insertedId();
     }
-    AdminUser user;
-    user.id = db_.lastInsertRowId();
     user.name = std::string(name);
     user.createdAt = now;
     user.updatedAt = now;
@@ -72,17 +72,16 @@ AdminSession readSession(const Query& q) {
 }  // namespace
 
 AdminSession AdminSessions::create(AdminSession session) {
-    db_.query(
+    session.id = db_.query(
            "INSERT INTO admin_sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at) "
-           "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+           "VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id")
         .bind(1, session.tokenHash)
         .bind(2, session.userId)
         .bind(3, session.csrfToken)
         .bind(4, session.createdAt)
         .bind(5, session.lastSeenAt)
         .bind(6, session.expiresAt)
-        .run();
-    session.id = db_.lastInsertRowId();
+        .insertedId();
     return session;
 }
 

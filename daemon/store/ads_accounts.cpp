@@ -1,7 +1,7 @@
 #include "daemon/store/ads_accounts.hpp"
 
 #include "daemon/store/secrets.hpp"
-#include "daemon/store/sqlite.hpp"
+#include "daemon/store/database.hpp"
 
 namespace settlebridge::store {
 
@@ -132,16 +132,16 @@ void requireOne(int changed, std::string_view what, std::int64_t id) {
 AdsAccount AdsAccounts::create(AdsAccount account, Timestamp now) {
     if (account.name.empty()) throw StoreError("an ads account needs a name");
     if (!validRegion(account.region)) throw StoreError("unknown ads region \"" + account.region + "\" (NA, EU or FE)");
-    db_.query(
+    const std::int64_t id = db_.query(
            "INSERT INTO ads_accounts (company_id, channel, name, region, created_at, updated_at) "
-           "VALUES (?1, ?2, ?3, ?4, ?5, ?5)")
+           "VALUES (?1, ?2, ?3, ?4, ?5, ?5) RETURNING id")
         .bind(1, account.companyId)
         .bind(2, toString(account.channel))
         .bind(3, account.name)
         .bind(4, account.region)
         .bind(5, now)
-        .run();
-    return *find(db_.lastInsertRowId());
+        .insertedId();
+    return *find(id);
 }
 
 std::optional<AdsAccount> AdsAccounts::find(std::int64_t id) {

@@ -1,6 +1,6 @@
 #include "daemon/store/amazon_connections.hpp"
 
-#include "daemon/store/sqlite.hpp"
+#include "daemon/store/database.hpp"
 
 namespace settlebridge::store {
 
@@ -152,15 +152,14 @@ AmazonConnection AmazonConnections::create(AmazonConnection c, Timestamp now) {
     if (findByName(c.companyId, c.name)) {
         throw StoreError("this company already has an Amazon connection named \"" + c.name + "\"");
     }
-    db_.query("INSERT INTO amazon_connections (company_id, name, region, how, created_at, updated_at) "
-              "VALUES (?1, ?2, ?3, ?4, ?5, ?5)")
+    c.id = db_.query("INSERT INTO amazon_connections (company_id, name, region, how, created_at, updated_at) "
+              "VALUES (?1, ?2, ?3, ?4, ?5, ?5) RETURNING id")
         .bind(1, c.companyId)
         .bind(2, c.name)
         .bind(3, c.region)
         .bind(4, c.how)
         .bind(5, now)
-        .run();
-    c.id = db_.lastInsertRowId();
+        .insertedId();
     c.createdAt = now;
     update(c, now);
     return *find(c.id);

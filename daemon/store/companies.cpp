@@ -1,7 +1,7 @@
 #include "daemon/store/companies.hpp"
 
 #include "daemon/store/password_columns.hpp"
-#include "daemon/store/sqlite.hpp"
+#include "daemon/store/database.hpp"
 
 namespace settlebridge::store {
 
@@ -69,14 +69,13 @@ Company Companies::create(Company company, std::string_view password, Timestamp 
     {
         auto insert = db_.query(
             "INSERT INTO companies (name, password_hash, password_salt, password_iterations, owner_id, file_id, "
-            "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)");
+            "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7) RETURNING id");
         bindPasswordHash(insert.bind(1, company.name), 2, hashPassword(password, iterations))
             .bind(5, company.ownerId)
             .bind(6, company.fileId)
-            .bind(7, now)
-            .run();
+            .bind(7, now);
+        company.id = insert.insertedId();
     }
-    company.id = db_.lastInsertRowId();
     company.createdAt = now;
     update(company, now);
     return *find(company.id);

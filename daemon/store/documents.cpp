@@ -1,6 +1,6 @@
 #include "daemon/store/documents.hpp"
 
-#include "daemon/store/sqlite.hpp"
+#include "daemon/store/database.hpp"
 
 namespace settlebridge::store {
 
@@ -71,11 +71,12 @@ std::optional<std::int64_t> widen(const std::optional<int>& v) {
 }  // namespace
 
 std::int64_t Documents::insert(const Document& d) {
-    db_.query(
+    return db_.query(
            "INSERT INTO documents (company_id, settlement_row, settlement_id, kind, part, seq, ref_number, "
            "external_key, external_guid, txn_date, customer, expected_total, currency, payload, depends_on, state, "
            "hold_reason, verify_first, last_error, created_at, updated_at) "
-           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?20)")
+           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?20) "
+           "RETURNING id")
         .bind(1, d.companyId)
         .bind(2, d.settlementRow)
         .bind(3, d.settlementId)
@@ -96,8 +97,7 @@ std::int64_t Documents::insert(const Document& d) {
         .bind(18, d.verifyFirst)
         .bind(19, d.lastError)
         .bind(20, d.createdAt)
-        .run();
-    return db_.lastInsertRowId();
+        .insertedId();
 }
 
 std::optional<Document> Documents::find(std::int64_t id) {

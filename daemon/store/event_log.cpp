@@ -1,6 +1,6 @@
 #include "daemon/store/event_log.hpp"
 
-#include "daemon/store/sqlite.hpp"
+#include "daemon/store/database.hpp"
 
 namespace settlebridge::store {
 

@@ -3,7 +3,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "daemon/store/sqlite.hpp"
+#include "daemon/store/database.hpp"
 
 namespace settlebridge::store {
 

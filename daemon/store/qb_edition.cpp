@@ -1,6 +1,6 @@
 #include "daemon/store/qb_edition.hpp"
 
-#include "daemon/store/sqlite.hpp"
+#include "daemon/store/database.hpp"
 
 namespace settlebridge::store {
 

@@ -12,7 +12,7 @@
 #include "daemon/store/schema_amazon.hpp"
 #include "daemon/store/schema_qb_edition.hpp"
 #include "daemon/store/schema_sellercloud.hpp"
-#include "daemon/store/sqlite.hpp"
+#include "daemon/store/database.hpp"
 
 namespace settlebridge::store {
 
@@ -242,10 +242,7 @@ const std::vector<Migration>& migrations() {
 int binarySchemaVersion() { return migrations().back().version; }
 
 int databaseSchemaVersion(Database& db) {
-    {
-        auto q = db.query("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'");
-        if (!q.next() || q.getInt(0) == 0) return 0;
-    }
+    if (!db.tableExists("schema_version")) return 0;
     auto q = db.query("SELECT coalesce(max(version), 0) FROM schema_version");
     q.next();
     return static_cast<int>(q.getInt(0));

@@ -1,7 +1,7 @@
 #include "daemon/store/sellercloud_connections.hpp"
 
 #include "daemon/store/secrets.hpp"
-#include "daemon/store/sqlite.hpp"
+#include "daemon/store/database.hpp"
 
 namespace settlebridge::store {
 
@@ -93,14 +93,13 @@ std::string joinList(const std::vector<std::string>& items) {
 SellercloudConnection SellercloudConnections::create(SellercloudConnection c, Timestamp now) {
     validate(c);
     if (findByCompany(c.companyId)) throw StoreError("this company already has a Sellercloud connection");
-    db_.query("INSERT INTO sellercloud_connections (company_id, username, team_name, created_at, updated_at) "
-              "VALUES (?1, ?2, ?3, ?4, ?4)")
+    c.id = db_.query("INSERT INTO sellercloud_connections (company_id, username, team_name, created_at, updated_at) "
+              "VALUES (?1, ?2, ?3, ?4, ?4) RETURNING id")
         .bind(1, c.companyId)
         .bind(2, c.username)
         .bind(3, c.teamName)
         .bind(4, now)
-        .run();
-    c.id = db_.lastInsertRowId();
+        .insertedId();
     update(c, now);
     return *find(c.id);
 }

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "daemon/store/sellercloud_connections.hpp"
-#include "daemon/store/sqlite.hpp"
+#include "daemon/store/database.hpp"
 
 namespace settlebridge::store {
 

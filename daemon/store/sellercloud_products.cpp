@@ -1,7 +1,7 @@
 #include "daemon/store/sellercloud_products.hpp"
 
 #include "daemon/store/sellercloud_connections.hpp"
-#include "daemon/store/sqlite.hpp"
+#include "daemon/store/database.hpp"
 
 namespace settlebridge::store {
 

@@ -3,7 +3,7 @@
 #include <array>
 #include <utility>
 
-#include "daemon/store/sqlite.hpp"
+#include "daemon/store/database.hpp"
 
 namespace settlebridge::store {
 
@@ -111,9 +111,9 @@ std::string_view toString(RecordStatus status) { return nameOf(status, kRecordSt
 std::optional<RecordStatus> parseRecordStatus(std::string_view text) { return parseName(text, kRecordStatuses); }
 
 std::int64_t SellercloudSends::start(const SellercloudSend& s) {
-    db_.query("INSERT INTO sellercloud_sends (connection_id, sc_company_id, sc_company_name, profile_rows, profiles, "
+    return db_.query("INSERT INTO sellercloud_sends (connection_id, sc_company_id, sc_company_name, profile_rows, profiles, "
               "kind, from_date, to_date, currency, status, started_at) "
-              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'running', ?10)")
+              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'running', ?10) RETURNING id")
         .bind(1, s.connectionId)
         .bind(2, s.scCompanyId)
         .bind(3, s.scCompanyName)
@@ -124,8 +124,7 @@ std::int64_t SellercloudSends::start(const SellercloudSend& s) {
         .bind(8, s.toDate)
         .bind(9, s.currency)
         .bind(10, s.startedAt)
-        .run();
-    return db_.lastInsertRowId();
+        .insertedId();
 }
 
 void SellercloudSends::finish(const SellercloudSend& s, const std::vector<SellercloudSendRecord>& records) {

@@ -9,7 +9,7 @@
 #include "daemon/common/text.hpp"
 #include "daemon/store/secrets.hpp"
 #include "daemon/store/sellercloud_products.hpp"
-#include "daemon/store/sqlite.hpp"
+#include "daemon/store/database.hpp"
 
 namespace settlebridge::store {
 

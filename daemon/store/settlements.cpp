@@ -1,6 +1,6 @@
 #include "daemon/store/settlements.hpp"
 
-#include "daemon/store/sqlite.hpp"
+#include "daemon/store/database.hpp"
 
 namespace settlebridge::store {
 
@@ -34,9 +34,9 @@ SettlementRecord readRecord(const Query& q) {
 }  // namespace
 
 SettlementRecord Settlements::insert(SettlementRecord r, std::string_view rawDocument) {
-    db_.query(
+    r.id = db_.query(
            "INSERT INTO settlements (company_id, settlement_id, report_hash, source_name, raw_document, state, note, "
-           "imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+           "imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id")
         .bind(1, r.companyId)
         .bind(2, r.settlementId)
         .bind(3, r.reportHash)
@@ -45,8 +45,7 @@ SettlementRecord Settlements::insert(SettlementRecord r, std::string_view rawDoc
         .bind(6, toString(r.state))
         .bind(7, r.note)
         .bind(8, r.importedAt)
-        .run();
-    r.id = db_.lastInsertRowId();
+        .insertedId();
     return r;
 }
 

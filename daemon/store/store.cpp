@@ -4,6 +4,7 @@
 #include <string>
 
 #include "daemon/store/schema.hpp"
+#include "daemon/store/sqlite.hpp"
 
 namespace settlebridge::store {
 
@@ -13,7 +14,7 @@ Store::Store(const std::filesystem::path& file, StoreOptions options) : path_(fi
         std::filesystem::create_directories(file.parent_path(), ec);
         if (ec) throw StoreError("cannot create the data directory " + file.parent_path().string() + ": " + ec.message());
     }
-    db_ = std::make_unique<Database>(file.string());
+    db_ = std::make_unique<Database>(openSqlite(file.string()));
     db_->exec("PRAGMA busy_timeout = " + std::to_string(options.busyTimeout.count()));
     {
         // journal_mode answers with the mode in force; WAL can fail on file systems without shared memory.

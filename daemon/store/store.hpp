@@ -18,12 +18,12 @@
 #include <utility>
 
 #include "daemon/store/companies.hpp"
+#include "daemon/store/database.hpp"
 #include "daemon/store/documents.hpp"
 #include "daemon/store/event_log.hpp"
 #include "daemon/store/qb_lists.hpp"
 #include "daemon/store/records.hpp"
 #include "daemon/store/settlements.hpp"
-#include "daemon/store/sqlite.hpp"
 #include "daemon/store/wc_sessions.hpp"
 
 namespace settlebridge::store {

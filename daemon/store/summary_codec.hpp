@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "daemon/settlement/model.hpp"
-#include "daemon/store/sqlite.hpp"
+#include "daemon/store/database.hpp"
 
 namespace settlebridge::store {
 

@@ -6,7 +6,7 @@
 // (schema.cpp) hashed the tickets stored in plain text before.
 
 #include "daemon/store/crypto.hpp"
-#include "daemon/store/sqlite.hpp"
+#include "daemon/store/database.hpp"
 
 namespace settlebridge::store {
 
@@ -57,9 +57,9 @@ WcSession readSession(const Query& q) {
 }  // namespace
 
 WcSession WcSessions::create(WcSession s) {
-    db_.query(
+    s.id = db_.query(
            "INSERT INTO wc_sessions (ticket, company_id, state, created_at, last_seen_at, expires_at, initial_work) "
-           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id")
         .bind(1, sha256Hex(s.ticket))
         .bind(2, s.companyId)
         .bind(3, toString(s.state))
@@ -67,8 +67,7 @@ WcSession WcSessions::create(WcSession s) {
         .bind(5, s.lastSeenAt)
         .bind(6, s.expiresAt)
         .bind(7, s.initialWork)
-        .run();
-    s.id = db_.lastInsertRowId();
+        .insertedId();
     update(s);
     return s;
 }

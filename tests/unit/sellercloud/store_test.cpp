@@ -8,7 +8,7 @@
 #include "daemon/store/sellercloud_mappings.hpp"
 #include "daemon/store/sellercloud_products.hpp"
 #include "daemon/store/sellercloud_sends.hpp"
-#include "daemon/store/sqlite.hpp"
+#include "daemon/store/database.hpp"
 #include "tests/unit/sellercloud/sim.hpp"
 
 using namespace settlebridge;

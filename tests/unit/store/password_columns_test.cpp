@@ -8,7 +8,7 @@
 #include <string>
 
 #include "daemon/store/admin_users.hpp"
-#include "daemon/store/sqlite.hpp"
+#include "daemon/store/database.hpp"
 #include "daemon/store/store.hpp"
 #include "tests/unit/store/temp_dir.hpp"
 
