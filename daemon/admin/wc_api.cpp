@@ -1,5 +1,6 @@
 #include "daemon/admin/wc_api.hpp"
 
+#include "daemon/common/sign_in_refusals.hpp"
 #include "daemon/store/admin_views.hpp"
 #include "soap/qwc.hpp"
 
@@ -100,6 +101,20 @@ ApiReply sessionsGet(SiteContext& ctx, const ApiRequest& request) {
         out->set("default_url", std::string(request.secure ? "https://" : "http://") + request.host +
                                     ctx.options().qbwcPath);
         out->set("sessions", sessions);
+        // This server's sign-ins refused without a password check (all companies, since it started), by reason.
+        using Refusals = common::SignInRefusals;
+        const Refusals::Counts counts = Refusals::shared().snapshot();
+        JsonObject refusals = object();
+        refusals->set("since", Refusals::shared().since());
+        for (const auto door : {Refusals::Door::WebConnector, Refusals::Door::Admin}) {
+            JsonObject byReason = object();
+            for (const auto reason : {Refusals::Reason::GateBusy, Refusals::Reason::AddressThrottled,
+                                      Refusals::Reason::NameRateLimited, Refusals::Reason::Locked}) {
+                byReason->set(std::string(Refusals::key(reason)), static_cast<std::int64_t>(counts.at(door, reason)));
+            }
+            refusals->set(std::string(Refusals::key(door)), byReason);
+        }
+        out->set("sign_in_refusals", refusals);
         return ApiReply::ok(out);
     });
 }

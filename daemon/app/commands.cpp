@@ -12,9 +12,12 @@
 #include "daemon/app/json_writer.hpp"
 #include "daemon/app/service.hpp"
 #include "daemon/app/settings.hpp"
+#include "daemon/common/datetime.hpp"
 #include "daemon/common/money.hpp"
+#include "daemon/common/sign_in_refusals.hpp"
 #include "daemon/common/text.hpp"
 #include "daemon/store/admin_company_options.hpp"
+#include "daemon/store/refusal_totals.hpp"
 #include "daemon/store/unmapped_types.hpp"
 
 namespace settlebridge::app {
@@ -296,12 +299,63 @@ int taxReportCommand(const std::vector<std::string>& args, std::ostream& out, st
     return kExitOk;
 }
 
+namespace {
+
+using Refusals = common::SignInRefusals;
+constexpr Refusals::Reason kRefusalReasons[] = {Refusals::Reason::GateBusy, Refusals::Reason::AddressThrottled,
+                                                Refusals::Reason::NameRateLimited, Refusals::Reason::Locked};
+
+// The daemon's sign-in refusals (saved by it at most every 10 s): one line, or the JSON object.
+void writeRefusals(const std::optional<store::RefusalTotals>& totals, std::ostream& out) {
+    if (!totals) {
+        out << "Sign-ins refused without a password check: none recorded (the daemon saves them while it runs)\n";
+        return;
+    }
+    out << "Sign-ins refused without a password check since the daemon started " << common::formatUtcDateTime(totals->since)
+        << " (saved " << common::formatUtcDateTime(totals->updatedAt) << "):";
+    const char* separator = " ";
+    for (const auto reason : kRefusalReasons) {
+        const auto wc = totals->counts.at(Refusals::Door::WebConnector, reason);
+        const auto admin = totals->counts.at(Refusals::Door::Admin, reason);
+        std::string name(Refusals::key(reason));
+        for (char& c : name) {
+            if (c == '_') c = ' ';
+        }
+        out << separator << name << " " << (wc + admin);
+        if (admin > 0) out << " (Web Connector " << wc << ", admin page " << admin << ")";
+        separator = ", ";
+    }
+    out << "\n";
+}
+
+void writeRefusals(const std::optional<store::RefusalTotals>& totals, JsonWriter& json) {
+    json.key("sign_in_refusals");
+    if (!totals) {
+        json.null();
+        return;
+    }
+    json.beginObject();
+    json.key("since").value(totals->since);
+    json.key("updated_at").value(totals->updatedAt);
+    for (const auto door : {Refusals::Door::WebConnector, Refusals::Door::Admin}) {
+        json.key(std::string(Refusals::key(door))).beginObject();
+        for (const auto reason : kRefusalReasons) {
+            json.key(std::string(Refusals::key(reason))).value(static_cast<std::int64_t>(totals->counts.at(door, reason)));
+        }
+        json.endObject();
+    }
+    json.endObject();
+}
+
+}  // namespace
+
 int statusCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream&) {
     const Arguments arguments(args, 1, commandSpec("status"));
     const std::string format = arguments.get("format", "text");
     if (format != "text" && format != "json") throw UsageError("--format must be text or json");
     Service service(dataDirOf(arguments));
     const auto statuses = service.status(optionalValue(arguments, "company"));
+    const auto refusals = service.store().read([](store::Tx& tx) { return store::loadRefusalTotals(tx.database()); });
     posting::Queue queue(service.store());
     static constexpr store::DocState kStates[] = {store::DocState::Held, store::DocState::Queued,
                                                   store::DocState::Sent, store::DocState::Posted,
@@ -349,7 +403,9 @@ int statusCommand(const std::vector<std::string>& args, std::ostream& out, std::
             json.endArray();
             json.endObject();
         }
-        json.endArray().endObject();
+        json.endArray();
+        writeRefusals(refusals, json);
+        json.endObject();
         return kExitOk;
     }
     for (const auto& s : statuses) {
@@ -371,6 +427,7 @@ int statusCommand(const std::vector<std::string>& args, std::ostream& out, std::
         }
     }
     if (statuses.empty()) out << "no companies yet: settlebridge company add NAME\n";
+    writeRefusals(refusals, out);
     return kExitOk;
 }
 

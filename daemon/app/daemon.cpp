@@ -30,6 +30,7 @@
 #include "daemon/amazon/settlement_sync.hpp"
 #include "daemon/app/cli.hpp"
 #include "daemon/app/data_directory.hpp"
+#include "daemon/app/refusal_report.hpp"
 #include "daemon/app/scheduler.hpp"
 #include "daemon/app/qbwc_route.hpp"
 #include "daemon/net/http_server.hpp"
@@ -304,6 +305,14 @@ private:
             return line;
         });
 
+        // Sign-ins refused without a password check: counted by the guards, saved for `status` and logged at most
+        // once a minute per reason (docs/SECURITY.md, finding 5). A thread of its own: the others may be downloading.
+        RefusalReport refusalReport(service.store(), common::SignInRefusals::shared());
+        Scheduler securityScheduler(std::min<std::chrono::milliseconds>(settings_.tick, std::chrono::seconds(10)),
+                                    Poco::Logger::get("settlebridge.security"));
+        securityScheduler.add("sign-in refusals",
+                              [&](store::Timestamp now, std::stop_token) { return refusalReport.run(now); });
+
         server.start();
         const std::string baseUrl = server.baseUrl();
         log.information("listening on %s (Web Connector URL %s/qbwc, data in %s)", baseUrl, baseUrl,
@@ -319,6 +328,7 @@ private:
         scheduler.start();
         adsScheduler.start();
         pushScheduler.start();
+        securityScheduler.start();
 
         waitForTerminationRequest();
         log.information("stopping");
@@ -326,9 +336,16 @@ private:
         scheduler.requestStop();
         adsScheduler.requestStop();
         pushScheduler.requestStop();
+        securityScheduler.requestStop();
         scheduler.stop();
         adsScheduler.stop();
         pushScheduler.stop();
+        securityScheduler.stop();
+        try {
+            refusalReport.run(nowSeconds());  // the last counts, for `status`
+        } catch (const std::exception& e) {
+            log.warning("could not save the sign-in refusal counts: %s", std::string(e.what()));
+        }
         log.information("stopped");
         return kExitOk;
     }

@@ -1,6 +1,10 @@
 #include "daemon/common/sign_in_refusals.hpp"
 
+#include <ctime>
+
 namespace settlebridge::common {
+
+SignInRefusals::SignInRefusals() : since_(static_cast<std::int64_t>(std::time(nullptr))) {}
 
 std::string_view SignInRefusals::key(Reason reason) {
     switch (reason) {

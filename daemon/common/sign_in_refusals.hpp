@@ -9,6 +9,7 @@
 
 #include <array>
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -48,11 +49,16 @@ public:
                                                                                         std::memory_order_relaxed);
     }
     [[nodiscard]] Counts snapshot() const noexcept;
+    /// When counting began (seconds since 1970: the process's start for shared()).
+    [[nodiscard]] std::int64_t since() const noexcept { return since_; }
+
+    SignInRefusals();
 
     /// The counters of this process (the guards count here unless given others).
     static SignInRefusals& shared();
 
 private:
+    std::int64_t since_;
     std::array<std::array<std::atomic<std::uint64_t>, kReasons>, kDoors> counts_{};
 };
 

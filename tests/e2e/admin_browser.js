@@ -116,6 +116,18 @@ async function preview(page, from, to) {
     await page.fill("#qwc-url", "http://books.example.com/qbwc");
     await page.click("#qwc-download");
     await page.waitForFunction(() => document.getElementById("qwc-error").textContent.includes("localhost"));
+    // Refused sign-ins: none so far; a guesser from another address is then locked out for "acme" (the test sends
+    // 3 wrong passwords and 2 more tries), and the page counts the 2 refused unchecked.
+    check((await text(page, "#sign-in-refusals")).includes("No sign-in has been refused"),
+      "no refusal yet: " + await text(page, "#sign-in-refusals"));
+    await step("guesses");
+    await page.reload();
+    await page.waitForSelector("#sign-in-refusals tr[data-reason=locked]");
+    check((await text(page, "#sign-in-refusals tr[data-reason=locked] td:nth-child(2)")) === "2",
+      "the Web Connector's locked refusals: " + await text(page, "#sign-in-refusals"));
+    check((await text(page, "#sign-in-refusals tr[data-reason=gate_busy] td:nth-child(2)")) === "0", "no busy gate");
+    check((await text(page, "#sign-in-refusals p")).startsWith("2 sign-ins refused"), "the total: " + await text(page, "#sign-in-refusals p"));
+    await shot(page, "07b-refused-sign-ins");
 
     // Settings: a bad value is refused with a message; a good one is saved.
     await page.click("nav a[data-page=settings]");
@@ -151,6 +163,8 @@ async function preview(page, from, to) {
     await page.click("nav a[data-page=logs]");
     await page.waitForSelector("main table");
     check((await text(page, "main table")).includes("approved by admin"), "the log should show the approval");
+    check((await text(page, "main table")).includes("refused without a password check"),
+      "the log should have the line about the refused sign-ins");
     await shot(page, "10-logs");
 
     // Sellercloud: the connection and Test Connection, an ads profile mapped, a push setting refused and then saved,

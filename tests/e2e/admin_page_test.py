@@ -15,6 +15,7 @@ Needs: chromium (apt), node and tools/node/node_modules/playwright-core (tools/i
 Run: SETTLEBRIDGE_BIN=build/daemon/app/settlebridge /usr/bin/python3 tests/e2e/admin_page_test.py
 """
 import datetime
+import http.client
 import json
 import os
 import sqlite3
@@ -63,6 +64,31 @@ def fixture_deposit(path):
     whole = whole.lstrip("-")
     return ("-" if negative else "") + f"{int(whole):,}" + "." + cents + " " + currency
 
+
+
+def soap_authenticate(port, user, password, source):
+    """(status, seconds to wait or "") of one authenticate sent from `source` (a loopback address)."""
+    body = ('<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">'
+            '<soap:Body><authenticate xmlns="http://developer.intuit.com/">'
+            f'<strUserName>{user}</strUserName><strPassword>{password}</strPassword></authenticate></soap:Body>'
+            '</soap:Envelope>')
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=(source, 0))
+    try:
+        conn.request("POST", "/qbwc", body=body.encode(), headers={
+            "Content-Type": "text/xml; charset=utf-8", "SOAPAction": '"http://developer.intuit.com/authenticate"'})
+        answer = conn.getresponse().read()
+    finally:
+        conn.close()
+    strings = [e.text or "" for e in etree.fromstring(answer).iter("{http://developer.intuit.com/}string")]
+    return (strings[1] if len(strings) > 1 else answer, strings[2] if len(strings) > 2 else "")
+
+
+def event_messages(data):
+    db = sqlite3.connect(os.path.join(data, "settlebridge.db"), timeout=30)
+    try:
+        return [row[0] for row in db.execute("SELECT message FROM event_log")]
+    finally:
+        db.close()
 
 class AdminPageTest(unittest.TestCase):
     def test_the_page_in_a_real_browser(self):
@@ -151,6 +177,25 @@ class AdminPageTest(unittest.TestCase):
                 self.assertEqual((hour, column, rules), (7, "Spend7Days", "sku,amazon_sku,upc,asin,mpn"))
                 return {}
 
+            def guesses(daemon):
+                # Three wrong passwords for "acme" from 127.0.0.9 ("nvu", checked), then two tries refused unchecked
+                # ("busy" with the seconds to wait: the address is locked for that name); the daemon counts them,
+                # saves the totals for `status` and writes one event-log line (its tick is 1 s here).
+                answers = [soap_authenticate(daemon.port, "acme", "guess", "127.0.0.9") for _ in range(5)]
+                self.assertEqual([a[0] for a in answers], ["nvu"] * 3 + ["busy"] * 2, answers)
+                self.assertTrue(all(1 <= int(a[1]) <= 2 for a in answers[3:]), answers)
+                h.wait_for(lambda: (h.status(data)["sign_in_refusals"] or {}).get("web_connector", {}).get("locked") == 2,
+                           "status counts the 2 refusals", timeout=20)
+                refusals = h.status(data)["sign_in_refusals"]
+                self.assertEqual(refusals["web_connector"]["gate_busy"], 0, refusals)
+                self.assertEqual(sum(refusals["admin"].values()), 0, refusals)
+                text = h.check_cli("status", data_dir=data).stdout
+                self.assertIn("Sign-ins refused without a password check since the daemon started", text)
+                self.assertIn("locked 2", text)
+                h.wait_for(lambda: any("refused without a password check" in m for m in event_messages(data)),
+                           "the event-log line", timeout=20)
+                return {}
+
             with mock.patch.dict(os.environ, sim_env), \
                     h.Daemon(data, log_dir=ws.path(), extra=["--tick", "1"]) as daemon:
                 env = dict(os.environ, BASE_URL=daemon.base_url, SHOT_DIR=shots, QWC_FILE=qwc_file,
@@ -169,6 +214,8 @@ class AdminPageTest(unittest.TestCase):
                         h.check_cli("amazon", "set", "--company", "acme", "--enable", data_dir=data)
                     elif line == "STEP approved":
                         h.run_until_done(daemon.url, "acme", PASSWORD, qb)
+                    elif line == "STEP guesses":
+                        answer = guesses(daemon)
                     elif line == "STEP sellercloud":
                         answer = sellercloud_setup()
                     elif line == "STEP sellercloud-sent":

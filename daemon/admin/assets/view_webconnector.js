@@ -44,5 +44,24 @@ async function webConnectorView() {
       link, error),
     h("h2", {}, "Last sessions"),
     rows.length ? table(["Started", "State", "Company file", "qbXML", "Requests / answers", "What it posted"], rows, { label: "Web Connector sessions" })
-      : h("p", {}, "No Web Connector session yet."));
+      : h("p", {}, "No Web Connector session yet."),
+    refusalsCard(r.data.sign_in_refusals));
+}
+
+// Sign-ins this server refused without checking the password (all companies, since it started): a flood of
+// guesses shows here, and in the event log at most once a minute per reason.
+function refusalsCard(refusals) {
+  const reasons = [["gate_busy", "Password checks busy"], ["address_throttled", "Address throttled (failed too often)"],
+    ["name_rate_limited", "User name rate-limited (guessed from many addresses)"], ["locked", "Locked for that user name"]];
+  const wc = refusals.web_connector;
+  const admin = refusals.admin;
+  const total = reasons.reduce((n, [key]) => n + wc[key] + admin[key], 0);
+  const rows = reasons.map(([key, label]) => h("tr", { "data-reason": key },
+    cell(label), cell(String(wc[key]), "num"), cell(String(admin[key]), "num")));
+  return h("section", { class: "card", id: "sign-in-refusals", "aria-labelledby": "refusals-title" },
+    h("h2", { id: "refusals-title" }, "Refused sign-ins"),
+    h("p", {}, total === 0 ? "No sign-in has been refused unchecked since Settlebridge started " + when(refusals.since) + "."
+      : total + " sign-ins refused without checking the password since Settlebridge started " + when(refusals.since) +
+        ": each was told to try again later (the Web Connector gets \u201cbusy\u201d and tries again by itself)."),
+    table(["Reason", "Web Connector", "Admin page"], rows, { label: "Refused sign-ins by reason" }));
 }
