@@ -25,6 +25,8 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#elif defined(_WIN32)
+#include <Poco/UnWindows.h>  // <windows.h> as Poco includes it (after its winsock2.h)
 #endif
 
 namespace settlebridge::net {
@@ -91,16 +93,23 @@ private:
 /// PasswordGate's threads, the schedules, SQLite): a flood of connections is many threads that all want the CPU,
 /// and among them a password check would get a sliver of it (a sign-in took 14 s among 60 attacking connections).
 /// Once per thread (a lowered priority cannot be raised again without privileges; the pool's threads serve
-/// nothing else).
+/// nothing else). Linux: nice 10. Windows (the service runs this engine): THREAD_PRIORITY_BELOW_NORMAL, one step
+/// below the normal priority the PasswordGate's threads keep, which the scheduler serves first whenever they are
+/// ready. Elsewhere the threads keep the process's priority.
 void lowerThreadPriority() {
-#ifdef __linux__
+#if defined(__linux__) || defined(_WIN32)
     thread_local bool lowered = false;
     if (lowered) return;
     lowered = true;
+#endif
+#ifdef __linux__
     const auto thread = static_cast<id_t>(::syscall(SYS_gettid));
     errno = 0;
     const int nice = ::getpriority(PRIO_PROCESS, thread);
     if (errno == 0 && nice < kConnectionNice) ::setpriority(PRIO_PROCESS, thread, kConnectionNice);
+#elif defined(_WIN32)
+    // A failure leaves the thread at normal priority: the server works, only less well under a flood.
+    (void)::SetThreadPriority(::GetCurrentThread(), THREAD_PRIORITY_BELOW_NORMAL);
 #endif
 }
 
