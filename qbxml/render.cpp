@@ -501,6 +501,7 @@ struct CheckedTransfer {
     bool deposit = false;       // a DepositAdd (ctx.transferAsDeposit)
     std::string exchangeRate;   // DepositAdd only
     std::string externalGuid;   // DepositAdd only (TransferAdd has no ExternalGUID)
+    std::string currency;       // DepositAdd only: CurrencyRef (foreign funds into a home-currency account)
 };
 
 std::optional<CheckedTransfer> checkTransfer(const Summary& summary, const RenderContext& ctx,
@@ -546,6 +547,9 @@ std::string writeDepositTransfer(const CheckedTransfer& t, const RenderContext& 
     w.leaf("TxnDate", t.txnDate);
     w.ref("DepositToAccountRef", t.to);
     w.leaf("Memo", t.memo);
+    if (!t.currency.empty()) {
+        w.ref("CurrencyRef", t.currency);
+    }
     if (!t.exchangeRate.empty()) {
         w.leaf("ExchangeRate", t.exchangeRate);
     }
@@ -805,9 +809,16 @@ std::string returnedPayoutExternalKey(const Summary& summary, std::size_t index)
     return summary.header.settlementId + ":F:" + std::to_string(index);
 }
 
-std::string renderReturnedPayoutTransfer(const Summary& summary, std::size_t index, const RenderContext& ctx,
-                                         std::string_view requestId) {
-    const std::string prefix = "TransferAdd";
+namespace {
+
+/// The move back of summary.returnedPayouts[index], checked (a TransferAdd, or with ctx.transferAsDeposit a DepositAdd).
+CheckedTransfer checkReturnedPayout(const Summary& summary, std::size_t index, const RenderContext& ctx,
+                                    std::string_view requestId) {
+    const bool deposit = ctx.transferAsDeposit;
+    const std::string prefix = deposit ? "DepositAdd" : "TransferAdd";
+    const std::string fromField =
+        prefix + (deposit ? "/DepositLineAdd/AccountRef/FullName" : "/TransferFromAccountRef/FullName");
+    const std::string toField = prefix + (deposit ? "/DepositToAccountRef/FullName" : "/TransferToAccountRef/FullName");
     if (index >= summary.returnedPayouts.size()) {
         throw RenderError(prefix, "settlement " + summary.header.settlementId + " has no returned payout " +
                                       std::to_string(index));
@@ -819,24 +830,50 @@ std::string renderReturnedPayoutTransfer(const Summary& summary, std::size_t ind
                                                   ": only a payout put back (positive) is transferred back");
     }
     CheckedTransfer out;
+    out.deposit = deposit;
     out.requestId = checkedRequestId(requestId);
     out.txnDate = checkedDate(returned.date, prefix + "/TxnDate");
     // From the bank the returned payout had been transferred to, back to the carried-balance account.
-    out.from = checkedFullName(ctx.transferToAccount, kMaxItemNameSegment, kMaxListFullName,
-                               prefix + "/TransferFromAccountRef/FullName", "account");
+    out.from = checkedFullName(ctx.transferToAccount, kMaxItemNameSegment, kMaxListFullName, fromField, "account");
     const std::string to = ctx.carriedBalanceAccount.empty() ? summary.carriedBalanceAccount : ctx.carriedBalanceAccount;
-    out.to = checkedFullName(to, kMaxItemNameSegment, kMaxListFullName, prefix + "/TransferToAccountRef/FullName",
-                             "account");
+    out.to = checkedFullName(to, kMaxItemNameSegment, kMaxListFullName, toField, "account");
     if (out.from == out.to) {
-        throw RenderError(prefix + "/TransferToAccountRef/FullName",
-                          "the returned payout would be transferred from " + quoted(out.from) + " to itself");
+        throw RenderError(toField, "the returned payout would be transferred from " + quoted(out.from) + " to itself");
     }
-    out.amount = checkedAmount(returned.amount, prefix + "/Amount");
+    out.amount = checkedAmount(returned.amount, prefix + (deposit ? "/DepositLineAdd/Amount" : "/Amount"));
     out.memo = freeText("Amazon settlement " + summary.header.settlementId + ": payout returned by the bank "
                         "(Failed disbursement of " + returned.date + "), transferred back to " + out.to + " (" +
                         returnedPayoutExternalKey(summary, index) + ")",
                         kMaxMemo);
-    return writeTransfer(out, ctx);
+    if (deposit) {
+        // Funds in the settlement's currency deposited into the home-currency carried-balance account: the deposit
+        // names its currency, or QuickBooks would take it as a home-currency one and refuse the foreign bank line.
+        if (ctx.depositCurrency.empty()) {
+            throw RenderError(prefix + "/CurrencyRef/FullName",
+                              "the currency of the returned payout (settlement " + summary.header.settlementId +
+                                  ", " + summary.header.currency + ") is not known in QuickBooks' words");
+        }
+        if (!ctx.multicurrency) {
+            throw RenderError(prefix + "/CurrencyRef", "a deposit in " + quoted(ctx.depositCurrency) +
+                                                           " needs multicurrency on in the QuickBooks company file");
+        }
+        out.currency = toQuickBooksText(ctx.depositCurrency);
+        if (characterCount(out.currency) > kMaxCurrencyName) {
+            throw RenderError(prefix + "/CurrencyRef/FullName", "currency name " + quoted(out.currency) +
+                                                                    " is longer than " +
+                                                                    std::to_string(kMaxCurrencyName) + " characters");
+        }
+        out.exchangeRate = checkedExchangeRate(ctx, prefix + "/ExchangeRate");
+        out.externalGuid = externalGuid(returnedPayoutExternalKey(summary, index));
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string renderReturnedPayoutTransfer(const Summary& summary, std::size_t index, const RenderContext& ctx,
+                                         std::string_view requestId) {
+    return writeTransfer(checkReturnedPayout(summary, index, ctx, requestId), ctx);
 }
 
 std::string transferExternalKey(const Summary& summary) {
@@ -1119,10 +1156,17 @@ std::string renderPreview(const Summary& summary, const RenderContext& ctx) {
         entries.push_back(std::move(entry));
     }
     std::optional<CheckedTransfer> transfer;
+    // With the transfer option, each day of Failed disbursement rows (a payout the bank returned) is moved back from
+    // the bank to the carried-balance account (docs/ACCOUNTING.md section 14).
+    std::vector<std::pair<std::size_t, CheckedTransfer>> returnedMoves;
     if (!ctx.transferToAccount.empty()) {
         transfer = checkTransfer(summary, ctx, transferExternalKey(summary));
+        for (std::size_t i = 0; i < summary.returnedPayouts.size(); ++i) {
+            if (summary.returnedPayouts[i].amount <= 0) continue;
+            returnedMoves.emplace_back(i, checkReturnedPayout(summary, i, ctx, returnedPayoutExternalKey(summary, i)));
+        }
     }
-    const std::size_t count = entries.size() + (transfer ? 1 : 0);
+    const std::size_t count = entries.size() + (transfer ? 1 : 0) + returnedMoves.size();
 
     std::string out;
     std::size_t index = 0;
@@ -1158,6 +1202,29 @@ std::string renderPreview(const Summary& summary, const RenderContext& ctx) {
             out += "\n";
         }
         out += writeTransfer(*transfer, ctx, leading);
+    }
+    for (const auto& [i, move] : returnedMoves) {
+        ++index;
+        std::string leading = "Settlebridge preview, document " + std::to_string(index) + " of " +
+                              std::to_string(count) + ": " + (move.deposit ? "DepositAdd" : "TransferAdd") +
+                              " of the payout the bank returned (Failed disbursement of " +
+                              summary.returnedPayouts[i].date + ") " + move.amount + " " + summary.header.currency +
+                              " from " + move.from + " back to " + move.to + ", undoing its transfer to the bank.";
+        if (move.deposit) {
+            leading += " A deposit of " + summary.header.currency + " funds into " + move.to +
+                       " (kept in the home currency), not a transfer: QuickBooks transfers only within one currency, "
+                       "and TransferAdd carries no exchange rate; the DepositAdd carries " +
+                       (move.exchangeRate.empty() ? std::string("the settlement's rate once it is known")
+                                                  : "the settlement's rate " + move.exchangeRate) +
+                       ", like its other documents.";
+        }
+        if (index == 1) {
+            leading = summaryComment(summary, ctx) + " " + leading;
+        }
+        if (!out.empty()) {
+            out += "\n";
+        }
+        out += writeTransfer(move, ctx, leading);
     }
     if (out.empty()) {
         // Nothing to post (no documents, no transfer): say so in a document that is still valid qbXML-free text.

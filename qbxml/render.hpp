@@ -61,6 +61,10 @@ struct RenderContext {
     /// `exchangeRate` and an ExternalGUID) instead of a TransferAdd: a settlement in another currency than the home
     /// one, whose rate a TransferAdd cannot carry (docs/POSTING.md, "Exchange rates").
     bool transferAsDeposit = false;
+    /// QuickBooks' name of the settlement's currency ("Canadian Dollar"), written as the CurrencyRef of the DepositAdd
+    /// that takes a returned foreign payout back from the bank into the home-currency carried-balance account (with
+    /// ctx.transferAsDeposit): funds in a foreign currency deposited into a home-currency account, at `exchangeRate`.
+    std::string depositCurrency;
     /// The account a negative settlement's documents deposit to and refund from instead of `clearingAccount`, and the
     /// one a returned payout is transferred back to; empty = the summary's carriedBalanceAccount (docs/ACCOUNTING.md
     /// section 14).
@@ -176,7 +180,11 @@ std::string returnedPayoutExternalKey(const settlement::Summary& summary, std::s
 
 /// TransferAdd of a payout the bank returned (summary.returnedPayouts[index], which must be positive): from the bank
 /// account (`ctx.transferToAccount`, where the deposit transfer had moved it) back to the carried-balance account,
-/// dated at the day of the Failed disbursement rows; the memo names its external key. Throws RenderError.
+/// dated at the day of the Failed disbursement rows; the memo names its external key. With ctx.transferAsDeposit (a
+/// settlement in another currency than the home one) a DepositAdd instead: DepositToAccountRef the carried-balance
+/// account (kept in the home currency), Memo, CurrencyRef ctx.depositCurrency (required), ExchangeRate (when set),
+/// ExternalGUID (externalGuid(returnedPayoutExternalKey)), one DepositLineAdd {AccountRef the bank account, Memo,
+/// Amount}. Throws RenderError.
 std::string renderReturnedPayoutTransfer(const settlement::Summary& summary, std::size_t index,
                                          const RenderContext& ctx, std::string_view requestId);
 

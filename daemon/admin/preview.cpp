@@ -297,7 +297,8 @@ ApiReply previewGet(SiteContext& ctx, const ApiRequest& request) {
         if (foreign) {
             // A foreign settlement goes to the customer and the clearing and bank accounts in its currency (as the
             // posting queue names them: docs/POSTING.md, "Currencies"), and its deposit moves to the bank with a
-            // DepositAdd at that rate (a TransferAdd carries no rate).
+            // DepositAdd at that rate (a TransferAdd carries no rate); a payout the bank returned goes back to the
+            // home-currency carried-balance account with a DepositAdd of funds in its currency.
             store::Document probe;
             probe.currency = currency;
             probe.customer = summary.customerName;
@@ -307,6 +308,7 @@ ApiReply previewGet(SiteContext& ctx, const ApiRequest& request) {
                 renderCtx.customerName = plan.customer;
                 renderCtx.clearingAccount = plan.clearingAccount;
                 renderCtx.transferToAccount = plan.transferAccount;
+                renderCtx.depositCurrency = plan.quickBooksCurrency;
             }
             renderCtx.transferAsDeposit = true;
         }

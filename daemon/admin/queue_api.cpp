@@ -19,28 +19,48 @@ const char* kindLabel(store::DocKind kind) {
     return "Document";
 }
 
-/// Whether a transfer goes to QuickBooks as a DepositAdd: the move of a deposit in another currency than the
-/// company file's home one, which a TransferAdd cannot give the settlement's exchange rate (docs/POSTING.md,
+/// What a transfer is: the deposit's move to the bank or the move back of a payout the bank returned
+/// (docs/ACCOUNTING.md section 14), and whether it goes to QuickBooks as a DepositAdd: a settlement in another
+/// currency than the company file's home one, whose exchange rate a TransferAdd cannot carry (docs/POSTING.md,
 /// "Exchange rates"); once sent, as it was sent.
-bool sentAsDeposit(const store::Document& d, const store::Company& company) {
-    if (d.kind != store::DocKind::Transfer) return false;
+struct TransferForm {
+    bool returned = false;
+    bool deposit = false;
+};
+TransferForm transferForm(const store::Document& d, const store::Company& company) {
+    TransferForm form;
+    if (d.kind != store::DocKind::Transfer) return form;
     try {
         const posting::Payload payload = posting::decodePayload(d.payload);
-        if (!payload.sentForm.empty()) return payload.sentForm == posting::kSentAsDeposit;
-        return payload.type == posting::kPayloadTransfer &&
-               posting::planCurrency(company, d, payload.transferTo).foreign;
+        form.returned = payload.type == posting::kPayloadReturned;
+        if (!payload.sentForm.empty()) {
+            form.deposit = payload.sentForm == posting::kSentAsDeposit;
+        } else {
+            form.deposit = posting::planCurrency(company, d, payload.transferTo).foreign;
+        }
     } catch (const std::exception&) {
-        return false;
+        form.deposit = false;
     }
+    return form;
+}
+
+std::string documentLabel(const store::Document& d, const TransferForm& form) {
+    if (form.returned) {
+        return form.deposit ? "Returned payout back from the bank (a deposit at the settlement's exchange rate)"
+                            : "Returned payout back from the bank (transfer)";
+    }
+    if (form.deposit) return "Deposit to the bank (at the settlement's exchange rate)";
+    return kindLabel(d.kind);
 }
 
 JsonObject documentJson(const store::Document& d, const store::Company& company) {
     JsonObject o = object();
-    const bool deposit = sentAsDeposit(d, company);
+    const TransferForm form = transferForm(d, company);
+    const bool deposit = form.deposit;
     o->set("id", d.id);
     o->set("settlement_id", d.settlementId);
     o->set("kind", std::string(store::toString(d.kind)));
-    o->set("kind_label", deposit ? "Deposit to the bank (at the settlement's exchange rate)" : kindLabel(d.kind));
+    o->set("kind_label", documentLabel(d, form));
     o->set("qb_form", d.kind != store::DocKind::Transfer ? ""
                       : deposit                          ? "DepositAdd"
                                                          : "TransferAdd");

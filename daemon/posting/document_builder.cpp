@@ -90,7 +90,8 @@ Payload decodePayload(const std::string& json) {
         p.sentAccount = o->optValue<std::string>("sentAccount", "");
         p.sentTransferTo = o->optValue<std::string>("sentTransferTo", "");
         p.sentForm = o->optValue<std::string>("sentForm", "");
-        if (!p.sentForm.empty() && (p.sentForm != kSentAsDeposit || p.type != kPayloadTransfer)) {
+        if (!p.sentForm.empty() &&
+            (p.sentForm != kSentAsDeposit || (p.type != kPayloadTransfer && p.type != kPayloadReturned))) {
             throw std::runtime_error("a payload sent as \"" + p.sentForm + "\", which only a transfer can be");
         }
         p.returnedIndex = o->optValue<int>("returnedIndex", -1);

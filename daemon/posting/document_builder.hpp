@@ -25,7 +25,8 @@ inline constexpr const char* kPayloadRefund = "refund";      // the refund of th
 inline constexpr const char* kPayloadTransfer = "transfer";  // the deposit, clearing → "to"
 /// A payout the bank returned (summary.returnedPayouts[returnedIndex]): bank "to" → the carried-balance account.
 inline constexpr const char* kPayloadReturned = "returned";
-/// Payload "sentForm" of a transfer sent as a DepositAdd (a foreign-currency deposit; "" = a TransferAdd).
+/// Payload "sentForm" of a transfer sent as a DepositAdd (a foreign-currency deposit's move to the bank, or a
+/// returned foreign payout's move back to the carried-balance account; "" = a TransferAdd).
 inline constexpr const char* kSentAsDeposit = "deposit";
 
 /// The documents of one settlement for `company`, in posting order (seq), all in the initial state. With the transfer
@@ -49,7 +50,7 @@ struct Payload {
     std::string sentAccount;        // the clearing account (deposit to, refund from, transfer from)
     std::string sentTransferTo;     // transfer: the bank account
     int returnedIndex = -1;         // returned: the index in summary.returnedPayouts
-    std::string sentForm;           // transfer: kSentAsDeposit when it was sent as a DepositAdd, "" a TransferAdd
+    std::string sentForm;           // transfer, returned: kSentAsDeposit when sent as a DepositAdd, "" a TransferAdd
 };
 std::string encodePayload(const Payload& payload);
 /// Throws std::runtime_error for a payload this version did not write.

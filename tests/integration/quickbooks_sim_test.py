@@ -1197,15 +1197,71 @@ class ExchangeRates(SimTestCase):
         self.assertEqual(self.process(self.deposit()).statuses[0]["statusCode"], 3171)
         self.assertEqual(len(c.state["transactions"]), before, "nothing was recorded")
         self.assertEqual(c.hard_failures(), [], "each was answered as QuickBooks answers, none unparseable")
-        r = self.process(self.deposit(extra="<CurrencyRef><FullName>Canadian Dollar</FullName></CurrencyRef>",
-                                      date="2026-01-02"))
-        self.assertEqual(r.statuses[0]["statusCode"], 1030, "a CurrencyRef on a deposit is not simulated")
-        self.assertEqual(c.hard_failures()[-1]["kind"], "unsupported")
         off = Company.new(None)
         off.create_account("Clearing", "Bank")
         r = off.process(self.deposit(to="Checking", line="Clearing", extra="<ExchangeRate>0.75</ExchangeRate>"))
         self.assertEqual(r.statuses[0]["statusCode"], 3250, "no exchange rate with multicurrency off")
+        r = off.process(self.deposit(to="Checking", line="Clearing",
+                                     extra="<CurrencyRef><FullName>US Dollar</FullName></CurrencyRef>"))
+        self.assertEqual(r.statuses[0]["statusCode"], 3250, "no CurrencyRef with multicurrency off")
+        self.assertEqual(off.state["transactions"], [])
         self.assertEqual(len(c.state["transactions"]), before)
+
+    def test_foreign_funds_deposited_into_a_home_currency_account_carry_their_currency_and_rate(self):
+        """How Settlebridge takes a returned foreign-currency payout back from the bank (docs/ACCOUNTING.md section
+        14): a DepositAdd into the home-currency Amazon Reserved Balances with CurrencyRef the payout's currency,
+        the settlement's rate and one line from the bank account in that currency (Intuit's help: a home-currency
+        Deposit To account takes funds in a foreign currency, at a rate; a foreign From Account uses that currency)."""
+        c = self.company
+        c.create_account("Checking CAD", "Bank", currency="CAD")
+        c.create_account("Reserved", "OtherCurrentAsset")
+        cad = "<CurrencyRef><FullName>Canadian Dollar</FullName></CurrencyRef>"
+        guid = "{6B29FC40-CA47-1067-B31D-00DD010662DB}"
+        r = self.process(self.deposit(to="Reserved", line="Checking CAD",
+                                      extra=f"{cad}<ExchangeRate>0.6543</ExchangeRate><ExternalGUID>{guid}"
+                                            "</ExternalGUID>"))
+        self.assertEqual(r.statuses[0]["statusCode"], 0, r.response)
+        ret = parse(r.response).find(".//DepositRet")
+        self.assertEqual((ret.findtext("DepositToAccountRef/FullName"), ret.findtext("DepositTotal"),
+                          ret.findtext("CurrencyRef/FullName"), ret.findtext("ExchangeRate"),
+                          ret.findtext("DepositTotalInHomeCurrency"), ret.findtext("ExternalGUID")),
+                         ("Reserved", "50.00", "Canadian Dollar", "0.6543", "32.72", guid))
+        self.assertEqual(c.balance("Checking CAD"), -5000, "the bank, in its currency, gives the payout back")
+        self.assertEqual(c.home_balance("Checking CAD"), -3272)
+        self.assertEqual(c.balance("Reserved"), 3272, "the home-currency account at the stated rate")
+        self.assertEqual([(d["currency"], d["exchange_rate"], d["account"], d["lines"]) for d in c.documents("Deposit")],
+                         [("CAD", "0.6543", "Reserved", [{"account": "Checking CAD", "amount_cents": 5000}])])
+        # The same currency named on a deposit into the bank in it is taken too.
+        r = self.process(self.deposit(extra=cad))
+        self.assertEqual(r.statuses[0]["statusCode"], 0, r.response)
+        self.assertEqual(c.trial_balance(), 0)
+
+    def test_bad_currencies_on_a_deposit_get_quickbooks_answers_and_change_nothing(self):
+        c = self.company
+        c.create_account("Checking CAD", "Bank", currency="CAD")
+        c.create_account("Clearing EUR", "Bank", currency="EUR")
+        c.create_account("Reserved", "OtherCurrentAsset")
+        before = len(c.state["transactions"])
+        cad = "<CurrencyRef><FullName>Canadian Dollar</FullName></CurrencyRef>"
+        cases = {
+            "foreign funds into a home account, no CurrencyRef (a home deposit)":
+                (self.deposit(to="Reserved", line="Checking CAD"), 3180),
+            "a CurrencyRef other than a foreign deposit account's own":
+                (self.deposit(extra="<CurrencyRef><FullName>Euro</FullName></CurrencyRef>"), 3180),
+            "a line in another currency than the CurrencyRef":
+                (self.deposit(to="Reserved", line="Clearing EUR", extra=cad), 3180),
+            "a currency not in the list":
+                (self.deposit(to="Reserved", line="Checking CAD",
+                              extra="<CurrencyRef><FullName>Atlantean Drachma</FullName></CurrencyRef>"), 3140),
+            "a rate that is not positive":
+                (self.deposit(to="Reserved", line="Checking CAD", extra=cad + "<ExchangeRate>0</ExchangeRate>"), 3180),
+            "a negative deposit": (self.deposit(to="Reserved", line="Checking CAD", extra=cad, amount="-5.00"), 3180),
+        }
+        for what, (text, code) in cases.items():
+            r = self.process(text)
+            self.assertEqual(r.statuses[0]["statusCode"], code, f"{what}: {r.response}")
+        self.assertEqual(len(c.state["transactions"]), before, "nothing was recorded")
+        self.assertEqual(c.hard_failures(), [], "each was answered as QuickBooks answers, none unparseable")
 
 
 class TextLengthsPermissionsNumbering(SimTestCase):

@@ -10,16 +10,20 @@ Rules kept (QuickBooks Desktop's Enter Credit Card Charges and Make Deposits win
   - DepositAdd/DepositToAccountRef must name a Bank or OtherCurrentAsset account, each DepositLineAdd/AccountRef an
     account of a type rules.json's "deposit_line" role lists (not A/R, A/P or non-posting; 3140 otherwise, as an
     account the form's list does not offer); only lines coded to an account (DepositInfo: AccountRef + Amount) are
-    simulated, not the deposit of received payments (PaymentTxnID, 1030); the total must be positive. Cash back and a
-    CurrencyRef are not simulated (1030).
-  - Both obey the closing date (3171). A card charge's accounts must be in one currency or the home one. A deposit is
-    in the currency of the account it goes to; each line's account must be in that currency or the home one (3180,
-    inferred: Make Deposits offers those accounts). ExchangeRate (home currency per unit) is honoured on a deposit in
-    a foreign currency, like on a sales receipt: a positive rate, 3250 with multicurrency off; without one the
+    simulated, not the deposit of received payments (PaymentTxnID, 1030); the total must be positive. Cash back is
+    not simulated (1030).
+  - Both obey the closing date (3171). A card charge's accounts must be in one currency or the home one. A deposit's
+    currency (Intuit's help for QuickBooks Desktop, "How currencies work with QuickBooks deposits": the Make Deposits
+    window's Deposit To, Currency and From Account fields): without a CurrencyRef, the currency of the account it
+    goes to; a CurrencyRef (3250 with multicurrency off, 3140 for a currency not in the list) must name that
+    account's currency when the account is in a foreign one, and may name any currency when the account is in the
+    home one (foreign funds deposited into a home-currency account, at a rate); each line's account must be in the
+    deposit's currency or the home one (3180). ExchangeRate (home currency per unit) is honoured on a deposit in a
+    foreign currency, like on a sales receipt: a positive rate, 3250 with multicurrency off; without one the
     currency list's rate is used. A rate on a card charge is not simulated (1030).
 """
 from . import money
-from .engine import (QBError, Outcome, _check_account_role, _check_open_period, _check_positive, _currency_ref,
+from .engine import (MC_OFF_MESSAGE, QBError, Outcome, _check_account_role, _check_open_period, _check_positive, _currency_ref,
                      _def_macro, _exchange_rate, _is_home, _multicurrency, _postings, _ref_of, _reject, _resolve,
                      _resolve_opt, _given_ref, _txn_core, _txn_query)
 from .qbxml_writer import E, leaf
@@ -61,21 +65,32 @@ def _one_currency(ctx, kind, accounts):
     return next(iter(foreign.values()), None)
 
 
-def _deposit_currency(ctx, kind, to, lines):
-    """With multicurrency on: the deposit's currency, the one of the account it goes to; every line's account must be
-    in that currency or the home one (inferred: the Make Deposits form offers those accounts)."""
-    if not _multicurrency(ctx):
-        return None
+def _deposit_currency(ctx, kind, add, to, lines):
+    """With multicurrency on: the deposit's currency, its CurrencyRef or else the one of the account it goes to (a
+    CurrencyRef must name a foreign deposit account's own currency; a home-currency account takes funds in any
+    currency); every line's account must be in that currency or the home one (Intuit's help on deposits: a foreign
+    From Account must use the deposit's currency)."""
     c = ctx.company
-    currency = c.currency_of(to)
+    given = add.find("CurrencyRef")
+    if not _multicurrency(ctx):
+        if given is not None:
+            raise QBError(3250, MC_OFF_MESSAGE)
+        return None
     home = c.home_currency()
+    currency = c.currency_of(to)
+    if given is not None:
+        named = _resolve_opt(ctx, add, "CurrencyRef", c.find_currency, "Currency", kind)
+        if currency["list_id"] != home["list_id"] and named["list_id"] != currency["list_id"]:
+            raise _error(kind, f'The currency of the deposit ({named["full_name"]}) must be the currency of the '
+                               f'deposit account "{to["full_name"]}" ({currency["full_name"]}).')
+        currency = named
     for ln in lines:
         account = c.find_account(list_id=ln["account"])
         have = c.currency_of(account)
         if have["list_id"] not in (currency["list_id"], home["list_id"]):
             raise _error(kind, f'The currency of the account "{account["full_name"]}" ({have["full_name"]}) must be '
-                               f'the currency of the deposit account "{to["full_name"]}" ({currency["full_name"]}) or '
-                               f'the home currency ({home["full_name"]}).')
+                               f'the currency of the deposit ({currency["full_name"]}) or the home currency '
+                               f'({home["full_name"]}).')
     return currency
 
 
@@ -160,14 +175,14 @@ def h_deposit_add(ctx, rq):
     c = ctx.company
     kind = "Deposit"
     add = rq.find("DepositAdd")
-    _reject(ctx, add, ["CashBackInfoAdd", "CurrencyRef"])
+    _reject(ctx, add, ["CashBackInfoAdd"])
     for line in add.findall("DepositLineAdd"):
         _reject(ctx, line, ["PaymentTxnID", "PaymentTxnLineID", "OverrideMemo", "OverrideCheckNumber",
                             "OverrideClassRef"])
     to = _resolve_opt(ctx, add, "DepositToAccountRef", c.find_account, "Account", kind)
     _check_account_role(to, "deposit", kind)
     lines = _account_lines(ctx, add, "DepositLineAdd", kind, role="deposit_line")
-    currency = _deposit_currency(ctx, kind, to, lines)
+    currency = _deposit_currency(ctx, kind, add, to, lines)
     rate = _exchange_rate(ctx, add, currency, kind)
     t = _record(ctx, rq, kind, add, to, 1, lines, currency=currency, rate=rate)
     return Outcome([_deposit_ret(ctx, t, {})], applied=True,

@@ -550,6 +550,46 @@ TEST(FakeQuickBooksDeposits, BadRequestsGetTheSimulatorsAnswers) {
     EXPECT_EQ(deposit("Checking", "Clearing CAD", "<ExchangeRate>0.75</ExchangeRate>"), 3250);
 }
 
+// Foreign funds into a home-currency account (how a returned foreign payout goes back to Amazon Reserved Balances): a
+// CurrencyRef names the deposit's currency, as the simulator takes it (tests/integration/quickbooks_sim_test.py,
+// ExchangeRates: the same requests, the same codes).
+TEST(FakeQuickBooksDeposits, ACurrencyRefGetsTheSimulatorsAnswers) {
+    FakeQuickBooks qb;
+    qb.multicurrency = true;
+    qb.accounts = {{"Checking CAD", "Bank"}, {"Clearing EUR", "Bank"}, {"Reserved", "OtherCurrentAsset"}};
+    qb.accountCurrency = {{"Checking CAD", "Canadian Dollar"}, {"Clearing EUR", "Euro"}};
+    qb.inactiveCurrencies = {{"Atlantean Drachma", "inactive"}};
+    auto deposit = [&](const std::string& to, const std::string& from, const std::string& extra,
+                       const std::string& amount = "50.00") {
+        const std::string xml =
+            "<?xml version=\"1.0\"?><?qbxml version=\"13.0\"?><QBXML><QBXMLMsgsRq onError=\"stopOnError\">"
+            "<DepositAddRq requestID=\"d\"><DepositAdd><TxnDate>2025-02-03</TxnDate><DepositToAccountRef><FullName>" +
+            to + "</FullName></DepositToAccountRef>" + extra + "<DepositLineAdd><AccountRef><FullName>" + from +
+            "</FullName></AccountRef><Amount>" + amount + "</Amount></DepositLineAdd></DepositAdd></DepositAddRq>"
+            "</QBXMLMsgsRq></QBXML>";
+        return qbxml::parseResponse(qb.answer(xml)).responses.at(0).statusCode;
+    };
+    const std::string cad = "<CurrencyRef><FullName>Canadian Dollar</FullName></CurrencyRef>";
+    EXPECT_EQ(deposit("Reserved", "Checking CAD", ""), 3180) << "without a CurrencyRef the deposit is a home one";
+    EXPECT_EQ(deposit("Checking CAD", "Checking CAD", "<CurrencyRef><FullName>Euro</FullName></CurrencyRef>"), 3180)
+        << "a foreign deposit account takes only its own currency";
+    EXPECT_EQ(deposit("Reserved", "Clearing EUR", cad), 3180) << "a line in another currency than the deposit's";
+    EXPECT_EQ(deposit("Reserved", "Checking CAD", "<CurrencyRef><FullName>Atlantean Drachma</FullName></CurrencyRef>"),
+              3140);
+    EXPECT_EQ(deposit("Reserved", "Checking CAD", cad + "<ExchangeRate>0</ExchangeRate>"), 3180);
+    EXPECT_EQ(deposit("Reserved", "Checking CAD", cad, "-5.00"), 3180);
+    EXPECT_TRUE(qb.ledger.empty()) << "nothing was recorded";
+    EXPECT_EQ(deposit("Reserved", "Checking CAD", cad + "<ExchangeRate>0.6543</ExchangeRate>"), 0);
+    ASSERT_EQ(qb.ledger.size(), 1U);
+    EXPECT_EQ(qb.ledger.back().currency, "Canadian Dollar");
+    EXPECT_EQ(qb.ledger.back().to, "Reserved");
+    EXPECT_EQ(qb.ledger.back().from, "Checking CAD");
+    EXPECT_EQ(qb.balance("Checking CAD"), -5000);
+    qb.multicurrency = false;
+    qb.accountCurrency.clear();
+    EXPECT_EQ(deposit("Reserved", "Checking CAD", cad), 3250) << "no CurrencyRef with multicurrency off";
+}
+
 TEST(MulticurrencyOn, ACurrencyQuickBooksRefusesLeavesItsDocumentsWaitingWithAHint) {
     PostingHarness h;
     h.import(summaryIn(kCad, "CAD", 0));

@@ -13,9 +13,11 @@
 // accountCurrency, QuickBooks' names; absent = the home currency), reported as CurrencyRef; a CurrencyRef on an add
 // with multicurrency off is refused (3250); a receipt's deposit account and a refund's account must be in the
 // customer's currency or the home currency, a transfer's two accounts in one currency (3180 otherwise). A deposit
-// (DepositAdd: one or more lines coded to accounts) is in the currency of the account it goes to, and each line's
-// account must be in that currency or the home one (3180); its ExchangeRate is kept (3250 with multicurrency off,
-// 3180 when not positive), as the simulator does.
+// (DepositAdd: one or more lines coded to accounts) is in its CurrencyRef's currency, else in the one of the account it
+// goes to (a CurrencyRef must name a foreign deposit account's own currency, 3180; a home-currency account takes any;
+// 3250 with multicurrency off, 3140 for an inactive currency), and each line's account must be in the deposit's
+// currency or the home one (3180); its ExchangeRate is kept (3250 with multicurrency off, 3180 when not positive), as
+// the simulator does.
 //
 // Types and names (issue 13) follow the one rule table, tools/quickbooks_sim/rules.json, which the simulated
 // QuickBooks reads too: items of every type (`items` maps a name to its type, e.g. "ItemGroup") are answered by
@@ -619,6 +621,21 @@ private:
         if (!accounts.count(t.to)) return invalidReference(rsName, id, "Account", t.to, "Deposit");
         if (auto wrong = wrongAccountType(rsName, id, "deposit", t.to, "Deposit")) return *wrong;
         if (multicurrency) t.currency = currencyOf(accounts, t.to);
+        if (add->FirstChildElement("CurrencyRef") != nullptr) {
+            const std::string named = refName(*add, "CurrencyRef");
+            if (!multicurrency) {
+                return wrap(status(rsName, id, 3250, "Error",
+                                   "This feature is not enabled or not available in this version of QuickBooks.") +
+                            "/>");
+            }
+            if (inactiveCurrencies.count(named)) return invalidReference(rsName, id, "Currency", named, "Deposit");
+            if (t.currency != homeCurrency && named != t.currency) {
+                return saveError(rsName, id, "Deposit",
+                                 "The currency of the deposit (" + named + ") must be the currency of the deposit "
+                                 "account \"" + t.to + "\" (" + t.currency + ").");
+            }
+            t.currency = named;
+        }
         if (add->FirstChildElement("DepositLineAdd") == nullptr) return saveError(rsName, id, "Deposit", "The transaction has no lines.");
         for (const auto* line = add->FirstChildElement("DepositLineAdd"); line;
              line = line->NextSiblingElement("DepositLineAdd")) {
@@ -630,8 +647,8 @@ private:
                 if (have != t.currency && have != homeCurrency) {
                     return saveError(rsName, id, "Deposit",
                                      "The currency of the account \"" + account + "\" (" + have +
-                                         ") must be the currency of the deposit account \"" + t.to + "\" (" +
-                                         t.currency + ") or the home currency (" + homeCurrency + ").");
+                                         ") must be the currency of the deposit (" + t.currency +
+                                         ") or the home currency (" + homeCurrency + ").");
                 }
             }
             if (t.from.empty()) t.from = account;

@@ -116,6 +116,75 @@ TEST(EditionRender, AForeignDepositMovesToTheBankAsADepositAddAtTheRate) {
     EXPECT_THROW(renderDepositQuery("7 June", ctx, "q1"), RenderError);
 }
 
+// A payout the bank returned, in another currency than the home one: back from the bank in that currency to the
+// home-currency Amazon Reserved Balances as a DepositAdd of funds in the settlement's currency (CurrencyRef), at its
+// rate (a TransferAdd carries none and QuickBooks transfers only within one currency; docs/ACCOUNTING.md section 14).
+TEST(EditionRender, AReturnedForeignPayoutGoesBackAsADepositOfItsCurrencyAtTheRate) {
+    settlement::Summary summary = sampleSummary();
+    summary.returnedPayouts.push_back({"2025-06-03", 41257});
+    RenderContext ctx;
+    ctx.multicurrency = true;
+    ctx.exchangeRate = "0.7312";
+    ctx.clearingAccount = "Amazon Clearing CAD";
+    ctx.transferToAccount = "Checking CAD";
+    ctx.carriedBalanceAccount = "Amazon Reserved Balances";
+    ctx.transferAsDeposit = true;
+    ctx.depositCurrency = "Canadian Dollar";
+    const std::string xml = renderReturnedPayoutTransfer(summary, 0, ctx, "t2");
+    EXPECT_TRUE(validateQbxml(xml).valid) << validateQbxml(xml).errors << xml;
+    EXPECT_FALSE(has(xml, "TransferAdd")) << xml;
+    EXPECT_TRUE(inOrder(xml, {"<DepositAddRq requestID=\"t2\">", "<DepositAdd>", "<TxnDate>2025-06-03</TxnDate>",
+                              "<DepositToAccountRef>", "<FullName>Amazon Reserved Balances</FullName>",
+                              "<Memo>Amazon settlement " + summary.header.settlementId + ": payout returned by the bank",
+                              "<CurrencyRef>", "<FullName>Canadian Dollar</FullName>", "</CurrencyRef>",
+                              "<ExchangeRate>0.7312</ExchangeRate>",
+                              "<ExternalGUID>" + externalGuid(returnedPayoutExternalKey(summary, 0)) + "</ExternalGUID>",
+                              "<DepositLineAdd>", "<AccountRef>", "<FullName>Checking CAD</FullName>", "<Memo>",
+                              "<Amount>412.57</Amount>", "</DepositLineAdd>", "</DepositAdd>"}))
+        << xml;
+    EXPECT_EQ(xml.find("<DepositLineAdd>"), xml.rfind("<DepositLineAdd>")) << "one line";
+    EXPECT_NE(externalGuid(returnedPayoutExternalKey(summary, 0)), externalGuid(transferExternalKey(summary)))
+        << "a GUID of its own, not the forward move's";
+
+    // The preview shows it after the deposit's own move, and says why it is a deposit.
+    const std::string preview = renderPreview(summary, ctx);
+    EXPECT_TRUE(inOrder(preview, {"DepositAdd of the deposit", "DepositAdd of the payout the bank returned "
+                                                               "(Failed disbursement of 2025-06-03) 412.57",
+                                  "QuickBooks transfers only within one currency", "<CurrencyRef>"}))
+        << preview;
+    for (std::size_t at = preview.find("<?xml"); at != std::string::npos; at = preview.find("<?xml", at + 1)) {
+        const std::size_t end = preview.find("</QBXML>", at);
+        ASSERT_NE(end, std::string::npos);
+        const std::string one = preview.substr(at, end + 8 - at);
+        EXPECT_TRUE(validateQbxml(one).valid) << validateQbxml(one).errors << one;
+    }
+
+    // Refused before anything is sent: no currency name, multicurrency off, a bad rate, a move to itself, a returned
+    // day that is not positive; without the deposit form it stays a TransferAdd.
+    RenderContext bad = ctx;
+    bad.depositCurrency.clear();
+    EXPECT_THROW(renderReturnedPayoutTransfer(summary, 0, bad, "t2"), RenderError);
+    bad = ctx;
+    bad.multicurrency = false;
+    EXPECT_THROW(renderReturnedPayoutTransfer(summary, 0, bad, "t2"), RenderError);
+    bad = ctx;
+    bad.exchangeRate = "0";
+    EXPECT_THROW(renderReturnedPayoutTransfer(summary, 0, bad, "t2"), RenderError);
+    bad = ctx;
+    bad.depositCurrency = std::string(65, 'D');
+    EXPECT_THROW(renderReturnedPayoutTransfer(summary, 0, bad, "t2"), RenderError);
+    bad = ctx;
+    bad.transferToAccount = "Amazon Reserved Balances";
+    EXPECT_THROW(renderReturnedPayoutTransfer(summary, 0, bad, "t2"), RenderError);
+    summary.returnedPayouts.push_back({"2025-06-04", -100});
+    EXPECT_THROW(renderReturnedPayoutTransfer(summary, 1, ctx, "t2"), RenderError);
+    bad = ctx;
+    bad.transferAsDeposit = false;
+    const std::string transfer = renderReturnedPayoutTransfer(summary, 0, bad, "t2");
+    EXPECT_TRUE(has(transfer, "<TransferAddRq")) << transfer;
+    EXPECT_FALSE(has(transfer, "CurrencyRef")) << transfer;
+}
+
 TEST(EditionRender, TaxCodeAndCurrencyQueries) {
     RenderContext ctx;
     const std::string codes = renderSalesTaxCodeQuery(ctx, "q1");

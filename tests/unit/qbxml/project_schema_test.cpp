@@ -51,6 +51,8 @@ std::vector<Rendered> everyRenderedRequest() {
     deposit.transferToAccount = "Checking CAD";
     deposit.clearingAccount = "Amazon Clearing CAD";
     deposit.transferAsDeposit = true;
+    RenderContext returnedDeposit = deposit;  // a returned CAD payout back into the home-currency reserved account
+    returnedDeposit.depositCurrency = "Canadian Dollar";
 
     settlement::Summary negative = s;
     negative.header.totalAmount = -1250;
@@ -76,6 +78,8 @@ std::vector<Rendered> everyRenderedRequest() {
         {"TransferAdd", renderTransferAdd(s, transfer, "tr-1").value_or("")},
         {"TransferAdd, returned payout", renderReturnedPayoutTransfer(negative, 0, transfer, "tr-2")},
         {"DepositAdd, a foreign deposit moved to the bank", renderTransferAdd(s, deposit, "dp-1").value_or("")},
+        {"DepositAdd, a returned foreign payout back to the carried-balance account",
+         renderReturnedPayoutTransfer(negative, 0, returnedDeposit, "dp-2")},
         {"SalesReceiptQuery", renderTxnQueryByRefNumber(TxnType::SalesReceipt, "AYU766DR0", plain, "q-1")},
         {"CreditMemoQuery", renderTxnQueryByRefNumber(TxnType::CreditMemo, "AYU766DC0", plain, "q-2")},
         {"ARRefundCreditCardQuery", renderTxnQueryByRefNumber(TxnType::ARRefundCreditCard, "AYU766DP0", plain, "q-3")},
