@@ -127,9 +127,11 @@ class AcceptanceKit(unittest.TestCase):
         rows = self.rows(kit)
         for check in ("foreign currency: credit memo with its rate", "foreign currency: refund with its rate",
                       "foreign currency: the refund keeps the stated rate",
-                      "foreign currency: the deposit moved to the bank as a DepositAdd with its rate"):
+                      "foreign currency: the deposit moved to the bank as a DepositAdd with its rate",
+                      "foreign currency: a returned payout back into the home-currency asset as a DepositAdd with "
+                      "its currency and rate"):
             self.assertEqual(rows[check]["result"], "pass", (rows[check], transcript))
-        self.assertIn("Deposit", [k for k, _, _ in kit.added])
+        self.assertEqual([k for k, _, _ in kit.added].count("Deposit"), 2, kit.added)
         self.assertIn("Banking > Make Deposits", kit.table())
         self.assertFalse([r for r in kit.rows if r["result"] == "FAIL"], kit.rows)
 

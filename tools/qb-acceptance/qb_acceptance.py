@@ -215,6 +215,8 @@ class Kit:
                       lambda k, a: k._list_added(a, "Account", "SBX Bank FX"), setup=True))
         s.append(Step("foreign currency: the deposit moved to the bank as a DepositAdd with its rate",
                       self._fx_deposit, self._check_fx_deposit))
+        s.append(Step("foreign currency: a returned payout back into the home-currency asset as a DepositAdd with "
+                      "its currency and rate", self._fx_returned, self._check_fx_returned))
         # The tax-code route for GST/HST on Amazon's fees (docs/ACCOUNTING.md section 15): an experiment, not a
         # default. Settlebridge books tax on fees to an account; here QuickBooks itself is asked to book it.
         s.append(Step("setup: the GST/HST liability account", lambda k: k._tax_setup(qbxml(
@@ -393,6 +395,19 @@ class Kit:
                      f"<Memo>Settlebridge acceptance SBX {self.tag}:T</Memo>"
                      f"<ExchangeRate>0.7312</ExchangeRate><ExternalGUID>{self._guid('T')}</ExternalGUID>"
                      "<DepositLineAdd>" + ref("AccountRef", "SBX Clearing FX") + "<Amount>10.00</Amount>"
+                     "</DepositLineAdd></DepositAdd></DepositAddRq>", self.version)
+
+    def _fx_returned(self, k):
+        """What Settlebridge sends for a payout the bank returned in a foreign-currency settlement: foreign funds
+        from the bank in that currency deposited into the home-currency asset (Amazon Reserved Balances), with a
+        CurrencyRef and the settlement's rate (QuickBooks transfers only within one currency)."""
+        if not self._need_fx():
+            return None
+        return qbxml("<DepositAddRq requestID='fx-returned'><DepositAdd>" + f"<TxnDate>{self.today}</TxnDate>" +
+                     ref("DepositToAccountRef", "SBX Reserved") +
+                     f"<Memo>Settlebridge acceptance SBX {self.tag}:F:0</Memo>" + ref("CurrencyRef", self.fx_currency()) +
+                     f"<ExchangeRate>0.7312</ExchangeRate><ExternalGUID>{self._guid('F:0')}</ExternalGUID>"
+                     "<DepositLineAdd>" + ref("AccountRef", "SBX Bank FX") + "<Amount>4.00</Amount>"
                      "</DepositLineAdd></DepositAdd></DepositAddRq>", self.version)
 
     def _fx_refund_query(self, k):
@@ -605,6 +620,19 @@ class Kit:
             same = rate is not None and float(rate) == 0.7312
             return (a.text("DepositTotal") == "10.00" and same, expected,
                     f"added, total {a.text('DepositTotal')} at ExchangeRate {rate}")
+        return (False, expected, a.describe())
+
+    def _check_fx_returned(self, k, a):
+        expected = f"added into SBX Reserved, total 4.00 in {self.fx_currency()} at ExchangeRate 0.7312"
+        if a.code == 0 and a.text("TxnID"):
+            self.txn["fx-returned"] = a.text("TxnID")
+            self.added.append(("Deposit", f"{a.text('DepositTotal')} on {a.text('TxnDate')}", a.text("TxnID")))
+            rate = a.text("ExchangeRate")
+            currency = a.text("CurrencyRef/FullName")
+            same = rate is not None and float(rate) == 0.7312
+            return (a.text("DepositTotal") == "4.00" and same and currency == self.fx_currency(), expected,
+                    f"added into {a.text('DepositToAccountRef/FullName')}, total {a.text('DepositTotal')} in "
+                    f"{currency} at ExchangeRate {rate}")
         return (False, expected, a.describe())
 
     def _check_numbering(self, k, a):
