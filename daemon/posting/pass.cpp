@@ -476,14 +476,6 @@ std::optional<Request> Pass::run() {
             holdDocument(d, kHoldCurrency, plan.refusal);
             continue;
         }
-        if (payload.type == kPayloadReturned && plan.foreign) {
-            holdDocument(d, kHoldCurrency,
-                         "Settlement " + d.settlementId + " is in " + plan.currency + ", but \"" + carriedBalanceAccount() +
-                             "\" is kept in the home currency, and QuickBooks transfers money only between accounts "
-                             "of one currency. Record the returned payout with a journal entry instead (docs/ACCOUNTING.md "
-                             "section 14); this transfer stays held.");
-            continue;
-        }
         plans_[d.id] = std::move(plan);
         payloads_[d.id] = std::move(payload);
         ready.push_back(std::move(d));
@@ -532,6 +524,15 @@ std::optional<Request> Pass::run() {
             require(ListKind::Account, from, plan);
             addUnique(accounts, accountKeys, carried);
             if (!accountTypes_.count(asciiLower(carried))) accountTypes_[asciiLower(carried)] = "OtherCurrentAsset";
+            if (depositForm(d, plan)) {
+                // A DepositAdd of funds in the settlement's currency: into the carried-balance account, one line from
+                // the bank account in that currency.
+                roleOf(from, qbxml::AccountRole::DepositLine);
+                roleOf(carried, qbxml::AccountRole::Deposit);
+            } else {
+                roleOf(from, qbxml::AccountRole::Transfer);
+                roleOf(carried, qbxml::AccountRole::Transfer);
+            }
             continue;
         }
         const bool throughCarried = d.kind != DocKind::Transfer && summaryFor(d.settlementRow).summary().throughCarriedBalance();
@@ -749,6 +750,7 @@ std::optional<Request> Pass::run() {
         if (d.kind == DocKind::Transfer && payloads_[d.id].type == kPayloadReturned) {
             ctx.transferToAccount = clearing;  // the bank it comes back from
             ctx.carriedBalanceAccount = transferTo;
+            if (asDeposit) ctx.depositCurrency = plan.quickBooksCurrency;  // foreign funds into a home-currency account
         }
         std::string xml;
         try {

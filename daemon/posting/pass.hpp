@@ -217,9 +217,13 @@ private:
     }
     void warnAboutUnknownCurrency(const std::vector<domain::Document>& ready);
     /// Whether `d` is the transfer of a foreign-currency deposit, moved with a DepositAdd that carries the
-    /// settlement's exchange rate (a TransferAdd carries none; docs/POSTING.md, "Exchange rates").
+    /// settlement's exchange rate (a TransferAdd carries none), or the move back of a returned foreign payout, a
+    /// DepositAdd of funds in its currency into the home-currency carried-balance account (QuickBooks transfers
+    /// only within one currency; docs/POSTING.md, "Exchange rates").
     bool depositForm(const domain::Document& d, const CurrencyPlan& plan) {
-        return d.kind == DocKind::Transfer && plan.foreign && payloads_[d.id].type == kPayloadTransfer;
+        if (d.kind != DocKind::Transfer || !plan.foreign) return false;
+        const std::string& type = payloads_[d.id].type;
+        return type == kPayloadTransfer || type == kPayloadReturned;
     }
 
     const PlannerOptions& options_;

@@ -24,6 +24,7 @@ import unittest
 from decimal import Decimal
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bookkeeper as bk  # noqa: E402
 import harness as h  # noqa: E402
 from quickbooks_sim import money as qb_money  # noqa: E402
 
@@ -326,6 +327,80 @@ class ExchangeRateTest(unittest.TestCase):
         self.assertEqual(company.account_currency("Checking CAD"), "CAD")
         self.assertEqual(company.home_balance("Checking CAD"),
                          qb_money.round_cents(Decimal(cents) / 100 * Decimal("0.7312")))
+        self.assertEqual(company.customer_balance(CUSTOMER_CAD), 0)
+        self.assertEqual(company.trial_balance(), 0)
+
+    def test_a_returned_foreign_payout_goes_back_as_a_deposit_at_its_rate_posted_once_and_reconciled(self):
+        """With the transfer option on, two CAD settlements in a USD company file: the first pays out and its deposit
+        moves to the CAD bank account; the bank returns it, and the second carries Failed disbursement +the payout
+        and pays out again. The move back (bank → the home-currency Amazon Reserved Balances) is a DepositAdd of CAD
+        funds (CurrencyRef) at the second settlement's rate, the one its Failed disbursement line was booked at
+        (docs/ACCOUNTING.md section 14). Its answer is lost once (QuickBooks ran it): found again by its date and
+        ExternalGUID, never added twice. Then the CAD bank account equals the bank statement and Reserved Balances
+        is 0.00."""
+        data = self.ws.mkdir("returned")
+        h.add_company(data, "hooli", PASSWORD)
+        h.check_cli("company", "set", "hooli", "--bank-account", bk.BANK, "--transfer", "yes", data_dir=data)
+        first = bk.generate(self.ws.path("r1.txt"), "31000000051", "2026-03-01", orders=20)
+        s1 = h.summarize(first)
+        paid = s1["deposit_cents"]
+        self.assertGreater(paid, 0)
+        with h.open_locked(self.qb) as company:
+            company.set_exchange_rate("CAD", "0.7312", end_of(first))
+        h.import_file(data, "hooli", first)
+        with h.Daemon(data) as daemon:
+            h.run_until_done(daemon.url, "hooli", PASSWORD, self.qb)
+            self.assertEqual(bk.balance(self.qb, "Checking CAD"), paid, "moved to the bank; then the bank returns it")
+
+            second = bk.generate(self.ws.path("r2.txt"), "31000000052", "2026-03-15", orders=20, seed=8, rows=[
+                bk.row("Failed disbursement", paid, "2026-03-18 17:00:00")])
+            s2 = h.summarize(second)
+            self.assertEqual(s2["returned_payouts"], [{"date": "2026-03-18", "amount_cents": paid}])
+            self.assertGreater(s2["deposit_cents"], 0)
+            with h.open_locked(self.qb) as company:
+                company.set_exchange_rate("CAD", "0.7100", end_of(second))
+                # The second DepositAdd of this settlement (its move back, after its deposit's move) loses its answer.
+                company.add_answer_rule("DepositAddRq", "hresult", times=1, skip=1, apply=True, hresult="0x80040402",
+                                        message="Unexpected error.")
+            h.import_file(data, "hooli", second)
+            results = h.run_until_done(daemon.url, "hooli", PASSWORD, self.qb, allowed=(h.EXIT_OK, h.EXIT_SERVER_ERROR))
+            self.assertEqual([r.code for r in results].count(h.EXIT_SERVER_ERROR), 1, results)
+            self.assertEqual(h.run_until_done(daemon.url, "hooli", PASSWORD, self.qb)[-1].auth_status, "none")
+
+        docs = h.documents(data, "hooli")
+        for d in docs:
+            self.assertEqual(d["state"], "posted", d)
+        back = next(d for d in docs if d["settlement_id"] == s2["settlement_id"] and d["kind"] == "transfer"
+                    and d["txn_date"] == "2026-03-18")
+        self.assertEqual((back["expected_total_cents"], back["resends"]), (paid, 0), back)
+
+        company = h.load_qb(self.qb)
+        self.assertEqual(company.hard_failures(), [])
+        self.assertEqual(company.documents("Transfer"), [], "no TransferAdd between two currencies")
+        log = company.request_log()
+        self.assertEqual(len([e for e in log if e["type"] == "DepositAddRq"]), 3,
+                         "the two deposits' moves and the move back, each sent once")
+        self.assertEqual(len([e for e in log if e["type"] == "DepositQueryRq"]), 1, "the lost one looked up once")
+        kinds = [e["type"] for e in log if e["type"] in ("DepositAddRq", "DepositQueryRq")]
+        self.assertEqual(kinds, ["DepositAddRq"] * 3 + ["DepositQueryRq"],
+                         "the move back (the last add) lost its answer and was looked up in the next session")
+        self.assertTrue(all(n == 1 for n in company.add_counts().values()), company.add_counts())
+        deposits = company.documents("Deposit")
+        # In the order QuickBooks added them: the move back was the second DepositAdd of its session, the lost one.
+        self.assertEqual([(d["account"], d["exchange_rate"]) for d in deposits],
+                         [("Checking CAD", "0.7312"), ("Checking CAD", "0.71"), (bk.RESERVED, "0.71")])
+        returned = deposits[2]
+        self.assertEqual((returned["currency"], returned["txn_date"], returned["lines"]),
+                         ("CAD", "2026-03-18", [{"account": "Checking CAD", "amount_cents": paid}]))
+        self.assertEqual(back["qb_txn_id"], returned["txn_id"], "the lost answer was found again, not added twice")
+
+        # Reconciled: the CAD bank account equals the bank statement (the second payout only: the first came back),
+        # the CAD clearing account is empty, and Amazon Reserved Balances (home currency) is back to 0.00: the
+        # Failed disbursement line and the move back are booked at the same rate.
+        self.assertEqual(company.balance("Checking CAD"), s2["deposit_cents"])
+        self.assertEqual(company.balance(CLEARING_CAD), 0)
+        self.assertEqual(company.account_currency(bk.RESERVED), "USD")
+        self.assertEqual(company.balance(bk.RESERVED), 0)
         self.assertEqual(company.customer_balance(CUSTOMER_CAD), 0)
         self.assertEqual(company.trial_balance(), 0)
 

@@ -1408,6 +1408,17 @@ class AnswerRules(SimTestCase):
         self.assertEqual((result.hresult, result.response), ("0x80040402", None))
         self.assertIsNotNone(self.company.find_account("Clearing E"), "ran, the answer was lost")
 
+    def test_skip_lets_the_first_requests_through(self):
+        self.company.add_answer_rule("AccountAddRq", "hresult", times=1, skip=1, apply=True, hresult="0x80040402",
+                                     message="lost")
+        first = self.process(rq(self.ACCOUNT.format("Clearing F")))
+        self.assertEqual(statuses(first), [("AccountAddRq", 0)], "the first one is answered")
+        second = self.process(rq(self.ACCOUNT.format("Clearing G")))
+        self.assertEqual((second.hresult, second.response), ("0x80040402", None))
+        self.assertIsNotNone(self.company.find_account("Clearing G"), "ran, the answer was lost")
+        third = self.process(rq(self.ACCOUNT.format("Clearing H")))
+        self.assertEqual(statuses(third), [("AccountAddRq", 0)], "only once")
+
     def test_rules_are_kept_in_the_state_file_until_cleared(self):
         self.company.add_answer_rule("CustomerQueryRq", "not-found")
         self.company.save()

@@ -602,7 +602,8 @@ class Company:
         "Answer rules"): "strip" runs the request and leaves `fields` (e.g. ["TxnID", "RefNumber"]) out of its Rets;
         "not-found" answers a query with status 1 and no Ret; "error" answers `code` and `message` without running it;
         "hresult" answers no qbXML at all, only `hresult` and `message` (with apply=True after running the request: the
-        answer is lost on the way back). `times`: only the next N such requests (None: until cleared)."""
+        answer is lost on the way back). `times`: only the next N such requests (None: until cleared); `skip=N`: the
+        first N such requests are answered as usual before the rule applies."""
         if action not in self.ANSWER_ACTIONS:
             raise SimError(f"answer rule action must be one of {', '.join(self.ANSWER_ACTIONS)}, not {action!r}")
         if not request_type.endswith("Rq"):

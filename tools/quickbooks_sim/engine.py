@@ -360,9 +360,13 @@ def _run_one(ctx, rq, injected, include_none):
 
 def _answer_rule(state, tag, actions):
     """The first answer rule (tools/README.md, "Answer rules") for a request of type `tag` with one of `actions`,
-    counted down when it has a number of times; None when no rule applies."""
+    counted down when it has a number of times (after letting the first `skip` such requests through); None when no
+    rule applies."""
     for rule in state.get("answer_rules") or []:
         if rule["type"] != tag or rule["action"] not in actions:
+            continue
+        if rule.get("skip"):
+            rule["skip"] -= 1
             continue
         if rule.get("times") is not None:
             if rule["times"] <= 0:

@@ -517,6 +517,155 @@ TEST(MulticurrencyOn, ABankAccountThatCannotTakeADepositHoldsItBeforeAnythingIsS
     EXPECT_EQ(h.document(std::string(kCad) + ":R:0").state, DocState::Posted) << "the settlement's receipt still posts";
 }
 
+// A payout the bank returned, in a settlement in another currency than the home one: its move back from the bank in
+// that currency to the home-currency Amazon Reserved Balances is a DepositAdd of funds in the settlement's currency
+// (CurrencyRef) at the settlement's rate, with one line from the bank (docs/ACCOUNTING.md section 14; QuickBooks
+// transfers only within one currency and TransferAdd carries no rate).
+const std::string kReturnedKey = std::string(kCad) + ":F:0";
+
+void returnedPayoutSetup(PostingHarness& h, FakeQuickBooks& qb, bool withRate = true) {
+    h.updateCompany([](store::Company& c) {
+        c.postTransfer = true;
+        c.bankAccount = "Checking";
+    });
+    settlement::Summary summary = summaryIn(kCad, "CAD", 0);
+    summary.returnedPayouts.push_back({"2024-03-19", 4000});
+    h.import(summary);
+    qb.multicurrency = true;
+    if (withRate) qb.exchangeRates = {{"Canadian Dollar", "0.75@2100-01-01"}};
+    qb.accounts["Checking"] = "Bank";
+}
+
+bool isReturnedDepositAdd(const posting::Request& r) { return isDepositAdd(r) && contains(r.what, ":F:0"); }
+
+const FakeTxn* returnedDeposit(const FakeQuickBooks& qb) {
+    for (const auto& t : qb.ledger) {
+        if (t.type == "Deposit" && t.to == "Amazon Reserved Balances") return &t;
+    }
+    return nullptr;
+}
+
+long depositsInto(const FakeQuickBooks& qb, const std::string& account) {
+    return std::count_if(qb.ledger.begin(), qb.ledger.end(),
+                         [&](const FakeTxn& t) { return t.type == "Deposit" && t.to == account; });
+}
+
+TEST(MulticurrencyOn, AReturnedForeignPayoutGoesBackAsADepositOfItsCurrencyAtTheRateOnce) {
+    PostingHarness h;
+    FakeQuickBooks qb;
+    returnedPayoutSetup(h, qb);
+    auto s = h.startSession(multicurrencyHcp());
+    const auto sent = h.run(s, qb);
+    for (const auto& r : sent) EXPECT_EQ(qbxmlSchemaErrors(r.qbxml), "") << r.what << "\n" << r.qbxml;
+    for (const auto& d : h.documents()) EXPECT_EQ(d.state, DocState::Posted) << d.externalKey << ": " << d.lastError;
+    EXPECT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "TransferAddRq"), 0);
+    EXPECT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "DepositAddRq"), 2) << "the move and the move back";
+
+    const FakeTxn* back = returnedDeposit(qb);
+    ASSERT_NE(back, nullptr);
+    EXPECT_EQ(back->from, "Checking CAD") << "one line from the bank in the settlement's currency";
+    EXPECT_EQ(back->total, 4000);
+    EXPECT_EQ(back->txnDate, "2024-03-19") << "dated at the Failed disbursement's day";
+    EXPECT_EQ(back->currency, "Canadian Dollar") << "funds in CAD into the home-currency asset";
+    EXPECT_EQ(back->exchangeRate, "0.75") << "the settlement's frozen rate, as its receipt";
+    EXPECT_EQ(back->externalGuid, qbxml::externalGuid(kReturnedKey));
+    EXPECT_EQ(qb.accounts.at("Amazon Reserved Balances"), "OtherCurrentAsset");
+    EXPECT_EQ(qb.accountCurrency.count("Amazon Reserved Balances"), 0U) << "kept in the home currency";
+    const auto add = std::find_if(sent.begin(), sent.end(), isReturnedDepositAdd);
+    ASSERT_NE(add, sent.end());
+    const std::size_t currencyRef = add->qbxml.find("<CurrencyRef>");
+    ASSERT_NE(currencyRef, std::string::npos) << add->qbxml;
+    EXPECT_EQ(add->qbxml.find("<FullName>Canadian Dollar</FullName>", currencyRef),
+              add->qbxml.find("<FullName>", currencyRef))
+        << add->qbxml;
+    // The bank in CAD: the deposit in, the returned payout out again.
+    EXPECT_EQ(qb.balance("Checking CAD"), 12500 - 4000);
+    EXPECT_EQ(qb.balance("Amazon Clearing CAD"), 0);
+    const auto doc = h.document(kReturnedKey);
+    EXPECT_TRUE(contains(doc.payload, "\"sentForm\":\"deposit\"")) << doc.payload;
+    EXPECT_EQ(doc.qbTxnId, back->txnId);
+
+    auto again = h.startSession(multicurrencyHcp());
+    for (const auto& r : h.run(again, qb)) EXPECT_FALSE(isDocumentAdd(r)) << r.what;
+    EXPECT_EQ(depositsInto(qb, "Amazon Reserved Balances"), 1);
+}
+
+TEST(MulticurrencyOn, AReturnedPayoutsLostDepositAnswerIsFoundByItsExternalGuid) {
+    PostingHarness h;
+    FakeQuickBooks qb;
+    returnedPayoutSetup(h, qb);
+    auto s = h.startSession(multicurrencyHcp());
+    h.run(s, qb, 200, isReturnedDepositAdd);
+    ASSERT_EQ(h.document(kReturnedKey).state, DocState::Sent);
+    ASSERT_NE(returnedDeposit(qb), nullptr) << "QuickBooks ran it; its answer was lost";
+
+    // Another deposit the same day into the same account, the bookkeeper's, is not taken for it.
+    FakeTxn other = *returnedDeposit(qb);
+    other.txnId = "1D-OTHER";
+    other.externalGuid.clear();
+    other.memo = "entered by hand";
+    other.total = 999;
+    qb.ledger.insert(qb.ledger.begin(), other);
+
+    auto next = h.startSession(multicurrencyHcp());
+    const auto sent = h.run(next, qb);
+    const auto lookup = std::find_if(sent.begin(), sent.end(), isLookup);
+    ASSERT_NE(lookup, sent.end());
+    EXPECT_TRUE(contains(lookup->qbxml, "<DepositQueryRq")) << lookup->qbxml;
+    EXPECT_TRUE(contains(lookup->qbxml, "<FromTxnDate>2024-03-19</FromTxnDate>")) << lookup->qbxml;
+    EXPECT_EQ(qbxmlSchemaErrors(lookup->qbxml), "");
+    const auto doc = h.document(kReturnedKey);
+    EXPECT_EQ(doc.state, DocState::Posted) << doc.lastError;
+    EXPECT_NE(doc.qbTxnId, "1D-OTHER");
+    EXPECT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "DepositAddRq"), 2) << "found, not added twice";
+    EXPECT_EQ(depositsInto(qb, "Amazon Reserved Balances"), 2) << "its own and the bookkeeper's";
+}
+
+TEST(MulticurrencyOn, AReturnedPayoutsLostDepositThatQuickBooksDoesNotHaveIsSentOnceMore) {
+    PostingHarness h;
+    FakeQuickBooks qb;
+    returnedPayoutSetup(h, qb);
+    auto s = h.startSession(multicurrencyHcp());
+    h.run(s, qb, 200, isReturnedDepositAdd);
+    ASSERT_EQ(h.document(kReturnedKey).state, DocState::Sent);
+    // The request never reached the company file.
+    qb.ledger.erase(std::remove_if(qb.ledger.begin(), qb.ledger.end(),
+                                   [](const FakeTxn& t) { return t.type == "Deposit" && t.to == "Amazon Reserved Balances"; }),
+                    qb.ledger.end());
+    auto next = h.startSession(multicurrencyHcp());
+    h.run(next, qb);
+    const auto doc = h.document(kReturnedKey);
+    EXPECT_EQ(doc.state, DocState::Posted) << doc.lastError;
+    EXPECT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "DepositQueryRq"), 1);
+    EXPECT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "DepositAddRq"), 3) << "move, move back, once more";
+    EXPECT_EQ(depositsInto(qb, "Amazon Reserved Balances"), 1);
+    EXPECT_EQ(qb.balance("Checking CAD"), 12500 - 4000);
+}
+
+TEST(MulticurrencyOn, AReturnedForeignPayoutWithoutARateIsHeldBeforeAnythingIsSent) {
+    PostingHarness h;
+    FakeQuickBooks qb;
+    returnedPayoutSetup(h, qb, false);
+    auto s = h.startSession(multicurrencyHcp());
+    h.run(s, qb);
+    const auto held = h.document(kReturnedKey);
+    EXPECT_EQ(held.state, DocState::Held);
+    EXPECT_EQ(held.holdReason, "exchange-rate");
+    EXPECT_TRUE(contains(held.lastError, "QuickBooks has no exchange rate for Canadian Dollar (CAD)")) << held.lastError;
+    EXPECT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "DepositAddRq"), 0);
+    EXPECT_TRUE(qb.ledger.empty()) << "nothing of the settlement was sent";
+
+    // The rate stated at approval is frozen and used for the move back too.
+    posting::Queue queue(*h.store);
+    queue.approve("acme", kCad, posting::Queue::Approval{"0.7312", "test"}, h.now);
+    auto next = h.startSession(multicurrencyHcp());
+    h.run(next, qb);
+    for (const auto& d : h.documents()) EXPECT_EQ(d.state, DocState::Posted) << d.externalKey << ": " << d.lastError;
+    const FakeTxn* back = returnedDeposit(qb);
+    ASSERT_NE(back, nullptr);
+    EXPECT_EQ(back->exchangeRate, "0.7312");
+}
+
 // The C++ fake answers a DepositAdd as the simulator does (tools/quickbooks_sim/banking.py): the same codes for the
 // same bad requests (tests/integration/quickbooks_sim_test.py sends them to the simulator).
 TEST(FakeQuickBooksDeposits, BadRequestsGetTheSimulatorsAnswers) {
