@@ -70,3 +70,65 @@ TEST(EditionApi, ApproveRefusesARateForAHomeCurrencySettlementAndAcceptsOneForAF
     auto q = h.get(h.companyPath("/queue")).json();
     EXPECT_TRUE(q->getValue<bool>("multicurrency"));
 }
+
+// A payout the bank returned ("Failed disbursement"), with the transfer option on: the previewer shows its move back
+// from the bank and the queue labels it; in another currency than the home one it is a DepositAdd of funds in that
+// currency into the home-currency Amazon Reserved Balances (docs/POSTING.md, "Exchange rates").
+TEST(EditionApi, AReturnedPayoutsMoveBackIsShownAndLabelledInBothForms) {
+    for (const bool foreign : {false, true}) {
+        SCOPED_TRACE(foreign ? "foreign" : "home currency");
+        AdminHarness h;
+        h.setup();
+        h.store->write([&](store::Tx& tx) {
+            auto c = *tx.companies().findByName("acme");
+            c.postTransfer = true;
+            c.bankAccount = "Checking";
+            if (foreign) {
+                c.multiCurrency = true;
+                c.homeCurrency = "EUR";
+            }
+            tx.companies().update(c, 1);
+        });
+        std::string report = makeReport("22000000003", "2026-01-13 12:00:00 UTC", "2026-01-27 12:00:00 UTC");
+        const std::string total = "\t85.00\tUSD";
+        ASSERT_NE(report.find(total), std::string::npos);
+        report.replace(report.find(total), total.size(), "\t125.00\tUSD");
+        report += "22000000003\t\t\t\t\t\tother-transaction\t\t\t\t\t\tother-transaction\tFailed disbursement\t40.00\t\t"
+                  "2026-01-20\t2026-01-20 18:00:00 UTC\t\t\t\t\t\n";
+        ASSERT_EQ(h.import(report).outcome, settlebridge::posting::ImportResult::Outcome::Imported);
+
+        auto r = h.get(h.companyPath("/preview?from=2026-01-13&to=2026-01-27"));
+        ASSERT_EQ(r.status, 200) << r.body;
+        const auto sel = r.json()->getObject("selected");
+        ASSERT_TRUE(sel);
+        EXPECT_EQ(sel->getValue<std::string>("qbxml_error"), "");
+        const std::string qbxml = sel->getValue<std::string>("qbxml");
+        const std::size_t back = qbxml.find("of the payout the bank returned (Failed disbursement of 2026-01-20) 40.00 USD");
+        ASSERT_NE(back, std::string::npos) << qbxml;
+        if (foreign) {
+            EXPECT_NE(qbxml.find("DepositAdd of the payout the bank returned"), std::string::npos) << qbxml;
+            EXPECT_NE(qbxml.find("QuickBooks transfers only within one currency"), std::string::npos) << qbxml;
+            EXPECT_NE(qbxml.find("<DepositToAccountRef>", back), std::string::npos);
+            EXPECT_NE(qbxml.find("<FullName>Amazon Reserved Balances</FullName>", back), std::string::npos) << qbxml;
+            EXPECT_NE(qbxml.find("<FullName>US Dollar</FullName>", back), std::string::npos) << "CurrencyRef";
+            EXPECT_NE(qbxml.find("<FullName>Checking USD</FullName>", back), std::string::npos) << "the bank in USD";
+        } else {
+            EXPECT_NE(qbxml.find("TransferAdd of the payout the bank returned"), std::string::npos) << qbxml;
+            EXPECT_NE(qbxml.find("<TransferToAccountRef>", back), std::string::npos) << qbxml;
+            EXPECT_EQ(qbxml.find("<CurrencyRef>", back), std::string::npos) << qbxml;
+        }
+
+        const auto docs = h.get(h.companyPath("/queue")).json()->getArray("documents");
+        int returned = 0;
+        for (std::size_t i = 0; i < docs->size(); ++i) {
+            const auto d = docs->getObject(static_cast<unsigned>(i));
+            if (d->getValue<std::string>("kind") != "transfer" || d->getValue<std::int64_t>("total_cents") != 4000) continue;
+            ++returned;
+            EXPECT_EQ(d->getValue<std::string>("kind_label"),
+                      foreign ? "Returned payout back from the bank (a deposit at the settlement's exchange rate)"
+                              : "Returned payout back from the bank (transfer)");
+            EXPECT_EQ(d->getValue<std::string>("qb_form"), foreign ? "DepositAdd" : "TransferAdd");
+        }
+        EXPECT_EQ(returned, 1);
+    }
+}
