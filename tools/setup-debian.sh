@@ -24,6 +24,8 @@ packages=(
   debian-archive-keyring
   # PostgreSQL 15 server and psql for throw-away clusters (tools/pg-cluster, tests/integration/pg_cluster_test.sh)
   postgresql-15
+  # HAProxy, the round-robin front of the two-daemon test (tests/e2e/two_daemons_test.py; run as the user, loopback)
+  haproxy
 )
 
 as_root() {

@@ -114,6 +114,7 @@ const std::vector<CommandSpec> kCommands = {
       {"ready-file", "FILE", "write the address served to FILE once listening"},
       {"session-timeout", "S", "seconds a Web Connector session may sit idle (default 1800)"},
       {"tick", "S", "seconds between schedule checks (default 30)"},
+      {"shared", "", "several daemons serve this data directory together (docs/SCALING.md)"},
       {"log-file", "FILE", "log to FILE instead of the console"},
       {"daemon", "", "detach (with --pidfile)"},
       {"pidfile", "FILE", "write the process id to FILE"},

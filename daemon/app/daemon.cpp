@@ -188,7 +188,8 @@ private:
         // ones a previous run left open (it was killed, the power went) are ended before anyone signs in.
         std::error_code dirError;
         createDataDirectory(settings_.dataDir, dirError);  // an existing directory is left as it is
-        const DataDirectoryLock dataLock(settings_.dataDir);
+        // With --shared, several daemons hold it together (docs/SCALING.md): none may end the others' sessions.
+        const DataDirectoryLock dataLock(settings_.dataDir, settings_.shared);
 #ifndef _WIN32
         warnIfReadable(log, settings_.dataDir.string(), "The data folder");
         warnIfReadable(log, settings_.http.privateKeyFile, "The TLS private key");
@@ -203,7 +204,11 @@ private:
         soap::QbwcOptions qbwcOptions;
         qbwcOptions.ticketIdle = settings_.sessionTimeout;
         soap::QbwcLogic qbwc(service.store(), qbwcOptions);
-        if (const int ended = qbwc.endSessionsLeftOpen(); ended > 0) {
+        if (settings_.shared) {
+            log.information("serving %s together with other daemons (--shared): sessions left open are carried on "
+                            "by the daemon their next call reaches, or end at their idle timeout",
+                            settings_.dataDir.string());
+        } else if (const int ended = qbwc.endSessionsLeftOpen(); ended > 0) {
             log.warning("ended %d Web Connector session(s) left open when Settlebridge last stopped; the next sync "
                         "carries on where they were",
                         ended);

@@ -141,10 +141,15 @@ void protectDataDirectory(const fs::path&, std::error_code& error) { error.clear
 
 namespace {
 
-std::string busyMessage(const fs::path& dir, const std::string& holder) {
+std::string busyMessage(const fs::path& dir, const std::string& holder, bool shared) {
     std::string text = "the data folder " + dir.string() + " is in use by another Settlebridge daemon";
     if (!holder.empty()) text += " (process " + holder + ")";
-    return text + ": stop that one first, or give this one another --data-dir";
+    if (shared) {
+        return text + " that has it to itself: stop it, or start every daemon on this folder with --shared";
+    }
+    return text + ": stop that one first, or give this one another --data-dir" +
+           (holder.empty() ? " (daemons started with --shared may be using it; this one would need --shared too)"
+                           : "");
 }
 
 std::string firstLine(const std::string& text) {
@@ -157,30 +162,32 @@ std::string firstLine(const std::string& text) {
 
 #ifdef _WIN32
 
-DataDirectoryLock::DataDirectoryLock(const fs::path& dir) : path_(dir / "settlebridge.lock") {
+DataDirectoryLock::DataDirectoryLock(const fs::path& dir, bool shared) : path_(dir / "settlebridge.lock") {
     HANDLE file = CreateFileW(path_.c_str(), GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, nullptr,
                               OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, nullptr);
     if (file == INVALID_HANDLE_VALUE) throw std::system_error(lastError(), "cannot open " + path_.string());
     // One byte at 4 GiB, past anything the file holds: the process id at its start stays readable by others.
     OVERLAPPED region{};
     region.OffsetHigh = 1;
-    if (!LockFileEx(file, LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, &region)) {
+    const DWORD mode = shared ? 0 : LOCKFILE_EXCLUSIVE_LOCK;
+    if (!LockFileEx(file, mode | LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, &region)) {
         const DWORD code = GetLastError();
         std::string holder;
         char buffer[64] = {};
         DWORD got = 0;
         if (ReadFile(file, buffer, sizeof buffer - 1, &got, nullptr)) holder = firstLine(std::string(buffer, got));
         CloseHandle(file);
-        if (code == ERROR_LOCK_VIOLATION || code == ERROR_IO_PENDING) throw DataDirectoryBusy(busyMessage(dir, holder));
+        if (code == ERROR_LOCK_VIOLATION || code == ERROR_IO_PENDING) throw DataDirectoryBusy(busyMessage(dir, holder, shared));
         throw std::system_error(std::error_code(static_cast<int>(code), std::system_category()),
                                 "cannot lock " + path_.string());
     }
-    const std::string pid = std::to_string(GetCurrentProcessId()) + "\n";
+    handle_ = file;
     SetFilePointer(file, 0, nullptr, FILE_BEGIN);
     SetEndOfFile(file);
+    if (shared) return;  // several holders: the file names none of them (an earlier exclusive holder's id goes)
+    const std::string pid = std::to_string(GetCurrentProcessId()) + "\n";
     DWORD written = 0;
     WriteFile(file, pid.data(), static_cast<DWORD>(pid.size()), &written, nullptr);
-    handle_ = file;
 }
 
 DataDirectoryLock::~DataDirectoryLock() {
@@ -189,10 +196,10 @@ DataDirectoryLock::~DataDirectoryLock() {
 
 #else
 
-DataDirectoryLock::DataDirectoryLock(const fs::path& dir) : path_(dir / "settlebridge.lock") {
+DataDirectoryLock::DataDirectoryLock(const fs::path& dir, bool shared) : path_(dir / "settlebridge.lock") {
     fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd_ < 0) throw std::system_error(errno, std::generic_category(), "cannot open " + path_.string());
-    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    if (::flock(fd_, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB) != 0) {
         const int code = errno;
         std::string holder;
         char buffer[64] = {};
@@ -200,8 +207,12 @@ DataDirectoryLock::DataDirectoryLock(const fs::path& dir) : path_(dir / "settleb
         if (got > 0) holder = firstLine(std::string(buffer, static_cast<std::size_t>(got)));
         ::close(fd_);
         fd_ = -1;
-        if (code == EWOULDBLOCK) throw DataDirectoryBusy(busyMessage(dir, holder));
+        if (code == EWOULDBLOCK) throw DataDirectoryBusy(busyMessage(dir, holder, shared));
         throw std::system_error(code, std::generic_category(), "cannot lock " + path_.string());
+    }
+    if (shared) {  // several holders: the file names none of them (an earlier exclusive holder's id goes)
+        [[maybe_unused]] const int cleared = ::ftruncate(fd_, 0);
+        return;
     }
     const std::string pid = std::to_string(::getpid()) + "\n";
     if (::ftruncate(fd_, 0) == 0) {

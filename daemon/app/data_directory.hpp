@@ -26,11 +26,14 @@ void protectDataDirectory(const std::filesystem::path& dir, std::error_code& err
 /// for as long as it runs (flock on Unix, LockFileEx on Windows). The operating system releases it when the process
 /// ends in any way, kill -9 and power loss included, so holding it proves no other process serves this directory:
 /// the daemon may then end every Web Connector session a previous run left open. CLI commands do not take it.
+/// Several daemons on one database (`--shared`, docs/SCALING.md) take the lock shared instead: they run together,
+/// and a daemon that wants the directory to itself is refused while any of them runs (and the other way round).
 class DataDirectoryLock {
 public:
-    /// Takes the lock (creating the lock file) and writes this process's id into the file; throws
-    /// DataDirectoryBusy when another process holds it, std::system_error when the file cannot be opened.
-    explicit DataDirectoryLock(const std::filesystem::path& dir);
+    /// Takes the lock (creating the lock file) and, when exclusive, writes this process's id into the file; throws
+    /// DataDirectoryBusy when another process holds it in the other mode (or exclusively), std::system_error when
+    /// the file cannot be opened.
+    explicit DataDirectoryLock(const std::filesystem::path& dir, bool shared = false);
     ~DataDirectoryLock();
     DataDirectoryLock(const DataDirectoryLock&) = delete;
     DataDirectoryLock& operator=(const DataDirectoryLock&) = delete;

@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::set<std::string> kKnownKeys = {
-    "data_dir", "listen", "port", "tls.certificate", "tls.private_key", "session_timeout", "tick",
+    "data_dir", "listen", "port", "tls.certificate", "tls.private_key", "session_timeout", "tick", "shared",
     "log.file", "log.level", "log.rotation", "log.keep", "http.engine", "http.io_threads",
     "http.max_connections", "http.max_connections_per_address", "http.header_timeout", "http.min_transfer_rate",
     "http.max_buffered_mb", "http.host_names", "http.stop_timeout",
@@ -242,6 +242,12 @@ Settings loadSettings(const Arguments& arguments) {
         if (auto v = get("session_timeout")) {
             s.sessionTimeout = std::chrono::seconds(parseNumber(*v, 10, 86'400, where + "session_timeout"));
         }
+        if (auto v = get("shared")) {
+            if (*v != "true" && *v != "false") {
+                throw SettingsError(where + "shared must be true or false (got \"" + *v + "\")");
+            }
+            s.shared = *v == "true";
+        }
         if (auto v = get("tick")) s.tick = std::chrono::seconds(parseNumber(*v, 1, 3600, where + "tick"));
         if (auto v = get("log.file")) s.logFile = *v;
         if (auto v = get("log.level")) {
@@ -267,6 +273,7 @@ Settings loadSettings(const Arguments& arguments) {
     if (arguments.has("tick")) {
         s.tick = std::chrono::milliseconds(parseNumber(arguments.get("tick"), 1, 3600, "--tick") * 1000);
     }
+    if (arguments.has("shared")) s.shared = true;
     if (arguments.has("ready-file")) s.readyFile = arguments.get("ready-file");
     if (arguments.has("log-file")) s.logFile = arguments.get("log-file");
     if (arguments.has("log-level")) {

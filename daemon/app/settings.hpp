@@ -11,6 +11,7 @@
 //   settlebridge.tls.private_key  = /etc/settlebridge/tls.key
 //   settlebridge.session_timeout  = 1800               (seconds a Web Connector session may sit idle)
 //   settlebridge.tick             = 30                 (seconds between schedule checks)
+//   settlebridge.shared           = false              (true: several daemons serve this data; docs/SCALING.md)
 //   settlebridge.log.file         = /var/log/settlebridge/settlebridge.log   ("" = the console)
 //   settlebridge.log.level        = information        (fatal … trace)
 //   settlebridge.log.rotation     = 10 M               (Poco FileChannel rotation: size or interval)
@@ -41,6 +42,9 @@ struct Settings {
     std::chrono::seconds sessionTimeout{1800};
     std::chrono::milliseconds tick{30'000};
     std::string readyFile;
+    /// Several daemons serve the same data (docs/SCALING.md): the data directory's lock is taken shared, and a
+    /// start does not end the Web Connector sessions left open (another daemon may be serving them).
+    bool shared = false;
     bool daemon = false;
     std::string pidFile;
     std::string logFile;
