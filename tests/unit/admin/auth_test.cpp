@@ -1,6 +1,8 @@
 // Login, sessions, CSRF and throttling of the admin page, over real HTTP.
 #include <gtest/gtest.h>
 
+#include "daemon/admin/auth.hpp"
+#include "daemon/common/sign_in_refusals.hpp"
 #include "tests/unit/admin/admin_harness.hpp"
 
 using settlebridge::testing::AdminHarness;
@@ -116,6 +118,43 @@ TEST(AdminAuth, WrongPasswordAndThrottling) {
     // The failed logins are in the event log.
     const auto events = h.get("/api/events?level=warning&q=failed%20admin%20login").json()->getArray("events");
     EXPECT_GE(events->size(), 4U);
+}
+
+// The status of a login from `address` (200, or the ApiError's), and its Retry-After.
+std::pair<int, int> loginFrom(settlebridge::admin::Auth& auth, const std::string& password, const std::string& address) {
+    try {
+        auth.login("admin", password, address);
+        return {200, 0};
+    } catch (const settlebridge::admin::ApiError& e) {
+        return {e.status(), e.retryAfter()};
+    }
+}
+
+TEST(AdminAuth, AManyAddressFloodIsTooManyRequestsNeverWrongPasswordAndANewAddressGetsIn) {
+    using Refusals = settlebridge::common::SignInRefusals;
+    AdminHarness h;
+    h.setup("admin", "correct horse battery");
+    // The login as the site does it, from any client address (the harness's HTTP client is always 127.0.0.1).
+    settlebridge::admin::AdminOptions options;
+    options.pbkdf2Iterations = 1000;
+    options.clock = [&h] { return h.now.load(); };
+    settlebridge::admin::SiteContext ctx(*h.store, options);
+    settlebridge::admin::Auth auth(ctx);
+    const auto limitedBefore = Refusals::shared().snapshot().at(Refusals::Door::Admin, Refusals::Reason::NameRateLimited);
+    for (int i = 0; i < 20; ++i) EXPECT_EQ(loginFrom(auth, "guess", "192.0.2." + std::to_string(i)).first, 401);
+    // The name is rate-limited now. An address that failed waits in the slow lane: refused unchecked, 429 with the
+    // seconds to wait, also with the right password (never 401: the password was not checked).
+    EXPECT_EQ(loginFrom(auth, "guess", "192.0.2.0").first, 401) << "the slow lane's check of this interval";
+    EXPECT_EQ(loginFrom(auth, "correct horse battery", "192.0.2.1"), std::make_pair(429, 5));
+    // An address that never failed has the clean lane: the admin logs in at once, mid-flood...
+    EXPECT_EQ(loginFrom(auth, "correct horse battery", "198.51.100.1").first, 200);
+    // ...one check a second between such addresses.
+    EXPECT_EQ(loginFrom(auth, "correct horse battery", "198.51.100.2"), std::make_pair(429, 1));
+    h.now += 1;
+    EXPECT_EQ(loginFrom(auth, "correct horse battery", "198.51.100.2").first, 200);
+    EXPECT_EQ(Refusals::shared().snapshot().at(Refusals::Door::Admin, Refusals::Reason::NameRateLimited),
+              limitedBefore + 2)
+        << "counted at the admin page's door";
 }
 
 TEST(AdminAuth, SessionsExpireWhenIdle) {
