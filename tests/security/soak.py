@@ -102,6 +102,7 @@ def main():
             if result.code != h.EXIT_OK or result.auth_status == "none":
                 break
         load_during = os.getloadavg()
+        attacked = min(time.monotonic() - started, args.seconds)  # they end with the sessions, or at --seconds
         for load in loads:
             load.stop()
         counts = {}
@@ -112,9 +113,10 @@ def main():
         problems = h.ledger_problems(qb, h.SAMPLES[:args.samples], data, NAME)
         ok_probe = [p for p in probe if p != float("inf")]
         lines = [
-            f"Run of {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC, engine {args.engine}, {args.seconds:.0f} s of "
-            f"attacks, {os.cpu_count()} cores; load average {load_before[0]:.1f} before, {load_during[0]:.1f} at the "
-            f"end (a machine shared with other work: latencies include its queueing).",
+            f"Run of {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC, engine {args.engine}, {attacked:.0f} s of "
+            f"attacks (until the sessions were done, at most {args.seconds:.0f} s), {os.cpu_count()} cores; load "
+            f"average {load_before[0]:.1f} before, {load_during[0]:.1f} at the end (it counts the attackers' own "
+            f"threads; a machine shared with other work: latencies include its queueing).",
             "",
             "| figure | value | target |",
             "|---|---|---|",
