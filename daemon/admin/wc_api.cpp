@@ -1,7 +1,6 @@
 #include "daemon/admin/wc_api.hpp"
 
 #include "daemon/common/sign_in_refusals.hpp"
-#include "daemon/store/admin_views.hpp"
 #include "soap/qwc.hpp"
 
 namespace settlebridge::admin {
@@ -63,7 +62,7 @@ ApiReply sessionsGet(SiteContext& ctx, const ApiRequest& request) {
     return ctx.store().read([&](store::Tx& tx) {
         const store::Company company = requireCompany(tx, companyId);
         JsonArray sessions = array();
-        for (const auto& s : store::AdminViews(tx.database()).recentSessions(company.id, limit)) {
+        for (const auto& s : tx.sessions().recent(company.id, limit)) {
             JsonObject o = object();
             o->set("id", s.id);
             o->set("state", std::string(store::toString(s.state)));
@@ -141,7 +140,7 @@ ApiReply eventsGet(SiteContext& ctx, const ApiRequest& request) {
     return ctx.store().read([&](store::Tx& tx) {
         std::map<std::int64_t, std::string> names;
         for (const auto& c : tx.companies().list()) names[c.id] = c.name;
-        auto found = store::AdminViews(tx.database()).events(filter);
+        auto found = tx.events().find(filter);
         const bool more = takePage(found, paging);
         JsonArray events = array();
         for (const auto& e : found) {

@@ -138,6 +138,15 @@ std::vector<WcSession> WcSessions::listOpen() {
     return out;
 }
 
+std::vector<WcSession> WcSessions::recent(std::int64_t companyId, int limit) {
+    static const std::string sql = select("WHERE company_id = ?1 ORDER BY id DESC LIMIT ?2");
+    auto q = db_.query(sql);
+    q.bind(1, companyId).bind(2, limit);
+    std::vector<WcSession> out;
+    while (q.next()) out.push_back(readSession(q));
+    return out;
+}
+
 bool WcSessions::takeRestartNotice(std::int64_t companyId) {
     return db_.query("UPDATE wc_sessions SET ended_by_restart = 2 WHERE company_id = ?1 AND ended_by_restart = 1")
                .bind(1, companyId)

@@ -31,6 +31,9 @@ public:
     /// Every session still open (expired or not), oldest first.
     std::vector<WcSession> listOpen();
 
+    /// The newest `limit` sessions of a company, newest first.
+    std::vector<WcSession> recent(std::int64_t companyId, int limit);
+
     /// True when a session of the company was ended by a daemon's start (left open by a process that stopped) and no
     /// later session was told yet; marks them told.
     bool takeRestartNotice(std::int64_t companyId);
