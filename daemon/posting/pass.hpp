@@ -193,7 +193,8 @@ private:
         if (dry_) return;
         d = markFailed(std::move(d), QbResult{}, explanation, session_.id, now_);
         tx_.documents().save(d);
-        tx_.events().add(now_, company_.id, domain::EventLevel::Error, upperFirst(docLabel(d)) + " failed: " + explanation);
+        tx_.events().add(now_, company_.id, domain::EventLevel::Error,
+                         upperFirst(docLabel(d)) + " failed: " + explanation);
     }
     void holdDocument(domain::Document d, std::string_view reason, const std::string& message) {
         if (dry_) {

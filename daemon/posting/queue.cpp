@@ -237,7 +237,8 @@ domain::Document Queue::retry(std::int64_t documentId, domain::Timestamp now) {
         auto doc = tx.documents().find(documentId);
         if (!doc) throw QueueError("no document " + std::to_string(documentId));
         if (doc->state != domain::DocState::Failed) {
-            throw QueueError("document " + std::to_string(documentId) + " is " + std::string(domain::toString(doc->state)) +
+            throw QueueError("document " + std::to_string(documentId) + " is " +
+                             std::string(domain::toString(doc->state)) +
                              ", not failed: only failed documents are retried");
         }
         domain::Document retried = posting::retry(*doc, now);
@@ -255,8 +256,12 @@ QueueStatus Queue::status(std::string_view companyName) {
         QueueStatus status;
         status.company = company.name;
         status.counts = tx.documents().countByState(company.id);
-        for (auto& d : tx.documents().list(company.id, domain::DocState::Held)) status.attention.push_back(std::move(d));
-        for (auto& d : tx.documents().list(company.id, domain::DocState::Failed)) status.attention.push_back(std::move(d));
+        for (auto& d : tx.documents().list(company.id, domain::DocState::Held)) {
+            status.attention.push_back(std::move(d));
+        }
+        for (auto& d : tx.documents().list(company.id, domain::DocState::Failed)) {
+            status.attention.push_back(std::move(d));
+        }
         return status;
     });
 }
