@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 #include "tests/support/test_paths.hpp"
-#include "tests/unit/common/sim_launcher.hpp"
+#include "tests/support/sim_process.hpp"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
