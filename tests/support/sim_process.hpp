@@ -1,11 +1,17 @@
 #pragma once
 // Test support shared by the areas whose tests talk to a simulator in tools/: starts it as a subprocess with
 // `--port 0 --ready-file F`, waits until F names the port (the simulator writes it once it accepts connections),
-// and stops it (SIGTERM, then waits) when destroyed.
+// and stops it (SIGTERM, then waits) when destroyed; a plain HTTP exchange with it, and its /_control endpoint
+// (GET: counts per operation and the recorded requests; POST: what the test sets up).
 
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
 #include <Poco/Process.h>
+#include <Poco/StreamCopier.h>
 
 #include <chrono>
 #include <cstdint>
@@ -21,6 +27,32 @@
 #include <vector>
 
 namespace settlebridge::testing {
+
+struct HttpResult {
+    int status = 0;
+    std::string body;
+    std::string location;
+};
+
+/// A plain HTTP exchange with a loopback server (test plumbing only; independent of the code under test).
+inline HttpResult httpExchange(std::uint16_t port, const std::string& method, const std::string& target,
+                               const std::string& body = "", const std::string& contentType = "application/json") {
+    Poco::Net::HTTPClientSession session("127.0.0.1", port);
+    session.setTimeout(Poco::Timespan(20, 0));
+    Poco::Net::HTTPRequest request(method, target, Poco::Net::HTTPMessage::HTTP_1_1);
+    if (!body.empty() || method == "POST") {
+        request.setContentType(contentType);
+        request.setContentLength(static_cast<std::streamsize>(body.size()));
+    }
+    session.sendRequest(request) << body;
+    Poco::Net::HTTPResponse response;
+    std::istream& in = session.receiveResponse(response);
+    HttpResult result;
+    result.status = static_cast<int>(response.getStatus());
+    result.location = response.get("Location", "");
+    Poco::StreamCopier::copyToString(in, result.body);
+    return result;
+}
 
 class SimulatorProcess {
 public:
@@ -59,6 +91,29 @@ public:
 
     std::uint16_t port() const { return port_; }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+    /// POST /_control with `json`.
+    HttpResult postControl(const std::string& json) const { return httpExchange(port_, "POST", "/_control", json); }
+    /// GET /_control: counts per operation, recorded requests (and what else the simulator reports).
+    Poco::JSON::Object::Ptr state() const {
+        const HttpResult r = httpExchange(port_, "GET", "/_control");
+        Poco::JSON::Parser parser;
+        return parser.parse(r.body).extract<Poco::JSON::Object::Ptr>();
+    }
+    int count(const std::string& operation) const {
+        const auto counts = state()->getObject("counts");
+        return counts->has(operation) ? counts->getValue<int>(operation) : 0;
+    }
+    /// The recorded requests of one operation, in order.
+    std::vector<Poco::JSON::Object::Ptr> requests(const std::string& operation) const {
+        std::vector<Poco::JSON::Object::Ptr> out;
+        const auto list = state()->getArray("requests");
+        for (std::size_t i = 0; i < list->size(); ++i) {
+            const auto r = list->getObject(static_cast<unsigned>(i));
+            if (r->getValue<std::string>("operation") == operation) out.push_back(r);
+        }
+        return out;
+    }
 
 private:
     /// The port once the ready file is complete JSON naming it (a file caught half-written is read again).

@@ -195,7 +195,7 @@ TEST(AdsConnectApi, ConsentThroughTheSimulatorAndAPastedRefreshTokenStoreTheAcco
     ASSERT_EQ(r.status, 200) << r.body;
     const std::string url = r.json()->getValue<std::string>("url");
     ASSERT_EQ(url.rfind(sim.url() + "/ap/oa?", 0), 0U) << url;
-    const auto consent = t::adsHttp(sim.port(), "GET", url.substr(sim.url().size()));
+    const auto consent = t::httpExchange(sim.port(), "GET", url.substr(sim.url().size()));
     ASSERT_EQ(consent.status / 100, 3) << consent.body;
     ASSERT_NE(consent.location.find("/oauth/amazon-ads/callback?"), std::string::npos) << consent.location;
     const auto box = store::SecretBox::openKeyFile(h.dir.file("secrets.key"));

@@ -9,11 +9,6 @@
 
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/Process.h>
-#include <Poco/StreamCopier.h>
 
 #include <chrono>
 #include <filesystem>
@@ -36,31 +31,6 @@ inline constexpr const char* kAdsRefreshToken = "Atzr|settlebridge-ads-sim-refre
 inline constexpr const char* kWalmartToken = "walmart-sim-auth-token";
 inline constexpr const char* kWalmartConsumer = "walmart-sim-consumer-id";
 
-struct AdsHttpResult {
-    int status = 0;
-    std::string body;
-    std::string location;
-};
-
-inline AdsHttpResult adsHttp(std::uint16_t port, const std::string& method, const std::string& target,
-                             const std::string& body = "") {
-    Poco::Net::HTTPClientSession session("127.0.0.1", port);
-    session.setTimeout(Poco::Timespan(20, 0));
-    Poco::Net::HTTPRequest request(method, target, Poco::Net::HTTPMessage::HTTP_1_1);
-    if (method == "POST") {
-        request.setContentType("application/json");
-        request.setContentLength(static_cast<std::streamsize>(body.size()));
-    }
-    session.sendRequest(request) << body;
-    Poco::Net::HTTPResponse response;
-    std::istream& in = session.receiveResponse(response);
-    AdsHttpResult r;
-    r.status = static_cast<int>(response.getStatus());
-    r.location = response.get("Location", "");
-    Poco::StreamCopier::copyToString(in, r.body);
-    return r;
-}
-
 class AdsSim {
 public:
     AdsSim()
@@ -73,26 +43,12 @@ public:
     std::string url() const { return sim_.url(); }
 
     void control(const std::string& json) const {
-        const auto r = adsHttp(sim_.port(), "POST", "/_control", json);
+        const auto r = sim_.postControl(json);
         ASSERT_EQ(r.status, 200) << r.body;
     }
-    Poco::JSON::Object::Ptr state() const {
-        Poco::JSON::Parser parser;
-        return parser.parse(adsHttp(sim_.port(), "GET", "/_control").body).extract<Poco::JSON::Object::Ptr>();
-    }
-    int count(const std::string& operation) const {
-        const auto counts = state()->getObject("counts");
-        return counts->has(operation) ? counts->getValue<int>(operation) : 0;
-    }
-    std::vector<Poco::JSON::Object::Ptr> requests(const std::string& operation) const {
-        std::vector<Poco::JSON::Object::Ptr> out;
-        const auto list = state()->getArray("requests");
-        for (std::size_t i = 0; i < list->size(); ++i) {
-            const auto r = list->getObject(static_cast<unsigned>(i));
-            if (r->getValue<std::string>("operation") == operation) out.push_back(r);
-        }
-        return out;
-    }
+    Poco::JSON::Object::Ptr state() const { return sim_.state(); }
+    int count(const std::string& operation) const { return sim_.count(operation); }
+    std::vector<Poco::JSON::Object::Ptr> requests(const std::string& operation) const { return sim_.requests(operation); }
 
 private:
     testing::SimulatorProcess sim_;

@@ -357,7 +357,7 @@ TEST_F(AdsSyncTest, ConnectWithAmazonStoresTheAccountAndImportsProfiles) {
     EXPECT_NE(start.url.find("scope=advertising%3A%3Acampaign_management"), std::string::npos) << start.url;
     EXPECT_NE(start.url.find("response_type=code"), std::string::npos);
     // The browser goes to Amazon and comes back to the redirect URI.
-    const auto consent = settlebridge::testing::adsHttp(sim_.port(), "GET", start.url.substr(sim_.url().size()));
+    const auto consent = settlebridge::testing::httpExchange(sim_.port(), "GET", start.url.substr(sim_.url().size()));
     ASSERT_EQ(consent.status, 302) << consent.body;
     ASSERT_EQ(consent.location.rfind("https://settlebridge.example/oauth/amazon-ads/callback?", 0), 0u) << consent.location;
     const ConnectedAccount a = connect.complete(consent.location, realNow());
@@ -375,7 +375,7 @@ TEST_F(AdsSyncTest, ConnectWithAmazonStoresTheAccountAndImportsProfiles) {
     EXPECT_THROW(connect.complete("?code=abc&state=forged.state", realNow()), amazon::ConsentError);
     sim_.control(R"({"consent_decline": true})");
     const auto declined =
-        settlebridge::testing::adsHttp(sim_.port(), "GET", connect.begin("X", amazon::Region::NA).url.substr(sim_.url().size()));
+        settlebridge::testing::httpExchange(sim_.port(), "GET", connect.begin("X", amazon::Region::NA).url.substr(sim_.url().size()));
     EXPECT_THROW(connect.complete(declined.location, realNow()), amazon::ConsentError);
     // An expired state.
     const amazon::ConsentStart old = connect.begin("Late", amazon::Region::NA);

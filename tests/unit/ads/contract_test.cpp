@@ -168,7 +168,7 @@ TEST(AdsContract, WalmartSnapshotAnswersHaveTheSpecsShape) {
                                   "startDate": "2026-01-01", "endDate": "2026-01-02"})");
     expectSnapshotShape(created);
     expectSnapshotShape(post(R"({"advertiserId": 78, "reportType": "adItem", "reportMetrics": ["date"]})"));
-    const auto status = settlebridge::testing::adsHttp(sim.port(), "GET", "/api/v2/snapshot?advertiserId=77&snapshotId=" +
+    const auto status = settlebridge::testing::httpExchange(sim.port(), "GET", "/api/v2/snapshot?advertiserId=77&snapshotId=" +
                                                                               created.get("snapshotId"));
     EXPECT_EQ(status.status, 401);  // no signed headers
 }

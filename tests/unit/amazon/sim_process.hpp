@@ -7,11 +7,6 @@
 #include <Poco/Base64Decoder.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/Process.h>
-#include <Poco/StreamCopier.h>
 
 #include <chrono>
 #include <filesystem>
@@ -112,32 +107,6 @@ private:
     fs::path path_;
 };
 
-struct HttpResult {
-    int status = 0;
-    std::string body;
-    std::string location;
-};
-
-/// A plain HTTP exchange with a loopback server (test plumbing only; independent of the code under test).
-inline HttpResult httpExchange(std::uint16_t port, const std::string& method, const std::string& target,
-                               const std::string& body = "", const std::string& contentType = "application/json") {
-    Poco::Net::HTTPClientSession session("127.0.0.1", port);
-    session.setTimeout(Poco::Timespan(20, 0));
-    Poco::Net::HTTPRequest request(method, target, Poco::Net::HTTPMessage::HTTP_1_1);
-    if (!body.empty() || method == "POST") {
-        request.setContentType(contentType);
-        request.setContentLength(static_cast<std::streamsize>(body.size()));
-    }
-    session.sendRequest(request) << body;
-    Poco::Net::HTTPResponse response;
-    std::istream& in = session.receiveResponse(response);
-    HttpResult result;
-    result.status = static_cast<int>(response.getStatus());
-    result.location = response.get("Location", "");
-    Poco::StreamCopier::copyToString(in, result.body);
-    return result;
-}
-
 /// The simulator as a subprocess on a free port; stopped (SIGINT, then waited for) on destruction.
 class AmazonSim {
 public:
@@ -151,31 +120,16 @@ public:
 
     /// POST /_control; returns the answer object (fails the test on a non-200).
     Poco::JSON::Object::Ptr control(const std::string& json) const {
-        const HttpResult r = httpExchange(sim_.port(), "POST", "/_control", json);
+        const HttpResult r = sim_.postControl(json);
         EXPECT_EQ(r.status, 200) << r.body;
         Poco::JSON::Parser parser;
         return parser.parse(r.body).extract<Poco::JSON::Object::Ptr>();
     }
     /// GET /_control: reports, counts per operation, recorded requests.
-    Poco::JSON::Object::Ptr state() const {
-        const HttpResult r = httpExchange(sim_.port(), "GET", "/_control");
-        Poco::JSON::Parser parser;
-        return parser.parse(r.body).extract<Poco::JSON::Object::Ptr>();
-    }
-    int count(const std::string& operation) const {
-        const auto counts = state()->getObject("counts");
-        return counts->has(operation) ? counts->getValue<int>(operation) : 0;
-    }
+    Poco::JSON::Object::Ptr state() const { return sim_.state(); }
+    int count(const std::string& operation) const { return sim_.count(operation); }
     /// The recorded requests of one operation, in order.
-    std::vector<Poco::JSON::Object::Ptr> requests(const std::string& operation) const {
-        std::vector<Poco::JSON::Object::Ptr> out;
-        const auto list = state()->getArray("requests");
-        for (std::size_t i = 0; i < list->size(); ++i) {
-            const auto r = list->getObject(static_cast<unsigned>(i));
-            if (r->getValue<std::string>("operation") == operation) out.push_back(r);
-        }
-        return out;
-    }
+    std::vector<Poco::JSON::Object::Ptr> requests(const std::string& operation) const { return sim_.requests(operation); }
 
 private:
     SimulatorProcess sim_;

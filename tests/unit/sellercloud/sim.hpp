@@ -10,11 +10,6 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/Process.h>
-#include <Poco/StreamCopier.h>
 
 #include <chrono>
 #include <filesystem>
@@ -72,28 +67,8 @@ private:
     fs::path path_;
 };
 
-struct HttpResult {
-    int status = 0;
-    std::string body;
-};
-
-inline HttpResult httpExchange(std::uint16_t port, const std::string& method, const std::string& target,
-                               const std::string& body = "") {
-    Poco::Net::HTTPClientSession session("127.0.0.1", port);
-    session.setTimeout(Poco::Timespan(20, 0));
-    Poco::Net::HTTPRequest request(method, target, Poco::Net::HTTPMessage::HTTP_1_1);
-    if (!body.empty() || method == "POST") {
-        request.setContentType("application/json");
-        request.setContentLength(static_cast<std::streamsize>(body.size()));
-    }
-    session.sendRequest(request) << body;
-    Poco::Net::HTTPResponse response;
-    std::istream& in = session.receiveResponse(response);
-    HttpResult result;
-    result.status = static_cast<int>(response.getStatus());
-    Poco::StreamCopier::copyToString(in, result.body);
-    return result;
-}
+using testing::HttpResult;
+using testing::httpExchange;
 
 /// tools/sellercloud_sim/sellercloud_sim.py on a free port; stopped on destruction.
 class SellercloudSim {
@@ -108,18 +83,11 @@ public:
     std::string lookupUrl() const { return url() + "/api/server-by-team/"; }
 
     void control(const std::string& json) const {
-        const HttpResult r = httpExchange(sim_.port(), "POST", "/_control", json);
+        const HttpResult r = sim_.postControl(json);
         ASSERT_EQ(r.status, 200) << r.body;
     }
-    Poco::JSON::Object::Ptr state() const {
-        const HttpResult r = httpExchange(sim_.port(), "GET", "/_control");
-        Poco::JSON::Parser parser;
-        return parser.parse(r.body).extract<Poco::JSON::Object::Ptr>();
-    }
-    int count(const std::string& operation) const {
-        const auto counts = state()->getObject("counts");
-        return counts->has(operation) ? counts->getValue<int>(operation) : 0;
-    }
+    Poco::JSON::Object::Ptr state() const { return sim_.state(); }
+    int count(const std::string& operation) const { return sim_.count(operation); }
     /// The value a product's column holds in the simulator, as Poco prints the JSON number ("10", "12.5"); ("<null>" for JSON null, "<unset>" when never written).
     std::string value(const std::string& product, const std::string& column) const {
         const auto values = state()->getObject("values");
