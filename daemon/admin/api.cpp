@@ -141,7 +141,7 @@ const store::SecretBox& SiteContext::box() {
     if (!box_) {
         try {
             box_ = std::make_unique<store::SecretBox>(
-                store::SecretBox::openKeyFile(options_.dataDir / "secrets.key"));
+                store::SecretBox::openForDataDir(options_.dataDir));
         } catch (const store::SecretError& e) {
             throw ApiError(500, std::string("the secrets key file cannot be used: ") + e.what());
         }

@@ -67,7 +67,7 @@ ads::AdsConnectConfig connectConfig(const Arguments& a, Service& service, const 
 
 int app(const Arguments& a, std::istream& in, std::ostream& out) {
     Service service(dataDirOf(a));
-    const auto box = store::SecretBox::openKeyFile(service.dataDir() / "secrets.key");
+    const auto box = service.secretBox();
     std::string secret;
     if (a.has("client-secret-stdin")) {
         std::getline(in, secret);
@@ -130,7 +130,7 @@ std::string firstLine(std::istream& in) {
 
 int connect(const Arguments& a, std::ostream& out) {
     Service service(dataDirOf(a));
-    const auto box = store::SecretBox::openKeyFile(service.dataDir() / "secrets.key");
+    const auto box = service.secretBox();
     ads::AdsConnect connect(service.store(), box, connectConfig(a, service, box));
     if (a.has("callback")) {
         printConnected(out, connect.complete(a.get("callback"), nowSeconds()));
@@ -149,7 +149,7 @@ int addToken(const Arguments& a, std::istream& in, std::ostream& out) {
     if (token.empty()) token = firstLine(in);
     if (token.empty()) throw BadInput("no refresh token: set $SETTLEBRIDGE_ADS_REFRESH_TOKEN or give it on stdin");
     Service service(dataDirOf(a));
-    const auto box = store::SecretBox::openKeyFile(service.dataDir() / "secrets.key");
+    const auto box = service.secretBox();
     ads::AdsConnect connect(service.store(), box, connectConfig(a, service, box));
     printConnected(out, connect.addRefreshToken(a.get("name"), regionOf(a), token, companyOf(service, a), nowSeconds()));
     return kExitOk;
@@ -168,7 +168,7 @@ int addWalmart(const Arguments& a, std::ostream& out) {
         creds.privateKey.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
     }
     Service service(dataDirOf(a));
-    const auto box = store::SecretBox::openKeyFile(service.dataDir() / "secrets.key");
+    const auto box = service.secretBox();
     ads::AdsConnectConfig c;
     c.backfillDays = intOption(a, "backfill-days", 30, 1, 90);
     ads::AdsConnect connect(service.store(), box, c);
@@ -294,7 +294,7 @@ int sync(const Arguments& a, std::ostream& out, std::ostream& err) {
             << "; the running daemon picks it up within a minute\n";
         return kExitOk;
     }
-    const auto box = store::SecretBox::openKeyFile(service.dataDir() / "secrets.key");
+    const auto box = service.secretBox();
     ads::AdsSyncOptions options = syncOptions();
     options.progress = [&](const ads::AdsProgress& p) {
         constexpr int kWidth = 30;

@@ -104,7 +104,7 @@ void writeConnectionJson(JsonWriter& json, const store::AmazonConnection& c, con
 
 int appCommand(const Arguments& arguments, std::istream& in, std::ostream& out) {
     Service service(dataDirOf(arguments));
-    const store::SecretBox box = store::SecretBox::openKeyFile(service.dataDir() / "secrets.key");
+    const store::SecretBox box = service.secretBox();
     amazon::Accounts accounts(service.store(), box);
     amazon::OperatorApp app;
     app.applicationId = arguments.get("application-id");
@@ -140,7 +140,7 @@ int amazonCommand(const std::vector<std::string>& args, std::istream& in, std::o
     if (sub == "app") return appCommand(arguments, in, out);
 
     Service service(dataDirOf(arguments));
-    const store::SecretBox box = store::SecretBox::openKeyFile(service.dataDir() / "secrets.key");
+    const store::SecretBox box = service.secretBox();
     amazon::Accounts accounts(service.store(), box);
     const auto companyName = [&](std::int64_t id) {
         return service.store().read([&](store::Tx& tx) {

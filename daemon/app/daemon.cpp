@@ -40,6 +40,7 @@
 #include "daemon/app/service.hpp"
 #include "daemon/posting/lifecycle.hpp"
 #include "daemon/sellercloud/push.hpp"
+#include "daemon/store/key_check.hpp"
 #include "daemon/store/secrets.hpp"
 #include "soap/qbwc_logic.hpp"
 
@@ -172,6 +173,9 @@ protected:
         } catch (const DataDirectoryBusy& e) {
             log.fatal("cannot start: %s", std::string(e.what()));
             return kExitBadInput;
+        } catch (const store::SecretError& e) {
+            log.fatal("cannot start: %s", std::string(e.what()));
+            return kExitBadInput;
         } catch (const net::HttpServerError& e) {
             log.fatal("cannot start: %s", std::string(e.what()));
             return kExitBadInput;
@@ -195,7 +199,15 @@ private:
         warnIfReadable(log, settings_.http.privateKeyFile, "The TLS private key");
 #endif
         Service service(settings_.dataDir);
-        const store::SecretBox box = store::SecretBox::openKeyFile(settings_.dataDir / "secrets.key");
+        // Every daemon on one database reads the same key (the key file or $SETTLEBRIDGE_SECRETS_KEY); one whose key
+        // differs from the one the database was first served with is refused here, before it seals anything.
+        std::string keySource;
+        const store::SecretBox box = store::SecretBox::openForDataDir(settings_.dataDir, &keySource);
+        if (service.store().write([&](store::Tx& tx) {
+                return store::checkSecretsKey(tx.database(), box, keySource, nowSeconds());
+            })) {
+            log.information("the secrets key from %s is now this database's (its key check is stored)", keySource);
+        }
         admin::AdminOptions adminOptions;
         adminOptions.dataDir = settings_.dataDir;
         adminOptions.secureCookies = !settings_.http.certificateFile.empty();

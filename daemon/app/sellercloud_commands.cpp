@@ -66,7 +66,7 @@ int intOption(const Arguments& a, const std::string& name, int low, int high) {
 
 struct Context {
     explicit Context(const Arguments& a)
-        : service(dataDirOf(a)), box(store::SecretBox::openKeyFile(service.dataDir() / "secrets.key")) {}
+        : service(dataDirOf(a)), box(service.secretBox()) {}
     Service service;
     store::SecretBox box;
 };

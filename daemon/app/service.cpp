@@ -16,6 +16,7 @@
 #include "qbxml/render.hpp"
 #include "daemon/store/admin_company_options.hpp"
 #include "daemon/store/company_settings.hpp"
+#include "daemon/store/key_check.hpp"
 #include "daemon/settlement/summarizer.hpp"
 #include "daemon/common/text.hpp"
 #include "daemon/app/data_directory.hpp"
@@ -28,6 +29,13 @@ namespace fs = std::filesystem;
 store::Timestamp nowSeconds() {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
+}
+
+store::SecretBox Service::secretBox() {
+    std::string source;
+    store::SecretBox box = store::SecretBox::openForDataDir(dataDir_, &source);
+    store_->write([&](store::Tx& tx) { return store::checkSecretsKey(tx.database(), box, source, nowSeconds()); });
+    return box;
 }
 
 fs::path defaultDataDir() { return defaultDataDirFrom(systemConfigFile()); }

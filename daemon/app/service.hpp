@@ -12,6 +12,7 @@
 #include "daemon/posting/tax_report.hpp"
 #include "daemon/store/qb_edition.hpp"
 #include "daemon/store/records.hpp"
+#include "daemon/store/secrets.hpp"
 #include "daemon/store/store.hpp"
 
 namespace settlebridge::app {
@@ -54,6 +55,11 @@ public:
 
     store::Store& store() noexcept { return *store_; }
     const std::filesystem::path& dataDir() const noexcept { return dataDir_; }
+
+    /// The secrets key as every process on this database reads it (SecretBox::openForDataDir: the key file or
+    /// $SETTLEBRIDGE_SECRETS_KEY), checked against the database's key check value (store/key_check.hpp; stored
+    /// when there is none). Throws store::SecretError.
+    store::SecretBox secretBox();
 
     store::Company addCompany(const std::string& name, const std::string& password, const CompanySettings& settings);
     store::Company updateCompany(const std::string& name, const CompanySettings& settings,

@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -307,5 +308,35 @@ std::string SecretBox::deriveKey(std::string_view label) const {
 }
 
 std::string SecretBox::keyId() const { return toHex(keyId_); }
+
+std::string SecretBox::keyCheck() const { return toHex(deriveKey("secrets key check").substr(0, 16)); }
+
+SecretBox SecretBox::openForDataDir(const std::filesystem::path& dataDir, std::string* source) {
+    if (const char* value = std::getenv(kKeyVariable); value != nullptr) {
+        if (source != nullptr) *source = std::string("$") + kKeyVariable;
+        std::string_view hex(value);
+        while (!hex.empty() && (hex.back() == '\n' || hex.back() == '\r' || hex.back() == ' ')) hex.remove_suffix(1);
+        const std::string where = std::string("$") + kKeyVariable;
+        if (hex.size() != kKeyBytes * 2) {
+            throw SecretError(Kind::KeyFile, where + " is set but is not a key: it must hold " +
+                                                 std::to_string(kKeyBytes * 2) + " hex digits (as secrets.key does), "
+                                                 "not " + std::to_string(hex.size()) + " characters");
+        }
+        std::string key(kKeyBytes, '\0');
+        for (std::size_t i = 0; i < key.size(); ++i) {
+            const int hi = hexValue(hex[2 * i]);
+            const int lo = hexValue(hex[2 * i + 1]);
+            if (hi < 0 || lo < 0) {
+                throw SecretError(Kind::KeyFile, where + " is set but is not a key: it holds a character that is not a "
+                                                         "hex digit");
+            }
+            key[i] = static_cast<char>((hi << 4) | lo);
+        }
+        return SecretBox(std::move(key));
+    }
+    const std::filesystem::path file = dataDir / "secrets.key";
+    if (source != nullptr) *source = "the key file " + file.string();
+    return openKeyFile(file);
+}
 
 }  // namespace settlebridge::store

@@ -60,6 +60,15 @@ public:
     /// A box over raw key bytes (exactly 32). Throws SecretError(KeyFile) for another length.
     static SecretBox fromKey(std::string_view key);
 
+    /// The environment variable that gives the key instead of the key file (64 hex digits, as in the file): several
+    /// daemons on one database (docs/SCALING.md) must all read the same key, from one file or from this.
+    static constexpr const char* kKeyVariable = "SETTLEBRIDGE_SECRETS_KEY";
+    /// The key of a data directory as every process reads it: $SETTLEBRIDGE_SECRETS_KEY when it is set (refused
+    /// unless it holds 64 hex digits), else the key file `dataDir`/secrets.key (openKeyFile: created when absent).
+    /// `source`, when given, gets where it came from for messages ("$SETTLEBRIDGE_SECRETS_KEY" or "the key file
+    /// PATH"). Throws SecretError(KeyFile).
+    static SecretBox openForDataDir(const std::filesystem::path& dataDir, std::string* source = nullptr);
+
     /// Encrypts `plaintext` with a fresh random nonce. `associatedData` is authenticated, not stored.
     std::string seal(std::string_view plaintext, std::string_view associatedData = {}) const;
     /// Decrypts and authenticates a blob made by seal() with the same key and associatedData.
@@ -72,6 +81,11 @@ public:
 
     /// Lower-case hex of the key id (identifies the key without revealing it).
     std::string keyId() const;
+
+    /// The key check value: 32 hex digits of a key derived from this one for that purpose only (deriveKey), so two
+    /// processes can tell whether they hold the same key without either revealing it. Stored in the database's
+    /// app_settings by the first daemon (checkSecretsKey, key_check.hpp).
+    std::string keyCheck() const;
 
 private:
     explicit SecretBox(std::string key);

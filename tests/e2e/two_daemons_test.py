@@ -285,6 +285,40 @@ class TwoDaemonsTest(unittest.TestCase):
         self.assertIn("settlebridge.shared must be true or false (got \"yes\")", proc.stderr)
         self.assertIn(config, proc.stderr)
 
+    def test_a_daemon_with_another_secrets_key_is_refused(self):
+        data = self.ws.mkdir("keys")
+        other_key = "ab" * 32
+        with h.Daemon(data, extra=["--shared"], log_dir=self.ws.mkdir("keys-log0")) as first:
+            self.assertTrue(first.alive())
+            with open(os.path.join(data, "secrets.key")) as f:
+                file_key = f.read().strip()
+            # Another key from the environment: refused at the start, naming where the key came from; exit 2.
+            proc = h.cli("serve", "--port", "0", "--shared", data_dir=data, timeout=30,
+                         env={"SETTLEBRIDGE_SECRETS_KEY": other_key})
+            self.assertEqual(proc.returncode, 2, proc)
+            self.assertIn("cannot start: the secrets key from $SETTLEBRIDGE_SECRETS_KEY is not the key of this "
+                          "database", proc.stdout + proc.stderr)
+            # Not a key at all: refused, saying so.
+            proc = h.cli("serve", "--port", "0", "--shared", data_dir=data, timeout=30,
+                         env={"SETTLEBRIDGE_SECRETS_KEY": "not-a-key"})
+            self.assertEqual(proc.returncode, 2, proc)
+            self.assertIn("$SETTLEBRIDGE_SECRETS_KEY is set but is not a key", proc.stdout + proc.stderr)
+            # The same key through the environment: a second daemon starts beside the first.
+            os.environ["SETTLEBRIDGE_SECRETS_KEY"] = file_key
+            try:
+                with h.Daemon(data, extra=["--shared"], log_dir=self.ws.mkdir("keys-log1")) as second:
+                    self.assertTrue(second.alive())
+            finally:
+                del os.environ["SETTLEBRIDGE_SECRETS_KEY"]
+        # A key file replaced by another key (a copied data folder, a restored backup of the wrong file): refused.
+        os.chmod(os.path.join(data, "secrets.key"), 0o600)
+        with open(os.path.join(data, "secrets.key"), "w") as f:
+            f.write(other_key + "\n")
+        proc = h.cli("serve", "--port", "0", data_dir=data, timeout=30)
+        self.assertEqual(proc.returncode, 2, proc)
+        self.assertIn(f"cannot start: the secrets key from the key file {os.path.join(data, 'secrets.key')} is not "
+                      "the key of this database", proc.stdout + proc.stderr)
+
 
 if __name__ == "__main__":
     h.main()
