@@ -160,17 +160,17 @@ std::vector<std::string> QbwcLogic::authenticateFrom(const std::string& user, co
         }
         const std::string userKey = common::asciiLower(user);
 
-        const auto stored = store_.read([&](store::Tx& tx) { return tx.companies().passwordHash(user); });
-        // The cache key covers the stored hash, so a password change ends every cached sign-in.
-        const std::string cacheKey =
-            store::hmacSha256(processKey_, userKey + '\0' + password + '\0' + (stored ? stored->hash : std::string()));
-        // A locked-out address is refused before anything else, also with a remembered password (or it could
-        // guess at full speed while the owner's sign-in is remembered).
+        // A locked-out address is refused before anything else (a flood of refused tries costs no database read),
+        // also with a remembered password (or it could guess at full speed while the owner's sign-in is remembered).
         // A refusal leaves the password unchecked, so it is "busy" with the seconds to wait, never "nvu": the Web
         // Connector stops on "nvu" and postpones on "busy" (docs/SECURITY.md, "Password checks").
         if (const auto refused = guard_.refusedFor(userKey, clientAddress, t); refused.seconds > 0) {
             return {"", "busy", std::to_string(refused.seconds)};
         }
+        const auto stored = store_.read([&](store::Tx& tx) { return tx.companies().passwordHash(user); });
+        // The cache key covers the stored hash, so a password change ends every cached sign-in.
+        const std::string cacheKey =
+            store::hmacSha256(processKey_, userKey + '\0' + password + '\0' + (stored ? stored->hash : std::string()));
         bool ok = stored.has_value() && cachedSuccess(cacheKey, t);
         if (ok) guard_.succeeded(userKey, clientAddress);
         if (!ok) {
