@@ -355,9 +355,7 @@ private:
 
     std::string currencyQuery(const tinyxml2::XMLElement& rq, const std::string& rsName, const std::string& id) {
         if (!multicurrency) {
-            return wrap(status(rsName, id, 3250, "Error",
-                               "This feature is not enabled or not available in this version of QuickBooks.") +
-                        "/>");
+            return notEnabled(rsName, id);
         }
         std::string rets;
         for (const auto* e = rq.FirstChildElement("FullName"); e; e = e->NextSiblingElement("FullName")) {
@@ -439,9 +437,7 @@ private:
         const std::string currency = refName(*add, "CurrencyRef");
         if (!currency.empty()) {
             if (!multicurrency) {
-                return wrap(status(rsName, id, 3250, "Error",
-                                   "This feature is not enabled or not available in this version of QuickBooks.") +
-                            "/>");
+                return notEnabled(rsName, id);
             }
             if (inactiveCurrencies.count(currency)) {
                 return invalidReference(rsName, id, "Currency", currency, addName);
@@ -624,9 +620,7 @@ private:
         if (add->FirstChildElement("CurrencyRef") != nullptr) {
             const std::string named = refName(*add, "CurrencyRef");
             if (!multicurrency) {
-                return wrap(status(rsName, id, 3250, "Error",
-                                   "This feature is not enabled or not available in this version of QuickBooks.") +
-                            "/>");
+                return notEnabled(rsName, id);
             }
             if (inactiveCurrencies.count(named)) return invalidReference(rsName, id, "Currency", named, "Deposit");
             if (t.currency != homeCurrency && named != t.currency) {
@@ -656,9 +650,7 @@ private:
         }
         if (!t.exchangeRate.empty()) {
             if (!multicurrency) {
-                return wrap(status(rsName, id, 3250, "Error",
-                                   "This feature is not enabled or not available in this version of QuickBooks.") +
-                            "/>");
+                return notEnabled(rsName, id);
             }
             if (t.exchangeRate.find_first_not_of("0123456789.") != std::string::npos ||
                 t.exchangeRate.find_first_of("123456789") == std::string::npos) {
@@ -676,6 +668,22 @@ private:
         return wrap(status(rsName, id, 0, "Info", "Status OK") + ">" + txnRet("Deposit", t) + "</" + rsName + ">");
     }
 
+    /// QuickBooks' answer to a feature the company file has turned off (multicurrency).
+    std::string notEnabled(const std::string& rsName, const std::string& id) {
+        return wrap(status(rsName, id, 3250, "Error",
+                           "This feature is not enabled or not available in this version of QuickBooks.") +
+                    "/>");
+    }
+
+    /// A transaction query's answer: the rets found, or status 1 when there are none.
+    std::string queryAnswer(const std::string& rsName, const std::string& id, const std::string& rets) {
+        if (rets.empty()) {
+            return wrap(status(rsName, id, 1, "Info", "A query request did not find a matching object in QuickBooks") +
+                        "/>");
+        }
+        return wrap(status(rsName, id, 0, "Info", "Status OK") + ">" + rets + "</" + rsName + ">");
+    }
+
     std::string saveError(const std::string& rsName, const std::string& id, const std::string& type,
                           const std::string& detail) {
         return wrap(status(rsName, id, 3180, "Error",
@@ -690,11 +698,7 @@ private:
         for (const auto& t : ledger) {
             if (t.type == type && t.refNumber == refNumber) rets += txnRet(type, t);
         }
-        if (rets.empty()) {
-            return wrap(status(rsName, id, 1, "Info", "A query request did not find a matching object in QuickBooks") +
-                        "/>");
-        }
-        return wrap(status(rsName, id, 0, "Info", "Status OK") + ">" + rets + "</" + rsName + ">");
+        return queryAnswer(rsName, id, rets);
     }
 
     /// TransferQuery or DepositQuery by TxnDateRangeFilter (one day).
@@ -706,11 +710,7 @@ private:
         for (const auto& t : ledger) {
             if (t.type == type && t.txnDate == date) rets += txnRet(type, t);
         }
-        if (rets.empty()) {
-            return wrap(status(rsName, id, 1, "Info", "A query request did not find a matching object in QuickBooks") +
-                        "/>");
-        }
-        return wrap(status(rsName, id, 0, "Info", "Status OK") + ">" + rets + "</" + rsName + ">");
+        return queryAnswer(rsName, id, rets);
     }
 
     int sequence_ = 0;
