@@ -132,7 +132,9 @@ class Load:
             t.join(max(0.0, end - time.monotonic()))
 
 
-def _load_in_child(make, seconds, stop, results):
+def _load_in_child(make, seconds, stop, results, nice):
+    if nice:
+        os.nice(nice)
     load = make()
     end = time.monotonic() + seconds
     while time.monotonic() < end and not stop.is_set():
@@ -144,15 +146,16 @@ def _load_in_child(make, seconds, stop, results):
 class ProcessLoad:
     """A Load (`make()` builds it) run in a child process of its own, so that the clients measured in this process
     (the Web Connector emulator, probes) compete with the attackers for the daemon, not for one interpreter lock.
-    The same interface as Load: counts and errors once stopped."""
+    The same interface as Load: counts and errors once stopped. `nice` lowers the child's CPU priority (a stand-in
+    for attackers on other machines, whose CPU is not the daemon's)."""
 
-    def __init__(self, make, deadline_s=120.0):
+    def __init__(self, make, deadline_s=120.0, nice=0):
         context = multiprocessing.get_context("fork")
         self._stop = context.Event()
         self._results = context.Queue()
         self.counts = {}
         self.errors = []
-        self._process = context.Process(target=_load_in_child, args=(make, deadline_s, self._stop, self._results),
+        self._process = context.Process(target=_load_in_child, args=(make, deadline_s, self._stop, self._results, nice),
                                         daemon=True)
         self._process.start()
 

@@ -4,7 +4,7 @@ loopback only, for a bounded time; prints the figures docs/SECURITY.md records a
 docs/SECURITY.md between its "soak figures" markers.
 
     SETTLEBRIDGE_BIN=build/daemon/app/settlebridge /usr/bin/python3 tests/security/soak.py [--seconds 60]
-        [--engine event-loop|thread-per-connection] [--write]
+        [--engine event-loop|thread-per-connection] [--attackers-nice N] [--write]
 
 At once: 60 bad authenticates in flight from one address and 60 from 60 addresses, 500 slow connections (one byte
 every 5 s), five 60 MB bodies (then again, for the whole run). Meanwhile the Web Connector emulator runs its
@@ -41,6 +41,9 @@ def main():
     parser.add_argument("--seconds", type=float, default=60.0, help="how long the attacks run (default 60)")
     parser.add_argument("--engine", default="event-loop", choices=("event-loop", "thread-per-connection"))
     parser.add_argument("--samples", type=int, default=len(h.SAMPLES), help="sample settlements to post")
+    parser.add_argument("--attackers-nice", type=int, default=0, metavar="N",
+                        help="run the attacker processes at nice N (0: the daemon's priority, the default; 19 stands in "
+                        "for attackers on other machines, whose CPU is not the daemon's)")
     parser.add_argument("--write", action="store_true", help="put the figures into docs/SECURITY.md")
     args = parser.parse_args()
     h.require_binary()
@@ -67,7 +70,7 @@ def main():
                                               per_thread=25), deadline_s=args.seconds),
             lambda: a.Load(5, bodies, deadline_s=args.seconds),
         ]
-        loads = [a.ProcessLoad(g, deadline_s=args.seconds) for g in groups]
+        loads = [a.ProcessLoad(g, deadline_s=args.seconds, nice=args.attackers_nice) for g in groups]
         attackers = list(loads)
 
         probe = []
@@ -114,7 +117,8 @@ def main():
         ok_probe = [p for p in probe if p != float("inf")]
         lines = [
             f"Run of {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC, engine {args.engine}, {attacked:.0f} s of "
-            f"attacks (until the sessions were done, at most {args.seconds:.0f} s), {os.cpu_count()} cores; load "
+            f"attacks (until the sessions were done, at most {args.seconds:.0f} s), attackers at nice "
+            f"{args.attackers_nice}, {os.cpu_count()} cores; load "
             f"average {load_before[0]:.1f} before, {load_during[0]:.1f} at the end (it counts the attackers' own "
             f"threads; a machine shared with other work: latencies include its queueing).",
             "",
