@@ -349,11 +349,15 @@ class Kit:
         return qbxml("<CustomerAddRq><CustomerAdd><Name>SBX Amazon FX</Name>" + ref("CurrencyRef", self.fx_currency())
                      + "</CustomerAdd></CustomerAddRq>", self.version)
 
-    def _fx_account(self, k):
+    def _fx_bank_account(self, name):
+        """AccountAdd of a bank account in the foreign currency."""
         if not self._need_fx():
             return None
-        return qbxml("<AccountAddRq><AccountAdd><Name>SBX Clearing FX</Name><AccountType>Bank</AccountType>" +
+        return qbxml(f"<AccountAddRq><AccountAdd><Name>{name}</Name><AccountType>Bank</AccountType>" +
                      ref("CurrencyRef", self.fx_currency()) + "</AccountAdd></AccountAddRq>", self.version)
+
+    def _fx_account(self, k):
+        return self._fx_bank_account("SBX Clearing FX")
 
     def _fx_credit_memo(self, k):
         if not self._need_fx():
@@ -381,34 +385,30 @@ class Kit:
                      "</RefundAppliedToTxnAdd></ARRefundCreditCardAdd></ARRefundCreditCardAddRq>", self.version)
 
     def _fx_bank(self, k):
+        return self._fx_bank_account("SBX Bank FX")
+
+    def _fx_deposit_add(self, request_id, to_account, key, from_account, amount, currency_ref=False):
+        """A DepositAdd at the stated rate with one line from `from_account`; memo and ExternalGUID from `key`;
+        with `currency_ref`, funds in the foreign currency (CurrencyRef)."""
         if not self._need_fx():
             return None
-        return qbxml("<AccountAddRq><AccountAdd><Name>SBX Bank FX</Name><AccountType>Bank</AccountType>" +
-                     ref("CurrencyRef", self.fx_currency()) + "</AccountAdd></AccountAddRq>", self.version)
+        currency = ref("CurrencyRef", self.fx_currency()) if currency_ref else ""
+        return qbxml(f"<DepositAddRq requestID='{request_id}'><DepositAdd>" + f"<TxnDate>{self.today}</TxnDate>" +
+                     ref("DepositToAccountRef", to_account) +
+                     f"<Memo>Settlebridge acceptance SBX {self.tag}:{key}</Memo>" + currency +
+                     f"<ExchangeRate>0.7312</ExchangeRate><ExternalGUID>{self._guid(key)}</ExternalGUID>"
+                     "<DepositLineAdd>" + ref("AccountRef", from_account) + f"<Amount>{amount}</Amount>"
+                     "</DepositLineAdd></DepositAdd></DepositAddRq>", self.version)
 
     def _fx_deposit(self, k):
         """What Settlebridge sends for a foreign-currency settlement's move to the bank (TransferAdd has no rate)."""
-        if not self._need_fx():
-            return None
-        return qbxml("<DepositAddRq requestID='fx-deposit'><DepositAdd>" + f"<TxnDate>{self.today}</TxnDate>" +
-                     ref("DepositToAccountRef", "SBX Bank FX") +
-                     f"<Memo>Settlebridge acceptance SBX {self.tag}:T</Memo>"
-                     f"<ExchangeRate>0.7312</ExchangeRate><ExternalGUID>{self._guid('T')}</ExternalGUID>"
-                     "<DepositLineAdd>" + ref("AccountRef", "SBX Clearing FX") + "<Amount>10.00</Amount>"
-                     "</DepositLineAdd></DepositAdd></DepositAddRq>", self.version)
+        return self._fx_deposit_add("fx-deposit", "SBX Bank FX", "T", "SBX Clearing FX", "10.00")
 
     def _fx_returned(self, k):
         """What Settlebridge sends for a payout the bank returned in a foreign-currency settlement: foreign funds
         from the bank in that currency deposited into the home-currency asset (Amazon Reserved Balances), with a
         CurrencyRef and the settlement's rate (QuickBooks transfers only within one currency)."""
-        if not self._need_fx():
-            return None
-        return qbxml("<DepositAddRq requestID='fx-returned'><DepositAdd>" + f"<TxnDate>{self.today}</TxnDate>" +
-                     ref("DepositToAccountRef", "SBX Reserved") +
-                     f"<Memo>Settlebridge acceptance SBX {self.tag}:F:0</Memo>" + ref("CurrencyRef", self.fx_currency()) +
-                     f"<ExchangeRate>0.7312</ExchangeRate><ExternalGUID>{self._guid('F:0')}</ExternalGUID>"
-                     "<DepositLineAdd>" + ref("AccountRef", "SBX Bank FX") + "<Amount>4.00</Amount>"
-                     "</DepositLineAdd></DepositAdd></DepositAddRq>", self.version)
+        return self._fx_deposit_add("fx-returned", "SBX Reserved", "F:0", "SBX Bank FX", "4.00", currency_ref=True)
 
     def _fx_refund_query(self, k):
         if not self._need_fx():
