@@ -15,19 +15,15 @@ using settlebridge::testing::FakeQuickBooks;
 using settlebridge::testing::isDocumentAdd;
 using settlebridge::testing::PostingHarness;
 using settlebridge::testing::qbxmlSchemaErrors;
+using settlebridge::testing::requestElement;
 using settlebridge::testing::sampleSummary;
 using store::DocState;
 
 constexpr const char* kSettlement = "23874396421";
 
-std::string requestName(const Request& r) {
-    const auto at = r.qbxml.find("<QBXMLMsgsRq");
-    const auto open = r.qbxml.find('<', r.qbxml.find('>', at) + 1);
-    return r.qbxml.substr(open + 1, r.qbxml.find_first_of(" >", open) - open - 1);
-}
-
 int count(const std::vector<Request>& sent, const std::string& name) {
-    return static_cast<int>(std::count_if(sent.begin(), sent.end(), [&](const Request& r) { return requestName(r) == name; }));
+    return static_cast<int>(
+        std::count_if(sent.begin(), sent.end(), [&](const Request& r) { return requestElement(r.qbxml) == name; }));
 }
 
 std::string receiptKey() { return std::string(kSettlement) + ":R:0"; }

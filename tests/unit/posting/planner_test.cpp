@@ -16,6 +16,7 @@ using settlebridge::testing::isDocumentAdd;
 using settlebridge::testing::isLookup;
 using settlebridge::testing::PostingHarness;
 using settlebridge::testing::qbxmlSchemaErrors;
+using settlebridge::testing::requestElement;
 using settlebridge::testing::sampleSummary;
 using store::DocKind;
 using store::DocState;
@@ -23,19 +24,12 @@ using store::PendingKind;
 
 constexpr const char* kSettlement = "23874396421";
 
-std::string firstElement(const std::string& qbxml) {
-    const auto at = qbxml.find("<QBXMLMsgsRq");
-    const auto open = qbxml.find('<', qbxml.find('>', at) + 1);
-    const auto end = qbxml.find_first_of(" >", open);
-    return qbxml.substr(open + 1, end - open - 1);
-}
-
 /// The request elements of a run, without the company file's sales tax code list, which is read once per company
 /// before its first receipt or credit memo (docs/POSTING.md, "Editions"; EditionFacts tests below).
 std::vector<std::string> elements(const std::vector<Request>& requests) {
     std::vector<std::string> out;
     for (const auto& r : requests) {
-        if (firstElement(r.qbxml) != "SalesTaxCodeQueryRq") out.push_back(firstElement(r.qbxml));
+        if (requestElement(r.qbxml) != "SalesTaxCodeQueryRq") out.push_back(requestElement(r.qbxml));
     }
     return out;
 }
@@ -135,7 +129,7 @@ TEST(Planner, CategoryAccountsFromSettingsWithParentsOfTheSameType) {
     const auto sent = h.run(s, qb);
     std::vector<std::string> accountAdds;
     for (const auto& r : sent) {
-        if (firstElement(r.qbxml) == "AccountAddRq") accountAdds.push_back(r.qbxml);
+        if (requestElement(r.qbxml) == "AccountAddRq") accountAdds.push_back(r.qbxml);
     }
     const auto parent = std::find_if(accountAdds.begin(), accountAdds.end(), [](const std::string& x) {
         return x.find("<Name>Selling Fees</Name>") != std::string::npos;
@@ -725,7 +719,7 @@ Request untilAdd(PostingHarness& h, store::WcSession& s, FakeQuickBooks& qb, con
     for (;;) {
         auto r = h.next(s);
         if (!r) throw std::runtime_error("no " + element + " was sent");
-        if (firstElement(r->qbxml) == element) return *r;
+        if (requestElement(r->qbxml) == element) return *r;
         h.apply(s, qb.answer(r->qbxml));
     }
 }
@@ -809,7 +803,7 @@ TEST(Planner, LookupThatErrorsSendsNothingAgain) {
     EXPECT_EQ(doc.state, DocState::Sent);
     EXPECT_NE(doc.lookupAnswer.find("3260"), std::string::npos) << doc.lookupAnswer;
     for (auto r = h.next(s); r; r = h.next(s)) {
-        EXPECT_FALSE(isDocumentAdd(*r) && firstElement(r->qbxml) == "SalesReceiptAddRq") << "not sent again";
+        EXPECT_FALSE(isDocumentAdd(*r) && requestElement(r->qbxml) == "SalesReceiptAddRq") << "not sent again";
         h.apply(s, qb.answer(r->qbxml));
     }
     EXPECT_EQ(qb.count("SalesReceipt", doc.refNumber), 1);
@@ -825,7 +819,7 @@ TEST(Planner, UnansweredAddIsSentAgainAtMostThreeTimesAcrossSessionsAndRestarts)
         h.now += 600;
         auto s = h.startSession();
         for (auto r = h.next(s); r; r = h.next(s)) {
-            if (firstElement(r->qbxml) == "SalesReceiptAddRq") {
+            if (requestElement(r->qbxml) == "SalesReceiptAddRq") {
                 ++adds;  // lost before QuickBooks saw it
                 break;
             }

@@ -158,6 +158,14 @@ private:
     }
 };
 
+/// The first element of a request's message set: "SalesReceiptAddRq".
+inline std::string requestElement(const std::string& qbxml) {
+    const auto at = qbxml.find("<QBXMLMsgsRq");
+    const auto open = qbxml.find('<', qbxml.find('>', at) + 1);
+    const auto end = qbxml.find_first_of(" >", open);
+    return qbxml.substr(open + 1, end - open - 1);
+}
+
 inline bool isDocumentAdd(const posting::Request& r) { return r.kind == store::PendingKind::DocumentAdd; }
 inline bool isLookup(const posting::Request& r) { return r.kind == store::PendingKind::DocumentLookup; }
 
