@@ -9,6 +9,8 @@
 #include "daemon/posting/queue.hpp"
 #include "daemon/settlement/mapping.hpp"
 #include "daemon/store/admin_company_options.hpp"
+#include "daemon/store/crypto.hpp"
+#include "daemon/store/work_leases.hpp"
 #include "daemon/settlement/model.hpp"
 #include "daemon/settlement/summarizer.hpp"
 #include "daemon/settlement/timezone.hpp"
@@ -58,7 +60,11 @@ int SettlementSyncReport::errors() const {
 }
 
 SettlementSync::SettlementSync(store::Store& store, const store::SecretBox& box, SettlementSyncOptions options)
-    : store_(store), box_(box), options_(std::move(options)) {}
+    : store_(store), box_(box), options_(std::move(options)), holder_("sync-" + store::toHex(store::randomBytes(8))) {}
+
+std::string SettlementSync::leaseName(std::int64_t connectionId) {
+    return "amazon_connection:" + std::to_string(connectionId);
+}
 
 SettlementSyncReport SettlementSync::runDue(store::Timestamp now, std::stop_token stop) {
     const auto due = store_.read([&](store::Tx& tx) {
@@ -72,21 +78,35 @@ SettlementSyncReport SettlementSync::runDue(store::Timestamp now, std::stop_toke
     SettlementSyncReport report;
     for (const std::int64_t id : due) {
         if (stop.stop_requested()) break;
-        report.connections.push_back(syncConnection(id, now, stop));
+        // Another daemon on the same database may have synced it since the list was read, or be syncing it now.
+        if (auto r = sync(id, now, stop, true); r && !r->skippedForAnotherDaemon) report.connections.push_back(*r);
     }
     return report;
 }
 
 ConnectionSyncReport SettlementSync::syncConnection(std::int64_t connectionId, store::Timestamp now,
                                                     std::stop_token stop) {
+    return *sync(connectionId, now, stop, false);
+}
+
+std::optional<ConnectionSyncReport> SettlementSync::sync(std::int64_t connectionId, store::Timestamp now,
+                                                         std::stop_token stop, bool onlyIfDue) {
     ConnectionSyncReport r;
     r.connectionId = connectionId;
     store::Company company;
     store::CompanyOptions companyOptions;
-    store::AmazonConnection connection = store_.write([&](store::Tx& tx) {
+    const std::string lease = leaseName(connectionId);
+    const store::Timestamp leaseSeconds = std::chrono::duration_cast<std::chrono::seconds>(options_.lease).count();
+    const std::optional<store::AmazonConnection> claimed = store_.write([&](store::Tx& tx)
+                                                                            -> std::optional<store::AmazonConnection> {
         store::AmazonConnections repo(tx.database());
         auto c = repo.find(connectionId);
         if (!c) throw AccountError("no Amazon connection " + std::to_string(connectionId));
+        if (onlyIfDue && !c->syncRequested && c->nextSyncAt > now) return std::nullopt;
+        if (!store::WorkLeases(tx.database()).claim(lease, holder_, now, now + leaseSeconds)) {
+            r.skippedForAnotherDaemon = true;
+            return std::nullopt;
+        }
         company = *tx.companies().find(c->companyId);
         companyOptions = store::CompanyOptionsRepo(tx.database()).get(c->companyId);
         c->syncState = store::SyncState::Syncing;
@@ -96,6 +116,13 @@ ConnectionSyncReport SettlementSync::syncConnection(std::int64_t connectionId, s
         repo.update(*c, now);
         return *c;
     });
+    if (!claimed) {
+        if (!r.skippedForAnotherDaemon) return std::nullopt;
+        r.ok = true;
+        r.message = "another Settlebridge daemon is syncing this connection now; skipped";
+        return r;
+    }
+    const store::AmazonConnection& connection = *claimed;
     r.company = company.name;
     r.connection = connection.name;
 
@@ -210,6 +237,7 @@ ConnectionSyncReport SettlementSync::syncConnection(std::int64_t connectionId, s
             c.lastSuccessAt = now;
             c.nextSyncAt = stopped ? now : now + static_cast<store::Timestamp>(c.syncEveryMinutes) * 60;
             repo.update(c, now);
+            store::WorkLeases(tx.database()).release(lease, holder_);
             if (r.imported + r.replaced + r.conflicts + r.failed > 0) {
                 tx.events().add(now, company.id, r.failed + r.conflicts > 0 ? store::EventLevel::Warning : store::EventLevel::Info,
                                 "Amazon sync of \"" + connection.name + "\": " + r.message);
@@ -224,6 +252,7 @@ ConnectionSyncReport SettlementSync::syncConnection(std::int64_t connectionId, s
         r.message = e.what();
     }
     store_.write([&](store::Tx& tx) {
+        store::WorkLeases(tx.database()).release(lease, holder_);
         store::AmazonConnections repo(tx.database());
         auto c = repo.find(connectionId);
         if (!c) return;

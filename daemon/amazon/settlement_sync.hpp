@@ -11,7 +11,9 @@
 // Amazon down) records the error with a message for the seller and is tried again later; the sync never
 // throws for Amazon's or the network's answers.
 
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <stop_token>
 #include <string>
 #include <vector>
@@ -29,6 +31,9 @@ struct SettlementSyncOptions {
     /// Month-end split for every company (each company can also ask for it in its options, store::CompanyOptions,
     /// which also carry its mapping).
     bool splitMonths = false;
+    /// A connection's sync is claimed for this long (store/work_leases.hpp): another daemon on the same database
+    /// leaves it alone until the sync ends or, if this daemon dies during it, until the lease runs out.
+    std::chrono::seconds lease{15 * 60};
 };
 
 struct ConnectionSyncReport {
@@ -44,6 +49,7 @@ struct ConnectionSyncReport {
     int conflicts = 0;
     int failed = 0;               // reports that could not be parsed (kept)
     int skipped = 0;              // already seen by an earlier sync
+    bool skippedForAnotherDaemon = false;  // another daemon holds the connection's lease (nothing done)
 };
 
 struct SettlementSyncReport {
@@ -58,13 +64,23 @@ public:
 
     /// Syncs every enabled, connected connection that is due at `now` (next_sync_at reached, or sync requested).
     SettlementSyncReport runDue(store::Timestamp now, std::stop_token stop = {});
-    /// Syncs one connection now, due or not.
+    /// Syncs one connection now, due or not. While another daemon holds the connection's lease the sync is skipped
+    /// (ok, `skippedForAnotherDaemon`, a message saying so).
     ConnectionSyncReport syncConnection(std::int64_t connectionId, store::Timestamp now, std::stop_token stop = {});
+
+    /// The lease name of a connection's sync, and this process's holder id (random per SettlementSync).
+    static std::string leaseName(std::int64_t connectionId);
+    const std::string& holder() const noexcept { return holder_; }
 
 private:
     store::Store& store_;
     const store::SecretBox& box_;
     SettlementSyncOptions options_;
+    std::string holder_;
+    /// syncConnection; with `onlyIfDue`, nothing when the connection is no longer due once claimed (another daemon
+    /// synced it since runDue looked): nullopt.
+    std::optional<ConnectionSyncReport> sync(std::int64_t connectionId, store::Timestamp now, std::stop_token stop,
+                                             bool onlyIfDue);
 };
 
 }  // namespace settlebridge::amazon

@@ -235,6 +235,12 @@ const std::vector<Migration>& migrations() {
          resendsSchemaSql()},
         {8, "QuickBooks edition, sales tax codes, exchange rates read and frozen per settlement", qbEditionSchemaSql()},
         {9, "Web Connector sessions: the ticket stored as its SHA-256, not in plain text", "", hashStoredTickets},
+        {10, "leases on scheduled work, for several daemons on one database (work_leases.hpp)",
+         "CREATE TABLE work_leases (\n"
+         "    name        TEXT    NOT NULL PRIMARY KEY,  -- the piece of work: amazon_connection:<id>\n"
+         "    claimed_by  TEXT    NOT NULL,              -- the daemon holding it (a random id per process)\n"
+         "    lease_until INTEGER NOT NULL               -- seconds since the epoch; free for others after it\n"
+         ");"},
     };
     return all;
 }

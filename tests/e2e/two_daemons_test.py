@@ -8,6 +8,9 @@ Web Connector session's calls alternate between the daemons.
 - kill -9 of one daemon in the middle of a session: the next call lands on the other, which carries the session on
   from the store; the session completes, nothing lost or doubled.
 - A daemon that wants the data directory to itself is refused while shared daemons run, and the other way round.
+- The secrets key: a daemon whose key differs from the database's is refused.
+- Scheduled Amazon syncs with two daemons ticking every second against the Amazon simulator: each connection's sync
+  is leased to one daemon at a time, so every settlement report is downloaded exactly once over several syncs.
 
 HAProxy missing (tools/setup-debian.sh installs it): the test fails, saying so.
 Run: SETTLEBRIDGE_BIN=build/daemon/app/settlebridge /usr/bin/python3 tests/e2e/two_daemons_test.py
@@ -318,6 +321,55 @@ class TwoDaemonsTest(unittest.TestCase):
         self.assertEqual(proc.returncode, 2, proc)
         self.assertIn(f"cannot start: the secrets key from the key file {os.path.join(data, 'secrets.key')} is not "
                       "the key of this database", proc.stdout + proc.stderr)
+
+    def test_two_daemons_never_download_the_same_report_twice(self):
+        import json
+        import urllib.request
+        import daemon_test as dt  # its Amazon simulator launcher and the simulator's app credentials
+        data = self.ws.mkdir("sync")
+        sim = dt.AmazonSim(self.ws, dt.FIXTURES)
+        self.addCleanup(sim.stop)
+        h.add_company(data, "sync", PASSWORD, mode="live")
+        h.check_cli("amazon", "app", "--application-id", "amzn1.sp.solution.settlebridge-sim", "--client-id",
+                    dt.SIM_CLIENT_ID, "--endpoint", sim.url, data_dir=data,
+                    env={"SETTLEBRIDGE_AMAZON_CLIENT_SECRET": dt.SIM_CLIENT_SECRET})
+        h.check_cli("amazon", "add-token", "--company", "sync", "--name", "US", data_dir=data,
+                    stdin=dt.SIM_TOKEN + "\n")
+        # Amazon answers slowly (the simulator is stopped for 3 s): the first daemon's sync hangs on it while the
+        # other daemon ticks three times and finds the connection due; only the lease keeps it out.
+        import signal
+        os.kill(sim.proc.pid, signal.SIGSTOP)
+        try:
+            daemons = [self.ws.track(h.Daemon(data, extra=["--shared", "--tick", "1"],
+                                              log_dir=self.ws.mkdir(f"sync-log{i}"))) for i in range(2)]
+            time.sleep(3)
+        finally:
+            os.kill(sim.proc.pid, signal.SIGCONT)
+
+        def synced():
+            c = dt.connections(data)[0]
+            return c if c["sync_state"] == "ok" and not c.get("sync_requested") else None
+
+        first = h.wait_for(synced, "the first scheduled sync", timeout=60)
+        self.assertIn("2 new settlements", first["sync_message"])
+        # Three syncs asked for at once: both daemons see each one due at their next tick.
+        for n in range(3):
+            before = first["last_sync_at"] if n == 0 else last["last_sync_at"]
+            h.check_cli("amazon", "sync", "--request", "--company", "sync", data_dir=data)
+            last = h.wait_for(lambda: (c := synced()) and c["last_sync_at"] != before and c, f"requested sync {n + 1}",
+                              timeout=60)
+        with urllib.request.urlopen(sim.url + "/_control", timeout=20) as r:
+            state = json.loads(r.read())
+        documents = [q["path"] for q in state["requests"] if q["operation"] == "getReportDocument"]
+        self.assertTrue(all(q["status"] == 200 for q in state["requests"]), state["requests"])
+        listings = [q for q in state["requests"] if q["operation"] == "getReports"]
+        self.assertEqual(len(documents), 2, f"report documents fetched: {documents}")
+        self.assertEqual(len(set(documents)), 2, documents)
+        self.assertEqual(len(listings), 4, f"one listing per sync, 4 syncs: {len(listings)}")
+        self.assertEqual(dt.active_settlements(data), ["90000000013", "90000000014"])
+        print(f"sync: 4 syncs, {len(listings)} listings, {len(documents)} report downloads", file=sys.stderr)
+        for d in daemons:
+            d.stop()
 
 
 if __name__ == "__main__":
