@@ -95,6 +95,7 @@ def main():
 
         time.sleep(min(5.0, args.seconds / 4))
         sessions = []
+        idle = []  # the sessions after everything was posted (authenticate answered "none"): their exit codes
         first_auth = None
         while time.monotonic() - started < args.seconds + 120:
             result, seconds, busy = a.legit_session(daemon, NAME, PASSWORD, qb)
@@ -102,8 +103,14 @@ def main():
             sessions.append((result.code, result.auth_status, busy, auth_ms))
             if first_auth is None:
                 first_auth = (busy, seconds if result.code != h.EXIT_OK else None, auth_ms)
-            if result.code != h.EXIT_OK or result.auth_status == "none":
+            if result.code != h.EXIT_OK:
                 break
+            if result.auth_status == "none":  # everything is posted; like a scheduled Web Connector, come back later,
+                idle.append(result.code)      # so that the attacks (and the probe) last the whole --seconds
+                sessions.pop()
+                if time.monotonic() - started >= args.seconds:
+                    break
+                time.sleep(1.0)
         load_during = os.getloadavg()
         attacked = min(time.monotonic() - started, args.seconds)  # they end with the sessions, or at --seconds
         for load in loads:
@@ -128,6 +135,8 @@ def main():
             f"{(first_auth[2] or 0) / 1000:.2f} s | at most 3, within 10 s |",
             f"| sessions until all posted (exit codes) | {len(sessions)} ({', '.join(str(s[0]) for s in sessions)}) "
             f"| all 0 |",
+            f"| later sessions with nothing to post, one a second until the attacks end (exit codes not 0) | "
+            f"{len(idle)} ({sum(1 for c in idle if c != h.EXIT_OK)}) | (0) |",
             f"| ledger problems (lost or doubled documents) | {len(problems)} | 0 |",
             f"| clientVersion probe: answered, p50, p99 | {len(ok_probe)}/{len(probe)}, "
             f"{percentile(ok_probe, 50) * 1000:.1f} ms, {percentile(ok_probe, 99) * 1000:.1f} ms | p99 < 100 ms |",
