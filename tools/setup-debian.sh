@@ -8,6 +8,8 @@ packages=(
   cmake ninja-build g++ pkg-config ccache
   # libraries (all from Debian)
   gsoap libgsoap-dev libpoco-dev libtinyxml2-dev libsqlite3-dev libssl-dev zlib1g-dev
+  # the store's PostgreSQL backend (daemon/store/postgres.cpp): libpq, the client library of PostgreSQL 15
+  libpq-dev
   # tests: GoogleTest, qbXML schema validation, the Web Connector emulator and simulators
   libgtest-dev libgmock-dev libxml2-dev libxml2-utils python3 python3-zeep python3-lxml
   # time zones for the summarizer (TZif files)
@@ -22,7 +24,8 @@ packages=(
   devscripts
   # Debian's gsoap source for the runtime built with WITH_NOIDREF (tools/fetch-gsoap-source.sh)
   debian-archive-keyring
-  # PostgreSQL 15 server and psql for throw-away clusters (tools/pg-cluster, tests/integration/pg_cluster_test.sh)
+  # PostgreSQL 15 server (with citext) and psql for throw-away clusters (tools/pg-cluster; the store tests on
+  # PostgreSQL, tools/run-tests; tests/integration/pg_cluster_test.sh)
   postgresql-15
   # HAProxy, the round-robin front of the two-daemon test (tests/e2e/two_daemons_test.py; run as the user, loopback)
   haproxy

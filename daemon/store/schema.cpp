@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "daemon/store/crypto.hpp"
+#include "daemon/store/postgres_dialect.hpp"
 #include "daemon/store/schema_admin.hpp"
 #include "daemon/store/schema_resends.hpp"
 #include "daemon/store/schema_ads.hpp"
@@ -203,6 +204,41 @@ CREATE TABLE event_log (
 CREATE INDEX event_log_by_company ON event_log(company_id, at);
 )SQL";
 
+/// What PostgreSQL lacks of the SQLite functions the repositories use, made in the database with migration 1.
+constexpr std::string_view kPostgresFunctions = R"SQL(
+CREATE FUNCTION instr(haystack TEXT, needle TEXT) RETURNS BIGINT LANGUAGE sql IMMUTABLE STRICT
+    AS 'SELECT strpos(haystack, needle)';
+)SQL";
+
+/// A migration's SQL for the database's dialect: as written for SQLite, rewritten for PostgreSQL.
+std::string dialectSql(Database& db, std::string_view sql) {
+    if (db.dialect() == Dialect::SQLite) return std::string(sql);
+    return postgresDdl(sql);
+}
+
+/// On PostgreSQL several daemons may open an empty database at once: migrations run under a session advisory lock
+/// (taken before any transaction starts, so each migration's snapshot sees what the lock's previous holder
+/// committed). SQLite's BEGIN IMMEDIATE already makes the check and the migration one writer's.
+class MigrationLock {
+public:
+    explicit MigrationLock(Database& db) : db_(db) {
+        if (db_.dialect() == Dialect::PostgreSQL) db_.exec("SELECT pg_advisory_lock(" + std::string(kKey) + ")");
+    }
+    ~MigrationLock() {
+        if (db_.dialect() != Dialect::PostgreSQL) return;
+        try {
+            db_.exec("SELECT pg_advisory_unlock(" + std::string(kKey) + ")");
+        } catch (const StoreError&) {  // a lost connection has released it
+        }
+    }
+    MigrationLock(const MigrationLock&) = delete;
+    MigrationLock& operator=(const MigrationLock&) = delete;
+
+private:
+    static constexpr std::string_view kKey = "1398362446";  // any constant; the same in every Settlebridge
+    Database& db_;
+};
+
 /// Migration 9: every Web Connector ticket stored in plain text replaced by its SHA-256 (lower-case hex), as
 /// WcSessions stores and looks them up since.
 void hashStoredTickets(Database& db) {
@@ -255,11 +291,12 @@ int databaseSchemaVersion(Database& db) {
 }
 
 void migrate(Database& db, Timestamp now) {
+    const MigrationLock lock(db);
     {
         Transaction tx(db, Transaction::Kind::Write);
-        db.exec(
-            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
-            "applied_at INTEGER NOT NULL) STRICT");
+        db.exec(dialectSql(db,
+                           "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT "
+                           "NOT NULL, applied_at INTEGER NOT NULL) STRICT;"));
         tx.commit();
     }
     const int current = databaseSchemaVersion(db);
@@ -275,7 +312,8 @@ void migrate(Database& db, Timestamp now) {
         // Another process may have migrated between our check and this transaction.
         if (databaseSchemaVersion(db) >= m.version) continue;
         try {
-            if (!m.sql.empty()) db.exec(m.sql);
+            if (m.version == 1 && db.dialect() == Dialect::PostgreSQL) db.exec(kPostgresFunctions);
+            if (!m.sql.empty()) db.exec(dialectSql(db, m.sql));
             if (m.after != nullptr) m.after(db);
         } catch (const StoreError& e) {
             throw StoreError("schema migration " + std::to_string(m.version) + " failed: " + e.what());

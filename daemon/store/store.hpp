@@ -1,6 +1,7 @@
 #pragma once
-// The Settlebridge store: one SQLite file (WAL, synchronous=NORMAL, foreign keys on, busy timeout), its
-// schema migrated when it opens. Every change happens inside one transaction:
+// The Settlebridge store: one SQLite file (WAL, synchronous=NORMAL, foreign keys on, busy timeout) by default, or
+// a PostgreSQL database (settlebridge.database = postgresql://...; daemon/store/postgres.hpp), its schema migrated
+// when it opens. Every change happens inside one transaction:
 //
 //     store.write([&](Tx& tx) {
 //         auto company = tx.companies().findByName("acme");
@@ -8,10 +9,13 @@
 //     });                       // committed here; rolled back if the lambda throws
 //
 // Store is thread-safe: transactions are serialised on one connection (SQLite allows one writer anyway).
-// Do not start a transaction from inside another one (that would deadlock).
+// Do not start a transaction from inside another one (that would deadlock). On PostgreSQL a transaction the
+// server aborts to stay serializable (another daemon wrote the same rows) is run again from the start, a few
+// times: the lambda must have no effect outside the transaction (none has).
 
 #include <chrono>
 #include <filesystem>
+#include <string>
 #include <memory>
 #include <mutex>
 #include <type_traits>
@@ -30,6 +34,7 @@ namespace settlebridge::store {
 
 struct StoreOptions {
     std::chrono::milliseconds busyTimeout{10'000};  // how long to wait for another process's write lock
+    int conflictAttempts = 5;  // PostgreSQL: runs of a transaction aborted by a serialization failure or deadlock
 };
 
 /// Handle to the open transaction; hands out the repositories.
@@ -55,12 +60,19 @@ public:
     /// Opens (or creates) the database file (and its directory) and applies pending migrations. Throws
     /// StoreError, e.g. when the file was written by a newer Settlebridge or cannot be put in WAL mode.
     explicit Store(const std::filesystem::path& file, StoreOptions options = {});
+    /// Opens the database a location names: a PostgreSQL connection URI (postgresql://... or postgres://...) or
+    /// the path of a SQLite file. Throws StoreError, naming the setting and the server's answer for PostgreSQL.
+    static std::unique_ptr<Store> open(const std::string& location, StoreOptions options = {});
     ~Store();
     Store(const Store&) = delete;
     Store& operator=(const Store&) = delete;
 
+    /// The SQLite file (empty for PostgreSQL).
     const std::filesystem::path& path() const noexcept { return path_; }
+    Dialect dialect() const noexcept { return db_->dialect(); }
     int schemaVersion();
+    /// Transactions the server aborted (serialization failure, deadlock) and the store ran again.
+    int conflictsRetried() const noexcept { return conflictsRetried_; }
 
     /// Runs `f(Tx&)` in one write transaction (BEGIN IMMEDIATE ... COMMIT). Returns what f returns.
     template <class F>
@@ -75,21 +87,41 @@ public:
     }
 
 private:
+    Store(std::unique_ptr<Database> db, StoreOptions options);
+
     template <class F>
     auto run(Transaction::Kind kind, F&& f) {
         std::lock_guard lock(mutex_);
+        for (int attempt = 1;; ++attempt) {
+            try {
+                return runOnce(kind, f);
+            } catch (const TransactionConflict&) {
+                if (attempt >= options_.conflictAttempts) throw;
+                ++conflictsRetried_;
+                pauseBeforeRetry(attempt);
+            }
+        }
+    }
+
+    template <class F>
+    auto runOnce(Transaction::Kind kind, F& f) {
         Transaction transaction(*db_, kind);
         Tx tx(*db_);
-        if constexpr (std::is_void_v<std::invoke_result_t<F, Tx&>>) {
-            std::forward<F>(f)(tx);
+        if constexpr (std::is_void_v<std::invoke_result_t<F&, Tx&>>) {
+            f(tx);
             transaction.commit();
         } else {
-            auto result = std::forward<F>(f)(tx);
+            auto result = f(tx);
             transaction.commit();
             return result;
         }
     }
 
+    /// A short random pause, growing with the attempt, so two daemons that collided do not collide again.
+    static void pauseBeforeRetry(int attempt);
+
+    StoreOptions options_;
+    int conflictsRetried_ = 0;
     std::filesystem::path path_;
     std::mutex mutex_;
     std::unique_ptr<Database> db_;

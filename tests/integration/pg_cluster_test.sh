@@ -5,7 +5,8 @@
 # TCP address unless asked, and on exactly the loopback port given with --listen; status tells running from
 # stopped; stop ends the server and removes the folder. Bad paths: a folder that is not empty is refused and kept;
 # a folder no cluster of pg-cluster lives in is never removed by stop; a non-loopback --listen and a bad --port are
-# refused before anything is made; a start that fails leaves no folder behind.
+# refused before anything is made; a start that fails leaves no folder behind. With --passwords, TCP connections need
+# the role's password (a wrong one is refused) while the Unix socket stays trusted.
 #
 # Exit 77 (ctest: skipped) when PostgreSQL's server or psql is not installed (tools/setup-debian.sh installs them).
 set -euo pipefail
@@ -95,6 +96,20 @@ dirs+=("$two")
 [ "$(sql "postgresql://settlebridge@127.0.0.1:$port/settlebridge" "SELECT 2")" = 2 ] ||
   fail "the second cluster does not answer on 127.0.0.1:$port"
 [ "$(sql "$uri" "SELECT count(*) FROM t")" = 1 ] || fail "the first cluster lost its table"
+
+# --- --passwords: TCP asks for a role's password (the store's wrong-password test needs it), the socket does not
+port3=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+three="$base/three"
+dirs+=("$three")
+uri3=$("$pg" start "$three" --port "$port3" --listen 127.0.0.1 --passwords) || fail "start with --passwords failed"
+sql "$uri3" "CREATE ROLE checked LOGIN PASSWORD 'right'" >/dev/null || fail "no trusted socket with --passwords"
+[ "$(PGPASSWORD=right sql "postgresql://checked@127.0.0.1:$port3/settlebridge" "SELECT 3")" = 3 ] ||
+  fail "the right password was refused on 127.0.0.1:$port3"
+if out=$(PGPASSWORD=wrong sql "postgresql://checked@127.0.0.1:$port3/settlebridge" "SELECT 3" 2>&1); then
+  fail "a wrong password was accepted on 127.0.0.1:$port3"
+fi
+[[ "$out" == *"password authentication failed"* ]] || fail "wrong password: unexpected answer: $out"
+"$pg" stop "$three" || fail "stop of the third cluster failed"
 
 # --- stop removes everything
 "$pg" stop "$two" || fail "stop of the second cluster failed"

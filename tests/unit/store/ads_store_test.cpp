@@ -9,11 +9,15 @@
 #include "daemon/store/secrets.hpp"
 #include "daemon/store/store.hpp"
 #include "tests/unit/store/temp_dir.hpp"
+#include "tests/unit/store/test_store.hpp"
 
 namespace settlebridge::store {
 namespace {
 
 using settlebridge::testing::TempDir;
+using settlebridge::testing::TestStore;
+
+SETTLEBRIDGE_STORE_BACKENDS(AdsStoreTest);
 
 constexpr Timestamp kNow = 1'760'000'000;
 
@@ -58,9 +62,9 @@ AdSpendRow row(const std::string& product, const std::string& date, const std::s
     return r;
 }
 
-TEST(AdsStore, MigrationThreeCreatesTheTables) {
+TEST_P(AdsStoreTest, MigrationThreeCreatesTheTables) {
     TempDir dir;
-    Store store(dir.file("db.sqlite"));
+    TestStore store(dir.file("db.sqlite"));
     EXPECT_GE(store.schemaVersion(), 3);
     bool found = false;
     for (const auto& m : migrations()) {
@@ -79,9 +83,9 @@ TEST(AdsStore, MigrationThreeCreatesTheTables) {
                  StoreError);
 }
 
-TEST(AdsStore, AccountsKeepCredentialsSealedAndSyncState) {
+TEST_P(AdsStoreTest, AccountsKeepCredentialsSealedAndSyncState) {
     TempDir dir;
-    Store store(dir.file("db.sqlite"));
+    TestStore store(dir.file("db.sqlite"));
     const SecretBox box = testBox();
     const AdsAccount a = amazonAccount(store);
     EXPECT_GT(a.id, 0);
@@ -90,10 +94,20 @@ TEST(AdsStore, AccountsKeepCredentialsSealedAndSyncState) {
 
     const std::string secret = R"({"refresh_token":"Atzr|very-secret-token"})";
     store.write([&](Tx& tx) { AdsAccounts(tx.database()).setCredentials(a.id, box, secret, kNow + 1); });
-    // Sealed at rest: the plaintext is nowhere in the file.
-    const std::string bytes = settlebridge::testing::readAllBytes(dir.file("db.sqlite")) +
-                              settlebridge::testing::readAllBytes(dir.file("db.sqlite-wal"));
-    EXPECT_EQ(bytes.find("very-secret-token"), std::string::npos);
+    // Sealed at rest: the plaintext is nowhere in the file (nowhere in the column, on PostgreSQL).
+    if (onPostgres()) {
+        EXPECT_EQ(settlebridge::testing::rawScalar(
+                      dir.file("db.sqlite"),
+                      "SELECT count(*) FROM ads_accounts WHERE position('very-secret-token'::bytea IN credentials) > 0"),
+                  0);
+        EXPECT_EQ(settlebridge::testing::rawScalar(dir.file("db.sqlite"),
+                                                   "SELECT count(*) FROM ads_accounts WHERE credentials IS NOT NULL"),
+                  1);
+    } else {
+        const std::string bytes = settlebridge::testing::readAllBytes(dir.file("db.sqlite")) +
+                                  settlebridge::testing::readAllBytes(dir.file("db.sqlite-wal"));
+        EXPECT_EQ(bytes.find("very-secret-token"), std::string::npos);
+    }
 
     store.read([&](Tx& tx) {
         AdsAccounts accounts(tx.database());
@@ -151,9 +165,9 @@ TEST(AdsStore, AccountsKeepCredentialsSealedAndSyncState) {
     EXPECT_THROW(store.write([&](Tx& tx) { AdsAccounts(tx.database()).setSyncStatus(9999, status, kNow); }), StoreError);
 }
 
-TEST(AdsStore, ProfilesImportKeepsUserChoices) {
+TEST_P(AdsStoreTest, ProfilesImportKeepsUserChoices) {
     TempDir dir;
-    Store store(dir.file("db.sqlite"));
+    TestStore store(dir.file("db.sqlite"));
     const AdsAccount a = amazonAccount(store);
     const AdsProfile p = store.write([&](Tx& tx) { return AdsProfiles(tx.database()).upsertImported(a.id, usProfile(), kNow); });
     EXPECT_EQ(p.info.timeZone, "America/Los_Angeles");
@@ -200,9 +214,9 @@ TEST(AdsStore, ProfilesImportKeepsUserChoices) {
     EXPECT_THROW(store.write([&](Tx& tx) { AdsProfiles(tx.database()).rename(424242, "x", kNow); }), StoreError);
 }
 
-TEST(AdsStore, ReplaceRangeReplacesNeverAdds) {
+TEST_P(AdsStoreTest, ReplaceRangeReplacesNeverAdds) {
     TempDir dir;
-    Store store(dir.file("db.sqlite"));
+    TestStore store(dir.file("db.sqlite"));
     const AdsAccount a = amazonAccount(store);
     const std::int64_t profile =
         store.write([&](Tx& tx) { return AdsProfiles(tx.database()).upsertImported(a.id, usProfile(), kNow).id; });
@@ -260,9 +274,9 @@ TEST(AdsStore, ReplaceRangeReplacesNeverAdds) {
     });
 }
 
-TEST(AdsStore, BadRowsAreRefusedAndChangeNothing) {
+TEST_P(AdsStoreTest, BadRowsAreRefusedAndChangeNothing) {
     TempDir dir;
-    Store store(dir.file("db.sqlite"));
+    TestStore store(dir.file("db.sqlite"));
     const AdsAccount a = amazonAccount(store);
     const std::int64_t profile =
         store.write([&](Tx& tx) { return AdsProfiles(tx.database()).upsertImported(a.id, usProfile(), kNow).id; });
@@ -288,9 +302,9 @@ TEST(AdsStore, BadRowsAreRefusedAndChangeNothing) {
     });
 }
 
-TEST(AdsStore, VendorRowsWithoutSkuStaySeparateByAsinAndDeletingAnAccountRemovesItsSpend) {
+TEST_P(AdsStoreTest, VendorRowsWithoutSkuStaySeparateByAsinAndDeletingAnAccountRemovesItsSpend) {
     TempDir dir;
-    Store store(dir.file("db.sqlite"));
+    TestStore store(dir.file("db.sqlite"));
     const AdsAccount a = amazonAccount(store);
     const std::int64_t profile =
         store.write([&](Tx& tx) { return AdsProfiles(tx.database()).upsertImported(a.id, usProfile(), kNow).id; });

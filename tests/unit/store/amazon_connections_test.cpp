@@ -1,21 +1,25 @@
 #include "daemon/store/amazon_connections.hpp"
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include "daemon/store/store.hpp"
 #include "tests/unit/store/temp_dir.hpp"
+#include "tests/unit/store/test_store.hpp"
 
 namespace settlebridge::store {
 namespace {
 
 using settlebridge::testing::TempDir;
+using settlebridge::testing::TestStore;
+
+SETTLEBRIDGE_STORE_BACKENDS(AmazonConnectionsTest);
+SETTLEBRIDGE_STORE_BACKENDS(AppSettingsTest);
 
 constexpr Timestamp kNow = 1'700'000'000;
 
 struct Fixture {
     TempDir dir;
-    Store store{dir.file("settlebridge.db")};
+    TestStore store{dir.file("settlebridge.db")};
     SecretBox box = SecretBox::openKeyFile(dir.file("secrets.key"));
     Company company = store.write([](Tx& tx) {
         Company c;
@@ -36,7 +40,7 @@ struct Fixture {
     }
 };
 
-TEST(AmazonConnections, CreateFindListAndUpdate) {
+TEST_P(AmazonConnectionsTest, CreateFindListAndUpdate) {
     Fixture f;
     const AmazonConnection created = f.add("EU seller");
     EXPECT_GT(created.id, 0);
@@ -59,7 +63,7 @@ TEST(AmazonConnections, CreateFindListAndUpdate) {
     });
 }
 
-TEST(AmazonConnections, RefusesDuplicateNamesAndWindowsOutsideAmazonsNinetyDays) {
+TEST_P(AmazonConnectionsTest, RefusesDuplicateNamesAndWindowsOutsideAmazonsNinetyDays) {
     Fixture f;
     f.add("US");
     EXPECT_THROW(f.add("us"), StoreError);
@@ -74,7 +78,7 @@ TEST(AmazonConnections, RefusesDuplicateNamesAndWindowsOutsideAmazonsNinetyDays)
     }
 }
 
-TEST(AmazonConnections, SecretsAreSealedAndBoundToTheirRow) {
+TEST_P(AmazonConnectionsTest, SecretsAreSealedAndBoundToTheirRow) {
     Fixture f;
     const auto a = f.add("A");
     const auto b = f.add("B");
@@ -92,20 +96,18 @@ TEST(AmazonConnections, SecretsAreSealedAndBoundToTheirRow) {
                            "amazon_connections WHERE name = 'A') WHERE name = 'B'");
         EXPECT_THROW(repo.refreshToken(b.id, f.box), SecretError);
     });
-    // The token is not in the file in clear.
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(f.dir.file("settlebridge.db").string().c_str(), &db), SQLITE_OK);
-    sqlite3_stmt* stmt = nullptr;
-    ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT count(*) FROM amazon_connections WHERE instr(refresh_token, 'Atzr') > 0",
-                                 -1, &stmt, nullptr),
-              SQLITE_OK);
-    ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
-    EXPECT_EQ(sqlite3_column_int(stmt, 0), 0);
-    sqlite3_finalize(stmt);
-    sqlite3_close(db);
+    // The token is not in the database in clear (read on a connection of its own).
+    EXPECT_EQ(settlebridge::testing::rawScalar(
+                  f.dir.file("settlebridge.db"),
+                  onPostgres() ? "SELECT count(*) FROM amazon_connections WHERE position('Atzr'::bytea IN refresh_token) > 0"
+                               : "SELECT count(*) FROM amazon_connections WHERE instr(refresh_token, 'Atzr') > 0"),
+              0);
+    EXPECT_EQ(settlebridge::testing::rawScalar(f.dir.file("settlebridge.db"),
+                                               "SELECT count(*) FROM amazon_connections WHERE refresh_token IS NOT NULL"),
+              2);
 }
 
-TEST(AmazonConnections, ReportsAreUpsertedByReportIdAndFailedOnesKeepTheirBytes) {
+TEST_P(AmazonConnectionsTest, ReportsAreUpsertedByReportIdAndFailedOnesKeepTheirBytes) {
     Fixture f;
     const auto c = f.add("US");
     f.store.write([&](Tx& tx) {
@@ -131,7 +133,7 @@ TEST(AmazonConnections, ReportsAreUpsertedByReportIdAndFailedOnesKeepTheirBytes)
     });
 }
 
-TEST(AmazonConnections, SyncRequestsReachTheChosenConnectionsOnly) {
+TEST_P(AmazonConnectionsTest, SyncRequestsReachTheChosenConnectionsOnly) {
     Fixture f;
     const auto a = f.add("A");
     const auto b = f.add("B");
@@ -145,7 +147,7 @@ TEST(AmazonConnections, SyncRequestsReachTheChosenConnectionsOnly) {
     });
 }
 
-TEST(AppSettings, ValuesAndSealedSecrets) {
+TEST_P(AppSettingsTest, ValuesAndSealedSecrets) {
     Fixture f;
     f.store.write([&](Tx& tx) {
         AppSettings settings(tx.database());

@@ -11,11 +11,15 @@
 #include "daemon/store/database.hpp"
 #include "daemon/store/store.hpp"
 #include "tests/unit/store/temp_dir.hpp"
+#include "tests/unit/store/test_store.hpp"
 
 namespace settlebridge::store {
 namespace {
 
 using settlebridge::testing::TempDir;
+using settlebridge::testing::TestStore;
+
+SETTLEBRIDGE_STORE_BACKENDS(PasswordColumnsTest);
 
 constexpr Timestamp kNow = 1'700'000'000;
 constexpr int kFastIterations = 1000;  // PBKDF2 rounds in tests (production: 600k)
@@ -37,9 +41,9 @@ Rows createBoth(Store& store) {
     });
 }
 
-TEST(PasswordColumns, ReadsTheHashOfEitherTable) {
+TEST_P(PasswordColumnsTest, ReadsTheHashOfEitherTable) {
     TempDir dir;
-    Store store(dir.file("s.db"));
+    TestStore store(dir.file("s.db"));
     createBoth(store);
     store.read([](Tx& tx) {
         const auto company = readPasswordHash(tx.database(), "companies", "acme");
@@ -67,9 +71,9 @@ TEST(PasswordColumns, ReadsTheHashOfEitherTable) {
     });
 }
 
-TEST(PasswordColumns, WriteReplacesTheHashOfOneRowAndItsUpdateTime) {
+TEST_P(PasswordColumnsTest, WriteReplacesTheHashOfOneRowAndItsUpdateTime) {
     TempDir dir;
-    Store store(dir.file("s.db"));
+    TestStore store(dir.file("s.db"));
     const Rows rows = createBoth(store);
     const PasswordHash before = *store.read([](Tx& tx) { return tx.companies().passwordHash("acme"); });
     const PasswordHash adminBefore = *store.read([](Tx& tx) { return AdminUsers(tx.database()).passwordHash("alice"); });
@@ -93,9 +97,9 @@ TEST(PasswordColumns, WriteReplacesTheHashOfOneRowAndItsUpdateTime) {
     EXPECT_EQ(store.read([](Tx& tx) { return AdminUsers(tx.database()).findByName("alice"); })->updatedAt, kNow);
 }
 
-TEST(PasswordColumns, SetPasswordOfBothRepositoriesGoesThroughIt) {
+TEST_P(PasswordColumnsTest, SetPasswordOfBothRepositoriesGoesThroughIt) {
     TempDir dir;
-    Store store(dir.file("s.db"));
+    TestStore store(dir.file("s.db"));
     const Rows rows = createBoth(store);
     store.write([&](Tx& tx) {
         tx.companies().setPassword(rows.companyId, "wc-2", kNow + 5, kFastIterations);
@@ -111,9 +115,9 @@ TEST(PasswordColumns, SetPasswordOfBothRepositoriesGoesThroughIt) {
     });
 }
 
-TEST(PasswordColumns, AMissingRowChangesNothing) {
+TEST_P(PasswordColumnsTest, AMissingRowChangesNothing) {
     TempDir dir;
-    Store store(dir.file("s.db"));
+    TestStore store(dir.file("s.db"));
     const Rows rows = createBoth(store);
     const PasswordHash fresh = hashPassword("x", kFastIterations);
     const std::int64_t missing = rows.companyId + rows.adminId + 100;
@@ -128,9 +132,9 @@ TEST(PasswordColumns, AMissingRowChangesNothing) {
     });
 }
 
-TEST(PasswordColumns, RefusesAnythingButAPlainTableName) {
+TEST_P(PasswordColumnsTest, RefusesAnythingButAPlainTableName) {
     TempDir dir;
-    Store store(dir.file("s.db"));
+    TestStore store(dir.file("s.db"));
     const Rows rows = createBoth(store);
     const PasswordHash fresh = hashPassword("x", kFastIterations);
     for (const char* bad : {"", "Companies", "companies WHERE 1=1 --", "companies;", "admin users", "main.companies"}) {
@@ -145,9 +149,9 @@ TEST(PasswordColumns, RefusesAnythingButAPlainTableName) {
     EXPECT_THROW(store.read([&](Tx& tx) { return readPasswordHash(tx.database(), "no_such_table", "acme"); }), StoreError);
 }
 
-TEST(PasswordColumns, BindsHashSaltAndIterationsFromTheGivenParameter) {
+TEST_P(PasswordColumnsTest, BindsHashSaltAndIterationsFromTheGivenParameter) {
     TempDir dir;
-    Store store(dir.file("s.db"));
+    TestStore store(dir.file("s.db"));
     const PasswordHash hash = hashPassword("bound", kFastIterations);
     store.write([&](Tx& tx) {
         auto insert = tx.database().query(

@@ -7,17 +7,21 @@
 
 #include "daemon/store/store.hpp"
 #include "tests/unit/store/temp_dir.hpp"
+#include "tests/unit/store/test_store.hpp"
 
 namespace settlebridge::store {
 namespace {
 
 using settlebridge::testing::TempDir;
+using settlebridge::testing::TestStore;
+
+SETTLEBRIDGE_STORE_BACKENDS(QbEditionTest);
 
 constexpr Timestamp kNow = 1'700'000'000;
 
-TEST(QbEdition, RemembersEditionCodesRatesAndFrozenRates) {
+TEST_P(QbEditionTest, RemembersEditionCodesRatesAndFrozenRates) {
     TempDir dir;
-    Store store(dir.path() / "sb.db");
+    TestStore store(dir.path() / "sb.db");
     const Company company = store.write([](Tx& tx) {
         Company c;
         c.name = "acme";

@@ -1,21 +1,30 @@
 #include "daemon/store/store.hpp"
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <thread>
 
 #include "daemon/store/admin_users.hpp"
 #include "daemon/store/crypto.hpp"
+#include "daemon/store/postgres_dialect.hpp"
 #include "daemon/store/schema.hpp"
 #include "daemon/store/summary_codec.hpp"
 #include "tests/unit/store/sample_summary.hpp"
 #include "tests/unit/store/temp_dir.hpp"
+#include "tests/unit/store/test_store.hpp"
 
 namespace settlebridge::store {
 namespace {
 
 using settlebridge::testing::TempDir;
+using settlebridge::testing::TestStore;
+
+SETTLEBRIDGE_STORE_BACKENDS(StoreTest);
+SETTLEBRIDGE_STORE_BACKENDS(WcSessionsTest);
+SETTLEBRIDGE_STORE_BACKENDS(LoginThrottleTest);
+SETTLEBRIDGE_STORE_BACKENDS(CompaniesTest);
+SETTLEBRIDGE_STORE_BACKENDS(SkuItemsTest);
+SETTLEBRIDGE_STORE_BACKENDS(QbListsTest);
 
 constexpr Timestamp kNow = 1'700'000'000;
 constexpr int kFastIterations = 1000;  // PBKDF2 rounds in tests (production: 600k)
@@ -28,30 +37,20 @@ Company createCompany(Store& store, const std::string& name, const std::string& 
     });
 }
 
-/// Runs one SQL statement on the file with a separate connection (what another program would see).
-std::int64_t rawScalar(const std::filesystem::path& file, const std::string& sql) {
-    sqlite3* db = nullptr;
-    EXPECT_EQ(sqlite3_open(file.string().c_str(), &db), SQLITE_OK);
-    sqlite3_stmt* stmt = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
-    std::int64_t value = -1;
-    if (sqlite3_step(stmt) == SQLITE_ROW) value = sqlite3_column_int64(stmt, 0);
-    sqlite3_finalize(stmt);
-    sqlite3_close(db);
-    return value;
-}
+using settlebridge::testing::rawExec;
+using settlebridge::testing::rawScalar;
 
-TEST(Store, MigratesAnEmptyFileAndReopens) {
+TEST_P(StoreTest, MigratesAnEmptyFileAndReopens) {
     TempDir dir;
     const auto file = dir.file("data/settlebridge.db");  // the data directory is created
     {
-        Store store(file);
+        TestStore store(file);
         EXPECT_EQ(store.schemaVersion(), binarySchemaVersion());
         createCompany(store, "acme");
     }
     EXPECT_EQ(rawScalar(file, "SELECT count(*) FROM schema_version"), binarySchemaVersion());
     {
-        Store again(file);  // re-open: nothing re-applied, data intact
+        TestStore again(file);  // re-open: nothing re-applied, data intact
         EXPECT_EQ(again.schemaVersion(), binarySchemaVersion());
         auto company = again.read([](Tx& tx) { return tx.companies().findByName("ACME"); });
         ASSERT_TRUE(company.has_value());
@@ -61,11 +60,13 @@ TEST(Store, MigratesAnEmptyFileAndReopens) {
     EXPECT_EQ(rawScalar(file, "SELECT count(*) FROM companies"), 1);
 }
 
-TEST(Store, UsesWalAndForeignKeys) {
+TEST_P(StoreTest, UsesWalAndForeignKeys) {
     TempDir dir;
-    Store store(dir.file("s.db"));
+    TestStore store(dir.file("s.db"));
     createCompany(store, "acme");
-    EXPECT_TRUE(std::filesystem::exists(dir.file("s.db-wal")));
+    if (!onPostgres()) {
+        EXPECT_TRUE(std::filesystem::exists(dir.file("s.db-wal")));
+    }
     // A document pointing at a settlement that does not exist violates a foreign key.
     EXPECT_THROW(store.write([](Tx& tx) {
         Document d;
@@ -80,18 +81,14 @@ TEST(Store, UsesWalAndForeignKeys) {
                  StoreError);
 }
 
-TEST(Store, RefusesADatabaseFromANewerVersion) {
+TEST_P(StoreTest, RefusesADatabaseFromANewerVersion) {
     TempDir dir;
     const auto file = dir.file("s.db");
-    { Store store(file); }
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(file.string().c_str(), &db), SQLITE_OK);
-    const std::string sql = "INSERT INTO schema_version (version, description, applied_at) VALUES (" +
-                            std::to_string(binarySchemaVersion() + 1) + ", 'future', 0)";
-    ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
-    sqlite3_close(db);
+    { TestStore store(file); }
+    rawExec(file, "INSERT INTO schema_version (version, description, applied_at) VALUES (" +
+                      std::to_string(binarySchemaVersion() + 1) + ", 'future', 0)");
     try {
-        Store store(file);
+        TestStore store(file);
         FAIL() << "a newer database was opened";
     } catch (const StoreError& e) {
         EXPECT_NE(std::string(e.what()).find("newer Settlebridge"), std::string::npos) << e.what();
@@ -100,14 +97,13 @@ TEST(Store, RefusesADatabaseFromANewerVersion) {
 
 // Issue 16, finding 9: a Web Connector ticket is a bearer credential for a live session; the database keeps only
 // its SHA-256, and an older database's plain-text tickets are hashed by migration 9 (the session is still found).
-TEST(WcSessions, TicketsAreStoredAsTheirHash) {
+TEST_P(WcSessionsTest, TicketsAreStoredAsTheirHash) {
     TempDir dir;
     const auto file = dir.file("s.db");
     const std::string oldTicket = "0f8fad5b-d9cb-469f-a165-70867728950e";
     {
         // A database as version 8 left it, with one open session under a plain-text ticket.
-        sqlite3* db = nullptr;
-        ASSERT_EQ(sqlite3_open(file.string().c_str(), &db), SQLITE_OK);
+        const std::string byte = onPostgres() ? "decode('00', 'hex')" : "x'00'";
         std::string sql = "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
                           "applied_at INTEGER NOT NULL) STRICT;";
         for (const Migration& m : migrations()) {
@@ -115,16 +111,14 @@ TEST(WcSessions, TicketsAreStoredAsTheirHash) {
             sql += std::string(m.sql) + ";INSERT INTO schema_version VALUES (" + std::to_string(m.version) + ", 'x', 0);";
         }
         sql += "INSERT INTO companies (id, name, password_hash, password_salt, password_iterations, owner_id, file_id, "
-               "created_at, updated_at) VALUES (1, 'acme', x'00', x'00', 1, 'o', 'f', 0, 0);"
+               "created_at, updated_at) VALUES (1, 'acme', " + byte + ", " + byte + ", 1, 'o', 'f', 0, 0);"
                "INSERT INTO wc_sessions (ticket, company_id, state, created_at, last_seen_at, expires_at) VALUES ('" +
                oldTicket + "', 1, 'open', 0, 0, 4000000000);";
-        char* error = nullptr;
-        ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK) << (error ? error : "");
-        sqlite3_close(db);
+        rawExec(file, onPostgres() ? postgresDdl(sql) : sql);
     }
     std::string newTicket;
     {
-        Store store(file);
+        TestStore store(file);
         ASSERT_GE(store.schemaVersion(), 9);
         store.read([&](Tx& tx) {
             const auto migrated = tx.sessions().findByTicket(oldTicket);
@@ -148,6 +142,7 @@ TEST(WcSessions, TicketsAreStoredAsTheirHash) {
     }
     EXPECT_EQ(rawScalar(file, "SELECT count(*) FROM wc_sessions WHERE ticket = '" + sha256Hex(newTicket) + "'"), 1);
     EXPECT_EQ(rawScalar(file, "SELECT count(*) FROM wc_sessions WHERE length(ticket) != 64"), 0);
+    if (onPostgres()) return;  // the rest reads SQLite's files
     // Neither ticket is anywhere in the files.
     const std::string bytes = settlebridge::testing::readAllBytes(file) +
                               (std::filesystem::exists(dir.file("s.db-wal")) ? settlebridge::testing::readAllBytes(dir.file("s.db-wal")) : "");
@@ -156,9 +151,9 @@ TEST(WcSessions, TicketsAreStoredAsTheirHash) {
 }
 
 // Issue 16, finding 9: admin_login_failures was never purged. Keys quiet since `before` go unless still blocked.
-TEST(LoginThrottle, PurgeForgetsQuietKeysButNotBlockedOnes) {
+TEST_P(LoginThrottleTest, PurgeForgetsQuietKeysButNotBlockedOnes) {
     TempDir dir;
-    Store store(dir.file("s.db"));
+    TestStore store(dir.file("s.db"));
     store.write([](Tx& tx) {
         LoginThrottle throttle(tx.database());
         throttle.save({"ip:10.0.0.1", 2, 0, kNow - 2 * 86400});                    // quiet for two days
@@ -174,9 +169,9 @@ TEST(LoginThrottle, PurgeForgetsQuietKeysButNotBlockedOnes) {
     });
 }
 
-TEST(Store, ThrowingLambdaRollsBack) {
+TEST_P(StoreTest, ThrowingLambdaRollsBack) {
     TempDir dir;
-    Store store(dir.file("s.db"));
+    TestStore store(dir.file("s.db"));
     EXPECT_THROW(store.write([](Tx& tx) {
         Company c;
         c.name = "acme";
@@ -187,12 +182,12 @@ TEST(Store, ThrowingLambdaRollsBack) {
     EXPECT_FALSE(store.read([](Tx& tx) { return tx.companies().findByName("acme"); }).has_value());
 }
 
-TEST(Companies, PasswordIsHashedNeverStoredInPlainText) {
+TEST_P(CompaniesTest, PasswordIsHashedNeverStoredInPlainText) {
     TempDir dir;
     const auto file = dir.file("s.db");
     const std::string password = "Plain-Text-Password-4711";
     {
-        Store store(file);
+        TestStore store(file);
         createCompany(store, "acme", password);
         auto hash = store.read([](Tx& tx) { return tx.companies().passwordHash("acme"); });
         ASSERT_TRUE(hash.has_value());
@@ -204,17 +199,18 @@ TEST(Companies, PasswordIsHashedNeverStoredInPlainText) {
         EXPECT_FALSE(verifyPassword(*hash, ""));
         EXPECT_EQ(hash->hash, pbkdf2Sha256(password, hash->salt, kFastIterations));
     }
+    EXPECT_EQ(rawScalar(file, "SELECT count(*) FROM companies WHERE password_hash LIKE '%Plain-Text%'"), 0);
+    if (onPostgres()) return;  // the rest reads SQLite's files
     // Checkpointed or not, no file of the database holds the password.
     for (const char* suffix : {"", "-wal", "-shm"}) {
         const std::string bytes = settlebridge::testing::readAllBytes(file.string() + suffix);
         EXPECT_EQ(bytes.find(password), std::string::npos) << "password found in " << suffix;
     }
-    EXPECT_EQ(rawScalar(file, "SELECT count(*) FROM companies WHERE password_hash LIKE '%Plain-Text%'"), 0);
 }
 
-TEST(Companies, SameSaltNeverRepeatsAndNamesAreUnique) {
+TEST_P(CompaniesTest, SameSaltNeverRepeatsAndNamesAreUnique) {
     TempDir dir;
-    Store store(dir.file("s.db"));
+    TestStore store(dir.file("s.db"));
     createCompany(store, "acme", "same");
     createCompany(store, "globex", "same");
     auto a = store.read([](Tx& tx) { return *tx.companies().passwordHash("acme"); });
@@ -224,9 +220,9 @@ TEST(Companies, SameSaltNeverRepeatsAndNamesAreUnique) {
     EXPECT_THROW(createCompany(store, "ACME"), StoreError);
 }
 
-TEST(Companies, SettingsRoundTrip) {
+TEST_P(CompaniesTest, SettingsRoundTrip) {
     TempDir dir;
-    Store store(dir.file("s.db"));
+    TestStore store(dir.file("s.db"));
     Company c = createCompany(store, "acme");
     EXPECT_EQ(c.mode, CompanyMode::Testing);
     EXPECT_EQ(c.ownerId.size(), 38U);
@@ -260,9 +256,9 @@ TEST(Companies, SettingsRoundTrip) {
     EXPECT_EQ(account->account, "Selling Fees");
 }
 
-TEST(WcSessions, OpenSessionsExpireAndMarksAreKept) {
+TEST_P(WcSessionsTest, OpenSessionsExpireAndMarksAreKept) {
     TempDir dir;
-    Store store(dir.file("s.db"));
+    TestStore store(dir.file("s.db"));
     Company c = createCompany(store, "acme");
     const std::string ticket = uuidV4();
     store.write([&](Tx& tx) {
@@ -287,9 +283,9 @@ TEST(WcSessions, OpenSessionsExpireAndMarksAreKept) {
     EXPECT_EQ(store.write([](Tx& tx) { return tx.sessions().expireIdle(kNow + 1800); }), 1);
 }
 
-TEST(SkuItems, CollisionSafeNames) {
+TEST_P(SkuItemsTest, CollisionSafeNames) {
     TempDir dir;
-    Store store(dir.file("s.db"));
+    TestStore store(dir.file("s.db"));
     Company c = createCompany(store, "acme");
     store.write([&](Tx& tx) {
         auto a = tx.skuItems().resolve(c.id, "SKU-1", "Amazon Sales:WIDGET", kNow);
@@ -308,9 +304,9 @@ TEST(SkuItems, CollisionSafeNames) {
     });
 }
 
-TEST(QbLists, RememberForgetCaseInsensitive) {
+TEST_P(QbListsTest, RememberForgetCaseInsensitive) {
     TempDir dir;
-    Store store(dir.file("s.db"));
+    TestStore store(dir.file("s.db"));
     Company c = createCompany(store, "acme");
     store.write([&](Tx& tx) {
         tx.lists().remember(c.id, ListKind::Item, {"Amazon Fees:Commission", "80000010-1", "ItemOtherChargeRet", kNow});
@@ -385,9 +381,9 @@ TEST(Crypto, UuidTicketsAndGuids) {
     EXPECT_FALSE(constantTimeEqual("abc", "ab"));
 }
 
-TEST(Store, ConcurrentWritersAreSerialised) {
+TEST_P(StoreTest, ConcurrentWritersAreSerialised) {
     TempDir dir;
-    Store store(dir.file("s.db"));
+    TestStore store(dir.file("s.db"));
     Company c = createCompany(store, "acme");
     std::vector<std::thread> threads;
     for (int t = 0; t < 4; ++t) {
