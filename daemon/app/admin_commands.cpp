@@ -42,7 +42,7 @@ int adminCommand(const std::vector<std::string>& args, std::istream& in, std::os
         if (c < 0x20 || c == 0x7f) throw BadInput("the user name cannot contain control characters");
     }
     const std::string password = readAdminPassword(in);
-    Service service(dataDirOf(arguments));
+    Service service(dataDirOf(arguments), databaseOf(arguments));
     const store::Timestamp now = nowSeconds();
     if (sub == "add") {
         service.store().write([&](store::Tx& tx) {

@@ -66,7 +66,7 @@ ads::AdsConnectConfig connectConfig(const Arguments& a, Service& service, const 
 }
 
 int app(const Arguments& a, std::istream& in, std::ostream& out) {
-    Service service(dataDirOf(a));
+    Service service(dataDirOf(a), databaseOf(a));
     const auto box = service.secretBox();
     std::string secret;
     if (a.has("client-secret-stdin")) {
@@ -129,7 +129,7 @@ std::string firstLine(std::istream& in) {
 }
 
 int connect(const Arguments& a, std::ostream& out) {
-    Service service(dataDirOf(a));
+    Service service(dataDirOf(a), databaseOf(a));
     const auto box = service.secretBox();
     ads::AdsConnect connect(service.store(), box, connectConfig(a, service, box));
     if (a.has("callback")) {
@@ -148,7 +148,7 @@ int addToken(const Arguments& a, std::istream& in, std::ostream& out) {
     std::string token = env("SETTLEBRIDGE_ADS_REFRESH_TOKEN");
     if (token.empty()) token = firstLine(in);
     if (token.empty()) throw BadInput("no refresh token: set $SETTLEBRIDGE_ADS_REFRESH_TOKEN or give it on stdin");
-    Service service(dataDirOf(a));
+    Service service(dataDirOf(a), databaseOf(a));
     const auto box = service.secretBox();
     ads::AdsConnect connect(service.store(), box, connectConfig(a, service, box));
     printConnected(out, connect.addRefreshToken(a.get("name"), regionOf(a), token, companyOf(service, a), nowSeconds()));
@@ -167,7 +167,7 @@ int addWalmart(const Arguments& a, std::ostream& out) {
         if (!f) throw BadInput("cannot read " + keyFile);
         creds.privateKey.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
     }
-    Service service(dataDirOf(a));
+    Service service(dataDirOf(a), databaseOf(a));
     const auto box = service.secretBox();
     ads::AdsConnectConfig c;
     c.backfillDays = intOption(a, "backfill-days", 30, 1, 90);
@@ -186,7 +186,7 @@ void syncJson(JsonWriter& json, const store::AdsSyncStatus& s) {
 }
 
 int list(const Arguments& a, std::ostream& out) {
-    Service service(dataDirOf(a));
+    Service service(dataDirOf(a), databaseOf(a));
     const auto accounts = service.store().read([](store::Tx& tx) { return store::AdsAccounts(tx.database()).list(); });
     if (a.get("format", "text") == "json") {
         JsonWriter json(out);
@@ -213,7 +213,7 @@ int list(const Arguments& a, std::ostream& out) {
 }
 
 int profiles(const Arguments& a, std::ostream& out) {
-    Service service(dataDirOf(a));
+    Service service(dataDirOf(a), databaseOf(a));
     const auto ps = service.store().read(
         [&](store::Tx& tx) { return store::AdsProfiles(tx.database()).list(std::nullopt, a.has("all")); });
     if (a.get("format", "text") == "json") {
@@ -253,7 +253,7 @@ int profileSet(const Arguments& a, std::ostream& out) {
     if (a.positional().size() != 1) throw UsageError("ads profile set needs exactly one profile ID");
     if (a.has("enable") && a.has("disable")) throw UsageError("--enable and --disable together");
     if (a.has("hide") && a.has("show")) throw UsageError("--hide and --show together");
-    Service service(dataDirOf(a));
+    Service service(dataDirOf(a), databaseOf(a));
     const store::AdsProfile p = findProfile(service, a.positional().front());
     const int days = intOption(a, "backfill-days", p.backfillDays, 1, 95);
     const auto now = nowSeconds();
@@ -272,7 +272,7 @@ int profileSet(const Arguments& a, std::ostream& out) {
 
 int sync(const Arguments& a, std::ostream& out, std::ostream& err) {
     const int days = intOption(a, "days", 0, 0, 95);
-    Service service(dataDirOf(a));
+    Service service(dataDirOf(a), databaseOf(a));
     std::vector<store::AdsProfile> targets;
     if (a.has("profile")) {
         targets.push_back(findProfile(service, a.get("profile")));
@@ -316,7 +316,7 @@ int sync(const Arguments& a, std::ostream& out, std::ostream& err) {
 
 int spend(const Arguments& a, std::ostream& out) {
     if (!a.has("from") || !a.has("to")) throw UsageError("ads spend needs --from and --to (YYYY-MM-DD)");
-    Service service(dataDirOf(a));
+    Service service(dataDirOf(a), databaseOf(a));
     std::vector<store::AdsProfile> targets;
     if (a.has("profile")) {
         targets.push_back(findProfile(service, a.get("profile")));

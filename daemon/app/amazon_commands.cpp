@@ -103,7 +103,7 @@ void writeConnectionJson(JsonWriter& json, const store::AmazonConnection& c, con
 }
 
 int appCommand(const Arguments& arguments, std::istream& in, std::ostream& out) {
-    Service service(dataDirOf(arguments));
+    Service service(dataDirOf(arguments), databaseOf(arguments));
     const store::SecretBox box = service.secretBox();
     amazon::Accounts accounts(service.store(), box);
     amazon::OperatorApp app;
@@ -139,7 +139,7 @@ int amazonCommand(const std::vector<std::string>& args, std::istream& in, std::o
     if (!arguments.positional().empty()) throw UsageError("amazon " + sub + " takes no positional arguments");
     if (sub == "app") return appCommand(arguments, in, out);
 
-    Service service(dataDirOf(arguments));
+    Service service(dataDirOf(arguments), databaseOf(arguments));
     const store::SecretBox box = service.secretBox();
     amazon::Accounts accounts(service.store(), box);
     const auto companyName = [&](std::int64_t id) {

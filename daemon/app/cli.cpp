@@ -124,7 +124,7 @@ Invocation parseInvocation(const std::vector<std::string>& args) {
             if (eq != std::string::npos) name.resize(eq);
             if (!isGlobalOption(name)) {
                 if (!call.path.empty()) break;  // the group's handler says what is missing
-                throw UsageError("unknown option " + arg + " before the command (only --data-dir, --config and "
+                throw UsageError("unknown option " + arg + " before the command (only --data-dir, --config, --database and "
                                  "--log-level go there)");
             }
             if (eq != std::string::npos) {

@@ -310,6 +310,8 @@ const std::vector<CommandSpec> kCommands = {
 const std::vector<OptionSpec> kGlobal = {
     {"data-dir", "DIR", "the data directory (default: as --config, $SETTLEBRIDGE_DATA_DIR or the system file says)"},
     {"config", "FILE", "a properties file (serve: all its settings; other commands: its settlebridge.data_dir)"},
+    {"database", "URI", "a PostgreSQL database, postgresql://... (default: as --config or the system file says, "
+                        "else settlebridge.db in the data directory)"},
     {"log-level", "LEVEL", "fatal, critical, error, warning, notice, information, debug or trace"},
 };
 

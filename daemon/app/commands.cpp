@@ -109,7 +109,7 @@ int companyCommand(const std::vector<std::string>& args, std::istream& in, std::
     if (findCommand("company " + sub) == nullptr) throw UsageError("unknown company subcommand \"" + sub + "\"");
     const Arguments arguments(args, 2, commandSpec("company " + sub));
     if (sub == "list") {
-        Service service(dataDirOf(arguments));
+        Service service(dataDirOf(arguments), databaseOf(arguments));
         const auto companies = service.companies();
         if (arguments.get("format", "text") == "json") {
             JsonWriter json(out);
@@ -147,7 +147,7 @@ int companyCommand(const std::vector<std::string>& args, std::istream& in, std::
     const std::string& name = arguments.positional().front();
     if (sub == "add") {
         const std::string password = readPassword(in);
-        Service service(dataDirOf(arguments));
+        Service service(dataDirOf(arguments), databaseOf(arguments));
         const store::Company company = service.addCompany(name, password, settingsOf(arguments));
         out << "company \"" << company.name << "\" added (mode " << store::toString(company.mode)
             << "); Web Connector user \"" << company.name << "\"\n";
@@ -156,7 +156,7 @@ int companyCommand(const std::vector<std::string>& args, std::istream& in, std::
     if (sub == "set") {
         std::optional<std::string> password;
         if (arguments.has("password-stdin")) password = readPassword(in);
-        Service service(dataDirOf(arguments));
+        Service service(dataDirOf(arguments), databaseOf(arguments));
         const store::Company company = service.updateCompany(name, settingsOf(arguments), password);
         out << "company \"" << company.name << "\" updated (mode " << store::toString(company.mode) << ")\n";
         return kExitOk;
@@ -171,7 +171,7 @@ int importCommand(const std::vector<std::string>& args, std::ostream& out, std::
     ImportOptions options;
     options.splitMonths = arguments.has("split-months");
     options.mapFile = optionalValue(arguments, "map");
-    Service service(dataDirOf(arguments));
+    Service service(dataDirOf(arguments), databaseOf(arguments));
     const auto result = service.importReport(company, arguments.positional().front(), options);
     switch (result.outcome) {
         case posting::ImportResult::Outcome::Imported:
@@ -204,7 +204,7 @@ int approveCommand(const std::vector<std::string>& args, std::ostream& out, std:
     if (arguments.has("exchange-rate") && arguments.get("exchange-rate").empty()) {
         throw UsageError("--exchange-rate needs a rate (home currency per unit, e.g. 0.7312)");
     }
-    Service service(dataDirOf(arguments));
+    Service service(dataDirOf(arguments), databaseOf(arguments));
     const auto result =
         service.approve(requireCompany(arguments), arguments.positional().front(), arguments.get("exchange-rate"));
     out << "approved " << arguments.positional().front() << ": " << result.queued << " document(s) queued";
@@ -219,7 +219,7 @@ int retryCommand(const std::vector<std::string>& args, std::ostream& out, std::o
     char* end = nullptr;
     const long long id = std::strtoll(arguments.positional().front().c_str(), &end, 10);
     if (end == nullptr || *end != '\0' || id <= 0) throw UsageError("DOCUMENT_ID must be a positive number");
-    Service service(dataDirOf(arguments));
+    Service service(dataDirOf(arguments), databaseOf(arguments));
     const store::Document document = service.retry(id);
     out << "document " << document.id << " (" << document.refNumber << ") is " << store::toString(document.state)
         << "\n";
@@ -231,7 +231,7 @@ int taxReportCommand(const std::vector<std::string>& args, std::ostream& out, st
     const std::string format = arguments.get("format", "text");
     if (format != "text" && format != "json") throw UsageError("--format must be text or json");
     if (!arguments.positional().empty()) throw UsageError("tax-report takes no FILE: use --company NAME");
-    Service service(dataDirOf(arguments));
+    Service service(dataDirOf(arguments), databaseOf(arguments));
     const posting::TaxReport report =
         service.taxReport(requireCompany(arguments), arguments.get("from"), arguments.get("to"));
     auto figures = [](JsonWriter& json, const settlement::TaxFigures& f) {
@@ -353,7 +353,7 @@ int statusCommand(const std::vector<std::string>& args, std::ostream& out, std::
     const Arguments arguments(args, 1, commandSpec("status"));
     const std::string format = arguments.get("format", "text");
     if (format != "text" && format != "json") throw UsageError("--format must be text or json");
-    Service service(dataDirOf(arguments));
+    Service service(dataDirOf(arguments), databaseOf(arguments));
     const auto statuses = service.status(optionalValue(arguments, "company"));
     const auto refusals = service.store().read([](store::Tx& tx) { return store::loadRefusalTotals(tx.database()); });
     posting::Queue queue(service.store());
@@ -434,7 +434,7 @@ int statusCommand(const std::vector<std::string>& args, std::ostream& out, std::
 int qwcCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream&) {
     const Arguments arguments(args, 1, commandSpec("qwc"));
     if (!arguments.has("url")) throw UsageError("--url URL is required (e.g. http://localhost:8080/qbwc)");
-    Service service(dataDirOf(arguments));
+    Service service(dataDirOf(arguments), databaseOf(arguments));
     const std::string text = service.qwc(requireCompany(arguments), arguments.get("url"));
     if (arguments.has("out")) {
         std::ofstream file(arguments.get("out"), std::ios::binary | std::ios::trunc);
@@ -450,7 +450,7 @@ int unmappedCommand(const std::vector<std::string>& args, std::ostream& out, std
     const Arguments arguments(args, map ? 2 : 1, commandSpec(map ? "unmapped map" : "unmapped"));
     if (!arguments.positional().empty()) throw UsageError("unmapped takes no FILE; see `settlebridge help`");
     const std::string companyName = requireCompany(arguments);
-    Service service(dataDirOf(arguments));
+    Service service(dataDirOf(arguments), databaseOf(arguments));
     const store::Company owner = service.company(companyName);
     if (map) {
         const std::string category = arguments.get("category", "");

@@ -198,7 +198,7 @@ private:
         warnIfReadable(log, settings_.dataDir.string(), "The data folder");
         warnIfReadable(log, settings_.http.privateKeyFile, "The TLS private key");
 #endif
-        Service service(settings_.dataDir);
+        Service service(settings_.dataDir, settings_.database);
         // Every daemon on one database reads the same key (the key file or $SETTLEBRIDGE_SECRETS_KEY); one whose key
         // differs from the one the database was first served with is refused here, before it seals anything.
         std::string keySource;

@@ -86,11 +86,11 @@ public:
 
 }  // namespace
 
-Service::Service(const fs::path& dataDir) : dataDir_(dataDir) {
+Service::Service(const fs::path& dataDir, const std::string& database) : dataDir_(dataDir) {
     std::error_code error;
     createDataDirectory(dataDir_, error);  // private to the service and administrators (data_directory.hpp)
     if (error) throw ServiceError("cannot create the data directory " + dataDir_.string() + ": " + error.message());
-    store_ = std::make_unique<store::Store>(dataDir_ / "settlebridge.db");
+    store_ = database.empty() ? std::make_unique<store::Store>(dataDir_ / "settlebridge.db") : store::Store::open(database);
 }
 
 Service::~Service() = default;

@@ -49,8 +49,9 @@ struct ImportOptions {
 
 class Service {
 public:
-    /// Opens (creating if needed) the data directory and its database `settlebridge.db`.
-    explicit Service(const std::filesystem::path& dataDir);
+    /// Opens (creating if needed) the data directory and the database: `settlebridge.db` in it, or the PostgreSQL
+    /// database `database` names (settlebridge.database, --database; docs/SCALING.md).
+    explicit Service(const std::filesystem::path& dataDir, const std::string& database = "");
     ~Service();
 
     store::Store& store() noexcept { return *store_; }

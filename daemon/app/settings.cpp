@@ -9,6 +9,8 @@
 #include <set>
 
 #include "daemon/app/arguments.hpp"
+#include "daemon/store/postgres.hpp"
+#include "daemon/store/postgres_dialect.hpp"
 
 #ifndef _WIN32
 #include <unistd.h>
@@ -21,7 +23,8 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::set<std::string> kKnownKeys = {
-    "data_dir", "listen", "port", "tls.certificate", "tls.private_key", "session_timeout", "tick", "shared",
+    "data_dir", "database", "listen", "port", "tls.certificate", "tls.private_key", "session_timeout", "tick",
+    "shared",
     "log.file", "log.level", "log.rotation", "log.keep", "http.engine", "http.io_threads",
     "http.max_connections", "http.max_connections_per_address", "http.header_timeout", "http.min_transfer_rate",
     "http.max_buffered_mb", "http.host_names", "http.stop_timeout",
@@ -104,6 +107,15 @@ Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> readPropertiesFile(const st
     }
 }
 
+std::string databaseSetting(const std::string& value, const std::string& where) {
+    if (!store::isPostgresUri(value)) {
+        throw SettingsError(where + " must be a PostgreSQL connection URI, postgresql://USER:PASSWORD@HOST:PORT/DATABASE "
+                            "(got \"" + store::redactedConnectionString(value) +
+                            "\"); leave it out to use the SQLite file settlebridge.db in the data directory");
+    }
+    return value;
+}
+
 fs::path dataDirSetting(const std::string& value, const std::string& where) {
     if (value.empty()) throw SettingsError(where + " is empty: name the data directory, or leave the key out");
     return absolute(value);
@@ -153,6 +165,22 @@ fs::path dataDirOf(const Arguments& arguments) {
         return platformDataDir();
     }
     return defaultDataDirFrom(systemConfigFile());
+}
+
+std::string databaseOf(const Arguments& arguments) {
+    if (arguments.has("database")) return databaseSetting(arguments.get("database"), "--database");
+    std::string name;
+    if (arguments.has("config")) {
+        name = arguments.get("config");
+        if (name.empty()) throw SettingsError("--config is empty: name the properties file");
+    } else if (!arguments.has("data-dir") && !dataDirFromEnvironment()) {
+        std::error_code error;
+        if (fs::exists(systemConfigFile(), error)) name = systemConfigFile().string();
+    }
+    if (name.empty()) return "";
+    const auto file = readPropertiesFile(name);
+    if (!file->hasProperty("settlebridge.database")) return "";
+    return databaseSetting(file->getString("settlebridge.database"), name + ": settlebridge.database");
 }
 
 fs::path defaultDataDirFrom(const fs::path& configFile) {
@@ -259,6 +287,7 @@ Settings loadSettings(const Arguments& arguments) {
     }
 
     s.dataDir = dataDirOf(arguments);  // the one resolution every command uses
+    s.database = databaseOf(arguments);
     if (arguments.has("listen")) s.http.listenAddress = arguments.get("listen");
     if (arguments.has("port")) s.http.port = static_cast<std::uint16_t>(parseNumber(arguments.get("port"), 0, 65535, "--port"));
     if (arguments.has("cert")) s.http.certificateFile = arguments.get("cert");

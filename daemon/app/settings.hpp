@@ -5,6 +5,7 @@
 // (defaultDataDirFrom). Every value is validated with a message naming the file, the key and what is allowed.
 //
 //   settlebridge.data_dir         = /var/lib/settlebridge
+//   settlebridge.database         = postgresql://user:password@host:5432/db   (default: settlebridge.db in data_dir)
 //   settlebridge.listen           = 127.0.0.1          (0.0.0.0 / :: to serve other machines: use TLS then)
 //   settlebridge.port             = 8080
 //   settlebridge.tls.certificate  = /etc/settlebridge/tls.crt   (HTTPS when both are set)
@@ -38,6 +39,7 @@ public:
 
 struct Settings {
     std::filesystem::path dataDir;
+    std::string database;  // a PostgreSQL connection URI; "" = the SQLite file settlebridge.db in dataDir
     net::HttpServerConfig http;
     std::chrono::seconds sessionTimeout{1800};
     std::chrono::milliseconds tick{30'000};
@@ -77,6 +79,12 @@ std::filesystem::path defaultDataDirFrom(const std::filesystem::path& configFile
 /// platformDataDir(); without --config, defaultDataDirFrom(systemConfigFile()). An empty --data-dir or --config, a
 /// FILE that cannot be read or an empty settlebridge.data_dir throws SettingsError.
 std::filesystem::path dataDirOf(const Arguments& arguments);
+
+/// The database of a command (docs/CLI.md): --database URI; else settlebridge.database of --config FILE when given;
+/// else (without --config, --data-dir and $SETTLEBRIDGE_DATA_DIR) settlebridge.database of the system properties file
+/// when it exists; else "" (the SQLite file in the data directory). A value that is not a postgresql:// or
+/// postgres:// URI throws SettingsError naming where it came from (the password, if any, shown as ***).
+std::string databaseOf(const Arguments& arguments);
 
 /// fatal, critical, error, warning, notice, information, debug, trace (and none); else SettingsError naming `where`.
 void checkLogLevel(const std::string& level, const std::string& where);

@@ -139,6 +139,40 @@ TEST_F(DataDirTest, ServeReadsDataDirFromItsConfigFile) {
     EXPECT_THROW(loadSettings(Arguments({"serve", "--config", empty.string()}, 1, {}, {"config"})), SettingsError);
 }
 
+// Issue 18: settlebridge.database (the properties file) and --database name a PostgreSQL database; nothing names
+// the SQLite file in the data directory.
+TEST_F(DataDirTest, TheDatabaseComesFromTheOptionOrTheConfigFile) {
+    const std::string uri = "postgresql://sb:s3cret@db.example/settlebridge";
+    const fs::path file = writeConfig("settlebridge.database = " + uri + "\n");
+    const Settings settings = loadSettings(Arguments({"serve", "--config", file.string()}, 1, {}, {"config", "database"}));
+    EXPECT_EQ(settings.database, uri);
+    EXPECT_EQ(databaseOf(Arguments({"status", "--config", file.string()}, 1, {}, {"config", "database"})), uri);
+    const std::string other = "postgres://other@/sb?host=/run/postgresql";
+    EXPECT_EQ(databaseOf(Arguments({"status", "--config", file.string(), "--database", other}, 1, {},
+                                   {"config", "database"})),
+              other);
+    const fs::path none = root_ / "none.properties";
+    std::ofstream(none) << "settlebridge.port = 8081\n";
+    EXPECT_EQ(databaseOf(Arguments({"status", "--config", none.string()}, 1, {}, {"config", "database"})), "");
+    EXPECT_EQ(loadSettings(Arguments({"serve", "--config", none.string()}, 1, {}, {"config"})).database, "");
+    // Anything but a PostgreSQL URI is refused, naming where it came from and never the password.
+    const fs::path bad = root_ / "bad.properties";
+    std::ofstream(bad) << "settlebridge.database = mysql://sb:hunter2@db/sb\n";
+    try {
+        (void)databaseOf(Arguments({"status", "--config", bad.string()}, 1, {}, {"config", "database"}));
+        FAIL() << "a mysql:// database was taken";
+    } catch (const SettingsError& e) {
+        const std::string message = e.what();
+        EXPECT_NE(message.find(bad.string() + ": settlebridge.database must be a PostgreSQL connection URI"),
+                  std::string::npos)
+            << message;
+        EXPECT_EQ(message.find("hunter2"), std::string::npos) << message;
+    }
+    EXPECT_THROW((void)databaseOf(Arguments({"status", "--database", ""}, 1, {}, {"database"})), SettingsError);
+    EXPECT_THROW((void)databaseOf(Arguments({"status", "--database", (root_ / "x.db").string()}, 1, {}, {"database"})),
+                 SettingsError);
+}
+
 TEST_F(DataDirTest, TheDataDirOptionWinsOverTheEnvironmentInCommands) {
     const ScopedEnv env("SETTLEBRIDGE_DATA_DIR", (root_ / "from-env").string());
     std::ostringstream out;
