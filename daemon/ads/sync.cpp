@@ -15,8 +15,10 @@
 #include "daemon/common/datetime.hpp"
 #include "daemon/settlement/timezone.hpp"
 #include "daemon/store/ad_spend.hpp"
+#include "daemon/store/crypto.hpp"
 #include "daemon/store/secrets.hpp"
 #include "daemon/store/store.hpp"
+#include "daemon/store/work_leases.hpp"
 
 namespace settlebridge::ads {
 
@@ -53,7 +55,7 @@ std::string profileToday(const std::string& timeZone, store::Timestamp now, cons
 }
 
 AdsSync::AdsSync(store::Store& store, const store::SecretBox& box, AdsSyncOptions options)
-    : store_(store), box_(box), options_(std::move(options)) {
+    : store_(store), box_(box), options_(std::move(options)), holder_("ads-" + store::toHex(store::randomBytes(8))) {
     if (options_.maxDaysPerReport < 1 || options_.maxDaysPerReport > 31) options_.maxDaysPerReport = 31;
     if (options_.recentDays < 1) options_.recentDays = 1;
 }
@@ -91,23 +93,73 @@ bool AdsSync::due(const store::AdsProfile& p, store::Timestamp now) const {
     return false;
 }
 
+std::string AdsSync::leaseName(std::int64_t accountId) { return "ads_account:" + std::to_string(accountId); }
+
+bool AdsSync::claim(store::Tx& tx, std::int64_t accountId, store::Timestamp now) {
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(options_.reportTimeout) + options_.leaseMargin;
+    return store::WorkLeases(tx.database())
+        .claim(leaseName(accountId), holder_, now, now + static_cast<store::Timestamp>(seconds.count()));
+}
+
+bool AdsSync::claim(std::int64_t accountId, store::Timestamp now) {
+    return store_.write([&](store::Tx& tx) { return claim(tx, accountId, now); });
+}
+
+void AdsSync::release(std::int64_t accountId) {
+    store_.write([&](store::Tx& tx) { store::WorkLeases(tx.database()).release(leaseName(accountId), holder_); });
+}
+
+void AdsSync::runClaimedAccount(const store::AdsAccount& account, const std::vector<store::AdsProfile>& profiles,
+                                store::Timestamp now, std::optional<int> forcedDays, std::stop_token stop,
+                                AdsRunReport& report) {
+    try {
+        runAccount(account, profiles, now, forcedDays, stop, report);
+    } catch (...) {
+        release(account.id);
+        throw;
+    }
+    release(account.id);
+}
+
 AdsRunReport AdsSync::runDue(store::Timestamp now, std::stop_token stop) {
     AdsRunReport report;
     const auto [accounts, profiles] = store_.read([](store::Tx& tx) {
         return std::make_pair(store::AdsAccounts(tx.database()).list(), store::AdsProfiles(tx.database()).list());
     });
-    for (const auto& account : accounts) {
+    // An account's "sync now" asks for all of its enabled profiles.
+    auto dueOf = [&](const store::AdsAccount& account, const std::vector<store::AdsProfile>& all) {
+        std::vector<store::AdsProfile> out;
+        for (const auto& p : all) {
+            if (p.accountId == account.id && p.enabled && (account.sync.requested || due(p, now))) out.push_back(p);
+        }
+        return out;
+    };
+    for (const auto& listed : accounts) {
         if (stop.stop_requested()) {
             report.stopped = true;
             break;
         }
-        // An account's "sync now" asks for all of its enabled profiles.
-        std::vector<store::AdsProfile> dueProfiles;
-        for (const auto& p : profiles) {
-            if (p.accountId == account.id && p.enabled && (account.sync.requested || due(p, now))) dueProfiles.push_back(p);
-        }
-        if (dueProfiles.empty()) continue;
-        runAccount(account, dueProfiles, now, account.sync.requested ? std::optional<int>(0) : std::nullopt, stop, report);
+        if (dueOf(listed, profiles).empty()) continue;
+        // Several daemons on one database: the account is claimed, and what is due is read again in the same
+        // transaction (another daemon may have synced it since the list was read).
+        bool held = false;
+        const auto claimed = store_.write(
+            [&](store::Tx& tx) -> std::optional<std::pair<store::AdsAccount, std::vector<store::AdsProfile>>> {
+                auto account = store::AdsAccounts(tx.database()).find(listed.id);
+                if (!account) return std::nullopt;
+                auto dueProfiles = dueOf(*account, store::AdsProfiles(tx.database()).list());
+                if (dueProfiles.empty()) return std::nullopt;
+                if (!claim(tx, account->id, now)) {
+                    held = true;
+                    return std::nullopt;
+                }
+                return std::make_pair(std::move(*account), std::move(dueProfiles));
+            });
+        if (held) ++report.accountsSkippedForAnotherDaemon;
+        if (!claimed) continue;
+        const auto& [account, dueProfiles] = *claimed;
+        runClaimedAccount(account, dueProfiles, now, account.sync.requested ? std::optional<int>(0) : std::nullopt, stop,
+                          report);
     }
     return report;
 }
@@ -122,7 +174,13 @@ AdsRunReport AdsSync::syncProfile(std::int64_t profileRow, store::Timestamp now,
         return std::make_pair(*a, *p);
     });
     if (!found) throw AdsError(AdsError::Kind::Config, "no ads profile with row id " + std::to_string(profileRow));
-    runAccount(found->first, {found->second}, now, days, stop, report);
+    if (!claim(found->first.id, now)) {
+        ++report.accountsSkippedForAnotherDaemon;
+        report.errors.push_back("another Settlebridge daemon is syncing ads account \"" + found->first.name +
+                                "\" now; try again when it is done");
+        return report;
+    }
+    runClaimedAccount(found->first, {found->second}, now, days, stop, report);
     return report;
 }
 
@@ -169,6 +227,13 @@ void AdsSync::runAccount(const store::AdsAccount& account, const std::vector<sto
         return;
     }
 
+    // The lease is renewed before each report for reportTimeout + leaseMargin from the time the report starts.
+    const net::Clock::Steady started = clock.now();
+    const std::function<bool()> renew = [&] {
+        const auto elapsed = std::chrono::duration_cast<std::chrono::seconds>(clock.now() - started).count();
+        return claim(account.id, now + static_cast<store::Timestamp>(elapsed));
+    };
+
     store_.write([&](store::Tx& tx) {
         store::AdsAccounts(tx.database())
             .setSyncStatus(account.id,
@@ -194,7 +259,7 @@ void AdsSync::runAccount(const store::AdsAccount& account, const std::vector<sto
             if (plan.backfill) ps.setBackfill(profile.id, store::BackfillState::Running, now);
         });
 
-        const Pull pull = pullReports(account, profile, plan, clients, now, stop, report);
+        const Pull pull = pullReports(account, profile, plan, clients, now, stop, report, renew);
         report.rowsStored += pull.rowsStored;
 
         if (pull.stopped) {
@@ -355,7 +420,7 @@ AdsSync::ProfilePlan AdsSync::planProfile(const store::AdsAccount& account, cons
 
 AdsSync::Pull AdsSync::pullReports(const store::AdsAccount& account, const store::AdsProfile& profile,
                                    const ProfilePlan& plan, Clients& clients, store::Timestamp now,
-                                   std::stop_token stop, AdsRunReport& report) {
+                                   std::stop_token stop, AdsRunReport& report, const std::function<bool()>& renew) {
     const bool isWalmart = account.channel == store::AdsChannel::WalmartConnect;
     Pull pull;
     std::map<std::string, std::vector<std::string>> sbAsins;
@@ -364,6 +429,10 @@ AdsSync::Pull AdsSync::pullReports(const store::AdsAccount& account, const store
         for (const ProfilePlan::Chunk& chunk : plan.chunks) {
             if (stop.stop_requested()) {
                 pull.stopped = true;
+                break;
+            }
+            if (!renew()) {
+                pull.failure = "another Settlebridge daemon took this account over (this one held it past its lease)";
                 break;
             }
             if (options_.progress) {

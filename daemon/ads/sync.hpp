@@ -35,6 +35,7 @@
 namespace settlebridge::store {
 class Store;
 class SecretBox;
+class Tx;
 }  // namespace settlebridge::store
 
 namespace settlebridge::ads {
@@ -79,6 +80,11 @@ struct AdsSyncOptions {
     net::Clock* clock = nullptr;
     /// Jitter for backoff ([0,1)); empty = random.
     std::function<double()> jitter;
+    /// An account's run is claimed (store/work_leases.hpp) for reportTimeout plus this margin and renewed for as
+    /// long again before each report, so a report that waits its full reportTimeout is still covered; another
+    /// daemon on the same database leaves the account alone until the run ends or, if this daemon dies during it,
+    /// until the lease runs out.
+    std::chrono::seconds leaseMargin{std::chrono::minutes{10}};
 };
 
 struct AdsRunReport {
@@ -88,6 +94,7 @@ struct AdsRunReport {
     int reports = 0;        // reports pulled
     int rowsStored = 0;
     bool stopped = false;   // the stop token ended the run early
+    int accountsSkippedForAnotherDaemon = 0;  // another daemon on the same database holds the account's lease
     std::vector<std::string> errors;  // one line per failure
 };
 
@@ -103,6 +110,10 @@ public:
 
     const AdsSyncOptions& options() const noexcept { return options_; }
 
+    /// The lease name of an account's runs, and this process's holder id (random per AdsSync).
+    static std::string leaseName(std::int64_t accountId);
+    const std::string& holder() const noexcept { return holder_; }
+
     /// The windows (as "YYYY-MM-DD".."YYYY-MM-DD", oldest first) a profile would pull, for a plan: what
     /// runDue/syncProfile do. `today` is the profile's today.
     struct Window {
@@ -117,6 +128,14 @@ private:
     struct ProfilePlan;
     struct Pull;
     bool due(const store::AdsProfile& profile, store::Timestamp now) const;
+    /// Claims (or, by its holder, renews) the account's lease at `now` for reportTimeout + leaseMargin.
+    bool claim(store::Tx& tx, std::int64_t accountId, store::Timestamp now);
+    bool claim(std::int64_t accountId, store::Timestamp now);
+    void release(std::int64_t accountId);
+    /// runAccount with the account's lease released however it ends.
+    void runClaimedAccount(const store::AdsAccount& account, const std::vector<store::AdsProfile>& profiles,
+                           store::Timestamp now, std::optional<int> forcedDays, std::stop_token stop,
+                           AdsRunReport& report);
     /// One account's run: its clients, then each profile's plan, reports and outcome, then the account's state.
     void runAccount(const store::AdsAccount& account, const std::vector<store::AdsProfile>& profiles,
                     store::Timestamp now, std::optional<int> forcedDays, std::stop_token stop, AdsRunReport& report);
@@ -132,8 +151,11 @@ private:
     ProfilePlan planProfile(const store::AdsAccount& account, const store::AdsProfile& profile, store::Timestamp now,
                             std::optional<int> forcedDays) const;
     /// Pulls and stores the plan's reports; never throws for upstream failures.
+    /// Before each report the account's lease is renewed (`renew`); when it cannot be (another daemon took the
+    /// account over) the pull fails.
     Pull pullReports(const store::AdsAccount& account, const store::AdsProfile& profile, const ProfilePlan& plan,
-                     Clients& clients, store::Timestamp now, std::stop_token stop, AdsRunReport& report);
+                     Clients& clients, store::Timestamp now, std::stop_token stop, AdsRunReport& report,
+                     const std::function<bool()>& renew);
     /// Sponsored Brands rows allocated to SKUs by their SP+SD sales (allocation.hpp).
     std::vector<store::AdSpendRow> allocateBrands(const store::AdsProfile& profile,
                                                   const std::vector<store::AdSpendRow>& rows,
@@ -155,6 +177,7 @@ private:
     store::Store& store_;
     const store::SecretBox& box_;
     AdsSyncOptions options_;
+    std::string holder_;
 };
 
 /// The profile's calendar day at `now` in its time zone (UTC when the zone cannot be loaded).

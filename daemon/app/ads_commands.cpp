@@ -308,7 +308,7 @@ int sync(const Arguments& a, std::ostream& out, std::ostream& err) {
     for (const auto& p : targets) {
         const ads::AdsRunReport r = job.syncProfile(p.id, nowSeconds(), days);
         for (const auto& e : r.errors) err << "\nsettlebridge: " << e << "\n";
-        failed += r.profilesFailed;
+        failed += r.profilesFailed + r.accountsSkippedForAnotherDaemon;  // another daemon holds the account's lease
         out << p.label() << ": " << r.reports << " report" << (r.reports == 1 ? "" : "s") << ", " << r.rowsStored << " rows\n";
     }
     return failed == 0 ? kExitOk : kExitFailure;

@@ -296,6 +296,11 @@ int send(const Arguments& a, std::ostream& out) {
         return kExitOk;
     }
     const auto report = push.runConnection(conn.id, now, {});
+    if (report.skippedForAnotherDaemon > 0) {
+        // Another daemon on the same database holds the connection's lease (docs/SCALING.md).
+        throw ServiceError(report.errors.empty() ? "another Settlebridge daemon is sending this connection now"
+                                                 : report.errors.front());
+    }
     if (report.sends.empty()) out << "nothing to send (no mapped profile)\n";
     bool failed = false;
     for (const auto& s : report.sends) {

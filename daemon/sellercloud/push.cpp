@@ -15,7 +15,9 @@
 #include "daemon/settlement/timezone.hpp"
 #include "daemon/store/ad_spend.hpp"
 #include "daemon/store/ads_accounts.hpp"
+#include "daemon/store/crypto.hpp"
 #include "daemon/store/sellercloud_products.hpp"
+#include "daemon/store/work_leases.hpp"
 
 namespace settlebridge::sellercloud {
 
@@ -103,7 +105,26 @@ struct SellercloudPush::CachedClient {
 
 SellercloudPush::SellercloudPush(store::Store& store, const store::SecretBox& box, PushOptions options,
                                  net::Clock& clock)
-    : store_(store), box_(box), options_(std::move(options)), clock_(clock) {}
+    : store_(store),
+      box_(box),
+      options_(std::move(options)),
+      clock_(clock),
+      holder_("sellercloud-" + store::toHex(store::randomBytes(8))) {}
+
+std::string SellercloudPush::leaseName(std::int64_t connectionId) {
+    return "sellercloud_connection:" + std::to_string(connectionId);
+}
+
+bool SellercloudPush::claim(std::int64_t connectionId, store::Timestamp now) {
+    return store_.write([&](store::Tx& tx) {
+        return store::WorkLeases(tx.database())
+            .claim(leaseName(connectionId), holder_, now, now + static_cast<store::Timestamp>(options_.lease.count()));
+    });
+}
+
+void SellercloudPush::release(std::int64_t connectionId) {
+    store_.write([&](store::Tx& tx) { store::WorkLeases(tx.database()).release(leaseName(connectionId), holder_); });
+}
 
 SellercloudPush::~SellercloudPush() = default;
 
@@ -236,18 +257,67 @@ PushRunReport SellercloudPush::runDue(store::Timestamp now, std::stop_token stop
         }
         const bool manual = std::any_of(plans.begin(), plans.end(), [](const Plan& p) { return p.kind == SendKind::Manual; });
         if (c.syncState == store::SyncState::Error && now < c.nextSyncAt && !c.syncRequested && !manual) continue;
-        PushRunReport one = runPlans(c, plans, now, stop);
-        for (auto& s : one.sends) report.sends.push_back(std::move(s));
-        for (auto& e : one.errors) report.errors.push_back(std::move(e));
-        report.connectionsFailed += one.connectionsFailed;
+        // Several daemons on one database: one of them sends a connection at a time.
+        if (!claim(c.id, now)) {
+            ++report.skippedForAnotherDaemon;
+            continue;
+        }
+        try {
+            runClaimed(c.id, now, stop, report);
+        } catch (...) {
+            release(c.id);
+            throw;
+        }
+        release(c.id);
     }
     return report;
+}
+
+void SellercloudPush::runClaimed(std::int64_t connectionId, store::Timestamp now, const std::stop_token& stop,
+                                 PushRunReport& report) {
+    const auto c = store_.read([&](store::Tx& tx) { return store::SellercloudConnections(tx.database()).find(connectionId); });
+    if (!c || !c->enabled || !c->hasPassword) return;
+    std::vector<Plan> plans;
+    try {
+        plans = plansFor(*c, now, c->syncRequested);
+    } catch (const std::exception& e) {
+        report.errors.push_back(e.what());
+        return;
+    }
+    if (plans.empty()) {
+        // Another daemon sent it since the list was read (or the request has nothing to send).
+        if (c->syncRequested) {
+            store_.write([&](store::Tx& tx) { store::SellercloudConnections(tx.database()).requestSync(c->id, false, now); });
+        }
+        return;
+    }
+    const bool manual = std::any_of(plans.begin(), plans.end(), [](const Plan& p) { return p.kind == SendKind::Manual; });
+    if (c->syncState == store::SyncState::Error && now < c->nextSyncAt && !c->syncRequested && !manual) return;
+    PushRunReport one = runPlans(*c, plans, now, stop);
+    for (auto& s : one.sends) report.sends.push_back(std::move(s));
+    for (auto& e : one.errors) report.errors.push_back(std::move(e));
+    report.connectionsFailed += one.connectionsFailed;
 }
 
 PushRunReport SellercloudPush::runConnection(std::int64_t connectionId, store::Timestamp now, std::stop_token stop) {
     const auto c = store_.read([&](store::Tx& tx) { return store::SellercloudConnections(tx.database()).find(connectionId); });
     if (!c) throw SellercloudError(SellercloudError::Kind::Config, 0, "", "no Sellercloud connection " + std::to_string(connectionId));
-    return runPlans(*c, plansFor(*c, now, true), now, stop);
+    if (!claim(connectionId, now)) {
+        PushRunReport report;
+        report.skippedForAnotherDaemon = 1;
+        report.errors.push_back("another Settlebridge daemon is sending Sellercloud connection \"" + c->teamName +
+                                "\" now; try again when it is done");
+        return report;
+    }
+    PushRunReport report;
+    try {
+        report = runPlans(*c, plansFor(*c, now, true), now, stop);
+    } catch (...) {
+        release(connectionId);
+        throw;
+    }
+    release(connectionId);
+    return report;
 }
 
 PushRunReport SellercloudPush::runPlans(const store::SellercloudConnection& c, const std::vector<Plan>& plans,
@@ -258,8 +328,16 @@ PushRunReport SellercloudPush::runPlans(const store::SellercloudConnection& c, c
     });
     std::string failure;
     store::Timestamp nextDay = 0;
+    const net::Clock::Steady started = clock_.now();
     for (const Plan& plan : plans) {
         if (stop.stop_requested()) break;
+        // The lease is renewed before each company's send; a daemon that hung past it lost the connection to
+        // another one, and stops here.
+        const auto elapsed = std::chrono::duration_cast<std::chrono::seconds>(clock_.now() - started).count();
+        if (!claim(c.id, now + static_cast<store::Timestamp>(elapsed))) {
+            failure = "another Settlebridge daemon took this connection over (this one held it past its lease)";
+            break;
+        }
         SendResult result = send(c, plan, now, stop);
         if (result.status == SendStatus::Failed) failure = result.message;
         nextDay = nextDay == 0 ? plan.nextDayStart : std::min(nextDay, plan.nextDayStart);

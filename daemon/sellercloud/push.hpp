@@ -52,6 +52,10 @@ struct PushOptions {
     std::string zoneInfoDir = "/usr/share/zoneinfo";
     /// Jitter source for the backoff ([0,1)); empty = random.
     std::function<double()> jitter;
+    /// A connection's send is claimed for this long (store/work_leases.hpp), renewed before each company's send:
+    /// another daemon on the same database leaves the connection alone until the run ends or, if this daemon dies
+    /// during it, until the lease runs out.
+    std::chrono::seconds lease{15 * 60};
 };
 
 struct SendResult {
@@ -73,6 +77,7 @@ struct SendResult {
 struct PushRunReport {
     std::vector<SendResult> sends;
     int connectionsFailed = 0;
+    int skippedForAnotherDaemon = 0;  // connections another daemon on the same database was sending (lease held)
     std::vector<std::string> errors;  // connection-level failures (no send could start)
 };
 
@@ -142,6 +147,10 @@ public:
 
     const PushOptions& options() const noexcept { return options_; }
 
+    /// The lease name of a connection's sends, and this process's holder id (random per SellercloudPush).
+    static std::string leaseName(std::int64_t connectionId);
+    const std::string& holder() const noexcept { return holder_; }
+
 private:
     struct Plan;
     struct CachedClient;
@@ -165,6 +174,11 @@ private:
                           Sending& sending);
     PushRunReport runPlans(const store::SellercloudConnection& connection, const std::vector<Plan>& plans,
                            store::Timestamp now, const std::stop_token& stop);
+    /// runDue's work on one connection once its lease is held: the connection read again and its plans recomputed
+    /// (another daemon may have sent since the list was read), then run.
+    void runClaimed(std::int64_t connectionId, store::Timestamp now, const std::stop_token& stop, PushRunReport& report);
+    bool claim(std::int64_t connectionId, store::Timestamp now);
+    void release(std::int64_t connectionId);
     /// Recomputes the products of `mapping`'s company without its profile (a "clear" send); nullopt when the
     /// mapping's connection is gone.
     std::optional<SendResult> clearProfile(const store::SellercloudMapping& mapping, const std::string& timeZone,
@@ -175,6 +189,7 @@ private:
     PushOptions options_;
     net::Clock& clock_;
     std::map<std::int64_t, std::unique_ptr<CachedClient>> clients_;
+    std::string holder_;
 };
 
 }  // namespace settlebridge::sellercloud

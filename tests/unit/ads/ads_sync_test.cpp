@@ -20,6 +20,7 @@
 #include "daemon/net/clock.hpp"
 #include "daemon/amazon/consent.hpp"
 #include "daemon/common/datetime.hpp"
+#include "daemon/store/work_leases.hpp"
 #include "daemon/store/ad_spend.hpp"
 #include "daemon/store/ads_accounts.hpp"
 #include "daemon/store/secrets.hpp"
@@ -189,6 +190,57 @@ TEST_F(AdsSyncTest, BackfillAcrossReportChunksStoresExactCentsPerDay) {
     }
     // The download went without Amazon headers (the simulator refuses them, as S3 does).
     EXPECT_EQ(sim_.count("download"), 6);
+}
+
+TEST_F(AdsSyncTest, AnotherDaemonsLeaseOnTheAccountIsLeftAloneUntilItRunsOutAndCoversEachReportWait) {
+    const ConnectedAccount a = connect("Main", 5);
+    const std::int64_t row = usRow(a);
+    const std::string lease = AdsSync::leaseName(a.account.id);
+    auto holderAt = [&](store::Timestamp at) {
+        return store_.read([&](store::Tx& tx) { return store::WorkLeases(tx.database()).holder(lease, at); });
+    };
+    const store::Timestamp now = realNow();
+    // Another daemon on the same database is syncing this account (or died while syncing it).
+    ASSERT_TRUE(store_.write([&](store::Tx& tx) {
+        return store::WorkLeases(tx.database()).claim(lease, "other-daemon", now, now + 60);
+    }));
+    AdsSyncOptions o = syncOptions();
+    std::vector<std::string> holdersDuringReports;  // who holds the lease a full report timeout (+5 min) later
+    AdsSync* running = nullptr;
+    o.progress = [&](const AdsProgress& p) {
+        if (p.what != "done") holdersDuringReports.push_back(holderAt(now + 60 + 35 * 60));
+    };
+    AdsSync sync(store_, box_, o);
+    running = &sync;
+
+    const AdsRunReport held = sync.runDue(now);
+    EXPECT_EQ(held.accountsSkippedForAnotherDaemon, 1);
+    EXPECT_EQ(held.profilesSynced, 0);
+    EXPECT_TRUE(held.errors.empty());
+    const AdsRunReport manual = sync.syncProfile(row, now + 30, 0);
+    EXPECT_EQ(manual.accountsSkippedForAnotherDaemon, 1);
+    ASSERT_EQ(manual.errors.size(), 1u);
+    EXPECT_NE(manual.errors[0].find("another Settlebridge daemon"), std::string::npos) << manual.errors[0];
+    EXPECT_EQ(sim_.count("createReport"), 0);
+    EXPECT_NE(profile(row).backfill, store::BackfillState::Done);
+    EXPECT_EQ(holderAt(now + 59), "other-daemon");
+
+    // The other daemon died: once its lease has run out this one takes the account over. While it waits for each
+    // report the lease reaches past the report timeout (renewed per report); when the run ends it is released.
+    const AdsRunReport taken = sync.runDue(now + 60);
+    ASSERT_TRUE(taken.errors.empty()) << taken.errors.front();
+    EXPECT_EQ(taken.accountsSkippedForAnotherDaemon, 0);
+    EXPECT_EQ(taken.profilesSynced, 1);
+    EXPECT_EQ(profile(row).backfill, store::BackfillState::Done);
+    ASSERT_EQ(holdersDuringReports.size(), static_cast<std::size_t>(taken.reports));
+    for (const auto& h : holdersDuringReports) EXPECT_EQ(h, running->holder());
+    EXPECT_EQ(holderAt(now + 60), "");
+    // A second daemon finds nothing due.
+    AdsSync second(store_, box_, syncOptions());
+    EXPECT_NE(second.holder(), sync.holder());
+    const AdsRunReport after = second.runDue(now + 61);
+    EXPECT_EQ(after.profilesSynced, 0);
+    EXPECT_EQ(after.accountsSkippedForAnotherDaemon, 0);
 }
 
 TEST_F(AdsSyncTest, SponsoredBrandsSpendIsAllocatedToSkusSummingToTheCent) {

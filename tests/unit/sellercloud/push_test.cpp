@@ -12,6 +12,7 @@
 #include "daemon/store/sellercloud_mappings.hpp"
 #include "daemon/store/sellercloud_products.hpp"
 #include "daemon/store/sellercloud_sends.hpp"
+#include "daemon/store/work_leases.hpp"
 #include "tests/unit/sellercloud/sim.hpp"
 
 using namespace settlebridge;
@@ -60,6 +61,12 @@ const store::SellercloudSendRecord& record(const std::vector<store::SellercloudS
         if (r.sku == sku) return r;
     }
     throw std::runtime_error("no record for " + sku);
+}
+
+std::string leaseHolder(PushWorld& w, store::Timestamp now) {
+    return w.store().read([&](store::Tx& tx) {
+        return store::WorkLeases(tx.database()).holder(SellercloudPush::leaseName(w.connectionId), now);
+    });
 }
 
 store::SellercloudMapping mappingOf(PushWorld& w, std::int64_t profile) {
@@ -348,6 +355,7 @@ TEST(Push, AServerThatStaysDownIsRecordedNotThrown) {
     EXPECT_NE(c->syncMessage.find("failing"), std::string::npos) << c->syncMessage;
     EXPECT_EQ(c->nextSyncAt, kNow + 900);
     EXPECT_TRUE(mappingOf(w, w.profileRow).lastSentDate.empty());  // not advanced
+    EXPECT_EQ(leaseHolder(w, kNow), "");                             // released after the failure too
     EXPECT_TRUE(push.runDue(kNow + 60, {}).sends.empty());          // waits before trying again
     const auto retried = push.runDue(kNow + 901, {});
     ASSERT_EQ(retried.sends.size(), 1u);
@@ -355,6 +363,46 @@ TEST(Push, AServerThatStaysDownIsRecordedNotThrown) {
     const auto events = w.store().read([&](store::Tx& tx) { return tx.events().recent(w.companyId, 10); });
     ASSERT_FALSE(events.empty());
     EXPECT_NE(events.back().message.find("Sellercloud"), std::string::npos);
+}
+
+TEST(Push, AnotherDaemonsLeaseOnTheConnectionIsLeftAloneUntilItRunsOut) {
+    SellercloudSim sim;
+    sim.control(kProducts);
+    PushWorld w(sim);
+    SellercloudPush push(w.store(), w.box(), w.options());
+    mapTo(push, w, w.profileRow, 1);
+    w.spend(w.profileRow, kYesterday, "SKU-A", "B000000A", 100, 0);
+    // Another daemon on the same database is sending this connection (or died while sending it).
+    ASSERT_TRUE(w.store().write([&](store::Tx& tx) {
+        return store::WorkLeases(tx.database()).claim(SellercloudPush::leaseName(w.connectionId), "other-daemon", kNow,
+                                                      kNow + 900);
+    }));
+    const auto held = push.runDue(kNow, {});
+    EXPECT_TRUE(held.sends.empty());
+    EXPECT_EQ(held.skippedForAnotherDaemon, 1);
+    EXPECT_TRUE(held.errors.empty());
+    const auto manual = push.runConnection(w.connectionId, kNow + 60, {});
+    EXPECT_TRUE(manual.sends.empty());
+    EXPECT_EQ(manual.skippedForAnotherDaemon, 1);
+    ASSERT_EQ(manual.errors.size(), 1u);
+    EXPECT_NE(manual.errors[0].find("another Settlebridge daemon"), std::string::npos) << manual.errors[0];
+    EXPECT_TRUE(mappingOf(w, w.profileRow).lastSentDate.empty());
+    EXPECT_EQ(leaseHolder(w, kNow + 899), "other-daemon");  // not taken, not released by this daemon
+    const auto untouched = w.store().read([&](store::Tx& tx) { return store::SellercloudConnections(tx.database()).find(w.connectionId); });
+    EXPECT_NE(untouched->syncState, store::SyncState::Syncing);
+
+    // The other daemon died: once its lease has run out this one takes the connection over, sends, and releases it.
+    const auto taken = push.runDue(kNow + 900, {});
+    EXPECT_EQ(taken.skippedForAnotherDaemon, 0);
+    ASSERT_EQ(taken.sends.size(), 1u);
+    EXPECT_EQ(taken.sends[0].status, store::SendStatus::Ok);
+    EXPECT_EQ(taken.sends[0].fromDate, kYesterday);
+    EXPECT_EQ(mappingOf(w, w.profileRow).lastSentDate, kYesterday);
+    EXPECT_EQ(leaseHolder(w, kNow + 900), "");
+    // A second daemon that now finds the connection's list entry still due has nothing to send.
+    SellercloudPush second(w.store(), w.box(), w.options());
+    EXPECT_NE(second.holder(), push.holder());
+    EXPECT_TRUE(second.runDue(kNow + 901, {}).sends.empty());
 }
 
 TEST(Push, AProductGoneFromSellercloudIsLinkedAgainNextTime) {
