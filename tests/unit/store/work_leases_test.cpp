@@ -5,17 +5,21 @@
 
 #include "daemon/store/store.hpp"
 #include "tests/unit/store/temp_dir.hpp"
+#include "tests/unit/store/test_store.hpp"
 
 namespace settlebridge::store {
 namespace {
 
 using settlebridge::testing::TempDir;
+using settlebridge::testing::TestStore;
 
 constexpr Timestamp kNow = 1'700'000'000;
 
-TEST(WorkLeases, OneHolderAtATimeExtendedByItsHolderTakenOverWhenItExpires) {
+SETTLEBRIDGE_STORE_BACKENDS(WorkLeasesTest);
+
+TEST_P(WorkLeasesTest, OneHolderAtATimeExtendedByItsHolderTakenOverWhenItExpires) {
     TempDir dir;
-    Store store(dir.file("settlebridge.db"));
+    TestStore store(dir.file("settlebridge.db"));
     auto claim = [&](const char* holder, Timestamp now, Timestamp until) {
         return store.write([&](Tx& tx) { return WorkLeases(tx.database()).claim("amazon_connection:1", holder, now, until); });
     };
