@@ -127,6 +127,18 @@ std::optional<ConnectionSyncReport> SettlementSync::sync(std::int64_t connection
     r.connection = connection.name;
 
     bool stopped = false;
+    bool takenOver = false;
+    net::Clock& clock = options_.clock != nullptr ? *options_.clock : net::SystemClock::instance();
+    const net::Clock::Steady started = clock.now();
+    // Before each download the lease is renewed for `lease` from that moment; false when another daemon has taken
+    // the sync over (this one ran past its lease, e.g. a machine suspended mid-sync).
+    const auto renewLease = [&] {
+        const store::Timestamp at =
+            now + std::chrono::duration_cast<std::chrono::seconds>(clock.now() - started).count();
+        return store_.write([&](store::Tx& tx) {
+            return store::WorkLeases(tx.database()).claim(lease, holder_, at, at + leaseSeconds);
+        });
+    };
     try {
         Accounts accounts(store_, box_, options_.accounts);
         ConnectionAccess access = accounts.access(connectionId);
@@ -172,6 +184,10 @@ std::optional<ConnectionSyncReport> SettlementSync::sync(std::int64_t connection
             if (seen && seen->outcome != store::ReportOutcome::Failed) {
                 ++r.skipped;
                 continue;
+            }
+            if (!renewLease()) {
+                takenOver = true;
+                break;
             }
             const DownloadedReport document = client.downloadDocument(info.reportDocumentId);
             store::AmazonReport record;
@@ -226,6 +242,20 @@ std::optional<ConnectionSyncReport> SettlementSync::sync(std::int64_t connection
         }
 
         const auto rotated = tokens.rotatedRefreshToken();
+        if (takenOver) {
+            // The connection is the other daemon's now: its row and the lease are left to it.
+            r.ok = true;
+            r.skippedForAnotherDaemon = true;
+            r.message = "this sync ran past its lease (" + std::to_string(leaseSeconds / 60) +
+                        " min) and another Settlebridge daemon took it over; stopped here after " + describe(r) +
+                        ", the other daemon goes on";
+            store_.write([&](store::Tx& tx) {
+                if (rotated) store::AmazonConnections(tx.database()).setSecrets(connectionId, box_, *rotated, std::nullopt, now);
+                tx.events().add(now, company.id, store::EventLevel::Warning,
+                                "Amazon sync of \"" + connection.name + "\": " + r.message);
+            });
+            return r;
+        }
         r.ok = true;
         r.message = stopped ? "stopped by shutdown; the rest comes at the next sync" : describe(r);
         store_.write([&](store::Tx& tx) {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "daemon/amazon/accounts.hpp"
+#include "daemon/net/clock.hpp"
 #include "daemon/store/secrets.hpp"
 #include "daemon/store/store.hpp"
 
@@ -34,6 +35,9 @@ struct SettlementSyncOptions {
     /// A connection's sync is claimed for this long (store/work_leases.hpp): another daemon on the same database
     /// leaves it alone until the sync ends or, if this daemon dies during it, until the lease runs out.
     std::chrono::seconds lease{15 * 60};
+    /// Measures how long a sync has run, to renew its lease for `lease` again before each report it downloads (a
+    /// sync of many reports can run longer than one lease); the system clock when null.
+    net::Clock* clock = nullptr;
 };
 
 struct ConnectionSyncReport {

@@ -4,9 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <ctime>
+#include <functional>
 
 #include "daemon/amazon/accounts.hpp"
 #include "daemon/posting/queue.hpp"
+#include "daemon/store/work_leases.hpp"
 #include "tests/support/test_paths.hpp"
 #include "tests/unit/amazon/sim_process.hpp"
 
@@ -385,6 +387,87 @@ TEST(SettlementSync, SeveralMarketplacesAreToldApartByParsing) {
     for (const auto& d : f.documents()) currencyOf[d.settlementId] = d.currency;
     EXPECT_EQ(currencyOf["31000000001"], "USD");
     EXPECT_EQ(currencyOf["31000000002"], "CAD");
+}
+
+/// A sync whose every download takes 16 minutes (longer than the 15-minute lease): each look at the clock after the
+/// first moves it on by that much, and `onTick(k)` runs at the k-th (the moment before the k-th download, where
+/// another daemon can act).
+class SlowSyncClock final : public net::Clock {
+public:
+    std::function<void(int)> onTick;
+    static constexpr store::Timestamp kStep = 16 * 60;
+    Steady now() const override {
+        const int k = looks_++;
+        if (k > 0 && onTick) onTick(k);
+        return Steady{} + std::chrono::seconds(k * kStep);
+    }
+    Wall wallNow() const override { return Wall{std::chrono::seconds(kNow)}; }
+    bool sleepFor(std::chrono::milliseconds, const std::stop_token&) override { return true; }
+
+private:
+    mutable int looks_ = 0;
+};
+
+/// A connection and a SettlementSync on a SlowSyncClock.
+struct SlowSync {
+    SyncFixture f;
+    store::AmazonConnection c = f.connectWithToken();
+    SlowSyncClock clock;
+    SettlementSync sync{*f.store, *f.box, options()};
+    std::string lease = SettlementSync::leaseName(c.id);
+
+    SettlementSyncOptions options() {
+        SettlementSyncOptions o;
+        o.accounts = f.options;
+        o.clock = &clock;
+        return o;
+    }
+};
+
+TEST(SettlementSync, ALongSyncRenewsItsLeaseBeforeEachDownload) {
+    SlowSync slow;
+    auto& [f, c, clock, sync, lease] = slow;
+    std::vector<std::string> holderJustBeforeEachTick;
+    clock.onTick = [&](int k) {
+        // The lease taken (k = 1) or renewed (k > 1) at the previous look still holds one second before this one.
+        const store::Timestamp justBefore = kNow + (k - 1) * SlowSyncClock::kStep + 899;
+        holderJustBeforeEachTick.push_back(f.store->read(
+            [&](store::Tx& tx) { return store::WorkLeases(tx.database()).holder(lease, justBefore); }));
+    };
+    const ConnectionSyncReport r = sync.syncConnection(c.id, kNow);
+    EXPECT_TRUE(r.ok) << r.message;
+    EXPECT_FALSE(r.skippedForAnotherDaemon);
+    EXPECT_EQ(r.imported, 3);  // 48 minutes of downloads under a 15-minute lease, never taken from it
+    ASSERT_EQ(holderJustBeforeEachTick.size(), 3U);
+    for (const std::string& holder : holderJustBeforeEachTick) EXPECT_EQ(holder, sync.holder());
+    EXPECT_EQ(f.connection(c.id).syncState, store::SyncState::Ok);
+}
+
+TEST(SettlementSync, ASyncThatRanPastItsLeaseAndWasTakenOverStopsAndLeavesTheConnectionToTheOtherDaemon) {
+    SlowSync slow;
+    auto& [f, c, clock, sync, lease] = slow;
+    const store::Timestamp takeover = kNow + 2 * SlowSyncClock::kStep;  // this daemon's renewal of kNow+960 ran out
+    clock.onTick = [&](int k) {
+        if (k != 2) return;
+        EXPECT_TRUE(f.store->write([&](store::Tx& tx) {
+            return store::WorkLeases(tx.database()).claim(lease, "other-daemon", takeover, takeover + 900);
+        }));
+    };
+    const ConnectionSyncReport r = sync.syncConnection(c.id, kNow);
+    EXPECT_TRUE(r.ok) << r.message;
+    EXPECT_TRUE(r.skippedForAnotherDaemon);
+    EXPECT_EQ(r.imported, 1);  // the first download, before the other daemon came
+    EXPECT_NE(r.message.find("another Settlebridge daemon took it over"), std::string::npos) << r.message;
+    EXPECT_EQ(f.reportsSeen(c.id).size(), 1U);
+    // The lease and the connection's row are the other daemon's: not released, not marked failed or done.
+    EXPECT_EQ(f.store->read([&](store::Tx& tx) { return store::WorkLeases(tx.database()).holder(lease, takeover + 1); }),
+              "other-daemon");
+    EXPECT_EQ(f.connection(c.id).syncState, store::SyncState::Syncing);
+    const auto events = f.store->read([&](store::Tx& tx) { return tx.events().recent(std::nullopt, 10); });
+    bool warned = false;
+    for (const auto& e : events) warned = warned || (e.level == store::EventLevel::Warning &&
+                                                     e.message.find("took it over") != std::string::npos);
+    EXPECT_TRUE(warned);
 }
 
 }  // namespace
