@@ -265,7 +265,7 @@ TEST(MulticurrencyOn, ForeignSettlementGoesToACustomerAndAClearingAccountInItsCu
         }
     }
     // Items are shared: one set for both currencies.
-    EXPECT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "ItemNonInventoryAddRq"), 2);
+    EXPECT_EQ(qb.answered("ItemNonInventoryAddRq"), 2);
 
     // The CAD documents record the names they were sent with.
     const auto receipt = h.document(std::string(kCad) + ":R:0");
@@ -298,7 +298,7 @@ TEST(MulticurrencyOn, AnExistingCustomerInAnotherCurrencyHoldsTheSettlement) {
     auto s = h.startSession(multicurrencyHcp());
     const auto sent = h.run(s, qb);
     EXPECT_TRUE(qb.ledger.empty());
-    EXPECT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "CustomerAddRq"), 0);
+    EXPECT_EQ(qb.answered("CustomerAddRq"), 0);
     for (const auto& d : h.documents()) {
         if (d.kind == store::DocKind::RefundPayment) continue;
         EXPECT_EQ(d.state, DocState::Held) << d.externalKey;
@@ -311,7 +311,7 @@ TEST(MulticurrencyOn, AnExistingCustomerInAnotherCurrencyHoldsTheSettlement) {
     auto again = h.startSession(multicurrencyHcp());
     h.run(again, qb);
     EXPECT_TRUE(qb.ledger.empty());
-    EXPECT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "CustomerQueryRq"), 2);
+    EXPECT_EQ(qb.answered("CustomerQueryRq"), 2);
 }
 
 TEST(MulticurrencyOn, AnExistingClearingAccountInAnotherCurrencyHoldsTheSettlement) {
@@ -347,10 +347,10 @@ TEST(MulticurrencyOn, AKnownCustomerIsCheckedFromTheCacheAndAKnownBankAccountIsQ
     auto second = h.startSession(multicurrencyHcp());
     h.run(second, qb);
     EXPECT_EQ(h.document("24000000003:R:0").state, DocState::Posted);
-    EXPECT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "AccountQueryRq"), 1);
-    EXPECT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "CustomerQueryRq"), 0);
-    EXPECT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "CustomerAddRq"), 0);
-    EXPECT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "AccountAddRq"), 0);
+    EXPECT_EQ(qb.answered("AccountQueryRq"), 1);
+    EXPECT_EQ(qb.answered("CustomerQueryRq"), 0);
+    EXPECT_EQ(qb.answered("CustomerAddRq"), 0);
+    EXPECT_EQ(qb.answered("AccountAddRq"), 0);
 
     // The cached customer turns out to be in another currency (the cache says so): held, nothing sent.
     h.store->write([&](store::Tx& tx) {
@@ -370,7 +370,7 @@ TEST(MulticurrencyOn, AKnownCustomerIsCheckedFromTheCacheAndAKnownBankAccountIsQ
     auto fourth = h.startSession(multicurrencyHcp());
     h.run(fourth, qb);
     EXPECT_EQ(h.document("24000000004:R:0").state, DocState::Posted);
-    EXPECT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "CustomerQueryRq"), 1);
+    EXPECT_EQ(qb.answered("CustomerQueryRq"), 1);
 }
 
 TEST(MulticurrencyOn, ALostAnswerIsLookedUpWithTheNamesTheAddUsed) {
@@ -417,8 +417,8 @@ TEST(MulticurrencyOn, TheTransferOfAForeignDepositIsADepositAddAtTheSettlementsR
     const auto sent = h.run(s, qb);
     for (const auto& r : sent) EXPECT_EQ(qbxmlSchemaErrors(r.qbxml), "") << r.what << "\n" << r.qbxml;
     for (const auto& d : h.documents()) EXPECT_EQ(d.state, DocState::Posted) << d.externalKey << ": " << d.lastError;
-    EXPECT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "TransferAddRq"), 0);
-    EXPECT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "DepositAddRq"), 1);
+    EXPECT_EQ(qb.answered("TransferAddRq"), 0);
+    EXPECT_EQ(qb.answered("DepositAddRq"), 1);
 
     // One deposit into the bank account in Canadian dollars, from the CAD clearing account, at the receipt's rate.
     const auto deposit = std::find_if(qb.ledger.begin(), qb.ledger.end(), [](const FakeTxn& t) { return t.type == "Deposit"; });
@@ -447,7 +447,7 @@ TEST(MulticurrencyOn, TheTransferOfAForeignDepositIsADepositAddAtTheSettlementsR
     // A second session sends nothing again.
     auto again = h.startSession(multicurrencyHcp());
     for (const auto& r : h.run(again, qb)) EXPECT_FALSE(isDocumentAdd(r)) << r.what;
-    EXPECT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "DepositAddRq"), 1);
+    EXPECT_EQ(qb.answered("DepositAddRq"), 1);
 }
 
 TEST(MulticurrencyOn, ALostDepositAnswerIsFoundByItsExternalGuidAndNotSentAgain) {
@@ -456,7 +456,7 @@ TEST(MulticurrencyOn, ALostDepositAnswerIsFoundByItsExternalGuidAndNotSentAgain)
     foreignTransferSetup(h, qb);
     auto s = h.startSession(multicurrencyHcp());
     h.run(s, qb, 200, isDepositAdd);
-    ASSERT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "DepositAddRq"), 1);
+    ASSERT_EQ(qb.answered("DepositAddRq"), 1);
     ASSERT_EQ(h.document(std::string(kCad) + ":T").state, DocState::Sent);
 
     // Another deposit the same day into the same account, not Settlebridge's, is not taken for it.
@@ -479,7 +479,7 @@ TEST(MulticurrencyOn, ALostDepositAnswerIsFoundByItsExternalGuidAndNotSentAgain)
     const auto transfer = h.document(std::string(kCad) + ":T");
     EXPECT_EQ(transfer.state, DocState::Posted) << transfer.lastError;
     EXPECT_NE(transfer.qbTxnId, "1D-OTHER");
-    EXPECT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "DepositAddRq"), 1) << "found, not added twice";
+    EXPECT_EQ(qb.answered("DepositAddRq"), 1) << "found, not added twice";
 }
 
 TEST(MulticurrencyOn, ALostDepositAnswerThatQuickBooksDoesNotHaveIsSentOnceMore) {
@@ -495,8 +495,8 @@ TEST(MulticurrencyOn, ALostDepositAnswerThatQuickBooksDoesNotHaveIsSentOnceMore)
     h.run(next, qb);
     const auto transfer = h.document(std::string(kCad) + ":T");
     EXPECT_EQ(transfer.state, DocState::Posted) << transfer.lastError;
-    EXPECT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "DepositQueryRq"), 1);
-    EXPECT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "DepositAddRq"), 2);
+    EXPECT_EQ(qb.answered("DepositQueryRq"), 1);
+    EXPECT_EQ(qb.answered("DepositAddRq"), 2);
     EXPECT_EQ(std::count_if(qb.ledger.begin(), qb.ledger.end(), [](const FakeTxn& t) { return t.type == "Deposit"; }), 1);
     EXPECT_EQ(qb.balance("Amazon Clearing CAD"), 0);
 }
@@ -513,7 +513,7 @@ TEST(MulticurrencyOn, ABankAccountThatCannotTakeADepositHoldsItBeforeAnythingIsS
     EXPECT_EQ(transfer.state, DocState::Held);
     EXPECT_EQ(transfer.holdReason, "account-type");
     EXPECT_TRUE(contains(transfer.lastError, "\"Checking CAD\" is a Credit Card account")) << transfer.lastError;
-    EXPECT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "DepositAddRq"), 0);
+    EXPECT_EQ(qb.answered("DepositAddRq"), 0);
     EXPECT_EQ(h.document(std::string(kCad) + ":R:0").state, DocState::Posted) << "the settlement's receipt still posts";
 }
 
@@ -558,8 +558,8 @@ TEST(MulticurrencyOn, AReturnedForeignPayoutGoesBackAsADepositOfItsCurrencyAtThe
     const auto sent = h.run(s, qb);
     for (const auto& r : sent) EXPECT_EQ(qbxmlSchemaErrors(r.qbxml), "") << r.what << "\n" << r.qbxml;
     for (const auto& d : h.documents()) EXPECT_EQ(d.state, DocState::Posted) << d.externalKey << ": " << d.lastError;
-    EXPECT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "TransferAddRq"), 0);
-    EXPECT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "DepositAddRq"), 2) << "the move and the move back";
+    EXPECT_EQ(qb.answered("TransferAddRq"), 0);
+    EXPECT_EQ(qb.answered("DepositAddRq"), 2) << "the move and the move back";
 
     const FakeTxn* back = returnedDeposit(qb);
     ASSERT_NE(back, nullptr);
@@ -617,7 +617,7 @@ TEST(MulticurrencyOn, AReturnedPayoutsLostDepositAnswerIsFoundByItsExternalGuid)
     const auto doc = h.document(kReturnedKey);
     EXPECT_EQ(doc.state, DocState::Posted) << doc.lastError;
     EXPECT_NE(doc.qbTxnId, "1D-OTHER");
-    EXPECT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "DepositAddRq"), 2) << "found, not added twice";
+    EXPECT_EQ(qb.answered("DepositAddRq"), 2) << "found, not added twice";
     EXPECT_EQ(depositsInto(qb, "Amazon Reserved Balances"), 2) << "its own and the bookkeeper's";
 }
 
@@ -636,8 +636,8 @@ TEST(MulticurrencyOn, AReturnedPayoutsLostDepositThatQuickBooksDoesNotHaveIsSent
     h.run(next, qb);
     const auto doc = h.document(kReturnedKey);
     EXPECT_EQ(doc.state, DocState::Posted) << doc.lastError;
-    EXPECT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "DepositQueryRq"), 1);
-    EXPECT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "DepositAddRq"), 3) << "move, move back, once more";
+    EXPECT_EQ(qb.answered("DepositQueryRq"), 1);
+    EXPECT_EQ(qb.answered("DepositAddRq"), 3) << "move, move back, once more";
     EXPECT_EQ(depositsInto(qb, "Amazon Reserved Balances"), 1);
     EXPECT_EQ(qb.balance("Checking CAD"), 12500 - 4000);
 }
@@ -652,7 +652,7 @@ TEST(MulticurrencyOn, AReturnedForeignPayoutWithoutARateIsHeldBeforeAnythingIsSe
     EXPECT_EQ(held.state, DocState::Held);
     EXPECT_EQ(held.holdReason, "exchange-rate");
     EXPECT_TRUE(contains(held.lastError, "QuickBooks has no exchange rate for Canadian Dollar (CAD)")) << held.lastError;
-    EXPECT_EQ(std::count(qb.requestNames.begin(), qb.requestNames.end(), "DepositAddRq"), 0);
+    EXPECT_EQ(qb.answered("DepositAddRq"), 0);
     EXPECT_TRUE(qb.ledger.empty()) << "nothing of the settlement was sent";
 
     // The rate stated at approval is frozen and used for the move back too.

@@ -27,7 +27,7 @@ settlement::Summary cadSummary(common::Cents refunds = 2500) {
 }
 
 long countOf(const FakeQuickBooks& qb, const std::string& name) {
-    return std::count(qb.requestNames.begin(), qb.requestNames.end(), name);
+    return qb.answered(name);
 }
 
 TEST(EditionFacts, ACodeTheFileDoesNotHaveHoldsReceiptsAndCreditMemosBeforeAnythingIsSent) {

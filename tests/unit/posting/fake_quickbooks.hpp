@@ -204,6 +204,11 @@ public:
         throw std::runtime_error("FakeQuickBooks: unsupported request " + name);
     }
 
+    /// How many requests of this element name (e.g. "DepositAddRq") were answered.
+    std::ptrdiff_t answered(const std::string& name) const {
+        return std::count(requestNames.begin(), requestNames.end(), name);
+    }
+
     int count(const std::string& type, const std::string& refNumber) const {
         return static_cast<int>(std::count_if(ledger.begin(), ledger.end(), [&](const FakeTxn& t) {
             return t.type == type && t.refNumber == refNumber;
